@@ -1,0 +1,117 @@
+/**
+ * The `jia-trial` command line. `main` takes the arguments and the output streams and returns
+ * the exit code, so tests run it in-process and the bin only sets `process.exitCode`.
+ * Exit codes: 0 ok, 1 data error, 2 usage error.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { CUTOFF_SET_IDS, DEFAULT_CRP_UPPER_LIMIT_MG_PER_L, DEFAULT_ESR_UPPER_LIMIT } from '@jia-trial/outcomes';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DataError, EXIT_DATA_ERROR, EXIT_OK, EXIT_USAGE_ERROR, formatProblem, UsageError } from './cli-errors.js';
+import { runScore, type ScoreCommandOptions } from './score/score-command.js';
+
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+const positiveNumber = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+};
+
+const positiveInteger = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number >= 1, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
+  const program = new Command('jia-trial')
+    .description('Run and analyse clinical trials in juvenile idiopathic arthritis.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('score')
+    .summary('score every visit of a visits CSV')
+    .description(
+      'Reads a visits CSV and writes every row back, in input order, with its scores: JADAS-10/27/71,\n' +
+        'cJADAS-10, JADAS-10-CRP, the JADAS-10 disease-activity band, the highest JIA-ACR level and\n' +
+        'flare against the baseline, ACR 2011 clinical inactive disease and the 2016 MAS criteria.\n' +
+        'The whole file is checked before anything is written; on bad input every problem is listed\n' +
+        '(file:line: visit, column: why) and nothing is written. Columns and rules:\n' +
+        'docs/score-command.md. Exit codes: 0 ok, 1 data error, 2 usage error.',
+    )
+    .argument('<visits.csv>', 'visits CSV: subject_id, visit_id, visit_date and optional score inputs')
+    .option('-o, --out <file>', 'write to this file (atomically) instead of standard output')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .addOption(
+      new Option('--cutoffs <set>', 'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014) or trincianti2021 (ACR 2021)')
+        .choices(CUTOFF_SET_IDS)
+        .default('consolaro'),
+    )
+    .option('--esr-uln <mm/h>', 'ESR upper limit of normal, for inactive disease', positiveNumber('--esr-uln'), DEFAULT_ESR_UPPER_LIMIT)
+    .option('--crp-uln <mg/L>', 'CRP upper limit of normal, for inactive disease', positiveNumber('--crp-uln'), DEFAULT_CRP_UPPER_LIMIT_MG_PER_L)
+    .option('--max-errors <n>', 'list at most this many problems (the rest are counted)', positiveInteger, 100)
+    .action((file: string, opts: Record<string, unknown>) => {
+      const options: ScoreCommandOptions = {
+        out: opts.out as string | undefined,
+        format: opts.format as 'csv' | 'json',
+        cutoffs: opts.cutoffs as ScoreCommandOptions['cutoffs'],
+        esrUpperLimit: opts.esrUln as number,
+        crpUpperLimit: opts.crpUln as number,
+        maxErrors: opts.maxErrors as number,
+      };
+      run(() =>
+        runScore(file, options, async (bytes) => {
+          if (!io.stdout.write(bytes)) await once(io.stdout, 'drain');
+        }),
+      );
+    });
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script path) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  let pending: Promise<void> | undefined;
+  const program = buildProgram(io, (action) => {
+    pending = action();
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_USAGE_ERROR;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    await pending;
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through exitOverride too, with exit code 0.
+    return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE_ERROR;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`jia-trial: ${error.message}\n`);
+    return EXIT_USAGE_ERROR;
+  }
+  if (error instanceof DataError) {
+    for (const problem of error.problems) io.stderr.write(`${formatProblem(error.file, problem)}\n`);
+    if (error.truncated > 0) io.stderr.write(`... and ${error.truncated} more problem(s)\n`);
+    io.stderr.write(`jia-trial: ${error.message}; nothing was written\n`);
+    return EXIT_DATA_ERROR;
+  }
+  throw error;
+}

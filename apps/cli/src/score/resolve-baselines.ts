@@ -1,0 +1,80 @@
+/**
+ * Baseline resolution: each visit is compared with the visit named in `baseline_visit_id` or,
+ * when that is empty, with its subject's earliest visit (docs/score-command.md). A baseline must
+ * exist, belong to the same subject and not be dated after the visit; two earliest visits on
+ * the same date make the implicit baseline ambiguous. Each of these is a data problem.
+ */
+import { formatIsoDate } from '@jia-trial/outcomes';
+import type { DataProblem } from '../cli-errors.js';
+import type { VisitTable } from './visit-table.js';
+
+export function resolveBaselines(table: VisitTable, report: (problem: DataProblem) => void): void {
+  const earliest = new Int32Array(table.subjectIds.length).fill(-1);
+  const tiedWith = new Int32Array(table.subjectIds.length).fill(-1);
+  for (let row = 0; row < table.count; row++) {
+    const s = table.subject[row] as number;
+    const current = earliest[s] as number;
+    if (current < 0 || (table.day[row] as number) < (table.day[current] as number)) {
+      earliest[s] = row;
+      tiedWith[s] = -1;
+    } else if (table.day[row] === table.day[current]) {
+      tiedWith[s] = row;
+    }
+  }
+  const explicit = new Map<string, number>();
+  for (const id of table.baselineIdOf.values()) explicit.set(id, -1);
+  for (let row = 0; row < table.count; row++) {
+    const id = table.visitIds[row] as string;
+    if (explicit.has(id)) explicit.set(id, row);
+  }
+
+  const reportedTies = new Set<number>();
+  for (let row = 0; row < table.count; row++) {
+    const visitId = table.visitIds[row] as string;
+    const line = table.line[row] as number;
+    const named = table.baselineIdOf.get(row);
+    let baseline: number;
+    if (named === undefined) {
+      const s = table.subject[row] as number;
+      baseline = earliest[s] as number;
+      const tie = tiedWith[s] as number;
+      if (tie >= 0) {
+        if (!reportedTies.has(s)) {
+          reportedTies.add(s);
+          report({
+            line,
+            visitId,
+            column: 'baseline_visit_id',
+            message: `subject ${table.subjectIds[s]} has two earliest visits on ${formatIsoDate(table.day[baseline] as number)} (${table.visitIds[baseline]}, line ${table.line[baseline]}; ${table.visitIds[tie]}, line ${table.line[tie]}): name the baseline in baseline_visit_id`,
+          });
+        }
+        continue;
+      }
+    } else {
+      baseline = explicit.get(named) ?? -1;
+      if (baseline < 0) {
+        report({ line, visitId, column: 'baseline_visit_id', message: `${JSON.stringify(named)} is not a visit_id in this file` });
+        continue;
+      }
+      if (table.subject[baseline] !== table.subject[row]) {
+        report({
+          line,
+          visitId,
+          column: 'baseline_visit_id',
+          message: `baseline ${named} belongs to subject ${table.subjectIds[table.subject[baseline] as number]}, not ${table.subjectIds[table.subject[row] as number]}`,
+        });
+        continue;
+      }
+    }
+    if ((table.day[baseline] as number) > (table.day[row] as number)) {
+      report({
+        line,
+        visitId,
+        column: 'visit_date',
+        message: `${formatIsoDate(table.day[row] as number)} is before its baseline ${table.visitIds[baseline]} (${formatIsoDate(table.day[baseline] as number)})`,
+      });
+      continue;
+    }
+    table.baselineRow[row] = baseline;
+  }
+}

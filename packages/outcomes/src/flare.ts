@@ -1,0 +1,190 @@
+/**
+ * Disease flare against a reference visit.
+ *
+ * Default, 'withdrawal_trial': the PRCSG/PRINTO randomised-withdrawal definition as registered
+ * for the abatacept trial (NCT00095173; Ruperto N, et al. Lancet 2008;372:383-91): worsening by
+ * more than 30% in at least 3 of the 6 core-set variables and improvement by more than 30% in no
+ * more than 1, where a worsened global assessment must rise by at least 2 cm (of 10) and a
+ * worsened joint count by at least 2 joints. No extra ESR condition (the register text is
+ * unreadable there; definitions.md section 15 item 10).
+ *
+ * Alternatives from Brunner HI, et al. J Rheumatol 2002;29:1058-64 (PMID 12022323), which set no
+ * absolute minima: 'brunner2002_f1' (preferred there) worsening >= 40% in >= 2 variables and
+ * improvement >= 30% in no more than 1 of the remaining; 'brunner2002_f2' worsening >= 30% in
+ * >= 3 variables; 'brunner2002_f3' any worsening of CHAQ and ESR worsening >= 30% and active
+ * joint count worsening >= 10%.
+ *
+ * Missing data and zero baselines as in JIA-ACR (ADR 0003): from 0 any increase is a worsening.
+ */
+import type { MeasureInfo } from './citations.js';
+import {
+  type AcutePhaseReactant,
+  CORE_SET_VARIABLES,
+  type CoreSet,
+  type CoreSetVariable,
+  coreSetValue,
+  increasedBy,
+  isImproved,
+  isWorsened,
+} from './core-set.js';
+import type { Outcome, Verdict } from './result.js';
+import { allOf, atLeast, atMost } from './verdict.js';
+
+export const flareMeasure: MeasureInfo = {
+  id: 'flare',
+  name: 'Disease flare (withdrawal-trial definition; Brunner 2002 variants)',
+  citations: ['ruperto2008', 'brunner2002'],
+};
+
+export const FLARE_DEFINITIONS = [
+  'withdrawal_trial',
+  'brunner2002_f1',
+  'brunner2002_f2',
+  'brunner2002_f3',
+] as const;
+export type FlareDefinition = (typeof FLARE_DEFINITIONS)[number];
+
+export interface FlareOptions {
+  readonly definition?: FlareDefinition;
+  /** The sixth variable: 'esr' (default) or 'crp'. */
+  readonly acutePhaseReactant?: AcutePhaseReactant;
+  /**
+   * withdrawal_trial only: true (default) reads the register's ">30%" strictly; false reads
+   * ">=30%" as the reviews and Brunner 2002 write it.
+   */
+  readonly strict?: boolean;
+  /** Fewest observed variables from which a verdict is given (default 4). */
+  readonly minimumObserved?: number;
+}
+
+export interface FlareResult extends Outcome<boolean> {
+  readonly definition: FlareDefinition;
+  readonly worsened: readonly CoreSetVariable[];
+  readonly improved: readonly CoreSetVariable[];
+}
+
+/** Absolute minimum rises of the withdrawal-trial definition (cm of 10 for VAS; joints). */
+export const WITHDRAWAL_TRIAL_MINIMUM_RISE: Readonly<Partial<Record<CoreSetVariable, number>>> = {
+  physicianGlobal: 2,
+  parentGlobal: 2,
+  activeJoints: 2,
+  limitedJoints: 2,
+};
+
+interface Rule {
+  readonly worsenPercent: number;
+  readonly worsenStrict: boolean;
+  readonly worsenAtLeast: number;
+  readonly improvePercent: number;
+  readonly improveStrict: boolean;
+  readonly improveAtMost: number;
+  readonly minimumRise: Readonly<Partial<Record<CoreSetVariable, number>>>;
+}
+
+function countingRule(definition: Exclude<FlareDefinition, 'brunner2002_f3'>, strict: boolean): Rule {
+  switch (definition) {
+    case 'withdrawal_trial':
+      return {
+        worsenPercent: 30,
+        worsenStrict: strict,
+        worsenAtLeast: 3,
+        improvePercent: 30,
+        improveStrict: strict,
+        improveAtMost: 1,
+        minimumRise: WITHDRAWAL_TRIAL_MINIMUM_RISE,
+      };
+    case 'brunner2002_f1':
+      return {
+        worsenPercent: 40,
+        worsenStrict: false,
+        worsenAtLeast: 2,
+        improvePercent: 30,
+        improveStrict: false,
+        improveAtMost: 1,
+        minimumRise: {},
+      };
+    case 'brunner2002_f2':
+      return {
+        worsenPercent: 30,
+        worsenStrict: false,
+        worsenAtLeast: 3,
+        improvePercent: 0,
+        improveStrict: false,
+        improveAtMost: 6,
+        minimumRise: {},
+      };
+  }
+}
+
+/** Evaluates flare of `current` against `reference` (the baseline or the response visit). */
+export function evaluateFlare(
+  reference: CoreSet,
+  current: CoreSet,
+  options: FlareOptions = {},
+): FlareResult {
+  const definition = options.definition ?? 'withdrawal_trial';
+  if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options);
+  const rule = countingRule(definition, options.strict ?? true);
+  const reactant = options.acutePhaseReactant ?? 'esr';
+  const missing: CoreSetVariable[] = [];
+  const worsened: CoreSetVariable[] = [];
+  const improved: CoreSetVariable[] = [];
+  for (const variable of CORE_SET_VARIABLES) {
+    const b = coreSetValue(reference, variable, reactant);
+    const f = coreSetValue(current, variable, reactant);
+    if (b === null || f === null) {
+      missing.push(variable);
+      continue;
+    }
+    const rise = rule.minimumRise[variable];
+    if (
+      isWorsened(b, f, rule.worsenPercent, rule.worsenStrict) &&
+      (rise === undefined || increasedBy(b, f, rise))
+    ) {
+      worsened.push(variable);
+    } else if (rule.improveAtMost < 6 && isImproved(b, f, rule.improvePercent, rule.improveStrict)) {
+      improved.push(variable);
+    }
+  }
+  const observed = CORE_SET_VARIABLES.length - missing.length;
+  const value =
+    observed >= (options.minimumObserved ?? 4)
+      ? allOf(
+          atLeast(rule.worsenAtLeast, worsened.length, missing.length),
+          atMost(rule.improveAtMost, improved.length, missing.length),
+        )
+      : null;
+  return { definition, value, complete: missing.length === 0, missing, worsened, improved };
+}
+
+/** Brunner 2002 F-B3: any CHAQ worsening, ESR worsening >= 30%, AJC worsening >= 10%. */
+function evaluateBrunnerF3(reference: CoreSet, current: CoreSet, options: FlareOptions): FlareResult {
+  const reactant = options.acutePhaseReactant ?? 'esr';
+  const tests: [CoreSetVariable, number][] = [
+    ['chaqDi', 0],
+    ['acutePhaseReactant', 30],
+    ['activeJoints', 10],
+  ];
+  const missing: CoreSetVariable[] = [];
+  const worsened: CoreSetVariable[] = [];
+  const verdicts: Verdict[] = tests.map(([variable, percent]) => {
+    const b = coreSetValue(reference, variable, reactant);
+    const f = coreSetValue(current, variable, reactant);
+    if (b === null || f === null) {
+      missing.push(variable);
+      return null;
+    }
+    // "any worsening" is a strict rise; the percentage tests read "at least" (Brunner 2002).
+    const met = percent === 0 ? isWorsened(b, f, 0, true) : isWorsened(b, f, percent, false);
+    if (met) worsened.push(variable);
+    return met;
+  });
+  return {
+    definition: 'brunner2002_f3',
+    value: allOf(...verdicts),
+    complete: missing.length === 0,
+    missing,
+    worsened,
+    improved: [],
+  };
+}

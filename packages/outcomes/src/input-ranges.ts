@@ -1,0 +1,47 @@
+/**
+ * Valid ranges of the visit-level inputs, defined once for every entry point (the visits CSV,
+ * study bundles, forms, the API). A value outside its range is refused with an error naming the
+ * field and the range, never clipped: a 75 in a 0-10 global assessment is a VAS recorded in mm,
+ * and must be corrected at its source, not rescored.
+ *
+ * Scale limits are those of the instruments (VAS 0-10 cm, CHAQ DI 0-3, 71 joints, minutes in a
+ * day). Laboratory limits are plausibility bounds (jia-trial's choice, docs/score-command.md):
+ * wide enough for macrophage activation syndrome (ferritin in the hundreds of thousands), narrow
+ * enough to catch a unit or decimal-point error.
+ */
+import { FULL_JOINT_COUNT } from './joints/catalogue.js';
+
+export interface InputRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+  readonly unit: string;
+}
+
+export const INPUT_RANGES = {
+  physicianGlobal: { min: 0, max: 10, integer: false, unit: 'cm (0-10)' },
+  parentGlobal: { min: 0, max: 10, integer: false, unit: 'cm (0-10)' },
+  chaqDi: { min: 0, max: 3, integer: false, unit: 'CHAQ DI (0-3)' },
+  activeJoints: { min: 0, max: FULL_JOINT_COUNT, integer: true, unit: 'joints' },
+  limitedJoints: { min: 0, max: FULL_JOINT_COUNT, integer: true, unit: 'joints' },
+  esr: { min: 0, max: 200, integer: false, unit: 'mm/h' },
+  crp: { min: 0, max: 1000, integer: false, unit: 'mg/L' },
+  morningStiffnessMinutes: { min: 0, max: 1440, integer: false, unit: 'min' },
+  ferritin: { min: 0, max: 1_000_000, integer: false, unit: 'ng/mL' },
+  platelets: { min: 0, max: 5000, integer: false, unit: '10^9/L' },
+  ast: { min: 0, max: 100_000, integer: false, unit: 'U/L' },
+  triglycerides: { min: 0, max: 10_000, integer: false, unit: 'mg/dL' },
+  fibrinogen: { min: 0, max: 5000, integer: false, unit: 'mg/dL' },
+} as const satisfies Record<string, InputRange>;
+
+export type RangedInput = keyof typeof INPUT_RANGES;
+
+/** Why a value is outside its range, or null when it is valid. */
+export function checkRange(field: RangedInput, value: number): string | null {
+  const range: InputRange = INPUT_RANGES[field];
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    return `${value} is outside ${range.min}-${range.max} ${range.unit}`;
+  }
+  if (range.integer && !Number.isInteger(value)) return `${value} is not a whole number of ${range.unit}`;
+  return null;
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { IlarCategory } from './ilar-categories.js';
+import { type BandedScore, type CutoffSetId, classifyJadas } from './jadas-cutoffs.js';
+
+type Row = [label: string, set: CutoffSetId, score: BandedScore, category: IlarCategory, value: number, band: string | null];
+
+const rows: Row[] = [
+  // TV-11, Consolaro 2012/2014, polyarticular course, JADAS-10.
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 1.0, 'inactive'],
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 1.05, 'low'],
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 3.8, 'low'],
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 3.85, 'moderate'],
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 10.5, 'moderate'],
+  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 10.6, 'high'],
+  ['Consolaro 2014 HDA is strictly above 10.5', 'consolaro', 'jadas71', 'oligoarticular_extended', 10.500001, 'high'],
+  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'systemic', 8.5, 'moderate'],
+  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'systemic', 8.6, 'high'],
+  // TV-11, Consolaro, oligoarticular, JADAS-27.
+  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 2.0, 'low'],
+  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.2, 'moderate'],
+  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.25, 'high'],
+  ['Consolaro 2012 oligo ID <= 1', 'consolaro', 'jadas10', 'oligoarticular_persistent', 1, 'inactive'],
+  ['Consolaro 2012 oligo MDA <= 2', 'consolaro', 'jadas10', 'oligoarticular_persistent', 2.05, 'moderate'],
+  // Consolaro 2014 cJADAS-10.
+  ['Consolaro 2014 cJADAS oligo', 'consolaro', 'cjadas10', 'oligoarticular_persistent', 1.5, 'low'],
+  ['Consolaro 2014 cJADAS oligo', 'consolaro', 'cjadas10', 'oligoarticular_persistent', 1.51, 'moderate'],
+  ['Consolaro 2014 cJADAS oligo', 'consolaro', 'cjadas10', 'oligoarticular_persistent', 4, 'moderate'],
+  ['Consolaro 2014 cJADAS oligo', 'consolaro', 'cjadas10', 'oligoarticular_persistent', 4.01, 'high'],
+  ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 2.5, 'low'],
+  ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 8.5, 'moderate'],
+  ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 8.51, 'high'],
+  // TV-11, Trincianti 2021.
+  ['TV-11 Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 1.4, 'inactive'],
+  ['TV-11 Trincianti oligo (1.45 is not <= 1.4)', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 1.45, 'low'],
+  ['Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 4, 'low'],
+  ['Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 4.05, 'moderate'],
+  ['TV-11 Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 13, 'moderate'],
+  ['TV-11 Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 13.5, 'high'],
+  ['Trincianti RF- poly JADAS-10', 'trincianti2021', 'jadas10', 'polyarticular_rf_negative', 2.7, 'inactive'],
+  ['Trincianti RF- poly JADAS-10', 'trincianti2021', 'jadas10', 'polyarticular_rf_negative', 17, 'moderate'],
+  ['Trincianti RF- poly JADAS-10', 'trincianti2021', 'jadas10', 'polyarticular_rf_negative', 17.1, 'high'],
+  ['TV-11 Trincianti RF- poly cJADAS', 'trincianti2021', 'cjadas10', 'polyarticular_rf_negative', 2.5, 'inactive'],
+  ['TV-11 Trincianti RF- poly cJADAS', 'trincianti2021', 'cjadas10', 'polyarticular_rf_negative', 16, 'moderate'],
+  ['TV-11 Trincianti RF- poly cJADAS', 'trincianti2021', 'cjadas10', 'polyarticular_rf_negative', 16.5, 'high'],
+  ['Trincianti oligo cJADAS', 'trincianti2021', 'cjadas10', 'oligoarticular_persistent', 1.1, 'inactive'],
+  ['Trincianti oligo cJADAS', 'trincianti2021', 'cjadas10', 'oligoarticular_persistent', 12.1, 'high'],
+  // Not validated: no band rather than a borrowed one.
+  ['Trincianti does not cover systemic JIA', 'trincianti2021', 'jadas10', 'systemic', 5, null],
+  ['Trincianti does not cover RF+ poly', 'trincianti2021', 'jadas10', 'polyarticular_rf_positive', 5, null],
+  ['Trincianti publishes no JADAS-71 cut-offs', 'trincianti2021', 'jadas71', 'oligoarticular_persistent', 5, null],
+];
+
+describe('JADAS disease-activity bands', () => {
+  for (const [label, set, score, category, value, band] of rows) {
+    it(`${label}: ${score} ${value} (${category}) -> ${band}`, () => {
+      assert.equal(classifyJadas(value, score, category, set), band);
+    });
+  }
+});

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type CoreSet, describeChanges, isImproved, isWorsened, percentChange } from './core-set.js';
+import { evaluateJiaAcr, scoreJiaAcr } from './jia-acr.js';
+
+/** PhGA, PGA, CHAQ, AJC, LOM, ESR, in the order of definitions.md TV-9. */
+function visit(values: readonly (number | null)[]): CoreSet {
+  const [physicianGlobal, parentGlobal, chaqDi, activeJoints, limitedJoints, esr] = values;
+  return { physicianGlobal, parentGlobal, chaqDi, activeJoints, limitedJoints, esr };
+}
+
+describe('core-set changes', () => {
+  it('computes percent change on exact decimals', () => {
+    assert.equal(percentChange(4, 2.8), -30);
+    assert.equal(percentChange(1.5, 1), -33.333333);
+    assert.equal(percentChange(12, 18), 50);
+    assert.equal(percentChange(0, 1), null);
+  });
+
+  it('puts an improvement of exactly 30% on the improved side (4 -> 2.8)', () => {
+    assert.equal(isImproved(4, 2.8, 30), true);
+    assert.equal(isImproved(4, 2.800001, 30), false);
+    assert.equal(isImproved(4, 2.8, 30, true), false);
+  });
+
+  it('counts worsening only above 30% by default (Giannini: "more than 30%")', () => {
+    assert.equal(isWorsened(10, 13, 30), false);
+    assert.equal(isWorsened(10, 13.000001, 30), true);
+    assert.equal(isWorsened(10, 13, 30, false), true);
+  });
+
+  it('treats any rise from a zero baseline as worsening and 0 -> 0 as no change (ADR 0003)', () => {
+    assert.equal(isWorsened(0, 1, 30), true);
+    assert.equal(isWorsened(0, 0, 30), false);
+    assert.equal(isImproved(0, 0, 30), false);
+    const changes = describeChanges(visit([1, 1, 0, 1, 0, 10]), visit([1, 1, 0, 1, 2, 10]));
+    assert.deepEqual(
+      changes.filter((c) => c.baselineZero).map((c) => c.variable),
+      ['chaqDi', 'limitedJoints'],
+    );
+  });
+});
+
+describe('JIA-ACR (Giannini 1997)', () => {
+  it('TV-9a: 3 improved >= 30%, 1 worsened -> ACR 30 yes, ACR 50 no (definitions §11)', () => {
+    const result = scoreJiaAcr(visit([6, 5, 1.5, 10, 8, 40]), visit([3, 4, 1.0, 5, 7, 60]));
+    assert.equal(result.levels[30], true);
+    assert.equal(result.levels[50], false);
+    assert.equal(result.value, 30);
+    const level30 = evaluateJiaAcr(visit([6, 5, 1.5, 10, 8, 40]), visit([3, 4, 1.0, 5, 7, 60]), 30);
+    assert.deepEqual(level30.improved, ['physicianGlobal', 'chaqDi', 'activeJoints']);
+    assert.deepEqual(level30.worsened, ['acutePhaseReactant']);
+  });
+
+  it('TV-9b: exact -30% boundary and a zero baseline -> ACR 30 no by default, yes when excluded', () => {
+    const baseline = visit([4, 3, 0.5, 3, 0, 12]);
+    const followUp = visit([2.8, 2, 0.5, 2, 1, 18]);
+    const byDefault = evaluateJiaAcr(baseline, followUp, 30);
+    assert.deepEqual(byDefault.improved, ['physicianGlobal', 'parentGlobal', 'activeJoints']);
+    assert.deepEqual(byDefault.worsened, ['limitedJoints', 'acutePhaseReactant']);
+    assert.equal(byDefault.value, false);
+    const excluded = evaluateJiaAcr(baseline, followUp, 30, { zeroBaseline: 'exclude' });
+    assert.deepEqual(excluded.excluded, ['limitedJoints']);
+    assert.equal(excluded.value, true);
+  });
+
+  it('TV-9c: an ESR rise inside the normal range (12 -> 18) still counts as worsened', () => {
+    const result = evaluateJiaAcr(visit([5, 5, 1, 5, 5, 12]), visit([5, 5, 1, 5, 5, 18]), 30);
+    assert.deepEqual(result.worsened, ['acutePhaseReactant']);
+  });
+
+  it('TV-9d: missing variables give a verdict only when they cannot change it', () => {
+    // improved 3, worsened 0, missing 1 -> responder
+    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 1, 5, 5, 30]), 30).value, true);
+    // improved 2, worsened 0, missing 1 -> indeterminate
+    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 5, 5, 30]), 30).value, null);
+    // improved 1, missing 1 -> non-responder
+    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 10, 5, 30]), 30).value, false);
+    // improved 3 and worsened 1 with one missing: the missing one may be the second worsening
+    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 2, 5, 5, 30]), 30).value, null);
+    // two worsened decide non-response whatever is missing
+    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, null, null]), visit([3, 3, 2, 15, 5, 30]), 30).value, false);
+  });
+
+  it('gives no verdict from fewer than 4 observed variables', () => {
+    const result = evaluateJiaAcr(visit([6, 6, 1, null, null, null]), visit([1, 1, 0.5, 5, 5, 30]), 30);
+    assert.equal(result.value, null);
+    assert.deepEqual(result.missing, ['activeJoints', 'limitedJoints', 'acutePhaseReactant']);
+    assert.equal(result.complete, false);
+  });
+
+  it('keeps the worsening limit at 30% for ACR 70 unless asked otherwise', () => {
+    // 3 variables improve 100%; ESR rises 40% (worse than 30, not worse than 70) and CHAQ 40%.
+    const baseline = visit([5, 5, 1, 5, 5, 10]);
+    const followUp = visit([0, 0, 1.4, 0, 5, 14]);
+    assert.equal(evaluateJiaAcr(baseline, followUp, 70).value, false);
+    assert.equal(evaluateJiaAcr(baseline, followUp, 70, { worseningPercent: 70 }).value, true);
+  });
+
+  it('reports ACR 100 when 3 variables reach 0', () => {
+    const result = scoreJiaAcr(visit([5, 5, 1, 5, 5, 10]), visit([0, 0, 1, 0, 5, 10]));
+    assert.equal(result.value, 100);
+    assert.equal(result.complete, true);
+  });
+
+  it('reports the highest level only when the next level is decided', () => {
+    // ACR 30 certain; ACR 50 depends on the missing ESR.
+    const result = scoreJiaAcr(visit([10, 10, 2, 10, 10, null]), visit([6, 4, 1.2, 5, 10, 20]));
+    assert.equal(result.levels[30], true);
+    assert.equal(result.levels[50], null);
+    assert.equal(result.value, null);
+  });
+
+  it('uses CRP in place of ESR when asked, never mixing the two', () => {
+    const baseline = { ...visit([6, 6, 1, 10, 5, 10]), crp: 40 };
+    const followUp = { ...visit([3, 3, 1, 5, 5, 100]), crp: 4 };
+    assert.deepEqual(evaluateJiaAcr(baseline, followUp, 30).worsened, ['acutePhaseReactant']);
+    const withCrp = evaluateJiaAcr(baseline, followUp, 30, { acutePhaseReactant: 'crp' });
+    assert.deepEqual(withCrp.worsened, []);
+    assert.ok(withCrp.improved.includes('acutePhaseReactant'));
+  });
+});

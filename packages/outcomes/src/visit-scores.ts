@@ -1,0 +1,102 @@
+/**
+ * Every score of one visit, computed together: the row of `jia-trial score`, and what a visit
+ * form shows live while it is filled. Each score comes from its own measure module; this module
+ * only gathers the inputs and applies the options, so the CLI, the server and the browser score
+ * a visit identically.
+ */
+import type { CoreSet } from './core-set.js';
+import { evaluateFlare } from './flare.js';
+import type { IlarCategory } from './ilar-categories.js';
+import { evaluateInactiveDisease } from './inactive-disease.js';
+import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
+import { type JadasInput, scoreJadas } from './jadas.js';
+import { type JiaAcrLevel, scoreJiaAcr } from './jia-acr.js';
+import { classifyMas2016 } from './mas.js';
+import type { Maybe, Verdict } from './result.js';
+
+/** One visit's observations, in the units of the visits CSV (docs/score-command.md). */
+export interface VisitObservation extends CoreSet, JadasInput {
+  readonly ilarCategory?: Maybe<IlarCategory>;
+  readonly morningStiffnessMinutes?: Maybe<number>;
+  readonly systemicFeatures?: Maybe<boolean>;
+  readonly activeUveitis?: Maybe<boolean>;
+  readonly fever?: Maybe<boolean>;
+  /** ng/mL */
+  readonly ferritin?: Maybe<number>;
+  /** 10^9/L */
+  readonly platelets?: Maybe<number>;
+  /** U/L */
+  readonly ast?: Maybe<number>;
+  /** mg/dL */
+  readonly triglycerides?: Maybe<number>;
+  /** mg/dL */
+  readonly fibrinogen?: Maybe<number>;
+}
+
+export interface VisitScoreOptions {
+  readonly cutoffs?: CutoffSetId;
+  /** ESR upper limit of normal, mm/h (default 20). */
+  readonly esrUpperLimit?: number;
+  /** CRP upper limit of normal, mg/L (default 10). */
+  readonly crpUpperLimit?: number;
+}
+
+export interface VisitScores {
+  readonly jadas10: number | null;
+  readonly jadas27: number | null;
+  readonly jadas71: number | null;
+  readonly cjadas10: number | null;
+  readonly jadas10Crp: number | null;
+  readonly jadas10Band: DiseaseActivityBand | null;
+  /** Highest JIA-ACR level met against the baseline; null on a baseline visit. */
+  readonly acrPedi: 0 | JiaAcrLevel | null;
+  /** Withdrawal-trial flare against the baseline; null on a baseline visit. */
+  readonly flare: Verdict;
+  readonly inactiveDisease: Verdict;
+  /** 2016 MAS classification; null for a non-systemic or unknown category. */
+  readonly mas2016: Verdict;
+}
+
+/** Scores a visit; `baseline` is null for a baseline visit (no response scores). */
+export function scoreVisit(
+  visit: VisitObservation,
+  baseline: VisitObservation | null,
+  options: VisitScoreOptions = {},
+): VisitScores {
+  const jadas10 = scoreJadas(visit, { joints: 10, reactant: 'esr' }).value;
+  const category = visit.ilarCategory ?? null;
+  return {
+    jadas10,
+    jadas27: scoreJadas(visit, { joints: 27, reactant: 'esr' }).value,
+    jadas71: scoreJadas(visit, { joints: 71, reactant: 'esr' }).value,
+    cjadas10: scoreJadas(visit, { joints: 10, reactant: 'none' }).value,
+    jadas10Crp: scoreJadas(visit, { joints: 10, reactant: 'crp' }).value,
+    jadas10Band:
+      jadas10 === null || category === null
+        ? null
+        : classifyJadas(jadas10, 'jadas10', category, options.cutoffs ?? 'consolaro'),
+    acrPedi: baseline ? scoreJiaAcr(baseline, visit).value : null,
+    flare: baseline ? evaluateFlare(baseline, visit).value : null,
+    inactiveDisease: evaluateInactiveDisease({
+      ...visit,
+      esrUpperLimit: options.esrUpperLimit,
+      crpUpperLimit: options.crpUpperLimit,
+    }).value,
+    mas2016:
+      category === 'systemic'
+        ? classifyMas2016({
+            febrile: visit.fever,
+            systemicJia: true,
+            ferritin: quantity(visit.ferritin, 'ng/mL'),
+            platelets: quantity(visit.platelets, '10^9/L'),
+            ast: quantity(visit.ast, 'U/L'),
+            triglycerides: quantity(visit.triglycerides, 'mg/dL'),
+            fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
+          }).value
+        : null,
+  };
+}
+
+function quantity<U extends string>(value: Maybe<number>, unit: U): { value: number; unit: U } | null {
+  return value === null || value === undefined ? null : { value, unit };
+}
