@@ -52,7 +52,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     )
     .argument('<visits.csv>', 'visits CSV: subject_id, visit_id, visit_date and optional score inputs')
     .option('-o, --out <file>', 'write to this file (atomically) instead of standard output')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .addOption(new Option('-f, --format <format>', 'csv (input columns + scores), json (the same as objects) or table (readable summary)').choices(['csv', 'json', 'table']).default('csv'))
     .addOption(
       new Option('--cutoffs <set>', 'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014) or trincianti2021 (ACR 2021)')
         .choices(CUTOFF_SET_IDS)
@@ -64,7 +64,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .action((file: string, opts: Record<string, unknown>) => {
       const options: ScoreCommandOptions = {
         out: opts.out as string | undefined,
-        format: opts.format as 'csv' | 'json',
+        format: opts.format as ScoreCommandOptions['format'],
         cutoffs: opts.cutoffs as ScoreCommandOptions['cutoffs'],
         esrUpperLimit: opts.esrUln as number,
         crpUpperLimit: opts.crpUln as number,

@@ -4,7 +4,9 @@
  * `citations.test.ts` fails when a measure cites nothing or cites a key without a DOI or PMID.
  *
  * `evidence` is how the citation itself was checked: 'V' verified at the source (PubMed or the
- * publisher), 'S' from a secondary source only.
+ * publisher), 'S' from a secondary source only. Every DOI, PMID, PMCID, volume and page kept here
+ * was read at a stored copy of a source; identifiers that could not be confirmed were removed
+ * and are listed with the other open questions in docs/clinical/README.md.
  */
 
 export interface Citation {
@@ -19,6 +21,12 @@ export interface Citation {
   readonly pmcid?: string;
   readonly evidence: 'V' | 'S';
   readonly note?: string;
+  /**
+   * Identifiers recalled in the clinical specification (definitions.md, tag [M]) but not yet
+   * confirmed at PubMed or the publisher: printed as unconfirmed, so a reader can find the paper
+   * and a reviewer knows what is left to check (docs/clinical/README.md).
+   */
+  readonly unconfirmed?: { readonly doi?: string; readonly pmid?: string };
 }
 
 export const CITATIONS = {
@@ -27,11 +35,12 @@ export const CITATIONS = {
     year: 1997,
     title: 'Preliminary definition of improvement in juvenile arthritis',
     journal: 'Arthritis Rheum',
-    volume: '40(7)',
-    pages: '1202-1209',
-    doi: '10.1002/1529-0131(199707)40:7<1202::AID-ART3>3.0.CO;2-R',
-    pmid: '9214419',
     evidence: 'S',
+    note: 'Authors, title and date (July 1997) read in an Elsevier Pure record. Volume, pages, DOI and PMID not confirmed at any source read; see docs/clinical/README.md.',
+    unconfirmed: {
+      doi: '10.1002/1529-0131(199707)40:7<1202::AID-ART3>3.0.CO;2-R',
+      pmid: '9214419',
+    },
   },
   brunner2002: {
     authors: 'Brunner HI, Lovell DJ, Finck BK, Giannini EH',
@@ -52,9 +61,9 @@ export const CITATIONS = {
     volume: '372(9636)',
     pages: '383-391',
     doi: '10.1016/S0140-6736(08)60998-8',
-    pmid: '18632147',
     evidence: 'S',
-    note: 'Flare definition as registered for NCT00095173.',
+    note: 'Flare definition as registered for NCT00095173. Volume, pages and DOI from secondary records (citation index; Lancet comment reference); PMID not confirmed.',
+    unconfirmed: { pmid: '18632147' },
   },
   consolaro2009: {
     authors: 'Consolaro A, Ruperto N, Bazso A, et al.',
@@ -109,11 +118,9 @@ export const CITATIONS = {
     title:
       'Defining criteria for disease activity states in nonsystemic juvenile idiopathic arthritis based on a three-variable juvenile arthritis disease activity score',
     journal: 'Arthritis Care Res',
-    volume: '66(11)',
-    pages: '1703-1709',
     doi: '10.1002/acr.22393',
-    pmid: '24980508',
-    evidence: 'V',
+    evidence: 'S',
+    note: 'DOI, authors and abstract read at an aggregator record only. Volume, pages and PMID not confirmed.',
   },
   trincianti2021: {
     authors: 'Trincianti C, Van Dijkhuizen EHP, Alongi A, et al.',
@@ -121,10 +128,9 @@ export const CITATIONS = {
     title:
       'Definition and validation of the American College of Rheumatology 2021 Juvenile Arthritis Disease Activity Score cutoffs for disease activity states in juvenile idiopathic arthritis',
     journal: 'Arthritis Rheumatol',
-    volume: '73(11)',
-    pages: '1966-1975',
-    doi: '10.1002/art.41879',
     evidence: 'S',
+    note: 'Title, year and abstract (cut-off values) read at a university repository record. Authors, volume, pages, DOI and PMID not confirmed; see docs/clinical/README.md.',
+    unconfirmed: { doi: '10.1002/art.41879', pmid: '33982895' },
   },
   nordal2012: {
     authors: 'Nordal EB, Zak M, Aalto K, et al.',
@@ -133,9 +139,10 @@ export const CITATIONS = {
       'Validity and predictive ability of the juvenile arthritis disease activity score based on CRP versus ESR in a Nordic population-based setting',
     journal: 'Ann Rheum Dis',
     volume: '71(7)',
-    pages: '1122-1127',
-    doi: '10.1136/annrheumdis-2011-200237',
+    pages: '1122',
     evidence: 'S',
+    note: 'Volume, issue and first page from the publisher page (ard.bmj.com/content/71/7/1122). Last page, DOI and PMID not confirmed.',
+    unconfirmed: { doi: '10.1136/annrheumdis-2011-200237' },
   },
   wallace2004: {
     authors: 'Wallace CA, Ruperto N, Giannini E; CARRA, PRINTO, PRCSG',
@@ -144,9 +151,10 @@ export const CITATIONS = {
       'Preliminary criteria for clinical remission for select categories of juvenile idiopathic arthritis',
     journal: 'J Rheumatol',
     volume: '31(11)',
-    pages: '2290-2294',
-    pmid: '15517647',
+    pages: '2290',
     evidence: 'S',
+    note: 'Authors, title, volume, issue and first page from the publisher page (jrheum.com/subscribers/04/11/2290). Last page and PMID not confirmed.',
+    unconfirmed: { pmid: '15517647' },
   },
   wallace2011: {
     authors: 'Wallace CA, Giannini EH, Huang B, Itert L, Ruperto N; CARRA, PRCSG, PRINTO',
@@ -157,8 +165,9 @@ export const CITATIONS = {
     volume: '63(7)',
     pages: '929-936',
     doi: '10.1002/acr.20497',
-    pmid: '21717596',
-    evidence: 'S',
+    evidence: 'V',
+    note: 'DOI at the publisher (Wiley); volume and pages from a copy of the article PDF. PMID not confirmed.',
+    unconfirmed: { pmid: '21717596' },
   },
   singh1994: {
     authors: 'Singh G, Athreya BH, Fries JF, Goldsmith DP',
@@ -167,9 +176,9 @@ export const CITATIONS = {
     journal: 'Arthritis Rheum',
     volume: '37(12)',
     pages: '1761-1769',
-    doi: '10.1002/art.1780371209',
-    pmid: '7986222',
     evidence: 'S',
+    note: 'Volume and pages from the NINDS Common Data Elements CHAQ page. DOI and PMID not confirmed.',
+    unconfirmed: { doi: '10.1002/art.1780371209', pmid: '7986222' },
   },
   ravelli2016: {
     authors: 'Ravelli A, Minoia F, Davi S, et al.',
@@ -178,10 +187,11 @@ export const CITATIONS = {
       '2016 Classification criteria for macrophage activation syndrome complicating systemic juvenile idiopathic arthritis: a European League Against Rheumatism/American College of Rheumatology/Paediatric Rheumatology International Trials Organisation collaborative initiative',
     journal: 'Ann Rheum Dis',
     volume: '75(3)',
-    pages: '481-489',
+    pages: '481',
     doi: '10.1136/annrheumdis-2015-208982',
     pmid: '26865703',
     evidence: 'V',
+    note: 'Published simultaneously in Arthritis Rheumatol 2016 (doi:10.1002/art.39332). Last page not confirmed.',
   },
   minoia2019: {
     authors: 'Minoia F, Bovis F, Davi S, et al.',
@@ -192,8 +202,9 @@ export const CITATIONS = {
     volume: '78(10)',
     pages: '1357-1362',
     doi: '10.1136/annrheumdis-2019-215211',
-    pmid: '31296501',
-    evidence: 'S',
+    evidence: 'V',
+    note: 'DOI, volume and pages from the publisher citation record. PMID not confirmed.',
+    unconfirmed: { pmid: '31296501' },
   },
   petty2004: {
     authors: 'Petty RE, Southwood TR, Manners P, et al.',
@@ -201,21 +212,33 @@ export const CITATIONS = {
     title:
       'International League of Associations for Rheumatology classification of juvenile idiopathic arthritis: second revision, Edmonton, 2001',
     journal: 'J Rheumatol',
-    volume: '31(2)',
-    pages: '390-392',
-    pmid: '14760812',
     evidence: 'S',
+    note: 'No record of this article was found at any source read: volume, pages and PMID not confirmed; see docs/clinical/README.md.',
+    unconfirmed: { pmid: '14760812' },
   },
   consolaro2016: {
     authors: 'Consolaro A, Giancane G, Schiappapietra B, et al.',
     year: 2016,
     title: 'Clinical outcome measures in juvenile idiopathic arthritis',
     journal: 'Pediatr Rheumatol Online J',
-    volume: '14',
-    pages: '23',
     doi: '10.1186/s12969-016-0085-5',
     pmid: '27089922',
     pmcid: 'PMC4836071',
+    evidence: 'V',
+    note: 'DOI at the publisher, PMCID at PMC, PMID from a PubMed-derived record. Volume and article number not confirmed.',
+  },
+  swart2019: {
+    authors:
+      'Swart JF, de Roock S, Nievelstein RAJ, Slaper-Cortenbach ICM, Boelens JJ, Wulffraat NM',
+    year: 2019,
+    title:
+      'Bone-marrow derived mesenchymal stromal cells infusion in therapy refractory juvenile idiopathic arthritis patients',
+    journal: 'Rheumatology (Oxford)',
+    volume: '58(10)',
+    pages: '1812-1817',
+    doi: '10.1093/rheumatology/kez157',
+    pmid: '31070229',
+    pmcid: 'PMC6758577',
     evidence: 'V',
   },
 } as const satisfies Record<string, Citation>;

@@ -49,6 +49,34 @@ export function coreSetValue(
   return isPresent(value) ? value : null;
 }
 
+/**
+ * The i-th core-set variable (CORE_SET_VARIABLES order) of a visit, without building a key:
+ * the scoring kernels call this millions of times.
+ */
+export function coreSetValueAt(visit: CoreSet, index: number, reactant: AcutePhaseReactant = 'esr'): number | null {
+  let value: Maybe<number>;
+  switch (index) {
+    case 0:
+      value = visit.physicianGlobal;
+      break;
+    case 1:
+      value = visit.parentGlobal;
+      break;
+    case 2:
+      value = visit.chaqDi;
+      break;
+    case 3:
+      value = visit.activeJoints;
+      break;
+    case 4:
+      value = visit.limitedJoints;
+      break;
+    default:
+      value = reactant === 'crp' ? visit.crp : visit.esr;
+  }
+  return value ?? null;
+}
+
 /** How a baseline of zero is handled (ADR 0003; no published rule exists). */
 export type ZeroBaselineRule = 'worsened' | 'exclude';
 
@@ -94,9 +122,13 @@ export function describeChanges(
  * 100 f <= (100 - percent) b, decided on micro-units. A zero baseline can never improve.
  */
 export function isImproved(baseline: number, followUp: number, percent: number, strict = false): boolean {
-  const b = toMicro(baseline);
+  return isImprovedMicro(toMicro(baseline), toMicro(followUp), percent, strict);
+}
+
+/** isImproved on values already in micro-units. */
+export function isImprovedMicro(b: number, f: number, percent: number, strict = false): boolean {
   if (b <= 0) return false;
-  const c = compareProducts(toMicro(followUp), 100, b, 100 - percent);
+  const c = compareProducts(f, 100, b, 100 - percent);
   return strict ? c < 0 : c <= 0;
 }
 
@@ -106,8 +138,11 @@ export function isImproved(baseline: number, followUp: number, percent: number, 
  * infinite relative increase, the conservative reading, ADR 0003).
  */
 export function isWorsened(baseline: number, followUp: number, percent: number, strict = true): boolean {
-  const b = toMicro(baseline);
-  const f = toMicro(followUp);
+  return isWorsenedMicro(toMicro(baseline), toMicro(followUp), percent, strict);
+}
+
+/** isWorsened on values already in micro-units. */
+export function isWorsenedMicro(b: number, f: number, percent: number, strict = true): boolean {
   if (b <= 0) return f > b;
   const c = compareProducts(f, 100, b, 100 + percent);
   return strict ? c > 0 : c >= 0;

@@ -23,10 +23,12 @@ import {
   type CoreSet,
   type CoreSetVariable,
   coreSetValue,
-  increasedBy,
-  isImproved,
+  coreSetValueAt,
+  isImprovedMicro,
   isWorsened,
+  isWorsenedMicro,
 } from './core-set.js';
+import { MICRO, toMicro } from './decimal.js';
 import type { Outcome, Verdict } from './result.js';
 import { allOf, atLeast, atMost } from './verdict.js';
 
@@ -116,6 +118,65 @@ function countingRule(definition: Exclude<FlareDefinition, 'brunner2002_f3'>, st
   }
 }
 
+const MISSING = -1;
+const WORSENED = 1;
+const IMPROVED = 2;
+const flagsScratch = new Int8Array(CORE_SET_VARIABLES.length);
+
+/**
+ * Classifies each variable as missing, worsened, improved or neither into `flags` and returns
+ * the verdict of a counting definition. Allocation-free (the CLI's inner loop).
+ */
+function countingVerdict(
+  reference: CoreSet,
+  current: CoreSet,
+  definition: Exclude<FlareDefinition, 'brunner2002_f3'>,
+  options: FlareOptions,
+  flags: Int8Array,
+): Verdict {
+  const rule = countingRule(definition, options.strict ?? true);
+  const reactant = options.acutePhaseReactant ?? 'esr';
+  let missing = 0;
+  let worsened = 0;
+  let improved = 0;
+  for (let i = 0; i < CORE_SET_VARIABLES.length; i++) {
+    const b = coreSetValueAt(reference, i, reactant);
+    const f = coreSetValueAt(current, i, reactant);
+    let flag = 0;
+    if (b === null || f === null) {
+      flag = MISSING;
+      missing++;
+    } else {
+      const rise = rule.minimumRise[CORE_SET_VARIABLES[i] as CoreSetVariable];
+      const bMicro = toMicro(b);
+      const fMicro = toMicro(f);
+      if (
+        isWorsenedMicro(bMicro, fMicro, rule.worsenPercent, rule.worsenStrict) &&
+        (rise === undefined || fMicro - bMicro >= rise * MICRO)
+      ) {
+        flag = WORSENED;
+        worsened++;
+      } else if (
+        rule.improveAtMost < CORE_SET_VARIABLES.length &&
+        isImprovedMicro(bMicro, fMicro, rule.improvePercent, rule.improveStrict)
+      ) {
+        flag = IMPROVED;
+        improved++;
+      }
+    }
+    flags[i] = flag;
+  }
+  if (CORE_SET_VARIABLES.length - missing < (options.minimumObserved ?? 4)) return null;
+  return allOf(atLeast(rule.worsenAtLeast, worsened, missing), atMost(rule.improveAtMost, improved, missing));
+}
+
+/** The flare verdict alone, allocation-free (see evaluateFlare). */
+export function flareVerdict(reference: CoreSet, current: CoreSet, options: FlareOptions = {}): Verdict {
+  const definition = options.definition ?? 'withdrawal_trial';
+  if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options).value;
+  return countingVerdict(reference, current, definition, options, flagsScratch);
+}
+
 /** Evaluates flare of `current` against `reference` (the baseline or the response visit). */
 export function evaluateFlare(
   reference: CoreSet,
@@ -124,37 +185,11 @@ export function evaluateFlare(
 ): FlareResult {
   const definition = options.definition ?? 'withdrawal_trial';
   if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options);
-  const rule = countingRule(definition, options.strict ?? true);
-  const reactant = options.acutePhaseReactant ?? 'esr';
-  const missing: CoreSetVariable[] = [];
-  const worsened: CoreSetVariable[] = [];
-  const improved: CoreSetVariable[] = [];
-  for (const variable of CORE_SET_VARIABLES) {
-    const b = coreSetValue(reference, variable, reactant);
-    const f = coreSetValue(current, variable, reactant);
-    if (b === null || f === null) {
-      missing.push(variable);
-      continue;
-    }
-    const rise = rule.minimumRise[variable];
-    if (
-      isWorsened(b, f, rule.worsenPercent, rule.worsenStrict) &&
-      (rise === undefined || increasedBy(b, f, rise))
-    ) {
-      worsened.push(variable);
-    } else if (rule.improveAtMost < 6 && isImproved(b, f, rule.improvePercent, rule.improveStrict)) {
-      improved.push(variable);
-    }
-  }
-  const observed = CORE_SET_VARIABLES.length - missing.length;
-  const value =
-    observed >= (options.minimumObserved ?? 4)
-      ? allOf(
-          atLeast(rule.worsenAtLeast, worsened.length, missing.length),
-          atMost(rule.improveAtMost, improved.length, missing.length),
-        )
-      : null;
-  return { definition, value, complete: missing.length === 0, missing, worsened, improved };
+  const flags = new Int8Array(CORE_SET_VARIABLES.length);
+  const value = countingVerdict(reference, current, definition, options, flags);
+  const having = (flag: number) => CORE_SET_VARIABLES.filter((_, i) => flags[i] === flag);
+  const missing = having(MISSING);
+  return { definition, value, complete: missing.length === 0, missing, worsened: having(WORSENED), improved: having(IMPROVED) };
 }
 
 /** Brunner 2002 F-B3: any CHAQ worsening, ESR worsening >= 30%, AJC worsening >= 10%. */

@@ -55,13 +55,21 @@ export interface InactiveDiseaseInput {
   readonly ilarCategory?: Maybe<IlarCategory>;
 }
 
-export type InactiveDiseaseItem =
-  | 'activeJoints'
-  | 'systemicFeatures'
-  | 'activeUveitis'
-  | 'acutePhaseReactant'
-  | 'physicianGlobal'
-  | 'morningStiffnessMinutes';
+export const INACTIVE_DISEASE_ITEMS = [
+  'activeJoints',
+  'systemicFeatures',
+  'activeUveitis',
+  'acutePhaseReactant',
+  'physicianGlobal',
+  'morningStiffnessMinutes',
+] as const;
+export type InactiveDiseaseItem = (typeof INACTIVE_DISEASE_ITEMS)[number];
+
+/** Upper limits of normal to use when a sample carries none (for example a protocol's). */
+export interface ReactantLimits {
+  readonly esrUpperLimit?: Maybe<number>;
+  readonly crpUpperLimit?: Maybe<number>;
+}
 
 export interface InactiveDiseaseResult extends Outcome<boolean> {
   readonly criteria: InactiveDiseaseCriteria;
@@ -69,28 +77,63 @@ export interface InactiveDiseaseResult extends Outcome<boolean> {
   readonly failed: readonly InactiveDiseaseItem[];
 }
 
+/** Whether one item of the criteria is met (null: not recorded). */
+export function inactiveDiseaseItem(
+  input: InactiveDiseaseInput,
+  item: InactiveDiseaseItem,
+  criteria: InactiveDiseaseCriteria = 'wallace2011',
+  defaults: ReactantLimits = {},
+): Verdict {
+  switch (item) {
+    case 'activeJoints':
+      return isPresent(input.activeJoints) ? input.activeJoints === 0 : null;
+    case 'systemicFeatures':
+      return noSystemicFeatures(input);
+    case 'activeUveitis':
+      return isPresent(input.activeUveitis) ? !input.activeUveitis : null;
+    case 'acutePhaseReactant':
+      return reactantsNormal(input, criteria, defaults);
+    case 'physicianGlobal':
+      return isPresent(input.physicianGlobal) ? meetsThreshold(input.physicianGlobal, '<=', 0) : null;
+    case 'morningStiffnessMinutes': {
+      if (criteria === 'wallace2004') return true; // not part of the 2004 criteria
+      const stiffness = input.morningStiffnessMinutes;
+      return isPresent(stiffness) ? meetsThreshold(stiffness, '<=', MAX_MORNING_STIFFNESS_MINUTES) : null;
+    }
+  }
+}
+
+/** The verdict alone, allocation-free (the CLI's inner loop); see evaluateInactiveDisease. */
+export function inactiveDiseaseVerdict(
+  input: InactiveDiseaseInput,
+  criteria: InactiveDiseaseCriteria = 'wallace2011',
+  defaults: ReactantLimits = {},
+): Verdict {
+  let unknown = false;
+  for (const item of INACTIVE_DISEASE_ITEMS) {
+    const verdict = inactiveDiseaseItem(input, item, criteria, defaults);
+    if (verdict === false) return false;
+    if (verdict === null) unknown = true;
+  }
+  return unknown ? null : true;
+}
+
 export function evaluateInactiveDisease(
   input: InactiveDiseaseInput,
   criteria: InactiveDiseaseCriteria = 'wallace2011',
+  defaults: ReactantLimits = {},
 ): InactiveDiseaseResult {
-  const items: [InactiveDiseaseItem, Verdict][] = [
-    ['activeJoints', isPresent(input.activeJoints) ? input.activeJoints === 0 : null],
-    ['systemicFeatures', noSystemicFeatures(input)],
-    ['activeUveitis', isPresent(input.activeUveitis) ? !input.activeUveitis : null],
-    ['acutePhaseReactant', reactantsNormal(input, criteria)],
-    ['physicianGlobal', isPresent(input.physicianGlobal) ? meetsThreshold(input.physicianGlobal, '<=', 0) : null],
-  ];
-  if (criteria === 'wallace2011') {
-    const stiffness = input.morningStiffnessMinutes;
-    items.push([
-      'morningStiffnessMinutes',
-      isPresent(stiffness) ? meetsThreshold(stiffness, '<=', MAX_MORNING_STIFFNESS_MINUTES) : null,
-    ]);
-  }
-  const failed = items.filter(([, v]) => v === false).map(([item]) => item);
-  const missing = items.filter(([, v]) => v === null).map(([item]) => item);
-  const value = failed.length > 0 ? false : missing.length > 0 ? null : true;
-  return { criteria, value, complete: missing.length === 0, missing, failed };
+  const items = INACTIVE_DISEASE_ITEMS.filter((item) => criteria === 'wallace2011' || item !== 'morningStiffnessMinutes');
+  const verdicts = items.map((item) => inactiveDiseaseItem(input, item, criteria, defaults));
+  const failed = items.filter((_, i) => verdicts[i] === false);
+  const missing = items.filter((_, i) => verdicts[i] === null);
+  return {
+    criteria,
+    value: inactiveDiseaseVerdict(input, criteria, defaults),
+    complete: missing.length === 0,
+    missing,
+    failed,
+  };
 }
 
 function noSystemicFeatures(input: InactiveDiseaseInput): Verdict {
@@ -99,16 +142,15 @@ function noSystemicFeatures(input: InactiveDiseaseInput): Verdict {
   return isPresent(category) && category !== 'systemic' ? true : null;
 }
 
-function reactantsNormal(input: InactiveDiseaseInput, criteria: InactiveDiseaseCriteria): Verdict {
-  const tested: boolean[] = [];
-  if (isPresent(input.esr)) {
-    tested.push(meetsThreshold(input.esr, '<=', input.esrUpperLimit ?? DEFAULT_ESR_UPPER_LIMIT));
-  }
-  if (isPresent(input.crp)) {
-    tested.push(meetsThreshold(input.crp, '<=', input.crpUpperLimit ?? DEFAULT_CRP_UPPER_LIMIT_MG_PER_L));
-  }
-  if (tested.length === 0) return null;
-  if (tested.every(Boolean)) return true;
+function reactantsNormal(input: InactiveDiseaseInput, criteria: InactiveDiseaseCriteria, defaults: ReactantLimits): Verdict {
+  const esr = input.esr;
+  const crp = input.crp;
+  if (!isPresent(esr) && !isPresent(crp)) return null;
+  const esrLimit = input.esrUpperLimit ?? defaults.esrUpperLimit ?? DEFAULT_ESR_UPPER_LIMIT;
+  const crpLimit = input.crpUpperLimit ?? defaults.crpUpperLimit ?? DEFAULT_CRP_UPPER_LIMIT_MG_PER_L;
+  const normal =
+    (!isPresent(esr) || meetsThreshold(esr, '<=', esrLimit)) && (!isPresent(crp) || meetsThreshold(crp, '<=', crpLimit));
+  if (normal) return true;
   // An elevated value is held against CID unless the clinician records that it is not due to JIA.
   return criteria === 'wallace2011' && input.elevationAttributableToJia === false;
 }

@@ -76,8 +76,27 @@ export function normaliseCrp(crpMgPerL: number): number {
 
 const MISSING_ORDER = ['physicianGlobal', 'parentGlobal', 'activeJoints', 'activeJoints27', 'esr', 'crp'] as const;
 
+/** The score alone, or null when a component is missing; allocation-free (see scoreJadas). */
+export function jadasValue(input: JadasInput, variant: JadasVariant): number | null {
+  const physician = input.physicianGlobal;
+  const parent = input.parentGlobal;
+  const joints = variant.joints === 27 ? input.activeJoints27 : input.activeJoints;
+  if (!isPresent(physician) || !isPresent(parent) || !isPresent(joints)) return null;
+  let micro = toMicro(physician) + toMicro(parent) + Math.min(joints, JOINT_TERM_MAX[variant.joints]) * MICRO;
+  if (variant.reactant === 'esr') {
+    if (!isPresent(input.esr)) return null;
+    micro += normaliseEsrMicro(input.esr);
+  } else if (variant.reactant === 'crp') {
+    if (!isPresent(input.crp)) return null;
+    micro += normaliseCrpMicro(input.crp);
+  }
+  return fromMicro(micro);
+}
+
 /** Scores one JADAS variant. `value` is null when any component is missing. */
 export function scoreJadas(input: JadasInput, variant: JadasVariant): Outcome<number> {
+  const value = jadasValue(input, variant);
+  if (value !== null) return { value, complete: true, missing: [] };
   const jointsField = variant.joints === 27 ? 'activeJoints27' : 'activeJoints';
   const reactantField = variant.reactant === 'none' ? null : variant.reactant;
   const missing = MISSING_ORDER.filter(
@@ -85,14 +104,7 @@ export function scoreJadas(input: JadasInput, variant: JadasVariant): Outcome<nu
       (field === 'physicianGlobal' || field === 'parentGlobal' || field === jointsField || field === reactantField) &&
       !isPresent(input[field]),
   );
-  if (missing.length > 0) return { value: null, complete: false, missing };
-  const joints = input[jointsField] as number;
-  const jointTerm = Math.min(joints, JOINT_TERM_MAX[variant.joints]);
-  let micro =
-    toMicro(input.physicianGlobal as number) + toMicro(input.parentGlobal as number) + jointTerm * MICRO;
-  if (variant.reactant === 'esr') micro += normaliseEsrMicro(input.esr as number);
-  if (variant.reactant === 'crp') micro += normaliseCrpMicro(input.crp as number);
-  return { value: fromMicro(micro), complete: true, missing: [] };
+  return { value: null, complete: false, missing };
 }
 
 /** Published score ranges (Consolaro 2009; cJADAS by arithmetic), for validation and plots. */

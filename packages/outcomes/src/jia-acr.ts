@@ -15,11 +15,12 @@ import {
   CORE_SET_VARIABLES,
   type CoreSet,
   type CoreSetVariable,
-  coreSetValue,
-  isImproved,
-  isWorsened,
+  coreSetValueAt,
+  isImprovedMicro,
+  isWorsenedMicro,
   type ZeroBaselineRule,
 } from './core-set.js';
+import { toMicro } from './decimal.js';
 import type { Outcome, Verdict } from './result.js';
 import { allOf, atLeast, atMost } from './verdict.js';
 
@@ -58,88 +59,136 @@ export interface JiaAcrResult extends Outcome<0 | JiaAcrLevel> {
   readonly levels: Readonly<Record<JiaAcrLevel, Verdict>>;
 }
 
-interface Classified {
-  readonly missing: CoreSetVariable[];
-  readonly excluded: CoreSetVariable[];
-  readonly usable: { variable: CoreSetVariable; b: number; f: number }[];
-  readonly worsened: CoreSetVariable[];
-}
+/**
+ * Per-variable classification of one comparison, shared by the verdicts and their explanations
+ * and written into preallocated arrays: the CLI scores a million visits through this, so it
+ * allocates nothing.
+ */
+const MISSING = -1;
+const EXCLUDED = -2;
+const WORSENED = 1;
+/** Bit (1 << (k + 1)) is set when the variable improved at JIA_ACR_LEVELS[k]. */
+const flagsScratch = new Int8Array(CORE_SET_VARIABLES.length);
 
-function classify(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions): Classified {
+interface Tally {
+  missing: number;
+  usable: number;
+  worsened: number;
+  /** Variables improved at each level, in JIA_ACR_LEVELS order. */
+  readonly improved: Int32Array;
+}
+const tallyScratch: Tally = { missing: 0, usable: 0, worsened: 0, improved: new Int32Array(JIA_ACR_LEVELS.length) };
+
+function classify(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions, flags: Int8Array): Tally {
   const reactant = options.acutePhaseReactant ?? 'esr';
   const worseningPercent = options.worseningPercent ?? 30;
   const strict = options.worseningStrict ?? true;
-  const result: Classified = { missing: [], excluded: [], usable: [], worsened: [] };
-  for (const variable of CORE_SET_VARIABLES) {
-    const b = coreSetValue(baseline, variable, reactant);
-    const f = coreSetValue(followUp, variable, reactant);
+  const exclude = options.zeroBaseline === 'exclude';
+  const tally = tallyScratch;
+  tally.missing = 0;
+  tally.usable = 0;
+  tally.worsened = 0;
+  tally.improved.fill(0);
+  for (let i = 0; i < CORE_SET_VARIABLES.length; i++) {
+    const b = coreSetValueAt(baseline, i, reactant);
+    const f = coreSetValueAt(followUp, i, reactant);
     if (b === null || f === null) {
-      result.missing.push(variable);
-    } else if (b === 0 && options.zeroBaseline === 'exclude') {
-      result.excluded.push(variable);
+      flags[i] = MISSING;
+      tally.missing++;
+      continue;
+    }
+    const bMicro = toMicro(b);
+    const fMicro = toMicro(f);
+    if (exclude && bMicro === 0) {
+      flags[i] = EXCLUDED;
     } else {
-      result.usable.push({ variable, b, f });
-      if (isWorsened(b, f, worseningPercent, strict)) result.worsened.push(variable);
+      tally.usable++;
+      let flag = 0;
+      if (isWorsenedMicro(bMicro, fMicro, worseningPercent, strict)) {
+        flag = WORSENED;
+        tally.worsened++;
+      } else {
+        for (let k = 0; k < JIA_ACR_LEVELS.length; k++) {
+          if (!isImprovedMicro(bMicro, fMicro, JIA_ACR_LEVELS[k] as JiaAcrLevel)) break;
+          flag |= 1 << (k + 1);
+          tally.improved[k] = (tally.improved[k] as number) + 1;
+        }
+      }
+      flags[i] = flag;
     }
   }
-  return result;
+  return tally;
 }
 
-function decideLevel(c: Classified, level: JiaAcrLevel, options: JiaAcrOptions): JiaAcrLevelResult {
-  const improved = c.usable.filter((u) => isImproved(u.b, u.f, level)).map((u) => u.variable);
-  const unknown = c.missing.length;
-  const enoughObserved = c.usable.length >= (options.minimumObserved ?? 4);
-  const value = enoughObserved
-    ? allOf(atLeast(3, improved.length, unknown), atMost(1, c.worsened.length, unknown))
-    : null;
-  return {
-    level,
-    value,
-    complete: unknown === 0,
-    missing: c.missing,
-    improved,
-    worsened: c.worsened,
-    excluded: c.excluded,
-  };
+function decide(tally: Tally, levelIndex: number, options: JiaAcrOptions): Verdict {
+  if (tally.usable < (options.minimumObserved ?? 4)) return null;
+  return allOf(
+    atLeast(3, tally.improved[levelIndex] as number, tally.missing),
+    atMost(1, tally.worsened, tally.missing),
+  );
 }
 
-/** Evaluates one JIA-ACR level. */
+function variablesWith(flags: Int8Array, test: (flag: number) => boolean): CoreSetVariable[] {
+  return CORE_SET_VARIABLES.filter((_, i) => test(flags[i] as number));
+}
+
+/** Evaluates one JIA-ACR level, with the variables behind the verdict. */
 export function evaluateJiaAcr(
   baseline: CoreSet,
   followUp: CoreSet,
   level: JiaAcrLevel,
   options: JiaAcrOptions = {},
 ): JiaAcrLevelResult {
-  return decideLevel(classify(baseline, followUp, options), level, options);
+  const flags = new Int8Array(CORE_SET_VARIABLES.length);
+  const levelIndex = JIA_ACR_LEVELS.indexOf(level);
+  const tally = classify(baseline, followUp, options, flags);
+  return {
+    level,
+    value: decide(tally, levelIndex, options),
+    complete: tally.missing === 0,
+    missing: variablesWith(flags, (f) => f === MISSING),
+    improved: variablesWith(flags, (f) => f > 0 && (f & (1 << (levelIndex + 1))) !== 0),
+    worsened: variablesWith(flags, (f) => f === WORSENED),
+    excluded: variablesWith(flags, (f) => f === EXCLUDED),
+  };
+}
+
+/** The pinned highest level from the verdicts by level index (see jiaAcrLevel). */
+function highestLevel(tally: Tally, options: JiaAcrOptions): 0 | JiaAcrLevel | null {
+  let value: 0 | JiaAcrLevel = 0;
+  for (let k = 0; k < JIA_ACR_LEVELS.length; k++) {
+    const verdict = decide(tally, k, options);
+    if (verdict === null) return null;
+    if (!verdict) return value;
+    value = JIA_ACR_LEVELS[k] as JiaAcrLevel;
+  }
+  return value;
 }
 
 /**
- * The highest JIA-ACR level met (0 when JIA-ACR 30 is not met). The value is null unless the
- * level is pinned: every level up to it met and the next one decided as not met.
+ * The highest JIA-ACR level met (0 when JIA-ACR 30 is not met), or null unless the level is
+ * pinned: every level up to it met and the next one decided as not met. Allocation-free.
  */
+export function jiaAcrLevel(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions = {}): 0 | JiaAcrLevel | null {
+  return highestLevel(classify(baseline, followUp, options, flagsScratch), options);
+}
+
+/** The highest JIA-ACR level met, with the verdict at every level. */
 export function scoreJiaAcr(
   baseline: CoreSet,
   followUp: CoreSet,
   options: JiaAcrOptions = {},
 ): JiaAcrResult {
-  const c = classify(baseline, followUp, options);
+  const flags = new Int8Array(CORE_SET_VARIABLES.length);
+  const tally = classify(baseline, followUp, options, flags);
   const levels = {} as Record<JiaAcrLevel, Verdict>;
-  let value: 0 | JiaAcrLevel | null = 0;
-  let pinned = false;
-  for (const level of JIA_ACR_LEVELS) {
-    const verdict = decideLevel(c, level, options).value;
-    levels[level] = verdict;
-    if (pinned) continue;
-    if (verdict === true) value = level;
-    else {
-      if (verdict === null) value = null;
-      pinned = true;
-    }
-  }
+  JIA_ACR_LEVELS.forEach((level, k) => {
+    levels[level] = decide(tally, k, options);
+  });
   return {
-    value,
-    complete: c.missing.length === 0,
-    missing: c.missing,
+    value: highestLevel(tally, options),
+    complete: tally.missing === 0,
+    missing: variablesWith(flags, (f) => f === MISSING),
     levels,
   };
 }

@@ -5,12 +5,12 @@
  * a visit identically.
  */
 import type { CoreSet } from './core-set.js';
-import { evaluateFlare } from './flare.js';
+import { flareVerdict } from './flare.js';
 import type { IlarCategory } from './ilar-categories.js';
-import { evaluateInactiveDisease } from './inactive-disease.js';
+import { inactiveDiseaseVerdict } from './inactive-disease.js';
 import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
-import { type JadasInput, scoreJadas } from './jadas.js';
-import { type JiaAcrLevel, scoreJiaAcr } from './jia-acr.js';
+import { type JadasInput, type JadasVariant, jadasValue } from './jadas.js';
+import { type JiaAcrLevel, jiaAcrLevel } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import type { Maybe, Verdict } from './result.js';
 
@@ -57,31 +57,36 @@ export interface VisitScores {
   readonly mas2016: Verdict;
 }
 
-/** Scores a visit; `baseline` is null for a baseline visit (no response scores). */
+const JADAS10: JadasVariant = { joints: 10, reactant: 'esr' };
+const JADAS27: JadasVariant = { joints: 27, reactant: 'esr' };
+const JADAS71: JadasVariant = { joints: 71, reactant: 'esr' };
+const CJADAS10: JadasVariant = { joints: 10, reactant: 'none' };
+const JADAS10_CRP: JadasVariant = { joints: 10, reactant: 'crp' };
+
+/**
+ * Scores a visit; `baseline` is null for a baseline visit (no response scores). Each value is
+ * the `value` of the measure's own evaluate/score function (visit-scores.test.ts checks it).
+ */
 export function scoreVisit(
   visit: VisitObservation,
   baseline: VisitObservation | null,
   options: VisitScoreOptions = {},
 ): VisitScores {
-  const jadas10 = scoreJadas(visit, { joints: 10, reactant: 'esr' }).value;
+  const jadas10 = jadasValue(visit, JADAS10);
   const category = visit.ilarCategory ?? null;
   return {
     jadas10,
-    jadas27: scoreJadas(visit, { joints: 27, reactant: 'esr' }).value,
-    jadas71: scoreJadas(visit, { joints: 71, reactant: 'esr' }).value,
-    cjadas10: scoreJadas(visit, { joints: 10, reactant: 'none' }).value,
-    jadas10Crp: scoreJadas(visit, { joints: 10, reactant: 'crp' }).value,
+    jadas27: jadasValue(visit, JADAS27),
+    jadas71: jadasValue(visit, JADAS71),
+    cjadas10: jadasValue(visit, CJADAS10),
+    jadas10Crp: jadasValue(visit, JADAS10_CRP),
     jadas10Band:
       jadas10 === null || category === null
         ? null
         : classifyJadas(jadas10, 'jadas10', category, options.cutoffs ?? 'consolaro'),
-    acrPedi: baseline ? scoreJiaAcr(baseline, visit).value : null,
-    flare: baseline ? evaluateFlare(baseline, visit).value : null,
-    inactiveDisease: evaluateInactiveDisease({
-      ...visit,
-      esrUpperLimit: options.esrUpperLimit,
-      crpUpperLimit: options.crpUpperLimit,
-    }).value,
+    acrPedi: baseline ? jiaAcrLevel(baseline, visit) : null,
+    flare: baseline ? flareVerdict(baseline, visit) : null,
+    inactiveDisease: inactiveDiseaseVerdict(visit, 'wallace2011', options),
     mas2016:
       category === 'systemic'
         ? classifyMas2016({

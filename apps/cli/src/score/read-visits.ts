@@ -8,20 +8,52 @@ import {
   checkRange,
   countActiveJointCodes,
   dayNumber,
+  INPUT_RANGES,
   ILAR_CATEGORY_CODES,
 } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
 import { type CsvRecordView, CsvReader, CsvSyntaxError } from '../csv/csv-reader.js';
-import { BOOLEAN_COLUMN_FIELDS, type VisitColumn, VISIT_COLUMNS } from './visit-columns.js';
+import {
+  BOOLEAN_COLUMN_FIELDS,
+  BOOLEAN_FIELDS,
+  type BooleanField,
+  type ColumnKind,
+  NUMBER_FIELDS,
+  type NumberField,
+  type VisitColumn,
+  VISIT_COLUMNS,
+} from './visit-columns.js';
+import { IdIndex } from './id-index.js';
 import { VisitTable } from './visit-table.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
 const TRUE = new TextEncoder().encode('true');
 const FALSE = new TextEncoder().encode('false');
+type IdColumn = 'subject_id' | 'visit_id' | 'baseline_visit_id';
+const K_SUBJECT = 1;
+const K_VISIT = 2;
+const K_BASELINE = 3;
+const K_DATE = 4;
+const K_CATEGORY = 5;
+const K_NUMBER = 6;
+const K_BOOLEAN = 7;
+const K_JOINT_CODES = 8;
+const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
+  subject_id: K_SUBJECT,
+  visit_id: K_VISIT,
+  baseline_visit_id: K_BASELINE,
+  date: K_DATE,
+  category: K_CATEGORY,
+  number: K_NUMBER,
+  boolean: K_BOOLEAN,
+  joint_codes: K_JOINT_CODES,
+};
 const categoryIndex = new Map<string, number>(ILAR_CATEGORY_CODES.map((c, i) => [c, i]));
 
 export interface ReadResult {
   readonly table: VisitTable;
+  /** visit_id -> row. */
+  readonly visitIndex: IdIndex;
   /** Input column names in file order (the header), and the header record's exact bytes. */
   readonly header: readonly string[];
   readonly headerBytes: Uint8Array;
@@ -40,8 +72,9 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
   let columns: (VisitColumn | undefined)[] = [];
   let jointsColumn = -1;
   let visitIdColumn = -1;
+  let activeJointsColumn = -1;
   let headerOk = true;
-  const rowOfVisit = new Map<string, number>();
+  const visitIndex = new IdIndex(table.visitIds, Math.ceil(fileSize / 60));
   const subjectIndex = new Map<string, number>();
 
   const report = (problem: DataProblem) => {
@@ -71,109 +104,141 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
     }
     jointsColumn = header.indexOf('active_joint_codes');
     visitIdColumn = header.indexOf('visit_id');
+    activeJointsColumn = header.indexOf('active_joints');
     headerOk = problems.length === 0;
+    if (headerOk) planColumns();
+  };
+
+  // Per-column plan built from the header, so that the row loop does no lookups by name.
+  let kinds = new Int8Array(0);
+  let targets: number[] = [];
+  let lows: number[] = [];
+  let highs: number[] = [];
+  let integers: boolean[] = [];
+  let lastSubject = new Uint8Array(0);
+  let lastSubjectIndex = -1;
+
+  const planColumns = () => {
+    kinds = new Int8Array(columns.length);
+    targets = columns.map(() => -1);
+    lows = columns.map(() => 0);
+    highs = columns.map(() => 0);
+    integers = columns.map(() => false);
+    columns.forEach((def, i) => {
+      if (!def) return;
+      kinds[i] = KIND_CODES[def.kind === 'id' ? (def.name as IdColumn) : def.kind];
+      if (def.kind === 'number' && def.field) {
+        targets[i] = NUMBER_FIELDS.indexOf(def.field as NumberField);
+        const range = INPUT_RANGES[def.field];
+        lows[i] = range.min;
+        highs[i] = range.max;
+        integers[i] = range.integer;
+      } else if (def.kind === 'boolean') {
+        targets[i] = BOOLEAN_FIELDS.indexOf(BOOLEAN_COLUMN_FIELDS[def.name] as BooleanField);
+      }
+    });
   };
 
   const onRow = (record: CsvRecordView) => {
     const row = table.addRow();
     const line = record.line;
     const visitId = record.isEmpty(visitIdColumn) ? null : record.text(visitIdColumn);
-    let ok = true;
-    const fail = (column: string, message: string) => {
-      report({ line, visitId, column, message });
-      ok = false;
-    };
-    for (let i = 0; i < columns.length; i++) {
-      const def = columns[i] as VisitColumn;
+    let duplicateOf = -1;
+    const fail = (i: number, message: string) => report({ line, visitId, column: header[i] ?? null, message });
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i] as number;
       if (record.isEmpty(i)) {
-        if (def.required) fail(def.name, 'required value is empty');
+        if (kind === K_SUBJECT || kind === K_VISIT || kind === K_DATE) fail(i, 'required value is empty');
         continue;
       }
-      switch (def.kind) {
-        case 'id': {
+      switch (kind) {
+        case K_SUBJECT: {
+          if (record.equals(i, lastSubject)) {
+            table.subject[row] = lastSubjectIndex;
+            break;
+          }
           const text = record.text(i);
           if (text.trim() !== text) {
-            fail(def.name, `${JSON.stringify(text)} has leading or trailing spaces`);
-          } else if (def.name === 'subject_id') {
-            let s = subjectIndex.get(text);
-            if (s === undefined) {
-              s = table.subjectIds.push(text) - 1;
-              subjectIndex.set(text, s);
-            }
-            table.subject[row] = s;
-          } else if (def.name === 'visit_id') {
-            const previous = rowOfVisit.get(text);
-            if (previous !== undefined) {
-              fail(def.name, `duplicate visit_id, first used on line ${table.line[previous]}`);
-            } else {
-              rowOfVisit.set(text, row);
-            }
-          } else {
-            table.baselineIdOf.set(row, text);
+            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+            break;
           }
+          let s = subjectIndex.get(text);
+          if (s === undefined) {
+            s = table.subjectIds.push(text) - 1;
+            subjectIndex.set(text, s);
+          }
+          table.subject[row] = s;
+          lastSubject = record.bytes(i).slice();
+          lastSubjectIndex = s;
           break;
         }
-        case 'date': {
+        case K_VISIT: {
+          const text = visitId as string;
+          if (text.trim() !== text) fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+          else duplicateOf = visitIndex.add(text, row);
+          if (duplicateOf >= 0) fail(i, `duplicate visit_id, first used on line ${table.line[duplicateOf]}`);
+          break;
+        }
+        case K_BASELINE: {
+          const text = record.text(i);
+          if (text.trim() !== text) fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+          else table.baselineIdOf.set(row, text);
+          break;
+        }
+        case K_DATE: {
           const day = parseDateBytes(record.bytes(i));
-          if (day === null) fail(def.name, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
+          if (day === null) fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
           else table.day[row] = day;
           break;
         }
-        case 'category': {
+        case K_CATEGORY: {
           const index = categoryIndex.get(record.text(i));
           if (index === undefined) {
-            fail(def.name, `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
+            fail(i, `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
           } else {
             table.category[row] = index;
           }
           break;
         }
-        case 'number': {
-          const field = def.field as NonNullable<VisitColumn['field']>;
+        case K_NUMBER: {
           const value = record.decimal(i);
-          if (Number.isNaN(value)) {
-            fail(def.name, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
-            break;
+          const field = NUMBER_FIELDS[targets[i] as number] as NumberField;
+          if (Number.isNaN(value)) fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
+          else if (value < (lows[i] as number) || value > (highs[i] as number) || (integers[i] && !Number.isInteger(value))) {
+            fail(i, checkRange(field, value) ?? 'out of range');
+          } else {
+            (table.numberColumns[targets[i] as number] as Float64Array)[row] = value;
           }
-          const problem = checkRange(field, value);
-          if (problem) fail(def.name, problem);
-          else table.numbers[field][row] = value;
           break;
         }
-        case 'boolean': {
-          const field = BOOLEAN_COLUMN_FIELDS[def.name] as keyof VisitTable['booleans'];
-          if (record.equals(i, TRUE)) table.booleans[field][row] = 1;
-          else if (record.equals(i, FALSE)) table.booleans[field][row] = 0;
-          else fail(def.name, `${JSON.stringify(record.text(i))} must be true or false`);
+        case K_BOOLEAN: {
+          const column = table.booleanColumns[targets[i] as number] as Int8Array;
+          if (record.equals(i, TRUE)) column[row] = 1;
+          else if (record.equals(i, FALSE)) column[row] = 0;
+          else fail(i, `${JSON.stringify(record.text(i))} must be true or false`);
           break;
         }
-        case 'joint_codes':
-          break; // after the loop: it checks active_joints against the codes
+        // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
     }
     if (jointsColumn >= 0 && !record.isEmpty(jointsColumn)) {
-      const text = record.text(jointsColumn);
       try {
-        const counts = countActiveJointCodes(text.split(';'));
+        const counts = countActiveJointCodes(record.text(jointsColumn).split(';'));
         const given = table.numbers.activeJoints[row] as number;
         if (!Number.isNaN(given) && given !== counts.active) {
-          fail('active_joints', `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`);
+          fail(activeJointsColumn, `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`);
         }
         table.numbers.activeJoints[row] = counts.active;
         table.activeJoints27[row] = counts.active27;
       } catch (error) {
-        fail('active_joint_codes', (error as Error).message);
+        fail(jointsColumn, (error as Error).message);
       }
     } else if (table.numbers.activeJoints[row] === 0) {
       table.activeJoints27[row] = 0; // no active joint at all: none in the 27-joint subset either
     }
-    if (!ok || visitId === null) {
-      if (visitId !== null && rowOfVisit.get(visitId) === row) rowOfVisit.delete(visitId);
-      table.baselineIdOf.delete(row);
-      table.dropLastRow();
-      return;
-    }
-    table.visitIds.push(visitId);
+    // A row with problems stays in the table (so a later duplicate of it is still reported);
+    // it is never scored, since any problem stops the command before output.
+    table.visitIds[row] = visitId ?? '';
     table.line[row] = line;
     table.offset[row] = record.offset;
     table.length[row] = record.byteLength;
@@ -202,7 +267,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
   if (header.length === 0 && problems.length === 0) {
     report({ line: 1, visitId: null, column: null, message: 'the file is empty: a header row is required' });
   }
-  return { table, header, headerBytes, problems, moreProblems };
+  return { table, visitIndex, header, headerBytes, problems, moreProblems };
 }
 
 /** Parses exactly `YYYY-MM-DD` from ASCII bytes into a day number, or null. */

@@ -6,9 +6,14 @@
  */
 import { formatIsoDate } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
+import type { IdIndex } from './id-index.js';
 import type { VisitTable } from './visit-table.js';
 
-export function resolveBaselines(table: VisitTable, report: (problem: DataProblem) => void): void {
+export function resolveBaselines(
+  table: VisitTable,
+  visitIndex: IdIndex,
+  report: (problem: DataProblem) => void,
+): void {
   const earliest = new Int32Array(table.subjectIds.length).fill(-1);
   const tiedWith = new Int32Array(table.subjectIds.length).fill(-1);
   for (let row = 0; row < table.count; row++) {
@@ -20,12 +25,6 @@ export function resolveBaselines(table: VisitTable, report: (problem: DataProble
     } else if (table.day[row] === table.day[current]) {
       tiedWith[s] = row;
     }
-  }
-  const explicit = new Map<string, number>();
-  for (const id of table.baselineIdOf.values()) explicit.set(id, -1);
-  for (let row = 0; row < table.count; row++) {
-    const id = table.visitIds[row] as string;
-    if (explicit.has(id)) explicit.set(id, row);
   }
 
   const reportedTies = new Set<number>();
@@ -51,7 +50,7 @@ export function resolveBaselines(table: VisitTable, report: (problem: DataProble
         continue;
       }
     } else {
-      baseline = explicit.get(named) ?? -1;
+      baseline = visitIndex.get(named);
       if (baseline < 0) {
         report({ line, visitId, column: 'baseline_visit_id', message: `${JSON.stringify(named)} is not a visit_id in this file` });
         continue;

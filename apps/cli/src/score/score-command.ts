@@ -10,11 +10,11 @@ import type { CutoffSetId, VisitScoreOptions } from '@jia-trial/outcomes';
 import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
 import { readVisits } from './read-visits.js';
 import { resolveBaselines } from './resolve-baselines.js';
-import { type OutputSink, writeCsv, writeJson } from './write-scores.js';
+import { type OutputSink, writeCsv, writeJson, writeTable } from './write-scores.js';
 
 export interface ScoreCommandOptions {
   readonly out?: string | undefined;
-  readonly format: 'csv' | 'json';
+  readonly format: 'csv' | 'json' | 'table';
   readonly cutoffs: CutoffSetId;
   readonly esrUpperLimit: number;
   readonly crpUpperLimit: number;
@@ -35,10 +35,10 @@ export async function runScore(input: string, options: ScoreCommandOptions, stdo
     throw new UsageError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 
-  const { table, header, headerBytes, problems, moreProblems } = readVisits(input, size, options.maxErrors);
+  const { table, visitIndex, header, headerBytes, problems, moreProblems } = readVisits(input, size, options.maxErrors);
   let extra = moreProblems;
   if (problems.length === 0) {
-    resolveBaselines(table, (problem: DataProblem) => {
+    resolveBaselines(table, visitIndex, (problem: DataProblem) => {
       if (problems.length < options.maxErrors) problems.push(problem);
       else extra++;
     });
@@ -50,10 +50,16 @@ export async function runScore(input: string, options: ScoreCommandOptions, stdo
     esrUpperLimit: options.esrUpperLimit,
     crpUpperLimit: options.crpUpperLimit,
   };
-  const write = (sink: OutputSink) =>
-    options.format === 'json'
-      ? writeJson(input, table, header, scoreOptions, sink)
-      : writeCsv(input, table, headerBytes, scoreOptions, sink);
+  const write = (sink: OutputSink) => {
+    switch (options.format) {
+      case 'json':
+        return writeJson(input, table, header, scoreOptions, sink);
+      case 'table':
+        return writeTable(table, scoreOptions, sink);
+      case 'csv':
+        return writeCsv(input, table, headerBytes, scoreOptions, sink);
+    }
+  };
 
   if (options.out === undefined) {
     await write(stdout);

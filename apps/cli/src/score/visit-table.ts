@@ -31,6 +31,9 @@ export class VisitTable {
   readonly baselineIdOf = new Map<number, string>();
   readonly numbers: Record<NumberField, Float64Array>;
   readonly booleans: Record<BooleanField, Int8Array>;
+  /** The same arrays in NUMBER_FIELDS / BOOLEAN_FIELDS order, for loops by index. */
+  numberColumns: Float64Array[] = [];
+  booleanColumns: Int8Array[] = [];
 
   constructor(expectedRows: number) {
     this.capacity = Math.max(1024, expectedRows);
@@ -51,6 +54,12 @@ export class VisitTable {
       BooleanField,
       Int8Array
     >;
+    this.indexColumns();
+  }
+
+  private indexColumns(): void {
+    this.numberColumns = NUMBER_FIELDS.map((f) => this.numbers[f]);
+    this.booleanColumns = BOOLEAN_FIELDS.map((f) => this.booleans[f]);
   }
 
   /** Appends an empty row (all values missing) and returns its index. */
@@ -60,15 +69,9 @@ export class VisitTable {
     this.category[row] = -1;
     this.activeJoints27[row] = Number.NaN;
     this.baselineRow[row] = -1;
-    for (const field of NUMBER_FIELDS) this.numbers[field][row] = Number.NaN;
-    for (const field of BOOLEAN_FIELDS) this.booleans[field][row] = -1;
+    for (const column of this.numberColumns) column[row] = Number.NaN;
+    for (const column of this.booleanColumns) column[row] = -1;
     return row;
-  }
-
-  /** Removes the last row (used when a row fails validation, so no half-row remains). */
-  dropLastRow(): void {
-    this.count--;
-    this.visitIds.length = Math.min(this.visitIds.length, this.count);
   }
 
   private grow(): void {
@@ -84,6 +87,7 @@ export class VisitTable {
     this.baselineRow = resize(this.baselineRow, n);
     for (const field of NUMBER_FIELDS) this.numbers[field] = resize(this.numbers[field], n);
     for (const field of BOOLEAN_FIELDS) this.booleans[field] = resize(this.booleans[field], n);
+    this.indexColumns();
   }
 }
 

@@ -7,7 +7,9 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
+  formatIsoDate,
   ILAR_CATEGORY_CODES,
+  type IlarCategory,
   scoreVisit,
   type VisitObservation,
   type VisitScoreOptions,
@@ -27,42 +29,88 @@ const LF = new Uint8Array([10]);
 const num = (value: number): number | null => (Number.isNaN(value) ? null : value);
 const bool = (value: number): boolean | null => (value < 0 ? null : value === 1);
 
-export function observation(table: VisitTable, row: number): VisitObservation {
-  const n = table.numbers;
-  const b = table.booleans;
-  const category = table.category[row] as number;
-  return {
-    ilarCategory: category < 0 ? null : (ILAR_CATEGORY_CODES[category] ?? null),
-    physicianGlobal: num(n.physicianGlobal[row] as number),
-    parentGlobal: num(n.parentGlobal[row] as number),
-    chaqDi: num(n.chaqDi[row] as number),
-    activeJoints: num(n.activeJoints[row] as number),
-    activeJoints27: num(table.activeJoints27[row] as number),
-    limitedJoints: num(n.limitedJoints[row] as number),
-    esr: num(n.esr[row] as number),
-    crp: num(n.crp[row] as number),
-    morningStiffnessMinutes: num(n.morningStiffnessMinutes[row] as number),
-    systemicFeatures: bool(b.systemicFeatures[row] as number),
-    activeUveitis: bool(b.activeUveitis[row] as number),
-    fever: bool(b.fever[row] as number),
-    ferritin: num(n.ferritin[row] as number),
-    platelets: num(n.platelets[row] as number),
-    ast: num(n.ast[row] as number),
-    triglycerides: num(n.triglycerides[row] as number),
-    fibrinogen: num(n.fibrinogen[row] as number),
-  };
+/**
+ * A visit's observations read from the table into a reused object: scoring a million rows
+ * through two of these allocates nothing per row (the outcome functions keep no reference).
+ */
+class ObservationView implements VisitObservation {
+  ilarCategory: IlarCategory | null = null;
+  physicianGlobal: number | null = null;
+  parentGlobal: number | null = null;
+  chaqDi: number | null = null;
+  activeJoints: number | null = null;
+  activeJoints27: number | null = null;
+  limitedJoints: number | null = null;
+  esr: number | null = null;
+  crp: number | null = null;
+  morningStiffnessMinutes: number | null = null;
+  systemicFeatures: boolean | null = null;
+  activeUveitis: boolean | null = null;
+  fever: boolean | null = null;
+  ferritin: number | null = null;
+  platelets: number | null = null;
+  ast: number | null = null;
+  triglycerides: number | null = null;
+  fibrinogen: number | null = null;
+
+  load(table: VisitTable, row: number): this {
+    const n = table.numbers;
+    const b = table.booleans;
+    const category = table.category[row] as number;
+    this.ilarCategory = category < 0 ? null : (ILAR_CATEGORY_CODES[category] ?? null);
+    this.physicianGlobal = num(n.physicianGlobal[row] as number);
+    this.parentGlobal = num(n.parentGlobal[row] as number);
+    this.chaqDi = num(n.chaqDi[row] as number);
+    this.activeJoints = num(n.activeJoints[row] as number);
+    this.activeJoints27 = num(table.activeJoints27[row] as number);
+    this.limitedJoints = num(n.limitedJoints[row] as number);
+    this.esr = num(n.esr[row] as number);
+    this.crp = num(n.crp[row] as number);
+    this.morningStiffnessMinutes = num(n.morningStiffnessMinutes[row] as number);
+    this.systemicFeatures = bool(b.systemicFeatures[row] as number);
+    this.activeUveitis = bool(b.activeUveitis[row] as number);
+    this.fever = bool(b.fever[row] as number);
+    this.ferritin = num(n.ferritin[row] as number);
+    this.platelets = num(n.platelets[row] as number);
+    this.ast = num(n.ast[row] as number);
+    this.triglycerides = num(n.triglycerides[row] as number);
+    this.fibrinogen = num(n.fibrinogen[row] as number);
+    return this;
+  }
 }
+
+const visitView = new ObservationView();
+const baselineView = new ObservationView();
 
 function scoreRow(table: VisitTable, row: number, options: VisitScoreOptions): VisitScores {
   const baselineRow = table.baselineRow[row] as number;
-  const visit = observation(table, row);
-  const baseline = baselineRow === row ? null : observation(table, baselineRow);
-  return scoreVisit(visit, baseline, options);
+  const baseline = baselineRow === row ? null : baselineView.load(table, baselineRow);
+  return scoreVisit(visitView.load(table, row), baseline, options);
 }
 
 /** The score columns' values in SCORE_COLUMNS order (null: empty cell). */
 function scoreValues(s: VisitScores): (number | string | boolean | null)[] {
   return [s.jadas10, s.jadas27, s.jadas71, s.cjadas10, s.jadas10Crp, s.jadas10Band, s.acrPedi, s.flare, s.inactiveDisease, s.mas2016];
+}
+
+function writeScores(writer: CsvWriter, s: VisitScores): void {
+  writeCell(writer, s.jadas10);
+  writeCell(writer, s.jadas27);
+  writeCell(writer, s.jadas71);
+  writeCell(writer, s.cjadas10);
+  writeCell(writer, s.jadas10Crp);
+  writeCell(writer, s.jadas10Band);
+  writeCell(writer, s.acrPedi);
+  writeCell(writer, s.flare);
+  writeCell(writer, s.inactiveDisease);
+  writeCell(writer, s.mas2016);
+}
+
+function writeCell(writer: CsvWriter, value: number | string | boolean | null): void {
+  if (value === null) writer.empty();
+  else if (typeof value === 'number') writer.number(value);
+  else if (typeof value === 'boolean') writer.boolean(value);
+  else writer.field(value);
 }
 
 export async function writeCsv(
@@ -94,12 +142,7 @@ export async function writeCsv(
         windowEnd = start + readSync(fd, window, 0, window.length, start);
       }
       writer.raw(window.subarray(start - windowStart, end - windowStart));
-      for (const value of scoreValues(scoreRow(table, row, options))) {
-        if (value === null) writer.empty();
-        else if (typeof value === 'number') writer.number(value);
-        else if (typeof value === 'boolean') writer.boolean(value);
-        else writer.field(value);
-      }
+      writeScores(writer, scoreRow(table, row, options));
       writer.endRecord();
       if (pending.length > 0) await drain();
     }
@@ -154,4 +197,31 @@ export async function writeJson(
   }
   await sink(encoder.encode(`${text}${row === 0 ? ']' : '\n]'}`));
   await sink(LF);
+}
+
+/** Column headings of the readable table (`--format table`). */
+const TABLE_HEADINGS = ['subject', 'visit', 'date', ...SCORE_COLUMNS] as const;
+
+/**
+ * A fixed-width text table for reading at a terminal: the visit's identity and its scores, one
+ * line per visit in input order; empty cells print as '-'.
+ */
+export async function writeTable(table: VisitTable, options: VisitScoreOptions, sink: OutputSink): Promise<void> {
+  const rows: string[][] = [];
+  for (let row = 0; row < table.count; row++) {
+    const values = scoreValues(scoreRow(table, row, options));
+    rows.push([
+      table.subjectIds[table.subject[row] as number] as string,
+      table.visitIds[row] as string,
+      formatIsoDate(table.day[row] as number),
+      ...values.map((v) => (v === null ? '-' : String(v))),
+    ]);
+  }
+  const widths = TABLE_HEADINGS.map((heading, i) => Math.max(heading.length, ...rows.map((r) => (r[i] as string).length)));
+  const render = (cells: readonly string[]) =>
+    `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}\n`;
+  const encoder = new TextEncoder();
+  let text = render(TABLE_HEADINGS);
+  for (const cells of rows) text += render(cells);
+  await sink(encoder.encode(text));
 }

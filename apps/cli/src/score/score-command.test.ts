@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseSimpleCsv, runCli, scratchDir, scratchFile } from '../test-support.js';
+
+const root = new URL('../../../../', import.meta.url).pathname;
+const examples = join(root, 'examples/visits.csv');
+const HEADER =
+  'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';
+const SCORES = 'jadas10,jadas27,jadas71,cjadas10,jadas10_crp,jadas10_band,acr_pedi,flare,inactive_disease,mas_2016';
+
+function csv(...rows: string[]): string {
+  return `${[HEADER, ...rows].join('\n')}\n`;
+}
+
+describe('jia-trial score: output', () => {
+  it('writes every input row back, in order, with the score columns appended', async () => {
+    const run = await runCli('score', examples);
+    assert.equal(run.code, 0, run.stderr);
+    const input = readFileSync(examples, 'utf8').trimEnd().split('\n');
+    const output = run.stdout.trimEnd().split('\n');
+    assert.equal(output.length, input.length);
+    assert.equal(output[0], `${HEADER},${SCORES}`);
+    input.slice(1).forEach((line, i) => assert.ok(output[i + 1]?.startsWith(`${line},`), `row ${i + 1} echoed unchanged`));
+  });
+
+  it('scores the worked examples: TV-8 JADAS and TV-9a JIA-ACR 30 (definitions.md §11)', async () => {
+    const codes12 = 'cervical_spine;elbow_l;elbow_r;wrist_l;wrist_r;knee_l;knee_r;ankle_l;ankle_r;shoulder_l;shoulder_r;mtp1_l';
+    const file = scratchFile(
+      'visits.csv',
+      csv(
+        `S1,S1-V0,2020-01-01,,polyarticular_rf_negative,6,5,1.5,10,8,,40,,,,,,,,,,`,
+        `S1,S1-V1,2020-03-01,,polyarticular_rf_negative,3,4,1.0,5,7,,60,,,,,,,,,,`,
+        `S2,S2-V0,2020-01-01,,polyarticular_rf_negative,5,6,,,,${codes12},45,,,,,,,,,,`,
+      ),
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 0, run.stderr);
+    const [v0, v1, tv8] = parseSimpleCsv(run.stdout);
+    assert.equal(v0?.acr_pedi, '', 'a baseline row gets no response values');
+    assert.equal(v0?.flare, '');
+    assert.equal(v1?.acr_pedi, '30');
+    assert.equal(v1?.flare, 'false');
+    assert.deepEqual(
+      [tv8?.jadas71, tv8?.jadas27, tv8?.jadas10, tv8?.cjadas10, tv8?.jadas10_band],
+      ['25.5', '22.5', '23.5', '21', 'high'],
+    );
+  });
+
+  it('prints decimals without binary noise', async () => {
+    const file = scratchFile('visits.csv', csv('S1,V1,2020-01-01,,oligoarticular_persistent,3.3,3.1,0,0,0,,10,0.3,0,false,false,false,,,,,'));
+    const [row] = parseSimpleCsv((await runCli('score', file)).stdout);
+    assert.equal(row?.jadas10, '6.4');
+    assert.equal(row?.jadas10_band, 'high');
+  });
+
+  it('gives the same scores whatever the row order', async () => {
+    const rows = readFileSync(examples, 'utf8').trimEnd().split('\n').slice(1);
+    const shuffled = [...rows].reverse();
+    const file = scratchFile('visits.csv', `${HEADER}\n${shuffled.join('\n')}\n`);
+    const byVisit = (text: string) => new Map(parseSimpleCsv(text).map((r) => [r.visit_id, JSON.stringify(r)]));
+    const original = byVisit((await runCli('score', examples)).stdout);
+    const reordered = byVisit((await runCli('score', file)).stdout);
+    assert.equal(reordered.size, rows.length);
+    assert.deepEqual(reordered, original);
+  });
+
+  it('accepts a byte-order mark, CRLF line ends and quoted fields, and echoes them', async () => {
+    const body = csv('"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,').replace(/\n/g, '\r\n');
+    const file = scratchFile('visits.csv', `\uFEFF${body}`);
+    const run = await runCli('score', file);
+    assert.equal(run.code, 0, run.stderr);
+    const line = run.stdout.split('\n')[1];
+    assert.equal(line, '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,,2,2,2,2,,low,,,false,');
+  });
+
+  it('writes JSON with numbers, booleans and nulls', async () => {
+    const run = await runCli('score', examples, '--format', 'json');
+    assert.equal(run.code, 0, run.stderr);
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[];
+    assert.equal(rows.length, 18);
+    const mas = rows.find((r) => r.visit_id === 'P03-W7');
+    assert.deepEqual(
+      [mas?.ferritin, mas?.fever, mas?.mas_2016, mas?.morning_stiffness_min, mas?.acr_pedi, mas?.jadas10],
+      [12480, true, true, null, 0, 21],
+    );
+    assert.deepEqual(Object.keys(rows[0] ?? {}), [...HEADER.split(','), ...SCORES.split(',')]);
+  });
+
+  it('prints a readable table', async () => {
+    const run = await runCli('score', examples, '--format', 'table');
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 19);
+    assert.match(lines[0] ?? '', /^subject\s+visit\s+date\s+jadas10/);
+    assert.match(lines.find((l) => l.includes('P03-W7')) ?? '', /\s+true$/);
+  });
+
+  it('applies --cutoffs and the normal limits', async () => {
+    const file = scratchFile('visits.csv', csv('S1,V1,2020-01-01,,oligoarticular_persistent,0,1.45,0,0,0,,15,,10,false,false,,,,,,'));
+    const consolaro = parseSimpleCsv((await runCli('score', file)).stdout)[0];
+    const trincianti = parseSimpleCsv((await runCli('score', file, '--cutoffs', 'trincianti2021')).stdout)[0];
+    assert.equal(consolaro?.jadas10_band, 'low');
+    assert.equal(trincianti?.jadas10_band, 'low');
+    assert.equal(consolaro?.inactive_disease, 'true');
+    const strict = parseSimpleCsv((await runCli('score', file, '--esr-uln', '12')).stdout)[0];
+    assert.equal(strict?.inactive_disease, 'false');
+  });
+
+  it('writes --out atomically and leaves no temporary file', async () => {
+    const dir = scratchDir();
+    const out = join(dir, 'scored.csv');
+    const run = await runCli('score', examples, '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.deepEqual(readdirSync(dir), ['scored.csv']);
+    assert.equal(readFileSync(out, 'utf8'), (await runCli('score', examples)).stdout);
+  });
+});
+
+describe('jia-trial score: bad input is refused with every problem located, and nothing written', () => {
+  const cases: [label: string, rows: string[], expected: RegExp[]][] = [
+    ['a value out of range', ['S1,V1,2020-01-01,,systemic,75,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column physician_global: 75 is outside 0-10/]],
+    ['a non-number', ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,1e3,,,,,,,,,,'], [/:2: visit V1, column esr: "1e3" is not a plain decimal number/]],
+    ['a fractional joint count', ['S1,V1,2020-01-01,,systemic,1,1,0,2.5,0,,10,,,,,,,,,,'], [/column active_joints: 2.5 is not a whole number/]],
+    ['an unknown joint code', ['S1,V1,2020-01-01,,systemic,1,1,0,,0,knee_l;kne_r,10,,,,,,,,,,'], [/:2: visit V1, column active_joint_codes: unknown joint code: "kne_r"/]],
+    ['joint codes disagreeing with active_joints', ['S1,V1,2020-01-01,,systemic,1,1,0,3,0,knee_l;knee_r,10,,,,,,,,,,'], [/column active_joints: 3 disagrees with the 2 joints listed/]],
+    ['a malformed date', ['S1,V1,2020-02-30,,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column visit_date: "2020-02-30" is not a valid date/]],
+    ['an unknown category', ['S1,V1,2020-01-01,,oligo,1,1,0,0,0,,10,,,,,,,,,,'], [/column ilar_category: "oligo" is not an ILAR category/]],
+    ['a bad boolean', ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,yes,,,,,,,'], [/column systemic_features: "yes" must be true or false/]],
+    [
+      'a duplicate visit_id',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V1,2020-02-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:3: visit V1, column visit_id: duplicate visit_id, first used on line 2/],
+    ],
+    ['a missing baseline', ['S1,V1,2020-01-01,V0,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column baseline_visit_id: "V0" is not a visit_id in this file/]],
+    [
+      "another subject's baseline",
+      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S2,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:3: visit V2, column baseline_visit_id: baseline V1 belongs to subject S1, not S2/],
+    ],
+    [
+      'a baseline dated after the visit',
+      ['S1,V1,2020-03-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:3: visit V2, column visit_date: 2020-02-01 is before its baseline V1 \(2020-03-01\)/],
+    ],
+    [
+      'two earliest visits on one date',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/subject S1 has two earliest visits on 2020-01-01 \(V1, line 2; V2, line 3\)/],
+    ],
+    ['an empty required value', ['S1,,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: column visit_id: required value is empty/]],
+    ['a row with too few fields', ['S1,V1,2020-01-01'], [/:2: .*3 fields, but the header has 22/]],
+    ['an unclosed quote', ['S1,V1,2020-01-01,,"systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/unclosed quoted field \(opened at line 2\)/]],
+    [
+      'several problems at once',
+      ['S1,V1,2020-01-01,,systemic,11,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-13-01,,systemic,1,1,4,0,0,,10,,,,,,,,,,'],
+      [/:2: visit V1, column physician_global/, /:3: visit V2, column visit_date/, /:3: visit V2, column chaq_di: 4 is outside 0-3/],
+    ],
+  ];
+  for (const [label, rows, expected] of cases) {
+    it(label, async () => {
+      const dir = scratchDir();
+      const out = join(dir, 'out.csv');
+      const file = scratchFile('visits.csv', csv(...rows));
+      const run = await runCli('score', file, '--out', out);
+      assert.equal(run.code, 1, `exit code 1 for ${label}`);
+      for (const pattern of expected) assert.match(run.stderr, pattern);
+      assert.match(run.stderr, /nothing was written/);
+      assert.deepEqual(readdirSync(dir), [], 'no output file, not even a partial one');
+      const toStdout = await runCli('score', file);
+      assert.equal(toStdout.stdout, '');
+    });
+  }
+
+  it('refuses an unknown or missing header column before reading rows', async () => {
+    const file = scratchFile('visits.csv', 'subject_id,visit_id,physican_global\nS1,V1,3\n');
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /:1: column physican_global: unknown column/);
+    assert.match(run.stderr, /:1: column visit_date: required column is missing/);
+  });
+
+  it('lists at most --max-errors problems and counts the rest', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `S1,V${i},2020-01-01,,systemic,99,1,0,0,0,,10,,,,,,,,,,`);
+    const run = await runCli('score', scratchFile('visits.csv', csv(...rows)), '--max-errors', '5');
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.match(/column physician_global/g)?.length, 5);
+    assert.match(run.stderr, /\.\.\. and 25 more problem\(s\)/);
+  });
+
+  it('refuses text that is not UTF-8', async () => {
+    const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nS\xe9,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,\n`, 'latin1')]);
+    const run = await runCli('score', scratchFile('visits.csv', latin1));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /:2: .*UTF-8/);
+  });
+});
+
+describe('jia-trial score: usage errors exit 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no file', ['score'], /missing required argument/],
+    ['an unknown option', ['score', examples, '--colour'], /unknown option/],
+    ['a bad --format', ['score', examples, '--format', 'xml'], /Allowed choices are csv, json, table/],
+    ['a bad --esr-uln', ['score', examples, '--esr-uln', 'abc'], /--esr-uln must be a positive number/],
+    ['a file that does not exist', ['score', '/nonexistent/visits.csv'], /cannot read \/nonexistent\/visits.csv: ENOENT/],
+    ['an unknown command', ['scor'], /unknown command/],
+  ];
+  for (const [label, argv, pattern] of cases) {
+    it(label, async () => {
+      const run = await runCli(...argv);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, pattern);
+    });
+  }
+
+  it('--help documents every option and exits 0', async () => {
+    const run = await runCli('score', '--help');
+    assert.equal(run.code, 0);
+    for (const option of ['--out', '--format', '--cutoffs', '--esr-uln', '--crp-uln', '--max-errors', 'docs/score-command.md']) {
+      assert.ok(run.stdout.includes(option), option);
+    }
+  });
+});
+
+describe('jia-trial bin', () => {
+  it('runs the built CLI as npx would, with its exit codes', () => {
+    const bin = join(root, 'apps/cli/bin/jia-trial.js');
+    assert.ok(existsSync(join(dirname(bin), '../dist/main.js')), 'apps/cli/dist is built (npm run build)');
+    const out = execFileSync(process.execPath, [bin, 'score', examples, '--format', 'table'], { encoding: 'utf8' });
+    assert.match(out, /P03-W7/);
+    assert.throws(
+      () => execFileSync(process.execPath, [bin, 'score', '--format', 'xml', examples], { stdio: 'pipe' }),
+      (error: { status?: number }) => error.status === 2,
+    );
+  });
+});

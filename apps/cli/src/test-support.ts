@@ -1,0 +1,48 @@
+/** Test helpers: run the CLI in-process with captured output, and write scratch files. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from './main.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+class Capture extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+export async function runCli(...argv: string[]): Promise<CliRun> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'jia-trial-test-'));
+}
+
+/** Writes `content` to a new file in a fresh scratch directory and returns its path. */
+export function scratchFile(name: string, content: string | Uint8Array): string {
+  const path = join(scratchDir(), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** Parses simple CSV output (no quoted fields) into objects keyed by header. */
+export function parseSimpleCsv(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trimEnd().split('\n');
+  const names = (head ?? '').split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [names[i], value])));
+}
