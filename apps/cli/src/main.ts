@@ -61,6 +61,11 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .option('--esr-uln <mm/h>', 'ESR upper limit of normal, for inactive disease', positiveNumber('--esr-uln'), DEFAULT_ESR_UPPER_LIMIT)
     .option('--crp-uln <mg/L>', 'CRP upper limit of normal, for inactive disease', positiveNumber('--crp-uln'), DEFAULT_CRP_UPPER_LIMIT_MG_PER_L)
     .option('--max-errors <n>', 'list at most this many problems (the rest are counted)', positiveInteger, 100)
+    .addOption(
+      new Option('--threads <n>', 'threads to use: 1 or 2 (default: 2 for files of 8 MiB or more)')
+        .choices(['1', '2'])
+        .argParser(Number),
+    )
     .action((file: string, opts: Record<string, unknown>) => {
       const options: ScoreCommandOptions = {
         out: opts.out as string | undefined,
@@ -69,6 +74,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         esrUpperLimit: opts.esrUln as number,
         crpUpperLimit: opts.crpUln as number,
         maxErrors: opts.maxErrors as number,
+        threads: opts.threads as number | undefined,
       };
       run(() =>
         runScore(file, options, async (bytes) => {

@@ -77,6 +77,22 @@ export function coreSetValueAt(visit: CoreSet, index: number, reactant: AcutePha
   return value ?? null;
 }
 
+/**
+ * The six core-set values in micro-units, NaN where missing, in CORE_SET_VARIABLES order: the
+ * form the JIA-ACR and flare kernels compare, prepared once per visit (a baseline serves many).
+ */
+export function coreSetMicro(
+  visit: CoreSet,
+  reactant: AcutePhaseReactant = 'esr',
+  out: Float64Array = new Float64Array(CORE_SET_VARIABLES.length),
+): Float64Array {
+  for (let i = 0; i < CORE_SET_VARIABLES.length; i++) {
+    const value = coreSetValueAt(visit, i, reactant);
+    out[i] = value === null ? Number.NaN : toMicro(value);
+  }
+  return out;
+}
+
 /** How a baseline of zero is handled (ADR 0003; no published rule exists). */
 export type ZeroBaselineRule = 'worsened' | 'exclude';
 

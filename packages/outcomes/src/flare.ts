@@ -22,13 +22,11 @@ import {
   CORE_SET_VARIABLES,
   type CoreSet,
   type CoreSetVariable,
-  coreSetValue,
-  coreSetValueAt,
+  coreSetMicro,
   isImprovedMicro,
-  isWorsened,
   isWorsenedMicro,
 } from './core-set.js';
-import { MICRO, toMicro } from './decimal.js';
+import { MICRO } from './decimal.js';
 import type { Outcome, Verdict } from './result.js';
 import { allOf, atLeast, atMost } from './verdict.js';
 
@@ -128,28 +126,25 @@ const flagsScratch = new Int8Array(CORE_SET_VARIABLES.length);
  * the verdict of a counting definition. Allocation-free (the CLI's inner loop).
  */
 function countingVerdict(
-  reference: CoreSet,
-  current: CoreSet,
+  reference: Float64Array,
+  current: Float64Array,
   definition: Exclude<FlareDefinition, 'brunner2002_f3'>,
   options: FlareOptions,
   flags: Int8Array,
 ): Verdict {
   const rule = countingRule(definition, options.strict ?? true);
-  const reactant = options.acutePhaseReactant ?? 'esr';
   let missing = 0;
   let worsened = 0;
   let improved = 0;
   for (let i = 0; i < CORE_SET_VARIABLES.length; i++) {
-    const b = coreSetValueAt(reference, i, reactant);
-    const f = coreSetValueAt(current, i, reactant);
+    const bMicro = reference[i] as number;
+    const fMicro = current[i] as number;
     let flag = 0;
-    if (b === null || f === null) {
+    if (Number.isNaN(bMicro) || Number.isNaN(fMicro)) {
       flag = MISSING;
       missing++;
     } else {
       const rise = rule.minimumRise[CORE_SET_VARIABLES[i] as CoreSetVariable];
-      const bMicro = toMicro(b);
-      const fMicro = toMicro(f);
       if (
         isWorsenedMicro(bMicro, fMicro, rule.worsenPercent, rule.worsenStrict) &&
         (rise === undefined || fMicro - bMicro >= rise * MICRO)
@@ -170,11 +165,27 @@ function countingVerdict(
   return allOf(atLeast(rule.worsenAtLeast, worsened, missing), atMost(rule.improveAtMost, improved, missing));
 }
 
+const referenceScratch = new Float64Array(CORE_SET_VARIABLES.length);
+const currentScratch = new Float64Array(CORE_SET_VARIABLES.length);
+
+/**
+ * flareVerdict on core sets prepared with coreSetMicro (the reactant chosen there), for a
+ * caller that compares many visits with one reference.
+ */
+export function flareVerdictMicro(reference: Float64Array, current: Float64Array, options: FlareOptions = {}): Verdict {
+  const definition = options.definition ?? 'withdrawal_trial';
+  if (definition === 'brunner2002_f3') return brunnerF3Verdict(reference, current, null);
+  return countingVerdict(reference, current, definition, options, flagsScratch);
+}
+
 /** The flare verdict alone, allocation-free (see evaluateFlare). */
 export function flareVerdict(reference: CoreSet, current: CoreSet, options: FlareOptions = {}): Verdict {
-  const definition = options.definition ?? 'withdrawal_trial';
-  if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options).value;
-  return countingVerdict(reference, current, definition, options, flagsScratch);
+  const reactant = options.acutePhaseReactant ?? 'esr';
+  return flareVerdictMicro(
+    coreSetMicro(reference, reactant, referenceScratch),
+    coreSetMicro(current, reactant, currentScratch),
+    options,
+  );
 }
 
 /** Evaluates flare of `current` against `reference` (the baseline or the response visit). */
@@ -186,40 +197,49 @@ export function evaluateFlare(
   const definition = options.definition ?? 'withdrawal_trial';
   if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options);
   const flags = new Int8Array(CORE_SET_VARIABLES.length);
-  const value = countingVerdict(reference, current, definition, options, flags);
+  const reactant = options.acutePhaseReactant ?? 'esr';
+  const value = countingVerdict(coreSetMicro(reference, reactant), coreSetMicro(current, reactant), definition, options, flags);
   const having = (flag: number) => CORE_SET_VARIABLES.filter((_, i) => flags[i] === flag);
   const missing = having(MISSING);
   return { definition, value, complete: missing.length === 0, missing, worsened: having(WORSENED), improved: having(IMPROVED) };
 }
 
-/** Brunner 2002 F-B3: any CHAQ worsening, ESR worsening >= 30%, AJC worsening >= 10%. */
+/** The F-B3 tests: [variable index, minimum worsening percent (0: any rise)]. */
+const BRUNNER_F3_TESTS: readonly (readonly [index: number, percent: number])[] = [
+  [CORE_SET_VARIABLES.indexOf('chaqDi'), 0],
+  [CORE_SET_VARIABLES.indexOf('acutePhaseReactant'), 30],
+  [CORE_SET_VARIABLES.indexOf('activeJoints'), 10],
+];
+
+/**
+ * Brunner 2002 F-B3: any CHAQ worsening, ESR worsening >= 30%, AJC worsening >= 10%. "Any
+ * worsening" is a strict rise; the percentage tests read "at least" (Brunner 2002).
+ */
+function brunnerF3Verdict(reference: Float64Array, current: Float64Array, worsened: CoreSetVariable[] | null): Verdict {
+  let unknown = false;
+  let failed = false;
+  for (const [index, percent] of BRUNNER_F3_TESTS) {
+    const b = reference[index] as number;
+    const f = current[index] as number;
+    if (Number.isNaN(b) || Number.isNaN(f)) {
+      unknown = true;
+      continue;
+    }
+    const met = percent === 0 ? isWorsenedMicro(b, f, 0, true) : isWorsenedMicro(b, f, percent, false);
+    if (met) worsened?.push(CORE_SET_VARIABLES[index] as CoreSetVariable);
+    else failed = true;
+  }
+  return failed ? false : unknown ? null : true;
+}
+
 function evaluateBrunnerF3(reference: CoreSet, current: CoreSet, options: FlareOptions): FlareResult {
   const reactant = options.acutePhaseReactant ?? 'esr';
-  const tests: [CoreSetVariable, number][] = [
-    ['chaqDi', 0],
-    ['acutePhaseReactant', 30],
-    ['activeJoints', 10],
-  ];
-  const missing: CoreSetVariable[] = [];
+  const b = coreSetMicro(reference, reactant);
+  const f = coreSetMicro(current, reactant);
   const worsened: CoreSetVariable[] = [];
-  const verdicts: Verdict[] = tests.map(([variable, percent]) => {
-    const b = coreSetValue(reference, variable, reactant);
-    const f = coreSetValue(current, variable, reactant);
-    if (b === null || f === null) {
-      missing.push(variable);
-      return null;
-    }
-    // "any worsening" is a strict rise; the percentage tests read "at least" (Brunner 2002).
-    const met = percent === 0 ? isWorsened(b, f, 0, true) : isWorsened(b, f, percent, false);
-    if (met) worsened.push(variable);
-    return met;
-  });
-  return {
-    definition: 'brunner2002_f3',
-    value: allOf(...verdicts),
-    complete: missing.length === 0,
-    missing,
-    worsened,
-    improved: [],
-  };
+  const value = brunnerF3Verdict(b, f, worsened);
+  const missing = BRUNNER_F3_TESTS.filter(([i]) => Number.isNaN(b[i] as number) || Number.isNaN(f[i] as number)).map(
+    ([i]) => CORE_SET_VARIABLES[i] as CoreSetVariable,
+  );
+  return { definition: 'brunner2002_f3', value, complete: missing.length === 0, missing, worsened, improved: [] };
 }

@@ -93,6 +93,45 @@ export function jadasValue(input: JadasInput, variant: JadasVariant): number | n
   return fromMicro(micro);
 }
 
+/** The five JADAS variants a visit row reports (null: a component is missing). */
+export interface JadasScores {
+  jadas10: number | null;
+  jadas27: number | null;
+  jadas71: number | null;
+  cjadas10: number | null;
+  jadas10Crp: number | null;
+}
+
+/**
+ * JADAS-10, -27, -71, cJADAS-10 and JADAS-10-CRP at once, sharing their common terms; each
+ * equals jadasValue for its variant. Writes into `out` (reused by the CLI's inner loop).
+ */
+export function scoreJadasVariants(input: JadasInput, out: JadasScores = emptyScores()): JadasScores {
+  const physician = input.physicianGlobal;
+  const parent = input.parentGlobal;
+  const joints = input.activeJoints;
+  const joints27 = input.activeJoints27;
+  out.jadas10 = out.jadas27 = out.jadas71 = out.cjadas10 = out.jadas10Crp = null;
+  if (!isPresent(physician) || !isPresent(parent)) return out;
+  const globals = toMicro(physician) + toMicro(parent);
+  const esr = isPresent(input.esr) ? normaliseEsrMicro(input.esr) : null;
+  if (isPresent(joints)) {
+    const term10 = globals + Math.min(joints, 10) * MICRO;
+    out.cjadas10 = fromMicro(term10);
+    if (esr !== null) {
+      out.jadas10 = fromMicro(term10 + esr);
+      out.jadas71 = fromMicro(globals + Math.min(joints, 71) * MICRO + esr);
+    }
+    if (isPresent(input.crp)) out.jadas10Crp = fromMicro(term10 + normaliseCrpMicro(input.crp));
+  }
+  if (isPresent(joints27) && esr !== null) out.jadas27 = fromMicro(globals + Math.min(joints27, 27) * MICRO + esr);
+  return out;
+}
+
+function emptyScores(): JadasScores {
+  return { jadas10: null, jadas27: null, jadas71: null, cjadas10: null, jadas10Crp: null };
+}
+
 /** Scores one JADAS variant. `value` is null when any component is missing. */
 export function scoreJadas(input: JadasInput, variant: JadasVariant): Outcome<number> {
   const value = jadasValue(input, variant);

@@ -15,12 +15,11 @@ import {
   CORE_SET_VARIABLES,
   type CoreSet,
   type CoreSetVariable,
-  coreSetValueAt,
+  coreSetMicro,
   isImprovedMicro,
   isWorsenedMicro,
   type ZeroBaselineRule,
 } from './core-set.js';
-import { toMicro } from './decimal.js';
 import type { Outcome, Verdict } from './result.js';
 import { allOf, atLeast, atMost } from './verdict.js';
 
@@ -79,8 +78,16 @@ interface Tally {
 }
 const tallyScratch: Tally = { missing: 0, usable: 0, worsened: 0, improved: new Int32Array(JIA_ACR_LEVELS.length) };
 
+const baselineScratch = new Float64Array(CORE_SET_VARIABLES.length);
+const followUpScratch = new Float64Array(CORE_SET_VARIABLES.length);
+
 function classify(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions, flags: Int8Array): Tally {
   const reactant = options.acutePhaseReactant ?? 'esr';
+  return classifyMicro(coreSetMicro(baseline, reactant, baselineScratch), coreSetMicro(followUp, reactant, followUpScratch), options, flags);
+}
+
+/** Classifies each variable from micro-unit values (NaN: missing); see coreSetMicro. */
+function classifyMicro(baseline: Float64Array, followUp: Float64Array, options: JiaAcrOptions, flags: Int8Array): Tally {
   const worseningPercent = options.worseningPercent ?? 30;
   const strict = options.worseningStrict ?? true;
   const exclude = options.zeroBaseline === 'exclude';
@@ -90,15 +97,13 @@ function classify(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions, 
   tally.worsened = 0;
   tally.improved.fill(0);
   for (let i = 0; i < CORE_SET_VARIABLES.length; i++) {
-    const b = coreSetValueAt(baseline, i, reactant);
-    const f = coreSetValueAt(followUp, i, reactant);
-    if (b === null || f === null) {
+    const bMicro = baseline[i] as number;
+    const fMicro = followUp[i] as number;
+    if (Number.isNaN(bMicro) || Number.isNaN(fMicro)) {
       flags[i] = MISSING;
       tally.missing++;
       continue;
     }
-    const bMicro = toMicro(b);
-    const fMicro = toMicro(f);
     if (exclude && bMicro === 0) {
       flags[i] = EXCLUDED;
     } else {
@@ -171,6 +176,18 @@ function highestLevel(tally: Tally, options: JiaAcrOptions): 0 | JiaAcrLevel | n
  */
 export function jiaAcrLevel(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions = {}): 0 | JiaAcrLevel | null {
   return highestLevel(classify(baseline, followUp, options, flagsScratch), options);
+}
+
+/**
+ * jiaAcrLevel on core sets prepared with coreSetMicro (the reactant chosen there); lets a
+ * caller prepare a baseline once for all its follow-up visits.
+ */
+export function jiaAcrLevelMicro(
+  baseline: Float64Array,
+  followUp: Float64Array,
+  options: JiaAcrOptions = {},
+): 0 | JiaAcrLevel | null {
+  return highestLevel(classifyMicro(baseline, followUp, options, flagsScratch), options);
 }
 
 /** The highest JIA-ACR level met, with the verdict at every level. */

@@ -4,13 +4,13 @@
  * only gathers the inputs and applies the options, so the CLI, the server and the browser score
  * a visit identically.
  */
-import type { CoreSet } from './core-set.js';
-import { flareVerdict } from './flare.js';
+import { CORE_SET_VARIABLES, type CoreSet, coreSetMicro } from './core-set.js';
+import { flareVerdictMicro } from './flare.js';
 import type { IlarCategory } from './ilar-categories.js';
 import { inactiveDiseaseVerdict } from './inactive-disease.js';
 import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
-import { type JadasInput, type JadasVariant, jadasValue } from './jadas.js';
-import { type JiaAcrLevel, jiaAcrLevel } from './jia-acr.js';
+import { type JadasInput, type JadasScores, scoreJadasVariants } from './jadas.js';
+import { type JiaAcrLevel, jiaAcrLevelMicro } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import type { Maybe, Verdict } from './result.js';
 
@@ -57,11 +57,19 @@ export interface VisitScores {
   readonly mas2016: Verdict;
 }
 
-const JADAS10: JadasVariant = { joints: 10, reactant: 'esr' };
-const JADAS27: JadasVariant = { joints: 27, reactant: 'esr' };
-const JADAS71: JadasVariant = { joints: 71, reactant: 'esr' };
-const CJADAS10: JadasVariant = { joints: 10, reactant: 'none' };
-const JADAS10_CRP: JadasVariant = { joints: 10, reactant: 'crp' };
+/**
+ * Core sets already in micro-units (coreSetMicro, ESR as the reactant), for a caller that scores
+ * many visits against one baseline and prepares the baseline once.
+ */
+export interface PreparedCoreSets {
+  readonly visit: Float64Array;
+  readonly baseline: Float64Array | null;
+}
+
+const visitScratch = new Float64Array(CORE_SET_VARIABLES.length);
+const baselineScratch = new Float64Array(CORE_SET_VARIABLES.length);
+
+const jadasScratch: JadasScores = { jadas10: null, jadas27: null, jadas71: null, cjadas10: null, jadas10Crp: null };
 
 /**
  * Scores a visit; `baseline` is null for a baseline visit (no response scores). Each value is
@@ -71,21 +79,25 @@ export function scoreVisit(
   visit: VisitObservation,
   baseline: VisitObservation | null,
   options: VisitScoreOptions = {},
+  prepared?: PreparedCoreSets,
 ): VisitScores {
-  const jadas10 = jadasValue(visit, JADAS10);
+  const visitCoreSet = prepared?.visit ?? coreSetMicro(visit, 'esr', visitScratch);
+  const baselineCoreSet = baseline ? (prepared?.baseline ?? coreSetMicro(baseline, 'esr', baselineScratch)) : null;
+  const jadas = scoreJadasVariants(visit, jadasScratch);
+  const jadas10 = jadas.jadas10;
   const category = visit.ilarCategory ?? null;
   return {
     jadas10,
-    jadas27: jadasValue(visit, JADAS27),
-    jadas71: jadasValue(visit, JADAS71),
-    cjadas10: jadasValue(visit, CJADAS10),
-    jadas10Crp: jadasValue(visit, JADAS10_CRP),
+    jadas27: jadas.jadas27,
+    jadas71: jadas.jadas71,
+    cjadas10: jadas.cjadas10,
+    jadas10Crp: jadas.jadas10Crp,
     jadas10Band:
       jadas10 === null || category === null
         ? null
         : classifyJadas(jadas10, 'jadas10', category, options.cutoffs ?? 'consolaro'),
-    acrPedi: baseline ? jiaAcrLevel(baseline, visit) : null,
-    flare: baseline ? flareVerdict(baseline, visit) : null,
+    acrPedi: baselineCoreSet ? jiaAcrLevelMicro(baselineCoreSet, visitCoreSet) : null,
+    flare: baselineCoreSet ? flareVerdictMicro(baselineCoreSet, visitCoreSet) : null,
     inactiveDisease: inactiveDiseaseVerdict(visit, 'wallace2011', options),
     mas2016:
       category === 'systemic'

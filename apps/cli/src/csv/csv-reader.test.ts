@@ -460,6 +460,9 @@ describe('CsvReader: errors', () => {
       error('a\n"abc', options),
       'line 2, field 1: unclosed quoted field (opened at line 2)',
     );
+    assert.equal(error('a\nabcde\r', options), 'line 2: a carriage return not followed by a line feed');
+    assert.equal(error('a\nabcdef\r', options), tooLong);
+    assert.equal(error('a\nabcdefg\r', options), tooLong);
   });
 
   it('keeps memory bounded for a runaway quote', () => {

@@ -5,8 +5,8 @@
  * of that, and keeps no second copy of the keys (it reads them back from the caller's array).
  */
 export class IdIndex {
-  private rows: Int32Array;
-  private hashes: Int32Array;
+  /** Interleaved [row, hash] pairs (row -1: empty), so a probe touches one cache line. */
+  private slots: Int32Array;
   private mask: number;
   private size = 0;
 
@@ -17,8 +17,7 @@ export class IdIndex {
   ) {
     let capacity = 1024;
     while (capacity < expected * 2) capacity *= 2;
-    this.rows = new Int32Array(capacity).fill(-1);
-    this.hashes = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * 2).fill(-1);
     this.mask = capacity - 1;
   }
 
@@ -26,42 +25,40 @@ export class IdIndex {
   get(id: string): number {
     const hash = hashString(id);
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const row = this.rows[slot] as number;
+      const row = this.slots[2 * slot] as number;
       if (row < 0) return -1;
-      if (this.hashes[slot] === hash && this.keys[row] === id) return row;
+      if (this.slots[2 * slot + 1] === hash && this.keys[row] === id) return row;
     }
   }
 
   /** Adds `id` for `row` unless present; returns the row that already held it, or -1. */
   add(id: string, row: number): number {
-    if ((this.size + 1) * 2 > this.rows.length) this.grow();
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
     const hash = hashString(id);
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const existing = this.rows[slot] as number;
+      const existing = this.slots[2 * slot] as number;
       if (existing < 0) {
-        this.rows[slot] = row;
-        this.hashes[slot] = hash;
+        this.slots[2 * slot] = row;
+        this.slots[2 * slot + 1] = hash;
         this.size++;
         return -1;
       }
-      if (this.hashes[slot] === hash && this.keys[existing] === id) return existing;
+      if (this.slots[2 * slot + 1] === hash && this.keys[existing] === id) return existing;
     }
   }
 
   private grow(): void {
-    const oldRows = this.rows;
-    const oldHashes = this.hashes;
-    this.rows = new Int32Array(oldRows.length * 2).fill(-1);
-    this.hashes = new Int32Array(oldRows.length * 2);
-    this.mask = this.rows.length - 1;
-    for (let i = 0; i < oldRows.length; i++) {
-      const row = oldRows[i] as number;
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(-1);
+    this.mask = this.slots.length / 2 - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const row = old[i] as number;
       if (row < 0) continue;
-      const hash = oldHashes[i] as number;
+      const hash = old[i + 1] as number;
       let slot = hash & this.mask;
-      while ((this.rows[slot] as number) >= 0) slot = (slot + 1) & this.mask;
-      this.rows[slot] = row;
-      this.hashes[slot] = hash;
+      while ((this.slots[2 * slot] as number) >= 0) slot = (slot + 1) & this.mask;
+      this.slots[2 * slot] = row;
+      this.slots[2 * slot + 1] = hash;
     }
   }
 }

@@ -6,7 +6,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
   checkRange,
-  countActiveJointCodes,
   dayNumber,
   INPUT_RANGES,
   ILAR_CATEGORY_CODES,
@@ -24,6 +23,7 @@ import {
   VISIT_COLUMNS,
 } from './visit-columns.js';
 import { IdIndex } from './id-index.js';
+import { countJointCodeBytes } from './joint-codes.js';
 import { VisitTable } from './visit-table.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -48,12 +48,38 @@ const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>>
   boolean: K_BOOLEAN,
   joint_codes: K_JOINT_CODES,
 };
-const categoryIndex = new Map<string, number>(ILAR_CATEGORY_CODES.map((c, i) => [c, i]));
+const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => new TextEncoder().encode(code));
+
+/** The ILAR category index of field i, compared as bytes (no string per row), or -1. */
+function categoryOf(record: CsvRecordView, i: number): number {
+  for (let c = 0; c < CATEGORY_BYTES.length; c++) if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) return c;
+  return -1;
+}
+
+/** A part of the file read on its own (by a worker thread): [start, end), after the header. */
+export interface FileRange {
+  readonly start: number;
+  readonly end: number;
+  /** The header record's bytes, replayed first so the reader knows the columns. */
+  readonly headerBytes: Uint8Array;
+}
+
+export interface ReadOptions {
+  readonly path: string;
+  readonly fileSize: number;
+  readonly maxProblems: number;
+  /** Read only [0, end) of the file (the first part when the file is read in parts). */
+  readonly end?: number;
+  /** Read this later part of the file instead; line numbers then count from the part's start. */
+  readonly range?: FileRange;
+}
 
 export interface ReadResult {
   readonly table: VisitTable;
-  /** visit_id -> row. */
-  readonly visitIndex: IdIndex;
+  /** visit_id -> row; null for a later part (its ids are indexed when the parts are joined). */
+  readonly visitIndex: IdIndex | null;
+  /** Line number at which the next part of the file starts. */
+  readonly nextLine: number;
   /** Input column names in file order (the header), and the header record's exact bytes. */
   readonly header: readonly string[];
   readonly headerBytes: Uint8Array;
@@ -62,9 +88,16 @@ export interface ReadResult {
   readonly moreProblems: number;
 }
 
-/** Reads and validates a visits CSV. Problems are returned, not thrown. */
-export function readVisits(path: string, fileSize: number, maxProblems: number): ReadResult {
-  const table = new VisitTable(Math.ceil(fileSize / 60));
+/** Reads and validates a visits CSV, or a part of it. Problems are returned, not thrown. */
+export function readVisits(options: ReadOptions): ReadResult {
+  const { path, fileSize, maxProblems, range } = options;
+  const start = range?.start ?? 0;
+  const end = range?.end ?? options.end ?? fileSize;
+  // A later part is read after a replayed header line: shift offsets and lines back.
+  const replayed = range ? range.headerBytes.length + 1 : 0;
+  const offsetShift = start - replayed;
+  const lineShift = range ? -1 : 0;
+  const table = new VisitTable(Math.ceil((end - start) / 80));
   const problems: DataProblem[] = [];
   let moreProblems = 0;
   let header: string[] = [];
@@ -74,8 +107,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
   let visitIdColumn = -1;
   let activeJointsColumn = -1;
   let headerOk = true;
-  const visitIndex = new IdIndex(table.visitIds, Math.ceil(fileSize / 60));
-  const subjectIndex = new Map<string, number>();
+  const visitIndex = range ? null : new IdIndex(table.visitIds, Math.ceil((end - start) / 80));
 
   const report = (problem: DataProblem) => {
     if (problems.length < maxProblems) problems.push(problem);
@@ -141,7 +173,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
 
   const onRow = (record: CsvRecordView) => {
     const row = table.addRow();
-    const line = record.line;
+    const line = record.line + lineShift;
     const visitId = record.isEmpty(visitIdColumn) ? null : record.text(visitIdColumn);
     let duplicateOf = -1;
     const fail = (i: number, message: string) => report({ line, visitId, column: header[i] ?? null, message });
@@ -162,11 +194,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
             fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
             break;
           }
-          let s = subjectIndex.get(text);
-          if (s === undefined) {
-            s = table.subjectIds.push(text) - 1;
-            subjectIndex.set(text, s);
-          }
+          const s = table.subjectOf(text);
           table.subject[row] = s;
           lastSubject = record.bytes(i).slice();
           lastSubjectIndex = s;
@@ -175,7 +203,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
         case K_VISIT: {
           const text = visitId as string;
           if (text.trim() !== text) fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
-          else duplicateOf = visitIndex.add(text, row);
+          else if (visitIndex) duplicateOf = visitIndex.add(text, row);
           if (duplicateOf >= 0) fail(i, `duplicate visit_id, first used on line ${table.line[duplicateOf]}`);
           break;
         }
@@ -192,8 +220,8 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
           break;
         }
         case K_CATEGORY: {
-          const index = categoryIndex.get(record.text(i));
-          if (index === undefined) {
+          const index = categoryOf(record, i);
+          if (index < 0) {
             fail(i, `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
           } else {
             table.category[row] = index;
@@ -222,16 +250,15 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
       }
     }
     if (jointsColumn >= 0 && !record.isEmpty(jointsColumn)) {
-      try {
-        const counts = countActiveJointCodes(record.text(jointsColumn).split(';'));
-        const given = table.numbers.activeJoints[row] as number;
-        if (!Number.isNaN(given) && given !== counts.active) {
-          fail(activeJointsColumn, `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`);
-        }
+      const counts = countJointCodeBytes(record.bytes(jointsColumn));
+      const given = table.numbers.activeJoints[row] as number;
+      if (counts.error !== null) {
+        fail(jointsColumn, counts.error);
+      } else if (!Number.isNaN(given) && given !== counts.active) {
+        fail(activeJointsColumn, `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`);
+      } else {
         table.numbers.activeJoints[row] = counts.active;
         table.activeJoints27[row] = counts.active27;
-      } catch (error) {
-        fail(jointsColumn, (error as Error).message);
       }
     } else if (table.numbers.activeJoints[row] === 0) {
       table.activeJoints27[row] = 0; // no active joint at all: none in the 27-joint subset either
@@ -240,7 +267,7 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
     // it is never scored, since any problem stops the command before output.
     table.visitIds[row] = visitId ?? '';
     table.line[row] = line;
-    table.offset[row] = record.offset;
+    table.offset[row] = record.offset + offsetShift;
     table.length[row] = record.byteLength;
   };
 
@@ -250,24 +277,26 @@ export function readVisits(path: string, fileSize: number, maxProblems: number):
   });
   const fd = openSync(path, 'r');
   try {
+    if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
+    for (let position = start; position < end; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
       if (n === 0) break;
+      position += n;
       reader.push(buffer.subarray(0, n));
       if (!headerOk) break; // a wrong header makes every row's errors meaningless
     }
     if (headerOk) reader.end();
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
-    report({ line: error.line, visitId: null, column: error.field === null ? null : (header[error.field - 1] ?? null), message: error.message.replace(/^line \d+(, field \d+)?: /, '') });
+    report({ line: error.line + lineShift, visitId: null, column: error.field === null ? null : (header[error.field - 1] ?? null), message: error.message.replace(/^line \d+(, field \d+)?: /, '') });
   } finally {
     closeSync(fd);
   }
   if (header.length === 0 && problems.length === 0) {
     report({ line: 1, visitId: null, column: null, message: 'the file is empty: a header row is required' });
   }
-  return { table, visitIndex, header, headerBytes, problems, moreProblems };
+  return { table, visitIndex, nextLine: reader.nextLine + lineShift, header, headerBytes, problems, moreProblems };
 }
 
 /** Parses exactly `YYYY-MM-DD` from ASCII bytes into a day number, or null. */

@@ -2,15 +2,18 @@
  * `jia-trial score`: reads and validates the whole visits file, resolves baselines, and only
  * then writes anything, so a data error never leaves partial output (docs/score-command.md).
  * With --out the result goes to a temporary file in the same directory, renamed into place
- * when complete.
+ * when complete. Large files are read and scored on two threads (parallel.ts).
  */
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { CutoffSetId, VisitScoreOptions } from '@jia-trial/outcomes';
 import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
-import { readVisits } from './read-visits.js';
+import { findSplit, joinParts, readHeaderRecord } from './file-parts.js';
+import { ScoreWorker } from './parallel.js';
+import { type ReadResult, readVisits } from './read-visits.js';
 import { resolveBaselines } from './resolve-baselines.js';
-import { type OutputSink, writeCsv, writeJson, writeTable } from './write-scores.js';
+import { csvHeader, type OutputSink, writeCsvRows, writeJson, writeTable } from './write-scores.js';
 
 export interface ScoreCommandOptions {
   readonly out?: string | undefined;
@@ -19,54 +22,101 @@ export interface ScoreCommandOptions {
   readonly esrUpperLimit: number;
   readonly crpUpperLimit: number;
   readonly maxErrors: number;
+  /** 1 or 2; undefined: 2 for files of PARALLEL_MIN_BYTES or more on a machine with 2 cores. */
+  readonly threads?: number | undefined;
 }
 
-/** Where output goes when there is no --out. */
-export type StdoutSink = OutputSink;
+/** Below this size a second thread costs more (its start-up) than it saves. */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-export async function runScore(input: string, options: ScoreCommandOptions, stdout: StdoutSink): Promise<void> {
-  let size: number;
+export async function runScore(input: string, options: ScoreCommandOptions, stdout: OutputSink): Promise<void> {
+  const size = inputSize(input);
+  const threads = options.threads ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2 ? 2 : 1);
+  const timing = new PhaseTimer(process.env.JIA_TRIAL_TIMING === '1');
+  const worker = threads > 1 ? new ScoreWorker() : null;
+  try {
+    const { result, problems, moreProblems } = await readAll(input, size, options.maxErrors, worker);
+    timing.mark('read+validate');
+    let extra = moreProblems;
+    if (problems.length === 0) {
+      resolveBaselines(result.table, result.visitIndex as NonNullable<ReadResult['visitIndex']>, (problem) => {
+        if (problems.length < options.maxErrors) problems.push(problem);
+        else extra++;
+      });
+    }
+    timing.mark('baselines');
+    if (problems.length > 0) throw new DataError(input, problems, extra);
+
+    const scoreOptions: VisitScoreOptions = {
+      cutoffs: options.cutoffs,
+      esrUpperLimit: options.esrUpperLimit,
+      crpUpperLimit: options.crpUpperLimit,
+    };
+    const write = async (sink: OutputSink) => {
+      const { table, header, headerBytes } = result;
+      if (options.format === 'json') return writeJson(input, table, header, scoreOptions, sink);
+      if (options.format === 'table') return writeTable(table, scoreOptions, sink);
+      await sink(csvHeader(headerBytes));
+      const mid = worker ? Math.floor(table.count / 2) : table.count;
+      const later = worker?.writeRows(input, table.share(), mid, table.count, scoreOptions);
+      await writeCsvRows(input, table, 0, mid, scoreOptions, sink);
+      await later?.drainInto(sink);
+    };
+    await writeOutput(options.out, write, stdout);
+    timing.mark('score+write');
+  } finally {
+    await worker?.close();
+  }
+}
+
+function inputSize(input: string): number {
   try {
     const stat = statSync(input);
     if (!stat.isFile()) throw new UsageError(`${input} is not a file`);
-    size = stat.size;
+    return stat.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
 
-  const { table, visitIndex, header, headerBytes, problems, moreProblems } = readVisits(input, size, options.maxErrors);
-  let extra = moreProblems;
-  if (problems.length === 0) {
-    resolveBaselines(table, visitIndex, (problem: DataProblem) => {
-      if (problems.length < options.maxErrors) problems.push(problem);
-      else extra++;
-    });
+/** Pass 1, on one thread or, with a worker, as two parts joined in file order. */
+async function readAll(
+  input: string,
+  size: number,
+  maxProblems: number,
+  worker: ScoreWorker | null,
+): Promise<{ result: ReadResult; problems: DataProblem[]; moreProblems: number }> {
+  const split = worker ? findSplit(input, Math.floor(size / 2), size) : null;
+  const headerBytes = split === null ? null : readHeaderRecord(input);
+  if (!worker || split === null || split >= size || headerBytes === null) {
+    const result = readVisits({ path: input, fileSize: size, maxProblems });
+    return { result, problems: result.problems, moreProblems: result.moreProblems };
   }
-  if (problems.length > 0) throw new DataError(input, problems, extra);
-
-  const scoreOptions: VisitScoreOptions = {
-    cutoffs: options.cutoffs,
-    esrUpperLimit: options.esrUpperLimit,
-    crpUpperLimit: options.crpUpperLimit,
+  const laterPart = worker.read({ path: input, fileSize: size, maxProblems, range: { start: split, end: size, headerBytes } });
+  const first = readVisits({ path: input, fileSize: size, maxProblems, end: split });
+  const later = await laterPart;
+  const problems = first.problems;
+  let moreProblems = first.moreProblems;
+  const report = (problem: DataProblem) => {
+    if (problems.length < maxProblems) problems.push(problem);
+    else moreProblems++;
   };
-  const write = (sink: OutputSink) => {
-    switch (options.format) {
-      case 'json':
-        return writeJson(input, table, header, scoreOptions, sink);
-      case 'table':
-        return writeTable(table, scoreOptions, sink);
-      case 'csv':
-        return writeCsv(input, table, headerBytes, scoreOptions, sink);
-    }
-  };
-
-  if (options.out === undefined) {
-    await write(stdout);
-    return;
+  // A wrong header stops the first part; the later part would only repeat its problems.
+  if (first.header.length > 0 && !problems.some((p) => p.line === 1)) {
+    moreProblems += joinParts(first, later, report);
   }
-  const target = options.out;
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+  return { result: first, problems, moreProblems };
+}
+
+/** Writes to standard output, or to `out` through a temporary file renamed when complete. */
+async function writeOutput(
+  out: string | undefined,
+  write: (sink: OutputSink) => Promise<void>,
+  stdout: OutputSink,
+): Promise<void> {
+  if (out === undefined) return write(stdout);
+  const temporary = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   const fd = openSync(temporary, 'w');
   try {
     await write((bytes) => {
@@ -74,12 +124,24 @@ export async function runScore(input: string, options: ScoreCommandOptions, stdo
       while (written < bytes.length) written += writeSync(fd, bytes, written);
     });
     closeSync(fd);
-    renameSync(temporary, target);
+    renameSync(temporary, out);
   } catch (error) {
     try {
       closeSync(fd);
     } catch {}
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Phase timings on standard error when JIA_TRIAL_TIMING=1 (used by the benchmark). */
+class PhaseTimer {
+  private last = performance.now();
+  constructor(private readonly enabled: boolean) {}
+  mark(phase: string): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    process.stderr.write(`timing ${phase}: ${(now - this.last).toFixed(0)} ms\n`);
+    this.last = now;
   }
 }

@@ -1,70 +1,109 @@
 /**
  * Compact, column-oriented storage of a visits file after validation: typed arrays rather than
- * one object per row, so that a million visits take about 150 bytes each and no garbage
- * collection pauses (docs/performance.md). Missing numbers are NaN, missing booleans and
- * categories -1.
+ * one object per row (about 150 bytes a visit, and nothing for the garbage collector to trace).
+ * The arrays live in SharedArrayBuffers so that a worker thread can score half of the rows
+ * without copying them (docs/performance.md). Missing numbers are NaN; missing booleans and
+ * categories are -1.
  */
 import { BOOLEAN_FIELDS, type BooleanField, NUMBER_FIELDS, type NumberField } from './visit-columns.js';
 
-type NumericArray = Float64Array | Int32Array | Int8Array;
+type TypedArray = Float64Array | Int32Array | Int8Array;
+type TypedArrayConstructor = Float64ArrayConstructor | Int32ArrayConstructor | Int8ArrayConstructor;
+
+/** Every per-row array, with its element type and the value of a new (empty) row. */
+const FIXED_COLUMNS = {
+  /** Subject index per row, into `subjectIds`. */
+  subject: [Int32Array, 0],
+  /** Visit date as a day number (outcomes dates.ts). */
+  day: [Int32Array, 0],
+  /** ILAR category index (into ILAR_CATEGORY_CODES) or -1. */
+  category: [Int8Array, -1],
+  /** Active joints in the JADAS-27 subset; NaN when unknown. */
+  activeJoints27: [Float64Array, Number.NaN],
+  /** Input line of the row, and its record's byte offset and length (to echo it unchanged). */
+  line: [Int32Array, 0],
+  offset: [Float64Array, 0],
+  length: [Int32Array, 0],
+  /** Row of the row's baseline visit, resolved after reading (-1 until then). */
+  baselineRow: [Int32Array, -1],
+} as const satisfies Record<string, readonly [TypedArrayConstructor, number]>;
+type FixedColumn = keyof typeof FIXED_COLUMNS;
+
+/** The shared memory of a table, as posted to a worker thread. */
+export interface SharedTable {
+  readonly count: number;
+  readonly buffers: Readonly<Record<string, SharedArrayBuffer>>;
+}
+
+/** A whole table as posted between threads: shared arrays plus its strings (copied). */
+export interface PostedTable extends SharedTable {
+  readonly subjectIds: readonly string[];
+  readonly visitIds: readonly string[];
+  readonly baselineIds: readonly (readonly [number, string])[];
+}
 
 export class VisitTable {
   count = 0;
   private capacity: number;
-  /** Subject index per row, into `subjectIds`. */
-  subject: Int32Array;
   readonly subjectIds: string[] = [];
+  /** subject_id -> index into subjectIds. */
+  readonly subjectIndex = new Map<string, number>();
   readonly visitIds: string[] = [];
-  /** Visit date as a day number (outcomes dates.ts). */
-  day: Int32Array;
-  /** ILAR category index (into ILAR_CATEGORY_CODES) or -1. */
-  category: Int8Array;
-  /** Active joints in the JADAS-27 subset; NaN when unknown. */
-  activeJoints27: Float64Array;
-  /** Input line of each row, and its record's byte offset and length (to echo it unchanged). */
-  line: Int32Array;
-  offset: Float64Array;
-  length: Int32Array;
-  /** Row of each row's baseline visit, resolved after reading (-1 until then). */
-  baselineRow: Int32Array;
   /** Explicit baseline_visit_id per row, where one was given. */
   readonly baselineIdOf = new Map<number, string>();
-  readonly numbers: Record<NumberField, Float64Array>;
-  readonly booleans: Record<BooleanField, Int8Array>;
-  /** The same arrays in NUMBER_FIELDS / BOOLEAN_FIELDS order, for loops by index. */
+
+  subject!: Int32Array;
+  day!: Int32Array;
+  category!: Int8Array;
+  activeJoints27!: Float64Array;
+  line!: Int32Array;
+  offset!: Float64Array;
+  length!: Int32Array;
+  baselineRow!: Int32Array;
+  readonly numbers = {} as Record<NumberField, Float64Array>;
+  readonly booleans = {} as Record<BooleanField, Int8Array>;
+  /** The number and boolean arrays in NUMBER_FIELDS / BOOLEAN_FIELDS order. */
   numberColumns: Float64Array[] = [];
   booleanColumns: Int8Array[] = [];
 
-  constructor(expectedRows: number) {
-    this.capacity = Math.max(1024, expectedRows);
-    const n = this.capacity;
-    this.subject = new Int32Array(n);
-    this.day = new Int32Array(n);
-    this.category = new Int8Array(n);
-    this.activeJoints27 = new Float64Array(n);
-    this.line = new Int32Array(n);
-    this.offset = new Float64Array(n);
-    this.length = new Int32Array(n);
-    this.baselineRow = new Int32Array(n);
-    this.numbers = Object.fromEntries(NUMBER_FIELDS.map((f) => [f, new Float64Array(n)])) as Record<
-      NumberField,
-      Float64Array
-    >;
-    this.booleans = Object.fromEntries(BOOLEAN_FIELDS.map((f) => [f, new Int8Array(n)])) as Record<
-      BooleanField,
-      Int8Array
-    >;
-    this.indexColumns();
+  constructor(expectedRows: number, shared?: SharedTable) {
+    this.capacity = shared ? shared.count : Math.max(1024, expectedRows);
+    for (const [name, [type]] of columnSpecs()) {
+      const buffer = shared?.buffers[name];
+      this.setColumn(name, buffer ? view(type, buffer) : allocate(type, this.capacity));
+    }
+    if (shared) this.count = shared.count;
   }
 
-  private indexColumns(): void {
-    this.numberColumns = NUMBER_FIELDS.map((f) => this.numbers[f]);
-    this.booleanColumns = BOOLEAN_FIELDS.map((f) => this.booleans[f]);
+  /** A view of a table shared by another thread (strings and maps are not shared). */
+  static fromShared(shared: SharedTable): VisitTable {
+    return new VisitTable(0, shared);
+  }
+
+  /** The whole table, to post to another thread. */
+  post(): PostedTable {
+    return { ...this.share(), subjectIds: this.subjectIds, visitIds: this.visitIds, baselineIds: [...this.baselineIdOf] };
+  }
+
+  /** A table posted by another thread. */
+  static fromPosted(posted: PostedTable): VisitTable {
+    const table = new VisitTable(0, posted);
+    for (const id of posted.subjectIds) table.subjectOf(id);
+    for (const id of posted.visitIds) table.visitIds.push(id);
+    for (const [row, id] of posted.baselineIds) table.baselineIdOf.set(row, id);
+    return table;
+  }
+
+  /** The table's shared memory, to post to a worker thread. */
+  share(): SharedTable {
+    const buffers: Record<string, SharedArrayBuffer> = {};
+    for (const [name] of columnSpecs()) buffers[name] = this.column(name).buffer as SharedArrayBuffer;
+    return { count: this.count, buffers };
   }
 
   /** Appends an empty row (all values missing) and returns its index. */
   addRow(): number {
-    if (this.count === this.capacity) this.grow();
+    if (this.count === this.capacity) this.grow(this.capacity * 2);
     const row = this.count++;
     this.category[row] = -1;
     this.activeJoints27[row] = Number.NaN;
@@ -74,25 +113,78 @@ export class VisitTable {
     return row;
   }
 
-  private grow(): void {
-    this.capacity *= 2;
-    const n = this.capacity;
-    this.subject = resize(this.subject, n);
-    this.day = resize(this.day, n);
-    this.category = resize(this.category, n);
-    this.activeJoints27 = resize(this.activeJoints27, n);
-    this.line = resize(this.line, n);
-    this.offset = resize(this.offset, n);
-    this.length = resize(this.length, n);
-    this.baselineRow = resize(this.baselineRow, n);
-    for (const field of NUMBER_FIELDS) this.numbers[field] = resize(this.numbers[field], n);
-    for (const field of BOOLEAN_FIELDS) this.booleans[field] = resize(this.booleans[field], n);
-    this.indexColumns();
+  /** The subject index of `id`, adding the subject when it is new. */
+  subjectOf(id: string): number {
+    let index = this.subjectIndex.get(id);
+    if (index === undefined) {
+      index = this.subjectIds.push(id) - 1;
+      this.subjectIndex.set(id, index);
+    }
+    return index;
+  }
+
+  /**
+   * Appends every row of `other` (read from a later part of the same file): copies its arrays,
+   * maps its subjects onto this table's, and shifts its line numbers by `lineShift`.
+   */
+  append(other: VisitTable, lineShift: number): void {
+    const base = this.count;
+    if (base + other.count > this.capacity) this.grow(base + other.count);
+    for (const [name] of columnSpecs()) this.column(name).set(other.column(name).subarray(0, other.count), base);
+    const subjectMap = Int32Array.from(other.subjectIds, (id) => this.subjectOf(id));
+    for (let i = 0; i < other.count; i++) {
+      const row = base + i;
+      this.subject[row] = subjectMap[other.subject[i] as number] as number;
+      this.line[row] = (this.line[row] as number) + lineShift;
+      this.visitIds[row] = other.visitIds[i] as string;
+    }
+    for (const [row, id] of other.baselineIdOf) this.baselineIdOf.set(base + row, id);
+    this.count += other.count;
+  }
+
+  private column(name: string): TypedArray {
+    return (FIXED_COLUMNS as Record<string, unknown>)[name] !== undefined
+      ? this[name as FixedColumn]
+      : name.startsWith('n:')
+        ? this.numbers[name.slice(2) as NumberField]
+        : this.booleans[name.slice(2) as BooleanField];
+  }
+
+  private setColumn(name: string, array: TypedArray): void {
+    if ((FIXED_COLUMNS as Record<string, unknown>)[name] !== undefined) {
+      (this as unknown as Record<string, TypedArray>)[name] = array;
+    } else if (name.startsWith('n:')) {
+      this.numbers[name.slice(2) as NumberField] = array as Float64Array;
+    } else {
+      this.booleans[name.slice(2) as BooleanField] = array as Int8Array;
+    }
+    this.numberColumns = NUMBER_FIELDS.map((f) => this.numbers[f]);
+    this.booleanColumns = BOOLEAN_FIELDS.map((f) => this.booleans[f]);
+  }
+
+  private grow(capacity: number): void {
+    for (const [name, [type]] of columnSpecs()) {
+      const next = allocate(type, capacity);
+      next.set(this.column(name).subarray(0, this.count) as never);
+      this.setColumn(name, next);
+    }
+    this.capacity = capacity;
   }
 }
 
-function resize<T extends NumericArray>(array: T, size: number): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array as never);
-  return next;
+/** [name, [type, empty value]] for every per-row array; number and boolean fields prefixed. */
+function columnSpecs(): [string, readonly [TypedArrayConstructor, number]][] {
+  return [
+    ...Object.entries(FIXED_COLUMNS),
+    ...NUMBER_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [`n:${f}`, [Float64Array, Number.NaN]]),
+    ...BOOLEAN_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [`b:${f}`, [Int8Array, -1]]),
+  ];
+}
+
+function view(type: TypedArrayConstructor, buffer: SharedArrayBuffer): TypedArray {
+  return new (type as new (buffer: SharedArrayBuffer) => TypedArray)(buffer);
+}
+
+function allocate(type: TypedArrayConstructor, length: number): TypedArray {
+  return view(type, new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
 }

@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
+  coreSetMicro,
   formatIsoDate,
   ILAR_CATEGORY_CODES,
   type IlarCategory,
@@ -81,11 +82,25 @@ class ObservationView implements VisitObservation {
 
 const visitView = new ObservationView();
 const baselineView = new ObservationView();
+const prepared = { visit: new Float64Array(6), baseline: new Float64Array(6) as Float64Array | null };
+const preparedBaseline = new Float64Array(6);
+/** The row whose observations baselineView holds: consecutive visits usually share a baseline. */
+let loadedBaseline: { table: VisitTable | null; row: number } = { table: null, row: -1 };
 
 function scoreRow(table: VisitTable, row: number, options: VisitScoreOptions): VisitScores {
   const baselineRow = table.baselineRow[row] as number;
-  const baseline = baselineRow === row ? null : baselineView.load(table, baselineRow);
-  return scoreVisit(visitView.load(table, row), baseline, options);
+  let baseline: ObservationView | null = null;
+  if (baselineRow !== row) {
+    if (loadedBaseline.table !== table || loadedBaseline.row !== baselineRow) {
+      coreSetMicro(baselineView.load(table, baselineRow), 'esr', preparedBaseline);
+      loadedBaseline = { table, row: baselineRow };
+    }
+    baseline = baselineView;
+  }
+  const visit = visitView.load(table, row);
+  coreSetMicro(visit, 'esr', prepared.visit);
+  prepared.baseline = baseline ? preparedBaseline : null;
+  return scoreVisit(visit, baseline, options, prepared);
 }
 
 /** The score columns' values in SCORE_COLUMNS order (null: empty cell). */
@@ -113,10 +128,23 @@ function writeCell(writer: CsvWriter, value: number | string | boolean | null): 
   else writer.field(value);
 }
 
-export async function writeCsv(
+/** The CSV header: the input header record, then the score columns. */
+export function csvHeader(headerBytes: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const writer = new CsvWriter((bytes) => parts.push(bytes));
+  writer.raw(headerBytes);
+  for (const name of SCORE_COLUMNS) writer.field(name);
+  writer.endRecord();
+  writer.flush();
+  return Buffer.concat(parts);
+}
+
+/** Writes rows [from, to) as CSV: each input record's bytes, then its scores. */
+export async function writeCsvRows(
   path: string,
   table: VisitTable,
-  headerBytes: Uint8Array,
+  from: number,
+  to: number,
   options: VisitScoreOptions,
   sink: OutputSink,
 ): Promise<void> {
@@ -125,19 +153,15 @@ export async function writeCsv(
   const drain = async () => {
     for (const bytes of pending.splice(0)) await sink(bytes);
   };
-  writer.raw(headerBytes);
-  for (const name of SCORE_COLUMNS) writer.field(name);
-  writer.endRecord();
-
   const fd = openSync(path, 'r');
   try {
     const window = new Uint8Array(WINDOW_BYTES);
     let windowStart = 0;
     let windowEnd = 0;
-    for (let row = 0; row < table.count; row++) {
+    for (let row = from; row < to; row++) {
       const start = table.offset[row] as number;
       const end = start + (table.length[row] as number);
-      if (end > windowEnd) {
+      if (start < windowStart || end > windowEnd) {
         windowStart = start;
         windowEnd = start + readSync(fd, window, 0, window.length, start);
       }
