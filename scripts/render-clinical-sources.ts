@@ -5,21 +5,32 @@
  * Usage: node --conditions=source --import tsx scripts/render-clinical-sources.ts [--check]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CITATIONS, type Citation, type CitationKey, MEASURES, type MeasureInfo } from '@jia-trial/outcomes';
+import {
+  CITATIONS,
+  type Citation,
+  type CitationKey,
+  MEASURES,
+  type MeasureInfo,
+} from '@jia-trial/outcomes';
 
 export const CLINICAL_DOCS = new URL('../docs/clinical/', import.meta.url);
 
 export function renderCitation(key: CitationKey): string {
   const c: Citation = CITATIONS[key];
   const where = [c.volume, c.pages].filter(Boolean).join(':');
-  const ids = [c.doi && `doi:${c.doi}`, c.pmid && `PMID ${c.pmid}`, c.pmcid && c.pmcid].filter(Boolean);
-  const unconfirmed = [c.unconfirmed?.doi && `doi:${c.unconfirmed.doi}`, c.unconfirmed?.pmid && `PMID ${c.unconfirmed.pmid}`].filter(
+  const ids = [c.doi && `doi:${c.doi}`, c.pmid && `PMID ${c.pmid}`, c.pmcid && c.pmcid].filter(
     Boolean,
   );
+  const unconfirmed = [
+    c.unconfirmed?.doi && `doi:${c.unconfirmed.doi}`,
+    c.unconfirmed?.pmid && `PMID ${c.unconfirmed.pmid}`,
+  ].filter(Boolean);
   const parts = [
     `- \`${key}\`: ${c.authors}. ${c.title}. ${c.journal} ${c.year}${where ? `;${where}` : ''}.`,
     ids.length > 0 ? ` ${ids.join(', ')}.` : '',
-    unconfirmed.length > 0 ? ` Unconfirmed: ${unconfirmed.join(', ')} (to be checked at PubMed).` : '',
+    unconfirmed.length > 0
+      ? ` Unconfirmed: ${unconfirmed.join(', ')} (to be checked at PubMed).`
+      : '',
     ` Evidence: ${c.evidence === 'V' ? 'V (identifiers read at PubMed or the publisher)' : 'S (secondary source only)'}.`,
     c.note ? ` ${c.note}` : '',
   ];

@@ -5,9 +5,20 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { CUTOFF_SET_IDS, DEFAULT_CRP_UPPER_LIMIT_MG_PER_L, DEFAULT_ESR_UPPER_LIMIT } from '@jia-trial/outcomes';
+import {
+  CUTOFF_SET_IDS,
+  DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
+  DEFAULT_ESR_UPPER_LIMIT,
+} from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DataError, EXIT_DATA_ERROR, EXIT_OK, EXIT_USAGE_ERROR, formatProblem, UsageError } from './cli-errors.js';
+import {
+  DataError,
+  EXIT_DATA_ERROR,
+  EXIT_OK,
+  EXIT_USAGE_ERROR,
+  formatProblem,
+  UsageError,
+} from './cli-errors.js';
 import { runScore, type ScoreCommandOptions } from './score/score-command.js';
 
 export interface CliIo {
@@ -18,14 +29,17 @@ export interface CliIo {
 const positiveNumber = (flag: string) => (value: string) => {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `${flag} must be a positive number, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 };
 
 const positiveInteger = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number >= 1, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`must be a whole number >= 1, got ${JSON.stringify(value)}`);
   return n;
 };
 
@@ -50,17 +64,45 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         '(file:line: visit, column: why) and nothing is written. Columns and rules:\n' +
         'docs/score-command.md. Exit codes: 0 ok, 1 data error, 2 usage error.',
     )
-    .argument('<visits.csv>', 'visits CSV: subject_id, visit_id, visit_date and optional score inputs')
+    .argument(
+      '<visits.csv>',
+      'visits CSV: subject_id, visit_id, visit_date and optional score inputs',
+    )
     .option('-o, --out <file>', 'write to this file (atomically) instead of standard output')
-    .addOption(new Option('-f, --format <format>', 'csv (input columns + scores), json (the same as objects) or table (readable summary)').choices(['csv', 'json', 'table']).default('csv'))
     .addOption(
-      new Option('--cutoffs <set>', 'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014) or trincianti2021 (ACR 2021)')
+      new Option(
+        '-f, --format <format>',
+        'csv (input columns + scores), json (the same as objects) or table (readable summary)',
+      )
+        .choices(['csv', 'json', 'table'])
+        .default('csv'),
+    )
+    .addOption(
+      new Option(
+        '--cutoffs <set>',
+        'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014) or trincianti2021 (ACR 2021)',
+      )
         .choices(CUTOFF_SET_IDS)
         .default('consolaro'),
     )
-    .option('--esr-uln <mm/h>', 'ESR upper limit of normal, for inactive disease', positiveNumber('--esr-uln'), DEFAULT_ESR_UPPER_LIMIT)
-    .option('--crp-uln <mg/L>', 'CRP upper limit of normal, for inactive disease', positiveNumber('--crp-uln'), DEFAULT_CRP_UPPER_LIMIT_MG_PER_L)
-    .option('--max-errors <n>', 'list at most this many problems (the rest are counted)', positiveInteger, 100)
+    .option(
+      '--esr-uln <mm/h>',
+      'ESR upper limit of normal, for inactive disease',
+      positiveNumber('--esr-uln'),
+      DEFAULT_ESR_UPPER_LIMIT,
+    )
+    .option(
+      '--crp-uln <mg/L>',
+      'CRP upper limit of normal, for inactive disease',
+      positiveNumber('--crp-uln'),
+      DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
+    )
+    .option(
+      '--max-errors <n>',
+      'list at most this many problems (the rest are counted)',
+      positiveInteger,
+      100,
+    )
     .addOption(
       new Option('--threads <n>', 'threads to use: 1 or 2 (default: 2 for files of 8 MiB or more)')
         .choices(['1', '2'])
@@ -114,7 +156,8 @@ function reportError(error: unknown, io: CliIo): number {
     return EXIT_USAGE_ERROR;
   }
   if (error instanceof DataError) {
-    for (const problem of error.problems) io.stderr.write(`${formatProblem(error.file, problem)}\n`);
+    for (const problem of error.problems)
+      io.stderr.write(`${formatProblem(error.file, problem)}\n`);
     if (error.truncated > 0) io.stderr.write(`... and ${error.truncated} more problem(s)\n`);
     io.stderr.write(`jia-trial: ${error.message}; nothing was written\n`);
     return EXIT_DATA_ERROR;

@@ -13,7 +13,11 @@ export interface CliRun {
 
 class Capture extends Writable {
   readonly chunks: Buffer[] = [];
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null) => void,
+  ): void {
     this.chunks.push(Buffer.from(chunk));
     done();
   }
@@ -44,5 +48,7 @@ export function scratchFile(name: string, content: string | Uint8Array): string 
 export function parseSimpleCsv(text: string): Record<string, string>[] {
   const [head, ...lines] = text.trimEnd().split('\n');
   const names = (head ?? '').split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [names[i], value])));
+  return lines.map((line) =>
+    Object.fromEntries(line.split(',').map((value, i) => [names[i], value])),
+  );
 }

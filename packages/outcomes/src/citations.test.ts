@@ -23,7 +23,8 @@ describe('every measure cites its primary sources', () => {
           const c: Citation = CITATIONS[key];
           const ids = [c.doi, c.pmid, c.unconfirmed?.doi, c.unconfirmed?.pmid].filter(Boolean);
           assert.ok(ids.length > 0, `${key} has neither a DOI nor a PMID`);
-          if (c.evidence === 'V') assert.ok(c.doi || c.pmid, `${key} is marked verified without a confirmed identifier`);
+          if (c.evidence === 'V')
+            assert.ok(c.doi || c.pmid, `${key} is marked verified without a confirmed identifier`);
         }
       });
 
@@ -34,7 +35,8 @@ describe('every measure cites its primary sources', () => {
         assert.equal(text, withSources(text, measure), 'run scripts/render-clinical-sources.ts');
         for (const key of measure.citations) {
           const c: Citation = CITATIONS[key];
-          for (const id of [c.doi, c.pmid]) if (id) assert.ok(text.includes(id), `${measure.id}.md lacks ${id}`);
+          for (const id of [c.doi, c.pmid])
+            if (id) assert.ok(text.includes(id), `${measure.id}.md lacks ${id}`);
         }
       });
     });
@@ -42,8 +44,10 @@ describe('every measure cites its primary sources', () => {
 
   it('keeps identifiers well formed', () => {
     for (const [key, c] of Object.entries(CITATIONS) as [string, Citation][]) {
-      for (const doi of [c.doi, c.unconfirmed?.doi]) if (doi) assert.match(doi, /^10\.\d{4,}\//, key);
-      for (const pmid of [c.pmid, c.unconfirmed?.pmid]) if (pmid) assert.match(pmid, /^\d{7,8}$/, key);
+      for (const doi of [c.doi, c.unconfirmed?.doi])
+        if (doi) assert.match(doi, /^10\.\d{4,}\//, key);
+      for (const pmid of [c.pmid, c.unconfirmed?.pmid])
+        if (pmid) assert.match(pmid, /^\d{7,8}$/, key);
     }
   });
 });

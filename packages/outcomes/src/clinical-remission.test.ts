@@ -3,19 +3,28 @@ import { describe, it } from 'node:test';
 import { evaluateClinicalRemission, type RemissionVisit } from './clinical-remission.js';
 
 /** A visit every `step` days from day 0; `pattern` gives [inactive, onMedication] per visit. */
-function series(step: number, pattern: readonly [boolean | null, boolean | null][]): RemissionVisit[] {
+function series(
+  step: number,
+  pattern: readonly [boolean | null, boolean | null][],
+): RemissionVisit[] {
   return pattern.map(([inactive, onMedication], i) => ({ day: i * step, inactive, onMedication }));
 }
 
 describe('clinical remission (Wallace 2004)', () => {
   it('on medication: 6 continuous months of inactive disease', () => {
-    const visits = series(61, Array.from({ length: 4 }, () => [true, true] as [boolean, boolean]));
+    const visits = series(
+      61,
+      Array.from({ length: 4 }, () => [true, true] as [boolean, boolean]),
+    );
     assert.equal(evaluateClinicalRemission(visits, 183).value, 'on_medication'); // 183 >= 182.6 days
     assert.equal(evaluateClinicalRemission(visits, 182).value, 'none'); // last visit day 122
   });
 
   it('off medication: 12 continuous months with no medication', () => {
-    const visits = series(92, Array.from({ length: 5 }, () => [true, false] as [boolean, boolean]));
+    const visits = series(
+      92,
+      Array.from({ length: 5 }, () => [true, false] as [boolean, boolean]),
+    );
     const result = evaluateClinicalRemission(visits, 368);
     assert.equal(result.value, 'off_medication');
     assert.equal(result.inactiveSince, 0);
@@ -59,8 +68,26 @@ describe('clinical remission (Wallace 2004)', () => {
   });
 
   it('is none when the evaluation visit is not inactive, and undeterminable when unknown', () => {
-    assert.equal(evaluateClinicalRemission(series(30, [[true, true], [false, true]]), 30).value, 'none');
-    assert.equal(evaluateClinicalRemission(series(30, [[true, true], [null, true]]), 30).value, null);
+    assert.equal(
+      evaluateClinicalRemission(
+        series(30, [
+          [true, true],
+          [false, true],
+        ]),
+        30,
+      ).value,
+      'none',
+    );
+    assert.equal(
+      evaluateClinicalRemission(
+        series(30, [
+          [true, true],
+          [null, true],
+        ]),
+        30,
+      ).value,
+      null,
+    );
     assert.equal(evaluateClinicalRemission([], 30).value, null);
   });
 });

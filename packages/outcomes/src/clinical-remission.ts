@@ -64,7 +64,12 @@ export function evaluateClinicalRemission(
   if (!last) return { value: null, complete: false, missing: ['visits'], inactiveSince: null };
   if (last.inactive !== true) {
     const value = last.inactive === false ? 'none' : null;
-    return { value, complete: value !== null, missing: value ? [] : ['inactive'], inactiveSince: null };
+    return {
+      value,
+      complete: value !== null,
+      missing: value ? [] : ['inactive'],
+      inactiveSince: null,
+    };
   }
   // Walk back over the run of inactive visits ending at the evaluation visit.
   let start = series.length - 1;
@@ -91,6 +96,9 @@ export function evaluateClinicalRemission(
   else if (duration >= onDays && whole.anyOn) value = 'on_medication';
   else if (duration >= onDays && whole.anyUnknown) value = null;
   else value = undetermined ? null : 'none';
-  const missing = [...(undetermined ? ['continuity'] : []), ...(whole.anyUnknown ? ['onMedication'] : [])];
+  const missing = [
+    ...(undetermined ? ['continuity'] : []),
+    ...(whole.anyUnknown ? ['onMedication'] : []),
+  ];
   return { value, complete: missing.length === 0, missing, inactiveSince: since };
 }

@@ -53,7 +53,11 @@ export function coreSetValue(
  * The i-th core-set variable (CORE_SET_VARIABLES order) of a visit, without building a key:
  * the scoring kernels call this millions of times.
  */
-export function coreSetValueAt(visit: CoreSet, index: number, reactant: AcutePhaseReactant = 'esr'): number | null {
+export function coreSetValueAt(
+  visit: CoreSet,
+  index: number,
+  reactant: AcutePhaseReactant = 'esr',
+): number | null {
   let value: Maybe<number>;
   switch (index) {
     case 0:
@@ -137,7 +141,12 @@ export function describeChanges(
  * Improvement by at least `percent` (>=) or by more than `percent` (strict):
  * 100 f <= (100 - percent) b, decided on micro-units. A zero baseline can never improve.
  */
-export function isImproved(baseline: number, followUp: number, percent: number, strict = false): boolean {
+export function isImproved(
+  baseline: number,
+  followUp: number,
+  percent: number,
+  strict = false,
+): boolean {
   return isImprovedMicro(toMicro(baseline), toMicro(followUp), percent, strict);
 }
 
@@ -153,7 +162,12 @@ export function isImprovedMicro(b: number, f: number, percent: number, strict = 
  * `percent`: 100 f > (100 + percent) b. From a zero baseline any increase is a worsening (an
  * infinite relative increase, the conservative reading, ADR 0003).
  */
-export function isWorsened(baseline: number, followUp: number, percent: number, strict = true): boolean {
+export function isWorsened(
+  baseline: number,
+  followUp: number,
+  percent: number,
+  strict = true,
+): boolean {
   return isWorsenedMicro(toMicro(baseline), toMicro(followUp), percent, strict);
 }
 

@@ -12,7 +12,15 @@ describe('calendar dates', () => {
   });
 
   it('rejects malformed and impossible dates', () => {
-    for (const bad of ['2021-02-29', '2024-13-01', '2024-00-10', '2024-4-01', '2024-04-31', '24-04-01', '2024-04-01T00:00']) {
+    for (const bad of [
+      '2021-02-29',
+      '2024-13-01',
+      '2024-00-10',
+      '2024-4-01',
+      '2024-04-31',
+      '24-04-01',
+      '2024-04-01T00:00',
+    ]) {
       assert.equal(parseIsoDate(bad), null, bad);
     }
     assert.notEqual(parseIsoDate('2024-02-29'), null);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareDecimal, compareProducts, fromMicro, meetsThreshold, roundDecimal, toMicro } from './decimal.js';
+import {
+  compareDecimal,
+  compareProducts,
+  fromMicro,
+  meetsThreshold,
+  roundDecimal,
+  toMicro,
+} from './decimal.js';
 
 describe('decimal arithmetic (ADR 0002)', () => {
   it('represents clinical decimals exactly in micro-units', () => {

@@ -56,10 +56,16 @@ describe('flare, withdrawal-trial definition (NCT00095173; Ruperto 2008)', () =>
     const partial = visit([2, 2, 0.5, 2, 2, null]);
     assert.equal(evaluateFlare(partial, visit([4, 4, 1, 2, 2, 10])).value, true);
     // Two unknowns could both be improvements by >30%, which would rule the flare out.
-    assert.equal(evaluateFlare(visit([2, 2, 0.5, 2, null, null]), visit([4, 4, 1, 2, 2, 10])).value, null);
+    assert.equal(
+      evaluateFlare(visit([2, 2, 0.5, 2, null, null]), visit([4, 4, 1, 2, 2, 10])).value,
+      null,
+    );
     assert.equal(evaluateFlare(partial, visit([4, 4, 0.5, 2, 2, 10])).value, null);
     assert.equal(evaluateFlare(partial, visit([2, 2, 0.5, 2, 2, 10])).value, false);
-    assert.equal(evaluateFlare(visit([2, 2, 0.5, null, null, null]), visit([9, 9, 3, 9, 9, 90])).value, null);
+    assert.equal(
+      evaluateFlare(visit([2, 2, 0.5, null, null, null]), visit([9, 9, 3, 9, 9, 90])).value,
+      null,
+    );
   });
 });
 
@@ -76,14 +82,20 @@ describe('flare, Brunner 2002 alternatives', () => {
   it('F-B2: worsening >= 30% in >= 3 variables, no absolute minimum', () => {
     const options = { definition: 'brunner2002_f2' } as const;
     assert.equal(evaluateFlare(reference, visit([6.5, 6.5, 1.3, 1, 1, 1]), options).value, true);
-    assert.equal(evaluateFlare(reference, visit([6.5, 6.5, 1.29, 10, 10, 20]), options).value, false);
+    assert.equal(
+      evaluateFlare(reference, visit([6.5, 6.5, 1.29, 10, 10, 20]), options).value,
+      false,
+    );
   });
 
   it('F-B3: any CHAQ worsening, ESR >= 30% and active joints >= 10%', () => {
     const options = { definition: 'brunner2002_f3' } as const;
     assert.equal(evaluateFlare(reference, visit([5, 5, 1.125, 11, 10, 26]), options).value, true);
     assert.equal(evaluateFlare(reference, visit([5, 5, 1, 11, 10, 26]), options).value, false);
-    assert.equal(evaluateFlare(reference, visit([5, 5, 1.125, 11, 10, 25.9]), options).value, false);
+    assert.equal(
+      evaluateFlare(reference, visit([5, 5, 1.125, 11, 10, 25.9]), options).value,
+      false,
+    );
     assert.equal(evaluateFlare(reference, visit([5, 5, 1.125, 11, 10, null]), options).value, null);
   });
 });

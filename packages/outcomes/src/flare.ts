@@ -81,7 +81,10 @@ interface Rule {
   readonly minimumRise: Readonly<Partial<Record<CoreSetVariable, number>>>;
 }
 
-function countingRule(definition: Exclude<FlareDefinition, 'brunner2002_f3'>, strict: boolean): Rule {
+function countingRule(
+  definition: Exclude<FlareDefinition, 'brunner2002_f3'>,
+  strict: boolean,
+): Rule {
   switch (definition) {
     case 'withdrawal_trial':
       return {
@@ -162,7 +165,10 @@ function countingVerdict(
     flags[i] = flag;
   }
   if (CORE_SET_VARIABLES.length - missing < (options.minimumObserved ?? 4)) return null;
-  return allOf(atLeast(rule.worsenAtLeast, worsened, missing), atMost(rule.improveAtMost, improved, missing));
+  return allOf(
+    atLeast(rule.worsenAtLeast, worsened, missing),
+    atMost(rule.improveAtMost, improved, missing),
+  );
 }
 
 const referenceScratch = new Float64Array(CORE_SET_VARIABLES.length);
@@ -172,14 +178,22 @@ const currentScratch = new Float64Array(CORE_SET_VARIABLES.length);
  * flareVerdict on core sets prepared with coreSetMicro (the reactant chosen there), for a
  * caller that compares many visits with one reference.
  */
-export function flareVerdictMicro(reference: Float64Array, current: Float64Array, options: FlareOptions = {}): Verdict {
+export function flareVerdictMicro(
+  reference: Float64Array,
+  current: Float64Array,
+  options: FlareOptions = {},
+): Verdict {
   const definition = options.definition ?? 'withdrawal_trial';
   if (definition === 'brunner2002_f3') return brunnerF3Verdict(reference, current, null);
   return countingVerdict(reference, current, definition, options, flagsScratch);
 }
 
 /** The flare verdict alone, allocation-free (see evaluateFlare). */
-export function flareVerdict(reference: CoreSet, current: CoreSet, options: FlareOptions = {}): Verdict {
+export function flareVerdict(
+  reference: CoreSet,
+  current: CoreSet,
+  options: FlareOptions = {},
+): Verdict {
   const reactant = options.acutePhaseReactant ?? 'esr';
   return flareVerdictMicro(
     coreSetMicro(reference, reactant, referenceScratch),
@@ -198,10 +212,23 @@ export function evaluateFlare(
   if (definition === 'brunner2002_f3') return evaluateBrunnerF3(reference, current, options);
   const flags = new Int8Array(CORE_SET_VARIABLES.length);
   const reactant = options.acutePhaseReactant ?? 'esr';
-  const value = countingVerdict(coreSetMicro(reference, reactant), coreSetMicro(current, reactant), definition, options, flags);
+  const value = countingVerdict(
+    coreSetMicro(reference, reactant),
+    coreSetMicro(current, reactant),
+    definition,
+    options,
+    flags,
+  );
   const having = (flag: number) => CORE_SET_VARIABLES.filter((_, i) => flags[i] === flag);
   const missing = having(MISSING);
-  return { definition, value, complete: missing.length === 0, missing, worsened: having(WORSENED), improved: having(IMPROVED) };
+  return {
+    definition,
+    value,
+    complete: missing.length === 0,
+    missing,
+    worsened: having(WORSENED),
+    improved: having(IMPROVED),
+  };
 }
 
 /** The F-B3 tests: [variable index, minimum worsening percent (0: any rise)]. */
@@ -215,7 +242,11 @@ const BRUNNER_F3_TESTS: readonly (readonly [index: number, percent: number])[] =
  * Brunner 2002 F-B3: any CHAQ worsening, ESR worsening >= 30%, AJC worsening >= 10%. "Any
  * worsening" is a strict rise; the percentage tests read "at least" (Brunner 2002).
  */
-function brunnerF3Verdict(reference: Float64Array, current: Float64Array, worsened: CoreSetVariable[] | null): Verdict {
+function brunnerF3Verdict(
+  reference: Float64Array,
+  current: Float64Array,
+  worsened: CoreSetVariable[] | null,
+): Verdict {
   let unknown = false;
   let failed = false;
   for (const [index, percent] of BRUNNER_F3_TESTS) {
@@ -225,21 +256,33 @@ function brunnerF3Verdict(reference: Float64Array, current: Float64Array, worsen
       unknown = true;
       continue;
     }
-    const met = percent === 0 ? isWorsenedMicro(b, f, 0, true) : isWorsenedMicro(b, f, percent, false);
+    const met =
+      percent === 0 ? isWorsenedMicro(b, f, 0, true) : isWorsenedMicro(b, f, percent, false);
     if (met) worsened?.push(CORE_SET_VARIABLES[index] as CoreSetVariable);
     else failed = true;
   }
   return failed ? false : unknown ? null : true;
 }
 
-function evaluateBrunnerF3(reference: CoreSet, current: CoreSet, options: FlareOptions): FlareResult {
+function evaluateBrunnerF3(
+  reference: CoreSet,
+  current: CoreSet,
+  options: FlareOptions,
+): FlareResult {
   const reactant = options.acutePhaseReactant ?? 'esr';
   const b = coreSetMicro(reference, reactant);
   const f = coreSetMicro(current, reactant);
   const worsened: CoreSetVariable[] = [];
   const value = brunnerF3Verdict(b, f, worsened);
-  const missing = BRUNNER_F3_TESTS.filter(([i]) => Number.isNaN(b[i] as number) || Number.isNaN(f[i] as number)).map(
-    ([i]) => CORE_SET_VARIABLES[i] as CoreSetVariable,
-  );
-  return { definition: 'brunner2002_f3', value, complete: missing.length === 0, missing, worsened, improved: [] };
+  const missing = BRUNNER_F3_TESTS.filter(
+    ([i]) => Number.isNaN(b[i] as number) || Number.isNaN(f[i] as number),
+  ).map(([i]) => CORE_SET_VARIABLES[i] as CoreSetVariable);
+  return {
+    definition: 'brunner2002_f3',
+    value,
+    complete: missing.length === 0,
+    missing,
+    worsened,
+    improved: [],
+  };
 }

@@ -35,10 +35,13 @@ describe('clinical inactive disease (Wallace 2004, 2011)', () => {
 
   it('morning stiffness boundary: 15 min passes, 15.5 fails (2011)', () => {
     assert.equal(evaluateInactiveDisease({ ...inactive, morningStiffnessMinutes: 15 }).value, true);
-    assert.equal(evaluateInactiveDisease({ ...inactive, morningStiffnessMinutes: 15.5 }).value, false);
+    assert.equal(
+      evaluateInactiveDisease({ ...inactive, morningStiffnessMinutes: 15.5 }).value,
+      false,
+    );
   });
 
-  it('reactant boundary at the upper limit of normal, with the lab\'s own limit', () => {
+  it("reactant boundary at the upper limit of normal, with the lab's own limit", () => {
     assert.equal(evaluateInactiveDisease({ ...inactive, esr: 20 }).value, true);
     assert.equal(evaluateInactiveDisease({ ...inactive, esr: 20.5 }).value, false);
     assert.equal(evaluateInactiveDisease({ ...inactive, esr: 25, esrUpperLimit: 25 }).value, true);
@@ -52,8 +55,16 @@ describe('clinical inactive disease (Wallace 2004, 2011)', () => {
   });
 
   it('any active joint, systemic feature or active uveitis fails', () => {
-    for (const change of [{ activeJoints: 1 }, { systemicFeatures: true }, { activeUveitis: true }]) {
-      assert.equal(evaluateInactiveDisease({ ...inactive, ...change }).value, false, JSON.stringify(change));
+    for (const change of [
+      { activeJoints: 1 },
+      { systemicFeatures: true },
+      { activeUveitis: true },
+    ]) {
+      assert.equal(
+        evaluateInactiveDisease({ ...inactive, ...change }).value,
+        false,
+        JSON.stringify(change),
+      );
     }
   });
 
@@ -69,7 +80,10 @@ describe('clinical inactive disease (Wallace 2004, 2011)', () => {
 
   it('counts unrecorded systemic features as absent only for non-systemic categories', () => {
     const unrecorded = { ...inactive, systemicFeatures: null };
-    assert.equal(evaluateInactiveDisease({ ...unrecorded, ilarCategory: 'oligoarticular_persistent' }).value, true);
+    assert.equal(
+      evaluateInactiveDisease({ ...unrecorded, ilarCategory: 'oligoarticular_persistent' }).value,
+      true,
+    );
     assert.equal(evaluateInactiveDisease({ ...unrecorded, ilarCategory: 'systemic' }).value, null);
     assert.equal(evaluateInactiveDisease(unrecorded).value, null);
   });

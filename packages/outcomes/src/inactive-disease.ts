@@ -94,11 +94,15 @@ export function inactiveDiseaseItem(
     case 'acutePhaseReactant':
       return reactantsNormal(input, criteria, defaults);
     case 'physicianGlobal':
-      return isPresent(input.physicianGlobal) ? meetsThreshold(input.physicianGlobal, '<=', 0) : null;
+      return isPresent(input.physicianGlobal)
+        ? meetsThreshold(input.physicianGlobal, '<=', 0)
+        : null;
     case 'morningStiffnessMinutes': {
       if (criteria === 'wallace2004') return true; // not part of the 2004 criteria
       const stiffness = input.morningStiffnessMinutes;
-      return isPresent(stiffness) ? meetsThreshold(stiffness, '<=', MAX_MORNING_STIFFNESS_MINUTES) : null;
+      return isPresent(stiffness)
+        ? meetsThreshold(stiffness, '<=', MAX_MORNING_STIFFNESS_MINUTES)
+        : null;
     }
   }
 }
@@ -123,7 +127,9 @@ export function evaluateInactiveDisease(
   criteria: InactiveDiseaseCriteria = 'wallace2011',
   defaults: ReactantLimits = {},
 ): InactiveDiseaseResult {
-  const items = INACTIVE_DISEASE_ITEMS.filter((item) => criteria === 'wallace2011' || item !== 'morningStiffnessMinutes');
+  const items = INACTIVE_DISEASE_ITEMS.filter(
+    (item) => criteria === 'wallace2011' || item !== 'morningStiffnessMinutes',
+  );
   const verdicts = items.map((item) => inactiveDiseaseItem(input, item, criteria, defaults));
   const failed = items.filter((_, i) => verdicts[i] === false);
   const missing = items.filter((_, i) => verdicts[i] === null);
@@ -142,14 +148,20 @@ function noSystemicFeatures(input: InactiveDiseaseInput): Verdict {
   return isPresent(category) && category !== 'systemic' ? true : null;
 }
 
-function reactantsNormal(input: InactiveDiseaseInput, criteria: InactiveDiseaseCriteria, defaults: ReactantLimits): Verdict {
+function reactantsNormal(
+  input: InactiveDiseaseInput,
+  criteria: InactiveDiseaseCriteria,
+  defaults: ReactantLimits,
+): Verdict {
   const esr = input.esr;
   const crp = input.crp;
   if (!isPresent(esr) && !isPresent(crp)) return null;
   const esrLimit = input.esrUpperLimit ?? defaults.esrUpperLimit ?? DEFAULT_ESR_UPPER_LIMIT;
-  const crpLimit = input.crpUpperLimit ?? defaults.crpUpperLimit ?? DEFAULT_CRP_UPPER_LIMIT_MG_PER_L;
+  const crpLimit =
+    input.crpUpperLimit ?? defaults.crpUpperLimit ?? DEFAULT_CRP_UPPER_LIMIT_MG_PER_L;
   const normal =
-    (!isPresent(esr) || meetsThreshold(esr, '<=', esrLimit)) && (!isPresent(crp) || meetsThreshold(crp, '<=', crpLimit));
+    (!isPresent(esr) || meetsThreshold(esr, '<=', esrLimit)) &&
+    (!isPresent(crp) || meetsThreshold(crp, '<=', crpLimit));
   if (normal) return true;
   // An elevated value is held against CID unless the clinician records that it is not due to JIA.
   return criteria === 'wallace2011' && input.elevationAttributableToJia === false;

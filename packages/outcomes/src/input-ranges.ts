@@ -42,6 +42,7 @@ export function checkRange(field: RangedInput, value: number): string | null {
   if (!Number.isFinite(value) || value < range.min || value > range.max) {
     return `${value} is outside ${range.min}-${range.max} ${range.unit}`;
   }
-  if (range.integer && !Number.isInteger(value)) return `${value} is not a whole number of ${range.unit}`;
+  if (range.integer && !Number.isInteger(value))
+    return `${value} is not a whole number of ${range.unit}`;
   return null;
 }

@@ -40,7 +40,9 @@ export interface CutoffSet {
   readonly name: string;
   /** The cut-off group of each ILAR category; null where the set was not validated. */
   readonly groupOf: Readonly<Record<IlarCategory, CutoffGroup | null>>;
-  readonly limits: Readonly<Partial<Record<BandedScore, Readonly<Record<CutoffGroup, BandLimits>>>>>;
+  readonly limits: Readonly<
+    Partial<Record<BandedScore, Readonly<Record<CutoffGroup, BandLimits>>>>
+  >;
 }
 
 export const CUTOFF_SETS: Readonly<Record<CutoffSetId, CutoffSet>> = {
@@ -87,7 +89,11 @@ export const CUTOFF_SETS: Readonly<Record<CutoffSetId, CutoffSet>> = {
 export const CUTOFF_SET_IDS = Object.keys(CUTOFF_SETS) as CutoffSetId[];
 
 /** The limits that apply, or null when the set has none for this score and category. */
-export function bandLimits(set: CutoffSetId, score: BandedScore, category: IlarCategory): BandLimits | null {
+export function bandLimits(
+  set: CutoffSetId,
+  score: BandedScore,
+  category: IlarCategory,
+): BandLimits | null {
   const cutoffs = CUTOFF_SETS[set];
   const group = cutoffs.groupOf[category];
   const byGroup = cutoffs.limits[score];

@@ -30,7 +30,13 @@ describe('JADAS (Consolaro 2009)', () => {
   });
 
   it('TV-8: PhGA 5, PGA 6, 12 active joints (9 in the 27 set), ESR 45', () => {
-    const input = { physicianGlobal: 5, parentGlobal: 6, activeJoints: 12, activeJoints27: 9, esr: 45 };
+    const input = {
+      physicianGlobal: 5,
+      parentGlobal: 6,
+      activeJoints: 12,
+      activeJoints27: 9,
+      esr: 45,
+    };
     assert.equal(scoreJadas(input, { joints: 71, reactant: 'esr' }).value, 25.5);
     assert.equal(scoreJadas(input, { joints: 27, reactant: 'esr' }).value, 22.5);
     assert.equal(scoreJadas(input, { joints: 10, reactant: 'esr' }).value, 23.5);
@@ -38,22 +44,40 @@ describe('JADAS (Consolaro 2009)', () => {
   });
 
   it('sums decimals without binary noise', () => {
-    const result = scoreJadas({ physicianGlobal: 3.3, parentGlobal: 3.1, activeJoints: 0, esr: 10 }, { joints: 10, reactant: 'esr' });
+    const result = scoreJadas(
+      { physicianGlobal: 3.3, parentGlobal: 3.1, activeJoints: 0, esr: 10 },
+      { joints: 10, reactant: 'esr' },
+    );
     assert.equal(result.value, 6.4);
     assert.equal(String(result.value), '6.4');
   });
 
   it('is missing, never imputed, when a component is missing', () => {
-    const result = scoreJadas({ physicianGlobal: 3, activeJoints: 2, esr: 10 }, { joints: 71, reactant: 'esr' });
+    const result = scoreJadas(
+      { physicianGlobal: 3, activeJoints: 2, esr: 10 },
+      { joints: 71, reactant: 'esr' },
+    );
     assert.deepEqual(result, { value: null, complete: false, missing: ['parentGlobal'] });
-    const clinical = scoreJadas({ physicianGlobal: 3, parentGlobal: 2, activeJoints: 2 }, { joints: 10, reactant: 'none' });
+    const clinical = scoreJadas(
+      { physicianGlobal: 3, parentGlobal: 2, activeJoints: 2 },
+      { joints: 10, reactant: 'none' },
+    );
     assert.equal(clinical.value, 7);
-    const noJoints27 = scoreJadas({ physicianGlobal: 3, parentGlobal: 2, activeJoints: 2, esr: 5 }, { joints: 27, reactant: 'esr' });
+    const noJoints27 = scoreJadas(
+      { physicianGlobal: 3, parentGlobal: 2, activeJoints: 2, esr: 5 },
+      { joints: 27, reactant: 'esr' },
+    );
     assert.deepEqual(noJoints27.missing, ['activeJoints27']);
   });
 
   it('reaches the published maxima 101 / 57 / 40 (TV-16)', () => {
-    const worst = { physicianGlobal: 10, parentGlobal: 10, activeJoints: 71, activeJoints27: 27, esr: 150 };
+    const worst = {
+      physicianGlobal: 10,
+      parentGlobal: 10,
+      activeJoints: 71,
+      activeJoints27: 27,
+      esr: 150,
+    };
     assert.equal(scoreJadas(worst, { joints: 71, reactant: 'esr' }).value, 101);
     assert.equal(scoreJadas(worst, { joints: 27, reactant: 'esr' }).value, 57);
     assert.equal(scoreJadas(worst, { joints: 10, reactant: 'esr' }).value, 40);

@@ -74,7 +74,14 @@ export function normaliseCrp(crpMgPerL: number): number {
   return fromMicro(normaliseCrpMicro(crpMgPerL));
 }
 
-const MISSING_ORDER = ['physicianGlobal', 'parentGlobal', 'activeJoints', 'activeJoints27', 'esr', 'crp'] as const;
+const MISSING_ORDER = [
+  'physicianGlobal',
+  'parentGlobal',
+  'activeJoints',
+  'activeJoints27',
+  'esr',
+  'crp',
+] as const;
 
 /** The score alone, or null when a component is missing; allocation-free (see scoreJadas). */
 export function jadasValue(input: JadasInput, variant: JadasVariant): number | null {
@@ -82,7 +89,8 @@ export function jadasValue(input: JadasInput, variant: JadasVariant): number | n
   const parent = input.parentGlobal;
   const joints = variant.joints === 27 ? input.activeJoints27 : input.activeJoints;
   if (!isPresent(physician) || !isPresent(parent) || !isPresent(joints)) return null;
-  let micro = toMicro(physician) + toMicro(parent) + Math.min(joints, JOINT_TERM_MAX[variant.joints]) * MICRO;
+  let micro =
+    toMicro(physician) + toMicro(parent) + Math.min(joints, JOINT_TERM_MAX[variant.joints]) * MICRO;
   if (variant.reactant === 'esr') {
     if (!isPresent(input.esr)) return null;
     micro += normaliseEsrMicro(input.esr);
@@ -106,7 +114,10 @@ export interface JadasScores {
  * JADAS-10, -27, -71, cJADAS-10 and JADAS-10-CRP at once, sharing their common terms; each
  * equals jadasValue for its variant. Writes into `out` (reused by the CLI's inner loop).
  */
-export function scoreJadasVariants(input: JadasInput, out: JadasScores = emptyScores()): JadasScores {
+export function scoreJadasVariants(
+  input: JadasInput,
+  out: JadasScores = emptyScores(),
+): JadasScores {
   const physician = input.physicianGlobal;
   const parent = input.parentGlobal;
   const joints = input.activeJoints;
@@ -124,7 +135,8 @@ export function scoreJadasVariants(input: JadasInput, out: JadasScores = emptySc
     }
     if (isPresent(input.crp)) out.jadas10Crp = fromMicro(term10 + normaliseCrpMicro(input.crp));
   }
-  if (isPresent(joints27) && esr !== null) out.jadas27 = fromMicro(globals + Math.min(joints27, 27) * MICRO + esr);
+  if (isPresent(joints27) && esr !== null)
+    out.jadas27 = fromMicro(globals + Math.min(joints27, 27) * MICRO + esr);
   return out;
 }
 
@@ -140,7 +152,10 @@ export function scoreJadas(input: JadasInput, variant: JadasVariant): Outcome<nu
   const reactantField = variant.reactant === 'none' ? null : variant.reactant;
   const missing = MISSING_ORDER.filter(
     (field) =>
-      (field === 'physicianGlobal' || field === 'parentGlobal' || field === jointsField || field === reactantField) &&
+      (field === 'physicianGlobal' ||
+        field === 'parentGlobal' ||
+        field === jointsField ||
+        field === reactantField) &&
       !isPresent(input[field]),
   );
   return { value: null, complete: false, missing };
@@ -148,5 +163,8 @@ export function scoreJadas(input: JadasInput, variant: JadasVariant): Outcome<nu
 
 /** Published score ranges (Consolaro 2009; cJADAS by arithmetic), for validation and plots. */
 export function jadasRange(variant: JadasVariant): { min: 0; max: number } {
-  return { min: 0, max: 20 + JOINT_TERM_MAX[variant.joints] + (variant.reactant === 'none' ? 0 : 10) };
+  return {
+    min: 0,
+    max: 20 + JOINT_TERM_MAX[variant.joints] + (variant.reactant === 'none' ? 0 : 10),
+  };
 }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CoreSet, describeChanges, isImproved, isWorsened, percentChange } from './core-set.js';
+import {
+  type CoreSet,
+  describeChanges,
+  isImproved,
+  isWorsened,
+  percentChange,
+} from './core-set.js';
 import { evaluateJiaAcr, scoreJiaAcr } from './jia-acr.js';
 
 /** PhGA, PGA, CHAQ, AJC, LOM, ESR, in the order of definitions.md TV-9. */
@@ -71,19 +77,38 @@ describe('JIA-ACR (Giannini 1997)', () => {
 
   it('TV-9d: missing variables give a verdict only when they cannot change it', () => {
     // improved 3, worsened 0, missing 1 -> responder
-    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 1, 5, 5, 30]), 30).value, true);
+    assert.equal(
+      evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 1, 5, 5, 30]), 30).value,
+      true,
+    );
     // improved 2, worsened 0, missing 1 -> indeterminate
-    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 5, 5, 30]), 30).value, null);
+    assert.equal(
+      evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 5, 5, 30]), 30).value,
+      null,
+    );
     // improved 1, missing 1 -> non-responder
-    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 10, 5, 30]), 30).value, false);
+    assert.equal(
+      evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 6, 1, 10, 5, 30]), 30).value,
+      false,
+    );
     // improved 3 and worsened 1 with one missing: the missing one may be the second worsening
-    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 2, 5, 5, 30]), 30).value, null);
+    assert.equal(
+      evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 2, 5, 5, 30]), 30).value,
+      null,
+    );
     // two worsened decide non-response whatever is missing
-    assert.equal(evaluateJiaAcr(visit([6, 6, 1, 10, null, null]), visit([3, 3, 2, 15, 5, 30]), 30).value, false);
+    assert.equal(
+      evaluateJiaAcr(visit([6, 6, 1, 10, null, null]), visit([3, 3, 2, 15, 5, 30]), 30).value,
+      false,
+    );
   });
 
   it('gives no verdict from fewer than 4 observed variables', () => {
-    const result = evaluateJiaAcr(visit([6, 6, 1, null, null, null]), visit([1, 1, 0.5, 5, 5, 30]), 30);
+    const result = evaluateJiaAcr(
+      visit([6, 6, 1, null, null, null]),
+      visit([1, 1, 0.5, 5, 5, 30]),
+      30,
+    );
     assert.equal(result.value, null);
     assert.deepEqual(result.missing, ['activeJoints', 'limitedJoints', 'acutePhaseReactant']);
     assert.equal(result.complete, false);

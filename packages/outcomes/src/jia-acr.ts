@@ -76,18 +76,38 @@ interface Tally {
   /** Variables improved at each level, in JIA_ACR_LEVELS order. */
   readonly improved: Int32Array;
 }
-const tallyScratch: Tally = { missing: 0, usable: 0, worsened: 0, improved: new Int32Array(JIA_ACR_LEVELS.length) };
+const tallyScratch: Tally = {
+  missing: 0,
+  usable: 0,
+  worsened: 0,
+  improved: new Int32Array(JIA_ACR_LEVELS.length),
+};
 
 const baselineScratch = new Float64Array(CORE_SET_VARIABLES.length);
 const followUpScratch = new Float64Array(CORE_SET_VARIABLES.length);
 
-function classify(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions, flags: Int8Array): Tally {
+function classify(
+  baseline: CoreSet,
+  followUp: CoreSet,
+  options: JiaAcrOptions,
+  flags: Int8Array,
+): Tally {
   const reactant = options.acutePhaseReactant ?? 'esr';
-  return classifyMicro(coreSetMicro(baseline, reactant, baselineScratch), coreSetMicro(followUp, reactant, followUpScratch), options, flags);
+  return classifyMicro(
+    coreSetMicro(baseline, reactant, baselineScratch),
+    coreSetMicro(followUp, reactant, followUpScratch),
+    options,
+    flags,
+  );
 }
 
 /** Classifies each variable from micro-unit values (NaN: missing); see coreSetMicro. */
-function classifyMicro(baseline: Float64Array, followUp: Float64Array, options: JiaAcrOptions, flags: Int8Array): Tally {
+function classifyMicro(
+  baseline: Float64Array,
+  followUp: Float64Array,
+  options: JiaAcrOptions,
+  flags: Int8Array,
+): Tally {
   const worseningPercent = options.worseningPercent ?? 30;
   const strict = options.worseningStrict ?? true;
   const exclude = options.zeroBaseline === 'exclude';
@@ -174,7 +194,11 @@ function highestLevel(tally: Tally, options: JiaAcrOptions): 0 | JiaAcrLevel | n
  * The highest JIA-ACR level met (0 when JIA-ACR 30 is not met), or null unless the level is
  * pinned: every level up to it met and the next one decided as not met. Allocation-free.
  */
-export function jiaAcrLevel(baseline: CoreSet, followUp: CoreSet, options: JiaAcrOptions = {}): 0 | JiaAcrLevel | null {
+export function jiaAcrLevel(
+  baseline: CoreSet,
+  followUp: CoreSet,
+  options: JiaAcrOptions = {},
+): 0 | JiaAcrLevel | null {
   return highestLevel(classify(baseline, followUp, options, flagsScratch), options);
 }
 

@@ -4,15 +4,16 @@ import fc from 'fast-check';
 import { evaluateFlare } from './flare.js';
 import { ILAR_CATEGORY_CODES } from './ilar-categories.js';
 import { evaluateInactiveDisease } from './inactive-disease.js';
-import { classifyJadas } from './jadas-cutoffs.js';
 import { scoreJadas } from './jadas.js';
+import { classifyJadas } from './jadas-cutoffs.js';
 import { scoreJiaAcr } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import { scoreVisit, type VisitObservation } from './visit-scores.js';
 
 /** A value on a clinical grid (so boundaries are hit often), or missing. */
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 5 });
-const grid = (max: number, step: number) => fc.integer({ min: 0, max: Math.round(max / step) }).map((k) => Math.round(k * step * 1e6) / 1e6);
+const grid = (max: number, step: number) =>
+  fc.integer({ min: 0, max: Math.round(max / step) }).map((k) => Math.round(k * step * 1e6) / 1e6);
 
 const observation: fc.Arbitrary<VisitObservation> = fc.record({
   ilarCategory: maybe(fc.constantFrom(...ILAR_CATEGORY_CODES)),
@@ -35,34 +36,43 @@ const observation: fc.Arbitrary<VisitObservation> = fc.record({
   fibrinogen: maybe(fc.constantFrom(100, 360, 361)),
 });
 
+/** The MAS verdict of a visit through the measure's own function, units as in the CSV. */
+function masOf(visit: VisitObservation): boolean | null {
+  const q = <U extends string>(value: number | null | undefined, unit: U) =>
+    value == null ? null : { value, unit };
+  return classifyMas2016({
+    febrile: visit.fever,
+    systemicJia: true,
+    ferritin: q(visit.ferritin, 'ng/mL'),
+    platelets: q(visit.platelets, '10^9/L'),
+    ast: q(visit.ast, 'U/L'),
+    triglycerides: q(visit.triglycerides, 'mg/dL'),
+    fibrinogen: q(visit.fibrinogen, 'mg/dL'),
+  }).value;
+}
+
 describe('scoreVisit', () => {
   it('gives exactly the value of each measure’s own function, on random visits', () => {
     fc.assert(
       fc.property(observation, observation, fc.boolean(), (visit, baseline, isBaseline) => {
-        const scores = scoreVisit(visit, isBaseline ? null : baseline, { esrUpperLimit: 20, crpUpperLimit: 10 });
+        const scores = scoreVisit(visit, isBaseline ? null : baseline, {
+          esrUpperLimit: 20,
+          crpUpperLimit: 10,
+        });
         assert.equal(scores.jadas10, scoreJadas(visit, { joints: 10, reactant: 'esr' }).value);
         assert.equal(scores.jadas27, scoreJadas(visit, { joints: 27, reactant: 'esr' }).value);
         assert.equal(scores.jadas71, scoreJadas(visit, { joints: 71, reactant: 'esr' }).value);
         assert.equal(scores.cjadas10, scoreJadas(visit, { joints: 10, reactant: 'none' }).value);
         assert.equal(scores.jadas10Crp, scoreJadas(visit, { joints: 10, reactant: 'crp' }).value);
         const band =
-          scores.jadas10 === null || !visit.ilarCategory ? null : classifyJadas(scores.jadas10, 'jadas10', visit.ilarCategory);
+          scores.jadas10 === null || !visit.ilarCategory
+            ? null
+            : classifyJadas(scores.jadas10, 'jadas10', visit.ilarCategory);
         assert.equal(scores.jadas10Band, band);
         assert.equal(scores.acrPedi, isBaseline ? null : scoreJiaAcr(baseline, visit).value);
         assert.equal(scores.flare, isBaseline ? null : evaluateFlare(baseline, visit).value);
         assert.equal(scores.inactiveDisease, evaluateInactiveDisease(visit).value);
-        const mas =
-          visit.ilarCategory === 'systemic'
-            ? classifyMas2016({
-                febrile: visit.fever,
-                systemicJia: true,
-                ferritin: visit.ferritin == null ? null : { value: visit.ferritin, unit: 'ng/mL' },
-                platelets: visit.platelets == null ? null : { value: visit.platelets, unit: '10^9/L' },
-                ast: visit.ast == null ? null : { value: visit.ast, unit: 'U/L' },
-                triglycerides: visit.triglycerides == null ? null : { value: visit.triglycerides, unit: 'mg/dL' },
-                fibrinogen: visit.fibrinogen == null ? null : { value: visit.fibrinogen, unit: 'mg/dL' },
-              }).value
-            : null;
+        const mas = visit.ilarCategory === 'systemic' ? masOf(visit) : null;
         assert.equal(scores.mas2016, mas);
       }),
       { numRuns: 3000 },
@@ -70,7 +80,14 @@ describe('scoreVisit', () => {
   });
 
   it('gives no response scores on a baseline visit', () => {
-    const visit = { physicianGlobal: 5, parentGlobal: 5, chaqDi: 1, activeJoints: 5, limitedJoints: 5, esr: 30 };
+    const visit = {
+      physicianGlobal: 5,
+      parentGlobal: 5,
+      chaqDi: 1,
+      activeJoints: 5,
+      limitedJoints: 5,
+      esr: 30,
+    };
     const scores = scoreVisit(visit, null);
     assert.equal(scores.acrPedi, null);
     assert.equal(scores.flare, null);

@@ -8,8 +8,8 @@ import { CORE_SET_VARIABLES, type CoreSet, coreSetMicro } from './core-set.js';
 import { flareVerdictMicro } from './flare.js';
 import type { IlarCategory } from './ilar-categories.js';
 import { inactiveDiseaseVerdict } from './inactive-disease.js';
-import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
 import { type JadasInput, type JadasScores, scoreJadasVariants } from './jadas.js';
+import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
 import { type JiaAcrLevel, jiaAcrLevelMicro } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import type { Maybe, Verdict } from './result.js';
@@ -69,7 +69,13 @@ export interface PreparedCoreSets {
 const visitScratch = new Float64Array(CORE_SET_VARIABLES.length);
 const baselineScratch = new Float64Array(CORE_SET_VARIABLES.length);
 
-const jadasScratch: JadasScores = { jadas10: null, jadas27: null, jadas71: null, cjadas10: null, jadas10Crp: null };
+const jadasScratch: JadasScores = {
+  jadas10: null,
+  jadas27: null,
+  jadas71: null,
+  cjadas10: null,
+  jadas10Crp: null,
+};
 
 /**
  * Scores a visit; `baseline` is null for a baseline visit (no response scores). Each value is
@@ -82,7 +88,9 @@ export function scoreVisit(
   prepared?: PreparedCoreSets,
 ): VisitScores {
   const visitCoreSet = prepared?.visit ?? coreSetMicro(visit, 'esr', visitScratch);
-  const baselineCoreSet = baseline ? (prepared?.baseline ?? coreSetMicro(baseline, 'esr', baselineScratch)) : null;
+  const baselineCoreSet = baseline
+    ? (prepared?.baseline ?? coreSetMicro(baseline, 'esr', baselineScratch))
+    : null;
   const jadas = scoreJadasVariants(visit, jadasScratch);
   const jadas10 = jadas.jadas10;
   const category = visit.ilarCategory ?? null;
@@ -114,6 +122,9 @@ export function scoreVisit(
   };
 }
 
-function quantity<U extends string>(value: Maybe<number>, unit: U): { value: number; unit: U } | null {
+function quantity<U extends string>(
+  value: Maybe<number>,
+  unit: U,
+): { value: number; unit: U } | null {
   return value === null || value === undefined ? null : { value, unit };
 }

@@ -26,7 +26,12 @@ export function findSplit(path: string, target: number, size: number): number | 
       const chunk = buffer.subarray(0, n);
       // Before the target only the parity of the quotes matters.
       const from = Math.max(0, target - position);
-      for (let q = chunk.indexOf(QUOTE); q >= 0 && q < Math.min(from, n); q = chunk.indexOf(QUOTE, q + 1)) quotes++;
+      for (
+        let q = chunk.indexOf(QUOTE);
+        q >= 0 && q < Math.min(from, n);
+        q = chunk.indexOf(QUOTE, q + 1)
+      )
+        quotes++;
       for (let i = from; i < n; i++) {
         const byte = chunk[i] as number;
         if (byte === QUOTE) quotes++;

@@ -64,7 +64,8 @@ function findJoint(bytes: Uint8Array, start: number, end: number): number {
     const entry = slots[slot] as number;
     if (entry === 0) return -1;
     const code = CODE_BYTES[entry - 1] as Uint8Array;
-    if (code.length === end - start && code.every((b, k) => b === bytes[start + k])) return entry - 1;
+    if (code.length === end - start && code.every((b, k) => b === bytes[start + k]))
+      return entry - 1;
   }
 }
 

@@ -12,16 +12,27 @@ import type { WorkerMessage, WorkerTask } from './score-worker.js';
 import { type PostedTable, type SharedTable, VisitTable } from './visit-table.js';
 import type { OutputSink } from './write-scores.js';
 
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './score-worker.ts' : './score-worker.js', import.meta.url);
+/**
+ * The worker's module: compiled JavaScript, or, when this file itself runs from TypeScript
+ * sources (tests), the .ts module loaded through tsx, which Node 20 does not carry into workers.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./score-worker.js', import.meta.url));
+  const source = new URL('./score-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
 
 export class ScoreWorker {
-  private readonly worker = new Worker(workerUrl);
+  private readonly worker = startWorker();
   private listener: ((message: WorkerMessage) => void) | null = null;
   private failure: Error | null = null;
 
   constructor() {
     this.worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'error') this.fail(new Error(`score worker: ${message.message}\n${message.stack ?? ''}`));
+      if (message.kind === 'error')
+        this.fail(new Error(`score worker: ${message.message}\n${message.stack ?? ''}`));
       else this.listener?.(message);
     });
     this.worker.on('error', (error) => this.fail(error));
@@ -47,7 +58,13 @@ export class ScoreWorker {
    * Scores and writes rows [from, to) in the worker. The returned stream yields the output
    * chunks in order; the worker runs ahead while the caller writes its own rows.
    */
-  writeRows(path: string, table: SharedTable, from: number, to: number, options: VisitScoreOptions): ChunkQueue {
+  writeRows(
+    path: string,
+    table: SharedTable,
+    from: number,
+    to: number,
+    options: VisitScoreOptions,
+  ): ChunkQueue {
     const queue = new ChunkQueue();
     this.listener = (message) => {
       if (message.kind === 'chunk') queue.push(message.bytes);

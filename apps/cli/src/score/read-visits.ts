@@ -4,14 +4,11 @@
  * with its line, visit and column, so that one run lists everything a data manager must fix.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import {
-  checkRange,
-  dayNumber,
-  INPUT_RANGES,
-  ILAR_CATEGORY_CODES,
-} from '@jia-trial/outcomes';
+import { checkRange, dayNumber, ILAR_CATEGORY_CODES, INPUT_RANGES } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
-import { type CsvRecordView, CsvReader, CsvSyntaxError } from '../csv/csv-reader.js';
+import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import { IdIndex } from './id-index.js';
+import { countJointCodeBytes } from './joint-codes.js';
 import {
   BOOLEAN_COLUMN_FIELDS,
   BOOLEAN_FIELDS,
@@ -19,11 +16,9 @@ import {
   type ColumnKind,
   NUMBER_FIELDS,
   type NumberField,
-  type VisitColumn,
   VISIT_COLUMNS,
+  type VisitColumn,
 } from './visit-columns.js';
-import { IdIndex } from './id-index.js';
-import { countJointCodeBytes } from './joint-codes.js';
 import { VisitTable } from './visit-table.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -52,7 +47,8 @@ const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => new TextEncoder().encod
 
 /** The ILAR category index of field i, compared as bytes (no string per row), or -1. */
 function categoryOf(record: CsvRecordView, i: number): number {
-  for (let c = 0; c < CATEGORY_BYTES.length; c++) if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) return c;
+  for (let c = 0; c < CATEGORY_BYTES.length; c++)
+    if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) return c;
   return -1;
 }
 
@@ -122,16 +118,31 @@ export function readVisits(options: ReadOptions): ReadResult {
     columns = header.map((name) => {
       const def = byName.get(name);
       if (!def) {
-        report({ line: 1, visitId: null, column: name, message: `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})` });
+        report({
+          line: 1,
+          visitId: null,
+          column: name,
+          message: `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})`,
+        });
       } else if (seen.has(name)) {
-        report({ line: 1, visitId: null, column: name, message: 'column appears twice in the header' });
+        report({
+          line: 1,
+          visitId: null,
+          column: name,
+          message: 'column appears twice in the header',
+        });
       }
       seen.add(name);
       return def;
     });
     for (const def of VISIT_COLUMNS) {
       if (def.required && !seen.has(def.name)) {
-        report({ line: 1, visitId: null, column: def.name, message: 'required column is missing from the header' });
+        report({
+          line: 1,
+          visitId: null,
+          column: def.name,
+          message: 'required column is missing from the header',
+        });
       }
     }
     jointsColumn = header.indexOf('active_joint_codes');
@@ -176,11 +187,13 @@ export function readVisits(options: ReadOptions): ReadResult {
     const line = record.line + lineShift;
     const visitId = record.isEmpty(visitIdColumn) ? null : record.text(visitIdColumn);
     let duplicateOf = -1;
-    const fail = (i: number, message: string) => report({ line, visitId, column: header[i] ?? null, message });
+    const fail = (i: number, message: string) =>
+      report({ line, visitId, column: header[i] ?? null, message });
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[i] as number;
       if (record.isEmpty(i)) {
-        if (kind === K_SUBJECT || kind === K_VISIT || kind === K_DATE) fail(i, 'required value is empty');
+        if (kind === K_SUBJECT || kind === K_VISIT || kind === K_DATE)
+          fail(i, 'required value is empty');
         continue;
       }
       switch (kind) {
@@ -202,27 +215,34 @@ export function readVisits(options: ReadOptions): ReadResult {
         }
         case K_VISIT: {
           const text = visitId as string;
-          if (text.trim() !== text) fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+          if (text.trim() !== text)
+            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
           else if (visitIndex) duplicateOf = visitIndex.add(text, row);
-          if (duplicateOf >= 0) fail(i, `duplicate visit_id, first used on line ${table.line[duplicateOf]}`);
+          if (duplicateOf >= 0)
+            fail(i, `duplicate visit_id, first used on line ${table.line[duplicateOf]}`);
           break;
         }
         case K_BASELINE: {
           const text = record.text(i);
-          if (text.trim() !== text) fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+          if (text.trim() !== text)
+            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
           else table.baselineIdOf.set(row, text);
           break;
         }
         case K_DATE: {
           const day = parseDateBytes(record.bytes(i));
-          if (day === null) fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
+          if (day === null)
+            fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
           else table.day[row] = day;
           break;
         }
         case K_CATEGORY: {
           const index = categoryOf(record, i);
           if (index < 0) {
-            fail(i, `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
+            fail(
+              i,
+              `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`,
+            );
           } else {
             table.category[row] = index;
           }
@@ -231,8 +251,13 @@ export function readVisits(options: ReadOptions): ReadResult {
         case K_NUMBER: {
           const value = record.decimal(i);
           const field = NUMBER_FIELDS[targets[i] as number] as NumberField;
-          if (Number.isNaN(value)) fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
-          else if (value < (lows[i] as number) || value > (highs[i] as number) || (integers[i] && !Number.isInteger(value))) {
+          if (Number.isNaN(value))
+            fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
+          else if (
+            value < (lows[i] as number) ||
+            value > (highs[i] as number) ||
+            (integers[i] && !Number.isInteger(value))
+          ) {
             fail(i, checkRange(field, value) ?? 'out of range');
           } else {
             (table.numberColumns[targets[i] as number] as Float64Array)[row] = value;
@@ -255,7 +280,10 @@ export function readVisits(options: ReadOptions): ReadResult {
       if (counts.error !== null) {
         fail(jointsColumn, counts.error);
       } else if (!Number.isNaN(given) && given !== counts.active) {
-        fail(activeJointsColumn, `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`);
+        fail(
+          activeJointsColumn,
+          `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`,
+        );
       } else {
         table.numbers.activeJoints[row] = counts.active;
         table.activeJoints27[row] = counts.active27;
@@ -289,14 +317,32 @@ export function readVisits(options: ReadOptions): ReadResult {
     if (headerOk) reader.end();
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
-    report({ line: error.line + lineShift, visitId: null, column: error.field === null ? null : (header[error.field - 1] ?? null), message: error.message.replace(/^line \d+(, field \d+)?: /, '') });
+    report({
+      line: error.line + lineShift,
+      visitId: null,
+      column: error.field === null ? null : (header[error.field - 1] ?? null),
+      message: error.message.replace(/^line \d+(, field \d+)?: /, ''),
+    });
   } finally {
     closeSync(fd);
   }
   if (header.length === 0 && problems.length === 0) {
-    report({ line: 1, visitId: null, column: null, message: 'the file is empty: a header row is required' });
+    report({
+      line: 1,
+      visitId: null,
+      column: null,
+      message: 'the file is empty: a header row is required',
+    });
   }
-  return { table, visitIndex, nextLine: reader.nextLine + lineShift, header, headerBytes, problems, moreProblems };
+  return {
+    table,
+    visitIndex,
+    nextLine: reader.nextLine + lineShift,
+    header,
+    headerBytes,
+    problems,
+    moreProblems,
+  };
 }
 
 /** Parses exactly `YYYY-MM-DD` from ASCII bytes into a day number, or null. */

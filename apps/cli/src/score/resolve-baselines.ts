@@ -52,7 +52,12 @@ export function resolveBaselines(
     } else {
       baseline = visitIndex.get(named);
       if (baseline < 0) {
-        report({ line, visitId, column: 'baseline_visit_id', message: `${JSON.stringify(named)} is not a visit_id in this file` });
+        report({
+          line,
+          visitId,
+          column: 'baseline_visit_id',
+          message: `${JSON.stringify(named)} is not a visit_id in this file`,
+        });
         continue;
       }
       if (table.subject[baseline] !== table.subject[row]) {

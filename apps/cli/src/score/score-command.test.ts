@@ -9,7 +9,8 @@ const root = new URL('../../../../', import.meta.url).pathname;
 const examples = join(root, 'examples/visits.csv');
 const HEADER =
   'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';
-const SCORES = 'jadas10,jadas27,jadas71,cjadas10,jadas10_crp,jadas10_band,acr_pedi,flare,inactive_disease,mas_2016';
+const SCORES =
+  'jadas10,jadas27,jadas71,cjadas10,jadas10_crp,jadas10_band,acr_pedi,flare,inactive_disease,mas_2016';
 
 function csv(...rows: string[]): string {
   return `${[HEADER, ...rows].join('\n')}\n`;
@@ -23,11 +24,14 @@ describe('jia-trial score: output', () => {
     const output = run.stdout.trimEnd().split('\n');
     assert.equal(output.length, input.length);
     assert.equal(output[0], `${HEADER},${SCORES}`);
-    input.slice(1).forEach((line, i) => assert.ok(output[i + 1]?.startsWith(`${line},`), `row ${i + 1} echoed unchanged`));
+    for (const [i, line] of input.slice(1).entries()) {
+      assert.ok(output[i + 1]?.startsWith(`${line},`), `row ${i + 1} echoed unchanged`);
+    }
   });
 
   it('scores the worked examples: TV-8 JADAS and TV-9a JIA-ACR 30 (definitions.md §11)', async () => {
-    const codes12 = 'cervical_spine;elbow_l;elbow_r;wrist_l;wrist_r;knee_l;knee_r;ankle_l;ankle_r;shoulder_l;shoulder_r;mtp1_l';
+    const codes12 =
+      'cervical_spine;elbow_l;elbow_r;wrist_l;wrist_r;knee_l;knee_r;ankle_l;ankle_r;shoulder_l;shoulder_r;mtp1_l';
     const file = scratchFile(
       'visits.csv',
       csv(
@@ -50,7 +54,12 @@ describe('jia-trial score: output', () => {
   });
 
   it('prints decimals without binary noise', async () => {
-    const file = scratchFile('visits.csv', csv('S1,V1,2020-01-01,,oligoarticular_persistent,3.3,3.1,0,0,0,,10,0.3,0,false,false,false,,,,,'));
+    const file = scratchFile(
+      'visits.csv',
+      csv(
+        'S1,V1,2020-01-01,,oligoarticular_persistent,3.3,3.1,0,0,0,,10,0.3,0,false,false,false,,,,,',
+      ),
+    );
     const [row] = parseSimpleCsv((await runCli('score', file)).stdout);
     assert.equal(row?.jadas10, '6.4');
     assert.equal(row?.jadas10_band, 'high');
@@ -60,7 +69,8 @@ describe('jia-trial score: output', () => {
     const rows = readFileSync(examples, 'utf8').trimEnd().split('\n').slice(1);
     const shuffled = [...rows].reverse();
     const file = scratchFile('visits.csv', `${HEADER}\n${shuffled.join('\n')}\n`);
-    const byVisit = (text: string) => new Map(parseSimpleCsv(text).map((r) => [r.visit_id, JSON.stringify(r)]));
+    const byVisit = (text: string) =>
+      new Map(parseSimpleCsv(text).map((r) => [r.visit_id, JSON.stringify(r)]));
     const original = byVisit((await runCli('score', examples)).stdout);
     const reordered = byVisit((await runCli('score', file)).stdout);
     assert.equal(reordered.size, rows.length);
@@ -68,12 +78,17 @@ describe('jia-trial score: output', () => {
   });
 
   it('accepts a byte-order mark, CRLF line ends and quoted fields, and echoes them', async () => {
-    const body = csv('"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,').replace(/\n/g, '\r\n');
+    const body = csv(
+      '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,',
+    ).replace(/\n/g, '\r\n');
     const file = scratchFile('visits.csv', `\uFEFF${body}`);
     const run = await runCli('score', file);
     assert.equal(run.code, 0, run.stderr);
     const line = run.stdout.split('\n')[1];
-    assert.equal(line, '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,,2,2,2,2,,low,,,false,');
+    assert.equal(
+      line,
+      '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,,2,2,2,2,,low,,,false,',
+    );
   });
 
   it('writes JSON with numbers, booleans and nulls', async () => {
@@ -83,7 +98,14 @@ describe('jia-trial score: output', () => {
     assert.equal(rows.length, 18);
     const mas = rows.find((r) => r.visit_id === 'P03-W7');
     assert.deepEqual(
-      [mas?.ferritin, mas?.fever, mas?.mas_2016, mas?.morning_stiffness_min, mas?.acr_pedi, mas?.jadas10],
+      [
+        mas?.ferritin,
+        mas?.fever,
+        mas?.mas_2016,
+        mas?.morning_stiffness_min,
+        mas?.acr_pedi,
+        mas?.jadas10,
+      ],
       [12480, true, true, null, 0, 21],
     );
     assert.deepEqual(Object.keys(rows[0] ?? {}), [...HEADER.split(','), ...SCORES.split(',')]);
@@ -99,9 +121,14 @@ describe('jia-trial score: output', () => {
   });
 
   it('applies --cutoffs and the normal limits', async () => {
-    const file = scratchFile('visits.csv', csv('S1,V1,2020-01-01,,oligoarticular_persistent,0,1.45,0,0,0,,15,,10,false,false,,,,,,'));
+    const file = scratchFile(
+      'visits.csv',
+      csv('S1,V1,2020-01-01,,oligoarticular_persistent,0,1.45,0,0,0,,15,,10,false,false,,,,,,'),
+    );
     const consolaro = parseSimpleCsv((await runCli('score', file)).stdout)[0];
-    const trincianti = parseSimpleCsv((await runCli('score', file, '--cutoffs', 'trincianti2021')).stdout)[0];
+    const trincianti = parseSimpleCsv(
+      (await runCli('score', file, '--cutoffs', 'trincianti2021')).stdout,
+    )[0];
     assert.equal(consolaro?.jadas10_band, 'low');
     assert.equal(trincianti?.jadas10_band, 'low');
     assert.equal(consolaro?.inactive_disease, 'true');
@@ -122,42 +149,105 @@ describe('jia-trial score: output', () => {
 
 describe('jia-trial score: bad input is refused with every problem located, and nothing written', () => {
   const cases: [label: string, rows: string[], expected: RegExp[]][] = [
-    ['a value out of range', ['S1,V1,2020-01-01,,systemic,75,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column physician_global: 75 is outside 0-10/]],
-    ['a non-number', ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,1e3,,,,,,,,,,'], [/:2: visit V1, column esr: "1e3" is not a plain decimal number/]],
-    ['a fractional joint count', ['S1,V1,2020-01-01,,systemic,1,1,0,2.5,0,,10,,,,,,,,,,'], [/column active_joints: 2.5 is not a whole number/]],
-    ['an unknown joint code', ['S1,V1,2020-01-01,,systemic,1,1,0,,0,knee_l;kne_r,10,,,,,,,,,,'], [/:2: visit V1, column active_joint_codes: unknown joint code: "kne_r"/]],
-    ['joint codes disagreeing with active_joints', ['S1,V1,2020-01-01,,systemic,1,1,0,3,0,knee_l;knee_r,10,,,,,,,,,,'], [/column active_joints: 3 disagrees with the 2 joints listed/]],
-    ['a malformed date', ['S1,V1,2020-02-30,,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column visit_date: "2020-02-30" is not a valid date/]],
-    ['an unknown category', ['S1,V1,2020-01-01,,oligo,1,1,0,0,0,,10,,,,,,,,,,'], [/column ilar_category: "oligo" is not an ILAR category/]],
-    ['a bad boolean', ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,yes,,,,,,,'], [/column systemic_features: "yes" must be true or false/]],
+    [
+      'a value out of range',
+      ['S1,V1,2020-01-01,,systemic,75,1,0,0,0,,10,,,,,,,,,,'],
+      [/:2: visit V1, column physician_global: 75 is outside 0-10/],
+    ],
+    [
+      'a non-number',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,1e3,,,,,,,,,,'],
+      [/:2: visit V1, column esr: "1e3" is not a plain decimal number/],
+    ],
+    [
+      'a fractional joint count',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,2.5,0,,10,,,,,,,,,,'],
+      [/column active_joints: 2.5 is not a whole number/],
+    ],
+    [
+      'an unknown joint code',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,,0,knee_l;kne_r,10,,,,,,,,,,'],
+      [/:2: visit V1, column active_joint_codes: unknown joint code: "kne_r"/],
+    ],
+    [
+      'joint codes disagreeing with active_joints',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,3,0,knee_l;knee_r,10,,,,,,,,,,'],
+      [/column active_joints: 3 disagrees with the 2 joints listed/],
+    ],
+    [
+      'a malformed date',
+      ['S1,V1,2020-02-30,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:2: visit V1, column visit_date: "2020-02-30" is not a valid date/],
+    ],
+    [
+      'an unknown category',
+      ['S1,V1,2020-01-01,,oligo,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/column ilar_category: "oligo" is not an ILAR category/],
+    ],
+    [
+      'a bad boolean',
+      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,yes,,,,,,,'],
+      [/column systemic_features: "yes" must be true or false/],
+    ],
     [
       'a duplicate visit_id',
-      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V1,2020-02-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [
+        'S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V1,2020-02-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+      ],
       [/:3: visit V1, column visit_id: duplicate visit_id, first used on line 2/],
     ],
-    ['a missing baseline', ['S1,V1,2020-01-01,V0,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: visit V1, column baseline_visit_id: "V0" is not a visit_id in this file/]],
+    [
+      'a missing baseline',
+      ['S1,V1,2020-01-01,V0,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:2: visit V1, column baseline_visit_id: "V0" is not a visit_id in this file/],
+    ],
     [
       "another subject's baseline",
-      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S2,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [
+        'S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S2,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+      ],
       [/:3: visit V2, column baseline_visit_id: baseline V1 belongs to subject S1, not S2/],
     ],
     [
       'a baseline dated after the visit',
-      ['S1,V1,2020-03-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [
+        'S1,V1,2020-03-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V2,2020-02-01,V1,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+      ],
       [/:3: visit V2, column visit_date: 2020-02-01 is before its baseline V1 \(2020-03-01\)/],
     ],
     [
       'two earliest visits on one date',
-      ['S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [
+        'S1,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V2,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+      ],
       [/subject S1 has two earliest visits on 2020-01-01 \(V1, line 2; V2, line 3\)/],
     ],
-    ['an empty required value', ['S1,,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/:2: column visit_id: required value is empty/]],
+    [
+      'an empty required value',
+      ['S1,,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/:2: column visit_id: required value is empty/],
+    ],
     ['a row with too few fields', ['S1,V1,2020-01-01'], [/:2: .*3 fields, but the header has 22/]],
-    ['an unclosed quote', ['S1,V1,2020-01-01,,"systemic,1,1,0,0,0,,10,,,,,,,,,,'], [/unclosed quoted field \(opened at line 2\)/]],
+    [
+      'an unclosed quote',
+      ['S1,V1,2020-01-01,,"systemic,1,1,0,0,0,,10,,,,,,,,,,'],
+      [/unclosed quoted field \(opened at line 2\)/],
+    ],
     [
       'several problems at once',
-      ['S1,V1,2020-01-01,,systemic,11,1,0,0,0,,10,,,,,,,,,,', 'S1,V2,2020-13-01,,systemic,1,1,4,0,0,,10,,,,,,,,,,'],
-      [/:2: visit V1, column physician_global/, /:3: visit V2, column visit_date/, /:3: visit V2, column chaq_di: 4 is outside 0-3/],
+      [
+        'S1,V1,2020-01-01,,systemic,11,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V2,2020-13-01,,systemic,1,1,4,0,0,,10,,,,,,,,,,',
+      ],
+      [
+        /:2: visit V1, column physician_global/,
+        /:3: visit V2, column visit_date/,
+        /:3: visit V2, column chaq_di: 4 is outside 0-3/,
+      ],
     ],
   ];
   for (const [label, rows, expected] of cases) {
@@ -184,7 +274,10 @@ describe('jia-trial score: bad input is refused with every problem located, and 
   });
 
   it('lists at most --max-errors problems and counts the rest', async () => {
-    const rows = Array.from({ length: 30 }, (_, i) => `S1,V${i},2020-01-01,,systemic,99,1,0,0,0,,10,,,,,,,,,,`);
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `S1,V${i},2020-01-01,,systemic,99,1,0,0,0,,10,,,,,,,,,,`,
+    );
     const run = await runCli('score', scratchFile('visits.csv', csv(...rows)), '--max-errors', '5');
     assert.equal(run.code, 1);
     assert.equal(run.stderr.match(/column physician_global/g)?.length, 5);
@@ -192,7 +285,9 @@ describe('jia-trial score: bad input is refused with every problem located, and 
   });
 
   it('refuses text that is not UTF-8', async () => {
-    const latin1 = Buffer.concat([Buffer.from(`${HEADER}\nS\xe9,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,\n`, 'latin1')]);
+    const latin1 = Buffer.concat([
+      Buffer.from(`${HEADER}\nS\xe9,V1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,\n`, 'latin1'),
+    ]);
     const run = await runCli('score', scratchFile('visits.csv', latin1));
     assert.equal(run.code, 1);
     assert.match(run.stderr, /:2: .*UTF-8/);
@@ -203,9 +298,21 @@ describe('jia-trial score: usage errors exit 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['no file', ['score'], /missing required argument/],
     ['an unknown option', ['score', examples, '--colour'], /unknown option/],
-    ['a bad --format', ['score', examples, '--format', 'xml'], /Allowed choices are csv, json, table/],
-    ['a bad --esr-uln', ['score', examples, '--esr-uln', 'abc'], /--esr-uln must be a positive number/],
-    ['a file that does not exist', ['score', '/nonexistent/visits.csv'], /cannot read \/nonexistent\/visits.csv: ENOENT/],
+    [
+      'a bad --format',
+      ['score', examples, '--format', 'xml'],
+      /Allowed choices are csv, json, table/,
+    ],
+    [
+      'a bad --esr-uln',
+      ['score', examples, '--esr-uln', 'abc'],
+      /--esr-uln must be a positive number/,
+    ],
+    [
+      'a file that does not exist',
+      ['score', '/nonexistent/visits.csv'],
+      /cannot read \/nonexistent\/visits.csv: ENOENT/,
+    ],
     ['an unknown command', ['scor'], /unknown command/],
   ];
   for (const [label, argv, pattern] of cases) {
@@ -219,7 +326,15 @@ describe('jia-trial score: usage errors exit 2', () => {
   it('--help documents every option and exits 0', async () => {
     const run = await runCli('score', '--help');
     assert.equal(run.code, 0);
-    for (const option of ['--out', '--format', '--cutoffs', '--esr-uln', '--crp-uln', '--max-errors', 'docs/score-command.md']) {
+    for (const option of [
+      '--out',
+      '--format',
+      '--cutoffs',
+      '--esr-uln',
+      '--crp-uln',
+      '--max-errors',
+      'docs/score-command.md',
+    ]) {
       assert.ok(run.stdout.includes(option), option);
     }
   });
@@ -228,11 +343,19 @@ describe('jia-trial score: usage errors exit 2', () => {
 describe('jia-trial bin', () => {
   it('runs the built CLI as npx would, with its exit codes', () => {
     const bin = join(root, 'apps/cli/bin/jia-trial.js');
-    assert.ok(existsSync(join(dirname(bin), '../dist/main.js')), 'apps/cli/dist is built (npm run build)');
-    const out = execFileSync(process.execPath, [bin, 'score', examples, '--format', 'table'], { encoding: 'utf8' });
+    assert.ok(
+      existsSync(join(dirname(bin), '../dist/main.js')),
+      'apps/cli/dist is built (npm run build)',
+    );
+    const out = execFileSync(process.execPath, [bin, 'score', examples, '--format', 'table'], {
+      encoding: 'utf8',
+    });
     assert.match(out, /P03-W7/);
     assert.throws(
-      () => execFileSync(process.execPath, [bin, 'score', '--format', 'xml', examples], { stdio: 'pipe' }),
+      () =>
+        execFileSync(process.execPath, [bin, 'score', '--format', 'xml', examples], {
+          stdio: 'pipe',
+        }),
       (error: { status?: number }) => error.status === 2,
     );
   });

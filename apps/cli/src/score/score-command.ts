@@ -29,20 +29,34 @@ export interface ScoreCommandOptions {
 /** Below this size a second thread costs more (its start-up) than it saves. */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-export async function runScore(input: string, options: ScoreCommandOptions, stdout: OutputSink): Promise<void> {
+export async function runScore(
+  input: string,
+  options: ScoreCommandOptions,
+  stdout: OutputSink,
+): Promise<void> {
   const size = inputSize(input);
-  const threads = options.threads ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2 ? 2 : 1);
+  const threads =
+    options.threads ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2 ? 2 : 1);
   const timing = new PhaseTimer(process.env.JIA_TRIAL_TIMING === '1');
   const worker = threads > 1 ? new ScoreWorker() : null;
   try {
-    const { result, problems, moreProblems } = await readAll(input, size, options.maxErrors, worker);
+    const { result, problems, moreProblems } = await readAll(
+      input,
+      size,
+      options.maxErrors,
+      worker,
+    );
     timing.mark('read+validate');
     let extra = moreProblems;
     if (problems.length === 0) {
-      resolveBaselines(result.table, result.visitIndex as NonNullable<ReadResult['visitIndex']>, (problem) => {
-        if (problems.length < options.maxErrors) problems.push(problem);
-        else extra++;
-      });
+      resolveBaselines(
+        result.table,
+        result.visitIndex as NonNullable<ReadResult['visitIndex']>,
+        (problem) => {
+          if (problems.length < options.maxErrors) problems.push(problem);
+          else extra++;
+        },
+      );
     }
     timing.mark('baselines');
     if (problems.length > 0) throw new DataError(input, problems, extra);
@@ -76,7 +90,9 @@ function inputSize(input: string): number {
     return stat.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
 }
 
@@ -93,7 +109,12 @@ async function readAll(
     const result = readVisits({ path: input, fileSize: size, maxProblems });
     return { result, problems: result.problems, moreProblems: result.moreProblems };
   }
-  const laterPart = worker.read({ path: input, fileSize: size, maxProblems, range: { start: split, end: size, headerBytes } });
+  const laterPart = worker.read({
+    path: input,
+    fileSize: size,
+    maxProblems,
+    range: { start: split, end: size, headerBytes },
+  });
   const first = readVisits({ path: input, fileSize: size, maxProblems, end: split });
   const later = await laterPart;
   const problems = first.problems;

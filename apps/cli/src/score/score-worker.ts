@@ -35,7 +35,9 @@ const port = parentPort;
 if (!port) throw new Error('score-worker.ts runs only as a worker thread');
 
 port.on('message', (task: WorkerTask) => {
-  run(task).catch((error: Error) => port.postMessage({ kind: 'error', message: error.message, stack: error.stack }));
+  run(task).catch((error: Error) =>
+    port.postMessage({ kind: 'error', message: error.message, stack: error.stack }),
+  );
 });
 
 async function run(task: WorkerTask): Promise<void> {
@@ -53,7 +55,9 @@ async function run(task: WorkerTask): Promise<void> {
   const table = VisitTable.fromShared(task.table);
   await writeCsvRows(task.path, table, task.from, task.to, task.options, (bytes) => {
     // Each chunk is a fresh buffer from the writer: hand it over without copying.
-    port?.postMessage({ kind: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
+    port?.postMessage({ kind: 'chunk', bytes } satisfies WorkerMessage, [
+      bytes.buffer as ArrayBuffer,
+    ]);
   });
   port?.postMessage({ kind: 'done' } satisfies WorkerMessage);
 }

@@ -35,7 +35,11 @@ export type NumberField = (typeof NUMBER_FIELDS)[number];
 export const BOOLEAN_FIELDS = ['systemicFeatures', 'activeUveitis', 'fever'] as const;
 export type BooleanField = (typeof BOOLEAN_FIELDS)[number];
 
-const column = (name: string, kind: ColumnKind, required = false): VisitColumn => ({ name, kind, required });
+const column = (name: string, kind: ColumnKind, required = false): VisitColumn => ({
+  name,
+  kind,
+  required,
+});
 const numberColumn = (name: string, field: NumberField): VisitColumn => ({
   name,
   kind: 'number',

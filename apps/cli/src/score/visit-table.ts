@@ -5,7 +5,12 @@
  * without copying them (docs/performance.md). Missing numbers are NaN; missing booleans and
  * categories are -1.
  */
-import { BOOLEAN_FIELDS, type BooleanField, NUMBER_FIELDS, type NumberField } from './visit-columns.js';
+import {
+  BOOLEAN_FIELDS,
+  type BooleanField,
+  NUMBER_FIELDS,
+  type NumberField,
+} from './visit-columns.js';
 
 type TypedArray = Float64Array | Int32Array | Int8Array;
 type TypedArrayConstructor = Float64ArrayConstructor | Int32ArrayConstructor | Int8ArrayConstructor;
@@ -82,7 +87,12 @@ export class VisitTable {
 
   /** The whole table, to post to another thread. */
   post(): PostedTable {
-    return { ...this.share(), subjectIds: this.subjectIds, visitIds: this.visitIds, baselineIds: [...this.baselineIdOf] };
+    return {
+      ...this.share(),
+      subjectIds: this.subjectIds,
+      visitIds: this.visitIds,
+      baselineIds: [...this.baselineIdOf],
+    };
   }
 
   /** A table posted by another thread. */
@@ -97,7 +107,8 @@ export class VisitTable {
   /** The table's shared memory, to post to a worker thread. */
   share(): SharedTable {
     const buffers: Record<string, SharedArrayBuffer> = {};
-    for (const [name] of columnSpecs()) buffers[name] = this.column(name).buffer as SharedArrayBuffer;
+    for (const [name] of columnSpecs())
+      buffers[name] = this.column(name).buffer as SharedArrayBuffer;
     return { count: this.count, buffers };
   }
 
@@ -130,7 +141,8 @@ export class VisitTable {
   append(other: VisitTable, lineShift: number): void {
     const base = this.count;
     if (base + other.count > this.capacity) this.grow(base + other.count);
-    for (const [name] of columnSpecs()) this.column(name).set(other.column(name).subarray(0, other.count), base);
+    for (const [name] of columnSpecs())
+      this.column(name).set(other.column(name).subarray(0, other.count), base);
     const subjectMap = Int32Array.from(other.subjectIds, (id) => this.subjectOf(id));
     for (let i = 0; i < other.count; i++) {
       const row = base + i;
@@ -176,8 +188,14 @@ export class VisitTable {
 function columnSpecs(): [string, readonly [TypedArrayConstructor, number]][] {
   return [
     ...Object.entries(FIXED_COLUMNS),
-    ...NUMBER_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [`n:${f}`, [Float64Array, Number.NaN]]),
-    ...BOOLEAN_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [`b:${f}`, [Int8Array, -1]]),
+    ...NUMBER_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [
+      `n:${f}`,
+      [Float64Array, Number.NaN],
+    ]),
+    ...BOOLEAN_FIELDS.map((f): [string, readonly [TypedArrayConstructor, number]] => [
+      `b:${f}`,
+      [Int8Array, -1],
+    ]),
   ];
 }
 

@@ -82,7 +82,10 @@ class ObservationView implements VisitObservation {
 
 const visitView = new ObservationView();
 const baselineView = new ObservationView();
-const prepared = { visit: new Float64Array(6), baseline: new Float64Array(6) as Float64Array | null };
+const prepared = {
+  visit: new Float64Array(6),
+  baseline: new Float64Array(6) as Float64Array | null,
+};
 const preparedBaseline = new Float64Array(6);
 /** The row whose observations baselineView holds: consecutive visits usually share a baseline. */
 let loadedBaseline: { table: VisitTable | null; row: number } = { table: null, row: -1 };
@@ -105,7 +108,18 @@ function scoreRow(table: VisitTable, row: number, options: VisitScoreOptions): V
 
 /** The score columns' values in SCORE_COLUMNS order (null: empty cell). */
 function scoreValues(s: VisitScores): (number | string | boolean | null)[] {
-  return [s.jadas10, s.jadas27, s.jadas71, s.cjadas10, s.jadas10Crp, s.jadas10Band, s.acrPedi, s.flare, s.inactiveDisease, s.mas2016];
+  return [
+    s.jadas10,
+    s.jadas27,
+    s.jadas71,
+    s.cjadas10,
+    s.jadas10Crp,
+    s.jadas10Band,
+    s.acrPedi,
+    s.flare,
+    s.inactiveDisease,
+    s.mas2016,
+  ];
 }
 
 function writeScores(writer: CsvWriter, s: VisitScores): void {
@@ -230,7 +244,11 @@ const TABLE_HEADINGS = ['subject', 'visit', 'date', ...SCORE_COLUMNS] as const;
  * A fixed-width text table for reading at a terminal: the visit's identity and its scores, one
  * line per visit in input order; empty cells print as '-'.
  */
-export async function writeTable(table: VisitTable, options: VisitScoreOptions, sink: OutputSink): Promise<void> {
+export async function writeTable(
+  table: VisitTable,
+  options: VisitScoreOptions,
+  sink: OutputSink,
+): Promise<void> {
   const rows: string[][] = [];
   for (let row = 0; row < table.count; row++) {
     const values = scoreValues(scoreRow(table, row, options));
@@ -241,7 +259,9 @@ export async function writeTable(table: VisitTable, options: VisitScoreOptions, 
       ...values.map((v) => (v === null ? '-' : String(v))),
     ]);
   }
-  const widths = TABLE_HEADINGS.map((heading, i) => Math.max(heading.length, ...rows.map((r) => (r[i] as string).length)));
+  const widths = TABLE_HEADINGS.map((heading, i) =>
+    Math.max(heading.length, ...rows.map((r) => (r[i] as string).length)),
+  );
   const render = (cells: readonly string[]) =>
     `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}\n`;
   const encoder = new TextEncoder();

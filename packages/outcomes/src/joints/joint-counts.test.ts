@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FULL_JOINT_COUNT, isJointCode, JOINTS, REDUCED_JOINT_COUNT } from './catalogue.js';
-import { countActiveJointCodes, countJoints, isActiveJoint, type JointFinding } from './joint-counts.js';
+import {
+  countActiveJointCodes,
+  countJoints,
+  isActiveJoint,
+  type JointFinding,
+} from './joint-counts.js';
 
 describe('joint catalogue', () => {
   it('is generated from data/joints.csv and up to date', () => {
@@ -25,7 +30,16 @@ describe('joint catalogue', () => {
     assert.equal(reduced.length, REDUCED_JOINT_COUNT);
     // Bazso 2009 abstract: cervical spine, elbow, wrist, MCP 1-3, PIP, hip, knee, ankle.
     const stems = new Set(reduced.map((c) => c.replace(/\d?_[lr]$/, '')));
-    assert.deepEqual([...stems].sort(), ['ankle', 'cervical_spine', 'elbow', 'hip', 'knee', 'mcp', 'pip', 'wrist']);
+    assert.deepEqual([...stems].sort(), [
+      'ankle',
+      'cervical_spine',
+      'elbow',
+      'hip',
+      'knee',
+      'mcp',
+      'pip',
+      'wrist',
+    ]);
   });
 });
 
@@ -48,7 +62,9 @@ describe('active joint (swelling, or limited motion with pain/tenderness)', () =
 describe('joint counts', () => {
   it('counts active joints over 71, 27 and capped 10, and limited joints', () => {
     const exam: Record<string, JointFinding> = {};
-    const active = ['knee_l', 'knee_r', 'ankle_l', 'wrist_r', 'mtp1_l', 'tmj_x'].filter(isJointCode);
+    const active = ['knee_l', 'knee_r', 'ankle_l', 'wrist_r', 'mtp1_l', 'tmj_x'].filter(
+      isJointCode,
+    );
     for (const code of active) exam[code] = { swollen: true, limited: false };
     exam.hip_l = { swollen: false, limited: true, painful: false };
     const counts = countJoints(exam, { unlistedJoints: 'normal' });
@@ -56,7 +72,13 @@ describe('joint counts', () => {
     assert.equal(counts.active27.value, 4);
     assert.equal(counts.active10.value, 5);
     assert.equal(counts.limited.value, 1);
-    assert.deepEqual([...counts.activeCodes].sort(), ['ankle_l', 'knee_l', 'knee_r', 'mtp1_l', 'wrist_r']);
+    assert.deepEqual([...counts.activeCodes].sort(), [
+      'ankle_l',
+      'knee_l',
+      'knee_r',
+      'mtp1_l',
+      'wrist_r',
+    ]);
   });
 
   it('caps the JADAS-10 term at 10, and decides it once 10 joints are active', () => {
@@ -81,7 +103,10 @@ describe('joint counts', () => {
   });
 
   it('counts a list of active joint codes', () => {
-    assert.deepEqual(countActiveJointCodes(['knee_l', 'cervical_spine', 'mtp2_r']), { active: 3, active27: 2 });
+    assert.deepEqual(countActiveJointCodes(['knee_l', 'cervical_spine', 'mtp2_r']), {
+      active: 3,
+      active27: 2,
+    });
     assert.deepEqual(countActiveJointCodes([]), { active: 0, active27: 0 });
     assert.throws(() => countActiveJointCodes(['knee_l', 'knee_l']), /listed twice/);
     assert.throws(() => countActiveJointCodes(['kne_l']), /unknown joint code/);

@@ -111,14 +111,21 @@ export function countJoints(
 }
 
 function countOutcome(count: number, undecided: readonly string[]): Outcome<number> {
-  return { value: undecided.length === 0 ? count : null, complete: undecided.length === 0, missing: undecided };
+  return {
+    value: undecided.length === 0 ? count : null,
+    complete: undecided.length === 0,
+    missing: undecided,
+  };
 }
 
 /**
  * Active-joint counts from a list of active joint codes (every other joint inactive), as in a
  * form or file that lists only the active joints. Throws on an unknown or repeated code.
  */
-export function countActiveJointCodes(codes: readonly string[]): { active: number; active27: number } {
+export function countActiveJointCodes(codes: readonly string[]): {
+  active: number;
+  active27: number;
+} {
   const seen = new Set<string>();
   let active27 = 0;
   for (const code of codes) {

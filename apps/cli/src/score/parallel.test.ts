@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli, scratchDir, scratchFile } from '../test-support.js';
+import { findSplit } from './file-parts.js';
+
+const HEADER =
+  'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';
+
+/** A file whose ids hold commas, quotes and line breaks, so record ends hide inside quotes. */
+function awkwardVisits(subjects: number): string {
+  const lines = [HEADER];
+  for (let s = 0; s < subjects; s++) {
+    const subject = s % 3 === 0 ? `"S,${s}"` : `S${s}`;
+    for (let v = 0; v < 4; v++) {
+      const visit = v === 1 ? `"V""${s}\n${v}"` : `V${s}-${v}`;
+      const baseline = v === 3 ? `V${s}-0` : '';
+      const date = `2020-0${v + 1}-1${s % 9}`;
+      const codes = v === 2 ? 'knee_l;ankle_r' : '';
+      const joints = v === 2 ? '' : String((s + v) % 7);
+      lines.push(
+        `${subject},${visit},${date},${baseline},polyarticular_rf_negative,${(s % 10) / 2},${v},0.5,${joints},1,${codes},${10 + v * 7},,,false,false,,,,,,`,
+      );
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+describe('two-thread scoring', () => {
+  it('writes exactly the output of one thread, with quoted line breaks near the split', async () => {
+    const file = scratchFile('visits.csv', awkwardVisits(400));
+    const one = await runCli('score', file, '--threads', '1');
+    const two = await runCli('score', file, '--threads', '2');
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(two.stdout, one.stdout);
+    assert.equal(one.stdout.split('\n').length, 1 + 1600 + 1 + 400); // header, rows, final LF, ids' LFs
+  });
+
+  it('reports the same problems, on the same lines, as one thread', async () => {
+    const text = awkwardVisits(300)
+      .replace('V250-1', 'V10-1')
+      .replace(',2020-01-15,', ',2020-13-15,');
+    const file = scratchFile('visits.csv', text);
+    const one = await runCli('score', file, '--threads', '1');
+    const two = await runCli('score', file, '--threads', '2');
+    assert.equal(one.code, 1);
+    assert.equal(two.code, 1);
+    assert.equal(two.stderr, one.stderr);
+  });
+
+  it('splits only after a line feed outside quotes', () => {
+    const dir = scratchDir();
+    const path = join(dir, 'quoted.csv');
+    const content = 'a,b\n1,"x\ny\nz"\n2,3\n';
+    writeFileSync(path, content);
+    // Targets inside the quoted field must skip to the end of its record.
+    assert.equal(findSplit(path, content.indexOf('x'), content.length), content.indexOf('2,3'));
+    assert.equal(findSplit(path, 0, content.length), 4);
+    assert.equal(findSplit(path, content.indexOf('3'), content.length), content.length);
+    assert.equal(findSplit(path, content.length, content.length), null);
+  });
+});
