@@ -303,7 +303,7 @@ describe('CsvReader: records', () => {
   it('reports line, index, offset, byteLength and raw', () => {
     const input = '\uFEFFid,note\r\n\r\n1,"a\nb"\n\n2,"x\r\n""y"""\r\n3,z';
     const outcome = read(input);
-    assert.ok('records' in outcome);
+    assert.ok('records' in outcome, 'expected records');
     const bytes = utf8.encode(input);
     const meta = outcome.records.map(({ line, index, offset, byteLength, raw }) => ({
       line,
@@ -322,6 +322,21 @@ describe('CsvReader: records', () => {
     for (const r of outcome.records) {
       assert.equal(latin1(bytes.subarray(r.offset, r.offset + r.byteLength)), r.raw);
     }
+  });
+
+  it('nextLine: the line where the next record would start', () => {
+    const lines = (input: string) => {
+      const reader = new CsvReader(() => {});
+      const seen = [reader.nextLine];
+      for (const c of chunk(utf8.encode(input), [1])) {
+        reader.push(c);
+        seen.push(reader.nextLine);
+      }
+      reader.end();
+      return [...seen, reader.nextLine];
+    };
+    assert.deepEqual(lines('a\n"b\n"\r\n\n'), [1, 1, 2, 2, 2, 3, 3, 3, 4, 5, 5]);
+    assert.deepEqual(lines('a\nb'), [1, 1, 2, 2, 2]);
   });
 
   it('accepts Buffers and plain Uint8Arrays alike', () => {
@@ -438,7 +453,11 @@ describe('CsvReader: errors', () => {
       field: 4,
     });
     const count = read('a,b\n1\n');
-    assert.ok('error' in count && count.field === null && count.line === 2);
+    assert.deepEqual(count, {
+      error: 'line 2: 1 field, but the header has 2',
+      line: 2,
+      field: null,
+    });
   });
 
   it('rejects records longer than maxRecordBytes, the same for any chunking', () => {
@@ -460,7 +479,10 @@ describe('CsvReader: errors', () => {
       error('a\n"abc', options),
       'line 2, field 1: unclosed quoted field (opened at line 2)',
     );
-    assert.equal(error('a\nabcde\r', options), 'line 2: a carriage return not followed by a line feed');
+    assert.equal(
+      error('a\nabcde\r', options),
+      'line 2: a carriage return not followed by a line feed',
+    );
     assert.equal(error('a\nabcdef\r', options), tooLong);
     assert.equal(error('a\nabcdefg\r', options), tooLong);
   });
@@ -526,13 +548,13 @@ describe('CsvReader: field accessors', () => {
         [0, 1, 2, 3, 4].map((i) => latin1(r.bytes(i))),
         ['', '', 'x', 'p"q', 'r,s'],
       );
-      assert.ok(r.equals(2, utf8.encode('x')));
-      assert.ok(!r.equals(2, utf8.encode('xy')));
-      assert.ok(r.equals(3, utf8.encode('p"q')));
-      assert.ok(!r.equals(3, utf8.encode('p""q')));
-      assert.ok(r.equals(4, utf8.encode('r,s')));
-      assert.ok(r.equals(1, new Uint8Array(0)));
-      assert.ok(!r.equals(2, utf8.encode('y')));
+      assert.equal(r.equals(2, utf8.encode('x')), true);
+      assert.equal(r.equals(2, utf8.encode('xy')), false);
+      assert.equal(r.equals(3, utf8.encode('p"q')), true);
+      assert.equal(r.equals(3, utf8.encode('p""q')), false);
+      assert.equal(r.equals(4, utf8.encode('r,s')), true);
+      assert.equal(r.equals(1, new Uint8Array(0)), true);
+      assert.equal(r.equals(2, utf8.encode('y')), false);
     });
   });
 
@@ -542,6 +564,14 @@ describe('CsvReader: field accessors', () => {
       assert.deepEqual(
         [0, 1, 2, 3, 4].map((i) => r.text(i)),
         ['123456789012', long, 'a"b', 'naïve', 'x\r\ny'],
+      );
+    });
+    // Every length through the short-ASCII paths (0 to 25 bytes).
+    const texts = Array.from({ length: 26 }, (_, k) => 'abcdefghijklmnopqrstuvwxyz'.slice(0, k));
+    withRecord(`${texts.map((_, k) => `c${k}`).join(',')}\n${texts.join(',')}\n`, (r) => {
+      assert.deepEqual(
+        texts.map((_, k) => r.text(k)),
+        texts,
       );
     });
   });
@@ -585,7 +615,9 @@ describe('CsvReader: field accessors', () => {
   ];
   for (const [field, expected] of decimals) {
     it(`decimal(${field}) is ${Object.is(expected, -0) ? '-0' : expected}`, () => {
-      withRecord(`h,v\nx,${field}\n`, (r) => assert.ok(Object.is(r.decimal(1), expected)));
+      withRecord(`h,v\nx,${field}\n`, (r) =>
+        assert.ok(Object.is(r.decimal(1), expected), `${r.decimal(1)}`),
+      );
     });
   }
 });
@@ -729,7 +761,7 @@ describe('CsvReader: properties (csv-parse as the oracle)', () => {
           );
           assert.deepEqual(bytesText, fields);
           for (let i = 0; i < r.fieldCount; i++) {
-            assert.ok(r.equals(i, utf8.encode(fields[i] ?? '')));
+            assert.equal(r.equals(i, utf8.encode(fields[i] ?? '')), true);
             assert.equal(r.isEmpty(i), fields[i] === '');
           }
           const again: string[][] = [];

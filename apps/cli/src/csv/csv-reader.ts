@@ -168,7 +168,7 @@ class RecordView implements CsvRecordView {
     }
     const buf = this.buf;
     const length = end - begin;
-    if (length <= 12) {
+    if (length <= 20) {
       // Short ASCII strings (ids, codes) are built directly: much cheaper than TextDecoder.
       let high = 0;
       for (let p = begin; p < end; p++) high |= buf[p] as number;
@@ -362,6 +362,7 @@ function ascii(b: Uint8Array, s: number, length: number): string {
         b[s + 9] as number,
       );
     default: {
+      if (length <= 20) return ascii(b, s, 10) + ascii(b, s + 10, length - 10);
       let out = '';
       for (let p = s; p < s + length; p += 4096) {
         out += c.apply(null, b.subarray(p, Math.min(p + 4096, s + length)) as unknown as number[]);
@@ -425,12 +426,15 @@ export class CsvReader {
     this.view = new RecordView(this.sep, this.kinds);
   }
 
-  /** Parses the next chunk of input. The reader does not keep a reference to it. */
-  /** The line on which the next record would start (after `end()`: one past the last line). */
+  /**
+   * The current physical line: the line on which the next record would start. After an input
+   * that ends with a line terminator, it is one past the last line (lines counted so far + 1).
+   */
   get nextLine(): number {
     return this.line;
   }
 
+  /** Parses the next chunk of input. The reader does not keep a reference to it. */
   push(chunk: Uint8Array): void {
     this.enter();
     if (chunk.length > MAX_CHUNK) throw new RangeError('a chunk must be shorter than 2 GiB');
@@ -553,6 +557,7 @@ export class CsvReader {
       this.recStart = 0;
     }
     this.chunkBase += length;
+    this.view.buf = EMPTY; // keep no reference to the caller's chunk
   }
 
   private appendCarry(chunk: Uint8Array, from: number, to: number): void {
