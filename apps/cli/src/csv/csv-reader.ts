@@ -105,6 +105,15 @@ export interface CsvRecordView {
   decimal(i: number): number;
   /** Field i's content (unescaped) equals these bytes. */
   equals(i: number, ascii: Uint8Array): boolean;
+  /**
+   * Zero-copy access for hot loops: field i's content is `buffer[contentStart(i),
+   * contentEnd(i))` (quotes excluded), valid during the callback, unless `hasEscapes(i)` (a
+   * quoted field containing "", whose content must be read with bytes() or text()).
+   */
+  readonly buffer: Uint8Array;
+  contentStart(i: number): number;
+  contentEnd(i: number): number;
+  hasEscapes(i: number): boolean;
   /** Field i's content: a view, or for a quoted field containing `""`, an unescaped copy. */
   bytes(i: number): Uint8Array;
 }
@@ -238,6 +247,27 @@ class RecordView implements CsvRecordView {
     if (end - begin !== length) return false;
     for (let k = 0; k < length; k++) if (buf[begin + k] !== expected[k]) return false;
     return true;
+  }
+
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
+  contentStart(i: number): number {
+    this.check(i);
+    const begin = i === 0 ? this.start : (this.sep[i - 1] as number) + 1;
+    return this.kinds[i] === 0 ? begin : begin + 1;
+  }
+
+  contentEnd(i: number): number {
+    this.check(i);
+    const end = this.sep[i] as number;
+    return this.kinds[i] === 0 ? end : end - 1;
+  }
+
+  hasEscapes(i: number): boolean {
+    this.check(i);
+    return this.kinds[i] === K_ESCAPED;
   }
 
   bytes(i: number): Uint8Array {

@@ -55,23 +55,15 @@ export function joinParts(
   report: (problem: DataProblem) => void,
 ): number {
   const lineShift = first.nextLine - 1;
-  const index = first.visitIndex;
-  if (!index) throw new Error('the first part must carry the visit index');
-  const base = first.table.count;
-  first.table.append(later.table, lineShift);
-  for (let row = base; row < first.table.count; row++) {
-    const id = first.table.visitIds[row] as string;
-    if (id === '') continue;
-    const existing = index.add(id, row);
-    if (existing >= 0) {
-      report({
-        line: first.table.line[row] as number,
-        visitId: id,
-        column: 'visit_id',
-        message: `duplicate visit_id, first used on line ${first.table.line[existing]}`,
-      });
-    }
-  }
+  const table = first.table;
+  table.append(later.table, lineShift, (row, firstRow) => {
+    report({
+      line: table.line[row] as number,
+      visitId: table.ids.id(row),
+      column: 'visit_id',
+      message: `duplicate visit_id, first used on line ${table.line[firstRow]}`,
+    });
+  });
   for (const problem of later.problems) report({ ...problem, line: problem.line + lineShift });
   return later.moreProblems;
 }

@@ -33,15 +33,15 @@ export interface JointCodeCounts {
 
 const result: JointCodeCounts = { active: 0, active27: 0, error: null };
 
-/** Counts the joints of a cell; the returned object is reused by the next call. */
-export function countJointCodeBytes(bytes: Uint8Array): JointCodeCounts {
+/** Counts the joints of the cell bytes[from, to); the returned object is reused by the next call. */
+export function countJointCodes(bytes: Uint8Array, from: number, to: number): JointCodeCounts {
   stamp++;
   result.active = 0;
   result.active27 = 0;
   result.error = null;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== SEMICOLON) continue;
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && bytes[i] !== SEMICOLON) continue;
     const joint = findJoint(bytes, start, i);
     if (joint < 0) {
       result.error = `unknown joint code: ${JSON.stringify(new TextDecoder().decode(bytes.subarray(start, i)))}`;

@@ -44,7 +44,6 @@ export class ScoreWorker {
       if (message.kind !== 'read') return;
       resolve({
         table: VisitTable.fromPosted(message.table as PostedTable),
-        visitIndex: null,
         nextLine: 0,
         header: [],
         headerBytes: new Uint8Array(0),

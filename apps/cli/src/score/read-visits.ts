@@ -2,13 +2,15 @@
  * Pass 1 of `jia-trial score`: streams the visits CSV through the strict reader, validates
  * every cell and stores the rows in a VisitTable. Every problem is collected (up to a limit)
  * with its line, visit and column, so that one run lists everything a data manager must fix.
+ *
+ * The row loop reads cells as bytes (dates, numbers, booleans, categories, joint codes and
+ * visit ids never become strings): a million rows must validate in well under a second.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { checkRange, dayNumber, ILAR_CATEGORY_CODES, INPUT_RANGES } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
-import { IdIndex } from './id-index.js';
-import { countJointCodeBytes } from './joint-codes.js';
+import { countJointCodes } from './joint-codes.js';
 import {
   BOOLEAN_COLUMN_FIELDS,
   BOOLEAN_FIELDS,
@@ -22,35 +24,10 @@ import {
 import { VisitTable } from './visit-table.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
-const TRUE = new TextEncoder().encode('true');
-const FALSE = new TextEncoder().encode('false');
-type IdColumn = 'subject_id' | 'visit_id' | 'baseline_visit_id';
-const K_SUBJECT = 1;
-const K_VISIT = 2;
-const K_BASELINE = 3;
-const K_DATE = 4;
-const K_CATEGORY = 5;
-const K_NUMBER = 6;
-const K_BOOLEAN = 7;
-const K_JOINT_CODES = 8;
-const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
-  subject_id: K_SUBJECT,
-  visit_id: K_VISIT,
-  baseline_visit_id: K_BASELINE,
-  date: K_DATE,
-  category: K_CATEGORY,
-  number: K_NUMBER,
-  boolean: K_BOOLEAN,
-  joint_codes: K_JOINT_CODES,
-};
-const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => new TextEncoder().encode(code));
-
-/** The ILAR category index of field i, compared as bytes (no string per row), or -1. */
-function categoryOf(record: CsvRecordView, i: number): number {
-  for (let c = 0; c < CATEGORY_BYTES.length; c++)
-    if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) return c;
-  return -1;
-}
+const encoder = new TextEncoder();
+const TRUE = encoder.encode('true');
+const FALSE = encoder.encode('false');
+const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => encoder.encode(code));
 
 /** A part of the file read on its own (by a worker thread): [start, end), after the header. */
 export interface FileRange {
@@ -72,8 +49,6 @@ export interface ReadOptions {
 
 export interface ReadResult {
   readonly table: VisitTable;
-  /** visit_id -> row; null for a later part (its ids are indexed when the parts are joined). */
-  readonly visitIndex: IdIndex | null;
   /** Line number at which the next part of the file starts. */
   readonly nextLine: number;
   /** Input column names in file order (the header), and the header record's exact bytes. */
@@ -84,273 +59,341 @@ export interface ReadResult {
   readonly moreProblems: number;
 }
 
+type IdColumn = 'subject_id' | 'visit_id' | 'baseline_visit_id';
+const K_SUBJECT = 1;
+const K_VISIT = 2;
+const K_BASELINE = 3;
+const K_DATE = 4;
+const K_CATEGORY = 5;
+const K_NUMBER = 6;
+const K_BOOLEAN = 7;
+const K_JOINT_CODES = 8;
+const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
+  subject_id: K_SUBJECT,
+  visit_id: K_VISIT,
+  baseline_visit_id: K_BASELINE,
+  date: K_DATE,
+  category: K_CATEGORY,
+  number: K_NUMBER,
+  boolean: K_BOOLEAN,
+  joint_codes: K_JOINT_CODES,
+};
+
 /** Reads and validates a visits CSV, or a part of it. Problems are returned, not thrown. */
 export function readVisits(options: ReadOptions): ReadResult {
-  const { path, fileSize, maxProblems, range } = options;
+  const { path, fileSize, range } = options;
   const start = range?.start ?? 0;
   const end = range?.end ?? options.end ?? fileSize;
+  const table = new VisitTable(Math.ceil((end - start) / 80), { indexIds: !range });
   // A later part is read after a replayed header line: shift offsets and lines back.
-  const replayed = range ? range.headerBytes.length + 1 : 0;
-  const offsetShift = start - replayed;
-  const lineShift = range ? -1 : 0;
-  const table = new VisitTable(Math.ceil((end - start) / 80));
-  const problems: DataProblem[] = [];
-  let moreProblems = 0;
-  let header: string[] = [];
-  let headerBytes = new Uint8Array(0);
-  let columns: (VisitColumn | undefined)[] = [];
-  let jointsColumn = -1;
-  let visitIdColumn = -1;
-  let activeJointsColumn = -1;
-  let headerOk = true;
-  const visitIndex = range ? null : new IdIndex(table.visitIds, Math.ceil((end - start) / 80));
-
-  const report = (problem: DataProblem) => {
-    if (problems.length < maxProblems) problems.push(problem);
-    else moreProblems++;
+  const parser = new RowParser(
+    table,
+    options.maxProblems,
+    range ? start - (range.headerBytes.length + 1) : 0,
+    range ? -1 : 0,
+  );
+  const reader = new CsvReader((record) =>
+    record.index === 0 ? parser.header(record) : parser.row(record),
+  );
+  const fd = openSync(path, 'r');
+  try {
+    if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
+    const buffer = new Uint8Array(READ_CHUNK_BYTES);
+    for (let position = start; position < end && parser.headerOk; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (n === 0) break;
+      position += n;
+      reader.push(buffer.subarray(0, n));
+    }
+    if (parser.headerOk) reader.end();
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    parser.syntaxError(error);
+  } finally {
+    closeSync(fd);
+  }
+  if (parser.columnNames.length === 0 && parser.problems.length === 0) {
+    parser.report(1, null, null, 'the file is empty: a header row is required');
+  }
+  return {
+    table,
+    nextLine: reader.nextLine + parser.lineShift,
+    header: parser.columnNames,
+    headerBytes: parser.headerBytes,
+    problems: parser.problems,
+    moreProblems: parser.moreProblems,
   };
+}
 
-  const onHeader = (record: CsvRecordView) => {
-    header = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
-    headerBytes = record.raw().slice();
+/** Validates records into a table, following a per-column plan made from the header. */
+class RowParser {
+  readonly problems: DataProblem[] = [];
+  moreProblems = 0;
+  columnNames: string[] = [];
+  headerBytes = new Uint8Array(0);
+  headerOk = true;
+  private kinds = new Int8Array(0);
+  /** Per column: index into NUMBER_FIELDS / BOOLEAN_FIELDS, and a number's range. */
+  private targets: number[] = [];
+  private lows: number[] = [];
+  private highs: number[] = [];
+  private integers: boolean[] = [];
+  private visitIdColumn = -1;
+  private activeJointsColumn = -1;
+  private jointsColumn = -1;
+  private lastSubject = new Uint8Array(0);
+  private lastSubjectIndex = -1;
+  // The record being parsed, for problem reports.
+  private record: CsvRecordView | null = null;
+  private line = 0;
+
+  constructor(
+    private readonly table: VisitTable,
+    private readonly maxProblems: number,
+    private readonly offsetShift: number,
+    readonly lineShift: number,
+  ) {}
+
+  report(line: number, visitId: string | null, column: string | null, message: string): void {
+    if (this.problems.length < this.maxProblems)
+      this.problems.push({ line, visitId, column, message });
+    else this.moreProblems++;
+  }
+
+  syntaxError(error: CsvSyntaxError): void {
+    const column = error.field === null ? null : (this.columnNames[error.field - 1] ?? null);
+    this.report(error.line + this.lineShift, null, column, error.reason);
+  }
+
+  header(record: CsvRecordView): void {
+    this.columnNames = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
+    this.headerBytes = record.raw().slice();
     const byName = new Map(VISIT_COLUMNS.map((c) => [c.name, c]));
     const seen = new Set<string>();
-    columns = header.map((name) => {
+    const columns = this.columnNames.map((name) => {
       const def = byName.get(name);
       if (!def) {
-        report({
-          line: 1,
-          visitId: null,
-          column: name,
-          message: `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})`,
-        });
+        this.report(
+          1,
+          null,
+          name,
+          `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})`,
+        );
       } else if (seen.has(name)) {
-        report({
-          line: 1,
-          visitId: null,
-          column: name,
-          message: 'column appears twice in the header',
-        });
+        this.report(1, null, name, 'column appears twice in the header');
       }
       seen.add(name);
       return def;
     });
     for (const def of VISIT_COLUMNS) {
-      if (def.required && !seen.has(def.name)) {
-        report({
-          line: 1,
-          visitId: null,
-          column: def.name,
-          message: 'required column is missing from the header',
-        });
-      }
+      if (def.required && !seen.has(def.name))
+        this.report(1, null, def.name, 'required column is missing from the header');
     }
-    jointsColumn = header.indexOf('active_joint_codes');
-    visitIdColumn = header.indexOf('visit_id');
-    activeJointsColumn = header.indexOf('active_joints');
-    headerOk = problems.length === 0;
-    if (headerOk) planColumns();
-  };
+    this.headerOk = this.problems.length === 0;
+    if (this.headerOk) this.plan(columns as VisitColumn[]);
+  }
 
-  // Per-column plan built from the header, so that the row loop does no lookups by name.
-  let kinds = new Int8Array(0);
-  let targets: number[] = [];
-  let lows: number[] = [];
-  let highs: number[] = [];
-  let integers: boolean[] = [];
-  let lastSubject = new Uint8Array(0);
-  let lastSubjectIndex = -1;
+  private plan(columns: readonly VisitColumn[]): void {
+    this.kinds = Int8Array.from(
+      columns,
+      (def) => KIND_CODES[def.kind === 'id' ? (def.name as IdColumn) : def.kind],
+    );
+    this.targets = columns.map((def) =>
+      def.kind === 'number'
+        ? NUMBER_FIELDS.indexOf(def.field as NumberField)
+        : def.kind === 'boolean'
+          ? BOOLEAN_FIELDS.indexOf(BOOLEAN_COLUMN_FIELDS[def.name] as BooleanField)
+          : -1,
+    );
+    const range = (def: VisitColumn) => (def.field ? INPUT_RANGES[def.field] : null);
+    this.lows = columns.map((def) => range(def)?.min ?? 0);
+    this.highs = columns.map((def) => range(def)?.max ?? 0);
+    this.integers = columns.map((def) => range(def)?.integer ?? false);
+    this.visitIdColumn = this.columnNames.indexOf('visit_id');
+    this.activeJointsColumn = this.columnNames.indexOf('active_joints');
+    this.jointsColumn = this.columnNames.indexOf('active_joint_codes');
+  }
 
-  const planColumns = () => {
-    kinds = new Int8Array(columns.length);
-    targets = columns.map(() => -1);
-    lows = columns.map(() => 0);
-    highs = columns.map(() => 0);
-    integers = columns.map(() => false);
-    columns.forEach((def, i) => {
-      if (!def) return;
-      kinds[i] = KIND_CODES[def.kind === 'id' ? (def.name as IdColumn) : def.kind];
-      if (def.kind === 'number' && def.field) {
-        targets[i] = NUMBER_FIELDS.indexOf(def.field as NumberField);
-        const range = INPUT_RANGES[def.field];
-        lows[i] = range.min;
-        highs[i] = range.max;
-        integers[i] = range.integer;
-      } else if (def.kind === 'boolean') {
-        targets[i] = BOOLEAN_FIELDS.indexOf(BOOLEAN_COLUMN_FIELDS[def.name] as BooleanField);
-      }
-    });
-  };
-
-  const onRow = (record: CsvRecordView) => {
+  row(record: CsvRecordView): void {
+    if (!this.headerOk) return;
+    const table = this.table;
     const row = table.addRow();
-    const line = record.line + lineShift;
-    const visitId = record.isEmpty(visitIdColumn) ? null : record.text(visitIdColumn);
-    let duplicateOf = -1;
-    const fail = (i: number, message: string) =>
-      report({ line, visitId, column: header[i] ?? null, message });
+    this.record = record;
+    this.line = record.line + this.lineShift;
+    table.line[row] = this.line;
+    table.offset[row] = record.offset + this.offsetShift;
+    table.length[row] = record.byteLength;
+    const kinds = this.kinds;
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[i] as number;
       if (record.isEmpty(i)) {
         if (kind === K_SUBJECT || kind === K_VISIT || kind === K_DATE)
-          fail(i, 'required value is empty');
+          this.fail(i, 'required value is empty');
         continue;
       }
       switch (kind) {
-        case K_SUBJECT: {
-          if (record.equals(i, lastSubject)) {
-            table.subject[row] = lastSubjectIndex;
-            break;
-          }
-          const text = record.text(i);
-          if (text.trim() !== text) {
-            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
-            break;
-          }
-          const s = table.subjectOf(text);
-          table.subject[row] = s;
-          lastSubject = record.bytes(i).slice();
-          lastSubjectIndex = s;
+        case K_SUBJECT:
+          this.subject(row, i);
           break;
-        }
-        case K_VISIT: {
-          const text = visitId as string;
-          if (text.trim() !== text)
-            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
-          else if (visitIndex) duplicateOf = visitIndex.add(text, row);
-          if (duplicateOf >= 0)
-            fail(i, `duplicate visit_id, first used on line ${table.line[duplicateOf]}`);
+        case K_VISIT:
+          this.visitId(row, i);
           break;
-        }
-        case K_BASELINE: {
-          const text = record.text(i);
-          if (text.trim() !== text)
-            fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
-          else table.baselineIdOf.set(row, text);
+        case K_BASELINE:
+          this.baselineId(row, i);
           break;
-        }
-        case K_DATE: {
-          const day = parseDateBytes(record.bytes(i));
-          if (day === null)
-            fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
-          else table.day[row] = day;
+        case K_DATE:
+          this.date(row, i);
           break;
-        }
-        case K_CATEGORY: {
-          const index = categoryOf(record, i);
-          if (index < 0) {
-            fail(
-              i,
-              `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`,
-            );
-          } else {
-            table.category[row] = index;
-          }
+        case K_CATEGORY:
+          this.category(row, i);
           break;
-        }
-        case K_NUMBER: {
-          const value = record.decimal(i);
-          const field = NUMBER_FIELDS[targets[i] as number] as NumberField;
-          if (Number.isNaN(value))
-            fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
-          else if (
-            value < (lows[i] as number) ||
-            value > (highs[i] as number) ||
-            (integers[i] && !Number.isInteger(value))
-          ) {
-            fail(i, checkRange(field, value) ?? 'out of range');
-          } else {
-            (table.numberColumns[targets[i] as number] as Float64Array)[row] = value;
-          }
+        case K_NUMBER:
+          this.number(row, i);
           break;
-        }
-        case K_BOOLEAN: {
-          const column = table.booleanColumns[targets[i] as number] as Int8Array;
-          if (record.equals(i, TRUE)) column[row] = 1;
-          else if (record.equals(i, FALSE)) column[row] = 0;
-          else fail(i, `${JSON.stringify(record.text(i))} must be true or false`);
+        case K_BOOLEAN:
+          this.boolean(row, i);
           break;
-        }
         // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
     }
-    if (jointsColumn >= 0 && !record.isEmpty(jointsColumn)) {
-      const counts = countJointCodeBytes(record.bytes(jointsColumn));
-      const given = table.numbers.activeJoints[row] as number;
-      if (counts.error !== null) {
-        fail(jointsColumn, counts.error);
-      } else if (!Number.isNaN(given) && given !== counts.active) {
-        fail(
-          activeJointsColumn,
-          `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`,
-        );
-      } else {
-        table.numbers.activeJoints[row] = counts.active;
-        table.activeJoints27[row] = counts.active27;
-      }
-    } else if (table.numbers.activeJoints[row] === 0) {
-      table.activeJoints27[row] = 0; // no active joint at all: none in the 27-joint subset either
-    }
-    // A row with problems stays in the table (so a later duplicate of it is still reported);
-    // it is never scored, since any problem stops the command before output.
-    table.visitIds[row] = visitId ?? '';
-    table.line[row] = line;
-    table.offset[row] = record.offset + offsetShift;
-    table.length[row] = record.byteLength;
-  };
+    this.jointCodes(row);
+  }
 
-  const reader = new CsvReader((record) => {
-    if (record.index === 0) onHeader(record);
-    else if (headerOk) onRow(record);
-  });
-  const fd = openSync(path, 'r');
-  try {
-    if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
-    const buffer = new Uint8Array(READ_CHUNK_BYTES);
-    for (let position = start; position < end; ) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
-      if (n === 0) break;
-      position += n;
-      reader.push(buffer.subarray(0, n));
-      if (!headerOk) break; // a wrong header makes every row's errors meaningless
+  private fail(column: number, message: string): void {
+    const record = this.record as CsvRecordView;
+    const id =
+      this.visitIdColumn >= 0 && !record.isEmpty(this.visitIdColumn)
+        ? record.text(this.visitIdColumn)
+        : null;
+    this.report(this.line, id, this.columnNames[column] ?? null, message);
+  }
+
+  /** Text of an id cell, or null (reported) when it has leading or trailing spaces. */
+  private idText(i: number): string | null {
+    const text = (this.record as CsvRecordView).text(i);
+    if (text.trim() === text) return text;
+    this.fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+    return null;
+  }
+
+  private subject(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    // Rows usually come grouped by subject: compare bytes before making a string.
+    if (record.equals(i, this.lastSubject)) {
+      this.table.subject[row] = this.lastSubjectIndex;
+      return;
     }
-    if (headerOk) reader.end();
-  } catch (error) {
-    if (!(error instanceof CsvSyntaxError)) throw error;
-    report({
-      line: error.line + lineShift,
-      visitId: null,
-      column: error.field === null ? null : (header[error.field - 1] ?? null),
-      message: error.message.replace(/^line \d+(, field \d+)?: /, ''),
-    });
-  } finally {
-    closeSync(fd);
+    const text = this.idText(i);
+    if (text === null) return;
+    this.lastSubjectIndex = this.table.subjectOf(text);
+    this.lastSubject = record.bytes(i).slice();
+    this.table.subject[row] = this.lastSubjectIndex;
   }
-  if (header.length === 0 && problems.length === 0) {
-    report({
-      line: 1,
-      visitId: null,
-      column: null,
-      message: 'the file is empty: a header row is required',
-    });
+
+  private visitId(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const first = record.buffer[record.contentStart(i)] as number;
+    const last = record.buffer[record.contentEnd(i) - 1] as number;
+    // Only an id that may start or end with white space needs the string check.
+    if (record.hasEscapes(i) || first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80) {
+      if (this.idText(i) === null) return; // spaces: reported
+    }
+    const bytes = record.hasEscapes(i) ? record.bytes(i) : record.buffer;
+    const start = record.hasEscapes(i) ? 0 : record.contentStart(i);
+    const end = record.hasEscapes(i) ? bytes.length : record.contentEnd(i);
+    const duplicateOf = this.table.ids.add(row, bytes, start, end);
+    if (duplicateOf >= 0)
+      this.fail(i, `duplicate visit_id, first used on line ${this.table.line[duplicateOf]}`);
   }
-  return {
-    table,
-    visitIndex,
-    nextLine: reader.nextLine + lineShift,
-    header,
-    headerBytes,
-    problems,
-    moreProblems,
-  };
+
+  private baselineId(row: number, i: number): void {
+    const text = this.idText(i);
+    if (text !== null) this.table.baselineIdOf.set(row, text);
+  }
+
+  private date(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const day = record.hasEscapes(i)
+      ? null
+      : parseDate(record.buffer, record.contentStart(i), record.contentEnd(i));
+    if (day === null)
+      this.fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
+    else this.table.day[row] = day;
+  }
+
+  private category(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    for (let c = 0; c < CATEGORY_BYTES.length; c++) {
+      if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) {
+        this.table.category[row] = c;
+        return;
+      }
+    }
+    this.fail(
+      i,
+      `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`,
+    );
+  }
+
+  private number(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const value = record.decimal(i);
+    if (Number.isNaN(value)) {
+      this.fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
+    } else if (
+      value < (this.lows[i] as number) ||
+      value > (this.highs[i] as number) ||
+      (this.integers[i] && !Number.isInteger(value))
+    ) {
+      const field = NUMBER_FIELDS[this.targets[i] as number] as NumberField;
+      this.fail(i, checkRange(field, value) ?? 'out of range');
+    } else {
+      (this.table.numberColumns[this.targets[i] as number] as Float64Array)[row] = value;
+    }
+  }
+
+  private boolean(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const column = this.table.booleanColumns[this.targets[i] as number] as Int8Array;
+    if (record.equals(i, TRUE)) column[row] = 1;
+    else if (record.equals(i, FALSE)) column[row] = 0;
+    else this.fail(i, `${JSON.stringify(record.text(i))} must be true or false`);
+  }
+
+  /** Joint counts from active_joint_codes, which must agree with active_joints when both are given. */
+  private jointCodes(row: number): void {
+    const record = this.record as CsvRecordView;
+    const table = this.table;
+    const i = this.jointsColumn;
+    if (i < 0 || record.isEmpty(i)) {
+      // No active joint at all: none in the 27-joint subset either.
+      if (table.numbers.activeJoints[row] === 0) table.activeJoints27[row] = 0;
+      return;
+    }
+    const counts = record.hasEscapes(i)
+      ? countJointCodes(record.bytes(i), 0, record.bytes(i).length)
+      : countJointCodes(record.buffer, record.contentStart(i), record.contentEnd(i));
+    const given = table.numbers.activeJoints[row] as number;
+    if (counts.error !== null) {
+      this.fail(i, counts.error);
+    } else if (!Number.isNaN(given) && given !== counts.active) {
+      this.fail(
+        this.activeJointsColumn,
+        `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`,
+      );
+    } else {
+      table.numbers.activeJoints[row] = counts.active;
+      table.activeJoints27[row] = counts.active27;
+    }
+  }
 }
 
-/** Parses exactly `YYYY-MM-DD` from ASCII bytes into a day number, or null. */
-function parseDateBytes(bytes: Uint8Array): number | null {
-  if (bytes.length !== 10 || bytes[4] !== 45 || bytes[7] !== 45) return null;
-  const year = digits(bytes, 0, 4);
-  const month = digits(bytes, 5, 7);
-  const day = digits(bytes, 8, 10);
+/** Parses exactly `YYYY-MM-DD` from ASCII bytes[start, end) into a day number, or null. */
+function parseDate(bytes: Uint8Array, start: number, end: number): number | null {
+  if (end - start !== 10 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45) return null;
+  const year = digits(bytes, start, start + 4);
+  const month = digits(bytes, start + 5, start + 7);
+  const day = digits(bytes, start + 8, start + 10);
   if (year < 0 || month < 0 || day < 0) return null;
   return dayNumber(year, month, day);
 }

@@ -6,14 +6,9 @@
  */
 import { formatIsoDate } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
-import type { IdIndex } from './id-index.js';
 import type { VisitTable } from './visit-table.js';
 
-export function resolveBaselines(
-  table: VisitTable,
-  visitIndex: IdIndex,
-  report: (problem: DataProblem) => void,
-): void {
+export function resolveBaselines(table: VisitTable, report: (problem: DataProblem) => void): void {
   const earliest = new Int32Array(table.subjectIds.length).fill(-1);
   const tiedWith = new Int32Array(table.subjectIds.length).fill(-1);
   for (let row = 0; row < table.count; row++) {
@@ -29,7 +24,6 @@ export function resolveBaselines(
 
   const reportedTies = new Set<number>();
   for (let row = 0; row < table.count; row++) {
-    const visitId = table.visitIds[row] as string;
     const line = table.line[row] as number;
     const named = table.baselineIdOf.get(row);
     let baseline: number;
@@ -42,19 +36,19 @@ export function resolveBaselines(
           reportedTies.add(s);
           report({
             line,
-            visitId,
+            visitId: table.ids.id(row),
             column: 'baseline_visit_id',
-            message: `subject ${table.subjectIds[s]} has two earliest visits on ${formatIsoDate(table.day[baseline] as number)} (${table.visitIds[baseline]}, line ${table.line[baseline]}; ${table.visitIds[tie]}, line ${table.line[tie]}): name the baseline in baseline_visit_id`,
+            message: `subject ${table.subjectIds[s]} has two earliest visits on ${formatIsoDate(table.day[baseline] as number)} (${table.ids.id(baseline)}, line ${table.line[baseline]}; ${table.ids.id(tie)}, line ${table.line[tie]}): name the baseline in baseline_visit_id`,
           });
         }
         continue;
       }
     } else {
-      baseline = visitIndex.get(named);
+      baseline = table.ids.find(named);
       if (baseline < 0) {
         report({
           line,
-          visitId,
+          visitId: table.ids.id(row),
           column: 'baseline_visit_id',
           message: `${JSON.stringify(named)} is not a visit_id in this file`,
         });
@@ -63,7 +57,7 @@ export function resolveBaselines(
       if (table.subject[baseline] !== table.subject[row]) {
         report({
           line,
-          visitId,
+          visitId: table.ids.id(row),
           column: 'baseline_visit_id',
           message: `baseline ${named} belongs to subject ${table.subjectIds[table.subject[baseline] as number]}, not ${table.subjectIds[table.subject[row] as number]}`,
         });
@@ -73,9 +67,9 @@ export function resolveBaselines(
     if ((table.day[baseline] as number) > (table.day[row] as number)) {
       report({
         line,
-        visitId,
+        visitId: table.ids.id(row),
         column: 'visit_date',
-        message: `${formatIsoDate(table.day[row] as number)} is before its baseline ${table.visitIds[baseline]} (${formatIsoDate(table.day[baseline] as number)})`,
+        message: `${formatIsoDate(table.day[row] as number)} is before its baseline ${table.ids.id(baseline)} (${formatIsoDate(table.day[baseline] as number)})`,
       });
       continue;
     }

@@ -49,14 +49,10 @@ export async function runScore(
     timing.mark('read+validate');
     let extra = moreProblems;
     if (problems.length === 0) {
-      resolveBaselines(
-        result.table,
-        result.visitIndex as NonNullable<ReadResult['visitIndex']>,
-        (problem) => {
-          if (problems.length < options.maxErrors) problems.push(problem);
-          else extra++;
-        },
-      );
+      resolveBaselines(result.table, (problem) => {
+        if (problems.length < options.maxErrors) problems.push(problem);
+        else extra++;
+      });
     }
     timing.mark('baselines');
     if (problems.length > 0) throw new DataError(input, problems, extra);

@@ -5,12 +5,14 @@
  * without copying them (docs/performance.md). Missing numbers are NaN; missing booleans and
  * categories are -1.
  */
+
 import {
   BOOLEAN_FIELDS,
   type BooleanField,
   NUMBER_FIELDS,
   type NumberField,
 } from './visit-columns.js';
+import { type PostedVisitIds, VisitIds } from './visit-ids.js';
 
 type TypedArray = Float64Array | Int32Array | Int8Array;
 type TypedArrayConstructor = Float64ArrayConstructor | Int32ArrayConstructor | Int8ArrayConstructor;
@@ -40,10 +42,10 @@ export interface SharedTable {
   readonly buffers: Readonly<Record<string, SharedArrayBuffer>>;
 }
 
-/** A whole table as posted between threads: shared arrays plus its strings (copied). */
+/** A whole table as posted between threads: shared arrays plus its ids (copied). */
 export interface PostedTable extends SharedTable {
   readonly subjectIds: readonly string[];
-  readonly visitIds: readonly string[];
+  readonly ids: PostedVisitIds;
   readonly baselineIds: readonly (readonly [number, string])[];
 }
 
@@ -53,7 +55,8 @@ export class VisitTable {
   readonly subjectIds: string[] = [];
   /** subject_id -> index into subjectIds. */
   readonly subjectIndex = new Map<string, number>();
-  readonly visitIds: string[] = [];
+  /** The visit_id of each row. */
+  ids: VisitIds;
   /** Explicit baseline_visit_id per row, where one was given. */
   readonly baselineIdOf = new Map<number, string>();
 
@@ -71,18 +74,20 @@ export class VisitTable {
   numberColumns: Float64Array[] = [];
   booleanColumns: Int8Array[] = [];
 
-  constructor(expectedRows: number, shared?: SharedTable) {
+  constructor(expectedRows: number, options: { indexIds?: boolean; shared?: SharedTable } = {}) {
+    const shared = options.shared;
+    this.ids = new VisitIds(expectedRows, options.indexIds ?? true);
     this.capacity = shared ? shared.count : Math.max(1024, expectedRows);
-    for (const [name, [type]] of columnSpecs()) {
+    for (const [name, [type, empty]] of columnSpecs()) {
       const buffer = shared?.buffers[name];
-      this.setColumn(name, buffer ? view(type, buffer) : allocate(type, this.capacity));
+      this.setColumn(name, buffer ? view(type, buffer) : allocate(type, this.capacity, empty));
     }
     if (shared) this.count = shared.count;
   }
 
   /** A view of a table shared by another thread (strings and maps are not shared). */
   static fromShared(shared: SharedTable): VisitTable {
-    return new VisitTable(0, shared);
+    return new VisitTable(0, { shared, indexIds: false });
   }
 
   /** The whole table, to post to another thread. */
@@ -90,16 +95,16 @@ export class VisitTable {
     return {
       ...this.share(),
       subjectIds: this.subjectIds,
-      visitIds: this.visitIds,
+      ids: this.ids.post(),
       baselineIds: [...this.baselineIdOf],
     };
   }
 
   /** A table posted by another thread. */
   static fromPosted(posted: PostedTable): VisitTable {
-    const table = new VisitTable(0, posted);
+    const table = new VisitTable(0, { shared: posted, indexIds: false });
     for (const id of posted.subjectIds) table.subjectOf(id);
-    for (const id of posted.visitIds) table.visitIds.push(id);
+    table.ids = VisitIds.fromPosted(posted.ids);
     for (const [row, id] of posted.baselineIds) table.baselineIdOf.set(row, id);
     return table;
   }
@@ -114,14 +119,9 @@ export class VisitTable {
 
   /** Appends an empty row (all values missing) and returns its index. */
   addRow(): number {
+    // Every array is allocated filled with its empty value, so a new row needs no writes.
     if (this.count === this.capacity) this.grow(this.capacity * 2);
-    const row = this.count++;
-    this.category[row] = -1;
-    this.activeJoints27[row] = Number.NaN;
-    this.baselineRow[row] = -1;
-    for (const column of this.numberColumns) column[row] = Number.NaN;
-    for (const column of this.booleanColumns) column[row] = -1;
-    return row;
+    return this.count++;
   }
 
   /** The subject index of `id`, adding the subject when it is new. */
@@ -136,9 +136,14 @@ export class VisitTable {
 
   /**
    * Appends every row of `other` (read from a later part of the same file): copies its arrays,
-   * maps its subjects onto this table's, and shifts its line numbers by `lineShift`.
+   * maps its subjects onto this table's, shifts its line numbers by `lineShift` and indexes its
+   * visit ids, calling `duplicate(row, firstRow)` for an id already used.
    */
-  append(other: VisitTable, lineShift: number): void {
+  append(
+    other: VisitTable,
+    lineShift: number,
+    duplicate: (row: number, firstRow: number) => void,
+  ): void {
     const base = this.count;
     if (base + other.count > this.capacity) this.grow(base + other.count);
     for (const [name] of columnSpecs())
@@ -148,10 +153,10 @@ export class VisitTable {
       const row = base + i;
       this.subject[row] = subjectMap[other.subject[i] as number] as number;
       this.line[row] = (this.line[row] as number) + lineShift;
-      this.visitIds[row] = other.visitIds[i] as string;
     }
     for (const [row, id] of other.baselineIdOf) this.baselineIdOf.set(base + row, id);
     this.count += other.count;
+    this.ids.addAll(other.ids, other.count, base, duplicate);
   }
 
   private column(name: string): TypedArray {
@@ -175,8 +180,8 @@ export class VisitTable {
   }
 
   private grow(capacity: number): void {
-    for (const [name, [type]] of columnSpecs()) {
-      const next = allocate(type, capacity);
+    for (const [name, [type, empty]] of columnSpecs()) {
+      const next = allocate(type, capacity, empty);
       next.set(this.column(name).subarray(0, this.count) as never);
       this.setColumn(name, next);
     }
@@ -203,6 +208,8 @@ function view(type: TypedArrayConstructor, buffer: SharedArrayBuffer): TypedArra
   return new (type as new (buffer: SharedArrayBuffer) => TypedArray)(buffer);
 }
 
-function allocate(type: TypedArrayConstructor, length: number): TypedArray {
-  return view(type, new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
+function allocate(type: TypedArrayConstructor, length: number, empty: number): TypedArray {
+  const array = view(type, new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
+  if (empty !== 0) array.fill(empty);
+  return array;
 }

@@ -71,11 +71,13 @@ class ObservationView implements VisitObservation {
     this.systemicFeatures = bool(b.systemicFeatures[row] as number);
     this.activeUveitis = bool(b.activeUveitis[row] as number);
     this.fever = bool(b.fever[row] as number);
-    this.ferritin = num(n.ferritin[row] as number);
-    this.platelets = num(n.platelets[row] as number);
-    this.ast = num(n.ast[row] as number);
-    this.triglycerides = num(n.triglycerides[row] as number);
-    this.fibrinogen = num(n.fibrinogen[row] as number);
+    // The MAS laboratory values are read only by the systemic-JIA criteria.
+    const systemic = this.ilarCategory === 'systemic';
+    this.ferritin = systemic ? num(n.ferritin[row] as number) : null;
+    this.platelets = systemic ? num(n.platelets[row] as number) : null;
+    this.ast = systemic ? num(n.ast[row] as number) : null;
+    this.triglycerides = systemic ? num(n.triglycerides[row] as number) : null;
+    this.fibrinogen = systemic ? num(n.fibrinogen[row] as number) : null;
     return this;
   }
 }
@@ -254,7 +256,7 @@ export async function writeTable(
     const values = scoreValues(scoreRow(table, row, options));
     rows.push([
       table.subjectIds[table.subject[row] as number] as string,
-      table.visitIds[row] as string,
+      table.ids.id(row),
       formatIsoDate(table.day[row] as number),
       ...values.map((v) => (v === null ? '-' : String(v))),
     ]);
