@@ -21,6 +21,7 @@ import {
   VISIT_COLUMNS,
   type VisitColumn,
 } from './visit-columns.js';
+import type { VisitIds } from './visit-ids.js';
 import { VisitTable } from './visit-table.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -291,24 +292,30 @@ class RowParser {
   }
 
   private visitId(row: number, i: number): void {
-    const record = this.record as CsvRecordView;
-    const first = record.buffer[record.contentStart(i)] as number;
-    const last = record.buffer[record.contentEnd(i) - 1] as number;
-    // Only an id that may start or end with white space needs the string check.
-    if (record.hasEscapes(i) || first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80) {
-      if (this.idText(i) === null) return; // spaces: reported
-    }
-    const bytes = record.hasEscapes(i) ? record.bytes(i) : record.buffer;
-    const start = record.hasEscapes(i) ? 0 : record.contentStart(i);
-    const end = record.hasEscapes(i) ? bytes.length : record.contentEnd(i);
-    const duplicateOf = this.table.ids.add(row, bytes, start, end);
+    const duplicateOf = this.storeId(this.table.ids, row, i);
     if (duplicateOf >= 0)
       this.fail(i, `duplicate visit_id, first used on line ${this.table.line[duplicateOf]}`);
   }
 
   private baselineId(row: number, i: number): void {
-    const text = this.idText(i);
-    if (text !== null) this.table.baselineIdOf.set(row, text);
+    this.storeId(this.table.baselineIds, row, i);
+  }
+
+  /** Stores an id cell's bytes (after the white-space check); the row it clashes with, or -1. */
+  private storeId(ids: VisitIds, row: number, i: number): number {
+    const record = this.record as CsvRecordView;
+    const escaped = record.hasEscapes(i);
+    const first = record.buffer[record.contentStart(i)] as number;
+    const last = record.buffer[record.contentEnd(i) - 1] as number;
+    // Only an id that may start or end with white space needs the string check.
+    if (escaped || first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80) {
+      if (this.idText(i) === null) return -1; // reported
+    }
+    if (escaped) {
+      const bytes = record.bytes(i);
+      return ids.add(row, bytes, 0, bytes.length);
+    }
+    return ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
   }
 
   private date(row: number, i: number): void {

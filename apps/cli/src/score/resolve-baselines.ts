@@ -25,9 +25,9 @@ export function resolveBaselines(table: VisitTable, report: (problem: DataProble
   const reportedTies = new Set<number>();
   for (let row = 0; row < table.count; row++) {
     const line = table.line[row] as number;
-    const named = table.baselineIdOf.get(row);
+    const named = table.baselineIds.has(row);
     let baseline: number;
-    if (named === undefined) {
+    if (!named) {
       const s = table.subject[row] as number;
       baseline = earliest[s] as number;
       const tie = tiedWith[s] as number;
@@ -44,13 +44,13 @@ export function resolveBaselines(table: VisitTable, report: (problem: DataProble
         continue;
       }
     } else {
-      baseline = table.ids.find(named);
+      baseline = table.ids.findIdOf(table.baselineIds, row);
       if (baseline < 0) {
         report({
           line,
           visitId: table.ids.id(row),
           column: 'baseline_visit_id',
-          message: `${JSON.stringify(named)} is not a visit_id in this file`,
+          message: `${JSON.stringify(table.baselineIds.id(row))} is not a visit_id in this file`,
         });
         continue;
       }
@@ -59,7 +59,7 @@ export function resolveBaselines(table: VisitTable, report: (problem: DataProble
           line,
           visitId: table.ids.id(row),
           column: 'baseline_visit_id',
-          message: `baseline ${named} belongs to subject ${table.subjectIds[table.subject[baseline] as number]}, not ${table.subjectIds[table.subject[row] as number]}`,
+          message: `baseline ${table.baselineIds.id(row)} belongs to subject ${table.subjectIds[table.subject[baseline] as number]}, not ${table.subjectIds[table.subject[row] as number]}`,
         });
         continue;
       }

@@ -60,6 +60,18 @@ export class VisitIds {
     return this.probe(hashBytes(bytes, 0, bytes.length), bytes, 0, bytes.length);
   }
 
+  /** Whether `row` has an id stored. */
+  has(row: number): boolean {
+    return (this.lengths[row] ?? -1) >= 0;
+  }
+
+  /** The row of this store whose id equals the id `other` stores for `row`, or -1. */
+  findIdOf(other: VisitIds, row: number): number {
+    const start = other.starts[row] as number;
+    const end = start + (other.lengths[row] as number);
+    return this.probe(hashBytes(other.arena, start, end), other.arena, start, end);
+  }
+
   /** The id of `row` as a string ('' when the row had none). */
   id(row: number): string {
     const length = this.lengths[row] ?? -1;
@@ -73,7 +85,7 @@ export class VisitIds {
     other: VisitIds,
     rows: number,
     base: number,
-    duplicate: (row: number, existing: number) => void,
+    duplicate: (row: number, existing: number) => void = () => {},
   ): void {
     for (let r = 0; r < rows; r++) {
       const length = other.lengths[r] ?? -1;

@@ -46,7 +46,7 @@ export interface SharedTable {
 export interface PostedTable extends SharedTable {
   readonly subjectIds: readonly string[];
   readonly ids: PostedVisitIds;
-  readonly baselineIds: readonly (readonly [number, string])[];
+  readonly baselineIds: PostedVisitIds;
 }
 
 export class VisitTable {
@@ -58,7 +58,7 @@ export class VisitTable {
   /** The visit_id of each row. */
   ids: VisitIds;
   /** Explicit baseline_visit_id per row, where one was given. */
-  readonly baselineIdOf = new Map<number, string>();
+  baselineIds: VisitIds;
 
   subject!: Int32Array;
   day!: Int32Array;
@@ -77,6 +77,7 @@ export class VisitTable {
   constructor(expectedRows: number, options: { indexIds?: boolean; shared?: SharedTable } = {}) {
     const shared = options.shared;
     this.ids = new VisitIds(expectedRows, options.indexIds ?? true);
+    this.baselineIds = new VisitIds(Math.ceil(expectedRows / 8), false);
     this.capacity = shared ? shared.count : Math.max(1024, expectedRows);
     for (const [name, [type, empty]] of columnSpecs()) {
       const buffer = shared?.buffers[name];
@@ -96,7 +97,7 @@ export class VisitTable {
       ...this.share(),
       subjectIds: this.subjectIds,
       ids: this.ids.post(),
-      baselineIds: [...this.baselineIdOf],
+      baselineIds: this.baselineIds.post(),
     };
   }
 
@@ -105,7 +106,7 @@ export class VisitTable {
     const table = new VisitTable(0, { shared: posted, indexIds: false });
     for (const id of posted.subjectIds) table.subjectOf(id);
     table.ids = VisitIds.fromPosted(posted.ids);
-    for (const [row, id] of posted.baselineIds) table.baselineIdOf.set(row, id);
+    table.baselineIds = VisitIds.fromPosted(posted.baselineIds);
     return table;
   }
 
@@ -154,7 +155,7 @@ export class VisitTable {
       this.subject[row] = subjectMap[other.subject[i] as number] as number;
       this.line[row] = (this.line[row] as number) + lineShift;
     }
-    for (const [row, id] of other.baselineIdOf) this.baselineIdOf.set(base + row, id);
+    this.baselineIds.addAll(other.baselineIds, other.count, base);
     this.count += other.count;
     this.ids.addAll(other.ids, other.count, base, duplicate);
   }
