@@ -15,19 +15,9 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
+import { SCORE_COLUMNS } from '../apps/cli/src/score/visit-columns.js';
 
-export const SCORE_COLUMNS = [
-  'jadas10',
-  'jadas27',
-  'jadas71',
-  'cjadas10',
-  'jadas10_crp',
-  'jadas10_band',
-  'acr_pedi',
-  'flare',
-  'inactive_disease',
-  'mas_2016',
-] as const;
+export { SCORE_COLUMNS };
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

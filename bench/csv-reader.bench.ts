@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { CsvReader } from '../apps/cli/src/csv/csv-reader.js';
 import { CsvWriter } from '../apps/cli/src/csv/csv-writer.js';
+import { VISIT_COLUMNS } from '../apps/cli/src/score/visit-columns.js';
 
 const args = process.argv.slice(2);
 const writeAt = args.indexOf('--write');
@@ -15,31 +16,7 @@ const ROWS = Number(args[0] ?? 1_000_000);
 const CHUNK = 64 * 1024;
 const RUNS = 5;
 
-const HEADER = [
-  'subject_id',
-  'visit_id',
-  'visit_date',
-  'baseline_visit_id',
-  'ilar_category',
-  'physician_global',
-  'parent_global',
-  'chaq_di',
-  'active_joints',
-  'limited_joints',
-  'active_joint_codes',
-  'esr',
-  'crp',
-  'morning_stiffness_min',
-  'systemic_features',
-  'active_uveitis',
-  'fever',
-  'ferritin',
-  'platelets',
-  'ast',
-  'triglycerides',
-  'fibrinogen',
-  'notes',
-];
+const HEADER = [...VISIT_COLUMNS.map((column) => column.name), 'notes'];
 /** Columns read with decimal() in the benchmark callback (12 of them). */
 const NUMERIC = [5, 6, 7, 8, 9, 11, 12, 13, 17, 18, 19, 20];
 const CATEGORIES = [

@@ -20,35 +20,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { VISIT_COLUMNS as VISIT_COLUMN_DEFS } from '../apps/cli/src/score/visit-columns.js';
 
 /** Bump when the generated content changes, so cached files are regenerated. */
 export const GENERATOR_VERSION = 3;
 
-/** The input columns of docs/score-command.md, in the documented order. */
-export const VISIT_COLUMNS = [
-  'subject_id',
-  'visit_id',
-  'visit_date',
-  'baseline_visit_id',
-  'ilar_category',
-  'physician_global',
-  'parent_global',
-  'chaq_di',
-  'active_joints',
-  'limited_joints',
-  'active_joint_codes',
-  'esr',
-  'crp',
-  'morning_stiffness_min',
-  'systemic_features',
-  'active_uveitis',
-  'fever',
-  'ferritin',
-  'platelets',
-  'ast',
-  'triglycerides',
-  'fibrinogen',
-] as const;
+/** The input columns of docs/score-command.md, in the documented order (the CLI's own list). */
+export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.map((column) => column.name);
 
 export interface GenerateOptions {
   /** Number of visit rows (excluding the header). */
