@@ -9,6 +9,7 @@ import {
   CUTOFF_SET_IDS,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
   DEFAULT_ESR_UPPER_LIMIT,
+  ILAR_CATEGORY_CODES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
@@ -20,6 +21,7 @@ import {
   UsageError,
 } from './cli-errors.js';
 import { runScore, type ScoreCommandOptions } from './score/score-command.js';
+import { SCORE_COLUMNS } from './score/visit-columns.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -42,6 +44,26 @@ const positiveInteger = (value: string) => {
     throw new InvalidArgumentError(`must be a whole number >= 1, got ${JSON.stringify(value)}`);
   return n;
 };
+
+const SCORE_HELP = `
+Input columns (header names exactly; the first three required; empty cell = not recorded):
+  subject_id, visit_id, visit_date (YYYY-MM-DD), baseline_visit_id (empty: the subject's
+  earliest visit), ilar_category (one of:
+    ${ILAR_CATEGORY_CODES.slice(0, 4).join(', ')},
+    ${ILAR_CATEGORY_CODES.slice(4).join(', ')}),
+  physician_global and parent_global (0-10), chaq_di (0-3), active_joints and limited_joints
+  (0-71), active_joint_codes (joint codes separated by ';'), esr (mm/h), crp (mg/L),
+  morning_stiffness_min, systemic_features, active_uveitis, fever (true/false),
+  ferritin (ng/mL), platelets (10^9/L), ast (U/L), triglycerides (mg/dL), fibrinogen (mg/dL)
+
+Output columns, appended to every input row (empty: not computable from the row):
+  ${SCORE_COLUMNS.slice(0, 6).join(', ')},
+  ${SCORE_COLUMNS.slice(6).join(', ')}
+
+Examples:
+  jia-trial score examples/visits.csv --format table
+  jia-trial score visits.csv --out scored.csv --cutoffs trincianti2021
+`;
 
 function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
   const program = new Command('jia-trial')
@@ -108,6 +130,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         .choices(['1', '2'])
         .argParser(Number),
     )
+    .addHelpText('after', SCORE_HELP)
     .action((file: string, opts: Record<string, unknown>) => {
       const options: ScoreCommandOptions = {
         out: opts.out as string | undefined,
