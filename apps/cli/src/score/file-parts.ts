@@ -45,25 +45,14 @@ export function findSplit(path: string, target: number, size: number): number | 
   }
 }
 
-/**
- * Joins a later part's rows onto the first part's: shifts its line numbers, indexes its visit
- * ids (reporting duplicates within it and across the parts) and merges its problems.
- */
+/** Joins a later part's rows onto the first part's, shifting its lines; merges its problems. */
 export function joinParts(
   first: ReadResult,
   later: ReadResult,
   report: (problem: DataProblem) => void,
 ): number {
   const lineShift = first.nextLine - 1;
-  const table = first.table;
-  table.append(later.table, lineShift, (row, firstRow) => {
-    report({
-      line: table.line[row] as number,
-      visitId: table.ids.id(row),
-      column: 'visit_id',
-      message: `duplicate visit_id, first used on line ${table.line[firstRow]}`,
-    });
-  });
+  first.table.append(later.table, lineShift);
   for (const problem of later.problems) report({ ...problem, line: problem.line + lineShift });
   return later.moreProblems;
 }

@@ -85,7 +85,7 @@ export function readVisits(options: ReadOptions): ReadResult {
   const { path, fileSize, range } = options;
   const start = range?.start ?? 0;
   const end = range?.end ?? options.end ?? fileSize;
-  const table = new VisitTable(Math.ceil((end - start) / 80), { indexIds: !range });
+  const table = new VisitTable(Math.ceil((end - start) / 80));
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
     table,
@@ -292,30 +292,29 @@ class RowParser {
   }
 
   private visitId(row: number, i: number): void {
-    const duplicateOf = this.storeId(this.table.ids, row, i);
-    if (duplicateOf >= 0)
-      this.fail(i, `duplicate visit_id, first used on line ${this.table.line[duplicateOf]}`);
+    this.storeId(this.table.ids, row, i); // duplicates are found once the whole file is read
   }
 
   private baselineId(row: number, i: number): void {
     this.storeId(this.table.baselineIds, row, i);
   }
 
-  /** Stores an id cell's bytes (after the white-space check); the row it clashes with, or -1. */
-  private storeId(ids: VisitIds, row: number, i: number): number {
+  /** Stores an id cell's bytes, after the white-space check. */
+  private storeId(ids: VisitIds, row: number, i: number): void {
     const record = this.record as CsvRecordView;
     const escaped = record.hasEscapes(i);
     const first = record.buffer[record.contentStart(i)] as number;
     const last = record.buffer[record.contentEnd(i) - 1] as number;
     // Only an id that may start or end with white space needs the string check.
     if (escaped || first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80) {
-      if (this.idText(i) === null) return -1; // reported
+      if (this.idText(i) === null) return; // reported
     }
     if (escaped) {
       const bytes = record.bytes(i);
-      return ids.add(row, bytes, 0, bytes.length);
+      ids.add(row, bytes, 0, bytes.length);
+    } else {
+      ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
     }
-    return ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
   }
 
   private date(row: number, i: number): void {

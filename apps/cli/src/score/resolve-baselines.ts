@@ -1,5 +1,5 @@
 /**
- * Baseline resolution: each visit is compared with the visit named in `baseline_visit_id` or,
+ * Checks across rows. Visit ids must be unique. Baseline resolution: each visit is compared with the visit named in `baseline_visit_id` or,
  * when that is empty, with its subject's earliest visit (docs/score-command.md). A baseline must
  * exist, belong to the same subject and not be dated after the visit; two earliest visits on
  * the same date make the implicit baseline ambiguous. Each of these is a data problem.
@@ -7,6 +7,21 @@
 import { formatIsoDate } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
 import type { VisitTable } from './visit-table.js';
+
+/** Reports every visit_id used by an earlier row too, naming the first row's line. */
+export function reportDuplicateVisits(
+  table: VisitTable,
+  report: (problem: DataProblem) => void,
+): void {
+  table.ids.forEachDuplicate((row, firstRow) => {
+    report({
+      line: table.line[row] as number,
+      visitId: table.ids.id(row),
+      column: 'visit_id',
+      message: `duplicate visit_id, first used on line ${table.line[firstRow]}`,
+    });
+  });
+}
 
 export function resolveBaselines(table: VisitTable, report: (problem: DataProblem) => void): void {
   const earliest = new Int32Array(table.subjectIds.length).fill(-1);

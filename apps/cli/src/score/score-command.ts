@@ -12,7 +12,7 @@ import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
 import { findSplit, joinParts, readHeaderRecord } from './file-parts.js';
 import { ScoreWorker } from './parallel.js';
 import { type ReadResult, readVisits } from './read-visits.js';
-import { resolveBaselines } from './resolve-baselines.js';
+import { reportDuplicateVisits, resolveBaselines } from './resolve-baselines.js';
 import { csvHeader, type OutputSink, writeCsvRows, writeJson, writeTable } from './write-scores.js';
 
 export interface ScoreCommandOptions {
@@ -48,14 +48,21 @@ export async function runScore(
     );
     timing.mark('read+validate');
     let extra = moreProblems;
-    if (problems.length === 0) {
-      resolveBaselines(result.table, (problem) => {
-        if (problems.length < options.maxErrors) problems.push(problem);
-        else extra++;
-      });
-    }
+    const report = (problem: DataProblem) => {
+      if (problems.length < options.maxErrors) problems.push(problem);
+      else extra++;
+    };
+    if (result.header.length > 0 && !problems.some((p) => p.line === 1))
+      reportDuplicateVisits(result.table, report);
+    if (problems.length === 0) resolveBaselines(result.table, report);
     timing.mark('baselines');
-    if (problems.length > 0) throw new DataError(input, problems, extra);
+    if (problems.length > 0) {
+      throw new DataError(
+        input,
+        [...problems].sort((a, b) => a.line - b.line),
+        extra,
+      );
+    }
 
     const scoreOptions: VisitScoreOptions = {
       cutoffs: options.cutoffs,

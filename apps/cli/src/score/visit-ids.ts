@@ -1,63 +1,50 @@
 /**
- * The visit ids of a file, kept as UTF-8 bytes in one growing arena with an open-addressing hash
- * index over them: no string and no Map entry per visit. On the 1M-visit benchmark a Map of
- * strings cost about 0.6 s and its garbage collection more (docs/performance.md); ids are
- * decoded to strings only for messages and the few lookups by name.
+ * The visit ids of a file, kept as UTF-8 bytes in one growing arena, each with a 32-bit hash:
+ * no string and no Map entry per visit. Duplicates and lookups by id use the rows sorted by
+ * hash (a radix sort: sequential memory), not a hash table, because on the 1M-visit benchmark
+ * the random probes of a 32 MB table were the largest single cost of pass 1 and a Map of
+ * strings cost more still (docs/performance.md). Ids become strings only for messages.
  */
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+export interface PostedVisitIds {
+  readonly arena: Uint8Array;
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+  readonly hashes: Int32Array;
+}
+
 export class VisitIds {
   private arena: Uint8Array;
   private used = 0;
-  /** Per row: start of its id in the arena, and its length (-1: the row has no id). */
+  /** Per row: start of its id in the arena, its length (-1: the row has no id) and hash. */
   private starts: Int32Array;
   private lengths: Int32Array;
-  /** Interleaved [row, hash] pairs, row -1 for an empty slot. */
-  private slots: Int32Array;
-  private mask: number;
-  private size = 0;
+  private hashes: Int32Array;
+  /** Rows with an id, sorted by (hash, row); built on first use after the last add. */
+  private order: Int32Array | null = null;
+  private sortedHashes: Uint32Array | null = null;
 
-  /** `indexed` false: store ids without indexing them (a part joined and indexed later). */
-  constructor(
-    expectedRows = 1024,
-    private readonly indexed = true,
-  ) {
+  constructor(expectedRows = 1024) {
     const rows = Math.max(1024, expectedRows);
     this.arena = new Uint8Array(rows * 16);
     this.starts = new Int32Array(rows);
     this.lengths = new Int32Array(rows).fill(-1);
-    let capacity = 1024;
-    while (capacity < rows * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity * 2).fill(-1);
-    this.mask = capacity - 1;
+    this.hashes = new Int32Array(rows);
   }
 
-  /**
-   * Stores the id `bytes[start, end)` for `row` and indexes it, unless another row already has
-   * it: then returns that row (and `row` keeps the id for its messages); otherwise -1.
-   */
-  add(row: number, bytes: Uint8Array, start: number, end: number): number {
+  /** Stores the id bytes[start, end) for `row`. */
+  add(row: number, bytes: Uint8Array, start: number, end: number): void {
     const length = end - start;
     if (row >= this.starts.length) this.growRows(row + 1);
     if (this.used + length > this.arena.length) this.growArena(length);
     this.arena.set(bytes.subarray(start, end), this.used);
     this.starts[row] = this.used;
     this.lengths[row] = length;
+    this.hashes[row] = hashBytes(bytes, start, end);
     this.used += length;
-    if (!this.indexed) return -1;
-    const hash = hashBytes(bytes, start, end);
-    const existing = this.probe(hash, bytes, start, end);
-    if (existing >= 0) return existing;
-    if ((this.size + 1) * 2 > this.mask + 1) this.growIndex();
-    this.insert(row, hash);
-    return -1;
-  }
-
-  /** The row whose id is `id`, or -1. */
-  find(id: string): number {
-    const bytes = encoder.encode(id);
-    return this.probe(hashBytes(bytes, 0, bytes.length), bytes, 0, bytes.length);
+    this.order = null;
   }
 
   /** Whether `row` has an id stored. */
@@ -65,14 +52,7 @@ export class VisitIds {
     return (this.lengths[row] ?? -1) >= 0;
   }
 
-  /** The row of this store whose id equals the id `other` stores for `row`, or -1. */
-  findIdOf(other: VisitIds, row: number): number {
-    const start = other.starts[row] as number;
-    const end = start + (other.lengths[row] as number);
-    return this.probe(hashBytes(other.arena, start, end), other.arena, start, end);
-  }
-
-  /** The id of `row` as a string ('' when the row had none). */
+  /** The id of `row` as a string ('' when the row has none). */
   id(row: number): string {
     const length = this.lengths[row] ?? -1;
     if (length < 0) return '';
@@ -80,82 +60,143 @@ export class VisitIds {
     return decoder.decode(this.arena.subarray(start, start + length));
   }
 
-  /** Adds the ids of `other`'s rows as rows `base + r`; calls `duplicate` for each clash. */
-  addAll(
-    other: VisitIds,
-    rows: number,
-    base: number,
-    duplicate: (row: number, existing: number) => void = () => {},
-  ): void {
+  /** Calls `duplicate(row, firstRow)` for every row whose id an earlier row already has. */
+  forEachDuplicate(duplicate: (row: number, firstRow: number) => void): void {
+    const { order, sortedHashes } = this.sorted();
+    for (let runStart = 0; runStart < order.length; ) {
+      let runEnd = runStart + 1;
+      while (runEnd < order.length && sortedHashes[runEnd] === sortedHashes[runStart]) runEnd++;
+      // Within a run of equal hashes rows ascend, so the first match is the earliest row.
+      for (let i = runStart + 1; i < runEnd; i++) {
+        for (let k = runStart; k < i; k++) {
+          if (this.sameBytes(order[i] as number, this, order[k] as number)) {
+            duplicate(order[i] as number, order[k] as number);
+            break;
+          }
+        }
+      }
+      runStart = runEnd;
+    }
+  }
+
+  /** The first row of this store whose id equals the id `other` stores for `row`, or -1. */
+  findIdOf(other: VisitIds, row: number): number {
+    const { order, sortedHashes } = this.sorted();
+    const hash = (other.hashes[row] as number) >>> 0;
+    let lo = 0;
+    let hi = sortedHashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sortedHashes[mid] as number) < hash) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < order.length && sortedHashes[i] === hash; i++) {
+      if (other.sameBytes(row, this, order[i] as number)) return order[i] as number;
+    }
+    return -1;
+  }
+
+  /** The row whose id is `id`, or -1. */
+  find(id: string): number {
+    const probe = new VisitIds(1);
+    const bytes = encoder.encode(id);
+    probe.add(0, bytes, 0, bytes.length);
+    return this.findIdOf(probe, 0);
+  }
+
+  /** Appends the ids of `other`'s first `rows` rows as rows `base + r`. */
+  addAll(other: VisitIds, rows: number, base: number): void {
     for (let r = 0; r < rows; r++) {
       const length = other.lengths[r] ?? -1;
       if (length < 0) continue;
       const start = other.starts[r] as number;
-      const existing = this.add(base + r, other.arena, start, start + length);
-      if (existing >= 0) duplicate(base + r, existing);
+      this.add(base + r, other.arena, start, start + length);
     }
   }
 
-  /** The store's arrays, to post to another thread (copied or transferred). */
+  /** The store's arrays, to post to another thread. */
   post(): PostedVisitIds {
     return {
       arena: this.arena.slice(0, this.used),
       starts: this.starts,
       lengths: this.lengths,
-      rows: this.starts.length,
+      hashes: this.hashes,
     };
   }
 
   static fromPosted(posted: PostedVisitIds): VisitIds {
-    const ids = new VisitIds(0, false);
+    const ids = new VisitIds(0);
     ids.arena = posted.arena;
     ids.used = posted.arena.length;
     ids.starts = posted.starts;
     ids.lengths = posted.lengths;
-    return ids; // not indexed: a posted part is only read (addAll, id)
+    ids.hashes = posted.hashes;
+    return ids;
   }
 
-  private probe(hash: number, bytes: Uint8Array, start: number, end: number): number {
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const row = this.slots[2 * slot] as number;
-      if (row < 0) return -1;
-      if (this.slots[2 * slot + 1] === hash && this.sameId(row, bytes, start, end)) return row;
-    }
-  }
-
-  private sameId(row: number, bytes: Uint8Array, start: number, end: number): boolean {
-    const length = end - start;
-    if (this.lengths[row] !== length) return false;
-    const at = this.starts[row] as number;
-    for (let k = 0; k < length; k++) if (this.arena[at + k] !== bytes[start + k]) return false;
+  /** Whether this store's id of `row` equals `other`'s id of `otherRow`. */
+  private sameBytes(row: number, other: VisitIds, otherRow: number): boolean {
+    const length = this.lengths[row] as number;
+    if (other.lengths[otherRow] !== length) return false;
+    const a = this.starts[row] as number;
+    const b = other.starts[otherRow] as number;
+    for (let k = 0; k < length; k++) if (this.arena[a + k] !== other.arena[b + k]) return false;
     return true;
   }
 
-  private insert(row: number, hash: number): void {
-    let slot = hash & this.mask;
-    while ((this.slots[2 * slot] as number) >= 0) slot = (slot + 1) & this.mask;
-    this.slots[2 * slot] = row;
-    this.slots[2 * slot + 1] = hash;
-    this.size++;
-  }
-
-  private growIndex(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2).fill(-1);
-    this.mask = this.slots.length / 2 - 1;
-    this.size = 0;
-    for (let i = 0; i < old.length; i += 2)
-      if ((old[i] as number) >= 0) this.insert(old[i] as number, old[i + 1] as number);
+  /** Rows with an id sorted by unsigned hash, ties by row (an LSD radix sort, 4 x 8 bits). */
+  private sorted(): { order: Int32Array; sortedHashes: Uint32Array } {
+    if (this.order && this.sortedHashes)
+      return { order: this.order, sortedHashes: this.sortedHashes };
+    let count = 0;
+    for (let row = 0; row < this.lengths.length; row++)
+      if ((this.lengths[row] as number) >= 0) count++;
+    let rows = new Int32Array(count);
+    let keys = new Uint32Array(count);
+    for (let row = 0, n = 0; row < this.lengths.length; row++) {
+      if ((this.lengths[row] as number) < 0) continue;
+      rows[n] = row;
+      keys[n++] = (this.hashes[row] as number) >>> 0;
+    }
+    let nextRows = new Int32Array(count);
+    let nextKeys = new Uint32Array(count);
+    const buckets = new Int32Array(256);
+    for (let shift = 0; shift < 32; shift += 8) {
+      buckets.fill(0);
+      for (let i = 0; i < count; i++) {
+        const bucket = ((keys[i] as number) >>> shift) & 255;
+        buckets[bucket] = (buckets[bucket] as number) + 1;
+      }
+      for (let b = 0, sum = 0; b < 256; b++) {
+        const size = buckets[b] as number;
+        buckets[b] = sum;
+        sum += size;
+      }
+      for (let i = 0; i < count; i++) {
+        const bucket = ((keys[i] as number) >>> shift) & 255;
+        const at = buckets[bucket] as number;
+        buckets[bucket] = at + 1;
+        nextRows[at] = rows[i] as number;
+        nextKeys[at] = keys[i] as number;
+      }
+      [rows, nextRows] = [nextRows, rows];
+      [keys, nextKeys] = [nextKeys, keys];
+    }
+    this.order = rows;
+    this.sortedHashes = keys;
+    return { order: rows, sortedHashes: keys };
   }
 
   private growRows(rows: number): void {
     const capacity = Math.max(rows, this.starts.length * 2);
-    const starts = new Int32Array(capacity);
-    starts.set(this.starts);
-    const lengths = new Int32Array(capacity).fill(-1);
-    lengths.set(this.lengths);
-    this.starts = starts;
-    this.lengths = lengths;
+    const grow = (array: Int32Array, fill: number) => {
+      const next = new Int32Array(capacity).fill(fill);
+      next.set(array);
+      return next;
+    };
+    this.starts = grow(this.starts, 0);
+    this.lengths = grow(this.lengths, -1);
+    this.hashes = grow(this.hashes, 0);
   }
 
   private growArena(extra: number): void {
@@ -165,14 +206,7 @@ export class VisitIds {
   }
 }
 
-export interface PostedVisitIds {
-  readonly arena: Uint8Array;
-  readonly starts: Int32Array;
-  readonly lengths: Int32Array;
-  readonly rows: number;
-}
-
-/** FNV-1a over the bytes, finished with a murmur3 mix so that the low bits spread well. */
+/** FNV-1a over the bytes, finished with a murmur3 mix so that every bit depends on every byte. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);

@@ -74,10 +74,9 @@ export class VisitTable {
   numberColumns: Float64Array[] = [];
   booleanColumns: Int8Array[] = [];
 
-  constructor(expectedRows: number, options: { indexIds?: boolean; shared?: SharedTable } = {}) {
-    const shared = options.shared;
-    this.ids = new VisitIds(expectedRows, options.indexIds ?? true);
-    this.baselineIds = new VisitIds(Math.ceil(expectedRows / 8), false);
+  constructor(expectedRows: number, shared?: SharedTable) {
+    this.ids = new VisitIds(expectedRows);
+    this.baselineIds = new VisitIds(Math.ceil(expectedRows / 8));
     this.capacity = shared ? shared.count : Math.max(1024, expectedRows);
     for (const [name, [type, empty]] of columnSpecs()) {
       const buffer = shared?.buffers[name];
@@ -88,7 +87,7 @@ export class VisitTable {
 
   /** A view of a table shared by another thread (strings and maps are not shared). */
   static fromShared(shared: SharedTable): VisitTable {
-    return new VisitTable(0, { shared, indexIds: false });
+    return new VisitTable(0, shared);
   }
 
   /** The whole table, to post to another thread. */
@@ -103,7 +102,7 @@ export class VisitTable {
 
   /** A table posted by another thread. */
   static fromPosted(posted: PostedTable): VisitTable {
-    const table = new VisitTable(0, { shared: posted, indexIds: false });
+    const table = new VisitTable(0, posted);
     for (const id of posted.subjectIds) table.subjectOf(id);
     table.ids = VisitIds.fromPosted(posted.ids);
     table.baselineIds = VisitIds.fromPosted(posted.baselineIds);
@@ -136,15 +135,10 @@ export class VisitTable {
   }
 
   /**
-   * Appends every row of `other` (read from a later part of the same file): copies its arrays,
-   * maps its subjects onto this table's, shifts its line numbers by `lineShift` and indexes its
-   * visit ids, calling `duplicate(row, firstRow)` for an id already used.
+   * Appends every row of `other` (read from a later part of the same file): copies its arrays
+   * and ids, maps its subjects onto this table's, and shifts its line numbers by `lineShift`.
    */
-  append(
-    other: VisitTable,
-    lineShift: number,
-    duplicate: (row: number, firstRow: number) => void,
-  ): void {
+  append(other: VisitTable, lineShift: number): void {
     const base = this.count;
     if (base + other.count > this.capacity) this.grow(base + other.count);
     for (const [name] of columnSpecs())
@@ -157,7 +151,7 @@ export class VisitTable {
     }
     this.baselineIds.addAll(other.baselineIds, other.count, base);
     this.count += other.count;
-    this.ids.addAll(other.ids, other.count, base, duplicate);
+    this.ids.addAll(other.ids, other.count, base);
   }
 
   private column(name: string): TypedArray {
