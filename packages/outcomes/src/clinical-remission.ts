@@ -49,6 +49,25 @@ function medicationIn(visits: readonly RemissionVisit[]): { anyOn: boolean; anyU
 }
 
 /**
+ * The run of inactive visits ending at the last one (sorted series): its first index, and
+ * whether it may have begun earlier than that (a gap longer than `maxGap`, or an undetermined
+ * visit, before it).
+ */
+function inactiveRun(
+  series: readonly RemissionVisit[],
+  maxGap: number,
+): { start: number; undetermined: boolean } {
+  for (let start = series.length - 1; start > 0; start--) {
+    const previous = series[start - 1] as RemissionVisit;
+    const current = series[start] as RemissionVisit;
+    if (current.day - previous.day > maxGap || previous.inactive === null)
+      return { start, undetermined: true };
+    if (previous.inactive === false) return { start, undetermined: false };
+  }
+  return { start: 0, undetermined: false };
+}
+
+/**
  * Remission status at the last visit on or before `evaluationDay`. Visits may come in any order.
  */
 export function evaluateClinicalRemission(
@@ -71,19 +90,7 @@ export function evaluateClinicalRemission(
       inactiveSince: null,
     };
   }
-  // Walk back over the run of inactive visits ending at the evaluation visit.
-  let start = series.length - 1;
-  let undetermined = false;
-  while (start > 0) {
-    const previous = series[start - 1] as RemissionVisit;
-    const current = series[start] as RemissionVisit;
-    if (current.day - previous.day > maxGap || previous.inactive === null) {
-      undetermined = true;
-      break;
-    }
-    if (previous.inactive === false) break;
-    start--;
-  }
+  const { start, undetermined } = inactiveRun(series, maxGap);
   const run = series.slice(start);
   const since = (run[0] as RemissionVisit).day;
   const duration = last.day - since;
