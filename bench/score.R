@@ -69,13 +69,15 @@ dt[, `:=`(
 )]
 
 # ---- disease-activity bands (Consolaro 2012/2014) ----------------------------------------
-# oligoarticular_persistent: oligoarticular cut-offs; any other category: polyarticular ones;
-# no category: no cut-off set, so no band.
+# oligoarticular_persistent: oligoarticular cut-offs; any other category: polyarticular ones,
+# systemic only without systemic features (systemic_features false); no category: no band.
 j10 <- phga + pga + ajc10 + esr_n
 bands <- c("inactive", "low", "moderate", "high")
 band <- function(cutoffs) bands[findInterval(j10, mu(cutoffs), left.open = TRUE) + 1L]  # (a, b]
 dt[, jadas10_band := fifelse(category == "oligoarticular_persistent",
                              band(c(1, 2, 4.2)), band(c(1, 3.8, 10.5)))]
+no_systemic_features <- if ("systemic_features" %in% names(dt)) dt$systemic_features %in% FALSE else FALSE
+dt[category == "systemic" & !no_systemic_features, jadas10_band := NA_character_]
 
 # ---- baseline: baseline_visit_id, else the subject's earliest visit ----------------------
 first <- data.table(subject_id = dt$subject_id, visit_id = dt$visit_id,

@@ -32,10 +32,18 @@ export class DataError extends Error {
 /** `file:line: visit V, column c: message`, the form editors and CI logs link to. */
 export function formatProblem(file: string, problem: DataProblem): string {
   const where = [
-    problem.visitId === null ? null : `visit ${problem.visitId}`,
+    problem.visitId === null ? null : `visit ${printable(problem.visitId)}`,
     problem.column === null ? null : `column ${problem.column}`,
   ]
     .filter((part) => part !== null)
     .join(', ');
   return `${file}:${problem.line}: ${where ? `${where}: ` : ''}${problem.message}`;
+}
+
+/** An id as typed when it is plain printable text, else quoted with escapes (one line). */
+function printable(id: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  return /^[^\u0000-\u001f\u007f-\u009f"\\]*$/.test(id) && id.trim() === id
+    ? id
+    : JSON.stringify(id);
 }

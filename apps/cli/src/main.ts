@@ -3,7 +3,6 @@
  * the exit code, so tests run it in-process and the bin only sets `process.exitCode`.
  * Exit codes: 0 ok, 1 data error, 2 usage error.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import {
   CUTOFF_SET_IDS,
@@ -36,6 +35,12 @@ const positiveNumber = (flag: string) => (value: string) => {
     );
   }
   return n;
+};
+
+const threadCount = (value: string) => {
+  if (value !== '1' && value !== '2')
+    throw new InvalidArgumentError(`must be 1 or 2, got ${JSON.stringify(value)}`);
+  return Number(value);
 };
 
 const positiveInteger = (value: string) => {
@@ -126,9 +131,10 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       100,
     )
     .addOption(
-      new Option('--threads <n>', 'threads to use: 1 or 2 (default: 2 for files of 8 MiB or more)')
-        .choices(['1', '2'])
-        .argParser(Number),
+      new Option(
+        '--threads <n>',
+        'threads to use: 1 or 2 (default: 2 for files of 8 MiB or more on a machine with 2 cores)',
+      ).argParser(threadCount),
     )
     .addHelpText('after', SCORE_HELP)
     .action((file: string, opts: Record<string, unknown>) => {
@@ -142,9 +148,14 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         threads: opts.threads as number | undefined,
       };
       run(() =>
-        runScore(file, options, async (bytes) => {
-          if (!io.stdout.write(bytes)) await once(io.stdout, 'drain');
-        }),
+        runScore(
+          file,
+          options,
+          (bytes) =>
+            new Promise<void>((resolve, reject) => {
+              io.stdout.write(bytes, (error) => (error ? reject(error) : resolve()));
+            }),
+        ),
       );
     });
   return program;
@@ -153,6 +164,10 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
 /** Runs the CLI with `argv` (without node and script path) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let pending: Promise<void> | undefined;
+  // Write failures (a closed pipe) arrive through the write callbacks; without a listener the
+  // stream's 'error' event would end the process with a stack trace.
+  const ignoreStreamError = () => {};
+  io.stdout.on('error', ignoreStreamError);
   const program = buildProgram(io, (action) => {
     pending = action();
   });
@@ -166,6 +181,8 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     return EXIT_OK;
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    io.stdout.off('error', ignoreStreamError);
   }
 }
 
@@ -185,5 +202,11 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`jia-trial: ${error.message}; nothing was written\n`);
     return EXIT_DATA_ERROR;
   }
-  throw error;
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK; // the reader stopped early (| head)
+  // Anything else is a fault of the program or the machine: one line, no stack trace.
+  const code = (error as NodeJS.ErrnoException).code;
+  io.stderr.write(
+    `jia-trial: ${code ? `${code}: ` : ''}${(error as Error).message ?? String(error)}\n`,
+  );
+  return EXIT_DATA_ERROR;
 }

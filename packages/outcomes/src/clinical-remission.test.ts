@@ -43,6 +43,20 @@ describe('clinical remission (Wallace 2004)', () => {
     assert.equal(evaluateClinicalRemission(visits, 552).value, 'off_medication');
   });
 
+  it('is undeterminable when a medication flag in the 12-month window is unknown', () => {
+    const visits = series(92, [
+      [true, true],
+      [true, true],
+      [true, false],
+      [true, null],
+      [true, false],
+      [true, false],
+      [true, false],
+    ]);
+    // Filled in as false this is off-medication remission; as true, on-medication.
+    assert.equal(evaluateClinicalRemission(visits, 552).value, null);
+  });
+
   it('a non-inactive visit resets the clock', () => {
     const visits = series(61, [
       [true, true],

@@ -98,8 +98,11 @@ export function evaluateClinicalRemission(
   const windowStart = run.findLastIndex((v) => v.day <= last.day - offDays);
   const offWindow = windowStart >= 0 ? medicationIn(run.slice(windowStart)) : null;
   const whole = medicationIn(run);
+  // Off-medication remission: met, not met, or undeterminable when a flag in the window is unknown.
+  const offMet = !offWindow || offWindow.anyOn ? false : offWindow.anyUnknown ? null : true;
   let value: RemissionStatus | null;
-  if (offWindow && !offWindow.anyOn && !offWindow.anyUnknown) value = 'off_medication';
+  if (offMet === true) value = 'off_medication';
+  else if (offMet === null) value = null;
   else if (duration >= onDays && whole.anyOn) value = 'on_medication';
   else if (duration >= onDays && whole.anyUnknown) value = null;
   else value = undetermined ? null : 'none';

@@ -39,6 +39,8 @@ describe('decimal arithmetic (ADR 0002)', () => {
     const big = 900_000_000_000_000; // 9e14 micro-units
     assert.equal(compareProducts(big + 1, 130, big, 130), 1);
     assert.equal(compareProducts(big, 130, big, 130), 0);
+    assert.equal(compareProducts(big, 112.5, big, 112.5), 0);
+    assert.equal(compareProducts(big + 1, 112.5, big, 112.5), 1);
   });
 
   it('applies each comparator on both sides of its threshold', () => {

@@ -46,8 +46,10 @@ export function compareProducts(a: number, m: number, b: number, n: number): -1 
   if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) {
     return left < right ? -1 : left > right ? 1 : 0;
   }
-  const bigLeft = BigInt(a) * BigInt(m);
-  const bigRight = BigInt(b) * BigInt(n);
+  // Factors may be fractional (a percentage option such as 12.5): scale both by 10^6, which
+  // leaves the comparison unchanged and makes them integers.
+  const bigLeft = BigInt(a) * BigInt(Math.round(m * MICRO));
+  const bigRight = BigInt(b) * BigInt(Math.round(n * MICRO));
   return bigLeft < bigRight ? -1 : bigLeft > bigRight ? 1 : 0;
 }
 

@@ -28,8 +28,8 @@ const rows: Row[] = [
     10.500001,
     'high',
   ],
-  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'systemic', 8.5, 'moderate'],
-  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'systemic', 8.6, 'high'],
+  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'psoriatic', 8.5, 'moderate'],
+  ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'psoriatic', 8.6, 'high'],
   // TV-11, Consolaro, oligoarticular, JADAS-27.
   ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 2.0, 'low'],
   ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.2, 'moderate'],
@@ -197,6 +197,18 @@ const rows: Row[] = [
     null,
   ],
 ];
+
+describe('JADAS bands in systemic JIA (Consolaro 2012: without systemic features only)', () => {
+  it('bands a systemic patient without systemic features with the polyarticular cut-offs', () => {
+    assert.equal(classifyJadas(8.6, 'jadas27', 'systemic', 'consolaro', false), 'high');
+    assert.equal(classifyJadas(1, 'jadas10', 'systemic', 'consolaro', false), 'inactive');
+  });
+  it('gives no band with systemic features present or unknown', () => {
+    assert.equal(classifyJadas(0, 'jadas10', 'systemic', 'consolaro', true), null);
+    assert.equal(classifyJadas(0, 'jadas10', 'systemic', 'consolaro', null), null);
+    assert.equal(classifyJadas(0, 'jadas10', 'systemic'), null);
+  });
+});
 
 describe('JADAS disease-activity bands', () => {
   for (const [label, set, score, category, value, band] of rows) {

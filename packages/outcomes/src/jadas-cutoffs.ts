@@ -108,13 +108,20 @@ export function bandFromLimits(value: number, limits: BandLimits): DiseaseActivi
   return 'high';
 }
 
-/** The disease-activity band of a score, or null when the set does not cover the category. */
+/**
+ * The disease-activity band of a score, or null when the set does not cover the patient.
+ * Systemic JIA is banded with the polyarticular-course cut-offs only without systemic features
+ * (Consolaro 2012's "systemic arthritis without systemic features"; definitions.md 3.4):
+ * `systemicFeatures` must be false for a systemic patient, and unknown gives no band.
+ */
 export function classifyJadas(
   value: number,
   score: BandedScore,
   category: IlarCategory,
   set: CutoffSetId = 'consolaro',
+  systemicFeatures: boolean | null = null,
 ): DiseaseActivityBand | null {
+  if (category === 'systemic' && systemicFeatures !== false) return null;
   const limits = bandLimits(set, score, category);
   return limits ? bandFromLimits(value, limits) : null;
 }

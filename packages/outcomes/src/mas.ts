@@ -43,6 +43,7 @@ import {
   type TriglycerideUnit,
 } from './lab-units.js';
 import type { Maybe, Outcome, Verdict } from './result.js';
+import { allOf } from './verdict.js';
 
 export const mas2016Measure: MeasureInfo = {
   id: 'mas-2016',
@@ -80,12 +81,6 @@ export interface Mas2016Result extends Outcome<boolean> {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-
-/** Kleene conjunction. */
-function and3(a: Verdict, b: Verdict): Verdict {
-  if (a === false || b === false) return false;
-  return a === true && b === true ? true : null;
-}
 
 function labVerdict<A extends LabAnalyte>(
   sample: Maybe<Quantity<LabUnit<A>>>,
@@ -128,10 +123,10 @@ export function classifyMas2016(input: Mas2016Input): Mas2016Result {
   const needed = MAS_2016_RULE.minimumCriteriaMet;
   // Met whatever the missing values are; failed even if every missing one were met; else open.
   const enoughCriteria: Verdict = met >= needed ? true : met + unknown < needed ? false : null;
-  const laboratory = and3(ferritinMet, enoughCriteria);
+  const laboratory = allOf(ferritinMet, enoughCriteria);
   const febrile = input.febrile ?? null;
   const systemicJia = input.systemicJia ?? null;
-  const classified = input.explainedOtherwise === true ? false : and3(febrile, laboratory);
+  const classified = input.explainedOtherwise === true ? false : allOf(febrile, laboratory);
 
   let missing: string[] | null = null;
   if (febrile === null) missing = append(missing, 'febrile');

@@ -67,7 +67,13 @@ describe('scoreVisit', () => {
         const band =
           scores.jadas10 === null || !visit.ilarCategory
             ? null
-            : classifyJadas(scores.jadas10, 'jadas10', visit.ilarCategory);
+            : classifyJadas(
+                scores.jadas10,
+                'jadas10',
+                visit.ilarCategory,
+                'consolaro',
+                visit.systemicFeatures ?? null,
+              );
         assert.equal(scores.jadas10Band, band);
         assert.equal(scores.acrPedi, isBaseline ? null : scoreJiaAcr(baseline, visit).value);
         assert.equal(scores.flare, isBaseline ? null : evaluateFlare(baseline, visit).value);

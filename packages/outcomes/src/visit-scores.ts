@@ -103,7 +103,13 @@ export function scoreVisit(
     jadas10Band:
       jadas10 === null || category === null
         ? null
-        : classifyJadas(jadas10, 'jadas10', category, options.cutoffs ?? 'consolaro'),
+        : classifyJadas(
+            jadas10,
+            'jadas10',
+            category,
+            options.cutoffs ?? 'consolaro',
+            visit.systemicFeatures ?? null,
+          ),
     acrPedi: baselineCoreSet ? jiaAcrLevelMicro(baselineCoreSet, visitCoreSet) : null,
     flare: baselineCoreSet ? flareVerdictMicro(baselineCoreSet, visitCoreSet) : null,
     inactiveDisease: inactiveDiseaseVerdict(visit, 'wallace2011', options),

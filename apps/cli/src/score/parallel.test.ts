@@ -8,13 +8,16 @@ import { findSplit } from './file-parts.js';
 const HEADER =
   'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';
 
-/** A file whose ids hold commas, quotes and line breaks, so record ends hide inside quotes. */
-function awkwardVisits(subjects: number): string {
+/**
+ * A file whose ids hold commas and quotes (and, with `lineBreaks`, line breaks inside quotes,
+ * which the reader must not take for record ends and the validation then refuses).
+ */
+function awkwardVisits(subjects: number, lineBreaks = false): string {
   const lines = [HEADER];
   for (let s = 0; s < subjects; s++) {
     const subject = s % 3 === 0 ? `"S,${s}"` : `S${s}`;
     for (let v = 0; v < 4; v++) {
-      const visit = v === 1 ? `"V""${s}\n${v}"` : `V${s}-${v}`;
+      const visit = v === 1 ? `"V""${s}${lineBreaks ? '\n' : ','}${v}"` : `V${s}-${v}`;
       const baseline = v === 3 ? `V${s}-0` : '';
       const date = `2020-0${v + 1}-1${s % 9}`;
       const codes = v === 2 ? 'knee_l;ankle_r' : '';
@@ -35,19 +38,39 @@ describe('two-thread scoring', () => {
     assert.equal(one.code, 0, one.stderr);
     assert.equal(two.code, 0, two.stderr);
     assert.equal(two.stdout, one.stdout);
-    assert.equal(one.stdout.split('\n').length, 1 + 1600 + 1 + 400); // header, rows, final LF, ids' LFs
+    assert.equal(one.stdout.split('\n').length, 1 + 1600 + 1); // header, rows, final line feed
   });
 
   it('reports the same problems, on the same lines, as one thread', async () => {
-    const text = awkwardVisits(300)
-      .replace('V250-1', 'V10-1')
+    // A visit id of the first half repeated in the second, a bad date, and ids with line breaks.
+    const text = awkwardVisits(300, true)
+      .replace('V250-2,', 'V10-2,')
       .replace(',2020-01-15,', ',2020-13-15,');
     const file = scratchFile('visits.csv', text);
-    const one = await runCli('score', file, '--threads', '1');
-    const two = await runCli('score', file, '--threads', '2');
+    const one = await runCli('score', file, '--threads', '1', '--max-errors', '1000');
+    const two = await runCli('score', file, '--threads', '2', '--max-errors', '1000');
     assert.equal(one.code, 1);
     assert.equal(two.code, 1);
     assert.equal(two.stderr, one.stderr);
+    assert.match(
+      one.stderr,
+      /visit V10-2, column visit_id: duplicate visit_id, first used on line \d+/,
+    );
+    assert.match(one.stderr, /column visit_date: "2020-13-15" is not a valid date/);
+    assert.equal(one.stderr.match(/contains a line break/g)?.length, 300);
+  });
+
+  it('stops at a broken record in the first half, as one thread does', async () => {
+    const lines = awkwardVisits(300).split('\r\n');
+    lines[5] = `${lines[5]},extra`; // a record with one field too many
+    lines[1000] = lines[1000]?.replace(',0.5,', ',9.5,') ?? ''; // a later problem, never reached
+    const file = scratchFile('visits.csv', lines.join('\r\n'));
+    const one = await runCli('score', file, '--threads', '1');
+    const two = await runCli('score', file, '--threads', '2');
+    assert.equal(one.code, 1);
+    assert.equal(two.stderr, one.stderr);
+    assert.match(one.stderr, /:6: .*23 fields, but the header has 22/);
+    assert.doesNotMatch(one.stderr, /chaq_di/);
   });
 
   it('splits only after a line feed outside quotes', () => {

@@ -47,6 +47,7 @@ export class ScoreWorker {
         nextLine: 0,
         header: [],
         headerBytes: new Uint8Array(0),
+        complete: message.complete,
         problems: message.problems as DataProblem[],
         moreProblems: message.moreProblems,
       });

@@ -7,10 +7,16 @@
  * visit ids never become strings): a million rows must validate in well under a second.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { checkRange, dayNumber, ILAR_CATEGORY_CODES, INPUT_RANGES } from '@jia-trial/outcomes';
+import {
+  checkRange,
+  countActiveJointCodeBytes,
+  dayNumber,
+  ILAR_CATEGORY_CODES,
+  INPUT_RANGES,
+} from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
-import { countJointCodes } from './joint-codes.js';
+
 import {
   BOOLEAN_COLUMN_FIELDS,
   BOOLEAN_FIELDS,
@@ -29,6 +35,11 @@ const encoder = new TextEncoder();
 const TRUE = encoder.encode('true');
 const FALSE = encoder.encode('false');
 const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => encoder.encode(code));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** Visit dates outside these years are refused as implausible (a typing error). */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2100;
 
 /** A part of the file read on its own (by a worker thread): [start, end), after the header. */
 export interface FileRange {
@@ -55,6 +66,8 @@ export interface ReadResult {
   /** Input column names in file order (the header), and the header record's exact bytes. */
   readonly header: readonly string[];
   readonly headerBytes: Uint8Array;
+  /** False when a broken CSV structure or header stopped the reading before the end. */
+  readonly complete: boolean;
   readonly problems: DataProblem[];
   /** Problems found beyond `maxProblems` (counted, not kept). */
   readonly moreProblems: number;
@@ -96,6 +109,7 @@ export function readVisits(options: ReadOptions): ReadResult {
   const reader = new CsvReader((record) =>
     record.index === 0 ? parser.header(record) : parser.row(record),
   );
+  let complete = true;
   const fd = openSync(path, 'r');
   try {
     if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
@@ -110,6 +124,7 @@ export function readVisits(options: ReadOptions): ReadResult {
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     parser.syntaxError(error);
+    complete = false;
   } finally {
     closeSync(fd);
   }
@@ -121,6 +136,7 @@ export function readVisits(options: ReadOptions): ReadResult {
     nextLine: reader.nextLine + parser.lineShift,
     header: parser.columnNames,
     headerBytes: parser.headerBytes,
+    complete: complete && parser.headerOk && parser.columnNames.length > 0,
     problems: parser.problems,
     moreProblems: parser.moreProblems,
   };
@@ -147,6 +163,7 @@ class RowParser {
   // The record being parsed, for problem reports.
   private record: CsvRecordView | null = null;
   private line = 0;
+  private currentRow = 0;
 
   constructor(
     private readonly table: VisitTable,
@@ -220,6 +237,7 @@ class RowParser {
     const table = this.table;
     const row = table.addRow();
     this.record = record;
+    this.currentRow = row;
     this.line = record.line + this.lineShift;
     table.line[row] = this.line;
     table.offset[row] = record.offset + this.offsetShift;
@@ -262,19 +280,63 @@ class RowParser {
 
   private fail(column: number, message: string): void {
     const record = this.record as CsvRecordView;
-    const id =
-      this.visitIdColumn >= 0 && !record.isEmpty(this.visitIdColumn)
-        ? record.text(this.visitIdColumn)
-        : null;
+    let id: string | null = null;
+    try {
+      if (this.visitIdColumn >= 0 && !record.isEmpty(this.visitIdColumn))
+        id = record.text(this.visitIdColumn);
+    } catch {} // an undecodable visit_id is reported in its own column
     this.report(this.line, id, this.columnNames[column] ?? null, message);
+    this.table.valid[this.currentRow] = 0;
   }
 
-  /** Text of an id cell, or null (reported) when it has leading or trailing spaces. */
+  /**
+   * Text of an id cell, or null (reported) when it is not a clean identifier: invalid UTF-8,
+   * a control character (a line break inside an id is the mark of a stray quote that merged two
+   * records), or leading or trailing white space.
+   */
   private idText(i: number): string | null {
-    const text = (this.record as CsvRecordView).text(i);
-    if (text.trim() === text) return text;
-    this.fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
-    return null;
+    const record = this.record as CsvRecordView;
+    let text: string;
+    try {
+      text = record.text(i);
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      this.fail(i, 'is not valid UTF-8 text');
+      return null;
+    }
+    if (CONTROL_CHARACTER.test(text)) {
+      this.fail(i, `${JSON.stringify(text)} contains a line break or another control character`);
+      return null;
+    }
+    if (text.trim() !== text) {
+      this.fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+      return null;
+    }
+    return text;
+  }
+
+  /** A cell quoted for a message; never throws (invalid UTF-8 is shown as such). */
+  private shown(i: number): string {
+    try {
+      return JSON.stringify((this.record as CsvRecordView).text(i));
+    } catch {
+      return '(text that is not valid UTF-8)';
+    }
+  }
+
+  /** Whether an id cell is printable ASCII with no edge spaces (else idText must check it). */
+  private isPlainAsciiId(i: number): boolean {
+    const record = this.record as CsvRecordView;
+    if (record.hasEscapes(i)) return false;
+    const buffer = record.buffer;
+    const start = record.contentStart(i);
+    const end = record.contentEnd(i);
+    if (buffer[start] === 0x20 || buffer[end - 1] === 0x20) return false;
+    for (let p = start; p < end; p++) {
+      const byte = buffer[p] as number;
+      if (byte < 0x20 || byte >= 0x7f) return false;
+    }
+    return true;
   }
 
   private subject(row: number, i: number): void {
@@ -302,19 +364,13 @@ class RowParser {
   /** Stores an id cell's bytes, after the white-space check. */
   private storeId(ids: VisitIds, row: number, i: number): void {
     const record = this.record as CsvRecordView;
-    const escaped = record.hasEscapes(i);
-    const first = record.buffer[record.contentStart(i)] as number;
-    const last = record.buffer[record.contentEnd(i) - 1] as number;
-    // Only an id that may start or end with white space needs the string check.
-    if (escaped || first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80) {
-      if (this.idText(i) === null) return; // reported
-    }
-    if (escaped) {
-      const bytes = record.bytes(i);
-      ids.add(row, bytes, 0, bytes.length);
-    } else {
+    if (this.isPlainAsciiId(i)) {
       ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
+      return;
     }
+    if (this.idText(i) === null) return; // reported
+    const bytes = record.bytes(i);
+    ids.add(row, bytes, 0, bytes.length);
   }
 
   private date(row: number, i: number): void {
@@ -323,7 +379,7 @@ class RowParser {
       ? null
       : parseDate(record.buffer, record.contentStart(i), record.contentEnd(i));
     if (day === null)
-      this.fail(i, `${JSON.stringify(record.text(i))} is not a valid date (YYYY-MM-DD)`);
+      this.fail(i, `${this.shown(i)} is not a valid date (YYYY-MM-DD, ${FIRST_YEAR}-${LAST_YEAR})`);
     else this.table.day[row] = day;
   }
 
@@ -335,17 +391,14 @@ class RowParser {
         return;
       }
     }
-    this.fail(
-      i,
-      `${JSON.stringify(record.text(i))} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`,
-    );
+    this.fail(i, `${this.shown(i)} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
   }
 
   private number(row: number, i: number): void {
     const record = this.record as CsvRecordView;
     const value = record.decimal(i);
     if (Number.isNaN(value)) {
-      this.fail(i, `${JSON.stringify(record.text(i))} is not a plain decimal number`);
+      this.fail(i, `${this.shown(i)} is not a plain decimal number`);
     } else if (
       value < (this.lows[i] as number) ||
       value > (this.highs[i] as number) ||
@@ -363,7 +416,7 @@ class RowParser {
     const column = this.table.booleanColumns[this.targets[i] as number] as Int8Array;
     if (record.equals(i, TRUE)) column[row] = 1;
     else if (record.equals(i, FALSE)) column[row] = 0;
-    else this.fail(i, `${JSON.stringify(record.text(i))} must be true or false`);
+    else this.fail(i, `${this.shown(i)} must be true or false`);
   }
 
   /** Joint counts from active_joint_codes, which must agree with active_joints when both are given. */
@@ -377,8 +430,8 @@ class RowParser {
       return;
     }
     const counts = record.hasEscapes(i)
-      ? countJointCodes(record.bytes(i), 0, record.bytes(i).length)
-      : countJointCodes(record.buffer, record.contentStart(i), record.contentEnd(i));
+      ? countActiveJointCodeBytes(record.bytes(i), 0, record.bytes(i).length)
+      : countActiveJointCodeBytes(record.buffer, record.contentStart(i), record.contentEnd(i));
     const given = table.numbers.activeJoints[row] as number;
     if (counts.error !== null) {
       this.fail(i, counts.error);
@@ -400,7 +453,7 @@ function parseDate(bytes: Uint8Array, start: number, end: number): number | null
   const year = digits(bytes, start, start + 4);
   const month = digits(bytes, start + 5, start + 7);
   const day = digits(bytes, start + 8, start + 10);
-  if (year < 0 || month < 0 || day < 0) return null;
+  if (year < FIRST_YEAR || year > LAST_YEAR || month < 0 || day < 0) return null;
   return dayNumber(year, month, day);
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -265,6 +265,49 @@ describe('jia-trial score: bad input is refused with every problem located, and 
     });
   }
 
+  it('refuses an id with a line break: the mark of a stray quote that merged two records', async () => {
+    const file = scratchFile(
+      'visits.csv',
+      csv('S1,"V1,2020-02-01,4', 'S1,V2",2020-03-01,,systemic,3,1,0,0,0,,10,,,,,,,,,,'),
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /:2: visit "V1,2020-02-01,4\\nS1,V2", column visit_id: .* contains a line break/,
+    );
+  });
+
+  it('refuses bytes that are not UTF-8 anywhere in an id', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`${HEADER}\nS1,V`),
+      Buffer.from([0xff]),
+      Buffer.from('1,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,\n'),
+    ]);
+    const run = await runCli('score', scratchFile('visits.csv', bytes), '--format', 'json');
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /:2: column visit_id: is not valid UTF-8 text/);
+  });
+
+  it('checks baselines even when other rows have problems', async () => {
+    const file = scratchFile(
+      'visits.csv',
+      csv(
+        'S1,V1,2020-01-01,,systemic,11,1,0,0,0,,10,,,,,,,,,,',
+        'S2,V2,2020-01-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S2,V3,2020-02-01,V9,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+      ),
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /:2: visit V1, column physician_global/);
+    assert.match(
+      run.stderr,
+      /:4: visit V3, column baseline_visit_id: "V9" is not a visit_id in this file/,
+    );
+  });
+
   it('refuses an unknown or missing header column before reading rows', async () => {
     const file = scratchFile('visits.csv', 'subject_id,visit_id,physican_global\nS1,V1,3\n');
     const run = await runCli('score', file);
@@ -314,6 +357,22 @@ describe('jia-trial score: usage errors exit 2', () => {
       /cannot read \/nonexistent\/visits.csv: ENOENT/,
     ],
     ['an unknown command', ['scor'], /unknown command/],
+    [
+      'a bad --threads',
+      ['score', examples, '--threads', '5'],
+      /--threads .*must be 1 or 2, got "5"/,
+    ],
+    [
+      '--out in a missing directory',
+      ['score', examples, '--out', '/nonexistent/out.csv'],
+      /the directory \/nonexistent does not exist/,
+    ],
+    [
+      '--out naming a directory',
+      ['score', examples, '--out', '/tmp'],
+      /--out \/tmp is a directory/,
+    ],
+    ['--out naming the input', ['score', examples, '--out', examples], /is the input file/],
   ];
   for (const [label, argv, pattern] of cases) {
     it(label, async () => {
@@ -340,6 +399,26 @@ describe('jia-trial score: usage errors exit 2', () => {
   });
 });
 
+describe('jia-trial score: large files', () => {
+  it('prints a readable table of 150,000 visits', async () => {
+    const rows = Array.from(
+      { length: 150_000 },
+      (_, i) =>
+        `S${i % 5000},V${i},2020-${String(1 + (Math.floor(i / 5000) % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 60000)).padStart(2, '0')},,psoriatic,1,1,0,0,0,,10,,,,,,,,,,`,
+    );
+    const run = await runCli(
+      'score',
+      scratchFile('visits.csv', `${[HEADER, ...rows].join('\n')}\n`),
+      '--format',
+      'table',
+      '--max-errors',
+      '3',
+    );
+    assert.equal(run.code, 0, run.stderr.slice(0, 500));
+    assert.equal(run.stdout.trimEnd().split('\n').length, 150_001);
+  });
+});
+
 describe('jia-trial bin', () => {
   it('runs the built CLI as npx would, with its exit codes', () => {
     const bin = join(root, 'apps/cli/bin/jia-trial.js');
@@ -358,5 +437,28 @@ describe('jia-trial bin', () => {
         }),
       (error: { status?: number }) => error.status === 2,
     );
+  });
+
+  it('ends quietly when its reader stops early (| head)', () => {
+    const bin = join(root, 'apps/cli/bin/jia-trial.js');
+    const rows = Array.from(
+      { length: 40_000 },
+      (_, i) => `S${i},V${i},2020-01-01,,psoriatic,1,1,0,0,0,,10,,,,,,,,,,`,
+    );
+    const file = scratchFile('visits.csv', `${[HEADER, ...rows].join('\n')}\n`);
+    const piped = spawnSync(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `"${process.execPath}" "${bin}" score "${file}" | head -c 10 >/dev/null`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(piped.stderr, '');
+    assert.equal(piped.status, 0);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CutoffSetId, VisitScoreOptions } from '@jia-trial/outcomes';
 import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
 import { findSplit, joinParts, readHeaderRecord } from './file-parts.js';
@@ -34,7 +34,9 @@ export async function runScore(
   options: ScoreCommandOptions,
   stdout: OutputSink,
 ): Promise<void> {
-  const size = inputSize(input);
+  const before = inputStat(input);
+  const size = before.size;
+  if (options.out !== undefined) checkOutputPath(options.out, input);
   const threads =
     options.threads ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2 ? 2 : 1);
   const timing = new PhaseTimer(process.env.JIA_TRIAL_TIMING === '1');
@@ -52,9 +54,11 @@ export async function runScore(
       if (problems.length < options.maxErrors) problems.push(problem);
       else extra++;
     };
-    if (result.header.length > 0 && !problems.some((p) => p.line === 1))
+    // Checks across rows need every row: they run unless the header or the CSV structure broke.
+    if (result.complete) {
       reportDuplicateVisits(result.table, report);
-    if (problems.length === 0) resolveBaselines(result.table, report);
+      resolveBaselines(result.table, report);
+    }
     timing.mark('baselines');
     if (problems.length > 0) {
       throw new DataError(
@@ -62,6 +66,11 @@ export async function runScore(
         [...problems].sort((a, b) => a.line - b.line),
         extra,
       );
+    }
+    // Pass 2 reads the records again by offset: the file must be the one just validated.
+    const after = inputStat(input);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new UsageError(`${input} changed while it was being scored; run the command again`);
     }
 
     const scoreOptions: VisitScoreOptions = {
@@ -86,17 +95,34 @@ export async function runScore(
   }
 }
 
-function inputSize(input: string): number {
+function inputStat(input: string): { size: number; mtimeMs: number } {
   try {
     const stat = statSync(input);
     if (!stat.isFile()) throw new UsageError(`${input} is not a file`);
-    return stat.size;
+    return { size: stat.size, mtimeMs: stat.mtimeMs };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(
       `cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+}
+
+/** --out must name a file in an existing directory, and not the input (its source data). */
+function checkOutputPath(out: string, input: string): void {
+  if (resolve(out) === resolve(input))
+    throw new UsageError(`--out ${out} is the input file: choose another name`);
+  const directory = dirname(resolve(out));
+  const isDirectory = (path: string) => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (!isDirectory(directory))
+    throw new UsageError(`--out ${out}: the directory ${directory} does not exist`);
+  if (isDirectory(out)) throw new UsageError(`--out ${out} is a directory: name a file`);
 }
 
 /** Pass 1, on one thread or, with a worker, as two parts joined in file order. */
@@ -126,11 +152,11 @@ async function readAll(
     if (problems.length < maxProblems) problems.push(problem);
     else moreProblems++;
   };
-  // A wrong header stops the first part; the later part would only repeat its problems.
-  if (first.header.length > 0 && !problems.some((p) => p.line === 1)) {
-    moreProblems += joinParts(first, later, report);
-  }
-  return { result: first, problems, moreProblems };
+  // A broken header or CSV structure in the first part stops the reading there, as on one
+  // thread: the later part's rows and line numbers would not be trustworthy.
+  if (!first.complete) return { result: first, problems, moreProblems };
+  moreProblems += joinParts(first, later, report);
+  return { result: { ...first, complete: later.complete }, problems, moreProblems };
 }
 
 /** Writes to standard output, or to `out` through a temporary file renamed when complete. */

@@ -26,6 +26,7 @@ export type WorkerMessage =
       readonly table: PostedTable;
       readonly problems: ReturnType<typeof readVisits>['problems'];
       readonly moreProblems: number;
+      readonly complete: boolean;
     }
   | { readonly kind: 'chunk'; readonly bytes: Uint8Array }
   | { readonly kind: 'done' }
@@ -48,6 +49,7 @@ async function run(task: WorkerTask): Promise<void> {
       table: result.table.post(),
       problems: result.problems,
       moreProblems: result.moreProblems,
+      complete: result.complete,
     };
     port?.postMessage(message);
     return;

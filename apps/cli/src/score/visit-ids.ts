@@ -5,6 +5,8 @@
  * the random probes of a 32 MB table were the largest single cost of pass 1 and a Map of
  * strings cost more still (docs/performance.md). Ids become strings only for messages.
  */
+import { hashBytes } from '@jia-trial/outcomes';
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -204,14 +206,4 @@ export class VisitIds {
     arena.set(this.arena.subarray(0, this.used));
     this.arena = arena;
   }
-}
-
-/** FNV-1a over the bytes, finished with a murmur3 mix so that every bit depends on every byte. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h;
 }

@@ -19,8 +19,10 @@ type TypedArrayConstructor = Float64ArrayConstructor | Int32ArrayConstructor | I
 
 /** Every per-row array, with its element type and the value of a new (empty) row. */
 const FIXED_COLUMNS = {
-  /** Subject index per row, into `subjectIds`. */
-  subject: [Int32Array, 0],
+  /** Subject index per row, into `subjectIds` (-1 until read). */
+  subject: [Int32Array, -1],
+  /** 1 when every cell of the row passed validation, 0 when a problem was reported on it. */
+  valid: [Int8Array, 1],
   /** Visit date as a day number (outcomes dates.ts). */
   day: [Int32Array, 0],
   /** ILAR category index (into ILAR_CATEGORY_CODES) or -1. */
@@ -61,6 +63,7 @@ export class VisitTable {
   baselineIds: VisitIds;
 
   subject!: Int32Array;
+  valid!: Int8Array;
   day!: Int32Array;
   category!: Int8Array;
   activeJoints27!: Float64Array;

@@ -180,6 +180,8 @@ export async function writeCsvRows(
       if (start < windowStart || end > windowEnd) {
         windowStart = start;
         windowEnd = start + readSync(fd, window, 0, window.length, start);
+        if (end > windowEnd)
+          throw new Error(`${path} changed while it was being scored (line ${table.line[row]})`);
       }
       writer.raw(window.subarray(start - windowStart, end - windowStart));
       writeScores(writer, scoreRow(table, row, options));
@@ -251,23 +253,25 @@ export async function writeTable(
   options: VisitScoreOptions,
   sink: OutputSink,
 ): Promise<void> {
-  const rows: string[][] = [];
+  const subjectOf = (row: number) => table.subjectIds[table.subject[row] as number] as string;
+  // Identity columns are as wide as their longest value; a score is at most 8 characters.
+  const widths = TABLE_HEADINGS.map((heading) => Math.max(heading.length, 8));
   for (let row = 0; row < table.count; row++) {
-    const values = scoreValues(scoreRow(table, row, options));
-    rows.push([
-      table.subjectIds[table.subject[row] as number] as string,
-      table.ids.id(row),
-      formatIsoDate(table.day[row] as number),
-      ...values.map((v) => (v === null ? '-' : String(v))),
-    ]);
+    widths[0] = Math.max(widths[0] as number, subjectOf(row).length);
+    widths[1] = Math.max(widths[1] as number, table.ids.id(row).length);
   }
-  const widths = TABLE_HEADINGS.map((heading, i) =>
-    Math.max(heading.length, ...rows.map((r) => (r[i] as string).length)),
-  );
   const render = (cells: readonly string[]) =>
     `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}\n`;
   const encoder = new TextEncoder();
   let text = render(TABLE_HEADINGS);
-  for (const cells of rows) text += render(cells);
+  for (let row = 0; row < table.count; row++) {
+    const values = scoreValues(scoreRow(table, row, options));
+    const identity = [subjectOf(row), table.ids.id(row), formatIsoDate(table.day[row] as number)];
+    text += render([...identity, ...values.map((v) => (v === null ? '-' : String(v)))]);
+    if (text.length > 1 << 20) {
+      await sink(encoder.encode(text));
+      text = '';
+    }
+  }
   await sink(encoder.encode(text));
 }

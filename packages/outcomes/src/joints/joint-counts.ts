@@ -12,7 +12,8 @@
 import type { MeasureInfo } from '../citations.js';
 import type { Maybe, Outcome, Verdict } from '../result.js';
 import { allOf, anyOf } from '../verdict.js';
-import { FULL_JOINT_COUNT, findJoint, JOINTS, type JointCode } from './catalogue.js';
+import { findJoint, JOINTS, type JointCode } from './catalogue.js';
+import { asciiBytes, countActiveJointCodeBytes } from './joint-code-list.js';
 
 export const jointCountsMeasure: MeasureInfo = {
   id: 'joint-counts',
@@ -126,15 +127,12 @@ export function countActiveJointCodes(codes: readonly string[]): {
   active: number;
   active27: number;
 } {
-  const seen = new Set<string>();
-  let active27 = 0;
-  for (const code of codes) {
-    const joint = findJoint(code);
-    if (!joint) throw new RangeError(`unknown joint code: ${JSON.stringify(code)}`);
-    if (seen.has(code)) throw new RangeError(`joint code listed twice: ${JSON.stringify(code)}`);
-    seen.add(code);
-    if (joint.inJadas27) active27++;
-  }
-  if (seen.size > FULL_JOINT_COUNT) throw new RangeError('more active joints than joints');
-  return { active: seen.size, active27 };
+  if (codes.length === 0) return { active: 0, active27: 0 };
+  // Name an unknown code as it was given (the byte form cannot show non-ASCII text).
+  const unknown = codes.find((code) => !findJoint(code));
+  if (unknown !== undefined) throw new RangeError(`unknown joint code: ${JSON.stringify(unknown)}`);
+  const bytes = asciiBytes(codes.join(';'));
+  const counts = countActiveJointCodeBytes(bytes, 0, bytes.length);
+  if (counts.error !== null) throw new RangeError(counts.error);
+  return { active: counts.active, active27: counts.active27 };
 }

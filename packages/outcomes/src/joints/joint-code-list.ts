@@ -1,14 +1,15 @@
 /**
- * Reads an `active_joint_codes` cell (joint codes separated by ';') straight from its bytes:
- * a third of the rows of a large file carry one, and splitting a string per row cost more
- * than the rest of the row's validation. Codes are matched against the joint catalogue of
- * @jia-trial/outcomes by hashing their bytes.
+ * A list of active joint codes separated by ';' (as in a visits file's `active_joint_codes`),
+ * counted straight from its UTF-8 bytes: a large file carries one on a third of its rows, and
+ * splitting a string per row cost more than the rest of the row's validation. Codes are
+ * matched against the catalogue by a hash of their bytes. The string form,
+ * countActiveJointCodes, goes through this function too, so there is one implementation.
  */
-import { JOINTS } from '@jia-trial/outcomes';
+import { hashBytes } from '../hash.js';
+import { JOINTS } from './catalogue.js';
 
 const SEMICOLON = 0x3b;
-const encoder = new TextEncoder();
-const CODE_BYTES = JOINTS.map((joint) => encoder.encode(joint.code));
+const CODE_BYTES = JOINTS.map((joint) => asciiBytes(joint.code));
 const IN_27 = JOINTS.map((joint) => joint.inJadas27);
 const TABLE_SIZE = 512;
 const MASK = TABLE_SIZE - 1;
@@ -34,7 +35,11 @@ export interface JointCodeCounts {
 const result: JointCodeCounts = { active: 0, active27: 0, error: null };
 
 /** Counts the joints of the cell bytes[from, to); the returned object is reused by the next call. */
-export function countJointCodes(bytes: Uint8Array, from: number, to: number): JointCodeCounts {
+export function countActiveJointCodeBytes(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+): JointCodeCounts {
   stamp++;
   result.active = 0;
   result.active27 = 0;
@@ -44,7 +49,7 @@ export function countJointCodes(bytes: Uint8Array, from: number, to: number): Jo
     if (i < to && bytes[i] !== SEMICOLON) continue;
     const joint = findJoint(bytes, start, i);
     if (joint < 0) {
-      result.error = `unknown joint code: ${JSON.stringify(new TextDecoder().decode(bytes.subarray(start, i)))}`;
+      result.error = `unknown joint code: ${describeBytes(bytes.subarray(start, i))}`;
       return result;
     }
     if (seenStamp[joint] === stamp) {
@@ -69,8 +74,26 @@ function findJoint(bytes: Uint8Array, start: number, end: number): number {
   }
 }
 
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
-  return (h ^ (h >>> 15)) >>> 0;
+/**
+ * A string's UTF-16 units as bytes, for the ASCII joint codes. Any other character becomes 0xFF,
+ * which no code contains, so a non-ASCII code can never match. (The library uses no host API
+ * beyond ECMAScript, so no TextEncoder.)
+ */
+export function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => {
+    const unit = c.charCodeAt(0);
+    return unit < 0x80 ? unit : 0xff;
+  });
+}
+
+/** Bytes quoted for a message: printable ASCII as is, any other byte as \xNN. */
+function describeBytes(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) {
+    text +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `"${text}"`;
 }
