@@ -1,5 +1,5 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,8 +33,16 @@ export async function runCli(...argv: string[]): Promise<CliRun> {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
+/** One temporary root per test process, removed when the process exits. */
+let scratchRoot: string | null = null;
+
 export function scratchDir(): string {
-  return mkdtempSync(join(tmpdir(), 'jia-trial-test-'));
+  if (scratchRoot === null) {
+    const root = mkdtempSync(join(tmpdir(), 'jia-trial-test-'));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    scratchRoot = root;
+  }
+  return mkdtempSync(join(scratchRoot, 'case-'));
 }
 
 /** Writes `content` to a new file in a fresh scratch directory and returns its path. */

@@ -5,7 +5,7 @@ import { evaluateFlare } from './flare.js';
 import { ILAR_CATEGORY_CODES } from './ilar-categories.js';
 import { evaluateInactiveDisease } from './inactive-disease.js';
 import { scoreJadas } from './jadas.js';
-import { classifyJadas } from './jadas-cutoffs.js';
+import { type CutoffSetId, classifyJadas } from './jadas-cutoffs.js';
 import { scoreJiaAcr } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import { scoreVisit, type VisitObservation } from './visit-scores.js';
@@ -51,36 +51,50 @@ function masOf(visit: VisitObservation): boolean | null {
   }).value;
 }
 
+/** Random options: each must reach the measure it configures. */
+const options = fc.record({
+  cutoffs: fc.constantFrom<CutoffSetId>('consolaro', 'trincianti2021'),
+  esrUpperLimit: fc.constantFrom(10, 20, 30),
+  crpUpperLimit: fc.constantFrom(5, 10),
+});
+
 describe('scoreVisit', () => {
   it('gives exactly the value of each measure’s own function, on random visits', () => {
     fc.assert(
-      fc.property(observation, observation, fc.boolean(), (visit, baseline, isBaseline) => {
-        const scores = scoreVisit(visit, isBaseline ? null : baseline, {
-          esrUpperLimit: 20,
-          crpUpperLimit: 10,
-        });
-        assert.equal(scores.jadas10, scoreJadas(visit, { joints: 10, reactant: 'esr' }).value);
-        assert.equal(scores.jadas27, scoreJadas(visit, { joints: 27, reactant: 'esr' }).value);
-        assert.equal(scores.jadas71, scoreJadas(visit, { joints: 71, reactant: 'esr' }).value);
-        assert.equal(scores.cjadas10, scoreJadas(visit, { joints: 10, reactant: 'none' }).value);
-        assert.equal(scores.jadas10Crp, scoreJadas(visit, { joints: 10, reactant: 'crp' }).value);
-        const band =
-          scores.jadas10 === null || !visit.ilarCategory
-            ? null
-            : classifyJadas(
-                scores.jadas10,
-                'jadas10',
-                visit.ilarCategory,
-                'consolaro',
-                visit.systemicFeatures ?? null,
-              );
-        assert.equal(scores.jadas10Band, band);
-        assert.equal(scores.acrPedi, isBaseline ? null : scoreJiaAcr(baseline, visit).value);
-        assert.equal(scores.flare, isBaseline ? null : evaluateFlare(baseline, visit).value);
-        assert.equal(scores.inactiveDisease, evaluateInactiveDisease(visit).value);
-        const mas = visit.ilarCategory === 'systemic' ? masOf(visit) : null;
-        assert.equal(scores.mas2016, mas);
-      }),
+      fc.property(
+        observation,
+        observation,
+        fc.boolean(),
+        options,
+        (visit, baseline, isBaseline, opts) => {
+          const scores = scoreVisit(visit, isBaseline ? null : baseline, opts);
+          assert.equal(scores.jadas10, scoreJadas(visit, { joints: 10, reactant: 'esr' }).value);
+          assert.equal(scores.jadas27, scoreJadas(visit, { joints: 27, reactant: 'esr' }).value);
+          assert.equal(scores.jadas71, scoreJadas(visit, { joints: 71, reactant: 'esr' }).value);
+          assert.equal(scores.cjadas10, scoreJadas(visit, { joints: 10, reactant: 'none' }).value);
+          assert.equal(scores.jadas10Crp, scoreJadas(visit, { joints: 10, reactant: 'crp' }).value);
+          const band =
+            scores.jadas10 === null || !visit.ilarCategory
+              ? null
+              : classifyJadas(
+                  scores.jadas10,
+                  'jadas10',
+                  visit.ilarCategory,
+                  opts.cutoffs,
+                  visit.systemicFeatures ?? null,
+                );
+          assert.equal(scores.jadas10Band, band);
+          assert.equal(scores.acrPedi, isBaseline ? null : scoreJiaAcr(baseline, visit).value);
+          assert.equal(scores.flare, isBaseline ? null : evaluateFlare(baseline, visit).value);
+          const limits = { esrUpperLimit: opts.esrUpperLimit, crpUpperLimit: opts.crpUpperLimit };
+          assert.equal(
+            scores.inactiveDisease,
+            evaluateInactiveDisease(visit, 'wallace2011', limits).value,
+          );
+          const mas = visit.ilarCategory === 'systemic' ? masOf(visit) : null;
+          assert.equal(scores.mas2016, mas);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
