@@ -84,11 +84,11 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .command('score')
     .summary('score every visit of a visits CSV')
     .description(
-      'Reads a visits CSV and writes every row back, in input order, with its scores: JADAS-10/27/71,\n' +
-        'cJADAS-10, JADAS-10-CRP, the JADAS-10 disease-activity band, the highest JIA-ACR level and\n' +
-        'flare against the baseline, ACR 2011 clinical inactive disease and the 2016 MAS criteria.\n' +
-        'The whole file is checked before anything is written; on bad input every problem is listed\n' +
-        '(file:line: visit, column: why) and nothing is written. Columns and rules:\n' +
+      'Reads a visits CSV and writes every row back, in input order, with its scores: JADAS-10/27/71, ' +
+        'cJADAS-10, JADAS-10-CRP, the JADAS-10 disease-activity band, the highest JIA-ACR level and ' +
+        'flare against the baseline, ACR 2011 clinical inactive disease and the 2016 MAS criteria. ' +
+        'The whole file is checked before anything is written; on bad input every problem is listed ' +
+        '(file:line: visit, column: why) and nothing is written. Columns and rules: ' +
         'docs/score-command.md. Exit codes: 0 ok, 1 data error, 2 usage error.',
     )
     .argument(
@@ -165,9 +165,9 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let pending: Promise<void> | undefined;
   // Write failures (a closed pipe) arrive through the write callbacks; without a listener the
-  // stream's 'error' event would end the process with a stack trace.
-  const ignoreStreamError = () => {};
-  io.stdout.on('error', ignoreStreamError);
+  // stream's 'error' event, which may come after main has returned, would end the process
+  // with a stack trace.
+  if (io.stdout.listenerCount('error') === 0) io.stdout.on('error', () => {});
   const program = buildProgram(io, (action) => {
     pending = action();
   });
@@ -181,8 +181,6 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     return EXIT_OK;
   } catch (error) {
     return reportError(error, io);
-  } finally {
-    io.stdout.off('error', ignoreStreamError);
   }
 }
 
