@@ -106,14 +106,21 @@ export class VisitIds {
     return this.findIdOf(probe, 0);
   }
 
-  /** Appends the ids of `other`'s first `rows` rows as rows `base + r`. */
+  /** Appends the ids of `other`'s first `rows` rows as rows `base + r` (bulk copies). */
   addAll(other: VisitIds, rows: number, base: number): void {
+    if (base + rows > this.starts.length) this.growRows(base + rows);
+    if (this.used + other.used > this.arena.length) this.growArena(other.used);
+    this.arena.set(other.arena.subarray(0, other.used), this.used);
+    const shift = this.used;
     for (let r = 0; r < rows; r++) {
       const length = other.lengths[r] ?? -1;
       if (length < 0) continue;
-      const start = other.starts[r] as number;
-      this.add(base + r, other.arena, start, start + length);
+      this.starts[base + r] = (other.starts[r] as number) + shift;
+      this.lengths[base + r] = length;
+      this.hashes[base + r] = other.hashes[r] as number;
     }
+    this.used += other.used;
+    this.order = null;
   }
 
   /** The store's arrays, to post to another thread. */
