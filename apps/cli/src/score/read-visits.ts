@@ -98,7 +98,8 @@ export function readVisits(options: ReadOptions): ReadResult {
   const { path, fileSize, range } = options;
   const start = range?.start ?? 0;
   const end = range?.end ?? options.end ?? fileSize;
-  const table = new VisitTable(Math.ceil((end - start) / 80));
+  // The first part of a file read in two parts will take the other's rows: size it for both.
+  const table = new VisitTable(Math.ceil((range ? end - start : fileSize) / 80));
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
     table,
