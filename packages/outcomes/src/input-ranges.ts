@@ -36,6 +36,31 @@ export const INPUT_RANGES = {
 
 export type RangedInput = keyof typeof INPUT_RANGES;
 
+/** A value outside its valid range. */
+export interface RangeProblem {
+  readonly field: RangedInput;
+  readonly value: number;
+  readonly message: string;
+}
+
+/**
+ * Every ranged field of `values` that is present and outside its range. The scoring functions
+ * assume valid inputs (they are the inner loop of large files); each entry point checks its
+ * input with this, or with checkRange cell by cell, before scoring.
+ */
+export function checkRanges(
+  values: Readonly<Partial<Record<RangedInput, number | null | undefined>>>,
+): RangeProblem[] {
+  const problems: RangeProblem[] = [];
+  for (const field of Object.keys(INPUT_RANGES) as RangedInput[]) {
+    const value = values[field];
+    if (value === null || value === undefined) continue;
+    const message = checkRange(field, value);
+    if (message) problems.push({ field, value, message });
+  }
+  return problems;
+}
+
 /** Why a value is outside its range, or null when it is valid. */
 export function checkRange(field: RangedInput, value: number): string | null {
   const range: InputRange = INPUT_RANGES[field];
