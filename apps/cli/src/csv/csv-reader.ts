@@ -316,6 +316,8 @@ class RecordView implements CsvRecordView {
 
 /** buf[begin, begin + length) as a string, each byte one UTF-16 unit (the bytes are ASCII). */
 function ascii(b: Uint8Array, s: number, length: number): string {
+  // Unrolled on purpose: a call with a fixed number of arguments builds the string without the
+  // array that String.fromCharCode(...subarray) or apply would allocate for every id and code.
   const c = String.fromCharCode;
   switch (length) {
     case 0:
