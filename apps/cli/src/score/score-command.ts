@@ -4,15 +4,16 @@
  * With --out the result goes to a temporary file in the same directory, renamed into place
  * when complete. Large files are read and scored on two threads (parallel.ts).
  */
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CutoffSetId, VisitScoreOptions } from '@jia-trial/outcomes';
 import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
+import { reportDuplicateVisits, resolveBaselines } from './cross-row-checks.js';
 import { findSplit, joinParts, readHeaderRecord } from './file-parts.js';
+import { writeOutput } from './output.js';
 import { ScoreWorker } from './parallel.js';
 import { type ReadResult, readVisits } from './read-visits.js';
-import { reportDuplicateVisits, resolveBaselines } from './resolve-baselines.js';
 import { csvHeader, type OutputSink, writeCsvRows, writeJson, writeTable } from './write-scores.js';
 
 export interface ScoreCommandOptions {
@@ -164,31 +165,6 @@ async function readAll(
   if (!first.complete) return { result: first, problems, moreProblems };
   moreProblems += joinParts(first, later, report);
   return { result: { ...first, complete: later.complete }, problems, moreProblems };
-}
-
-/** Writes to standard output, or to `out` through a temporary file renamed when complete. */
-async function writeOutput(
-  out: string | undefined,
-  write: (sink: OutputSink) => Promise<void>,
-  stdout: OutputSink,
-): Promise<void> {
-  if (out === undefined) return write(stdout);
-  const temporary = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
-  const fd = openSync(temporary, 'w');
-  try {
-    await write((bytes) => {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written);
-    });
-    closeSync(fd);
-    renameSync(temporary, out);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {}
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Phase timings on standard error when JIA_TRIAL_TIMING=1 (used by the benchmark). */

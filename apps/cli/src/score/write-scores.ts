@@ -1,23 +1,14 @@
 /**
- * Pass 2 of `jia-trial score`: scores every row against its baseline and writes it out in
- * input order. CSV output echoes each input record's exact bytes (read back by offset, so no
- * field is re-encoded) and appends the score columns; JSON output re-reads the fields as typed
- * values. Scores come from @jia-trial/outcomes `scoreVisit`, the same function the server and
- * the browser use.
+ * Pass 2 of `jia-trial score`: scores every row against its baseline (score-rows.ts) and writes
+ * it out in input order, as CSV (each input record's exact bytes, read back by offset so no
+ * field is re-encoded, then the score columns), JSON (the fields re-read as typed values) or a
+ * readable table.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import {
-  coreSetMicro,
-  formatIsoDate,
-  ILAR_CATEGORY_CODES,
-  type IlarCategory,
-  scoreVisit,
-  type VisitObservation,
-  type VisitScoreOptions,
-  type VisitScores,
-} from '@jia-trial/outcomes';
+import { formatIsoDate, type VisitScoreOptions, type VisitScores } from '@jia-trial/outcomes';
 import { CsvReader } from '../csv/csv-reader.js';
 import { CsvWriter } from '../csv/csv-writer.js';
+import { scoreRow, scoreValues } from './score-rows.js';
 import { SCORE_COLUMNS, VISIT_COLUMNS } from './visit-columns.js';
 import type { VisitTable } from './visit-table.js';
 
@@ -26,103 +17,6 @@ export type OutputSink = (bytes: Uint8Array) => void | Promise<void>;
 
 const WINDOW_BYTES = 1 << 22;
 const LF = new Uint8Array([10]);
-
-const num = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const bool = (value: number): boolean | null => (value < 0 ? null : value === 1);
-
-/**
- * A visit's observations read from the table into a reused object: scoring a million rows
- * through two of these allocates nothing per row (the outcome functions keep no reference).
- */
-class ObservationView implements VisitObservation {
-  ilarCategory: IlarCategory | null = null;
-  physicianGlobal: number | null = null;
-  parentGlobal: number | null = null;
-  chaqDi: number | null = null;
-  activeJoints: number | null = null;
-  activeJoints27: number | null = null;
-  limitedJoints: number | null = null;
-  esr: number | null = null;
-  crp: number | null = null;
-  morningStiffnessMinutes: number | null = null;
-  systemicFeatures: boolean | null = null;
-  activeUveitis: boolean | null = null;
-  fever: boolean | null = null;
-  ferritin: number | null = null;
-  platelets: number | null = null;
-  ast: number | null = null;
-  triglycerides: number | null = null;
-  fibrinogen: number | null = null;
-
-  load(table: VisitTable, row: number): this {
-    const n = table.numbers;
-    const b = table.booleans;
-    const category = table.category[row] as number;
-    this.ilarCategory = category < 0 ? null : (ILAR_CATEGORY_CODES[category] ?? null);
-    this.physicianGlobal = num(n.physicianGlobal[row] as number);
-    this.parentGlobal = num(n.parentGlobal[row] as number);
-    this.chaqDi = num(n.chaqDi[row] as number);
-    this.activeJoints = num(n.activeJoints[row] as number);
-    this.activeJoints27 = num(table.activeJoints27[row] as number);
-    this.limitedJoints = num(n.limitedJoints[row] as number);
-    this.esr = num(n.esr[row] as number);
-    this.crp = num(n.crp[row] as number);
-    this.morningStiffnessMinutes = num(n.morningStiffnessMinutes[row] as number);
-    this.systemicFeatures = bool(b.systemicFeatures[row] as number);
-    this.activeUveitis = bool(b.activeUveitis[row] as number);
-    this.fever = bool(b.fever[row] as number);
-    // The MAS laboratory values are read only by the systemic-JIA criteria.
-    const systemic = this.ilarCategory === 'systemic';
-    this.ferritin = systemic ? num(n.ferritin[row] as number) : null;
-    this.platelets = systemic ? num(n.platelets[row] as number) : null;
-    this.ast = systemic ? num(n.ast[row] as number) : null;
-    this.triglycerides = systemic ? num(n.triglycerides[row] as number) : null;
-    this.fibrinogen = systemic ? num(n.fibrinogen[row] as number) : null;
-    return this;
-  }
-}
-
-const visitView = new ObservationView();
-const baselineView = new ObservationView();
-const prepared = {
-  visit: new Float64Array(6),
-  baseline: new Float64Array(6) as Float64Array | null,
-};
-const preparedBaseline = new Float64Array(6);
-/** The row whose observations baselineView holds: consecutive visits usually share a baseline. */
-let loadedBaseline: { table: VisitTable | null; row: number } = { table: null, row: -1 };
-
-function scoreRow(table: VisitTable, row: number, options: VisitScoreOptions): VisitScores {
-  const baselineRow = table.baselineRow[row] as number;
-  let baseline: ObservationView | null = null;
-  if (baselineRow !== row) {
-    if (loadedBaseline.table !== table || loadedBaseline.row !== baselineRow) {
-      coreSetMicro(baselineView.load(table, baselineRow), 'esr', preparedBaseline);
-      loadedBaseline = { table, row: baselineRow };
-    }
-    baseline = baselineView;
-  }
-  const visit = visitView.load(table, row);
-  coreSetMicro(visit, 'esr', prepared.visit);
-  prepared.baseline = baseline ? preparedBaseline : null;
-  return scoreVisit(visit, baseline, options, prepared);
-}
-
-/** The score columns' values in SCORE_COLUMNS order (null: empty cell). */
-function scoreValues(s: VisitScores): (number | string | boolean | null)[] {
-  return [
-    s.jadas10,
-    s.jadas27,
-    s.jadas71,
-    s.cjadas10,
-    s.jadas10Crp,
-    s.jadas10Band,
-    s.acrPedi,
-    s.flare,
-    s.inactiveDisease,
-    s.mas2016,
-  ];
-}
 
 function writeScores(writer: CsvWriter, s: VisitScores): void {
   writeCell(writer, s.jadas10);

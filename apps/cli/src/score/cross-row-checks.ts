@@ -1,5 +1,6 @@
 /**
- * Baseline resolution: each visit is compared with the visit named in `baseline_visit_id` or,
+ * Checks across rows, run once the whole file is read. Visit ids must be unique. Baseline
+ * resolution: each visit is compared with the visit named in `baseline_visit_id` or,
  * when that is empty, with its subject's earliest visit (docs/score-command.md). A baseline must
  * exist, belong to the same subject and not be dated after the visit; two earliest visits on the
  * same date make the implicit baseline ambiguous. Each of these is a data problem. Rows with a

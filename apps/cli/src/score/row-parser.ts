@@ -1,0 +1,382 @@
+/**
+ * Validation of one visits CSV record into a VisitTable row, following a per-column plan made
+ * from the header. Cells are read as bytes (dates, numbers, booleans, categories, joint codes
+ * and visit ids never become strings), since a million rows must validate in about a second;
+ * every problem is reported with its line, visit and column.
+ */
+import {
+  checkRange,
+  countActiveJointCodeBytes,
+  dayNumber,
+  ILAR_CATEGORY_CODES,
+  INPUT_RANGES,
+} from '@jia-trial/outcomes';
+import type { DataProblem } from '../cli-errors.js';
+import { type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import {
+  BOOLEAN_COLUMN_FIELDS,
+  BOOLEAN_FIELDS,
+  type BooleanField,
+  type ColumnKind,
+  NUMBER_FIELDS,
+  type NumberField,
+  VISIT_COLUMNS,
+  type VisitColumn,
+} from './visit-columns.js';
+import type { VisitIds } from './visit-ids.js';
+import type { VisitTable } from './visit-table.js';
+
+const encoder = new TextEncoder();
+const TRUE = encoder.encode('true');
+const FALSE = encoder.encode('false');
+const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => encoder.encode(code));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/** Visit dates outside these years are refused as implausible (a typing error). */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2100;
+
+type IdColumn = 'subject_id' | 'visit_id' | 'baseline_visit_id';
+const K_SUBJECT = 1;
+const K_VISIT = 2;
+const K_BASELINE = 3;
+const K_DATE = 4;
+const K_CATEGORY = 5;
+const K_NUMBER = 6;
+const K_BOOLEAN = 7;
+const K_JOINT_CODES = 8;
+const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
+  subject_id: K_SUBJECT,
+  visit_id: K_VISIT,
+  baseline_visit_id: K_BASELINE,
+  date: K_DATE,
+  category: K_CATEGORY,
+  number: K_NUMBER,
+  boolean: K_BOOLEAN,
+  joint_codes: K_JOINT_CODES,
+};
+
+/** Validates records into a table, following a per-column plan made from the header. */
+export class RowParser {
+  readonly problems: DataProblem[] = [];
+  moreProblems = 0;
+  columnNames: string[] = [];
+  headerBytes = new Uint8Array(0);
+  headerOk = true;
+  private kinds = new Int8Array(0);
+  /** Per column: index into NUMBER_FIELDS / BOOLEAN_FIELDS, and a number's range. */
+  private targets: number[] = [];
+  private lows: number[] = [];
+  private highs: number[] = [];
+  private integers: boolean[] = [];
+  private visitIdColumn = -1;
+  private activeJointsColumn = -1;
+  private jointsColumn = -1;
+  private lastSubject = new Uint8Array(0);
+  private lastSubjectIndex = -1;
+  // The record being parsed, for problem reports.
+  private record: CsvRecordView | null = null;
+  private line = 0;
+  private currentRow = 0;
+
+  constructor(
+    private readonly table: VisitTable,
+    private readonly maxProblems: number,
+    private readonly offsetShift: number,
+    readonly lineShift: number,
+  ) {}
+
+  report(line: number, visitId: string | null, column: string | null, message: string): void {
+    if (this.problems.length < this.maxProblems)
+      this.problems.push({ line, visitId, column, message });
+    else this.moreProblems++;
+  }
+
+  syntaxError(error: CsvSyntaxError): void {
+    const column = error.field === null ? null : (this.columnNames[error.field - 1] ?? null);
+    this.report(error.line + this.lineShift, null, column, error.reason);
+  }
+
+  header(record: CsvRecordView): void {
+    this.columnNames = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
+    this.headerBytes = record.raw().slice();
+    const byName = new Map(VISIT_COLUMNS.map((c) => [c.name, c]));
+    const seen = new Set<string>();
+    const columns = this.columnNames.map((name) => {
+      const def = byName.get(name);
+      if (!def) {
+        this.report(
+          1,
+          null,
+          name,
+          `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})`,
+        );
+      } else if (seen.has(name)) {
+        this.report(1, null, name, 'column appears twice in the header');
+      }
+      seen.add(name);
+      return def;
+    });
+    for (const def of VISIT_COLUMNS) {
+      if (def.required && !seen.has(def.name))
+        this.report(1, null, def.name, 'required column is missing from the header');
+    }
+    this.headerOk = this.problems.length === 0;
+    if (this.headerOk) this.plan(columns as VisitColumn[]);
+  }
+
+  private plan(columns: readonly VisitColumn[]): void {
+    this.kinds = Int8Array.from(
+      columns,
+      (def) => KIND_CODES[def.kind === 'id' ? (def.name as IdColumn) : def.kind],
+    );
+    this.targets = columns.map((def) =>
+      def.kind === 'number'
+        ? NUMBER_FIELDS.indexOf(def.field as NumberField)
+        : def.kind === 'boolean'
+          ? BOOLEAN_FIELDS.indexOf(BOOLEAN_COLUMN_FIELDS[def.name] as BooleanField)
+          : -1,
+    );
+    const range = (def: VisitColumn) => (def.field ? INPUT_RANGES[def.field] : null);
+    this.lows = columns.map((def) => range(def)?.min ?? 0);
+    this.highs = columns.map((def) => range(def)?.max ?? 0);
+    this.integers = columns.map((def) => range(def)?.integer ?? false);
+    this.visitIdColumn = this.columnNames.indexOf('visit_id');
+    this.activeJointsColumn = this.columnNames.indexOf('active_joints');
+    this.jointsColumn = this.columnNames.indexOf('active_joint_codes');
+  }
+
+  row(record: CsvRecordView): void {
+    if (!this.headerOk) return;
+    const table = this.table;
+    const row = table.addRow();
+    this.record = record;
+    this.currentRow = row;
+    this.line = record.line + this.lineShift;
+    table.line[row] = this.line;
+    table.offset[row] = record.offset + this.offsetShift;
+    table.length[row] = record.byteLength;
+    const kinds = this.kinds;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i] as number;
+      if (record.isEmpty(i)) {
+        if (kind === K_SUBJECT || kind === K_VISIT || kind === K_DATE)
+          this.fail(i, 'required value is empty');
+        continue;
+      }
+      switch (kind) {
+        case K_SUBJECT:
+          this.subject(row, i);
+          break;
+        case K_VISIT:
+          this.visitId(row, i);
+          break;
+        case K_BASELINE:
+          this.baselineId(row, i);
+          break;
+        case K_DATE:
+          this.date(row, i);
+          break;
+        case K_CATEGORY:
+          this.category(row, i);
+          break;
+        case K_NUMBER:
+          this.number(row, i);
+          break;
+        case K_BOOLEAN:
+          this.boolean(row, i);
+          break;
+        // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
+      }
+    }
+    this.jointCodes(row);
+  }
+
+  private fail(column: number, message: string): void {
+    const record = this.record as CsvRecordView;
+    let id: string | null = null;
+    try {
+      if (this.visitIdColumn >= 0 && !record.isEmpty(this.visitIdColumn))
+        id = record.text(this.visitIdColumn);
+    } catch {} // an undecodable visit_id is reported in its own column
+    this.report(this.line, id, this.columnNames[column] ?? null, message);
+    this.table.valid[this.currentRow] = 0;
+  }
+
+  /**
+   * Text of an id cell, or null (reported) when it is not a clean identifier: invalid UTF-8,
+   * a control character (a line break inside an id is the mark of a stray quote that merged two
+   * records), or leading or trailing white space.
+   */
+  private idText(i: number): string | null {
+    const record = this.record as CsvRecordView;
+    let text: string;
+    try {
+      text = record.text(i);
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      this.fail(i, 'is not valid UTF-8 text');
+      return null;
+    }
+    if (CONTROL_CHARACTER.test(text)) {
+      this.fail(i, `${JSON.stringify(text)} contains a line break or another control character`);
+      return null;
+    }
+    if (text.trim() !== text) {
+      this.fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
+      return null;
+    }
+    return text;
+  }
+
+  /** A cell quoted for a message; never throws (invalid UTF-8 is shown as such). */
+  private shown(i: number): string {
+    try {
+      return JSON.stringify((this.record as CsvRecordView).text(i));
+    } catch {
+      return '(text that is not valid UTF-8)';
+    }
+  }
+
+  /** Whether an id cell is printable ASCII with no edge spaces (else idText must check it). */
+  private isPlainAsciiId(i: number): boolean {
+    const record = this.record as CsvRecordView;
+    if (record.hasEscapes(i)) return false;
+    const buffer = record.buffer;
+    const start = record.contentStart(i);
+    const end = record.contentEnd(i);
+    if (buffer[start] === 0x20 || buffer[end - 1] === 0x20) return false;
+    for (let p = start; p < end; p++) {
+      const byte = buffer[p] as number;
+      if (byte < 0x20 || byte >= 0x7f) return false;
+    }
+    return true;
+  }
+
+  private subject(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    // Rows usually come grouped by subject: compare bytes before making a string.
+    if (record.equals(i, this.lastSubject)) {
+      this.table.subject[row] = this.lastSubjectIndex;
+      return;
+    }
+    const text = this.idText(i);
+    if (text === null) return;
+    this.lastSubjectIndex = this.table.subjectOf(text);
+    this.lastSubject = record.bytes(i).slice();
+    this.table.subject[row] = this.lastSubjectIndex;
+  }
+
+  private visitId(row: number, i: number): void {
+    this.storeId(this.table.ids, row, i); // duplicates are found once the whole file is read
+  }
+
+  private baselineId(row: number, i: number): void {
+    this.storeId(this.table.baselineIds, row, i);
+  }
+
+  /** Stores an id cell's bytes, after the white-space check. */
+  private storeId(ids: VisitIds, row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    if (this.isPlainAsciiId(i)) {
+      ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
+      return;
+    }
+    if (this.idText(i) === null) return; // reported
+    const bytes = record.bytes(i);
+    ids.add(row, bytes, 0, bytes.length);
+  }
+
+  private date(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const day = record.hasEscapes(i)
+      ? null
+      : parseDate(record.buffer, record.contentStart(i), record.contentEnd(i));
+    if (day === null)
+      this.fail(i, `${this.shown(i)} is not a valid date (YYYY-MM-DD, ${FIRST_YEAR}-${LAST_YEAR})`);
+    else this.table.day[row] = day;
+  }
+
+  private category(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    for (let c = 0; c < CATEGORY_BYTES.length; c++) {
+      if (record.equals(i, CATEGORY_BYTES[c] as Uint8Array)) {
+        this.table.category[row] = c;
+        return;
+      }
+    }
+    this.fail(i, `${this.shown(i)} is not an ILAR category (${ILAR_CATEGORY_CODES.join(', ')})`);
+  }
+
+  private number(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const value = record.decimal(i);
+    if (Number.isNaN(value)) {
+      this.fail(i, `${this.shown(i)} is not a plain decimal number`);
+    } else if (
+      value < (this.lows[i] as number) ||
+      value > (this.highs[i] as number) ||
+      (this.integers[i] && !Number.isInteger(value))
+    ) {
+      const field = NUMBER_FIELDS[this.targets[i] as number] as NumberField;
+      this.fail(i, checkRange(field, value) ?? 'out of range');
+    } else {
+      (this.table.numberColumns[this.targets[i] as number] as Float64Array)[row] = value;
+    }
+  }
+
+  private boolean(row: number, i: number): void {
+    const record = this.record as CsvRecordView;
+    const column = this.table.booleanColumns[this.targets[i] as number] as Int8Array;
+    if (record.equals(i, TRUE)) column[row] = 1;
+    else if (record.equals(i, FALSE)) column[row] = 0;
+    else this.fail(i, `${this.shown(i)} must be true or false`);
+  }
+
+  /** Joint counts from active_joint_codes, which must agree with active_joints when both are given. */
+  private jointCodes(row: number): void {
+    const record = this.record as CsvRecordView;
+    const table = this.table;
+    const i = this.jointsColumn;
+    if (i < 0 || record.isEmpty(i)) {
+      // No active joint at all: none in the 27-joint subset either.
+      if (table.numbers.activeJoints[row] === 0) table.activeJoints27[row] = 0;
+      return;
+    }
+    const counts = record.hasEscapes(i)
+      ? countActiveJointCodeBytes(record.bytes(i), 0, record.bytes(i).length)
+      : countActiveJointCodeBytes(record.buffer, record.contentStart(i), record.contentEnd(i));
+    const given = table.numbers.activeJoints[row] as number;
+    if (counts.error !== null) {
+      this.fail(i, counts.error);
+    } else if (!Number.isNaN(given) && given !== counts.active) {
+      this.fail(
+        this.activeJointsColumn,
+        `${given} disagrees with the ${counts.active} joints listed in active_joint_codes`,
+      );
+    } else {
+      table.numbers.activeJoints[row] = counts.active;
+      table.activeJoints27[row] = counts.active27;
+    }
+  }
+}
+
+/** Parses exactly `YYYY-MM-DD` from ASCII bytes[start, end) into a day number, or null. */
+function parseDate(bytes: Uint8Array, start: number, end: number): number | null {
+  if (end - start !== 10 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45) return null;
+  const year = digits(bytes, start, start + 4);
+  const month = digits(bytes, start + 5, start + 7);
+  const day = digits(bytes, start + 8, start + 10);
+  if (year < FIRST_YEAR || year > LAST_YEAR || month < 0 || day < 0) return null;
+  return dayNumber(year, month, day);
+}
+
+function digits(bytes: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = (bytes[i] as number) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
