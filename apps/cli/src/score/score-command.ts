@@ -66,7 +66,7 @@ export async function runScore(
       reportDuplicateVisits(result.table, report);
       resolveBaselines(result.table, report);
     }
-    timing.mark('baselines');
+    timing.mark('cross-row checks');
     if (problems.length > 0) {
       throw new DataError(
         input,
@@ -77,7 +77,7 @@ export async function runScore(
     // Pass 2 reads the records again by offset: the file must be the one just validated.
     const after = inputStat(input);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      throw new UsageError(`${input} changed while it was being scored; run the command again`);
+      throw new Error(`${input} changed while it was being scored; run the command again`);
     }
 
     const scoreOptions: VisitScoreOptions = {
