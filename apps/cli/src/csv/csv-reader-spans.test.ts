@@ -61,3 +61,23 @@ describe('CsvRecordView zero-copy spans', () => {
     );
   });
 });
+
+describe('CsvReader onFieldCountMismatch', () => {
+  it('reports a record with the wrong number of fields and reads on', () => {
+    const seen: string[] = [];
+    const mismatches: string[] = [];
+    const reader = new CsvReader((record) => seen.push(`${record.line}:${record.text(0)}`), {
+      onFieldCountMismatch: (error) => mismatches.push(error.message),
+    });
+    reader.push(new TextEncoder().encode('a,b\n1,2\n3,"x\ny",z\n4,5\n'));
+    reader.end();
+    assert.deepEqual(seen, ['1:a', '2:1', '5:4']);
+    assert.deepEqual(mismatches, ['line 3: 3 fields, but the header has 2']);
+  });
+
+  it('still stops at an unclosed quote', () => {
+    const reader = new CsvReader(() => {}, { onFieldCountMismatch: () => {} });
+    reader.push(new TextEncoder().encode('a,b\n1,"2\n'));
+    assert.throws(() => reader.end(), /unclosed quoted field/);
+  });
+});

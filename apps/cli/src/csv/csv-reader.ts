@@ -124,6 +124,12 @@ export interface CsvReaderOptions {
    * is an error; this stops a missing closing quote from swallowing the rest of the file.
    */
   maxRecordBytes?: number;
+  /**
+   * Called for a record whose number of fields differs from the header's, which is then skipped
+   * and the reading goes on (the record boundaries are sound: only the count is wrong). Without
+   * it such a record is an error like the others.
+   */
+  onFieldCountMismatch?: (error: CsvSyntaxError) => void;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -413,6 +419,7 @@ function ascii(b: Uint8Array, s: number, length: number): string {
 export class CsvReader {
   private readonly onRecord: (record: CsvRecordView) => void;
   private readonly maxRecordBytes: number;
+  private readonly onFieldCountMismatch: ((error: CsvSyntaxError) => void) | undefined;
   private readonly view: RecordView;
 
   // Parser state, saved between chunks.
@@ -455,6 +462,7 @@ export class CsvReader {
     }
     this.onRecord = onRecord;
     this.maxRecordBytes = max;
+    this.onFieldCountMismatch = options?.onFieldCountMismatch;
     this.view = new RecordView(this.sep, this.kinds);
   }
 
@@ -831,7 +839,15 @@ export class CsvReader {
         this.expected = count;
       } else {
         const fields = count === 1 ? 'field' : 'fields';
-        throw this.fail(-1, line, null, `${count} ${fields}, but the header has ${this.expected}`);
+        const reason = `${count} ${fields}, but the header has ${this.expected}`;
+        if (!this.onFieldCountMismatch) throw this.fail(-1, line, null, reason);
+        this.index++;
+        if (this.anyQuoted) {
+          this.kinds.fill(0, 0, count + 1);
+          this.anyQuoted = false;
+        }
+        this.onFieldCountMismatch(new CsvSyntaxError(line, null, reason));
+        return;
       }
     }
     const view = this.view;

@@ -60,17 +60,28 @@ describe('two-thread scoring', () => {
     assert.equal(one.stderr.match(/contains a line break/g)?.length, 300);
   });
 
-  it('stops at a broken record in the first half, as one thread does', async () => {
+  it('reads on past a record with a wrong field count in the first half, as one thread does', async () => {
     const lines = awkwardVisits(300).split('\r\n');
     lines[5] = `${lines[5]},extra`; // a record with one field too many
-    lines[1000] = lines[1000]?.replace(',0.5,', ',9.5,') ?? ''; // a later problem, never reached
+    lines[1000] = lines[1000]?.replace(',0.5,', ',9.5,') ?? ''; // a later problem in the second half
     const file = scratchFile('visits.csv', lines.join('\r\n'));
     const one = await runCli('score', file, '--threads', '1');
     const two = await runCli('score', file, '--threads', '2');
     assert.equal(one.code, 1);
     assert.equal(two.stderr, one.stderr);
     assert.match(one.stderr, /:6: .*23 fields, but the header has 22/);
-    assert.doesNotMatch(one.stderr, /chaq_di/);
+    assert.match(one.stderr, /:1001: visit .*, column chaq_di: 9.5 is outside 0-3/);
+  });
+
+  it('stops at an unclosed quote, on the same line as one thread', async () => {
+    const lines = awkwardVisits(300).split('\r\n');
+    lines[7] = lines[7]?.replace('V1-2,', '"V1-2,') ?? '';
+    const file = scratchFile('visits.csv', lines.join('\r\n'));
+    const one = await runCli('score', file, '--threads', '1');
+    const two = await runCli('score', file, '--threads', '2');
+    assert.equal(one.code, 1);
+    assert.equal(two.stderr, one.stderr);
+    assert.match(one.stderr, /quote/);
   });
 
   it('splits only after a line feed outside quotes', () => {

@@ -48,6 +48,7 @@ export class ScoreWorker {
         header: [],
         headerBytes: new Uint8Array(0),
         complete: message.complete,
+        stopped: message.stopped,
         problems: message.problems as DataProblem[],
         moreProblems: message.moreProblems,
       });

@@ -37,7 +37,12 @@ export interface ReadResult {
   /** Input column names in file order (the header), and the header record's exact bytes. */
   readonly header: readonly string[];
   readonly headerBytes: Uint8Array;
-  /** False when a broken CSV structure or header stopped the reading before the end. */
+  /** True when a broken CSV structure or header stopped the reading before the end. */
+  readonly stopped: boolean;
+  /**
+   * True when every record became a row: the reading was not stopped and no record was skipped
+   * (for a wrong number of fields). Checks across rows are only meaningful then.
+   */
   readonly complete: boolean;
   readonly problems: DataProblem[];
   /** Problems found beyond `maxProblems` (counted, not kept). */
@@ -58,10 +63,19 @@ export function readVisits(options: ReadOptions): ReadResult {
     range ? start - (range.headerBytes.length + 1) : 0,
     range ? -1 : 0,
   );
-  const reader = new CsvReader((record) =>
-    record.index === 0 ? parser.header(record) : parser.row(record),
+  let skipped = false;
+  const reader = new CsvReader(
+    (record) => (record.index === 0 ? parser.header(record) : parser.row(record)),
+    {
+      // A wrong field count leaves the record boundaries sound: report it and read on, so that
+      // the problems of the rows after it are listed too.
+      onFieldCountMismatch: (error) => {
+        parser.syntaxError(error);
+        skipped = true;
+      },
+    },
   );
-  let complete = true;
+  let stopped = false;
   const fd = openSync(path, 'r');
   try {
     if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
@@ -76,7 +90,7 @@ export function readVisits(options: ReadOptions): ReadResult {
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     parser.syntaxError(error);
-    complete = false;
+    stopped = true;
   } finally {
     closeSync(fd);
   }
@@ -88,7 +102,8 @@ export function readVisits(options: ReadOptions): ReadResult {
     nextLine: reader.nextLine + parser.lineShift,
     header: parser.columnNames,
     headerBytes: parser.headerBytes,
-    complete: complete && parser.headerOk && parser.columnNames.length > 0,
+    stopped: stopped || !parser.headerOk || parser.columnNames.length === 0,
+    complete: !stopped && !skipped && parser.headerOk && parser.columnNames.length > 0,
     problems: parser.problems,
     moreProblems: parser.moreProblems,
   };

@@ -162,9 +162,10 @@ async function readAll(
   };
   // A broken header or CSV structure in the first part stops the reading there, as on one
   // thread: the later part's rows and line numbers would not be trustworthy.
-  if (!first.complete) return { result: first, problems, moreProblems };
+  if (first.stopped) return { result: first, problems, moreProblems };
   moreProblems += joinParts(first, later, report);
-  return { result: { ...first, complete: later.complete }, problems, moreProblems };
+  const result = { ...first, stopped: later.stopped, complete: first.complete && later.complete };
+  return { result, problems, moreProblems };
 }
 
 /** Phase timings on standard error when JIA_TRIAL_TIMING=1 (used by the benchmark). */

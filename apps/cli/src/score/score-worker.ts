@@ -27,6 +27,7 @@ export type WorkerMessage =
       readonly problems: ReturnType<typeof readVisits>['problems'];
       readonly moreProblems: number;
       readonly complete: boolean;
+      readonly stopped: boolean;
     }
   | { readonly kind: 'chunk'; readonly bytes: Uint8Array }
   | { readonly kind: 'done' }
@@ -50,6 +51,7 @@ async function run(task: WorkerTask): Promise<void> {
       problems: result.problems,
       moreProblems: result.moreProblems,
       complete: result.complete,
+      stopped: result.stopped,
     };
     port?.postMessage(message);
     return;
