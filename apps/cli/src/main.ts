@@ -161,13 +161,19 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
   return program;
 }
 
+/** Streams that already carry the no-op 'error' listener (one per stream). */
+const guardedStreams = new WeakSet<Writable>();
+
 /** Runs the CLI with `argv` (without node and script path) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let pending: Promise<void> | undefined;
   // Write failures (a closed pipe) arrive through the write callbacks; without a listener the
   // stream's 'error' event, which may come after main has returned, would end the process
   // with a stack trace.
-  if (io.stdout.listenerCount('error') === 0) io.stdout.on('error', () => {});
+  if (!guardedStreams.has(io.stdout)) {
+    guardedStreams.add(io.stdout);
+    io.stdout.on('error', () => {});
+  }
   const program = buildProgram(io, (action) => {
     pending = action();
   });

@@ -9,7 +9,7 @@
  */
 import { formatIsoDate } from '@jia-trial/outcomes';
 import type { DataProblem } from '../cli-errors.js';
-import type { VisitTable } from './visit-table.js';
+import { NO_DAY, type VisitTable } from './visit-table.js';
 
 type Report = (problem: DataProblem) => void;
 
@@ -26,6 +26,7 @@ export function resolveBaselines(table: VisitTable, report: Report): void {
     let baseline: number;
     if (!table.baselineIds.has(row)) {
       baseline = earliest[subject] as number;
+      if (!table.valid[baseline]) continue; // the earliest visit's own problem is reported
       const tie = tiedWith[subject] as number;
       if (tie >= 0) {
         if (!reportedTies.has(subject)) {
@@ -71,13 +72,16 @@ export function resolveBaselines(table: VisitTable, report: Report): void {
   }
 }
 
-/** Each subject's earliest valid visit, and another visit on the same date if there is one. */
+/**
+ * Each subject's earliest visit, and another visit on the same date if there is one, over every
+ * row whose subject and date could be read (a row with another problem still has its date).
+ */
 function earliestVisits(table: VisitTable): { earliest: Int32Array; tiedWith: Int32Array } {
   const earliest = new Int32Array(table.subjectIds.length).fill(-1);
   const tiedWith = new Int32Array(table.subjectIds.length).fill(-1);
   for (let row = 0; row < table.count; row++) {
-    if (!table.valid[row]) continue;
     const s = table.subject[row] as number;
+    if (s < 0 || table.day[row] === NO_DAY) continue;
     const current = earliest[s] as number;
     if (current < 0 || (table.day[row] as number) < (table.day[current] as number)) {
       earliest[s] = row;

@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { DataProblem } from '../cli-errors.js';
 import { CsvReader } from '../csv/csv-reader.js';
 import type { ReadResult } from './read-visits.js';
+import { shiftLineNumbers } from './row-parser.js';
 
 const CHUNK = 1 << 22;
 const QUOTE = 0x22;
@@ -53,7 +54,13 @@ export function joinParts(
 ): number {
   const lineShift = first.nextLine - 1;
   first.table.append(later.table, lineShift);
-  for (const problem of later.problems) report({ ...problem, line: problem.line + lineShift });
+  for (const problem of later.problems) {
+    report({
+      ...problem,
+      line: problem.line + lineShift,
+      message: shiftLineNumbers(problem.message, lineShift),
+    });
+  }
   return later.moreProblems;
 }
 

@@ -73,15 +73,32 @@ describe('two-thread scoring', () => {
     assert.match(one.stderr, /:1001: visit .*, column chaq_di: 9.5 is outside 0-3/);
   });
 
-  it('stops at an unclosed quote, on the same line as one thread', async () => {
+  it('counts the problems beyond --max-errors as one thread does', async () => {
     const lines = awkwardVisits(300).split('\r\n');
-    lines[7] = lines[7]?.replace('V1-2,', '"V1-2,') ?? '';
+    for (const k of [3, 50, 400, 700, 900, 1100])
+      lines[k] = lines[k]?.replace(',0.5,', ',7.5,') ?? '';
     const file = scratchFile('visits.csv', lines.join('\r\n'));
+    const one = await runCli('score', file, '--threads', '1', '--max-errors', '2');
+    const two = await runCli('score', file, '--threads', '2', '--max-errors', '2');
+    assert.match(one.stderr, /\.\.\. and 4 more problem\(s\)/);
+    assert.equal(two.stderr, one.stderr);
+  });
+
+  it('stops at an unclosed quote in the second half, naming the same lines as one thread', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `S${i},V${i},2020-01-01`);
+    rows[2500] = 'S2500,"V2500,2020-01-01';
+    const file = scratchFile(
+      'visits.csv',
+      `${['subject_id,visit_id,visit_date', ...rows].join('\n')}\n`,
+    );
     const one = await runCli('score', file, '--threads', '1');
     const two = await runCli('score', file, '--threads', '2');
     assert.equal(one.code, 1);
+    assert.match(
+      one.stderr,
+      /:3002: column visit_id: unclosed quoted field \(opened at line 2502\)/,
+    );
     assert.equal(two.stderr, one.stderr);
-    assert.match(one.stderr, /quote/);
   });
 
   it('splits only after a line feed outside quotes', () => {

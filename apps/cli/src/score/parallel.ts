@@ -31,8 +31,7 @@ export class ScoreWorker {
 
   constructor() {
     this.worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'error')
-        this.fail(new Error(`score worker: ${message.message}\n${message.stack ?? ''}`));
+      if (message.kind === 'error') this.fail(new Error(message.message));
       else this.listener?.(message);
     });
     this.worker.on('error', (error) => this.fail(error));

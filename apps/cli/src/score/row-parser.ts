@@ -94,7 +94,12 @@ export class RowParser {
 
   syntaxError(error: CsvSyntaxError): void {
     const column = error.field === null ? null : (this.columnNames[error.field - 1] ?? null);
-    this.report(error.line + this.lineShift, null, column, error.reason);
+    this.report(
+      error.line + this.lineShift,
+      null,
+      column,
+      shiftLineNumbers(error.reason, this.lineShift),
+    );
   }
 
   header(record: CsvRecordView): void {
@@ -359,6 +364,13 @@ export class RowParser {
       table.activeJoints27[row] = counts.active27;
     }
   }
+}
+
+/** A message's "line N" references moved by `shift` (a part of a file counts from its start). */
+export function shiftLineNumbers(message: string, shift: number): string {
+  return shift === 0
+    ? message
+    : message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + shift}`);
 }
 
 /** Parses exactly `YYYY-MM-DD` from ASCII bytes[start, end) into a day number, or null. */

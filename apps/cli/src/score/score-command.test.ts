@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSimpleCsv, runCli, scratchDir, scratchFile } from '../test-support.js';
@@ -290,6 +290,21 @@ describe('jia-trial score: bad input is refused with every problem located, and 
     assert.match(run.stderr, /:2: column visit_id: is not valid UTF-8 text/);
   });
 
+  it('does not invent a baseline problem from a row with a problem of its own', async () => {
+    const file = scratchFile(
+      'visits.csv',
+      csv(
+        'S1,V0,2020-01-01,,systemic,11,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V1,2020-02-01,,systemic,1,1,0,0,0,,10,,,,,,,,,,',
+        'S1,V2,2020-02-01,,systemic,2,1,0,0,0,,10,,,,,,,,,,',
+      ),
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /1 problem\(s\)/);
+    assert.doesNotMatch(run.stderr, /earliest visits/);
+  });
+
   it('checks baselines even when other rows have problems', async () => {
     const file = scratchFile(
       'visits.csv',
@@ -337,6 +352,13 @@ describe('jia-trial score: bad input is refused with every problem located, and 
   });
 });
 
+/** A symbolic link to the example visits, in a scratch directory. */
+function linkToExamples(): string {
+  const link = join(scratchDir(), 'link.csv');
+  symlinkSync(examples, link);
+  return link;
+}
+
 describe('jia-trial score: usage errors exit 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['no file', ['score'], /missing required argument/],
@@ -373,6 +395,11 @@ describe('jia-trial score: usage errors exit 2', () => {
       /--out \/tmp is a directory/,
     ],
     ['--out naming the input', ['score', examples, '--out', examples], /is the input file/],
+    [
+      '--out naming the input through a link',
+      ['score', linkToExamples(), '--out', examples],
+      /is the input file/,
+    ],
   ];
   for (const [label, argv, pattern] of cases) {
     it(label, async () => {

@@ -115,10 +115,22 @@ function inputStat(input: string): { size: number; mtimeMs: number } {
   }
 }
 
+/** Whether two paths name the same existing file (through links too). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // `a` does not exist yet
+  }
+}
+
 /** --out must name a file in an existing directory, and not the input (its source data). */
 function checkOutputPath(out: string, input: string): void {
-  if (resolve(out) === resolve(input))
+  if (resolve(out) === resolve(input) || sameFile(out, input)) {
     throw new UsageError(`--out ${out} is the input file: choose another name`);
+  }
   const directory = dirname(resolve(out));
   const isDirectory = (path: string) => {
     try {
@@ -163,7 +175,9 @@ async function readAll(
   // A broken header or CSV structure in the first part stops the reading there, as on one
   // thread: the later part's rows and line numbers would not be trustworthy.
   if (first.stopped) return { result: first, problems, moreProblems };
-  moreProblems += joinParts(first, later, report);
+  // joinParts reports through `report`, which counts into moreProblems: add its own count after.
+  const laterUncounted = joinParts(first, later, report);
+  moreProblems += laterUncounted;
   const result = { ...first, stopped: later.stopped, complete: first.complete && later.complete };
   return { result, problems, moreProblems };
 }

@@ -23,8 +23,8 @@ const FIXED_COLUMNS = {
   subject: [Int32Array, -1],
   /** 1 when every cell of the row passed validation, 0 when a problem was reported on it. */
   valid: [Int8Array, 1],
-  /** Visit date as a day number (outcomes dates.ts). */
-  day: [Int32Array, 0],
+  /** Visit date as a day number (outcomes dates.ts); NO_DAY until read. */
+  day: [Int32Array, -2147483648],
   /** ILAR category index (into ILAR_CATEGORY_CODES) or -1. */
   category: [Int8Array, -1],
   /** Active joints in the JADAS-27 subset; NaN when unknown. */
@@ -37,6 +37,9 @@ const FIXED_COLUMNS = {
   baselineRow: [Int32Array, -1],
 } as const satisfies Record<string, readonly [TypedArrayConstructor, number]>;
 type FixedColumn = keyof typeof FIXED_COLUMNS;
+
+/** The `day` of a row whose visit_date could not be read (no real date is this early). */
+export const NO_DAY = -2147483648;
 
 /** The shared memory of a table, as posted to a worker thread. */
 export interface SharedTable {
@@ -149,7 +152,8 @@ export class VisitTable {
     const subjectMap = Int32Array.from(other.subjectIds, (id) => this.subjectOf(id));
     for (let i = 0; i < other.count; i++) {
       const row = base + i;
-      this.subject[row] = subjectMap[other.subject[i] as number] as number;
+      const subject = other.subject[i] as number;
+      this.subject[row] = subject < 0 ? -1 : (subjectMap[subject] as number);
       this.line[row] = (this.line[row] as number) + lineShift;
     }
     this.baselineIds.addAll(other.baselineIds, other.count, base);
