@@ -13,54 +13,19 @@ import { NO_DAY, type VisitTable } from './visit-table.js';
 
 type Report = (problem: DataProblem) => void;
 
+/** The baseline row of each valid row, or the problem that prevents it. */
 export function resolveBaselines(table: VisitTable, report: Report): void {
-  const { earliest, tiedWith } = earliestVisits(table);
-  const reportedTies = new Set<number>();
   const problem = (row: number, column: string, message: string) =>
     report({ line: table.line[row] as number, visitId: table.ids.id(row), column, message });
-  const date = (row: number) => formatIsoDate(table.day[row] as number);
-
+  const implicit = implicitBaselines(table, problem);
   for (let row = 0; row < table.count; row++) {
     if (!table.valid[row]) continue;
-    const subject = table.subject[row] as number;
-    let baseline: number;
-    if (!table.baselineIds.has(row)) {
-      baseline = earliest[subject] as number;
-      if (!table.valid[baseline]) continue; // the earliest visit's own problem is reported
-      const tie = tiedWith[subject] as number;
-      if (tie >= 0) {
-        if (!reportedTies.has(subject)) {
-          reportedTies.add(subject);
-          problem(
-            row,
-            'baseline_visit_id',
-            `subject ${table.subjectIds[subject]} has two earliest visits on ${date(baseline)} (${table.ids.id(baseline)}, line ${table.line[baseline]}; ${table.ids.id(tie)}, line ${table.line[tie]}): name the baseline in baseline_visit_id`,
-          );
-        }
-        continue;
-      }
-    } else {
-      baseline = table.ids.findIdOf(table.baselineIds, row);
-      if (baseline < 0) {
-        problem(
-          row,
-          'baseline_visit_id',
-          `${JSON.stringify(table.baselineIds.id(row))} is not a visit_id in this file`,
-        );
-        continue;
-      }
-      if (!table.valid[baseline]) continue; // the baseline row's own problem is reported
-      if (table.subject[baseline] !== subject) {
-        const owner = table.subjectIds[table.subject[baseline] as number];
-        problem(
-          row,
-          'baseline_visit_id',
-          `baseline ${table.baselineIds.id(row)} belongs to subject ${owner}, not ${table.subjectIds[subject]}`,
-        );
-        continue;
-      }
-    }
+    const baseline = table.baselineIds.has(row)
+      ? namedBaseline(table, row, problem)
+      : implicit(row);
+    if (baseline < 0) continue;
     if ((table.day[baseline] as number) > (table.day[row] as number)) {
+      const date = (r: number) => formatIsoDate(table.day[r] as number);
       problem(
         row,
         'visit_date',
@@ -70,6 +35,59 @@ export function resolveBaselines(table: VisitTable, report: Report): void {
     }
     table.baselineRow[row] = baseline;
   }
+}
+
+type Problem = (row: number, column: string, message: string) => void;
+
+/** The row named in baseline_visit_id, or -1 (reported, or the baseline row has a problem). */
+function namedBaseline(table: VisitTable, row: number, problem: Problem): number {
+  const baseline = table.ids.findIdOf(table.baselineIds, row);
+  if (baseline < 0) {
+    problem(
+      row,
+      'baseline_visit_id',
+      `${JSON.stringify(table.baselineIds.id(row))} is not a visit_id in this file`,
+    );
+    return -1;
+  }
+  if (!table.valid[baseline]) return -1; // the baseline row's own problem is reported
+  const subject = table.subject[row] as number;
+  if (table.subject[baseline] !== subject) {
+    const owner = table.subjectIds[table.subject[baseline] as number];
+    problem(
+      row,
+      'baseline_visit_id',
+      `baseline ${table.baselineIds.id(row)} belongs to subject ${owner}, not ${table.subjectIds[subject]}`,
+    );
+    return -1;
+  }
+  return baseline;
+}
+
+/**
+ * For a row without baseline_visit_id: its subject's earliest visit, or -1 when that visit has
+ * a problem of its own or shares its date with another (reported once per subject).
+ */
+function implicitBaselines(table: VisitTable, problem: Problem): (row: number) => number {
+  const { earliest, tiedWith } = earliestVisits(table);
+  const reportedTies = new Set<number>();
+  return (row) => {
+    const subject = table.subject[row] as number;
+    const baseline = earliest[subject] as number;
+    if (!table.valid[baseline]) return -1; // the earliest visit's own problem is reported
+    const tie = tiedWith[subject] as number;
+    if (tie < 0) return baseline;
+    if (!reportedTies.has(subject)) {
+      reportedTies.add(subject);
+      const on = formatIsoDate(table.day[baseline] as number);
+      problem(
+        row,
+        'baseline_visit_id',
+        `subject ${table.subjectIds[subject]} has two earliest visits on ${on} (${table.ids.id(baseline)}, line ${table.line[baseline]}; ${table.ids.id(tie)}, line ${table.line[tie]}): name the baseline in baseline_visit_id`,
+      );
+    }
+    return -1;
+  };
 }
 
 /**
