@@ -8,6 +8,7 @@ import {
   CUTOFF_SET_IDS,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
   DEFAULT_ESR_UPPER_LIMIT,
+  describeRange,
   ILAR_CATEGORY_CODES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -19,8 +20,8 @@ import {
   formatProblem,
   UsageError,
 } from './cli-errors.js';
-import { runScore, type ScoreCommandOptions } from './score/score-command.js';
-import { SCORE_COLUMNS } from './score/visit-columns.js';
+import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
+import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -50,20 +51,50 @@ const positiveInteger = (value: string) => {
   return n;
 };
 
+/** One column as the help describes it, its range read from the outcome library. */
+function describeColumn(column: VisitColumn): string {
+  switch (column.kind) {
+    case 'date':
+      return `${column.name} (YYYY-MM-DD)`;
+    case 'boolean':
+      return `${column.name} (true/false)`;
+    case 'joint_codes':
+      return `${column.name} (joint codes separated by ';')`;
+    case 'category':
+      return `${column.name} (an ILAR category, below)`;
+    case 'number':
+      return column.field ? `${column.name} (${describeRange(column.field)})` : column.name;
+    case 'id':
+      return column.name;
+  }
+}
+
+/** Comma-separated items, wrapped for an 80-column terminal. */
+function wrapList(items: readonly string[], indent = '  '): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, item] of items.entries()) {
+    const text = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line && line.length + text.length + 1 > 80 - indent.length) {
+      lines.push(line);
+      line = text;
+    } else {
+      line = line ? `${line} ${text}` : text;
+    }
+  }
+  return [...lines, line].map((l) => `${indent}${l}`).join('\n');
+}
+
 const SCORE_HELP = `
-Input columns (header names exactly; the first three required; empty cell = not recorded):
-  subject_id, visit_id, visit_date (YYYY-MM-DD), baseline_visit_id (empty: the subject's
-  earliest visit), ilar_category (one of:
-    ${ILAR_CATEGORY_CODES.slice(0, 4).join(', ')},
-    ${ILAR_CATEGORY_CODES.slice(4).join(', ')}),
-  physician_global and parent_global (0-10), chaq_di (0-3), active_joints and limited_joints
-  (0-71), active_joint_codes (joint codes separated by ';'), esr (mm/h), crp (mg/L),
-  morning_stiffness_min, systemic_features, active_uveitis, fever (true/false),
-  ferritin (ng/mL), platelets (10^9/L), ast (U/L), triglycerides (mg/dL), fibrinogen (mg/dL)
+Input columns (header names exactly; the first three required; empty cell = not recorded;
+an empty baseline_visit_id means the subject's earliest visit):
+${wrapList(VISIT_COLUMNS.map(describeColumn))}
+
+ILAR categories:
+${wrapList(ILAR_CATEGORY_CODES)}
 
 Output columns, appended to every input row (empty: not computable from the row):
-  ${SCORE_COLUMNS.slice(0, 6).join(', ')},
-  ${SCORE_COLUMNS.slice(6).join(', ')}
+${wrapList(SCORE_COLUMNS)}
 
 Examples:
   jia-trial score examples/visits.csv --format table
@@ -133,7 +164,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .addOption(
       new Option(
         '--threads <n>',
-        'threads to use: 1 or 2 (default: 2 for files of 8 MiB or more on a machine with 2 cores)',
+        `threads to use: 1 or 2 (default: 2 for files of ${PARALLEL_MIN_BYTES / 2 ** 20} MiB or more on a machine with 2 cores)`,
       ).argParser(threadCount),
     )
     .addHelpText('after', SCORE_HELP)

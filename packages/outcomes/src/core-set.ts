@@ -97,6 +97,20 @@ export function coreSetMicro(
   return out;
 }
 
+/**
+ * Fewest core-set variables from which a JIA-ACR or flare verdict is given, whatever the
+ * missing ones (ADR 0003: a jia-trial decision, no published rule). Shared by both definitions.
+ */
+export const MINIMUM_OBSERVED_VARIABLES = 4;
+
+/** Options common to every comparison of two core sets (JIA-ACR, flare). */
+export interface CoreSetComparisonOptions {
+  /** The sixth variable: 'esr' (Giannini 1997, default) or 'crp' when the protocol says so. */
+  readonly acutePhaseReactant?: AcutePhaseReactant;
+  /** Fewest observed variables from which a verdict is given (MINIMUM_OBSERVED_VARIABLES). */
+  readonly minimumObserved?: number;
+}
+
 /** How a baseline of zero is handled (ADR 0003; no published rule exists). */
 export type ZeroBaselineRule = 'worsened' | 'exclude';
 
@@ -176,9 +190,4 @@ export function isWorsenedMicro(b: number, f: number, percent: number, strict = 
   if (b <= 0) return f > b;
   const c = compareProducts(f, 100, b, 100 + percent);
   return strict ? c > 0 : c >= 0;
-}
-
-/** Whether the absolute increase f - b reaches `minimum`, on exact decimals. */
-export function increasedBy(baseline: number, followUp: number, minimum: number): boolean {
-  return toMicro(followUp) - toMicro(baseline) >= toMicro(minimum);
 }

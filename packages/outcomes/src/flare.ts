@@ -18,13 +18,14 @@
  */
 import type { MeasureInfo } from './citations.js';
 import {
-  type AcutePhaseReactant,
   CORE_SET_VARIABLES,
   type CoreSet,
+  type CoreSetComparisonOptions,
   type CoreSetVariable,
   coreSetMicro,
   isImprovedMicro,
   isWorsenedMicro,
+  MINIMUM_OBSERVED_VARIABLES,
 } from './core-set.js';
 import { MICRO } from './decimal.js';
 import type { Outcome, Verdict } from './result.js';
@@ -44,17 +45,13 @@ export const FLARE_DEFINITIONS = [
 ] as const;
 export type FlareDefinition = (typeof FLARE_DEFINITIONS)[number];
 
-export interface FlareOptions {
+export interface FlareOptions extends CoreSetComparisonOptions {
   readonly definition?: FlareDefinition;
-  /** The sixth variable: 'esr' (default) or 'crp'. */
-  readonly acutePhaseReactant?: AcutePhaseReactant;
   /**
    * withdrawal_trial only: true (default) reads the register's ">30%" strictly; false reads
    * ">=30%" as the reviews and Brunner 2002 write it.
    */
   readonly strict?: boolean;
-  /** Fewest observed variables from which a verdict is given (default 4). */
-  readonly minimumObserved?: number;
 }
 
 export interface FlareResult extends Outcome<boolean> {
@@ -164,7 +161,8 @@ function countingVerdict(
     }
     flags[i] = flag;
   }
-  if (CORE_SET_VARIABLES.length - missing < (options.minimumObserved ?? 4)) return null;
+  if (CORE_SET_VARIABLES.length - missing < (options.minimumObserved ?? MINIMUM_OBSERVED_VARIABLES))
+    return null;
   return allOf(
     atLeast(rule.worsenAtLeast, worsened, missing),
     atMost(rule.improveAtMost, improved, missing),

@@ -19,9 +19,9 @@ export interface InputRange {
 }
 
 export const INPUT_RANGES = {
-  physicianGlobal: { min: 0, max: 10, integer: false, unit: 'cm (0-10)' },
-  parentGlobal: { min: 0, max: 10, integer: false, unit: 'cm (0-10)' },
-  chaqDi: { min: 0, max: 3, integer: false, unit: 'CHAQ DI (0-3)' },
+  physicianGlobal: { min: 0, max: 10, integer: false, unit: 'cm' },
+  parentGlobal: { min: 0, max: 10, integer: false, unit: 'cm' },
+  chaqDi: { min: 0, max: 3, integer: false, unit: '' },
   activeJoints: { min: 0, max: FULL_JOINT_COUNT, integer: true, unit: 'joints' },
   limitedJoints: { min: 0, max: FULL_JOINT_COUNT, integer: true, unit: 'joints' },
   esr: { min: 0, max: 200, integer: false, unit: 'mm/h' },
@@ -61,11 +61,17 @@ export function checkRanges(
   return problems;
 }
 
+/** A field's range as text for messages and help: "0-10 cm", "0-3". */
+export function describeRange(field: RangedInput): string {
+  const range: InputRange = INPUT_RANGES[field];
+  return `${range.min}-${range.max}${range.unit ? ` ${range.unit}` : ''}`;
+}
+
 /** Why a value is outside its range, or null when it is valid. */
 export function checkRange(field: RangedInput, value: number): string | null {
   const range: InputRange = INPUT_RANGES[field];
   if (!Number.isFinite(value) || value < range.min || value > range.max) {
-    return `${value} is outside ${range.min}-${range.max} ${range.unit}`;
+    return `${value} is outside ${describeRange(field)}`;
   }
   if (range.integer && !Number.isInteger(value))
     return `${value} is not a whole number of ${range.unit}`;

@@ -11,13 +11,14 @@
  */
 import type { MeasureInfo } from './citations.js';
 import {
-  type AcutePhaseReactant,
   CORE_SET_VARIABLES,
   type CoreSet,
+  type CoreSetComparisonOptions,
   type CoreSetVariable,
   coreSetMicro,
   isImprovedMicro,
   isWorsenedMicro,
+  MINIMUM_OBSERVED_VARIABLES,
   type ZeroBaselineRule,
 } from './core-set.js';
 import type { Outcome, Verdict } from './result.js';
@@ -32,17 +33,13 @@ export const jiaAcrMeasure: MeasureInfo = {
 export const JIA_ACR_LEVELS = [30, 50, 70, 90, 100] as const;
 export type JiaAcrLevel = (typeof JIA_ACR_LEVELS)[number];
 
-export interface JiaAcrOptions {
-  /** The sixth variable: 'esr' (Giannini 1997, default) or 'crp' when the protocol says so. */
-  readonly acutePhaseReactant?: AcutePhaseReactant;
+export interface JiaAcrOptions extends CoreSetComparisonOptions {
   /** Worsening threshold in percent, the same at every level (default 30). */
   readonly worseningPercent?: number;
   /** true (default): worsening means "more than" the threshold (Giannini); false: "at least". */
   readonly worseningStrict?: boolean;
   /** 'worsened' (default): 0 -> more counts as worsened; 'exclude': drop the variable. */
   readonly zeroBaseline?: ZeroBaselineRule;
-  /** Fewest usable variables from which a verdict is given (default 4). */
-  readonly minimumObserved?: number;
 }
 
 export interface JiaAcrLevelResult extends Outcome<boolean> {
@@ -146,7 +143,7 @@ function classifyMicro(
 }
 
 function decide(tally: Tally, levelIndex: number, options: JiaAcrOptions): Verdict {
-  if (tally.usable < (options.minimumObserved ?? 4)) return null;
+  if (tally.usable < (options.minimumObserved ?? MINIMUM_OBSERVED_VARIABLES)) return null;
   return allOf(
     atLeast(3, tally.improved[levelIndex] as number, tally.missing),
     atMost(1, tally.worsened, tally.missing),

@@ -28,11 +28,3 @@ export type Verdict = boolean | null;
 export function isPresent<T>(value: Maybe<T>): value is T {
   return value !== null && value !== undefined;
 }
-
-/** The names of the fields of `input` (in `names` order) that are null or undefined. */
-export function missingFields<K extends string>(
-  input: Partial<Record<K, unknown>>,
-  names: readonly K[],
-): K[] {
-  return names.filter((name) => !isPresent(input[name]));
-}

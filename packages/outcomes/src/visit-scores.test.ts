@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { evaluateFlare } from './flare.js';
+import { evaluateFlare, flareVerdict } from './flare.js';
 import { ILAR_CATEGORY_CODES } from './ilar-categories.js';
 import { evaluateInactiveDisease } from './inactive-disease.js';
 import { scoreJadas } from './jadas.js';
 import { type CutoffSetId, classifyJadas } from './jadas-cutoffs.js';
-import { scoreJiaAcr } from './jia-acr.js';
+import { jiaAcrLevel, scoreJiaAcr } from './jia-acr.js';
 import { classifyMas2016 } from './mas.js';
 import { scoreVisit, type VisitObservation } from './visit-scores.js';
 
@@ -86,6 +86,9 @@ describe('scoreVisit', () => {
           assert.equal(scores.jadas10Band, band);
           assert.equal(scores.acrPedi, isBaseline ? null : scoreJiaAcr(baseline, visit).value);
           assert.equal(scores.flare, isBaseline ? null : evaluateFlare(baseline, visit).value);
+          // The public value functions agree with the explanatory ones too.
+          assert.equal(jiaAcrLevel(baseline, visit), scoreJiaAcr(baseline, visit).value);
+          assert.equal(flareVerdict(baseline, visit), evaluateFlare(baseline, visit).value);
           const limits = { esrUpperLimit: opts.esrUpperLimit, crpUpperLimit: opts.crpUpperLimit };
           assert.equal(
             scores.inactiveDisease,

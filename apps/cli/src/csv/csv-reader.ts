@@ -16,15 +16,9 @@
 // An empty line (zero bytes between terminators, outside quotes) is skipped. Every record must
 // have as many fields as the first one (the header).
 
-const LF = 10;
-const CR = 13;
-const QUOTE = 34;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
-
 // Parser states, at a position between two bytes.
+import { COMMA, CR, DOT, LF, MINUS, QUOTE, TWO_POW_53, ZERO } from './ascii.js';
+
 /** At the start of a line, outside any record. */
 const S_LINE = 0;
 /** Just after a CR at the start of a line (an empty line if an LF follows). */
@@ -46,7 +40,6 @@ const K_ESCAPED = 2;
 
 const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 const MAX_CHUNK = 0x7fffffff; // positions are stored in an Int32Array
-const TWO_POW_53 = 9007199254740992;
 const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
   1e18, 1e19, 1e20, 1e21, 1e22,

@@ -1,20 +1,12 @@
 // A fast RFC 4180 CSV writer that encodes straight into a byte buffer (UTF-8, LF terminators)
 // and hands full buffers to a sink. Only standard Web APIs are used, so it runs in a browser.
 
-const LF = 10;
-const CR = 13;
-const TAB = 9;
-const SPACE = 32;
-const QUOTE = 34;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
+import { COMMA, CR, DOT, LF, MINUS, QUOTE, SPACE, TAB, TWO_POW_53, ZERO } from './ascii.js';
+
 const BOM = 0xfeff;
 
 const DEFAULT_BUFFER_BYTES = 1024 * 1024;
 const TWO_POW_32 = 4294967296;
-const TWO_POW_53 = 9007199254740992;
 const TRUE = new Uint8Array([116, 114, 117, 101]);
 const FALSE = new Uint8Array([102, 97, 108, 115, 101]);
 

@@ -319,12 +319,14 @@ export class RowParser {
     if (Number.isNaN(value)) {
       this.fail(i, `${this.shown(i)} is not a plain decimal number`);
     } else if (
+      // INPUT_RANGES, read into per-column arrays by plan(): a keyed lookup per cell is slow.
+      // checkRange, on the same ranges, writes the message.
       value < (this.lows[i] as number) ||
       value > (this.highs[i] as number) ||
       (this.integers[i] && !Number.isInteger(value))
     ) {
       const field = NUMBER_FIELDS[this.targets[i] as number] as NumberField;
-      this.fail(i, checkRange(field, value) ?? 'out of range');
+      this.fail(i, checkRange(field, value) as string);
     } else {
       (this.table.numberColumns[this.targets[i] as number] as Float64Array)[row] = value;
     }

@@ -96,19 +96,3 @@ export function scoreRow(table: VisitTable, row: number, options: VisitScoreOpti
   prepared.baseline = baseline ? preparedBaseline : null;
   return scoreVisit(visit, baseline, options, prepared);
 }
-
-/** The score columns' values in SCORE_COLUMNS order (null: empty cell). */
-export function scoreValues(s: VisitScores): (number | string | boolean | null)[] {
-  return [
-    s.jadas10,
-    s.jadas27,
-    s.jadas71,
-    s.cjadas10,
-    s.jadas10Crp,
-    s.jadas10Band,
-    s.acrPedi,
-    s.flare,
-    s.inactiveDisease,
-    s.mas2016,
-  ];
-}

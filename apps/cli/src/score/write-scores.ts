@@ -8,8 +8,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { formatIsoDate, type VisitScoreOptions, type VisitScores } from '@jia-trial/outcomes';
 import { CsvReader } from '../csv/csv-reader.js';
 import { CsvWriter } from '../csv/csv-writer.js';
-import { scoreRow, scoreValues } from './score-rows.js';
-import { SCORE_COLUMNS, VISIT_COLUMNS } from './visit-columns.js';
+import { scoreRow } from './score-rows.js';
+import { SCORE_COLUMNS, type ScoreValue, scoreValues, VISIT_COLUMNS } from './visit-columns.js';
 import type { VisitTable } from './visit-table.js';
 
 /** Receives output bytes; may ask the producer to wait (backpressure) by returning a promise. */
@@ -18,24 +18,17 @@ export type OutputSink = (bytes: Uint8Array) => void | Promise<void>;
 const WINDOW_BYTES = 1 << 22;
 const LF = new Uint8Array([10]);
 
-function writeScores(writer: CsvWriter, s: VisitScores): void {
-  writeCell(writer, s.jadas10);
-  writeCell(writer, s.jadas27);
-  writeCell(writer, s.jadas71);
-  writeCell(writer, s.cjadas10);
-  writeCell(writer, s.jadas10Crp);
-  writeCell(writer, s.jadas10Band);
-  writeCell(writer, s.acrPedi);
-  writeCell(writer, s.flare);
-  writeCell(writer, s.inactiveDisease);
-  writeCell(writer, s.mas2016);
-}
+const rowValues: ScoreValue[] = [];
 
-function writeCell(writer: CsvWriter, value: number | string | boolean | null): void {
-  if (value === null) writer.empty();
-  else if (typeof value === 'number') writer.number(value);
-  else if (typeof value === 'boolean') writer.boolean(value);
-  else writer.field(value);
+function writeScores(writer: CsvWriter, s: VisitScores): void {
+  const values = scoreValues(s, rowValues);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as ScoreValue;
+    if (value === null) writer.empty();
+    else if (typeof value === 'number') writer.number(value);
+    else if (typeof value === 'boolean') writer.boolean(value);
+    else writer.field(value);
+  }
 }
 
 /** The CSV header: the input header record, then the score columns. */
