@@ -11,7 +11,9 @@ import {
   describeRange,
   ILAR_CATEGORY_CODES,
 } from '@jia-trial/outcomes';
+import { ConflictError, NotFoundError, ReasonRequiredError } from '@jia-trial/store';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { positiveInteger } from './cli-args.js';
 import {
   DataError,
   EXIT_DATA_ERROR,
@@ -22,10 +24,14 @@ import {
 } from './cli-errors.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
+import { registerStoreCommands } from './store/register-store-commands.js';
+import { CommandFailure } from './store/store-commands.js';
 
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** DATABASE_URL and JIA_DATA_DIR are read from here (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const positiveNumber = (flag: string) => (value: string) => {
@@ -42,13 +48,6 @@ const threadCount = (value: string) => {
   if (value !== '1' && value !== '2')
     throw new InvalidArgumentError(`must be 1 or 2, got ${JSON.stringify(value)}`);
   return Number(value);
-};
-
-const positiveInteger = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`must be a whole number >= 1, got ${JSON.stringify(value)}`);
-  return n;
 };
 
 /** One column as the help describes it, its range read from the outcome library. */
@@ -189,6 +188,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         ),
       );
     });
+  registerStoreCommands(program, io, run);
   return program;
 }
 
@@ -221,6 +221,15 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   }
 }
 
+/** Refusals by the store (a stale edit, a missing reason, an unknown study): a message, exit 1. */
+function isStoreError(error: unknown): boolean {
+  return (
+    error instanceof ConflictError ||
+    error instanceof ReasonRequiredError ||
+    error instanceof NotFoundError
+  );
+}
+
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     // --help and --version end through exitOverride too, with exit code 0.
@@ -235,6 +244,10 @@ function reportError(error: unknown, io: CliIo): number {
       io.stderr.write(`${formatProblem(error.file, problem)}\n`);
     if (error.truncated > 0) io.stderr.write(`... and ${error.truncated} more problem(s)\n`);
     io.stderr.write(`jia-trial: ${error.message}; nothing was written\n`);
+    return EXIT_DATA_ERROR;
+  }
+  if (error instanceof CommandFailure || isStoreError(error)) {
+    io.stderr.write(`jia-trial: ${(error as Error).message}\n`);
     return EXIT_DATA_ERROR;
   }
   if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK; // the reader stopped early (| head)

@@ -1,0 +1,71 @@
+/**
+ * Rules between the columns of one bundle row (the database enforces the same ones with CHECK
+ * constraints, migrations/0002_trial_schema.sql; here they get a message a data manager can act
+ * on). Values are validated cell texts; dates are ISO, so they compare as strings.
+ */
+
+import type { BundleFileName } from '@jia-trial/store';
+import { SERIOUSNESS_CRITERIA } from '@jia-trial/store';
+
+export interface RuleProblem {
+  readonly column: string;
+  readonly message: string;
+}
+
+type Values = ReadonlyMap<string, string>;
+
+function notBefore(values: Values, later: string, earlier: string, out: RuleProblem[]): void {
+  const a = values.get(later);
+  const b = values.get(earlier);
+  if (a !== undefined && b !== undefined && a < b.slice(0, a.length))
+    out.push({ column: later, message: `${a} is before ${earlier} ${b}` });
+}
+
+const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[]) => void>> = {
+  'subjects.csv': (v, out) => {
+    notBefore(v, 'diagnosis_date', 'birth_date', out);
+    notBefore(v, 'enrolment_date', 'diagnosis_date', out);
+  },
+  'medications.csv': (v, out) => {
+    notBefore(v, 'stop_date', 'start_date', out);
+    if (v.has('stop_reason') && !v.has('stop_date'))
+      out.push({ column: 'stop_reason', message: 'a stop reason needs a stop_date' });
+  },
+  'adverse_events.csv': (v, out) => {
+    for (const column of ['resolution_date', 'awareness_date', 'reported_date'])
+      notBefore(v, column, 'onset_date', out);
+    const serious = v.get('serious') === 'true';
+    const criteria = v.get('seriousness_criteria');
+    if (criteria !== undefined) {
+      if (!serious)
+        out.push({
+          column: 'seriousness_criteria',
+          message: 'given for an AE that is not serious',
+        });
+      for (const criterion of criteria.split(';'))
+        if (!(SERIOUSNESS_CRITERIA as readonly string[]).includes(criterion))
+          out.push({
+            column: 'seriousness_criteria',
+            message: `${JSON.stringify(criterion)} is not one of: ${SERIOUSNESS_CRITERIA.join(', ')} (separate several with ;)`,
+          });
+    }
+    const meddra = v.get('meddra_code');
+    if (meddra !== undefined && !/^\d{8}$/.test(meddra))
+      out.push({
+        column: 'meddra_code',
+        message: `${JSON.stringify(meddra)} is not an 8-digit MedDRA code`,
+      });
+    // CTCAE v5: grade 5 is death related to the AE, which is serious by definition (ICH E2A).
+    if (v.get('grade') === '5') {
+      if (!serious) out.push({ column: 'serious', message: 'a grade 5 AE (death) is serious' });
+      if (v.get('outcome') !== 'fatal')
+        out.push({ column: 'outcome', message: 'a grade 5 AE (death) has outcome fatal' });
+    }
+  },
+};
+
+export function checkRowRules(file: BundleFileName, values: Values): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  RULES[file]?.(values, out);
+  return out;
+}

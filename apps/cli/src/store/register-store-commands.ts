@@ -1,0 +1,128 @@
+/** The database commands' command-line definitions (docs/store-commands.md). */
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { positiveInteger } from '../cli-args.js';
+import {
+  runBackup,
+  runExport,
+  runImport,
+  runMigrate,
+  runRestore,
+  runVerifyAudit,
+  type StoreIo,
+} from './store-commands.js';
+
+const DATABASE_HELP = `
+Database: DATABASE_URL (postgres://...) names an external PostgreSQL; without it the embedded
+PostgreSQL on JIA_DATA_DIR (default ./data) is started, or shared when another jia-trial
+command is using it, and stopped when the last one ends.`;
+
+export function registerStoreCommands(
+  program: Command,
+  io: { stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv },
+  run: (action: () => Promise<void>) => void,
+): void {
+  const storeIo: StoreIo = {
+    env: io.env ?? process.env,
+    out: (text) => io.stdout.write(text),
+    note: (text) => io.stderr.write(text.startsWith('\r') ? text : `${text}\n`),
+    progressTty: (io.stderr as { isTTY?: boolean }).isTTY === true,
+  };
+
+  program
+    .command('migrate')
+    .summary('create or upgrade the database schema')
+    .description('Applies the pending schema migrations (every command also does so on start).')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((opts: { json?: boolean }) => run(() => runMigrate(storeIo, opts.json === true)));
+
+  program
+    .command('import')
+    .summary('store a study bundle (a folder of CSV files)')
+    .description(
+      'Validates every file of the bundle (docs/bundle-format.md) and stores it as one study, all or ' +
+        'nothing. On bad input every problem is listed (file:line: column: why) and nothing is stored. ' +
+        'New records are added, identical ones left alone (re-importing changes nothing), changed ones ' +
+        'updated with --reason; records absent from the bundle are kept. Every change is audited.',
+    )
+    .argument(
+      '<bundle-dir>',
+      'folder with subjects.csv, visits.csv, medications.csv, infusions.csv, adverse_events.csv [, joints.csv, chaq.csv]',
+    )
+    .option('--study <id>', 'study id (default: the folder name)')
+    .option('--reason <text>', 'reason for change, required when the bundle changes stored records')
+    .option('--actor <name>', 'who is importing, for the audit trail (default: os:<login>)')
+    .option('--max-errors <n>', 'list at most this many problems', positiveInteger, 100)
+    .option('--json', 'print the counts as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action(
+      (
+        dir: string,
+        opts: {
+          study?: string;
+          reason?: string;
+          actor?: string;
+          maxErrors: number;
+          json?: boolean;
+        },
+      ) =>
+        run(() =>
+          runImport(storeIo, dir, {
+            study: opts.study,
+            reason: opts.reason,
+            actor: opts.actor,
+            maxErrors: opts.maxErrors,
+            json: opts.json === true,
+          }),
+        ),
+    );
+
+  program
+    .command('export')
+    .summary('write a study as a bundle')
+    .description(
+      'Writes every file of a study bundle, read in one consistent snapshot; it imports back to the same data.',
+    )
+    .requiredOption(
+      '--out <dir>',
+      'folder to write (created when missing; bundle files in it are replaced)',
+    )
+    .option('--study <id>', 'study id (default: the only study)')
+    .option('--json', 'print the row counts as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((opts: { out: string; study?: string; json?: boolean }) =>
+      run(() => runExport(storeIo, { out: opts.out, study: opts.study, json: opts.json === true })),
+    );
+
+  program
+    .command('verify-audit')
+    .summary('check the audit trail for tampering')
+    .description(
+      'Recomputes every audit event hash and the hash chain, names the first broken link, and checks ' +
+        'that every clinical row is what its audit trail says. Exit 1 when anything is wrong.',
+    )
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((opts: { json?: boolean }) => run(() => runVerifyAudit(storeIo, opts.json === true)));
+
+  program
+    .command('backup')
+    .summary('write a consistent copy of the whole database')
+    .argument('<dir>', 'new folder to write the backup to')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((dir: string, opts: { json?: boolean }) =>
+      run(() => runBackup(storeIo, dir, opts.json === true)),
+    );
+
+  program
+    .command('restore')
+    .summary('load a backup into an empty database')
+    .argument('<dir>', 'a folder written by jia-trial backup')
+    .option('--json', 'print the audit verification as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((dir: string, opts: { json?: boolean }) =>
+      run(() => runRestore(storeIo, dir, opts.json === true)),
+    );
+}

@@ -1,0 +1,191 @@
+/**
+ * The commands that work on the trial database: migrate, import, export, verify-audit, backup,
+ * restore (docs/store-commands.md). Each opens the store from the environment (DATABASE_URL, or
+ * the embedded server on JIA_DATA_DIR, default ./data), does its work and closes it, so that
+ * commands run one after another, or at the same time, share the embedded server.
+ */
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, resolve } from 'node:path';
+import {
+  type AuditReport,
+  BUNDLE_FILES,
+  backupDatabase,
+  exportBundle,
+  importBundle,
+  listStudies,
+  openStore,
+  restoreDatabase,
+  type Store,
+  storeOptionsFromEnv,
+  verifyAudit,
+} from '@jia-trial/store';
+import { formatBundleProblem } from '../bundle/bundle-problems.js';
+import { readBundle } from '../bundle/read-bundle.js';
+import { UsageError } from '../cli-errors.js';
+
+export interface StoreIo {
+  readonly env: NodeJS.ProcessEnv;
+  /** Data written to standard output (results, JSON). */
+  out(text: string): void;
+  /** Notices and progress on standard error. */
+  note(text: string): void;
+  readonly progressTty: boolean;
+}
+
+/** A failure whose lines have been written; the command exits 1. */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
+/** Who the command line acts as in the audit trail: --actor, else `os:<login>`. */
+export function cliActor(actor: string | undefined): string {
+  if (actor?.trim()) return actor.trim();
+  let login = 'unknown';
+  try {
+    login = userInfo().username;
+  } catch {}
+  return `os:${login}`;
+}
+
+async function withStore<T>(io: StoreIo, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptionsFromEnv(io.env));
+  for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runMigrate(io: StoreIo, json: boolean): Promise<void> {
+  await withStore(io, async (store) => {
+    const report = store.migrations;
+    if (json) io.out(`${JSON.stringify({ location: store.location, ...report })}\n`);
+    else
+      io.out(
+        `${store.location}: schema version ${report?.current}; ${report?.applied.length ? `applied ${report.applied.join(', ')}` : 'already up to date'}\n`,
+      );
+  });
+}
+
+export interface ImportOptions {
+  readonly study?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly maxErrors: number;
+  readonly json: boolean;
+}
+
+export async function runImport(io: StoreIo, dir: string, options: ImportOptions): Promise<void> {
+  const studyId = options.study ?? basename(resolve(dir));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(studyId))
+    throw new UsageError(
+      `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
+    );
+  let reading: ReturnType<typeof readBundle>;
+  try {
+    reading = readBundle(dir, options.maxErrors);
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    )
+      throw new UsageError(`${dir} is not a bundle folder`);
+    throw error;
+  }
+  const { problems } = reading;
+  if (problems.total > 0) {
+    for (const problem of problems.sorted(BUNDLE_FILES.map((f) => f.file)))
+      io.note(formatBundleProblem(dir, problem));
+    if (problems.more > 0) io.note(`... and ${problems.more} more problem(s)`);
+    throw new CommandFailure(`${problems.total} problem(s) in ${dir}; nothing was imported`);
+  }
+  const result = await withStore(io, (store) =>
+    importBundle(store.pool, studyId, reading.files, {
+      actor: cliActor(options.actor),
+      reason: options.reason,
+    }),
+  );
+  if (options.json) {
+    io.out(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const lines = result.files.map(
+    (f) =>
+      `  ${f.file.padEnd(20)} ${String(f.inserted).padStart(8)} new ${String(f.updated).padStart(8)} changed ${String(f.unchanged).padStart(8)} unchanged${f.kept > 0 ? ` ${f.kept} stored but not in the bundle (kept)` : ''}`,
+  );
+  io.out(
+    `${result.createdStudy ? 'created' : 'updated'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
+  );
+}
+
+export async function runExport(
+  io: StoreIo,
+  options: { out: string; study?: string | undefined; json: boolean },
+): Promise<void> {
+  await withStore(io, async (store) => {
+    let studyId = options.study;
+    if (studyId === undefined) {
+      const studies = await listStudies(store.pool);
+      if (studies.length !== 1)
+        throw new UsageError(
+          studies.length === 0
+            ? 'the database holds no study'
+            : `the database holds ${studies.length} studies; choose one with --study: ${studies.join(', ')}`,
+        );
+      studyId = studies[0] as string;
+    }
+    mkdirSync(options.out, { recursive: true });
+    let lastDraw = 0;
+    const result = await exportBundle(store.pool, studyId, options.out, (file, done, total) => {
+      if (!io.progressTty) return;
+      const now = Date.now();
+      if (done < total && now - lastDraw < 100) return;
+      lastDraw = now;
+      const width = 30;
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      io.note(
+        `\r${file.padEnd(20)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done >= total ? '\n' : ''}`,
+      );
+    });
+    if (options.json) io.out(`${JSON.stringify(result)}\n`);
+    else
+      io.out(
+        `exported study ${studyId} to ${options.out}\n${result.files.map((f) => `  ${f.file.padEnd(20)} ${f.rows} rows`).join('\n')}\n`,
+      );
+  });
+}
+
+function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
+  if (json) {
+    io.out(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  for (const problem of report.problems) io.out(`BROKEN ${problem.where}: ${problem.message}\n`);
+  io.out(
+    `${report.ok ? 'audit trail intact' : `audit trail BROKEN (${report.problems.length} problem(s); the first is the first broken link)`}: ${report.blocks} blocks, ${report.events} events; head block ${report.head.blockSeq} ${report.head.hash}\n`,
+  );
+}
+
+export async function runVerifyAudit(io: StoreIo, json: boolean): Promise<void> {
+  const report = await withStore(io, (store) => verifyAudit(store.pool));
+  printAudit(io, report, json);
+  if (!report.ok) throw new CommandFailure('the audit trail does not verify');
+}
+
+export async function runBackup(io: StoreIo, out: string, json: boolean): Promise<void> {
+  const result = await withStore(io, (store) => backupDatabase(store.pool, out));
+  if (json) io.out(`${JSON.stringify(result)}\n`);
+  else
+    io.out(
+      `backup written to ${result.dir}: ${result.tables} tables, ${result.rows} rows; audit head block ${result.auditHead.blockSeq} ${result.auditHead.hash}\n`,
+    );
+}
+
+export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
+  const result = await withStore(io, (store) => restoreDatabase(store.pool, dir));
+  if (!json) io.out(`restored ${result.rows} rows from ${dir}\n`);
+  printAudit(io, result.audit, json);
+  if (!result.audit.ok) throw new CommandFailure('the restored audit trail does not verify');
+}

@@ -1,0 +1,261 @@
+/**
+ * `jia-trial verify-audit`: recomputes the audit trail's hashes and replays it against the
+ * current rows (migrations/0001_audit_trail.sql describes the chain). It finds:
+ * - an event whose content was altered (its hash no longer matches);
+ * - an event removed from, or added to, a sealed transaction (the block digest no longer matches)
+ *   and events that belong to no block;
+ * - a block removed, reordered or altered (sequence gap, broken link, wrong block hash);
+ * - a head that is not the last block;
+ * - a clinical row that differs from what its last audit event says, a row with no audit event,
+ *   and a row the audit trail says exists but is gone (changes made with the triggers disabled).
+ * It trusts no function stored in the database: the event content expression is its own copy,
+ * and block hashes are recomputed here.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { AUDITED_TABLES } from './audited-tables.js';
+
+/** The event content an event hash covers; keep identical to audit_event_content(). */
+const EVENT_CONTENT = `convert_to(jsonb_build_array(
+    batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    actor, reason, table_name, row_id, record_key, operation, old_values, new_values
+  )::text, 'UTF8')`;
+
+const ZERO_HASH: Buffer = Buffer.alloc(32);
+/** Problems listed per kind before "and N more". */
+const LIST_LIMIT = 20;
+
+export interface AuditProblem {
+  /** Where in the trail: `block 12`, `event 4711`, `visit S1/V3`. */
+  readonly where: string;
+  readonly message: string;
+}
+
+export interface AuditReport {
+  readonly ok: boolean;
+  readonly blocks: number;
+  readonly events: number;
+  /** The last block's sequence number and hash: record it elsewhere to detect a rewrite. */
+  readonly head: { readonly blockSeq: number; readonly hash: string };
+  readonly problems: readonly AuditProblem[];
+}
+
+function blockHash(prev: Buffer, seq: bigint, batch: bigint, count: number, digest: Buffer) {
+  const numbers = Buffer.alloc(20);
+  numbers.writeBigInt64BE(seq, 0);
+  numbers.writeBigInt64BE(batch, 8);
+  numbers.writeInt32BE(count, 16);
+  return createHash('sha256').update(prev).update(numbers).update(digest).digest();
+}
+
+export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
+  const client = await pool.connect();
+  const problems: AuditProblem[] = [];
+  try {
+    // One snapshot for every query, so that concurrent writers cannot cause false alarms.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const altered = await client.query<{
+      event_id: string;
+      table_name: string;
+      record_key: string;
+      operation: string;
+    }>(
+      `SELECT event_id, table_name, record_key, operation FROM audit_event
+        WHERE event_hash IS DISTINCT FROM sha256(${EVENT_CONTENT}) ORDER BY event_id LIMIT ${LIST_LIMIT}`,
+    );
+    for (const row of altered.rows)
+      problems.push({
+        where: `event ${row.event_id}`,
+        message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
+      });
+
+    const blocks = await client.query<{
+      block_seq: string;
+      batch_id: string;
+      event_count: number;
+      events_digest: Buffer;
+      prev_hash: Buffer;
+      block_hash: Buffer;
+    }>(
+      'SELECT block_seq, batch_id, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
+    );
+    const batches = await client.query<{
+      batch_id: string;
+      digest: Buffer;
+      n: string;
+      first: string;
+      last: string;
+    }>(
+      `SELECT batch_id, sha256(string_agg(event_hash, ''::bytea ORDER BY event_id)) AS digest,
+              count(*) AS n, min(event_id) AS first, max(event_id) AS last
+         FROM audit_event GROUP BY batch_id`,
+    );
+    const chain = checkChain(blocks.rows, new Map(batches.rows.map((row) => [row.batch_id, row])));
+    problems.push(...chain.problems);
+    const { last: prev, events, nextSeq: expectedSeq } = chain;
+    const head = await client.query<{ block_seq: string; block_hash: Buffer }>(
+      'SELECT block_seq, block_hash FROM audit_head',
+    );
+    const headRow = head.rows[0];
+    if (
+      !headRow ||
+      BigInt(headRow.block_seq) !== expectedSeq - 1n ||
+      !headRow.block_hash.equals(prev)
+    )
+      problems.push({
+        where: 'head',
+        message: `the chain head (block ${headRow?.block_seq ?? 'none'}) is not the last block (${expectedSeq - 1n}): blocks at the end were removed or the head was altered`,
+      });
+
+    for (const table of AUDITED_TABLES) problems.push(...(await replay(client, table)));
+    await client.query('COMMIT');
+    return {
+      ok: problems.length === 0,
+      blocks: blocks.rows.length,
+      events,
+      head: { blockSeq: Number(expectedSeq - 1n), hash: prev.toString('hex') },
+      problems,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface BlockRow {
+  block_seq: string;
+  batch_id: string;
+  event_count: number;
+  events_digest: Buffer;
+  prev_hash: Buffer;
+  block_hash: Buffer;
+}
+interface BatchRow {
+  batch_id: string;
+  digest: Buffer;
+  n: string;
+  first: string;
+  last: string;
+}
+
+/** Walks the blocks in order: sequence, links, block hashes, and each block's events. */
+function checkChain(
+  blocks: readonly BlockRow[],
+  batchDigests: Map<string, BatchRow>,
+): { problems: AuditProblem[]; last: Buffer; events: number; nextSeq: bigint } {
+  const problems: AuditProblem[] = [];
+  let prev = ZERO_HASH;
+  let expectedSeq = 1n;
+  let events = 0;
+  for (const block of blocks) {
+    const seq = BigInt(block.block_seq);
+    const where = `block ${block.block_seq}`;
+    if (seq !== expectedSeq)
+      problems.push({
+        where,
+        message: `block ${expectedSeq}${seq - expectedSeq > 1n ? `-${seq - 1n}` : ''} is missing from the chain`,
+      });
+    else if (!block.prev_hash.equals(prev))
+      problems.push({
+        where,
+        message: 'does not link to the block before it (prev_hash differs)',
+      });
+    const recomputed = blockHash(
+      block.prev_hash,
+      seq,
+      BigInt(block.batch_id),
+      block.event_count,
+      block.events_digest,
+    );
+    if (!recomputed.equals(block.block_hash))
+      problems.push({ where, message: 'was altered: its hash does not match its content' });
+    const batch = batchDigests.get(block.batch_id);
+    batchDigests.delete(block.batch_id);
+    events += block.event_count;
+    if (!batch) {
+      problems.push({ where, message: `all ${block.event_count} of its events are missing` });
+    } else if (Number(batch.n) !== block.event_count || !batch.digest.equals(block.events_digest)) {
+      const difference = block.event_count - Number(batch.n);
+      problems.push({
+        where,
+        message:
+          difference > 0
+            ? `${difference} of its ${block.event_count} events (ids ${batch.first}-${batch.last}) are missing`
+            : difference < 0
+              ? `${-difference} events were added to it after it was sealed (ids ${batch.first}-${batch.last})`
+              : `its events (ids ${batch.first}-${batch.last}) were changed or replaced after it was sealed`,
+      });
+    }
+    prev = block.block_hash;
+    expectedSeq = seq + 1n;
+  }
+  for (const batch of batchDigests.values())
+    problems.push({
+      where: `events ${batch.first}-${batch.last}`,
+      message: `${batch.n} events belong to no sealed block: they were written outside the audited path`,
+    });
+  return { problems, last: prev, events, nextSeq: expectedSeq };
+}
+
+/** Compares a table's rows with the state its audit events say it must have. */
+async function replay(client: pg.PoolClient, table: string): Promise<AuditProblem[]> {
+  const result = await client.query<{
+    row_id: string;
+    record_key: string | null;
+    kind: 'unaudited' | 'missing' | 'deleted' | 'differs';
+    row: Record<string, unknown> | null;
+    audited: Record<string, unknown> | null;
+  }>(
+    `WITH latest AS (
+       SELECT DISTINCT ON (row_id) row_id, operation, new_values, record_key
+         FROM audit_event WHERE table_name = $1 ORDER BY row_id, event_id DESC)
+     SELECT coalesce(t.row_id, l.row_id) AS row_id, l.record_key, to_jsonb(t) AS row,
+            l.new_values AS audited,
+            CASE WHEN l.row_id IS NULL THEN 'unaudited'
+                 WHEN t.row_id IS NULL AND l.operation <> 'delete' THEN 'missing'
+                 WHEN t.row_id IS NOT NULL AND l.operation = 'delete' THEN 'deleted'
+                 ELSE 'differs' END AS kind
+       FROM ${table} t FULL JOIN latest l ON l.row_id = t.row_id
+      WHERE l.row_id IS NULL
+         OR (t.row_id IS NULL AND l.operation <> 'delete')
+         OR (t.row_id IS NOT NULL AND l.operation = 'delete')
+         OR (t.row_id IS NOT NULL AND to_jsonb(t) IS DISTINCT FROM l.new_values)
+      ORDER BY 1 LIMIT ${LIST_LIMIT}`,
+    [table],
+  );
+  return result.rows.map((r) => {
+    const where = `${table} ${r.record_key ?? `row ${r.row_id}`}`;
+    switch (r.kind) {
+      case 'unaudited':
+        return {
+          where,
+          message: `row ${r.row_id} has no audit event: it was inserted behind the application's back`,
+        };
+      case 'missing':
+        return { where, message: 'was removed without an audit event' };
+      case 'deleted':
+        return { where, message: 'the audit trail says it was deleted, but the row exists' };
+      default:
+        return {
+          where,
+          message: `differs from its last audit event without an event of its own: ${changedFields(r.audited, r.row)}`,
+        };
+    }
+  });
+}
+
+function changedFields(
+  audited: Record<string, unknown> | null,
+  row: Record<string, unknown> | null,
+): string {
+  const keys = new Set([...Object.keys(audited ?? {}), ...Object.keys(row ?? {})]);
+  return [...keys]
+    .filter((key) => JSON.stringify(audited?.[key]) !== JSON.stringify(row?.[key]))
+    .map(
+      (key) =>
+        `${key} is ${JSON.stringify(row?.[key] ?? null)}, the trail says ${JSON.stringify(audited?.[key] ?? null)}`,
+    )
+    .join('; ');
+}

@@ -1,0 +1,192 @@
+/**
+ * `jia-trial backup` / `restore`: a consistent point-in-time copy of the whole database,
+ * clinical tables and audit trail together, taken in one REPEATABLE READ snapshot while others
+ * keep writing. A backup is a directory: one file per table in COPY's text format and a
+ * manifest (schema version, row counts, each file's SHA-256, the audit chain head). Restore
+ * checks the files against the manifest, loads them into an empty database in one transaction
+ * (audit triggers suspended for it, so that the restored trail is the original one, not a new
+ * record of the load), sets the id sequences, and then verifies the audit trail. It works the
+ * same on the embedded and on an external server, across PostgreSQL versions, with no pg_dump.
+ */
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { AUDITED_TABLES } from './audit/audited-tables.js';
+import { type AuditReport, verifyAudit } from './audit/verify-audit.js';
+import { listMigrations } from './migrate.js';
+
+/** Every table, parents before children (the load order). */
+export const BACKUP_TABLES = [
+  ...AUDITED_TABLES,
+  'audit_event',
+  'audit_block',
+  'audit_head',
+] as const;
+const FORMAT = 'jia-trial-backup/1';
+
+interface Manifest {
+  readonly format: string;
+  readonly createdAt: string;
+  readonly schemaVersion: number;
+  readonly auditHead: { readonly blockSeq: string; readonly hash: string };
+  readonly tables: ReadonlyArray<{
+    readonly table: string;
+    readonly file: string;
+    readonly rows: number;
+    readonly sha256: string;
+  }>;
+}
+
+export interface BackupResult {
+  readonly dir: string;
+  readonly tables: number;
+  readonly rows: number;
+  readonly auditHead: Manifest['auditHead'];
+}
+
+function hashing(hash: ReturnType<typeof createHash>) {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+}
+
+export async function backupDatabase(pool: pg.Pool, dir: string): Promise<BackupResult> {
+  if (existsSync(dir)) throw new Error(`${dir} exists; a backup is written to a new directory`);
+  const partial = `${dir}.partial`;
+  mkdirSync(partial, { recursive: true });
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const version = await client.query<{ v: number }>(
+      'SELECT max(version) AS v FROM schema_migration',
+    );
+    const head = await client.query<{ block_seq: string; hash: string }>(
+      "SELECT block_seq, encode(block_hash, 'hex') AS hash FROM audit_head",
+    );
+    const tables: Array<Manifest['tables'][number]> = [];
+    for (const table of BACKUP_TABLES) {
+      const file = `${table}.copy`;
+      const hash = createHash('sha256');
+      const copy = client.query(copyTo(`COPY ${table} TO STDOUT`));
+      await pipeline(copy, hashing(hash), createWriteStream(join(partial, file)));
+      tables.push({ table, file, rows: copy.rowCount, sha256: hash.digest('hex') });
+    }
+    await client.query('COMMIT');
+    const manifest: Manifest = {
+      format: FORMAT,
+      createdAt: new Date().toISOString(),
+      schemaVersion: version.rows[0]?.v ?? 0,
+      auditHead: { blockSeq: head.rows[0]?.block_seq ?? '0', hash: head.rows[0]?.hash ?? '' },
+      tables,
+    };
+    writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(partial, dir);
+    return {
+      dir,
+      tables: tables.length,
+      rows: tables.reduce((sum, t) => sum + t.rows, 0),
+      auditHead: manifest.auditHead,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface RestoreResult {
+  readonly rows: number;
+  readonly audit: AuditReport;
+}
+
+function readManifest(dir: string): Manifest {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch (error) {
+    throw new Error(`${dir} is not a jia-trial backup: ${(error as Error).message}`);
+  }
+  if (manifest.format !== FORMAT)
+    throw new Error(`${dir}: unknown backup format ${manifest.format}`);
+  return manifest;
+}
+
+async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
+  for (const entry of manifest.tables) {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(dir, entry.file))) hash.update(chunk as Buffer);
+    if (hash.digest('hex') !== entry.sha256)
+      throw new Error(`${join(dir, entry.file)} does not match the manifest (damaged or altered)`);
+  }
+}
+
+/** Restores a backup into a database that holds no study data and no audit events. */
+export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<RestoreResult> {
+  const manifest = readManifest(dir);
+  const current = listMigrations().at(-1)?.version ?? 0;
+  if (manifest.schemaVersion !== current)
+    throw new Error(
+      `the backup has schema version ${manifest.schemaVersion}, this jia-trial has ${current}: restore with the version that made it`,
+    );
+  await checkFiles(dir, manifest);
+  const client = await pool.connect();
+  let rows = 0;
+  try {
+    await client.query('BEGIN');
+    const used = await client.query<{ n: string }>(
+      'SELECT (SELECT count(*) FROM study) + (SELECT count(*) FROM audit_event) + (SELECT count(*) FROM app_user) AS n',
+    );
+    if (Number(used.rows[0]?.n) > 0)
+      throw new Error('the database is not empty: restore into a new data directory or database');
+    // Suspended in this transaction only (DDL is transactional): other sessions wait on the lock.
+    for (const table of BACKUP_TABLES)
+      await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    await client.query('DELETE FROM audit_head');
+    for (const entry of manifest.tables) {
+      const copy = client.query(copyFrom(`COPY ${entry.table} FROM STDIN`));
+      await pipeline(createReadStream(join(dir, entry.file)), copy);
+      rows += copy.rowCount;
+    }
+    for (const table of BACKUP_TABLES)
+      await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    // Identity sequences continue after the restored ids.
+    const sequences = await client.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND is_identity = 'YES'`,
+    );
+    for (const s of sequences.rows)
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${s.column_name}) FROM ${s.table_name}), 0) + 1, false)`,
+        [s.table_name, s.column_name],
+      );
+    await client.query(
+      "SELECT setval('audit_batch_seq', coalesce((SELECT max(batch_id) FROM audit_event), 0) + 1, false)",
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  const audit = await verifyAudit(pool);
+  if (audit.ok && audit.head.hash !== manifest.auditHead.hash)
+    throw new Error('the restored audit chain head differs from the one recorded in the backup');
+  return { rows, audit };
+}

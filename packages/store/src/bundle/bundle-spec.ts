@@ -1,0 +1,289 @@
+/**
+ * The study bundle: which CSV files, which columns, their types, keys and references
+ * (docs/bundle-format.md documents it for users; bundle-spec.test.ts checks the two agree).
+ * Import validation, the staging load, the merge and the export are all driven by this table,
+ * so a column is declared once.
+ */
+import { CHAQ_ITEM_CODES, ILAR_CATEGORY_CODES, JOINTS } from '@jia-trial/outcomes';
+
+export type BundleColumnType =
+  | 'text'
+  | 'date'
+  /** YYYY-MM or YYYY-MM-DD. */
+  | 'partial_date'
+  | 'boolean'
+  | 'integer'
+  | 'decimal'
+  | 'enum'
+  /** 0-3, or `na` (stored as NULL). */
+  | 'chaq_score'
+  /** A visits.csv column, validated by the visits reader of `jia-trial score`. */
+  | 'visit';
+
+export interface BundleColumn {
+  readonly name: string;
+  readonly type: BundleColumnType;
+  readonly required: boolean;
+  /** The database column's type, for the cast from the staged text. */
+  readonly sqlType: 'text' | 'date' | 'boolean' | 'integer' | 'smallint' | 'numeric';
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** Exclusive lower bound (a weight of 0 is not a weight). */
+  readonly positive?: boolean;
+  /** Longest text accepted, in characters. */
+  readonly maxLength?: number;
+  /** When empty, the value of this other column of the same row is stored (awareness_date). */
+  readonly defaultFrom?: string;
+}
+
+export interface BundleReference {
+  readonly columns: readonly string[];
+  readonly file: BundleFileName;
+}
+
+export interface BundleFile {
+  readonly file: BundleFileName;
+  readonly table: string;
+  readonly optional: boolean;
+  readonly columns: readonly BundleColumn[];
+  /** The columns that identify a row within the study. */
+  readonly key: readonly string[];
+  readonly references: readonly BundleReference[];
+}
+
+export type BundleFileName =
+  | 'subjects.csv'
+  | 'visits.csv'
+  | 'joints.csv'
+  | 'chaq.csv'
+  | 'medications.csv'
+  | 'infusions.csv'
+  | 'adverse_events.csv';
+
+const TEXT_MAX = 200;
+const req = (name: string, type: BundleColumnType, extra: Partial<BundleColumn> = {}) =>
+  column(name, type, true, extra);
+const opt = (name: string, type: BundleColumnType, extra: Partial<BundleColumn> = {}) =>
+  column(name, type, false, extra);
+
+const SQL_TYPES: Record<BundleColumnType, BundleColumn['sqlType']> = {
+  text: 'text',
+  date: 'date',
+  partial_date: 'text',
+  boolean: 'boolean',
+  integer: 'integer',
+  decimal: 'numeric',
+  enum: 'text',
+  chaq_score: 'smallint',
+  visit: 'text',
+};
+
+function column(
+  name: string,
+  type: BundleColumnType,
+  required: boolean,
+  extra: Partial<BundleColumn>,
+): BundleColumn {
+  return {
+    name,
+    type,
+    required,
+    sqlType: SQL_TYPES[type],
+    ...(type === 'text' ? { maxLength: TEXT_MAX } : {}),
+    ...extra,
+  };
+}
+
+/** The visits.csv columns with their database types (the names are `jia-trial score`'s). */
+const VISIT_SQL_TYPES: ReadonlyArray<readonly [string, BundleColumn['sqlType']]> = [
+  ['subject_id', 'text'],
+  ['visit_id', 'text'],
+  ['visit_date', 'date'],
+  ['baseline_visit_id', 'text'],
+  ['ilar_category', 'text'],
+  ['physician_global', 'numeric'],
+  ['parent_global', 'numeric'],
+  ['chaq_di', 'numeric'],
+  ['active_joints', 'integer'],
+  ['limited_joints', 'integer'],
+  ['active_joint_codes', 'text'],
+  ['esr', 'numeric'],
+  ['crp', 'numeric'],
+  ['morning_stiffness_min', 'numeric'],
+  ['systemic_features', 'boolean'],
+  ['active_uveitis', 'boolean'],
+  ['fever', 'boolean'],
+  ['ferritin', 'numeric'],
+  ['platelets', 'numeric'],
+  ['ast', 'numeric'],
+  ['triglycerides', 'numeric'],
+  ['fibrinogen', 'numeric'],
+];
+const VISIT_REQUIRED = new Set(['subject_id', 'visit_id', 'visit_date']);
+
+const VITALS = (when: 'pre' | 'post') => [
+  opt(`${when}_heart_rate`, 'integer', { min: 20, max: 300 }),
+  opt(`${when}_systolic_bp`, 'integer', { min: 30, max: 300 }),
+  opt(`${when}_diastolic_bp`, 'integer', { min: 10, max: 200 }),
+  opt(`${when}_temperature_c`, 'decimal', { min: 30, max: 45 }),
+  opt(`${when}_spo2`, 'integer', { min: 0, max: 100 }),
+];
+
+export const SEX_CODES = ['F', 'M', 'U'] as const;
+export const DRUG_CLASSES = ['biologic', 'csdmard', 'corticosteroid', 'nsaid', 'other'] as const;
+export const STOP_REASONS = ['inefficacy', 'intolerance', 'other'] as const;
+export const RELATEDNESS = ['not_related', 'unlikely', 'possible', 'probable', 'definite'] as const;
+export const AE_OUTCOMES = [
+  'recovered',
+  'recovering',
+  'not_recovered',
+  'recovered_with_sequelae',
+  'fatal',
+  'unknown',
+] as const;
+export const AE_ACTIONS = [
+  'none',
+  'dose_reduced',
+  'drug_interrupted',
+  'drug_withdrawn',
+  'not_applicable',
+  'unknown',
+] as const;
+/** ICH E2A seriousness criteria, `;`-separated in seriousness_criteria. */
+export const SERIOUSNESS_CRITERIA = [
+  'death',
+  'life_threatening',
+  'hospitalisation',
+  'disability',
+  'congenital_anomaly',
+  'medically_important',
+] as const;
+
+export const BUNDLE_FILES: readonly BundleFile[] = [
+  {
+    file: 'subjects.csv',
+    table: 'subject',
+    optional: false,
+    key: ['subject_id'],
+    references: [],
+    columns: [
+      req('subject_id', 'text', { maxLength: 64 }),
+      req('site', 'text', { maxLength: 64 }),
+      req('sex', 'enum', { values: SEX_CODES }),
+      req('birth_date', 'partial_date'),
+      req('ilar_category', 'enum', { values: ILAR_CATEGORY_CODES }),
+      req('diagnosis_date', 'date'),
+      req('enrolment_date', 'date'),
+    ],
+  },
+  {
+    file: 'visits.csv',
+    table: 'visit',
+    optional: false,
+    key: ['visit_id'],
+    references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
+    columns: VISIT_SQL_TYPES.map(([name, sqlType]) => ({
+      name,
+      type: 'visit' as const,
+      required: VISIT_REQUIRED.has(name),
+      sqlType,
+    })),
+  },
+  {
+    file: 'joints.csv',
+    table: 'joint_finding',
+    optional: true,
+    key: ['visit_id', 'joint_code'],
+    references: [{ columns: ['visit_id'], file: 'visits.csv' }],
+    columns: [
+      req('visit_id', 'text', { maxLength: 64 }),
+      req('joint_code', 'enum', { values: JOINTS.map((joint) => joint.code) }),
+      req('swollen', 'boolean'),
+      req('tender', 'boolean'),
+      req('limited', 'boolean'),
+    ],
+  },
+  {
+    file: 'chaq.csv',
+    table: 'chaq_response',
+    optional: true,
+    key: ['visit_id', 'item'],
+    references: [{ columns: ['visit_id'], file: 'visits.csv' }],
+    columns: [
+      req('visit_id', 'text', { maxLength: 64 }),
+      req('item', 'enum', { values: CHAQ_ITEM_CODES }),
+      req('score', 'chaq_score'),
+      req('aid_or_help', 'boolean'),
+    ],
+  },
+  {
+    file: 'medications.csv',
+    table: 'medication',
+    optional: false,
+    key: ['subject_id', 'drug', 'start_date'],
+    references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
+    columns: [
+      req('subject_id', 'text', { maxLength: 64 }),
+      req('drug', 'text'),
+      req('drug_class', 'enum', { values: DRUG_CLASSES }),
+      req('start_date', 'date'),
+      opt('stop_date', 'date'),
+      opt('stop_reason', 'enum', { values: STOP_REASONS }),
+    ],
+  },
+  {
+    file: 'infusions.csv',
+    table: 'infusion',
+    optional: false,
+    key: ['subject_id', 'infusion_date'],
+    references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
+    columns: [
+      req('subject_id', 'text', { maxLength: 64 }),
+      req('infusion_date', 'date'),
+      req('weight_kg', 'decimal', { min: 0, max: 300, positive: true }),
+      req('cells_per_kg', 'decimal', { min: 0, max: 1e12, positive: true }),
+      req('total_cells', 'decimal', { min: 0, max: 1e15, positive: true }),
+      req('product_lot', 'text', { maxLength: 64 }),
+      req('infusion_reaction', 'boolean'),
+      opt('donor_code', 'text', { maxLength: 64 }),
+      opt('volume_ml', 'decimal', { min: 0, max: 5000, positive: true }),
+      ...VITALS('pre'),
+      ...VITALS('post'),
+    ],
+  },
+  {
+    file: 'adverse_events.csv',
+    table: 'adverse_event',
+    optional: false,
+    key: ['ae_id'],
+    references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
+    columns: [
+      req('subject_id', 'text', { maxLength: 64 }),
+      req('ae_id', 'text', { maxLength: 64 }),
+      req('term', 'text'),
+      req('onset_date', 'date'),
+      opt('resolution_date', 'date'),
+      req('grade', 'integer', { min: 1, max: 5 }),
+      req('serious', 'boolean'),
+      req('related', 'enum', { values: RELATEDNESS }),
+      req('outcome', 'enum', { values: AE_OUTCOMES }),
+      opt('meddra_code', 'text', { maxLength: 8 }),
+      opt('seriousness_criteria', 'text'),
+      opt('action_taken', 'enum', { values: AE_ACTIONS }),
+      opt('awareness_date', 'date', { defaultFrom: 'onset_date' }),
+      opt('reported_date', 'date'),
+    ],
+  },
+];
+
+export function bundleFile(name: BundleFileName): BundleFile {
+  const file = BUNDLE_FILES.find((f) => f.file === name);
+  if (!file) throw new Error(`no bundle file ${name}`);
+  return file;
+}
+
+/** The database column a bundle column is stored in (the same name, but subjects' `site`). */
+export function dbColumn(file: BundleFile, name: string): string {
+  return file.table === 'subject' && name === 'site' ? 'site_code' : name;
+}

@@ -1,0 +1,229 @@
+/**
+ * Storing a validated study bundle in one transaction: each file's records are copied (COPY, in
+ * PostgreSQL's own CSV format, the validated record bytes as they were read) into a temporary
+ * staging table, then merged into the study's tables with one statement per step:
+ * - records that are new are inserted;
+ * - records whose values differ are updated, which needs a reason for change (without one the
+ *   import is refused and the changed records are listed);
+ * - records already stored with the same values are left alone, so a re-import changes nothing;
+ * - records in the database but absent from the bundle are kept and counted (an import never
+ *   deletes clinical data).
+ * Columns absent from a file's header are not compared or changed. The audit triggers record
+ * every insert and update in the same transaction.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ReasonRequiredError } from '../errors.js';
+import { type ChangeContext, withChanges } from '../transaction.js';
+import {
+  BUNDLE_FILES,
+  type BundleColumn,
+  type BundleFile,
+  type BundleFileName,
+  dbColumn,
+} from './bundle-spec.js';
+
+/** One bundle file after validation: its header and its records as CSV bytes. */
+export interface StagedFile {
+  readonly file: BundleFileName;
+  /** The header's column names, in file order (each a column of the file's spec). */
+  readonly columns: readonly string[];
+  /** The records, each terminated by LF, without the header. */
+  readonly records: readonly Uint8Array[];
+}
+
+export interface FileImportCounts {
+  readonly file: BundleFileName;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Stored records of the study that the file does not contain (kept). */
+  readonly kept: number;
+}
+
+export interface ImportResult {
+  readonly studyId: string;
+  readonly createdStudy: boolean;
+  readonly createdSites: readonly string[];
+  readonly files: readonly FileImportCounts[];
+}
+
+/** How many changed records an import without a reason lists. */
+const CHANGES_LISTED = 20;
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The staged text of a column, cast to its database type. */
+function valueExpression(column: BundleColumn, present: ReadonlySet<string>): string {
+  const source = present.has(column.name) ? `s.${quote(column.name)}` : 'NULL';
+  const text =
+    column.defaultFrom && present.has(column.defaultFrom)
+      ? `coalesce(${source}, s.${quote(column.defaultFrom)})`
+      : column.type === 'chaq_score'
+        ? `nullif(${source}, 'na')`
+        : source;
+  return `CAST(${text} AS ${column.sqlType})`;
+}
+
+interface MergePlan {
+  readonly spec: BundleFile;
+  readonly stage: string;
+  readonly keyMatch: string;
+  /** Non-key columns the file provides (compared and updated). */
+  readonly compared: readonly BundleColumn[];
+  readonly present: ReadonlySet<string>;
+}
+
+function plan(spec: BundleFile, columns: readonly string[]): MergePlan {
+  const present = new Set(columns);
+  const stage = `stage_${spec.table}`;
+  const byName = new Map(spec.columns.map((c) => [c.name, c]));
+  const keyMatch = spec.key
+    .map((name) => {
+      const column = byName.get(name) as BundleColumn;
+      return `t.${quote(dbColumn(spec, name))} = ${valueExpression(column, present)}`;
+    })
+    .concat('t.study_id = $1')
+    .join(' AND ');
+  const compared = spec.columns.filter(
+    (c) =>
+      !spec.key.includes(c.name) &&
+      (present.has(c.name) || (c.defaultFrom && present.has(c.defaultFrom))),
+  );
+  return { spec, stage, keyMatch, compared, present };
+}
+
+function differs(p: MergePlan): string {
+  if (p.compared.length === 0) return 'false';
+  const stored = p.compared.map((c) => `t.${quote(dbColumn(p.spec, c.name))}`).join(', ');
+  const given = p.compared.map((c) => valueExpression(c, p.present)).join(', ');
+  return `(${stored}) IS DISTINCT FROM (${given})`;
+}
+
+async function stageFile(client: pg.PoolClient, staged: StagedFile, p: MergePlan): Promise<void> {
+  const columns = p.spec.columns.map((c) => `${quote(c.name)} text`).join(', ');
+  await client.query(`CREATE TEMP TABLE ${p.stage} (${columns}) ON COMMIT DROP`);
+  const list = staged.columns.map(quote).join(', ');
+  // FORCE_NULL: a quoted empty cell ("") is missing too, as the validator read it.
+  const copy = client.query(
+    copyFrom(`COPY ${p.stage} (${list}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (${list}))`),
+  );
+  await pipeline(Readable.from(staged.records), copy);
+}
+
+async function changedKeys(client: pg.PoolClient, studyId: string, p: MergePlan) {
+  const key = p.spec.key
+    .map((name) => `t.${quote(dbColumn(p.spec, name))}::text`)
+    .join(` || ', ' || `);
+  const result = await client.query<{ key: string; n: string }>(
+    `SELECT ${key} AS key, count(*) OVER () AS n FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
+      WHERE ${differs(p)} ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
+    [studyId],
+  );
+  return { count: Number(result.rows[0]?.n ?? 0), keys: result.rows.map((r) => r.key) };
+}
+
+async function merge(
+  client: pg.PoolClient,
+  studyId: string,
+  p: MergePlan,
+): Promise<FileImportCounts> {
+  const { spec } = p;
+  const updated =
+    p.compared.length === 0
+      ? 0
+      : ((
+          await client.query(
+            `UPDATE ${spec.table} t SET ${p.compared
+              .map((c) => `${quote(dbColumn(spec, c.name))} = ${valueExpression(c, p.present)}`)
+              .join(', ')} FROM ${p.stage} s WHERE ${p.keyMatch} AND ${differs(p)}`,
+            [studyId],
+          )
+        ).rowCount ?? 0);
+  const insertColumns = spec.columns.map((c) => quote(dbColumn(spec, c.name))).join(', ');
+  const insertValues = spec.columns.map((c) => valueExpression(c, p.present)).join(', ');
+  const inserted =
+    (
+      await client.query(
+        `INSERT INTO ${spec.table} (study_id, ${insertColumns})
+         SELECT $1, ${insertValues} FROM ${p.stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE ${p.keyMatch})`,
+        [studyId],
+      )
+    ).rowCount ?? 0;
+  const counts = await client.query<{ staged: string; stored: string }>(
+    `SELECT (SELECT count(*) FROM ${p.stage}) AS staged,
+            (SELECT count(*) FROM ${spec.table} WHERE study_id = $1) AS stored`,
+    [studyId],
+  );
+  const staged = Number(counts.rows[0]?.staged ?? 0);
+  const stored = Number(counts.rows[0]?.stored ?? 0);
+  return {
+    file: spec.file,
+    inserted,
+    updated,
+    unchanged: staged - inserted - updated,
+    kept: stored - staged,
+  };
+}
+
+/**
+ * Stores a validated bundle as study `studyId`, all or nothing. The files must have passed the
+ * bundle validation (every reference resolvable within the bundle); a database error rolls the
+ * whole import back.
+ */
+export async function importBundle(
+  pool: pg.Pool,
+  studyId: string,
+  files: readonly StagedFile[],
+  context: ChangeContext,
+): Promise<ImportResult> {
+  return withChanges(pool, context, async (client) => {
+    // One import per study at a time; other studies import in parallel.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('jia-trial import ' || $1))", [
+      studyId,
+    ]);
+    const createdStudy =
+      ((
+        await client.query('INSERT INTO study (study_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+          studyId,
+        ])
+      ).rowCount ?? 0) > 0;
+    const plans: Array<{ staged: StagedFile; plan: MergePlan }> = [];
+    for (const spec of BUNDLE_FILES) {
+      const staged = files.find((f) => f.file === spec.file);
+      if (!staged) continue;
+      const p = plan(spec, staged.columns);
+      await stageFile(client, staged, p);
+      plans.push({ staged, plan: p });
+    }
+    const changes: string[] = [];
+    for (const { plan: p } of plans) {
+      const changed = await changedKeys(client, studyId, p);
+      if (changed.count > 0)
+        changes.push(
+          `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
+        );
+    }
+    if (changes.length > 0 && !context.reason?.trim())
+      throw new ReasonRequiredError(
+        `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
+      );
+    const createdSites = plans.some(({ plan: p }) => p.spec.table === 'subject')
+      ? (
+          await client.query<{ site_code: string }>(
+            `INSERT INTO site (study_id, site_code)
+             SELECT DISTINCT $1, s.site FROM stage_subject s
+              WHERE NOT EXISTS (SELECT 1 FROM site t WHERE t.study_id = $1 AND t.site_code = s.site)
+             ORDER BY 2 RETURNING site_code`,
+            [studyId],
+          )
+        ).rows.map((r) => r.site_code)
+      : [];
+    const counts: FileImportCounts[] = [];
+    for (const { plan: p } of plans) counts.push(await merge(client, studyId, p));
+    return { studyId, createdStudy, createdSites, files: counts };
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Versioned migrations: `migrations/NNNN_name.sql`, applied in order, each in its own
+ * transaction, under an advisory lock so that two processes starting together apply each once.
+ * A migration already applied whose file has since changed is an error: history is not rewritten,
+ * a change is a new migration.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
+/** Any constant: the key of the advisory lock that serialises migrations. */
+const MIGRATION_LOCK = 741_852_963;
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+  readonly checksum: string;
+}
+
+export function listMigrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.slice(5, -4),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly current: number;
+}
+
+export async function migrate(pool: pg.Pool): Promise<MigrationReport> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migration (
+      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Map(
+      (
+        await client.query<{ version: number; name: string; checksum: string }>(
+          'SELECT version, name, checksum FROM schema_migration',
+        )
+      ).rows.map((row) => [row.version, row]),
+    );
+    const migrations = listMigrations();
+    const known = new Set(migrations.map((m) => m.version));
+    for (const version of done.keys())
+      if (!known.has(version))
+        throw new Error(
+          `the database has migration ${version}, which this version of jia-trial does not know: it was written by a newer version`,
+        );
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const previous = done.get(migration.version);
+      if (previous) {
+        if (previous.checksum !== migration.checksum)
+          throw new Error(
+            `migration ${migration.version}_${migration.name} was changed after it was applied (checksum ${previous.checksum.slice(0, 12)} in the database, ${migration.checksum.slice(0, 12)} on disk)`,
+          );
+        continue;
+      }
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query(
+          'INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)',
+          [migration.version, migration.name, migration.checksum],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(
+          `migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`,
+        );
+      }
+      applied.push(`${String(migration.version).padStart(4, '0')}_${migration.name}`);
+    }
+    return { applied, current: migrations.at(-1)?.version ?? 0 };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}

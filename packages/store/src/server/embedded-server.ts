@@ -1,0 +1,347 @@
+/**
+ * The embedded PostgreSQL server on a data directory, shared by every jia-trial process that
+ * uses that directory (docs/adr/0006-store-on-postgresql.md):
+ * - the first process starts the server detached (`pg_ctl start`) and records itself as owner;
+ * - a process that finds the server running with a live owner shares it;
+ * - a server whose owner is gone (killed with SIGKILL, say) is adopted, with a notice;
+ * - on release the owner, or any process once the owner is gone, stops the server when no other
+ *   process is connected. Each process holds one "lease" connection for as long as it uses the
+ *   server, so that this count sees it.
+ * Starting and stopping are serialised by a lock file created with O_EXCL.
+ *
+ * Layout of a data directory: `pg/` (PGDATA, owned by the postgres user when run as root),
+ * `credentials.json` (the database password, mode 0600), `owner.json`, `start.lock`.
+ */
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { type PostgresBinaries, postgresBinaries } from './postgres-binaries.js';
+
+export const EMBEDDED_DATABASE = 'jia_trial';
+const ROLE = 'jia_trial';
+const LOCK_WAIT_MS = 120_000;
+const START_ATTEMPTS = 5;
+
+export interface ConnectionSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+export interface EmbeddedServer {
+  readonly dataDir: string;
+  /** Settings for the application database (and `database` replaced, any other). */
+  readonly connection: ConnectionSettings;
+  /** What happened on the way (adopted an orphan, recovered after a crash, ...). */
+  readonly notices: readonly string[];
+  /** Ends this process's use of the server; stops it when nobody else uses it. */
+  release(): Promise<void>;
+}
+
+interface Owner {
+  readonly pid: number;
+  readonly port: number;
+  readonly startedAt: string;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readJson<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+function writeJsonAtomically(path: string, value: unknown, mode = 0o644): void {
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  renameSync(partial, path);
+}
+
+/** The live postmaster of PGDATA: line 1 of postmaster.pid is its pid, line 4 its port. */
+function livePostmaster(pgData: string): { pid: number; port: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(join(pgData, 'postmaster.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function run(binaries: PostgresBinaries, program: string, args: readonly string[]) {
+  return new Promise<{ code: number | null; output: string }>((resolveRun) => {
+    const child = spawn(program, args, {
+      ...(binaries.runAs ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', (error) => resolveRun({ code: -1, output: error.message }));
+    child.on('close', (code) => resolveRun({ code, output }));
+  });
+}
+
+/** Serialises starting and stopping the server of one data directory across processes. */
+async function withStartLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
+  const lock = join(dataDir, 'start.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o644);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8') || 'NaN');
+      // A lock left by a killed process (or one still writing its pid) is taken over.
+      if (Number.isInteger(holder) && !isAlive(holder)) rmSync(lock, { force: true });
+      else if (Date.now() > deadline)
+        throw new Error(
+          `another jia-trial process (pid ${holder}) has been starting or stopping the database in ${dataDir} for ${LOCK_WAIT_MS / 1000} s; if it hangs, stop it`,
+        );
+      else await sleep(25);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function credentials(dataDir: string): { password: string } {
+  const path = join(dataDir, 'credentials.json');
+  const existing = readJson<{ password: string }>(path);
+  if (existing) return existing;
+  const created = { password: randomBytes(24).toString('base64url') };
+  writeJsonAtomically(path, created, 0o600);
+  return created;
+}
+
+async function initialise(binaries: PostgresBinaries, dataDir: string, pgData: string) {
+  const password = credentials(dataDir).password;
+  mkdirSync(pgData, { mode: 0o700 });
+  if (binaries.runAs) chownSync(pgData, binaries.runAs.uid, binaries.runAs.gid);
+  // initdb reads the password from a file the postgres user can read; it lives a moment.
+  const pwFile = join(pgData, '..', `pwfile.${process.pid}`);
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (binaries.runAs) chownSync(pwFile, binaries.runAs.uid, binaries.runAs.gid);
+  try {
+    const result = await run(binaries, binaries.initdb, [
+      `--pgdata=${pgData}`,
+      `--username=${ROLE}`,
+      `--pwfile=${pwFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-instructions',
+    ]);
+    if (result.code !== 0) {
+      rmSync(pgData, { recursive: true, force: true });
+      throw new Error(`initdb failed in ${pgData}:\n${result.output.trim()}`);
+    }
+  } finally {
+    rmSync(pwFile, { force: true });
+  }
+}
+
+async function startServer(binaries: PostgresBinaries, pgData: string): Promise<number> {
+  let last = '';
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const result = await run(binaries, binaries.pgCtl, [
+      'start',
+      '-D',
+      pgData,
+      '-w',
+      '-t',
+      '120',
+      '-s',
+      '-l',
+      join(pgData, 'server.log'),
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`,
+    ]);
+    if (result.code === 0) return port;
+    last = result.output.trim();
+    // After a SIGKILL, backends of the old server may still be leaving: try again shortly.
+    await sleep(200 * attempt);
+  }
+  let log = '';
+  try {
+    log = readFileSync(join(pgData, 'server.log'), 'utf8').split('\n').slice(-15).join('\n');
+  } catch {}
+  throw new Error(`the embedded PostgreSQL in ${pgData} did not start: ${last}\n${log}`);
+}
+
+async function otherClients(settings: ConnectionSettings): Promise<number> {
+  const client = new pg.Client({ ...settings, database: 'postgres' });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return Number(result.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
+  const client = new pg.Client({ ...settings, database: 'postgres' });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      settings.database,
+    ]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${settings.database}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Opens (initialising and starting when needed) the embedded server of `dataDir`. Resolves
+ * once the server accepts connections and this process holds its lease.
+ */
+export async function openEmbeddedServer(dataDirInput: string): Promise<EmbeddedServer> {
+  const dataDir = resolve(dataDirInput);
+  const pgData = join(dataDir, 'pg');
+  const binaries = await postgresBinaries();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The postgres user must traverse the data directory to reach pg/ (its files stay private).
+  if (binaries.runAs) chmodSync(dataDir, 0o711);
+  const notices: string[] = [];
+  const ownerFile = join(dataDir, 'owner.json');
+
+  const { port, lease } = await withStartLock(dataDir, async () => {
+    if (!existsSync(join(pgData, 'PG_VERSION'))) {
+      rmSync(pgData, { recursive: true, force: true });
+      await initialise(binaries, dataDir, pgData);
+    }
+    const running = livePostmaster(pgData);
+    let serverPort: number;
+    if (running) {
+      serverPort = running.port;
+      const owner = readJson<Owner>(ownerFile);
+      if (!owner || !isAlive(owner.pid)) {
+        notices.push(
+          `adopted the database server (pid ${running.pid}, port ${running.port}) left running by ${owner ? `process ${owner.pid}, which ended without stopping it` : 'an unknown process'}`,
+        );
+        writeJsonAtomically(ownerFile, ownerRecord(serverPort));
+      }
+    } else {
+      if (existsSync(join(pgData, 'postmaster.pid')))
+        notices.push(
+          'the database server was not shut down cleanly (its process is gone); PostgreSQL recovers committed work from its write-ahead log',
+        );
+      serverPort = await startServer(binaries, pgData);
+      writeJsonAtomically(ownerFile, ownerRecord(serverPort));
+    }
+    const settings = connectionSettings(dataDir, serverPort);
+    await ensureDatabase(settings);
+    // Take the lease before the lock is released, so that no one stops the server meanwhile.
+    const leaseClient = new pg.Client({ ...settings, application_name: 'jia-trial lease' });
+    await leaseClient.connect();
+    leaseClient.on('error', () => {});
+    return { port: serverPort, lease: leaseClient };
+  });
+
+  const connection = connectionSettings(dataDir, port);
+  let released = false;
+  return {
+    dataDir,
+    connection,
+    notices,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await lease.end().catch(() => {});
+      await withStartLock(dataDir, async () => {
+        const owner = readJson<Owner>(ownerFile);
+        const mine = owner?.pid === process.pid;
+        if (!mine && owner && isAlive(owner.pid)) return;
+        if (!livePostmaster(pgData)) return;
+        if ((await otherClients(connection).catch(() => 0)) > 0) return;
+        const result = await run(binaries, binaries.pgCtl, [
+          'stop',
+          '-D',
+          pgData,
+          '-m',
+          'fast',
+          '-w',
+          '-s',
+        ]);
+        if (result.code !== 0)
+          throw new Error(`could not stop the embedded PostgreSQL: ${result.output.trim()}`);
+        rmSync(ownerFile, { force: true });
+      });
+    },
+  };
+}
+
+function ownerRecord(port: number): Owner {
+  return { pid: process.pid, port, startedAt: new Date().toISOString() };
+}
+
+function connectionSettings(dataDir: string, port: number): ConnectionSettings {
+  return {
+    host: '127.0.0.1',
+    port,
+    user: ROLE,
+    password: credentials(dataDir).password,
+    database: EMBEDDED_DATABASE,
+  };
+}
