@@ -9,3 +9,4 @@ export * from './migrate.js';
 export * from './store.js';
 export * from './transaction.js';
 export * from './visits.js';
+export { openEmbeddedServer, type EmbeddedServer } from './server/embedded-server.js';

@@ -31,7 +31,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { type PostgresBinaries, postgresBinaries } from './postgres-binaries.js';
+import { binariesIn, type PostgresBinaries, postgresBinaries } from './postgres-binaries.js';
 
 export const EMBEDDED_DATABASE = 'jia_trial';
 const ROLE = 'jia_trial';
@@ -256,10 +256,13 @@ async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
  * Opens (initialising and starting when needed) the embedded server of `dataDir`. Resolves
  * once the server accepts connections and this process holds its lease.
  */
-export async function openEmbeddedServer(dataDirInput: string): Promise<EmbeddedServer> {
+export async function openEmbeddedServer(
+  dataDirInput: string,
+  options: { readonly binDir?: string } = {},
+): Promise<EmbeddedServer> {
   const dataDir = resolve(dataDirInput);
   const pgData = join(dataDir, 'pg');
-  const binaries = await postgresBinaries();
+  const binaries = options.binDir ? binariesIn(options.binDir) : await postgresBinaries();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // The postgres user must traverse the data directory to reach pg/ (its files stay private).
   if (binaries.runAs) chmodSync(dataDir, 0o711);

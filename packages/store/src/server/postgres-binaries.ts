@@ -103,6 +103,16 @@ export function postgresBinaries(): Promise<PostgresBinaries> {
   return cached;
 }
 
+/** The programs of another PostgreSQL installation (tests run Debian's PostgreSQL 15 this way). */
+export function binariesIn(binDir: string): PostgresBinaries {
+  return {
+    initdb: join(binDir, 'initdb'),
+    pgCtl: join(binDir, 'pg_ctl'),
+    postgres: join(binDir, 'postgres'),
+    runAs: process.getuid?.() === 0 ? postgresUser() : null,
+  };
+}
+
 async function locate(): Promise<PostgresBinaries> {
   let binDir = await packageBinDir();
   let runAs: PostgresBinaries['runAs'] = null;

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { ReasonRequiredError } from '../errors.js';
+import { openTestDatabase, type TestDatabase } from '../test-support.js';
+import { withChanges } from '../transaction.js';
+import { AUDITED_TABLES } from './audited-tables.js';
+import { verifyAudit } from './verify-audit.js';
+
+const ACTOR = { actor: 'nurse.anna' };
+
+/** Three transactions: the study and two subjects, two visits, then an edit of a visit. */
+async function seed(db: TestDatabase): Promise<void> {
+  const { pool } = db.store;
+  await withChanges(pool, ACTOR, async (c) => {
+    await c.query("INSERT INTO study (study_id) VALUES ('S')");
+    await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
+    await c.query(`INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
+                     diagnosis_date, enrolment_date)
+                   VALUES ('S', 'P1', 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'),
+                          ('S', 'P2', 'A', 'M', '2011-05', 'psoriatic', '2016-01-01', '2019-02-01')`);
+  });
+  await withChanges(pool, ACTOR, (c) =>
+    c.query(`INSERT INTO visit (study_id, visit_id, subject_id, visit_date, esr)
+             VALUES ('S', 'V1', 'P1', '2019-01-01', 40), ('S', 'V2', 'P1', '2019-03-01', 20)`),
+  );
+  await withChanges(pool, { actor: 'dr.bart', reason: 'transcription error' }, (c) =>
+    c.query("UPDATE visit SET esr = 25 WHERE visit_id = 'V2'"),
+  );
+}
+
+/** A superuser session with every trigger off: the attacker the chain is for. */
+async function tamper(db: TestDatabase, ...statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function firstProblem(db: TestDatabase) {
+  const report = await verifyAudit(db.store.pool);
+  assert.equal(report.ok, false, 'verify-audit must find the tampering');
+  return report.problems[0];
+}
+
+describe('audit trail', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await openTestDatabase();
+    await seed(db);
+  });
+  after(() => db.close());
+
+  test('records every insert and update with actor, reason, old and new values', async () => {
+    const events = await db.store.pool.query(
+      "SELECT actor, reason, operation, old_values, new_values FROM audit_event WHERE table_name = 'visit' ORDER BY event_id",
+    );
+    assert.deepEqual(
+      events.rows.map((e) => [e.actor, e.reason, e.operation]),
+      [
+        ['nurse.anna', null, 'insert'],
+        ['nurse.anna', null, 'insert'],
+        ['dr.bart', 'transcription error', 'update'],
+      ],
+    );
+    const update = events.rows[2];
+    assert.equal(update.old_values.esr, 20);
+    assert.equal(update.new_values.esr, 25);
+    assert.equal(update.new_values.version, 2, 'the version is bumped by the database');
+    const blocks = await db.store.pool.query('SELECT event_count FROM audit_block ORDER BY block_seq');
+    assert.deepEqual(
+      blocks.rows.map((b) => b.event_count),
+      [4, 2, 1],
+      'one block per transaction',
+    );
+    const report = await verifyAudit(db.store.pool);
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.ok, true);
+    assert.equal(report.events, 7);
+  });
+
+  test('a statement that changes nothing leaves no event', async () => {
+    const before = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_block');
+    await withChanges(db.store.pool, { actor: 'x', reason: 'none' }, (c) =>
+      c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'nope'"),
+    );
+    const after = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_block');
+    assert.equal(after.rows[0].n, before.rows[0].n);
+  });
+
+  test('refuses a change without an actor, and an update or delete without a reason', async () => {
+    await assert.rejects(
+      db.store.pool.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'"),
+      /without an actor/,
+    );
+    await assert.rejects(
+      withChanges(db.store.pool, ACTOR, (c) => c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'")),
+      ReasonRequiredError,
+    );
+    await assert.rejects(
+      withChanges(db.store.pool, ACTOR, (c) => c.query("DELETE FROM visit WHERE visit_id = 'V1'")),
+      ReasonRequiredError,
+    );
+    const esr = await db.store.pool.query("SELECT esr FROM visit WHERE visit_id = 'V1'");
+    assert.equal(esr.rows[0].esr, '40', 'nothing changed');
+  });
+
+  test('the audit tables refuse UPDATE, DELETE and TRUNCATE, and clinical tables refuse TRUNCATE', async () => {
+    for (const sql of [
+      "UPDATE audit_event SET actor = 'someone else'",
+      'DELETE FROM audit_event',
+      'TRUNCATE audit_event',
+      'UPDATE audit_block SET event_count = 0',
+      'DELETE FROM audit_block',
+      'TRUNCATE audit_block CASCADE',
+      'TRUNCATE visit CASCADE',
+    ])
+      await assert.rejects(db.store.pool.query(sql), /append-only|TRUNCATE on/, sql);
+    assert.equal((await verifyAudit(db.store.pool)).ok, true);
+  });
+
+  test('every table with audit triggers is in AUDITED_TABLES, and the reverse', async () => {
+    const result = await db.store.pool.query<{ table: string }>(
+      "SELECT DISTINCT tgrelid::regclass::text AS table FROM pg_trigger WHERE tgname = 'audit_insert' ORDER BY 1",
+    );
+    assert.deepEqual(
+      result.rows.map((r) => r.table),
+      [...AUDITED_TABLES].sort(),
+    );
+  });
+});
+
+describe('verify-audit finds tampering by a superuser with the triggers disabled', () => {
+  const cases: Array<[string, string[], RegExp, RegExp]> = [
+    [
+      'an altered event',
+      ["UPDATE audit_event SET new_values = jsonb_set(new_values, '{esr}', '99') WHERE event_id = 6"],
+      /^event 6$/,
+      /altered after it was written/,
+    ],
+    ['a removed event', ['DELETE FROM audit_event WHERE event_id = 5'], /^block 2$/, /1 of its 2 events/],
+    ['a removed block', ['DELETE FROM audit_block WHERE block_seq = 2'], /^block 3$/, /block 2 is missing/],
+    [
+      'removed last block and its events',
+      ['DELETE FROM audit_event WHERE event_id = 7', 'DELETE FROM audit_block WHERE block_seq = 3'],
+      /^head$/,
+      /not the last block/,
+    ],
+    [
+      'an altered block',
+      ["UPDATE audit_block SET sealed_at = now(), event_count = 3 WHERE block_seq = 1"],
+      /^block 1$/,
+      /altered/,
+    ],
+    [
+      'a clinical value changed behind the application',
+      ["UPDATE visit SET esr = 30 WHERE visit_id = 'V1'"],
+      /^visit S\/V1$/,
+      /esr is 30, the trail says 40/,
+    ],
+    [
+      'a row inserted behind the application',
+      ["INSERT INTO visit (study_id, visit_id, subject_id, visit_date) VALUES ('S', 'V9', 'P2', '2019-05-01')"],
+      /^visit row \d+$/,
+      /no audit event/,
+    ],
+    [
+      'a row deleted behind the application',
+      ["DELETE FROM visit WHERE visit_id = 'V2'"],
+      /^visit S\/V2$/,
+      /removed without an audit event/,
+    ],
+  ];
+  for (const [name, statements, where, message] of cases)
+    test(name, async () => {
+      const db = await openTestDatabase();
+      try {
+        await seed(db);
+        assert.equal((await verifyAudit(db.store.pool)).ok, true, 'intact before');
+        await tamper(db, ...statements);
+        const problem = await firstProblem(db);
+        assert.match(problem?.where ?? '', where);
+        assert.match(problem?.message ?? '', message);
+      } finally {
+        await db.close();
+      }
+    });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import { isAlive, openEmbeddedServer } from './embedded-server.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'jia-server-test-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function postmasterPid(): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return isAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Another process holding the server, as a second jia-trial command would. */
+async function holder(): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'hold-server.fixture.ts'), dataDir],
+    { stdio: 'pipe' },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return { child, line };
+}
+
+async function query(server: Awaited<ReturnType<typeof openEmbeddedServer>>, sql: string) {
+  const client = new pg.Client(server.connection);
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded server of a data directory', () => {
+  test('commands run one after the other each start and stop it', async () => {
+    for (let i = 0; i < 2; i++) {
+      const server = await openEmbeddedServer(dataDir);
+      assert.deepEqual(await query(server, 'SELECT 1 AS one'), [{ one: 1 }]);
+      assert.notEqual(postmasterPid(), null);
+      await server.release();
+      assert.equal(postmasterPid(), null, 'stopped when the last user is done');
+    }
+  });
+
+  test('a command started while another holds the server shares it; the last one stops it', async () => {
+    const { child } = await holder();
+    const pid = postmasterPid();
+    const server = await openEmbeddedServer(dataDir);
+    assert.equal(postmasterPid(), pid, 'the same server');
+    await server.release();
+    assert.equal(postmasterPid(), pid, 'still running for the other process');
+    child.stdin.end();
+    await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(postmasterPid(), null);
+  });
+
+  test('a server orphaned by a killed process is adopted with a clear notice', async () => {
+    const { child } = await holder();
+    const pid = postmasterPid();
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(postmasterPid(), pid, 'SIGKILL leaves the server running');
+    const server = await openEmbeddedServer(dataDir);
+    assert.match(server.notices.join('\n'), /adopted the database server .* left running by process \d+, which ended without stopping it/);
+    await server.release();
+    assert.equal(postmasterPid(), null);
+  });
+
+  test('a server killed with SIGKILL is restarted, recovering from its log, with a notice', async () => {
+    const first = await openEmbeddedServer(dataDir);
+    await query(first, 'CREATE TABLE IF NOT EXISTS kept (n int)');
+    await query(first, 'INSERT INTO kept VALUES (1)');
+    process.kill(postmasterPid() as number, 'SIGKILL');
+    await first.release().catch(() => {});
+    const server = await openEmbeddedServer(dataDir);
+    assert.match(server.notices.join('\n'), /not shut down cleanly/);
+    assert.deepEqual(await query(server, 'SELECT count(*)::int AS n FROM kept'), [{ n: 1 }]);
+    await query(server, 'DROP TABLE kept');
+    await server.release();
+  });
+
+  test('several processes starting at once all get the same server', async () => {
+    const holders = await Promise.all([holder(), holder(), holder()]);
+    const ports = new Set(holders.map((h) => h.line.split(' ')[1]));
+    assert.equal(ports.size, 1, 'one server');
+    for (const h of holders) h.child.stdin.end();
+    await Promise.all(holders.map((h) => new Promise((resolve) => h.child.on('exit', resolve))));
+    assert.equal(postmasterPid(), null);
+  });
+});
