@@ -84,6 +84,8 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
     problems.add({ file: spec.file, line, column, message });
 
   const onHeader = (record: CsvRecordView) => {
+    // Until the header is known to be sound (a header cell may not even be UTF-8), no row is read.
+    headerOk = false;
     const names = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
     (result.columns as string[]).push(...names);
     const seen = new Set<string>();
