@@ -30,6 +30,7 @@ import { listMigrations } from './migrate.js';
 /** Every table, parents before children (the load order). */
 export const BACKUP_TABLES = [
   ...AUDITED_TABLES,
+  'user_credential',
   'audit_event',
   'audit_block',
   'audit_head',

@@ -27,15 +27,24 @@ test('docs/bundle-format.md documents every file, column, requirement and key', 
     const text = section(file.file);
     assert.match(text, new RegExp(`\\(${file.optional ? 'optional' : 'required'}`), file.file);
     if (file.file !== 'visits.csv')
-      assert.ok(text.includes(`Key: ${file.key.map((k) => `\`${k}\``).join(' + ')}`), `${file.file} key`);
+      assert.ok(
+        text.includes(`Key: ${file.key.map((k) => `\`${k}\``).join(' + ')}`),
+        `${file.file} key`,
+      );
     for (const column of file.columns) {
       if (file.file === 'visits.csv') {
         assert.ok(text.includes(`\`${column.name}\``), `${file.file}: ${column.name}`);
         continue;
       }
-      const row = text.split('\n').find((line) => line.startsWith('|') && line.split('|')[1]?.includes(`\`${column.name}\``));
+      const row = text
+        .split('\n')
+        .find((line) => line.startsWith('|') && line.split('|')[1]?.includes(`\`${column.name}\``));
       assert.ok(row, `${file.file}: no row for ${column.name}`);
-      assert.equal(row.split('|')[2]?.trim(), column.required ? 'yes' : 'no', `${file.file}: ${column.name}`);
+      assert.equal(
+        row.split('|')[2]?.trim(),
+        column.required ? 'yes' : 'no',
+        `${file.file}: ${column.name}`,
+      );
       for (const value of column.values ?? [])
         if (column.values && column.values.length < 20)
           assert.ok(row.includes(`\`${value}\``), `${file.file}: ${column.name} value ${value}`);

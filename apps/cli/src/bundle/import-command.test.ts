@@ -93,7 +93,11 @@ describe('jia-trial import / export', () => {
     assert.deepEqual(files, readdirSync(out2).sort());
     assert.equal(files.length, 7);
     for (const file of files)
-      assert.equal(readFileSync(join(out2, file), 'utf8'), readFileSync(join(out1, file), 'utf8'), file);
+      assert.equal(
+        readFileSync(join(out2, file), 'utf8'),
+        readFileSync(join(out1, file), 'utf8'),
+        file,
+      );
     // The original study re-imported from its own export: nothing changes.
     const back = await runCli('import', out1, '--study', 'pilot', '--json');
     assert.equal(back.code, 0, back.stderr);
@@ -107,20 +111,37 @@ describe('jia-trial import / export', () => {
   });
 
   test('a bundle that changes stored records needs a reason, and then it is audited', async () => {
-    const dir = bundle({ 'visits.csv': (t) => t.replace('P01,P01-V1,2019-03-04,,polyarticular_rf_negative,6.2', 'P01,P01-V1,2019-03-04,,polyarticular_rf_negative,6.3') });
+    const dir = bundle({
+      'visits.csv': (t) =>
+        t.replace(
+          'P01,P01-V1,2019-03-04,,polyarticular_rf_negative,6.2',
+          'P01,P01-V1,2019-03-04,,polyarticular_rf_negative,6.3',
+        ),
+    });
     const before = await snapshot(db);
     const refused = await runCli('import', dir, '--study', 'pilot');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /reason for change is required/);
     assert.match(refused.stderr, /visits\.csv: 1 stored record\(s\) would change: P01-V1/);
     assert.deepEqual(await snapshot(db), before);
-    const accepted = await runCli('import', dir, '--study', 'pilot', '--reason', 'source data verification', '--actor', 'dm.carla');
+    const accepted = await runCli(
+      'import',
+      dir,
+      '--study',
+      'pilot',
+      '--reason',
+      'source data verification',
+      '--actor',
+      'dm.carla',
+    );
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.match(accepted.stdout, /visits\.csv +0 new +1 changed/);
     const event = await db.store.pool.query(
       "SELECT actor, reason, old_values->>'physician_global' AS old, new_values->>'physician_global' AS new FROM audit_event WHERE operation = 'update'",
     );
-    assert.deepEqual(event.rows, [{ actor: 'dm.carla', reason: 'source data verification', old: '6.2', new: '6.3' }]);
+    assert.deepEqual(event.rows, [
+      { actor: 'dm.carla', reason: 'source data verification', old: '6.2', new: '6.3' },
+    ]);
   });
 });
 
@@ -129,10 +150,15 @@ describe('jia-trial import refuses bad bundles, lists every problem and changes 
     [
       'wrong types',
       {
-        'visits.csv': (t) => t.replace('P01,P01-V0,2019-02-04,,polyarticular_rf_negative,6.8', 'P01,P01-V0,2019-02-04,,polyarticular_rf_negative,abc'),
+        'visits.csv': (t) =>
+          t.replace(
+            'P01,P01-V0,2019-02-04,,polyarticular_rf_negative,6.8',
+            'P01,P01-V0,2019-02-04,,polyarticular_rf_negative,abc',
+          ),
         'subjects.csv': (t) => t.replace('P02,UMCU,M', 'P02,UMCU,X'),
         'infusions.csv': (t) => t.replace('P03,2019-06-10,38.2', 'P03,2019-06-10,-3'),
-        'adverse_events.csv': (t) => t.replace(',2019-06-11,2019-06-12,1,', ',2019-06-11,2019-06-12,7,'),
+        'adverse_events.csv': (t) =>
+          t.replace(',2019-06-11,2019-06-12,1,', ',2019-06-11,2019-06-12,7,'),
       },
       [
         /visits\.csv:2: .*physician_global/,
@@ -156,7 +182,8 @@ describe('jia-trial import refuses bad bundles, lists every problem and changes 
     [
       'duplicate keys',
       {
-        'subjects.csv': (t) => `${t}P01,UMCU,F,2006-03,polyarticular_rf_negative,2010-05-14,2019-02-04\n`,
+        'subjects.csv': (t) =>
+          `${t}P01,UMCU,F,2006-03,polyarticular_rf_negative,2010-05-14,2019-02-04\n`,
         'adverse_events.csv': (t) => t.replace('AE-005', 'AE-001'),
         'visits.csv': (t) => t.replace('P01-V2,', 'P01-V1,'),
       },
@@ -189,15 +216,18 @@ describe('jia-trial import refuses bad bundles, lists every problem and changes 
     [
       'wrong encoding (Latin-1)',
       {
-        'adverse_events.csv': (t) => Buffer.from(t.replace('Arthralgia', 'Arthralgi\u00e9'), 'latin1'),
+        'adverse_events.csv': (t) =>
+          Buffer.from(t.replace('Arthralgia', 'Arthralgi\u00e9'), 'latin1'),
       },
       [/adverse_events\.csv:6: .*invalid UTF-8/],
     ],
     [
       'rules between columns',
       {
-        'medications.csv': (t) => t.replace('P05,naproxen,nsaid,2013-11-01,,', 'P05,naproxen,nsaid,2013-11-01,2012-01-01,'),
-        'adverse_events.csv': (t) => t.replace('4,true,hospitalisation;life_threatening', '5,true,hospitalisation;abducted'),
+        'medications.csv': (t) =>
+          t.replace('P05,naproxen,nsaid,2013-11-01,,', 'P05,naproxen,nsaid,2013-11-01,2012-01-01,'),
+        'adverse_events.csv': (t) =>
+          t.replace('4,true,hospitalisation;life_threatening', '5,true,hospitalisation;abducted'),
       },
       [
         /medications\.csv:15: column stop_date: 2012-01-01 is before start_date 2013-11-01/,

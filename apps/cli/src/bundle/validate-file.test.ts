@@ -7,6 +7,8 @@ import { scratchFile } from '../test-support.js';
 import { ProblemList } from './bundle-problems.js';
 import { validateFile } from './validate-file.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const MEDICATIONS = bundleFile('medications.csv');
 const INFUSIONS = bundleFile('infusions.csv');
 
@@ -40,7 +42,7 @@ describe('bundle file validation: properties', () => {
           assert.equal(file.rows.length, 0, 'a refused row is not staged');
           assert.equal(problems[0]?.line, 2);
           assert.equal(problems[0]?.column, 'drug');
-          assert.ok(drug === '' || drug !== drug.trim() || /[\u0000-\u001f\u007f]/.test(drug));
+          assert.ok(drug === '' || drug !== drug.trim() || CONTROL_CHARACTER.test(drug));
         } else {
           assert.deepEqual(staged(file), [['P1', drug, 'biologic', '2020-01-31']]);
         }
@@ -58,13 +60,25 @@ describe('bundle file validation: properties', () => {
     fc.assert(
       fc.property(decimalText, (weight) => {
         const rows = [
-          ['subject_id', 'infusion_date', 'weight_kg', 'cells_per_kg', 'total_cells', 'product_lot', 'infusion_reaction'],
+          [
+            'subject_id',
+            'infusion_date',
+            'weight_kg',
+            'cells_per_kg',
+            'total_cells',
+            'product_lot',
+            'infusion_reaction',
+          ],
           ['P1', '2020-01-31', weight, '2000000', '100000000', 'L1', 'false'],
         ];
         const { problems } = validate(INFUSIONS, csv(rows));
         const value = Number(weight);
         const valid = /^-?\d+(\.\d+)?$/.test(weight) && value > 0 && value <= 300;
-        assert.equal(problems.length === 0, valid, `${JSON.stringify(weight)}: ${problems[0]?.message}`);
+        assert.equal(
+          problems.length === 0,
+          valid,
+          `${JSON.stringify(weight)}: ${problems[0]?.message}`,
+        );
       }),
       { numRuns: 500 },
     );
@@ -73,12 +87,18 @@ describe('bundle file validation: properties', () => {
   test('arbitrary bytes never crash the validator, and whatever is staged is well-formed', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, withHeader) => {
-        const header = new TextEncoder().encode('subject_id,drug,drug_class,start_date,stop_date,stop_reason\n');
+        const header = new TextEncoder().encode(
+          'subject_id,drug,drug_class,start_date,stop_date,stop_reason\n',
+        );
         const content = withHeader ? new Uint8Array([...header, ...bytes]) : bytes;
         const { file } = validate(MEDICATIONS, content);
         for (const record of staged(file)) {
           assert.equal(record.length, file.columns.length);
-          assert.ok(['biologic', 'csdmard', 'corticosteroid', 'nsaid', 'other'].includes(record[2] as string));
+          assert.ok(
+            ['biologic', 'csdmard', 'corticosteroid', 'nsaid', 'other'].includes(
+              record[2] as string,
+            ),
+          );
         }
       }),
       { numRuns: 300 },
@@ -100,7 +120,11 @@ describe('bundle file validation: properties', () => {
           const { problems } = validate(MEDICATIONS, csv(rows));
           const date = new Date(Date.UTC(year, month - 1, day));
           const real =
-            month >= 1 && month <= 12 && day >= 1 && date.getUTCDate() === day && date.getUTCMonth() === month - 1;
+            month >= 1 &&
+            month <= 12 &&
+            day >= 1 &&
+            date.getUTCDate() === day &&
+            date.getUTCMonth() === month - 1;
           assert.equal(problems.length === 0, real, text);
         },
       ),

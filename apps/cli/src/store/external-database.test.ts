@@ -17,10 +17,15 @@ const DEBIAN_POSTGRES = '/usr/lib/postgresql';
 
 function debianBinDir(): string {
   const versions = existsSync(DEBIAN_POSTGRES)
-    ? readdirSync(DEBIAN_POSTGRES).filter((v) => existsSync(join(DEBIAN_POSTGRES, v, 'bin', 'initdb')))
+    ? readdirSync(DEBIAN_POSTGRES).filter((v) =>
+        existsSync(join(DEBIAN_POSTGRES, v, 'bin', 'initdb')),
+      )
     : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  assert.ok(newest, `no Debian PostgreSQL server under ${DEBIAN_POSTGRES}: apt-get install postgresql`);
+  assert.ok(
+    newest,
+    `no Debian PostgreSQL server under ${DEBIAN_POSTGRES}: apt-get install postgresql`,
+  );
   return join(DEBIAN_POSTGRES, newest, 'bin');
 }
 
@@ -51,7 +56,11 @@ test('on an external PostgreSQL: migrate, import, verify, export, backup and res
   await version.connect();
   const major = (await version.query('SHOW server_version_num')).rows[0].server_version_num;
   await version.end();
-  assert.notEqual(major.slice(0, 2), '18', 'this test is about a PostgreSQL other than the embedded 18');
+  assert.notEqual(
+    major.slice(0, 2),
+    '18',
+    'this test is about a PostgreSQL other than the embedded 18',
+  );
 
   const migrate = await runCli('migrate');
   assert.equal(migrate.code, 0, migrate.stderr);
@@ -73,7 +82,11 @@ test('on an external PostgreSQL: migrate, import, verify, export, backup and res
   const again = join(scratchDir(), 'export-restored');
   assert.equal((await runCli('export', '--out', again)).code, 0);
   for (const file of readdirSync(out))
-    assert.equal(readFileSync(join(again, file), 'utf8'), readFileSync(join(out, file), 'utf8'), file);
+    assert.equal(
+      readFileSync(join(again, file), 'utf8'),
+      readFileSync(join(out, file), 'utf8'),
+      file,
+    );
 
   // Tampering on this server is found as well.
   const client = new pg.Client(urlFor('restored'));

@@ -71,7 +71,9 @@ describe('audit trail', () => {
     assert.equal(update.old_values.esr, 20);
     assert.equal(update.new_values.esr, 25);
     assert.equal(update.new_values.version, 2, 'the version is bumped by the database');
-    const blocks = await db.store.pool.query('SELECT event_count FROM audit_block ORDER BY block_seq');
+    const blocks = await db.store.pool.query(
+      'SELECT event_count FROM audit_block ORDER BY block_seq',
+    );
     assert.deepEqual(
       blocks.rows.map((b) => b.event_count),
       [4, 2, 1],
@@ -98,7 +100,9 @@ describe('audit trail', () => {
       /without an actor/,
     );
     await assert.rejects(
-      withChanges(db.store.pool, ACTOR, (c) => c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'")),
+      withChanges(db.store.pool, ACTOR, (c) =>
+        c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'"),
+      ),
       ReasonRequiredError,
     );
     await assert.rejects(
@@ -138,12 +142,24 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
   const cases: Array<[string, string[], RegExp, RegExp]> = [
     [
       'an altered event',
-      ["UPDATE audit_event SET new_values = jsonb_set(new_values, '{esr}', '99') WHERE event_id = 6"],
+      [
+        "UPDATE audit_event SET new_values = jsonb_set(new_values, '{esr}', '99') WHERE event_id = 6",
+      ],
       /^event 6$/,
       /altered after it was written/,
     ],
-    ['a removed event', ['DELETE FROM audit_event WHERE event_id = 5'], /^block 2$/, /1 of its 2 events/],
-    ['a removed block', ['DELETE FROM audit_block WHERE block_seq = 2'], /^block 3$/, /block 2 is missing/],
+    [
+      'a removed event',
+      ['DELETE FROM audit_event WHERE event_id = 5'],
+      /^block 2$/,
+      /1 of its 2 events/,
+    ],
+    [
+      'a removed block',
+      ['DELETE FROM audit_block WHERE block_seq = 2'],
+      /^block 3$/,
+      /block 2 is missing/,
+    ],
     [
       'removed last block and its events',
       ['DELETE FROM audit_event WHERE event_id = 7', 'DELETE FROM audit_block WHERE block_seq = 3'],
@@ -152,7 +168,7 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
     ],
     [
       'an altered block',
-      ["UPDATE audit_block SET sealed_at = now(), event_count = 3 WHERE block_seq = 1"],
+      ['UPDATE audit_block SET sealed_at = now(), event_count = 3 WHERE block_seq = 1'],
       /^block 1$/,
       /altered/,
     ],
@@ -164,7 +180,9 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
     ],
     [
       'a row inserted behind the application',
-      ["INSERT INTO visit (study_id, visit_id, subject_id, visit_date) VALUES ('S', 'V9', 'P2', '2019-05-01')"],
+      [
+        "INSERT INTO visit (study_id, visit_id, subject_id, visit_date) VALUES ('S', 'V9', 'P2', '2019-05-01')",
+      ],
       /^visit row \d+$/,
       /no audit event/,
     ],

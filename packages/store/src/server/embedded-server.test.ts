@@ -23,7 +23,13 @@ function postmasterPid(): number | null {
 async function holder(): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'hold-server.fixture.ts'), dataDir],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'hold-server.fixture.ts'),
+      dataDir,
+    ],
     { stdio: 'pipe' },
   );
   const line = await new Promise<string>((resolve, reject) => {
@@ -77,7 +83,10 @@ describe('the embedded server of a data directory', () => {
     await new Promise((resolve) => child.on('exit', resolve));
     assert.equal(postmasterPid(), pid, 'SIGKILL leaves the server running');
     const server = await openEmbeddedServer(dataDir);
-    assert.match(server.notices.join('\n'), /adopted the database server .* left running by process \d+, which ended without stopping it/);
+    assert.match(
+      server.notices.join('\n'),
+      /adopted the database server .* left running by process \d+, which ended without stopping it/,
+    );
     await server.release();
     assert.equal(postmasterPid(), null);
   });

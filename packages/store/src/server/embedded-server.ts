@@ -31,7 +31,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { binariesIn, type PostgresBinaries, postgresBinaries } from './postgres-binaries.js';
+import {
+  binariesIn,
+  canReach,
+  type PostgresBinaries,
+  postgresBinaries,
+} from './postgres-binaries.js';
 
 export const EMBEDDED_DATABASE = 'jia_trial';
 const ROLE = 'jia_trial';
@@ -265,7 +270,13 @@ export async function openEmbeddedServer(
   const binaries = options.binDir ? binariesIn(options.binDir) : await postgresBinaries();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // The postgres user must traverse the data directory to reach pg/ (its files stay private).
-  if (binaries.runAs) chmodSync(dataDir, 0o711);
+  if (binaries.runAs) {
+    chmodSync(dataDir, 0o711);
+    if (!canReach(dataDir, binaries.runAs))
+      throw new Error(
+        `the database runs as the "postgres" user, which cannot reach ${dataDir} (a directory above it is closed to other users, as /root is): set JIA_DATA_DIR to a directory it can reach, such as /var/lib/jia-trial, or use DATABASE_URL`,
+      );
+  }
   const notices: string[] = [];
   const ownerFile = join(dataDir, 'owner.json');
 
