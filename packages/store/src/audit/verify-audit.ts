@@ -69,23 +69,10 @@ export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
         message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
       });
 
-    const blocks = await client.query<{
-      block_seq: string;
-      batch_id: string;
-      event_count: number;
-      events_digest: Buffer;
-      prev_hash: Buffer;
-      block_hash: Buffer;
-    }>(
+    const blocks = await client.query<BlockRow>(
       'SELECT block_seq, batch_id, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
     );
-    const batches = await client.query<{
-      batch_id: string;
-      digest: Buffer;
-      n: string;
-      first: string;
-      last: string;
-    }>(
+    const batches = await client.query<BatchRow>(
       `SELECT batch_id, sha256(string_agg(event_hash, ''::bytea ORDER BY event_id)) AS digest,
               count(*) AS n, min(event_id) AS first, max(event_id) AS last
          FROM audit_event GROUP BY batch_id`,

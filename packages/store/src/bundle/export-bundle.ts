@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { escapeLiteral } from 'pg';
+import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { NotFoundError } from '../errors.js';
 import {
@@ -21,7 +21,8 @@ import {
   dbColumn,
 } from './bundle-spec.js';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A column name as an SQL identifier. */
+const quote = escapeIdentifier;
 
 /** A column as bundle text: ISO dates, true/false, numbers as stored, `na` for a CHAQ n/a. */
 function exportExpression(file: BundleFile, column: BundleColumn): string {

@@ -14,6 +14,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { escapeIdentifier } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ReasonRequiredError } from '../errors.js';
 import { type ChangeContext, withChanges } from '../transaction.js';
@@ -53,7 +54,8 @@ export interface ImportResult {
 /** How many changed records an import without a reason lists. */
 const CHANGES_LISTED = 20;
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A column name as an SQL identifier. */
+const quote = escapeIdentifier;
 
 /** The staged text of a column, cast to its database type. */
 function valueExpression(column: BundleColumn, present: ReadonlySet<string>): string {
