@@ -18,13 +18,13 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
-  closeSync,
   existsSync,
+  linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -42,6 +42,9 @@ export const EMBEDDED_DATABASE = 'jia_trial';
 const ROLE = 'jia_trial';
 const LOCK_WAIT_MS = 120_000;
 const START_ATTEMPTS = 5;
+const ZOMBIE_WAIT_MS = 30_000;
+/** A lock file with no readable holder is taken over once this old (a crash while creating it). */
+const EMPTY_LOCK_GRACE_MS = 5_000;
 
 export interface ConnectionSettings {
   readonly host: string;
@@ -67,7 +70,28 @@ interface Owner {
   readonly startedAt: string;
 }
 
+/** The process exists (a zombie, killed but not yet reaped by its parent, does not count). */
 export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** Linux: state Z in /proc/<pid>/stat (the field after the parenthesised command name). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** A process that still occupies its pid, even as a zombie (PostgreSQL checks it this way). */
+function pidTaken(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -90,8 +114,8 @@ function writeJsonAtomically(path: string, value: unknown, mode = 0o644): void {
   renameSync(partial, path);
 }
 
-/** The live postmaster of PGDATA: line 1 of postmaster.pid is its pid, line 4 its port. */
-function livePostmaster(pgData: string): { pid: number; port: number } | null {
+/** The postmaster recorded in PGDATA: line 1 of postmaster.pid is its pid, line 4 its port. */
+function recordedPostmaster(pgData: string): { pid: number; port: number } | null {
   let text: string;
   try {
     text = readFileSync(join(pgData, 'postmaster.pid'), 'utf8');
@@ -101,8 +125,30 @@ function livePostmaster(pgData: string): { pid: number; port: number } | null {
   const lines = text.split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  return { pid, port };
+  return Number.isInteger(pid) && pid > 0 ? { pid, port } : null;
+}
+
+/** The live postmaster of PGDATA, or null. */
+function livePostmaster(pgData: string): { pid: number; port: number } | null {
+  const recorded = recordedPostmaster(pgData);
+  return recorded && isAlive(recorded.pid) ? recorded : null;
+}
+
+/**
+ * A postmaster killed with SIGKILL stays a zombie until its parent (PID 1: pg_ctl detached it)
+ * reaps it, and PostgreSQL will not start while its recorded pid exists. Wait for the reaping.
+ */
+async function awaitReaped(pgData: string): Promise<void> {
+  const recorded = recordedPostmaster(pgData);
+  if (!recorded) return;
+  const deadline = Date.now() + ZOMBIE_WAIT_MS;
+  while (pidTaken(recorded.pid) && isZombie(recorded.pid)) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `the database server process ${recorded.pid} was killed but is never reaped by its parent (PID 1 of this container does not reap children): run the container with an init process (docker run --init, tini)`,
+      );
+    await sleep(50);
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -136,33 +182,77 @@ function run(binaries: PostgresBinaries, program: string, args: readonly string[
   });
 }
 
-/** Serialises starting and stopping the server of one data directory across processes. */
+/**
+ * Serialises starting and stopping the server of one data directory across processes. The lock
+ * file is created complete (written aside, then hard-linked into place, which fails if it
+ * exists). A lock whose holder is dead is claimed by renaming it away, so that of several
+ * processes seeing the same stale lock only one removes it.
+ */
 async function withStartLock<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(dataDir, 'start.lock');
+  const mine = join(dataDir, `start.lock.${process.pid}`);
+  writeFileSync(mine, String(process.pid));
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx', 0o644);
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8') || 'NaN');
-      // A lock left by a killed process (or one still writing its pid) is taken over.
-      if (Number.isInteger(holder) && !isAlive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() > deadline)
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, lock);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = lockHolder(lock);
+      if (holder === 'stale') {
+        claimStaleLock(dataDir, lock);
+        continue;
+      }
+      if (Date.now() > deadline)
         throw new Error(
           `another jia-trial process (pid ${holder}) has been starting or stopping the database in ${dataDir} for ${LOCK_WAIT_MS / 1000} s; if it hangs, stop it`,
         );
-      else await sleep(25);
+      await sleep(25);
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
   try {
     return await work();
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/** The live process holding the lock, 'stale' when it is dead (or unreadable and old), or 'gone'. */
+function lockHolder(lock: string): number | 'stale' | 'gone' {
+  let text: string;
+  let age: number;
+  try {
+    text = readFileSync(lock, 'utf8');
+    age = Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 'gone';
+  }
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 0) return age > EMPTY_LOCK_GRACE_MS ? 'stale' : 0;
+  return isAlive(pid) ? pid : 'stale';
+}
+
+function claimStaleLock(dataDir: string, lock: string): void {
+  const claim = join(dataDir, `start.lock.claim.${process.pid}`);
+  try {
+    renameSync(lock, claim);
+  } catch {
+    return; // another process claimed it first
+  }
+  const text = readFileSync(claim, 'utf8');
+  const pid = Number(text);
+  // Between the check and the rename a live process may have replaced the stale lock: give it back.
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    try {
+      linkSync(claim, lock);
+    } catch {}
+  }
+  rmSync(claim, { force: true });
 }
 
 function credentials(dataDir: string): { password: string } {
@@ -297,6 +387,7 @@ export async function openEmbeddedServer(
         writeJsonAtomically(ownerFile, ownerRecord(serverPort));
       }
     } else {
+      await awaitReaped(pgData);
       if (existsSync(join(pgData, 'postmaster.pid')))
         notices.push(
           'the database server was not shut down cleanly (its process is gone); PostgreSQL recovers committed work from its write-ahead log',
