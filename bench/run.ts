@@ -8,8 +8,12 @@
  * alternating, and the table gives the median and the minimum wall time. The table is printed
  * and written to bench/out/score-bench.md. Exit status 1 only when a process fails.
  *
- *   node --conditions=source --import tsx bench/run.ts [--reps 3] [--sizes 300000,1000000]
+ *   node --conditions=source --import tsx bench/run.ts [score] [--reps 3] [--sizes 300000,1000000]
  *                                                      [--seed 1] [--no-r]
+ *
+ * `npm run bench -- store [options]` runs the store benchmark instead (bench/store.bench.ts:
+ * bundle import and concurrent saves on the embedded PostgreSQL, against their floor and
+ * ceiling); its options are listed there and in bench/README.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -321,8 +325,9 @@ interface Options {
   readonly withR: boolean;
 }
 
-function parseOptions(): Options | null {
+function parseOptions(args: readonly string[]): Options | null {
   const { values } = parseArgs({
+    args: [...args],
     options: {
       reps: { type: 'string', default: '3' },
       sizes: { type: 'string', default: '300000,1000000' },
@@ -389,10 +394,13 @@ async function checkOutputs(visits: number, tools: readonly Tool[]): Promise<str
   return warnings;
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions();
+async function main(args: readonly string[]): Promise<number> {
+  const options = parseOptions(args);
   if (options === null) {
-    console.error('usage: run.ts [--reps N] [--sizes N,N,...] [--seed S] [--no-r]');
+    console.error(
+      'usage: run.ts [score] [--reps N] [--sizes N,N,...] [--seed S] [--no-r]\n' +
+        '       run.ts store [options of bench/store.bench.ts]',
+    );
     return 2;
   }
   await mkdir(outDir, { recursive: true });
@@ -466,4 +474,11 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+// `store`: the store benchmark; `score` or no command: the benchmark of `jia-trial score` above.
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'store') {
+  const { runStoreBench } = await import('./store.bench.js');
+  process.exitCode = await runStoreBench(rest);
+} else {
+  process.exitCode = await main(command === 'score' ? rest : process.argv.slice(2));
+}

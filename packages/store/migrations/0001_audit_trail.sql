@@ -5,10 +5,11 @@
 -- reason for change come from the transaction settings jia.actor and jia.reason, which the
 -- store sets; a change without an actor, or an update or delete without a reason, is refused.
 --
--- Tamper evidence: each event carries the SHA-256 of its own content. At commit, a deferred
--- trigger seals the transaction's events into one audit_block: the digest of its events' hashes
--- in event order, chained to the previous block's hash. audit_head holds the last block and is
--- the lock that orders blocks; it is taken only at commit. verify-audit recomputes all of it.
+-- Tamper evidence: each event carries the SHA-256 of its own content. Each transaction that
+-- wrote events leaves one audit_pending row, committed with them; right after commit,
+-- audit_seal_pending() seals the committed transactions into one audit_block: the list of
+-- their batches and the digest of their event hashes in (batch, event) order, chained to the
+-- previous block's hash. audit_head holds the last block. verify-audit recomputes all of it.
 -- audit_event and audit_block refuse UPDATE, DELETE and TRUNCATE.
 
 CREATE SEQUENCE audit_batch_seq;
@@ -32,7 +33,7 @@ CREATE INDEX audit_event_record ON audit_event (table_name, row_id, event_id);
 
 CREATE TABLE audit_block (
   block_seq     bigint PRIMARY KEY,
-  batch_id      bigint NOT NULL UNIQUE,
+  batch_ids     bigint[] NOT NULL,
   sealed_at     timestamptz NOT NULL,
   event_count   integer NOT NULL,
   events_digest bytea NOT NULL,
@@ -47,43 +48,23 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head VALUES (true, 0, '\x0000000000000000000000000000000000000000000000000000000000000000');
 
--- One row per open transaction that wrote events; its deferred trigger seals them at commit.
+-- One row per transaction that wrote events and is not sealed yet.
 CREATE TABLE audit_pending (batch_id bigint PRIMARY KEY);
 
--- The content an event's hash covers, as canonical jsonb text. verify-audit recomputes it with
--- its own copy of this expression rather than trusting this function.
-CREATE FUNCTION audit_event_content(
-  batch_id bigint, occurred_at timestamptz, actor text, reason text, table_name text,
-  row_id bigint, record_key text, operation text, old_values jsonb, new_values jsonb
-) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
-  SELECT convert_to(jsonb_build_array(
-    batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    actor, reason, table_name, row_id, record_key, operation, old_values, new_values
-  )::text, 'UTF8')
-$$;
-
-CREATE FUNCTION audit_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Checks a statement's audit context and returns the transaction's batch, allocating it (and
+-- its audit_pending row) on the transaction's first audited change.
+CREATE FUNCTION audit_begin(op text, tbl text, actor text, reason text) RETURNS bigint
+LANGUAGE plpgsql AS $$
 DECLARE
-  actor  text := nullif(current_setting('jia.actor', true), '');
-  reason text := nullif(current_setting('jia.reason', true), '');
-  batch  bigint := nullif(current_setting('jia.audit_batch', true), '')::bigint;
-  key_expr text;
-  at timestamptz := statement_timestamp();
-  touched boolean;
+  batch bigint := nullif(current_setting('jia.audit_batch', true), '')::bigint;
 BEGIN
-  -- Statement triggers fire for statements that change no row: those leave no trace.
-  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END)
-    INTO touched;
-  IF NOT touched THEN
-    RETURN NULL;
-  END IF;
   IF actor IS NULL THEN
-    RAISE EXCEPTION 'jia-trial: % on % without an actor', TG_OP, TG_TABLE_NAME
+    RAISE EXCEPTION 'jia-trial: % on % without an actor', op, tbl
       USING ERRCODE = 'JT001',
             HINT = 'clinical data changes only through the store, which names who makes each change (set jia.actor)';
   END IF;
-  IF TG_OP <> 'INSERT' AND reason IS NULL THEN
-    RAISE EXCEPTION 'jia-trial: a reason for change is required to % rows of %', lower(TG_OP), TG_TABLE_NAME
+  IF op <> 'INSERT' AND reason IS NULL THEN
+    RAISE EXCEPTION 'jia-trial: a reason for change is required to % rows of %', lower(op), tbl
       USING ERRCODE = 'JT002';
   END IF;
   IF batch IS NULL THEN
@@ -91,48 +72,57 @@ BEGIN
     PERFORM set_config('jia.audit_batch', batch::text, true);
     INSERT INTO audit_pending VALUES (batch);
   END IF;
-  -- The record key: the row's natural key columns (trigger arguments) joined by '/'.
-  SELECT string_agg(format('r.%I::text', col), ' || ''/'' || ') INTO key_expr
-    FROM unnest(TG_ARGV) AS col;
-  EXECUTE format($q$
-    INSERT INTO audit_event (batch_id, occurred_at, actor, reason, table_name, row_id,
-                             record_key, operation, old_values, new_values, event_hash)
-    SELECT $1, $2, $3, $4, %1$L, r.row_id, %2$s, %3$L, o, n,
-           sha256(audit_event_content($1, $2, $3, $4, %1$L, r.row_id, %2$s, %3$L, o, n))
-      FROM %4$s
-  $q$, TG_TABLE_NAME, key_expr, lower(TG_OP),
-    CASE TG_OP
-      WHEN 'INSERT' THEN 'new_rows r, LATERAL (SELECT NULL::jsonb AS o, to_jsonb(r) AS n) v'
-      WHEN 'DELETE' THEN 'old_rows r, LATERAL (SELECT to_jsonb(r) AS o, NULL::jsonb AS n) v'
-      ELSE 'new_rows r JOIN old_rows x USING (row_id), LATERAL (SELECT to_jsonb(x) AS o, to_jsonb(r) AS n) v'
-    END)
-  USING batch, at, actor, reason;
-  RETURN NULL;
+  RETURN batch;
 END
 $$;
 
-CREATE FUNCTION audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Seals the committed, unsealed transactions (at most max_batches of them, in batch order)
+-- into one block, and returns how many; -1 when another session is sealing and wait is false.
+-- It runs right after commit (the store calls it in the background after each write; open,
+-- close and verify-audit call it too), so that writers never wait for each other on the chain
+-- head: one sealing transaction links the work of every writer that committed meanwhile
+-- (docs/adr/0007-audit-trail.md).
+CREATE FUNCTION audit_seal_pending(max_batches integer, wait boolean) RETURNS integer
+LANGUAGE plpgsql AS $$
 DECLARE
+  head audit_head;
+  batches bigint[];
   digest bytea;
   n integer;
-  head audit_head;
   new_hash bytea;
 BEGIN
-  SELECT sha256(coalesce(string_agg(event_hash, ''::bytea ORDER BY event_id), ''::bytea)), count(*)
-    INTO digest, n FROM audit_event WHERE batch_id = NEW.batch_id;
+  IF wait THEN
+    PERFORM pg_advisory_xact_lock(741852964);
+  ELSIF NOT pg_try_advisory_xact_lock(741852964) THEN
+    RETURN -1;
+  END IF;
+  SELECT array_agg(batch_id ORDER BY batch_id) INTO batches
+    FROM (SELECT batch_id FROM audit_pending ORDER BY batch_id LIMIT max_batches) p;
+  IF batches IS NULL THEN
+    RETURN 0;
+  END IF;
+  SELECT sha256(coalesce(string_agg(event_hash, ''::bytea ORDER BY batch_id, event_id), ''::bytea)),
+         count(*)::integer
+    INTO digest, n FROM audit_event WHERE batch_id = ANY (batches);
+  DELETE FROM audit_pending WHERE batch_id = ANY (batches);
+  IF n = 0 THEN
+    RETURN cardinality(batches);
+  END IF;
   SELECT * INTO head FROM audit_head FOR UPDATE;
-  new_hash := sha256(head.block_hash || int8send(head.block_seq + 1) || int8send(NEW.batch_id)
-                       || int4send(n) || digest);
-  INSERT INTO audit_block VALUES (head.block_seq + 1, NEW.batch_id, clock_timestamp(), n, digest,
+  new_hash := sha256(head.block_hash || int8send(head.block_seq + 1) || int4send(n) || digest
+                     || audit_batch_bytes(batches));
+  INSERT INTO audit_block VALUES (head.block_seq + 1, batches, clock_timestamp(), n, digest,
                                   head.block_hash, new_hash);
   UPDATE audit_head SET block_seq = head.block_seq + 1, block_hash = new_hash;
-  DELETE FROM audit_pending WHERE batch_id = NEW.batch_id;
-  RETURN NULL;
+  RETURN cardinality(batches);
 END
 $$;
 
-CREATE CONSTRAINT TRIGGER audit_seal AFTER INSERT ON audit_pending
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_seal();
+-- The batch ids of a block as bytes for its hash: each an 8-byte big-endian integer.
+CREATE FUNCTION audit_batch_bytes(batches bigint[]) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(string_agg(int8send(b), ''::bytea ORDER BY o), ''::bytea)
+    FROM unnest(batches) WITH ORDINALITY AS t(b, o)
+$$;
 
 CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -166,13 +156,55 @@ END
 $$;
 
 -- Attaches the audit triggers and the version trigger to a table, keyed by the given columns.
+-- Each table gets its own trigger function with static SQL (its plans are cached per session;
+-- a generic function building its statement with EXECUTE would plan it on every statement).
+-- A statement that changes no row (statement triggers fire for those too) leaves no trace.
 CREATE FUNCTION audit_table(tbl regclass, VARIADIC key_columns text[]) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE args text := (SELECT string_agg(quote_literal(c), ', ') FROM unnest(key_columns) c);
+DECLARE
+  name text := (SELECT relname FROM pg_class WHERE oid = tbl);
+  fn text := format('audit_rows_%s', name);
+  key_expr text := (SELECT string_agg(format('r.%I::text', c), ' || ''/'' || ') FROM unnest(key_columns) c);
+  -- An event's hash covers jsonb_build_array(batch_id, occurred_at as ISO UTC text with
+  -- microseconds, actor, reason, table_name, row_id, record_key, operation, old_values,
+  -- new_values)::text in UTF-8 (verify-audit.ts recomputes exactly this). The subquery (OFFSET 0
+  -- keeps it from being inlined) makes each row's JSON once, not once per use.
+  event_insert text := format($q$
+    INSERT INTO audit_event (batch_id, occurred_at, actor, reason, table_name, row_id,
+                             record_key, operation, old_values, new_values, event_hash)
+    SELECT batch, at, actor, reason, %1$L, e.row_id, e.k, lower(TG_OP), e.o, e.n,
+           sha256(convert_to(jsonb_build_array(batch, at_text, actor, reason, %1$L, e.row_id, e.k,
+                                               lower(TG_OP), e.o, e.n)::text, 'UTF8'))
+      FROM (SELECT r.row_id, %2$s AS k, v.o, v.n FROM $q$, name, key_expr);
 BEGIN
-  EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit_rows(%s)', tbl, args);
-  EXECUTE format('CREATE TRIGGER audit_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION audit_rows(%s)', tbl, args);
-  EXECUTE format('CREATE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION audit_rows(%s)', tbl, args);
+  EXECUTE format($f$
+    CREATE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $body$
+    DECLARE
+      actor  text := nullif(current_setting('jia.actor', true), '');
+      reason text := nullif(current_setting('jia.reason', true), '');
+      at     timestamptz := statement_timestamp();
+      at_text text := to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+      batch  bigint;
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
+        %2$s new_rows r, LATERAL (SELECT NULL::jsonb AS o, to_jsonb(r) AS n) v OFFSET 0) e;
+      ELSIF TG_OP = 'UPDATE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
+        %2$s new_rows r JOIN old_rows x USING (row_id), LATERAL (SELECT to_jsonb(x) AS o, to_jsonb(r) AS n) v OFFSET 0) e;
+      ELSE
+        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
+        %2$s old_rows r, LATERAL (SELECT to_jsonb(r) AS o, NULL::jsonb AS n) v OFFSET 0) e;
+      END IF;
+      RETURN NULL;
+    END
+    $body$ $f$, fn, event_insert);
+  EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', tbl, fn);
+  EXECUTE format('CREATE TRIGGER audit_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', tbl, fn);
+  EXECUTE format('CREATE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', tbl, fn);
   EXECUTE format('CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate()', tbl);
   EXECUTE format('CREATE TRIGGER bump_version BEFORE UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION bump_version()', tbl);
 END

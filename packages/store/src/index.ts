@@ -1,4 +1,5 @@
 export * from './audit/audited-tables.js';
+export { requestSeal, sealNow } from './audit/sealer.js';
 export * from './audit/verify-audit.js';
 export * from './backup.js';
 export * from './bundle/bundle-spec.js';

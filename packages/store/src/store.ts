@@ -4,6 +4,7 @@
  * open. Every SQL statement of the application lives in this package.
  */
 import pg from 'pg';
+import { sealNow } from './audit/sealer.js';
 import { type MigrationReport, migrate } from './migrate.js';
 import { type EmbeddedServer, openEmbeddedServer } from './server/embedded-server.js';
 
@@ -68,6 +69,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   pool.on('error', () => {});
   try {
     const migrations = options.migrate === false ? null : await migrate(pool);
+    // Work a crashed process committed but did not seal yet.
+    if (migrations) await sealNow(pool);
     return {
       pool,
       location,
@@ -75,6 +78,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       migrations,
       connectionConfig: config,
       close: async () => {
+        await sealNow(pool).catch(() => {});
         await pool.end();
         await server?.release();
       },

@@ -75,15 +75,22 @@ async function createFromTemplate(admin: pg.Client, url: string, name: string): 
 export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const admin = await adminUrl();
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin.url });
-  await client.connect();
-  try {
-    await createFromTemplate(client, admin.url, name);
-  } finally {
-    await client.end();
-  }
+  let store: Store;
   const url = withDatabase(admin.url, name);
-  const store = await openStore({ databaseUrl: url, poolSize: options.poolSize ?? 10 });
+  try {
+    const client = new pg.Client({ connectionString: admin.url });
+    await client.connect();
+    try {
+      await createFromTemplate(client, admin.url, name);
+    } finally {
+      await client.end();
+    }
+    store = await openStore({ databaseUrl: url, poolSize: options.poolSize ?? 10 });
+  } catch (error) {
+    // Release the shared server, or this process would wait on it forever.
+    await admin.release();
+    throw error;
+  }
   return {
     url,
     store,

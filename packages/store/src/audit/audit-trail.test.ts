@@ -5,11 +5,15 @@ import { ReasonRequiredError } from '../errors.js';
 import { openTestDatabase, type TestDatabase } from '../test-support.js';
 import { withChanges } from '../transaction.js';
 import { AUDITED_TABLES } from './audited-tables.js';
+import { sealNow } from './sealer.js';
 import { verifyAudit } from './verify-audit.js';
 
 const ACTOR = { actor: 'nurse.anna' };
 
-/** Three transactions: the study and two subjects, two visits, then an edit of a visit. */
+/**
+ * Three transactions: the study and two subjects, two visits, then an edit of a visit; each
+ * sealed before the next, so that each is a block of its own.
+ */
 async function seed(db: TestDatabase): Promise<void> {
   const { pool } = db.store;
   await withChanges(pool, ACTOR, async (c) => {
@@ -20,13 +24,16 @@ async function seed(db: TestDatabase): Promise<void> {
                    VALUES ('S', 'P1', 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'),
                           ('S', 'P2', 'A', 'M', '2011-05', 'psoriatic', '2016-01-01', '2019-02-01')`);
   });
+  await sealNow(pool);
   await withChanges(pool, ACTOR, (c) =>
     c.query(`INSERT INTO visit (study_id, visit_id, subject_id, visit_date, esr)
              VALUES ('S', 'V1', 'P1', '2019-01-01', 40), ('S', 'V2', 'P1', '2019-03-01', 20)`),
   );
+  await sealNow(pool);
   await withChanges(pool, { actor: 'dr.bart', reason: 'transcription error' }, (c) =>
     c.query("UPDATE visit SET esr = 25 WHERE visit_id = 'V2'"),
   );
+  await sealNow(pool);
 }
 
 /** A superuser session with every trigger off: the attacker the chain is for. */
@@ -71,6 +78,7 @@ describe('audit trail', () => {
     assert.equal(update.old_values.esr, 20);
     assert.equal(update.new_values.esr, 25);
     assert.equal(update.new_values.version, 2, 'the version is bumped by the database');
+    await sealNow(db.store.pool);
     const blocks = await db.store.pool.query(
       'SELECT event_count FROM audit_block ORDER BY block_seq',
     );
@@ -86,10 +94,12 @@ describe('audit trail', () => {
   });
 
   test('a statement that changes nothing leaves no event', async () => {
+    await sealNow(db.store.pool);
     const before = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_block');
     await withChanges(db.store.pool, { actor: 'x', reason: 'none' }, (c) =>
       c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'nope'"),
     );
+    await sealNow(db.store.pool);
     const after = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_block');
     assert.equal(after.rows[0].n, before.rows[0].n);
   });

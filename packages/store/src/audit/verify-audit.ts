@@ -14,8 +14,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AUDITED_TABLES } from './audited-tables.js';
+import { sealNow } from './sealer.js';
 
-/** The event content an event hash covers; keep identical to audit_event_content(). */
+/** The event content an event hash covers; keep identical to audit_table() in migration 0001. */
 const EVENT_CONTENT = `convert_to(jsonb_build_array(
     batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     actor, reason, table_name, row_id, record_key, operation, old_values, new_values
@@ -40,15 +41,24 @@ export interface AuditReport {
   readonly problems: readonly AuditProblem[];
 }
 
-function blockHash(prev: Buffer, seq: bigint, batch: bigint, count: number, digest: Buffer) {
-  const numbers = Buffer.alloc(20);
+function blockHash(
+  prev: Buffer,
+  seq: bigint,
+  count: number,
+  digest: Buffer,
+  batchIds: readonly string[],
+): Buffer {
+  const numbers = Buffer.alloc(12);
   numbers.writeBigInt64BE(seq, 0);
-  numbers.writeBigInt64BE(batch, 8);
-  numbers.writeInt32BE(count, 16);
-  return createHash('sha256').update(prev).update(numbers).update(digest).digest();
+  numbers.writeInt32BE(count, 8);
+  const batches = Buffer.alloc(8 * batchIds.length);
+  batchIds.forEach((id, i) => batches.writeBigInt64BE(BigInt(id), 8 * i));
+  return createHash('sha256').update(prev).update(numbers).update(digest).update(batches).digest();
 }
 
 export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
+  // Committed work not sealed yet (a writer's background seal, a crash) is sealed first.
+  await sealNow(pool);
   const client = await pool.connect();
   const problems: AuditProblem[] = [];
   try {
@@ -70,14 +80,33 @@ export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
       });
 
     const blocks = await client.query<BlockRow>(
-      'SELECT block_seq, batch_id, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
+      'SELECT block_seq, batch_ids, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
     );
-    const batches = await client.query<BatchRow>(
-      `SELECT batch_id, sha256(string_agg(event_hash, ''::bytea ORDER BY event_id)) AS digest,
-              count(*) AS n, min(event_id) AS first, max(event_id) AS last
-         FROM audit_event GROUP BY batch_id`,
+    // Each block's events as they are now, digested in the order the sealer digested them.
+    const contents = await client.query<BlockContent>(
+      `WITH members AS (SELECT b.block_seq, x.batch_id FROM audit_block b, unnest(b.batch_ids) AS x(batch_id))
+       SELECT m.block_seq,
+              sha256(coalesce(string_agg(e.event_hash, ''::bytea ORDER BY e.batch_id, e.event_id), ''::bytea)) AS digest,
+              count(e.event_id) AS n, min(e.event_id) AS first, max(e.event_id) AS last
+         FROM members m LEFT JOIN audit_event e ON e.batch_id = m.batch_id GROUP BY m.block_seq`,
     );
-    const chain = checkChain(blocks.rows, new Map(batches.rows.map((row) => [row.batch_id, row])));
+    const chain = checkChain(
+      blocks.rows,
+      new Map(contents.rows.map((row) => [row.block_seq, row])),
+    );
+    // Events in no block: neither sealed nor waiting to be (committed after the seal above).
+    const orphans = await client.query<{ first: string; last: string; n: string }>(
+      `SELECT min(event_id) AS first, max(event_id) AS last, count(*) AS n
+         FROM audit_event
+        WHERE batch_id NOT IN (SELECT unnest(batch_ids) FROM audit_block)
+          AND batch_id NOT IN (SELECT batch_id FROM audit_pending)
+       HAVING count(*) > 0`,
+    );
+    for (const orphan of orphans.rows)
+      chain.problems.push({
+        where: `events ${orphan.first}-${orphan.last}`,
+        message: `${orphan.n} events belong to no sealed block: they were written outside the audited path`,
+      });
     problems.push(...chain.problems);
     const { last: prev, events, nextSeq: expectedSeq } = chain;
     const head = await client.query<{ block_seq: string; block_hash: Buffer }>(
@@ -113,14 +142,14 @@ export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
 
 interface BlockRow {
   block_seq: string;
-  batch_id: string;
+  batch_ids: string[];
   event_count: number;
   events_digest: Buffer;
   prev_hash: Buffer;
   block_hash: Buffer;
 }
-interface BatchRow {
-  batch_id: string;
+interface BlockContent {
+  block_seq: string;
   digest: Buffer;
   n: string;
   first: string;
@@ -130,7 +159,7 @@ interface BatchRow {
 /** Walks the blocks in order: sequence, links, block hashes, and each block's events. */
 function checkChain(
   blocks: readonly BlockRow[],
-  batchDigests: Map<string, BatchRow>,
+  contents: ReadonlyMap<string, BlockContent>,
 ): { problems: AuditProblem[]; last: Buffer; events: number; nextSeq: bigint } {
   const problems: AuditProblem[] = [];
   let prev = ZERO_HASH;
@@ -152,16 +181,15 @@ function checkChain(
     const recomputed = blockHash(
       block.prev_hash,
       seq,
-      BigInt(block.batch_id),
       block.event_count,
       block.events_digest,
+      block.batch_ids,
     );
     if (!recomputed.equals(block.block_hash))
       problems.push({ where, message: 'was altered: its hash does not match its content' });
-    const batch = batchDigests.get(block.batch_id);
-    batchDigests.delete(block.batch_id);
+    const batch = contents.get(block.block_seq);
     events += block.event_count;
-    if (!batch) {
+    if (!batch || Number(batch.n) === 0) {
       problems.push({ where, message: `all ${block.event_count} of its events are missing` });
     } else if (Number(batch.n) !== block.event_count || !batch.digest.equals(block.events_digest)) {
       const difference = block.event_count - Number(batch.n);
@@ -178,11 +206,6 @@ function checkChain(
     prev = block.block_hash;
     expectedSeq = seq + 1n;
   }
-  for (const batch of batchDigests.values())
-    problems.push({
-      where: `events ${batch.first}-${batch.last}`,
-      message: `${batch.n} events belong to no sealed block: they were written outside the audited path`,
-    });
   return { problems, last: prev, events, nextSeq: expectedSeq };
 }
 

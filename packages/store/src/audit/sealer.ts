@@ -1,0 +1,64 @@
+/**
+ * Sealing the audit trail: linking committed transactions' events into the hash chain
+ * (audit_seal_pending in migrations/0001_audit_trail.sql). Writers do not wait for it: after a
+ * commit the store asks for a seal in the background, and one sealing transaction links the
+ * work of every writer that committed meanwhile, so that concurrent writers are never serialised
+ * on the chain head (docs/adr/0007-audit-trail.md). Opening and closing a store and
+ * verify-audit seal synchronously, so a command leaves nothing unsealed behind it and a crash
+ * leaves work that the next opener seals.
+ */
+import type pg from 'pg';
+
+/** Transactions sealed per sealing transaction (bounded, so a backlog is sealed in steps). */
+const BATCHES_PER_SEAL = 5_000;
+
+interface Sealer {
+  running: Promise<void> | null;
+  again: boolean;
+}
+
+const sealers = new WeakMap<pg.Pool, Sealer>();
+
+async function sealOnce(pool: pg.Pool, wait: boolean): Promise<number> {
+  const result = await pool.query<{ sealed: number }>(
+    'SELECT audit_seal_pending($1, $2) AS sealed',
+    [BATCHES_PER_SEAL, wait],
+  );
+  return result.rows[0]?.sealed ?? 0;
+}
+
+/** Seals everything committed so far, waiting for a sealer of another session if need be. */
+export async function sealNow(pool: pg.Pool): Promise<void> {
+  await sealers.get(pool)?.running;
+  while ((await sealOnce(pool, true)) >= BATCHES_PER_SEAL) {}
+}
+
+/**
+ * Asks for a seal soon, without waiting: calls while one runs are coalesced into one more run.
+ * A failure (the server going away) is left for the next seal: the work stays pending, not lost.
+ */
+export function requestSeal(pool: pg.Pool): void {
+  let sealer = sealers.get(pool);
+  if (!sealer) {
+    sealer = { running: null, again: false };
+    sealers.set(pool, sealer);
+  }
+  if (sealer.running) {
+    sealer.again = true;
+    return;
+  }
+  const state = sealer;
+  state.running = (async () => {
+    try {
+      do {
+        state.again = false;
+        // Another session sealing (-1) will pick this work up, or the next request will.
+        while ((await sealOnce(pool, false)) >= BATCHES_PER_SEAL) {}
+      } while (state.again);
+    } catch {
+      // Pending work stays in audit_pending and is sealed by the next seal.
+    } finally {
+      state.running = null;
+    }
+  })();
+}
