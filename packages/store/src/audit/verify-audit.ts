@@ -52,7 +52,7 @@ function blockHash(
   numbers.writeBigInt64BE(seq, 0);
   numbers.writeInt32BE(count, 8);
   const batches = Buffer.alloc(8 * batchIds.length);
-  batchIds.forEach((id, i) => batches.writeBigInt64BE(BigInt(id), 8 * i));
+  for (const [i, id] of batchIds.entries()) batches.writeBigInt64BE(BigInt(id), 8 * i);
   return createHash('sha256').update(prev).update(numbers).update(digest).update(batches).digest();
 }
 
