@@ -24,6 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
+import { sealNow } from './audit/sealer.js';
 import { type AuditReport, verifyAudit } from './audit/verify-audit.js';
 import { listMigrations } from './migrate.js';
 
@@ -71,6 +72,8 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
   if (existsSync(dir)) throw new Error(`${dir} exists; a backup is written to a new directory`);
   const partial = `${dir}.partial`;
   mkdirSync(partial, { recursive: true });
+  // Seal what is committed, so that the recorded head covers it (later work stays pending).
+  await sealNow(pool);
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { backupDatabase, restoreDatabase } from './backup.js';
+import { openTestDatabase, type TestDatabase } from './test-support.js';
+import { withChanges } from './transaction.js';
+
+let source: TestDatabase;
+let target: TestDatabase;
+const dir = join(mkdtempSync(join(tmpdir(), 'jia-backup-test-')), 'backup');
+
+before(async () => {
+  source = await openTestDatabase();
+  target = await openTestDatabase();
+  await withChanges(source.store.pool, { actor: 'a' }, async (c) => {
+    await c.query(
+      "INSERT INTO study (study_id, title) VALUES ('S', 'tab\there, quote '' and ünïcode')",
+    );
+    await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
+  });
+  await withChanges(source.store.pool, { actor: 'b', reason: 'typo' }, (c) =>
+    c.query("UPDATE site SET name = 'Site A' WHERE site_code = 'A'"),
+  );
+});
+after(async () => {
+  await source.close();
+  await target.close();
+});
+
+test('a backup restores to the same rows and the same verified audit trail', async () => {
+  const backup = await backupDatabase(source.store.pool, dir);
+  assert.equal(backup.auditHead.blockSeq !== '0', true);
+  const restored = await restoreDatabase(target.store.pool, dir);
+  assert.equal(restored.audit.ok, true, JSON.stringify(restored.audit.problems));
+  for (const table of ['study', 'site', 'audit_event', 'audit_block', 'audit_head']) {
+    const a = await source.store.pool.query(
+      `SELECT to_jsonb(t) AS r FROM ${table} t ORDER BY 1::text`,
+    );
+    const b = await target.store.pool.query(
+      `SELECT to_jsonb(t) AS r FROM ${table} t ORDER BY 1::text`,
+    );
+    assert.deepEqual(b.rows, a.rows, table);
+  }
+  // The restored database goes on: new changes extend the restored chain.
+  await withChanges(target.store.pool, { actor: 'c', reason: 'after restore' }, (c) =>
+    c.query("UPDATE site SET name = 'Site A2' WHERE site_code = 'A'"),
+  );
+  const { verifyAudit } = await import('./audit/verify-audit.js');
+  assert.equal((await verifyAudit(target.store.pool)).ok, true);
+});
+
+test('restore refuses a database that holds data, and a damaged backup', async () => {
+  await assert.rejects(restoreDatabase(target.store.pool, dir), /not empty/);
+  appendFileSync(join(dir, 'site.copy'), 'S\tB\t\\N\t1\t99\n');
+  const empty = await openTestDatabase();
+  try {
+    await assert.rejects(
+      restoreDatabase(empty.store.pool, dir),
+      /site\.copy does not match the manifest/,
+    );
+    const rows = await empty.store.pool.query('SELECT count(*)::int AS n FROM site');
+    assert.equal(rows.rows[0].n, 0);
+  } finally {
+    await empty.close();
+  }
+});
