@@ -150,6 +150,10 @@ $$;
 -- the statement says).
 CREATE FUNCTION bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- row_id is the record's identity in the audit trail: it never changes.
+  IF NEW.row_id IS DISTINCT FROM OLD.row_id THEN
+    RAISE EXCEPTION 'jia-trial: row_id of % cannot change', TG_TABLE_NAME USING ERRCODE = 'JT004';
+  END IF;
   NEW.version := OLD.version + 1;
   RETURN NEW;
 END
@@ -164,7 +168,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
   name text := (SELECT relname FROM pg_class WHERE oid = tbl);
   fn text := format('audit_rows_%s', name);
-  key_expr text := (SELECT string_agg(format('r.%I::text', c), ' || ''/'' || ') FROM unnest(key_columns) c);
+  key_expr text := (SELECT string_agg(format('coalesce(r.%I::text, '''')', c), ' || ''/'' || ')
+                      FROM unnest(key_columns) c);
   -- An event's hash covers jsonb_build_array(batch_id, occurred_at as ISO UTC text with
   -- microseconds, actor, reason, table_name, row_id, record_key, operation, old_values,
   -- new_values)::text in UTF-8 (verify-audit.ts recomputes exactly this). The subquery (OFFSET 0
@@ -180,8 +185,8 @@ BEGIN
   EXECUTE format($f$
     CREATE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $body$
     DECLARE
-      actor  text := nullif(current_setting('jia.actor', true), '');
-      reason text := nullif(current_setting('jia.reason', true), '');
+      actor  text := nullif(btrim(current_setting('jia.actor', true)), '');
+      reason text := nullif(btrim(current_setting('jia.reason', true)), '');
       at     timestamptz := statement_timestamp();
       at_text text := to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
       batch  bigint;

@@ -242,7 +242,7 @@ CREATE TABLE data_query (
 SELECT audit_table('study', 'study_id');
 SELECT audit_table('site', 'study_id', 'site_code');
 SELECT audit_table('app_user', 'username');
-SELECT audit_table('role_assignment', 'study_id', 'user_id', 'role');
+SELECT audit_table('role_assignment', 'study_id', 'user_id', 'role', 'site_code');
 SELECT audit_table('subject', 'study_id', 'subject_id');
 SELECT audit_table('visit', 'study_id', 'visit_id');
 SELECT audit_table('joint_finding', 'study_id', 'visit_id', 'joint_code');

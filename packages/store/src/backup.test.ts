@@ -51,6 +51,51 @@ test('a backup restores to the same rows and the same verified audit trail', asy
   assert.equal((await verifyAudit(target.store.pool)).ok, true);
 });
 
+test('a backup whose manifest names other tables is refused before anything runs', async () => {
+  const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+  const forged = `${dir}-forged`;
+  cpSync(dir, forged, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(forged, 'manifest.json'), 'utf8'));
+  manifest.tables[0].table = "study FROM PROGRAM 'id' --";
+  writeFileSync(join(forged, 'manifest.json'), JSON.stringify(manifest));
+  const empty = await openTestDatabase();
+  try {
+    await assert.rejects(
+      restoreDatabase(empty.store.pool, forged),
+      /does not list this version's tables/,
+    );
+  } finally {
+    await empty.close();
+  }
+});
+
+test('a backup whose data disagrees with its audit trail is rolled back', async () => {
+  const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  const altered = `${dir}-altered`;
+  cpSync(dir, altered, { recursive: true });
+  const file = join(altered, 'site.copy');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('Site A', 'Site Z'));
+  // An attacker can fix the checksum too: the audit trail still disagrees.
+  const manifest = JSON.parse(readFileSync(join(altered, 'manifest.json'), 'utf8'));
+  const entry = manifest.tables.find((t: { table: string }) => t.table === 'site');
+  entry.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  writeFileSync(join(altered, 'manifest.json'), JSON.stringify(manifest));
+  const empty = await openTestDatabase();
+  try {
+    const result = await restoreDatabase(empty.store.pool, altered);
+    assert.equal(result.restored, false);
+    assert.match(
+      result.audit.problems[0]?.message ?? '',
+      /name is "Site Z", the trail says "Site A"/,
+    );
+    const rows = await empty.store.pool.query('SELECT count(*)::int AS n FROM site');
+    assert.equal(rows.rows[0].n, 0, 'nothing restored');
+  } finally {
+    await empty.close();
+  }
+});
+
 test('restore refuses a database that holds data, and a damaged backup', async () => {
   await assert.rejects(restoreDatabase(target.store.pool, dir), /not empty/);
   appendFileSync(join(dir, 'site.copy'), 'S\tB\t\\N\t1\t99\n');

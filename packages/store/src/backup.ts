@@ -25,7 +25,7 @@ import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
 import { sealNow } from './audit/sealer.js';
-import { type AuditReport, verifyAudit } from './audit/verify-audit.js';
+import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
 import { listMigrations } from './migrate.js';
 
 /** Every table, parents before children (the load order). */
@@ -71,7 +71,8 @@ function hashing(hash: ReturnType<typeof createHash>) {
 export async function backupDatabase(pool: pg.Pool, dir: string): Promise<BackupResult> {
   if (existsSync(dir)) throw new Error(`${dir} exists; a backup is written to a new directory`);
   const partial = `${dir}.partial`;
-  mkdirSync(partial, { recursive: true });
+  // A backup holds all clinical data and the credential hashes: readable by its owner only.
+  mkdirSync(partial, { recursive: true, mode: 0o700 });
   // Seal what is committed, so that the recorded head covers it (later work stays pending).
   await sealNow(pool);
   const client = await pool.connect();
@@ -88,7 +89,7 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
       const file = `${table}.copy`;
       const hash = createHash('sha256');
       const copy = client.query(copyTo(`COPY ${table} TO STDOUT`));
-      await pipeline(copy, hashing(hash), createWriteStream(join(partial, file)));
+      await pipeline(copy, hashing(hash), createWriteStream(join(partial, file), { mode: 0o600 }));
       tables.push({ table, file, rows: copy.rowCount, sha256: hash.digest('hex') });
     }
     await client.query('COMMIT');
@@ -99,7 +100,9 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
       auditHead: { blockSeq: head.rows[0]?.block_seq ?? '0', hash: head.rows[0]?.hash ?? '' },
       tables,
     };
-    writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
+      mode: 0o600,
+    });
     renameSync(partial, dir);
     return {
       dir,
@@ -116,6 +119,8 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
 }
 
 export interface RestoreResult {
+  /** False when the restored data did not verify: it was rolled back, nothing was restored. */
+  readonly restored: boolean;
   readonly rows: number;
   readonly audit: AuditReport;
 }
@@ -129,6 +134,13 @@ function readManifest(dir: string): Manifest {
   }
   if (manifest.format !== FORMAT)
     throw new Error(`${dir}: unknown backup format ${manifest.format}`);
+  // The table names go into COPY statements: only our own tables, in our order, are accepted.
+  const tables = manifest.tables?.map((t) => [t.table, t.file]) ?? [];
+  const expected = BACKUP_TABLES.map((table) => [table, `${table}.copy`]);
+  if (JSON.stringify(tables) !== JSON.stringify(expected))
+    throw new Error(
+      `${dir}/manifest.json does not list this version's tables (${BACKUP_TABLES.join(', ')}) in order: not a backup this jia-trial can restore`,
+    );
   return manifest;
 }
 
@@ -141,7 +153,11 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
-/** Restores a backup into a database that holds no study data and no audit events. */
+/**
+ * Restores a backup into a database that holds no study data and no audit events. The head and
+ * the whole audit trail are verified inside the restoring transaction: a backup that does not
+ * verify is rolled back and the report says why.
+ */
 export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<RestoreResult> {
   const manifest = readManifest(dir);
   const current = listMigrations().at(-1)?.version ?? 0;
@@ -170,33 +186,44 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
     }
     for (const table of BACKUP_TABLES)
       await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
-    // Identity sequences continue after the restored ids.
-    const sequences = await client.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND is_identity = 'YES'`,
+    await continueSequences(client);
+    const head = await client.query<{ hash: string }>(
+      "SELECT encode(block_hash, 'hex') AS hash FROM audit_head",
     );
-    for (const s of sequences.rows)
-      await client.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${s.column_name}) FROM ${s.table_name}), 0) + 1, false)`,
-        [s.table_name, s.column_name],
-      );
-    await client.query(
-      "SELECT setval('audit_batch_seq', coalesce((SELECT max(batch_id) FROM audit_event), 0) + 1, false)",
-    );
+    if (head.rows.length !== 1 || head.rows[0]?.hash !== manifest.auditHead.hash)
+      throw new Error('the restored audit chain head differs from the one recorded in the backup');
+    // Work that was committed but not sealed when the backup was taken is sealed now.
+    while (
+      ((await client.query<{ n: number }>('SELECT audit_seal_pending(5000, true) AS n')).rows[0]
+        ?.n ?? 0) >= 5000
+    ) {}
+    const audit = await inspectAudit(client);
+    if (!audit.ok) {
+      await client.query('ROLLBACK');
+      return { restored: false, rows: 0, audit };
+    }
     await client.query('COMMIT');
+    return { restored: true, rows, audit };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
     client.release();
   }
-  // The head as restored must be the one recorded (before verification seals any work that was
-  // committed but not yet sealed when the backup was taken).
-  const head = await pool.query<{ hash: string }>(
-    "SELECT encode(block_hash, 'hex') AS hash FROM audit_head",
+}
+
+/** Identity sequences and the batch sequence continue after the restored ids. */
+async function continueSequences(client: pg.PoolClient): Promise<void> {
+  const sequences = await client.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND is_identity = 'YES'`,
   );
-  if (head.rows[0]?.hash !== manifest.auditHead.hash)
-    throw new Error('the restored audit chain head differs from the one recorded in the backup');
-  const audit = await verifyAudit(pool);
-  return { rows, audit };
+  for (const s of sequences.rows)
+    await client.query(
+      `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${s.column_name}) FROM ${s.table_name}), 0) + 1, false)`,
+      [s.table_name, s.column_name],
+    );
+  await client.query(
+    "SELECT setval('audit_batch_seq', coalesce((SELECT max(batch_id) FROM audit_event), 0) + 1, false)",
+  );
 }

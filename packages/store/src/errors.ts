@@ -10,9 +10,11 @@ export class ConflictError extends Error {
     readonly currentVersion: number | null,
   ) {
     super(
-      currentVersion === null
-        ? `${table} ${key} no longer exists (the edit was based on version ${expectedVersion})`
-        : `${table} ${key} was changed by someone else: the edit was based on version ${expectedVersion}, the current version is ${currentVersion}`,
+      expectedVersion === 0
+        ? `${table} ${key} already exists (version ${currentVersion}): load it and edit it`
+        : currentVersion === null
+          ? `${table} ${key} no longer exists (the edit was based on version ${expectedVersion})`
+          : `${table} ${key} was changed by someone else: the edit was based on version ${expectedVersion}, the current version is ${currentVersion}`,
     );
   }
 }

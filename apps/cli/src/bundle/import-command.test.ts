@@ -145,6 +145,51 @@ describe('jia-trial import / export', () => {
   });
 });
 
+/** The CSV text without one column (the example files have no quoted commas). */
+function withoutColumn(text: string, column: string): string {
+  const lines = text.trimEnd().split('\n');
+  const index = (lines[0] ?? '').split(',').indexOf(column);
+  return `${lines
+    .map((line) =>
+      line
+        .split(',')
+        .filter((_, i) => i !== index)
+        .join(','),
+    )
+    .join('\n')}\n`;
+}
+
+describe('jia-trial import: details', () => {
+  test('an optional column left out of a file leaves the stored values alone', async () => {
+    assert.equal((await runCli('import', bundle(), '--study', 'pilot-optional')).code, 0);
+    const dir = bundle({ 'adverse_events.csv': (t) => withoutColumn(t, 'awareness_date') });
+    const before = await snapshot(db);
+    const result = await runCli('import', dir, '--study', 'pilot-optional', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await snapshot(db), before);
+    const stored = await db.store.pool.query(
+      "SELECT awareness_date FROM adverse_event WHERE study_id = 'pilot-optional' AND ae_id = 'AE-003'",
+    );
+    assert.equal(stored.rows[0].awareness_date, '2019-03-22', 'not replaced by onset_date');
+  });
+
+  test('a whole number written as 10.0 is stored as 10', async () => {
+    const dir = bundle({
+      'visits.csv': (t) =>
+        t.replace(
+          'P01,P01-V0,2019-02-04,,polyarticular_rf_negative,6.8,5.6,1.75,10,',
+          'P01,P01-V0,2019-02-04,,polyarticular_rf_negative,6.8,5.6,1.75,10.0,',
+        ),
+    });
+    const result = await runCli('import', dir, '--study', 'pilot-decimal');
+    assert.equal(result.code, 0, result.stderr);
+    const stored = await db.store.pool.query(
+      "SELECT active_joints FROM visit WHERE study_id = 'pilot-decimal' AND visit_id = 'P01-V0'",
+    );
+    assert.equal(stored.rows[0].active_joints, 10);
+  });
+});
+
 describe('jia-trial import refuses bad bundles, lists every problem and changes nothing', () => {
   const cases: Array<[string, Edits, RegExp[]]> = [
     [

@@ -1,4 +1,4 @@
-/** The database commands' command-line definitions (docs/store-commands.md). */
+/** The database commands' command-line definitions (docs/store.md). */
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';

@@ -1,6 +1,6 @@
 /**
  * The commands that work on the trial database: migrate, import, export, verify-audit, backup,
- * restore (docs/store-commands.md). Each opens the store from the environment (DATABASE_URL, or
+ * restore (docs/store.md). Each opens the store from the environment (DATABASE_URL, or
  * the embedded server on JIA_DATA_DIR, default ./data), does its work and closes it, so that
  * commands run one after another, or at the same time, share the embedded server.
  */
@@ -115,8 +115,9 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
     (f) =>
       `  ${f.file.padEnd(20)} ${String(f.inserted).padStart(8)} new ${String(f.updated).padStart(8)} changed ${String(f.unchanged).padStart(8)} unchanged${f.kept > 0 ? ` ${f.kept} stored but not in the bundle (kept)` : ''}`,
   );
+  const changed = result.files.some((f) => f.inserted + f.updated > 0);
   io.out(
-    `${result.createdStudy ? 'created' : 'updated'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
+    `${result.createdStudy ? 'created' : changed ? 'updated' : 'nothing changed in'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
   );
 }
 
@@ -185,7 +186,8 @@ export async function runBackup(io: StoreIo, out: string, json: boolean): Promis
 
 export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
   const result = await withStore(io, (store) => restoreDatabase(store.pool, dir));
-  if (!json) io.out(`restored ${result.rows} rows from ${dir}\n`);
+  if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);
-  if (!result.audit.ok) throw new CommandFailure('the restored audit trail does not verify');
+  if (!result.restored)
+    throw new CommandFailure(`the backup in ${dir} does not verify; nothing was restored`);
 }

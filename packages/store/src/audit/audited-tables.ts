@@ -1,6 +1,6 @@
 /**
  * The tables whose every change is audited (migrations/0002_trial_schema.sql attaches the
- * triggers; audited-tables.test.ts checks that this list and the database agree).
+ * triggers; audit-trail.test.ts checks that this list and the database agree).
  */
 export const AUDITED_TABLES = [
   'study',

@@ -7,10 +7,14 @@
  * verify-audit seal synchronously, so a command leaves nothing unsealed behind it and a crash
  * leaves work that the next opener seals.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 
 /** Transactions sealed per sealing transaction (bounded, so a backlog is sealed in steps). */
 const BATCHES_PER_SEAL = 5_000;
+/** While another session seals: retries, and the pause between them. */
+const RETRIES = 50;
+const RETRY_MS = 20;
 
 interface Sealer {
   running: Promise<void> | null;
@@ -52,8 +56,17 @@ export function requestSeal(pool: pg.Pool): void {
     try {
       do {
         state.again = false;
-        // Another session sealing (-1) will pick this work up, or the next request will.
-        while ((await sealOnce(pool, false)) >= BATCHES_PER_SEAL) {}
+        for (let attempt = 0; ; attempt++) {
+          const sealed = await sealOnce(pool, false);
+          if (sealed >= BATCHES_PER_SEAL) continue;
+          // Another session was sealing, perhaps with a snapshot from before our commit: try
+          // again shortly rather than leave our work until the next write.
+          if (sealed === -1 && attempt < RETRIES) {
+            await sleep(RETRY_MS);
+            continue;
+          }
+          break;
+        }
       } while (state.again);
     } catch {
       // Pending work stays in audit_pending and is sealed by the next seal.

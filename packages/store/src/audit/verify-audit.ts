@@ -60,84 +60,114 @@ export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
   // Committed work not sealed yet (a writer's background seal, a crash) is sealed first.
   await sealNow(pool);
   const client = await pool.connect();
-  const problems: AuditProblem[] = [];
   try {
     // One snapshot for every query, so that concurrent writers cannot cause false alarms.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const altered = await client.query<{
-      event_id: string;
-      table_name: string;
-      record_key: string;
-      operation: string;
-    }>(
-      `SELECT event_id, table_name, record_key, operation FROM audit_event
-        WHERE event_hash IS DISTINCT FROM sha256(${EVENT_CONTENT}) ORDER BY event_id LIMIT ${LIST_LIMIT}`,
-    );
-    for (const row of altered.rows)
-      problems.push({
-        where: `event ${row.event_id}`,
-        message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
-      });
-
-    const blocks = await client.query<BlockRow>(
-      'SELECT block_seq, batch_ids, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
-    );
-    // Each block's events as they are now, digested in the order the sealer digested them.
-    const contents = await client.query<BlockContent>(
-      `WITH members AS (SELECT b.block_seq, x.batch_id FROM audit_block b, unnest(b.batch_ids) AS x(batch_id))
-       SELECT m.block_seq,
-              sha256(coalesce(string_agg(e.event_hash, ''::bytea ORDER BY e.batch_id, e.event_id), ''::bytea)) AS digest,
-              count(e.event_id) AS n, min(e.event_id) AS first, max(e.event_id) AS last
-         FROM members m LEFT JOIN audit_event e ON e.batch_id = m.batch_id GROUP BY m.block_seq`,
-    );
-    const chain = checkChain(
-      blocks.rows,
-      new Map(contents.rows.map((row) => [row.block_seq, row])),
-    );
-    // Events in no block: neither sealed nor waiting to be (committed after the seal above).
-    const orphans = await client.query<{ first: string; last: string; n: string }>(
-      `SELECT min(event_id) AS first, max(event_id) AS last, count(*) AS n
-         FROM audit_event
-        WHERE batch_id NOT IN (SELECT unnest(batch_ids) FROM audit_block)
-          AND batch_id NOT IN (SELECT batch_id FROM audit_pending)
-       HAVING count(*) > 0`,
-    );
-    for (const orphan of orphans.rows)
-      chain.problems.push({
-        where: `events ${orphan.first}-${orphan.last}`,
-        message: `${orphan.n} events belong to no sealed block: they were written outside the audited path`,
-      });
-    problems.push(...chain.problems);
-    const { last: prev, events, nextSeq: expectedSeq } = chain;
-    const head = await client.query<{ block_seq: string; block_hash: Buffer }>(
-      'SELECT block_seq, block_hash FROM audit_head',
-    );
-    const headRow = head.rows[0];
-    if (
-      !headRow ||
-      BigInt(headRow.block_seq) !== expectedSeq - 1n ||
-      !headRow.block_hash.equals(prev)
-    )
-      problems.push({
-        where: 'head',
-        message: `the chain head (block ${headRow?.block_seq ?? 'none'}) is not the last block (${expectedSeq - 1n}): blocks at the end were removed or the head was altered`,
-      });
-
-    for (const table of AUDITED_TABLES) problems.push(...(await replay(client, table)));
+    const report = await inspectAudit(client);
     await client.query('COMMIT');
-    return {
-      ok: problems.length === 0,
-      blocks: blocks.rows.length,
-      events,
-      head: { blockSeq: Number(expectedSeq - 1n), hash: prev.toString('hex') },
-      problems,
-    };
+    return report;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
     client.release();
   }
+}
+
+/**
+ * The checks of verifyAudit on a client's current transaction (restore runs them before it
+ * commits); the caller provides the snapshot and seals first.
+ */
+export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> {
+  const problems: AuditProblem[] = [];
+  const altered = await client.query<{
+    event_id: string;
+    table_name: string;
+    record_key: string;
+    operation: string;
+    block_seq: string | null;
+  }>(
+    `SELECT e.event_id, e.table_name, e.record_key, e.operation,
+            (SELECT b.block_seq FROM audit_block b WHERE b.batch_ids @> ARRAY[e.batch_id]) AS block_seq
+       FROM audit_event e
+      WHERE e.event_hash IS DISTINCT FROM sha256(${EVENT_CONTENT}) ORDER BY e.event_id LIMIT ${LIST_LIMIT}`,
+  );
+  // Chain order: an altered event is listed with its block, before later blocks' problems.
+  const alteredEvents = altered.rows.map((row) => ({
+    seq: row.block_seq === null ? Number.MAX_SAFE_INTEGER : Number(row.block_seq),
+    problem: {
+      where: `event ${row.event_id}`,
+      message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
+    },
+  }));
+
+  const blocks = await client.query<BlockRow>(
+    'SELECT block_seq, batch_ids, event_count, events_digest, prev_hash, block_hash FROM audit_block ORDER BY block_seq',
+  );
+  // Each block's events as they are now, digested in the order the sealer digested them.
+  const contents = await client.query<BlockContent>(
+    `WITH members AS (SELECT b.block_seq, x.batch_id FROM audit_block b, unnest(b.batch_ids) AS x(batch_id))
+     SELECT m.block_seq,
+            sha256(coalesce(string_agg(e.event_hash, ''::bytea ORDER BY e.batch_id, e.event_id), ''::bytea)) AS digest,
+            count(e.event_id) AS n, min(e.event_id) AS first, max(e.event_id) AS last
+       FROM members m LEFT JOIN audit_event e ON e.batch_id = m.batch_id GROUP BY m.block_seq`,
+  );
+  const chain = checkChain(blocks.rows, new Map(contents.rows.map((row) => [row.block_seq, row])));
+  // Events in no block: neither sealed nor waiting to be (committed after the seal above).
+  const orphans = await client.query<{ first: string; last: string; n: string }>(
+    `SELECT min(event_id) AS first, max(event_id) AS last, count(*) AS n
+       FROM audit_event
+      WHERE batch_id NOT IN (SELECT unnest(batch_ids) FROM audit_block)
+        AND batch_id NOT IN (SELECT batch_id FROM audit_pending)
+     HAVING count(*) > 0`,
+  );
+  for (const orphan of orphans.rows)
+    chain.problems.push({
+      where: `events ${orphan.first}-${orphan.last}`,
+      message: `${orphan.n} events belong to no sealed block: they were written outside the audited path`,
+    });
+  problems.push(...mergeInChainOrder(alteredEvents, chain.problems));
+  const { last: prev, events, nextSeq: expectedSeq } = chain;
+  const head = await client.query<{ block_seq: string; block_hash: Buffer }>(
+    'SELECT block_seq, block_hash FROM audit_head',
+  );
+  const headRow = head.rows[0];
+  if (
+    !headRow ||
+    BigInt(headRow.block_seq) !== expectedSeq - 1n ||
+    !headRow.block_hash.equals(prev)
+  )
+    problems.push({
+      where: 'head',
+      message: `the chain head (block ${headRow?.block_seq ?? 'none'}) is not the last block (${expectedSeq - 1n}): blocks at the end were removed or the head was altered`,
+    });
+
+  for (const table of AUDITED_TABLES) problems.push(...(await replay(client, table)));
+  return {
+    ok: problems.length === 0,
+    blocks: blocks.rows.length,
+    events,
+    head: { blockSeq: Number(expectedSeq - 1n), hash: prev.toString('hex') },
+    problems,
+  };
+}
+
+/** Event problems merged into the block problems (which are in block order) by block. */
+function mergeInChainOrder(
+  events: ReadonlyArray<{ seq: number; problem: AuditProblem }>,
+  blocks: readonly AuditProblem[],
+): AuditProblem[] {
+  const blockSeq = (p: AuditProblem) =>
+    p.where.startsWith('block ') ? Number(p.where.slice(6)) : Number.MAX_SAFE_INTEGER;
+  const merged: AuditProblem[] = [];
+  let i = 0;
+  for (const problem of blocks) {
+    while (i < events.length && (events[i]?.seq ?? 0) <= blockSeq(problem))
+      merged.push((events[i++] as { problem: AuditProblem }).problem);
+    merged.push(problem);
+  }
+  while (i < events.length) merged.push((events[i++] as { problem: AuditProblem }).problem);
+  return merged;
 }
 
 interface BlockRow {
@@ -197,7 +227,7 @@ function checkChain(
         where,
         message:
           difference > 0
-            ? `${difference} of its ${block.event_count} events (ids ${batch.first}-${batch.last}) are missing`
+            ? `${difference} of its ${block.event_count} events are missing (those left are ids ${batch.first}-${batch.last})`
             : difference < 0
               ? `${-difference} events were added to it after it was sealed (ids ${batch.first}-${batch.last})`
               : `its events (ids ${batch.first}-${batch.last}) were changed or replaced after it was sealed`,
@@ -231,7 +261,9 @@ async function replay(client: pg.PoolClient, table: string): Promise<AuditProble
       WHERE l.row_id IS NULL
          OR (t.row_id IS NULL AND l.operation <> 'delete')
          OR (t.row_id IS NOT NULL AND l.operation = 'delete')
-         OR (t.row_id IS NOT NULL AND to_jsonb(t) IS DISTINCT FROM l.new_values)
+         OR (t.row_id IS NOT NULL AND EXISTS (
+               SELECT 1 FROM jsonb_each(l.new_values) AS e
+                WHERE NOT (to_jsonb(t) ? e.key) OR to_jsonb(t) -> e.key IS DISTINCT FROM e.value))
       ORDER BY 1 LIMIT ${LIST_LIMIT}`,
     [table],
   );
@@ -256,16 +288,18 @@ async function replay(client: pg.PoolClient, table: string): Promise<AuditProble
   });
 }
 
+/**
+ * The fields the row and its last event disagree on. Only the event's fields count: a column
+ * added by a later migration is not in older events.
+ */
 function changedFields(
   audited: Record<string, unknown> | null,
   row: Record<string, unknown> | null,
 ): string {
-  const keys = new Set([...Object.keys(audited ?? {}), ...Object.keys(row ?? {})]);
-  return [...keys]
-    .filter((key) => JSON.stringify(audited?.[key]) !== JSON.stringify(row?.[key]))
-    .map(
-      (key) =>
-        `${key} is ${JSON.stringify(row?.[key] ?? null)}, the trail says ${JSON.stringify(audited?.[key] ?? null)}`,
-    )
+  const shown = (record: Record<string, unknown> | null, key: string) =>
+    record && key in record ? JSON.stringify(record[key]) : '(absent)';
+  return Object.keys(audited ?? {})
+    .filter((key) => shown(audited, key) !== shown(row, key))
+    .map((key) => `${key} is ${shown(row, key)}, the trail says ${shown(audited, key)}`)
     .join('; ');
 }

@@ -1,6 +1,7 @@
 /**
  * The study bundle: which CSV files, which columns, their types, keys and references
- * (docs/bundle-format.md documents it for users; bundle-spec.test.ts checks the two agree).
+ * (docs/bundle-format.md documents it for users; apps/cli/src/bundle/bundle-format-doc.test.ts
+ * checks the two agree).
  * Import validation, the staging load, the merge and the export are all driven by this table,
  * so a column is declared once.
  */

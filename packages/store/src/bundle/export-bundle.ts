@@ -2,7 +2,7 @@
  * Writing a study as a bundle: one CSV per bundle file, every column of the spec, rows in key
  * order, all read in one snapshot (a consistent bundle even while others write). Each file is
  * produced by PostgreSQL's COPY in CSV format and written to `<name>.partial`, renamed when
- * complete. The output imports back to the same data (export-bundle.test.ts).
+ * complete. The output imports back to the same data (apps/cli/src/bundle/import-command.test.ts).
  */
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
@@ -80,12 +80,16 @@ export async function exportBundle(
         ),
       );
       const target = join(outDir, file.file);
+      // Rows are counted by line ends (a quoted line break in a value makes it a little early).
       let lines = -1;
+      let drawn = 0;
       const count = new Transform({
         transform(chunk: Buffer, _encoding, done) {
-          // COPY sends one message per row: counting chunks counts rows (the first is the header).
-          lines++;
-          if (progress && lines > 0 && lines % 10_000 === 0) progress(file.file, lines, total);
+          for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+          if (progress && lines - drawn >= 10_000) {
+            drawn = lines;
+            progress(file.file, Math.min(lines, total), total);
+          }
           done(null, chunk);
         },
       });

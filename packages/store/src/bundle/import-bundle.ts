@@ -57,16 +57,25 @@ const CHANGES_LISTED = 20;
 /** A column name as an SQL identifier. */
 const quote = escapeIdentifier;
 
-/** The staged text of a column, cast to its database type. */
+/**
+ * The staged text of a column, cast to its database type. An empty cell of a column with a
+ * default column takes that column's value (awareness_date: onset_date); an absent column does
+ * too on insert (absent columns are never compared or updated, see plan()). Whole numbers go
+ * through numeric, since the visits reader accepts `10.0` as 10.
+ */
 function valueExpression(column: BundleColumn, present: ReadonlySet<string>): string {
-  const source = present.has(column.name) ? `s.${quote(column.name)}` : 'NULL';
-  const text =
-    column.defaultFrom && present.has(column.defaultFrom)
-      ? `coalesce(${source}, s.${quote(column.defaultFrom)})`
-      : column.type === 'chaq_score'
-        ? `nullif(${source}, 'na')`
-        : source;
-  return `CAST(${text} AS ${column.sqlType})`;
+  const own = present.has(column.name) ? `s.${quote(column.name)}` : 'NULL';
+  const fallback =
+    column.defaultFrom && present.has(column.defaultFrom) ? `s.${quote(column.defaultFrom)}` : null;
+  const text = fallback
+    ? `coalesce(${own}, ${fallback})`
+    : column.type === 'chaq_score'
+      ? `nullif(${own}, 'na')`
+      : own;
+  const whole = column.sqlType === 'integer' || column.sqlType === 'smallint';
+  return whole
+    ? `CAST(CAST(${text} AS numeric) AS ${column.sqlType})`
+    : `CAST(${text} AS ${column.sqlType})`;
 }
 
 interface MergePlan {
@@ -89,11 +98,7 @@ function plan(spec: BundleFile, columns: readonly string[]): MergePlan {
     })
     .concat('t.study_id = $1')
     .join(' AND ');
-  const compared = spec.columns.filter(
-    (c) =>
-      !spec.key.includes(c.name) &&
-      (present.has(c.name) || (c.defaultFrom && present.has(c.defaultFrom))),
-  );
+  const compared = spec.columns.filter((c) => !spec.key.includes(c.name) && present.has(c.name));
   return { spec, stage, keyMatch, compared, present };
 }
 

@@ -113,3 +113,29 @@ describe('the embedded server of a data directory', () => {
     assert.equal(postmasterPid(), null);
   });
 });
+
+describe('a damaged data directory', () => {
+  test('is refused, not reinitialised, when PG_VERSION is missing', async () => {
+    const server = await openEmbeddedServer(dataDir);
+    await query(server, 'CREATE TABLE IF NOT EXISTS precious (n int)');
+    await server.release();
+    const { renameSync } = await import('node:fs');
+    const version = join(dataDir, 'pg', 'PG_VERSION');
+    renameSync(version, `${version}.moved`);
+    try {
+      await assert.rejects(
+        openEmbeddedServer(dataDir),
+        /not a complete PostgreSQL data directory \(PG_VERSION is missing\)/,
+      );
+    } finally {
+      renameSync(`${version}.moved`, version);
+    }
+    const again = await openEmbeddedServer(dataDir);
+    assert.deepEqual(
+      await query(again, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'precious'"),
+      [{ n: 1 }],
+    );
+    await query(again, 'DROP TABLE precious');
+    await again.release();
+  });
+});

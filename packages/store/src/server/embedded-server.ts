@@ -21,6 +21,7 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -68,6 +69,8 @@ interface Owner {
   readonly pid: number;
   readonly port: number;
   readonly startedAt: string;
+  /** The starting process finished while others still used the server; whoever is last stops it. */
+  readonly handedOver?: boolean;
 }
 
 /** The process exists (a zombie, killed but not yet reaped by its parent, does not count). */
@@ -306,7 +309,7 @@ async function startServer(binaries: PostgresBinaries, pgData: string): Promise<
       '-l',
       join(pgData, 'server.log'),
       '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`,
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c log_min_error_statement=panic`,
     ]);
     if (result.code === 0) return port;
     last = result.output.trim();
@@ -371,16 +374,21 @@ export async function openEmbeddedServer(
   const ownerFile = join(dataDir, 'owner.json');
 
   const { port, lease } = await withStartLock(dataDir, async () => {
-    if (!existsSync(join(pgData, 'PG_VERSION'))) {
+    if (!existsSync(pgData) || readdirSync(pgData).length === 0) {
       rmSync(pgData, { recursive: true, force: true });
       await initialise(binaries, dataDir, pgData);
-    }
+    } else if (!existsSync(join(pgData, 'PG_VERSION')))
+      throw new Error(
+        `${pgData} is not a complete PostgreSQL data directory (PG_VERSION is missing): it may be damaged. Nothing was changed; restore it from a backup, or move it away to start an empty database`,
+      );
     const running = livePostmaster(pgData);
     let serverPort: number;
     if (running) {
       serverPort = running.port;
       const owner = readJson<Owner>(ownerFile);
-      if (!owner || !isAlive(owner.pid)) {
+      if (owner?.handedOver) {
+        writeJsonAtomically(ownerFile, ownerRecord(serverPort));
+      } else if (!owner || !isAlive(owner.pid)) {
         notices.push(
           `adopted the database server (pid ${running.pid}, port ${running.port}) left running by ${owner ? `process ${owner.pid}, which ended without stopping it` : 'an unknown process'}`,
         );
@@ -417,9 +425,14 @@ export async function openEmbeddedServer(
       await withStartLock(dataDir, async () => {
         const owner = readJson<Owner>(ownerFile);
         const mine = owner?.pid === process.pid;
-        if (!mine && owner && isAlive(owner.pid)) return;
+        if (!mine && owner && !owner.handedOver && isAlive(owner.pid)) return;
         if (!livePostmaster(pgData)) return;
-        if ((await otherClients(connection).catch(() => 0)) > 0) return;
+        // When the count cannot be read, leave the server running rather than cut others off.
+        if ((await otherClients(connection).catch(() => 1)) > 0) {
+          // Others still use it: the last of them stops it (they see the owner has handed over).
+          if (mine) writeJsonAtomically(ownerFile, { ...owner, handedOver: true });
+          return;
+        }
         const result = await run(binaries, binaries.pgCtl, [
           'stop',
           '-D',
