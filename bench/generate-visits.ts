@@ -49,7 +49,7 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-class Random {
+export class Random {
   private a: number;
   private b: number;
   private c: number;

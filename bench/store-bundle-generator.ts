@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ILAR_CATEGORY_CODES, type IlarCategory } from '@jia-trial/outcomes';
 import { bundleFile, type VisitRecord } from '@jia-trial/store';
+import { Random } from './generate-visits.js';
 
 export interface BundleShape {
   readonly subjects: number;
@@ -39,50 +40,8 @@ export const subjectId = (index: number): string => `P${String(index + 1).padSta
 export const VISIT_HEADER = bundleFile('visits.csv').columns.map((c) => c.name);
 
 // ---------------------------------------------------------------------------------------------
-// PRNG: sfc32 seeded through splitmix32 (as bench/generate-visits.ts, which does not export it).
-
-function splitmix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    const mix = splitmix32(seed);
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 15; i++) this.next();
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-
-  /** Integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-}
+// The benchmarks' PRNG (sfc32 seeded through splitmix32), shared with generate-visits.ts.
+export { Random };
 
 // ---------------------------------------------------------------------------------------------
 // Values.
