@@ -29,7 +29,6 @@ CREATE TABLE audit_event (
   event_hash  bytea NOT NULL
 );
 CREATE INDEX audit_event_batch ON audit_event (batch_id);
-CREATE INDEX audit_event_record ON audit_event (table_name, row_id, event_id);
 
 CREATE TABLE audit_block (
   block_seq     bigint PRIMARY KEY,
@@ -50,31 +49,6 @@ INSERT INTO audit_head VALUES (true, 0, '\x0000000000000000000000000000000000000
 
 -- One row per transaction that wrote events and is not sealed yet.
 CREATE TABLE audit_pending (batch_id bigint PRIMARY KEY);
-
--- Checks a statement's audit context and returns the transaction's batch, allocating it (and
--- its audit_pending row) on the transaction's first audited change.
-CREATE FUNCTION audit_begin(op text, tbl text, actor text, reason text) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-  batch bigint := nullif(current_setting('jia.audit_batch', true), '')::bigint;
-BEGIN
-  IF actor IS NULL THEN
-    RAISE EXCEPTION 'jia-trial: % on % without an actor', op, tbl
-      USING ERRCODE = 'JT001',
-            HINT = 'clinical data changes only through the store, which names who makes each change (set jia.actor)';
-  END IF;
-  IF op <> 'INSERT' AND reason IS NULL THEN
-    RAISE EXCEPTION 'jia-trial: a reason for change is required to % rows of %', lower(op), tbl
-      USING ERRCODE = 'JT002';
-  END IF;
-  IF batch IS NULL THEN
-    batch := nextval('audit_batch_seq');
-    PERFORM set_config('jia.audit_batch', batch::text, true);
-    INSERT INTO audit_pending VALUES (batch);
-  END IF;
-  RETURN batch;
-END
-$$;
 
 -- Seals the committed, unsealed transactions (at most max_batches of them, in batch order)
 -- into one block, and returns how many; -1 when another session is sealing and wait is false.
@@ -187,21 +161,35 @@ BEGIN
     DECLARE
       actor  text := nullif(btrim(current_setting('jia.actor', true)), '');
       reason text := nullif(btrim(current_setting('jia.reason', true)), '');
+      batch  bigint := nullif(current_setting('jia.audit_batch', true), '')::bigint;
       at     timestamptz := statement_timestamp();
       at_text text := to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
-      batch  bigint;
     BEGIN
       IF TG_OP = 'INSERT' THEN
         IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
-        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
+      ELSIF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+        RETURN NULL;
+      END IF;
+      IF actor IS NULL THEN
+        RAISE EXCEPTION 'jia-trial: %% on %% without an actor', TG_OP, TG_TABLE_NAME
+          USING ERRCODE = 'JT001',
+                HINT = 'clinical data changes only through the store, which names who makes each change (set jia.actor)';
+      END IF;
+      IF TG_OP <> 'INSERT' AND reason IS NULL THEN
+        RAISE EXCEPTION 'jia-trial: a reason for change is required to %% rows of %%', lower(TG_OP), TG_TABLE_NAME
+          USING ERRCODE = 'JT002';
+      END IF;
+      -- The transaction's first audited change allocates its batch and its audit_pending row.
+      IF batch IS NULL THEN
+        batch := nextval('audit_batch_seq');
+        PERFORM set_config('jia.audit_batch', batch::text, true);
+        INSERT INTO audit_pending VALUES (batch);
+      END IF;
+      IF TG_OP = 'INSERT' THEN
         %2$s new_rows r, LATERAL (SELECT NULL::jsonb AS o, to_jsonb(r) AS n) v OFFSET 0) e;
       ELSIF TG_OP = 'UPDATE' THEN
-        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
-        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
         %2$s new_rows r JOIN old_rows x USING (row_id), LATERAL (SELECT to_jsonb(x) AS o, to_jsonb(r) AS n) v OFFSET 0) e;
       ELSE
-        IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
-        batch := audit_begin(TG_OP, TG_TABLE_NAME, actor, reason);
         %2$s old_rows r, LATERAL (SELECT to_jsonb(r) AS o, NULL::jsonb AS n) v OFFSET 0) e;
       END IF;
       RETURN NULL;

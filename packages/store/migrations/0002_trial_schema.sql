@@ -3,14 +3,6 @@
 -- optimistic concurrency. Codes are checked here as well as by the importer, so that no path
 -- into the database can store a value the application would not accept.
 
--- Raises an error with the given SQLSTATE: lets one statement abort its transaction on a
--- condition (saveVisit sends its COMMIT in the same round trip).
-CREATE FUNCTION raise_error(state text, message text) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'jia-trial: %', message USING ERRCODE = state;
-END
-$$;
-
 CREATE FUNCTION is_partial_date(value text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT value ~ '^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$'
      AND (length(value) = 7 OR to_char(to_date(value, 'YYYY-MM-DD'), 'YYYY-MM-DD') = value)

@@ -4,7 +4,6 @@
  * that they are recorded in the same transaction as the change, whoever issues the SQL.
  */
 import type pg from 'pg';
-import { escapeLiteral } from 'pg';
 import { requestSeal } from './audit/sealer.js';
 import { ReasonRequiredError } from './errors.js';
 
@@ -17,15 +16,6 @@ export interface ChangeContext {
 
 /** SQLSTATE raised by the audit trigger for an update or delete without a reason. */
 const REASON_REQUIRED = 'JT002';
-
-/**
- * BEGIN and the audit context as one simple-protocol string, for a caller that sends its
- * statements in the same round trip (saveVisit).
- */
-export function beginChanges(context: ChangeContext): string {
-  if (!context.actor.trim()) throw new Error('a change needs an actor');
-  return `BEGIN; SELECT set_config('jia.actor', ${escapeLiteral(context.actor)}, true), set_config('jia.reason', ${escapeLiteral(context.reason?.trim() ?? '')}, true)`;
-}
 
 /** A database refusal for a missing reason, as a ReasonRequiredError; other errors unchanged. */
 export function translateChangeError(error: unknown): unknown {

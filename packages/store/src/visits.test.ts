@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ConflictError, NotFoundError, ReasonRequiredError } from './errors.js';
+import { openTestDatabase, type TestDatabase } from './test-support.js';
+import { withChanges } from './transaction.js';
+import { InvalidVisitError, loadVisit, saveVisit, type VisitRecord } from './visits.js';
+
+let db: TestDatabase;
+const nurse = { actor: 'nurse.anna' };
+
+before(async () => {
+  db = await openTestDatabase();
+  await withChanges(db.store.pool, nurse, async (c) => {
+    await c.query("INSERT INTO study (study_id) VALUES ('S')");
+    await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
+    await c.query(`INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
+                     diagnosis_date, enrolment_date)
+                   VALUES ('S', 'P1', 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'),
+                          ('S', 'P2', 'A', 'M', '2011-05', 'systemic', '2015-01-01', '2019-01-01')`);
+  });
+});
+after(() => db.close());
+
+const baseline: VisitRecord = {
+  visitId: 'V0',
+  subjectId: 'P1',
+  visitDate: '2019-01-07',
+  physicianGlobal: 6,
+  parentGlobal: 5,
+  chaqDi: 1.5,
+  activeJoints: 10,
+  limitedJoints: 8,
+  esr: 40,
+};
+
+/** A visit with every field set, and a second one with every field different. */
+const first: VisitRecord = {
+  visitId: 'V1',
+  subjectId: 'P1',
+  visitDate: '2019-03-04',
+  baselineVisitId: 'V0',
+  ilarCategory: 'systemic',
+  physicianGlobal: 3,
+  parentGlobal: 4,
+  chaqDi: 1,
+  activeJoints: 1,
+  limitedJoints: 7,
+  activeJointCodes: 'knee_l',
+  esr: 60,
+  crp: 12.5,
+  morningStiffnessMinutes: 30,
+  systemicFeatures: true,
+  activeUveitis: false,
+  fever: true,
+  ferritin: 900,
+  platelets: 150,
+  ast: 60,
+  triglycerides: 200,
+  fibrinogen: 250,
+};
+const edited: VisitRecord = {
+  visitId: 'V1',
+  subjectId: 'P1',
+  visitDate: '2019-03-05',
+  baselineVisitId: null,
+  ilarCategory: 'polyarticular_rf_negative',
+  physicianGlobal: 2.5,
+  parentGlobal: 3.5,
+  chaqDi: 0.875,
+  activeJoints: 2,
+  limitedJoints: 6,
+  activeJointCodes: 'knee_l;knee_r',
+  esr: 55,
+  crp: 11,
+  morningStiffnessMinutes: 20,
+  systemicFeatures: false,
+  activeUveitis: true,
+  fever: false,
+  ferritin: 800,
+  platelets: 160,
+  ast: 50,
+  triglycerides: 190,
+  fibrinogen: 240,
+};
+
+test('a new visit is scored against its baseline and stored with version 1', async () => {
+  await saveVisit(db.store.pool, 'S', baseline, null, nurse);
+  const saved = await saveVisit(db.store.pool, 'S', first, null, nurse);
+  assert.equal(saved.version, 1);
+  assert.equal(saved.scores.acrPedi, 30, 'JIA-ACR against V0');
+  const loaded = await loadVisit(db.store.pool, 'S', 'V1');
+  assert.deepEqual(loaded, { visit: first, version: 1 });
+});
+
+test('an edit stores every field (none is left out of the update) and bumps the version', async () => {
+  await assert.rejects(
+    saveVisit(db.store.pool, 'S', edited, 1, nurse),
+    ReasonRequiredError,
+    'an edit needs a reason',
+  );
+  const saved = await saveVisit(db.store.pool, 'S', edited, 1, { ...nurse, reason: 'SDV' });
+  assert.equal(saved.version, 2);
+  const loaded = await loadVisit(db.store.pool, 'S', 'V1');
+  assert.deepEqual(loaded, { visit: edited, version: 2 });
+});
+
+test('the visit fields are exactly the visit table columns', async () => {
+  const columns = await db.store.pool.query<{ column_name: string }>(
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'visit' ORDER BY ordinal_position",
+  );
+  const stored = new Set(columns.rows.map((r) => r.column_name));
+  for (const internal of ['row_id', 'study_id', 'visit_id', 'version']) stored.delete(internal);
+  const loaded = await loadVisit(db.store.pool, 'S', 'V1');
+  assert.equal(Object.keys(loaded?.visit ?? {}).length - 1, stored.size, 'one field per column');
+});
+
+test('refusals change nothing: a stale edit, an existing new visit, a missing baseline, bad values', async () => {
+  const before = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_event');
+  await assert.rejects(
+    saveVisit(db.store.pool, 'S', edited, 1, { ...nurse, reason: 'x' }),
+    (error) => {
+      assert.ok(error instanceof ConflictError);
+      assert.equal(error.currentVersion, 2);
+      return true;
+    },
+  );
+  await assert.rejects(
+    saveVisit(db.store.pool, 'S', first, null, nurse),
+    /already exists \(version 2\)/,
+  );
+  await assert.rejects(
+    saveVisit(
+      db.store.pool,
+      'S',
+      { ...first, visitId: 'V9', baselineVisitId: 'nope' },
+      null,
+      nurse,
+    ),
+    NotFoundError,
+  );
+  await assert.rejects(
+    saveVisit(
+      db.store.pool,
+      'S',
+      { ...first, visitId: 'V8', baselineVisitId: 'V0', subjectId: 'P2' },
+      null,
+      nurse,
+    ),
+    NotFoundError,
+    "another subject's visit is not a baseline",
+  );
+  await assert.rejects(
+    saveVisit(db.store.pool, 'S', { ...first, visitId: 'V7', esr: -1 }, null, nurse),
+    InvalidVisitError,
+  );
+  const after = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_event');
+  assert.equal(after.rows[0].n, before.rows[0].n);
+  const visits = await db.store.pool.query(
+    "SELECT visit_id FROM visit WHERE study_id = 'S' ORDER BY 1",
+  );
+  assert.deepEqual(
+    visits.rows.map((r) => r.visit_id),
+    ['V0', 'V1'],
+  );
+});
