@@ -3,7 +3,7 @@
 -- on, and return the stored version with the baseline visit (the named one, or the subject's
 -- earliest other visit) for scoring. A stale edit raises JT010 and a missing named baseline
 -- JT011, which roll everything back. A plpgsql function caches its plans per session, and the
--- caller prepares the call: under 32 concurrent writers this was 1.7x the throughput of the same
+-- caller prepares the call: under 32 concurrent writers this was 1.5x the throughput of the same
 -- statements sent as one multi-statement string (docs/performance.md).
 -- The UPDATE lists every visit column but the keys: visits.test.ts edits every field and checks
 -- that each one is stored.

@@ -147,7 +147,7 @@ async function saveError(
  * audit context, writes the row and returns the baseline, in its own transaction; it is called
  * through a prepared statement, so neither it nor its queries are planned again. The scores are
  * computed from the returned baseline. Measured under 32 concurrent writers: 1,050 saves/s with
- * five round trips, about 2,000 with one multi-statement string, about 3,400 this way
+ * five round trips, about 2,000 with one multi-statement string, about 3,000 this way
  * (docs/performance.md).
  */
 export async function saveVisit(
