@@ -44,6 +44,8 @@ const ROLE = 'jia_trial';
 const LOCK_WAIT_MS = 120_000;
 const START_ATTEMPTS = 5;
 const ZOMBIE_WAIT_MS = 30_000;
+/** Connection attempts, 200 ms apart, to a server found running (it may be dying). */
+const CONNECT_ATTEMPTS = 50;
 /** A lock file with no readable holder is taken over once this old (a crash while creating it). */
 const EMPTY_LOCK_GRACE_MS = 5_000;
 
@@ -350,6 +352,46 @@ async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
   }
 }
 
+/** The server is not there (yet, or any more): refused, or starting up or shutting down. */
+function notReady(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03';
+}
+
+/** The port of the data directory's server: shared, adopted, or started now. */
+async function runningServer(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  pgData: string,
+  ownerFile: string,
+  notices: string[],
+): Promise<number> {
+  const note = (text: string) => {
+    if (!notices.includes(text)) notices.push(text);
+  };
+  const running = livePostmaster(pgData);
+  if (running) {
+    const owner = readJson<Owner>(ownerFile);
+    if (owner?.handedOver) {
+      writeJsonAtomically(ownerFile, ownerRecord(running.port));
+    } else if (!owner || !isAlive(owner.pid)) {
+      note(
+        `adopted the database server (pid ${running.pid}, port ${running.port}) left running by ${owner ? `process ${owner.pid}, which ended without stopping it` : 'an unknown process'}`,
+      );
+      writeJsonAtomically(ownerFile, ownerRecord(running.port));
+    }
+    return running.port;
+  }
+  await awaitReaped(pgData);
+  if (existsSync(join(pgData, 'postmaster.pid')))
+    note(
+      'the database server was not shut down cleanly (its process is gone); PostgreSQL recovers committed work from its write-ahead log',
+    );
+  const port = await startServer(binaries, pgData);
+  writeJsonAtomically(ownerFile, ownerRecord(port));
+  return port;
+}
+
 /**
  * Opens (initialising and starting when needed) the embedded server of `dataDir`. Resolves
  * once the server accepts connections and this process holds its lease.
@@ -381,35 +423,23 @@ export async function openEmbeddedServer(
       throw new Error(
         `${pgData} is not a complete PostgreSQL data directory (PG_VERSION is missing): it may be damaged. Nothing was changed; restore it from a backup, or move it away to start an empty database`,
       );
-    const running = livePostmaster(pgData);
-    let serverPort: number;
-    if (running) {
-      serverPort = running.port;
-      const owner = readJson<Owner>(ownerFile);
-      if (owner?.handedOver) {
-        writeJsonAtomically(ownerFile, ownerRecord(serverPort));
-      } else if (!owner || !isAlive(owner.pid)) {
-        notices.push(
-          `adopted the database server (pid ${running.pid}, port ${running.port}) left running by ${owner ? `process ${owner.pid}, which ended without stopping it` : 'an unknown process'}`,
-        );
-        writeJsonAtomically(ownerFile, ownerRecord(serverPort));
+    // A server killed a moment ago can still look alive (its process is dying): a refused
+    // connection means look again shortly.
+    for (let attempt = 1; ; attempt++) {
+      const serverPort = await runningServer(binaries, dataDir, pgData, ownerFile, notices);
+      const settings = connectionSettings(dataDir, serverPort);
+      try {
+        await ensureDatabase(settings);
+        // Take the lease before the lock is released, so that no one stops the server meanwhile.
+        const leaseClient = new pg.Client({ ...settings, application_name: 'jia-trial lease' });
+        await leaseClient.connect();
+        leaseClient.on('error', () => {});
+        return { port: serverPort, lease: leaseClient };
+      } catch (error) {
+        if (attempt >= CONNECT_ATTEMPTS || !notReady(error)) throw error;
+        await sleep(200);
       }
-    } else {
-      await awaitReaped(pgData);
-      if (existsSync(join(pgData, 'postmaster.pid')))
-        notices.push(
-          'the database server was not shut down cleanly (its process is gone); PostgreSQL recovers committed work from its write-ahead log',
-        );
-      serverPort = await startServer(binaries, pgData);
-      writeJsonAtomically(ownerFile, ownerRecord(serverPort));
     }
-    const settings = connectionSettings(dataDir, serverPort);
-    await ensureDatabase(settings);
-    // Take the lease before the lock is released, so that no one stops the server meanwhile.
-    const leaseClient = new pg.Client({ ...settings, application_name: 'jia-trial lease' });
-    await leaseClient.connect();
-    leaseClient.on('error', () => {});
-    return { port: serverPort, lease: leaseClient };
   });
 
   const connection = connectionSettings(dataDir, port);
