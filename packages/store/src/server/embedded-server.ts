@@ -361,7 +361,6 @@ function notReady(error: unknown): boolean {
 /** The port of the data directory's server: shared, adopted, or started now. */
 async function runningServer(
   binaries: PostgresBinaries,
-  dataDir: string,
   pgData: string,
   ownerFile: string,
   notices: string[],
@@ -426,7 +425,7 @@ export async function openEmbeddedServer(
     // A server killed a moment ago can still look alive (its process is dying): a refused
     // connection means look again shortly.
     for (let attempt = 1; ; attempt++) {
-      const serverPort = await runningServer(binaries, dataDir, pgData, ownerFile, notices);
+      const serverPort = await runningServer(binaries, pgData, ownerFile, notices);
       const settings = connectionSettings(dataDir, serverPort);
       try {
         await ensureDatabase(settings);
