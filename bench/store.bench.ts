@@ -859,10 +859,30 @@ async function measureSaves(context: WriteContext, database: string, rep: number
   }
 }
 
-async function measureCeiling(context: WriteContext, database: string, rep: number) {
+/**
+ * The ceiling: plain INSERTs of the same rows, autocommit. `constraints` false: every trigger
+ * off (session_replication_role = replica, so no foreign-key check either); true: only the
+ * audit and version triggers off (ALTER TABLE visit DISABLE TRIGGER USER), the foreign key to
+ * the subject still checked, as every save does.
+ */
+async function measureCeiling(
+  context: WriteContext,
+  database: string,
+  rep: number,
+  constraints = false,
+) {
   const { server, template, options } = context;
   await server.createDatabase(database, template);
-  const pool = new pg.Pool({ ...server.clientConfig(database, REPLICA), max: options.writers });
+  if (constraints) {
+    const setup = new pg.Client(server.clientConfig(database));
+    await setup.connect();
+    await setup.query('ALTER TABLE visit DISABLE TRIGGER USER');
+    await setup.end();
+  }
+  const pool = new pg.Pool({
+    ...server.clientConfig(database, constraints ? undefined : REPLICA),
+    max: options.writers,
+  });
   pool.on('error', () => {});
   try {
     await fillPool(pool, options.writers);
@@ -1018,6 +1038,7 @@ interface Results {
   readonly writes: {
     readonly saves: LoadRun[];
     readonly ceiling: LoadRun[];
+    readonly ceilingWithForeignKey: LoadRun[];
     readonly pgbench: LoadRun[];
     pgbenchPath: string | null;
   };
@@ -1078,7 +1099,7 @@ function topWaits(runs: readonly LoadRun[]): string {
 }
 
 function writeLines(results: Results): string[] {
-  const { saves, ceiling, pgbench } = results.writes;
+  const { saves, ceiling, ceilingWithForeignKey, pgbench } = results.writes;
   if (saves.length === 0) return [];
   const o = results.options;
   const pct = (v: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(0)}%`);
@@ -1109,6 +1130,10 @@ function writeLines(results: Results): string[] {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...row('**`saveVisit`** (validate, score, audit, 1 transaction)', saves),
     ...row('ceiling: INSERT, autocommit, triggers off (node-postgres, same loops)', ceiling),
+    ...row(
+      'ceiling with the foreign-key check: the same INSERT, only the audit triggers off',
+      ceilingWithForeignKey,
+    ),
     ...row('ceiling: the same INSERT from pgbench (C client)', pgbench),
     '',
   ];
@@ -1117,6 +1142,10 @@ function writeLines(results: Results): string[] {
     lines.push(
       `- **saves at least ${SAVES_CEILING_RATIO_TARGET}x the ceiling: ${ratio.toFixed(2)}x, ${verdict(ratio >= SAVES_CEILING_RATIO_TARGET)}**`,
     );
+  }
+  if (ceilingWithForeignKey.length > 0) {
+    const ratio = savesRate / medianOf(ceilingWithForeignKey, (r) => r.throughput);
+    lines.push(`- saves against the ceiling with the foreign-key check: ${ratio.toFixed(2)}x`);
   }
   if (pgbench.length > 0) {
     const ratio = savesRate / medianOf(pgbench, (r) => r.throughput);
@@ -1133,6 +1162,8 @@ function writeLines(results: Results): string[] {
     `- saves: ${topWaits(saves)}`,
   );
   if (ceiling.length > 0) lines.push(`- ceiling (node-postgres): ${topWaits(ceiling)}`);
+  if (ceilingWithForeignKey.length > 0)
+    lines.push(`- ceiling with the foreign key: ${topWaits(ceilingWithForeignKey)}`);
   if (pgbench.length > 0) lines.push(`- ceiling (pgbench): ${topWaits(pgbench)}`);
   const errored = [...saves, ...ceiling].find((r) => r.firstError !== null);
   if (errored) lines.push('', `First error: ${errored.firstError}`);
@@ -1256,6 +1287,9 @@ async function writePhase(
     const ceiling = await measureCeiling(context, `bench_ceiling_${rep}`, rep);
     results.writes.ceiling.push(ceiling);
     showLoad('ceiling', rep, ceiling);
+    const withForeignKey = await measureCeiling(context, `bench_ceiling_fk_${rep}`, rep, true);
+    results.writes.ceilingWithForeignKey.push(withForeignKey);
+    showLoad('ceiling with the foreign key', rep, withForeignKey);
     if (pgbench !== null) {
       const run = await measurePgbench(context, `bench_pgbench_${rep}`, pgbench, workDir);
       results.writes.pgbench.push(run);
@@ -1297,7 +1331,7 @@ export async function runStoreBench(args: readonly string[]): Promise<number> {
     server: {},
     bundle: null,
     import: { runs: [], floor: [], median: null },
-    writes: { saves: [], ceiling: [], pgbench: [], pgbenchPath: null },
+    writes: { saves: [], ceiling: [], ceilingWithForeignKey: [], pgbench: [], pgbenchPath: null },
     notes: [],
   };
   let failed = false;
