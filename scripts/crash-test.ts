@@ -36,7 +36,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openStore, type Store, verifyAudit, withChanges } from '@jia-trial/store';
+import {
+  isAlive,
+  openStore,
+  pidTaken,
+  type Store,
+  verifyAudit,
+  withChanges,
+} from '@jia-trial/store';
 import {
   type Acknowledgement,
   CRASH_SITE,
@@ -124,28 +131,6 @@ interface Writer {
   readonly prefix: string;
 }
 
-/** True when no process `pid` exists, not even a zombie (ended, not yet reaped). */
-function processReaped(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/** True when process `pid` is not running: it does not exist, or it is a zombie (Linux). */
-function processGone(pid: number): boolean {
-  if (processReaped(pid)) return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return true;
-  }
-}
-
 /** The postmaster's pid (line 1 of postmaster.pid) if that process is running. */
 export function runningPostmaster(dataDir: string): number | null {
   let text: string;
@@ -155,7 +140,7 @@ export function runningPostmaster(dataDir: string): number | null {
     return null;
   }
   const pid = Number(text.split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 && !processGone(pid) ? pid : null;
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -403,9 +388,9 @@ async function runRound(
     // zombie, which the store, like PostgreSQL's own postmaster.pid check, takes for a running
     // server. Wait until it is gone from the process table, as a real crash would leave it.
     const pid = postmasterPid;
-    if (!(await waitUntil(() => processReaped(pid), GONE_TIMEOUT_MS)))
+    if (!(await waitUntil(() => !pidTaken(pid), GONE_TIMEOUT_MS)))
       throw new Error(
-        `the postmaster ${pid} is still in the process table ${GONE_TIMEOUT_MS / 1000} s after SIGKILL (${processGone(pid) ? 'a zombie nobody reaps' : 'running'})`,
+        `the postmaster ${pid} is still in the process table ${GONE_TIMEOUT_MS / 1000} s after SIGKILL (${!isAlive(pid) ? 'a zombie nobody reaps' : 'running'})`,
       );
   }
   const reapedMs = Math.round(performance.now() - killedAt);
@@ -544,7 +529,7 @@ async function stopLeftovers(dataDir: string, log: (line: string) => void): Prom
   try {
     process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
   } catch {}
-  return (await waitUntil(() => processGone(pid), 30_000)) ? null : pid;
+  return (await waitUntil(() => !isAlive(pid), 30_000)) ? null : pid;
 }
 
 function summary(report: CrashTestReport): string {

@@ -24,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
-import { sealNow } from './audit/sealer.js';
+import { sealNow, sealPending } from './audit/sealer.js';
 import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
 import { listMigrations } from './migrate.js';
 
@@ -193,10 +193,7 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
     if (head.rows.length !== 1 || head.rows[0]?.hash !== manifest.auditHead.hash)
       throw new Error('the restored audit chain head differs from the one recorded in the backup');
     // Work that was committed but not sealed when the backup was taken is sealed now.
-    while (
-      ((await client.query<{ n: number }>('SELECT audit_seal_pending(5000, true) AS n')).rows[0]
-        ?.n ?? 0) >= 5000
-    ) {}
+    await sealPending(client);
     const audit = await inspectAudit(client);
     if (!audit.ok) {
       await client.query('ROLLBACK');

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyAudit } from './audit/verify-audit.js';
 import { ConflictError } from './errors.js';
-import { openTestDatabase, type TestDatabase } from './test-support.js';
-import { withChanges } from './transaction.js';
+import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
 import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 const STUDY = 'CONC';
@@ -27,19 +26,7 @@ let db: TestDatabase;
 
 before(async () => {
   db = await openTestDatabase({ poolSize: CLIENTS + 4 });
-  await withChanges(db.store.pool, { actor: 'concurrency-test' }, async (client) => {
-    await client.query('INSERT INTO study (study_id, title) VALUES ($1, $2)', [
-      STUDY,
-      'Concurrency',
-    ]);
-    await client.query('INSERT INTO site (study_id, site_code) VALUES ($1, $2)', [STUDY, 'A']);
-    await client.query(
-      `INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
-                            diagnosis_date, enrolment_date)
-       VALUES ($1, 'S1', 'A', 'F', '2014-05', 'polyarticular_rf_negative', '2021-02-01', '2023-06-01')`,
-      [STUDY],
-    );
-  });
+  await seedStudy(db.store.pool, STUDY, ['S1'], 'concurrency-test');
 });
 
 after(async () => {

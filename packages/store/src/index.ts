@@ -7,7 +7,12 @@ export * from './bundle/export-bundle.js';
 export * from './bundle/import-bundle.js';
 export * from './errors.js';
 export * from './migrate.js';
-export { type EmbeddedServer, openEmbeddedServer } from './server/embedded-server.js';
+export {
+  type EmbeddedServer,
+  isAlive,
+  openEmbeddedServer,
+  pidTaken,
+} from './server/embedded-server.js';
 export * from './store.js';
 export * from './transaction.js';
 export * from './visits.js';

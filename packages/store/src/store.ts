@@ -42,7 +42,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
   };
 }
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

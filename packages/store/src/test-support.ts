@@ -12,6 +12,7 @@ import pg from 'pg';
 import { migrate } from './migrate.js';
 import { openEmbeddedServer } from './server/embedded-server.js';
 import { openStore, type Store } from './store.js';
+import { withChanges } from './transaction.js';
 
 /** The embedded test server's data directory: under the system temp dir, which the postgres user can reach. */
 export const TEST_DATA_DIR = join(tmpdir(), 'jia-trial-test-postgres');
@@ -103,4 +104,27 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
       await admin.release();
     },
   };
+}
+
+/**
+ * A study with one site (A) and the given subjects, inserted in one transaction (so one audit
+ * batch of 2 + subjects events): the setup most store tests start from.
+ */
+export async function seedStudy(
+  pool: pg.Pool,
+  studyId: string,
+  subjectIds: readonly string[],
+  actor = 'test-setup',
+): Promise<void> {
+  await withChanges(pool, { actor }, async (client) => {
+    await client.query('INSERT INTO study (study_id) VALUES ($1)', [studyId]);
+    await client.query("INSERT INTO site (study_id, site_code) VALUES ($1, 'A')", [studyId]);
+    await client.query(
+      `INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
+                            diagnosis_date, enrolment_date)
+       SELECT $1, id, 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'
+         FROM unnest($2::text[]) AS id`,
+      [studyId, subjectIds],
+    );
+  });
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ConflictError, NotFoundError, ReasonRequiredError } from './errors.js';
-import { openTestDatabase, type TestDatabase } from './test-support.js';
-import { withChanges } from './transaction.js';
+import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
 import { InvalidVisitError, loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 let db: TestDatabase;
@@ -10,14 +9,7 @@ const nurse = { actor: 'nurse.anna' };
 
 before(async () => {
   db = await openTestDatabase();
-  await withChanges(db.store.pool, nurse, async (c) => {
-    await c.query("INSERT INTO study (study_id) VALUES ('S')");
-    await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
-    await c.query(`INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
-                     diagnosis_date, enrolment_date)
-                   VALUES ('S', 'P1', 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'),
-                          ('S', 'P2', 'A', 'M', '2011-05', 'systemic', '2015-01-01', '2019-01-01')`);
-  });
+  await seedStudy(db.store.pool, 'S', ['P1', 'P2']);
 });
 after(() => db.close());
 

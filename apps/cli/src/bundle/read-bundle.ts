@@ -8,7 +8,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_FILES, type BundleFileName, type StagedFile } from '@jia-trial/store';
-import { reportDuplicateVisits, resolveBaselines } from '../score/cross-row-checks.js';
+import type { DataProblem } from '../cli-errors.js';
+import { checkAcrossRows } from '../score/cross-row-checks.js';
 import { readVisits } from '../score/read-visits.js';
 import type { VisitTable } from '../score/visit-table.js';
 import { ProblemList } from './bundle-problems.js';
@@ -53,14 +54,9 @@ function visitRecords(path: string, table: VisitTable, problems: ProblemList): U
   return records;
 }
 
-function readVisitsFile(path: string, problems: ProblemList) {
-  const result = readVisits({ path, fileSize: statSync(path).size, maxProblems: 1000 });
-  const report = (p: {
-    line: number;
-    column: string | null;
-    message: string;
-    visitId: string | null;
-  }) =>
+function readVisitsFile(path: string, problems: ProblemList, maxProblems: number) {
+  const result = readVisits({ path, fileSize: statSync(path).size, maxProblems });
+  const report = (p: DataProblem) =>
     problems.add({
       file: 'visits.csv',
       line: p.line,
@@ -68,11 +64,8 @@ function readVisitsFile(path: string, problems: ProblemList) {
       message: p.visitId === null ? p.message : `visit ${p.visitId}: ${p.message}`,
     });
   for (const problem of result.problems) report(problem);
-  for (let i = 0; i < result.moreProblems; i++) problems.more++;
-  if (result.complete) {
-    reportDuplicateVisits(result.table, report);
-    resolveBaselines(result.table, report);
-  }
+  problems.more += result.moreProblems;
+  checkAcrossRows(result, report);
   return result;
 }
 
@@ -117,7 +110,7 @@ export function readBundle(dir: string, maxProblems: number): BundleReading {
     }
     if (spec.file === 'visits.csv') {
       const before = problems.total;
-      const result = readVisitsFile(path, problems);
+      const result = readVisitsFile(path, problems, maxProblems);
       if (problems.total > before) continue;
       const records = visitRecords(path, result.table, problems);
       const ids = result.table.ids;

@@ -13,6 +13,20 @@ import { NO_DAY, type VisitTable } from './visit-table.js';
 
 type Report = (problem: DataProblem) => void;
 
+/**
+ * The checks across rows of a visits file, in the order every reader of visits runs them
+ * (`jia-trial score` and the bundle import): unique ids, then baselines. They need every row,
+ * so a reading that stopped or skipped records (`complete` false) is not checked.
+ */
+export function checkAcrossRows(
+  result: { readonly table: VisitTable; readonly complete: boolean },
+  report: Report,
+): void {
+  if (!result.complete) return;
+  reportDuplicateVisits(result.table, report);
+  resolveBaselines(result.table, report);
+}
+
 /** The baseline row of each valid row, or the problem that prevents it. */
 export function resolveBaselines(table: VisitTable, report: Report): void {
   const problem = (row: number, column: string, message: string) =>

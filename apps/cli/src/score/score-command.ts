@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { CutoffSetId, VisitScoreOptions } from '@jia-trial/outcomes';
 import { DataError, type DataProblem, UsageError } from '../cli-errors.js';
-import { reportDuplicateVisits, resolveBaselines } from './cross-row-checks.js';
+import { checkAcrossRows } from './cross-row-checks.js';
 import { findSplit, joinParts, readHeaderRecord } from './file-parts.js';
 import { writeOutput } from './output.js';
 import { ScoreWorker } from './parallel.js';
@@ -61,11 +61,7 @@ export async function runScore(
       if (problems.length < options.maxErrors) problems.push(problem);
       else extra++;
     };
-    // Checks across rows need every row: they run unless the header or the CSV structure broke.
-    if (result.complete) {
-      reportDuplicateVisits(result.table, report);
-      resolveBaselines(result.table, report);
-    }
+    checkAcrossRows(result, report);
     timing.mark('cross-row checks');
     if (problems.length > 0) {
       throw new DataError(

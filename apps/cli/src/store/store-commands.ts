@@ -16,6 +16,7 @@ import {
   listStudies,
   openStore,
   restoreDatabase,
+  STUDY_ID_PATTERN,
   type Store,
   storeOptionsFromEnv,
   verifyAudit,
@@ -79,7 +80,7 @@ export interface ImportOptions {
 
 export async function runImport(io: StoreIo, dir: string, options: ImportOptions): Promise<void> {
   const studyId = options.study ?? basename(resolve(dir));
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(studyId))
+  if (!STUDY_ID_PATTERN.test(studyId))
     throw new UsageError(
       `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { ReasonRequiredError } from '../errors.js';
-import { openTestDatabase, type TestDatabase } from '../test-support.js';
+import { openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
 import { withChanges } from '../transaction.js';
 import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
@@ -16,14 +16,7 @@ const ACTOR = { actor: 'nurse.anna' };
  */
 async function seed(db: TestDatabase): Promise<void> {
   const { pool } = db.store;
-  await withChanges(pool, ACTOR, async (c) => {
-    await c.query("INSERT INTO study (study_id) VALUES ('S')");
-    await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
-    await c.query(`INSERT INTO subject (study_id, subject_id, site_code, sex, birth_date, ilar_category,
-                     diagnosis_date, enrolment_date)
-                   VALUES ('S', 'P1', 'A', 'F', '2010-04', 'systemic', '2015-01-01', '2019-01-01'),
-                          ('S', 'P2', 'A', 'M', '2011-05', 'psoriatic', '2016-01-01', '2019-02-01')`);
-  });
+  await seedStudy(pool, 'S', ['P1', 'P2'], ACTOR.actor);
   await sealNow(pool);
   await withChanges(pool, ACTOR, (c) =>
     c.query(`INSERT INTO visit (study_id, visit_id, subject_id, visit_date, esr)

@@ -23,18 +23,26 @@ interface Sealer {
 
 const sealers = new WeakMap<pg.Pool, Sealer>();
 
-async function sealOnce(pool: pg.Pool, wait: boolean): Promise<number> {
-  const result = await pool.query<{ sealed: number }>(
-    'SELECT audit_seal_pending($1, $2) AS sealed',
-    [BATCHES_PER_SEAL, wait],
-  );
+/** A pool, or a client inside a transaction (restore seals before it commits). */
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+async function sealOnce(db: Queryable, wait: boolean): Promise<number> {
+  const result = await db.query<{ sealed: number }>('SELECT audit_seal_pending($1, $2) AS sealed', [
+    BATCHES_PER_SEAL,
+    wait,
+  ]);
   return result.rows[0]?.sealed ?? 0;
 }
 
-/** Seals everything committed so far, waiting for a sealer of another session if need be. */
+/** Seals every pending transaction `db` can see, waiting for another session's sealer if need be. */
+export async function sealPending(db: Queryable): Promise<void> {
+  while ((await sealOnce(db, true)) >= BATCHES_PER_SEAL) {}
+}
+
+/** Seals everything committed so far (after this process's background seal, if one runs). */
 export async function sealNow(pool: pg.Pool): Promise<void> {
   await sealers.get(pool)?.running;
-  while ((await sealOnce(pool, true)) >= BATCHES_PER_SEAL) {}
+  await sealPending(pool);
 }
 
 /**

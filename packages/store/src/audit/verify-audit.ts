@@ -93,8 +93,8 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
       WHERE e.event_hash IS DISTINCT FROM sha256(${EVENT_CONTENT}) ORDER BY e.event_id LIMIT ${LIST_LIMIT}`,
   );
   // Chain order: an altered event is listed with its block, before later blocks' problems.
-  const alteredEvents = altered.rows.map((row) => ({
-    seq: row.block_seq === null ? Number.MAX_SAFE_INTEGER : Number(row.block_seq),
+  const alteredEvents: ChainProblem[] = altered.rows.map((row) => ({
+    seq: row.block_seq === null ? UNSEALED : Number(row.block_seq),
     problem: {
       where: `event ${row.event_id}`,
       message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
@@ -121,12 +121,16 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
         AND batch_id NOT IN (SELECT batch_id FROM audit_pending)
      HAVING count(*) > 0`,
   );
-  for (const orphan of orphans.rows)
-    chain.problems.push({
+  const orphanEvents: ChainProblem[] = orphans.rows.map((orphan) => ({
+    seq: UNSEALED,
+    problem: {
       where: `events ${orphan.first}-${orphan.last}`,
       message: `${orphan.n} events belong to no sealed block: they were written outside the audited path`,
-    });
-  problems.push(...mergeInChainOrder(alteredEvents, chain.problems));
+    },
+  }));
+  // A stable sort: within a block, the event problems first, then the block's own.
+  const located = [...alteredEvents, ...chain.problems, ...orphanEvents];
+  problems.push(...located.sort((a, b) => a.seq - b.seq).map((p) => p.problem));
   const { last: prev, events, nextSeq: expectedSeq } = chain;
   const head = await client.query<{ block_seq: string; block_hash: Buffer }>(
     'SELECT block_seq, block_hash FROM audit_head',
@@ -152,23 +156,12 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
   };
 }
 
-/** Event problems merged into the block problems (which are in block order) by block. */
-function mergeInChainOrder(
-  events: ReadonlyArray<{ seq: number; problem: AuditProblem }>,
-  blocks: readonly AuditProblem[],
-): AuditProblem[] {
-  const blockSeq = (p: AuditProblem) =>
-    p.where.startsWith('block ') ? Number(p.where.slice(6)) : Number.MAX_SAFE_INTEGER;
-  const merged: AuditProblem[] = [];
-  let i = 0;
-  for (const problem of blocks) {
-    while (i < events.length && (events[i]?.seq ?? 0) <= blockSeq(problem))
-      merged.push((events[i++] as { problem: AuditProblem }).problem);
-    merged.push(problem);
-  }
-  while (i < events.length) merged.push((events[i++] as { problem: AuditProblem }).problem);
-  return merged;
+/** A problem with the chain, with the block it is in (for chain order). */
+interface ChainProblem {
+  readonly seq: number;
+  readonly problem: AuditProblem;
 }
+const UNSEALED = Number.MAX_SAFE_INTEGER;
 
 interface BlockRow {
   block_seq: string;
@@ -190,24 +183,22 @@ interface BlockContent {
 function checkChain(
   blocks: readonly BlockRow[],
   contents: ReadonlyMap<string, BlockContent>,
-): { problems: AuditProblem[]; last: Buffer; events: number; nextSeq: bigint } {
-  const problems: AuditProblem[] = [];
+): { problems: ChainProblem[]; last: Buffer; events: number; nextSeq: bigint } {
+  const problems: ChainProblem[] = [];
   let prev = ZERO_HASH;
   let expectedSeq = 1n;
   let events = 0;
   for (const block of blocks) {
     const seq = BigInt(block.block_seq);
     const where = `block ${block.block_seq}`;
+    const report = (message: string) =>
+      problems.push({ seq: Number(seq), problem: { where, message } });
     if (seq !== expectedSeq)
-      problems.push({
-        where,
-        message: `block ${expectedSeq}${seq - expectedSeq > 1n ? `-${seq - 1n}` : ''} is missing from the chain`,
-      });
+      report(
+        `block ${expectedSeq}${seq - expectedSeq > 1n ? `-${seq - 1n}` : ''} is missing from the chain`,
+      );
     else if (!block.prev_hash.equals(prev))
-      problems.push({
-        where,
-        message: 'does not link to the block before it (prev_hash differs)',
-      });
+      report('does not link to the block before it (prev_hash differs)');
     const recomputed = blockHash(
       block.prev_hash,
       seq,
@@ -216,22 +207,20 @@ function checkChain(
       block.batch_ids,
     );
     if (!recomputed.equals(block.block_hash))
-      problems.push({ where, message: 'was altered: its hash does not match its content' });
+      report('was altered: its hash does not match its content');
     const batch = contents.get(block.block_seq);
     events += block.event_count;
     if (!batch || Number(batch.n) === 0) {
-      problems.push({ where, message: `all ${block.event_count} of its events are missing` });
+      report(`all ${block.event_count} of its events are missing`);
     } else if (Number(batch.n) !== block.event_count || !batch.digest.equals(block.events_digest)) {
       const difference = block.event_count - Number(batch.n);
-      problems.push({
-        where,
-        message:
-          difference > 0
-            ? `${difference} of its ${block.event_count} events are missing (those left are ids ${batch.first}-${batch.last})`
-            : difference < 0
-              ? `${-difference} events were added to it after it was sealed (ids ${batch.first}-${batch.last})`
-              : `its events (ids ${batch.first}-${batch.last}) were changed or replaced after it was sealed`,
-      });
+      report(
+        difference > 0
+          ? `${difference} of its ${block.event_count} events are missing (those left are ids ${batch.first}-${batch.last})`
+          : difference < 0
+            ? `${-difference} events were added to it after it was sealed (ids ${batch.first}-${batch.last})`
+            : `its events (ids ${batch.first}-${batch.last}) were changed or replaced after it was sealed`,
+      );
     }
     prev = block.block_hash;
     expectedSeq = seq + 1n;

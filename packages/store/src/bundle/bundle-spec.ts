@@ -62,6 +62,9 @@ export type BundleFileName =
   | 'infusions.csv'
   | 'adverse_events.csv';
 
+/** A study id (the same rule as the study table's CHECK in migrations/0002_trial_schema.sql). */
+export const STUDY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const TEXT_MAX = 200;
 const req = (name: string, type: BundleColumnType, extra: Partial<BundleColumn> = {}) =>
   column(name, type, true, extra);

@@ -193,6 +193,24 @@ async function merge(
 }
 
 /**
+ * A database refusal of a file's records, naming the file and, as PostgreSQL reports it, the
+ * constraint or the failing row. The validation should have caught it first: this is the
+ * safety net (the whole import is rolled back). The audit triggers' own refusals pass through.
+ */
+function refusal(file: BundleFileName): (error: unknown) => never {
+  return (error) => {
+    const e = error as { code?: string; message?: string; detail?: string; constraint?: string };
+    if (e.code?.startsWith('JT')) throw error;
+    const where = [e.constraint && `constraint ${e.constraint}`, e.detail]
+      .filter(Boolean)
+      .join('; ');
+    throw new Error(
+      `${file}: the database refused a record: ${e.message ?? String(error)}${where ? ` (${where})` : ''}; nothing was imported`,
+    );
+  };
+}
+
+/**
  * Stores a validated bundle as study `studyId`, all or nothing. The files must have passed the
  * bundle validation (every reference resolvable within the bundle); a database error rolls the
  * whole import back.
@@ -219,7 +237,7 @@ export async function importBundle(
       const staged = files.find((f) => f.file === spec.file);
       if (!staged) continue;
       const p = plan(spec, staged.columns);
-      await stageFile(client, staged, p);
+      await stageFile(client, staged, p).catch(refusal(spec.file));
       plans.push({ staged, plan: p });
     }
     const changes: string[] = [];
@@ -246,7 +264,8 @@ export async function importBundle(
         ).rows.map((r) => r.site_code)
       : [];
     const counts: FileImportCounts[] = [];
-    for (const { plan: p } of plans) counts.push(await merge(client, studyId, p));
+    for (const { plan: p } of plans)
+      counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
     return { studyId, createdStudy, createdSites, files: counts };
   });
 }

@@ -39,7 +39,7 @@ import {
   postgresBinaries,
 } from './postgres-binaries.js';
 
-export const EMBEDDED_DATABASE = 'jia_trial';
+const EMBEDDED_DATABASE = 'jia_trial';
 const ROLE = 'jia_trial';
 const LOCK_WAIT_MS = 120_000;
 const START_ATTEMPTS = 5;
@@ -75,14 +75,14 @@ interface Owner {
   readonly handedOver?: boolean;
 }
 
-/** The process exists (a zombie, killed but not yet reaped by its parent, does not count). */
-export function isAlive(pid: number): boolean {
+/** A process that still occupies its pid, even as a zombie (PostgreSQL checks it this way). */
+export function pidTaken(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return !isZombie(pid);
 }
 
 /** Linux: state Z in /proc/<pid>/stat (the field after the parenthesised command name). */
@@ -95,14 +95,9 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** A process that still occupies its pid, even as a zombie (PostgreSQL checks it this way). */
-function pidTaken(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The process runs: it exists and is not a zombie (killed, not yet reaped by its parent). */
+export function isAlive(pid: number): boolean {
+  return pidTaken(pid) && !isZombie(pid);
 }
 
 function readJson<T>(path: string): T | null {
