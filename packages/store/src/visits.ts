@@ -15,6 +15,7 @@ import {
 } from '@jia-trial/outcomes';
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
+import { VISIT_COLUMN_FIELDS } from './bundle/bundle-spec.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { type ChangeContext, translateChangeError } from './transaction.js';
 
@@ -32,46 +33,14 @@ export interface SavedVisit {
   readonly scores: VisitScores;
 }
 
-/** Each record field and its column, in the visit table's order. */
-const FIELDS = [
-  ['subjectId', 'subject_id'],
-  ['visitDate', 'visit_date'],
-  ['baselineVisitId', 'baseline_visit_id'],
-  ['ilarCategory', 'ilar_category'],
-  ['physicianGlobal', 'physician_global'],
-  ['parentGlobal', 'parent_global'],
-  ['chaqDi', 'chaq_di'],
-  ['activeJoints', 'active_joints'],
-  ['limitedJoints', 'limited_joints'],
-  ['activeJointCodes', 'active_joint_codes'],
-  ['esr', 'esr'],
-  ['crp', 'crp'],
-  ['morningStiffnessMinutes', 'morning_stiffness_min'],
-  ['systemicFeatures', 'systemic_features'],
-  ['activeUveitis', 'active_uveitis'],
-  ['fever', 'fever'],
-  ['ferritin', 'ferritin'],
-  ['platelets', 'platelets'],
-  ['ast', 'ast'],
-  ['triglycerides', 'triglycerides'],
-  ['fibrinogen', 'fibrinogen'],
-] as const satisfies ReadonlyArray<readonly [keyof VisitRecord, string]>;
-
-const NUMERIC = new Set([
-  'physician_global',
-  'parent_global',
-  'chaq_di',
-  'active_joints',
-  'limited_joints',
-  'esr',
-  'crp',
-  'morning_stiffness_min',
-  'ferritin',
-  'platelets',
-  'ast',
-  'triglycerides',
-  'fibrinogen',
-]);
+/** Each record field and its column, in the visit table's order (visit_id is the key). */
+const FIELDS = VISIT_COLUMN_FIELDS.filter(([column]) => column !== 'visit_id').map(
+  ([column, sqlType, field]) => ({
+    column,
+    field,
+    numeric: sqlType === 'numeric' || sqlType === 'integer',
+  }),
+);
 
 /** Thrown when a visit's values are invalid; nothing was stored. */
 export class InvalidVisitError extends Error {
@@ -98,9 +67,9 @@ export function validateVisit(visit: VisitRecord): Array<{ field: string; messag
 
 function fromRow(row: Record<string, unknown>): VisitObservation {
   const out: Record<string, unknown> = {};
-  for (const [field, column] of FIELDS) {
+  for (const { field, column, numeric } of FIELDS) {
     const value = row[column];
-    out[field] = value !== null && NUMERIC.has(column) ? Number(value) : value;
+    out[field] = value !== null && numeric ? Number(value) : value;
   }
   return out as VisitObservation;
 }
@@ -160,7 +129,7 @@ export async function saveVisit(
   const problems = validateVisit(visit);
   if (problems.length > 0) throw new InvalidVisitError(problems);
   const record: Record<string, unknown> = { visit_id: visit.visitId };
-  for (const [field, column] of FIELDS) record[column] = visit[field] ?? null;
+  for (const { field, column } of FIELDS) record[column] = visit[field] ?? null;
   let row: { saved_version: number; baseline: Record<string, unknown> | null };
   try {
     const result = await pool.query({

@@ -6,6 +6,7 @@
  * so a column is declared once.
  */
 import { CHAQ_ITEM_CODES, ILAR_CATEGORY_CODES, JOINTS } from '@jia-trial/outcomes';
+import type { VisitRecord } from '../visits.js';
 
 export type BundleColumnType =
   | 'text'
@@ -99,31 +100,34 @@ function column(
   };
 }
 
-/** The visits.csv columns with their database types (the names are `jia-trial score`'s). */
-const VISIT_SQL_TYPES: ReadonlyArray<readonly [string, BundleColumn['sqlType']]> = [
-  ['subject_id', 'text'],
-  ['visit_id', 'text'],
-  ['visit_date', 'date'],
-  ['baseline_visit_id', 'text'],
-  ['ilar_category', 'text'],
-  ['physician_global', 'numeric'],
-  ['parent_global', 'numeric'],
-  ['chaq_di', 'numeric'],
-  ['active_joints', 'integer'],
-  ['limited_joints', 'integer'],
-  ['active_joint_codes', 'text'],
-  ['esr', 'numeric'],
-  ['crp', 'numeric'],
-  ['morning_stiffness_min', 'numeric'],
-  ['systemic_features', 'boolean'],
-  ['active_uveitis', 'boolean'],
-  ['fever', 'boolean'],
-  ['ferritin', 'numeric'],
-  ['platelets', 'numeric'],
-  ['ast', 'numeric'],
-  ['triglycerides', 'numeric'],
-  ['fibrinogen', 'numeric'],
-];
+/**
+ * The visits.csv columns (the names are `jia-trial score`'s), in the visit table's order: each
+ * with its database type and the VisitRecord field (saveVisit) it holds.
+ */
+export const VISIT_COLUMN_FIELDS = [
+  ['subject_id', 'text', 'subjectId'],
+  ['visit_id', 'text', 'visitId'],
+  ['visit_date', 'date', 'visitDate'],
+  ['baseline_visit_id', 'text', 'baselineVisitId'],
+  ['ilar_category', 'text', 'ilarCategory'],
+  ['physician_global', 'numeric', 'physicianGlobal'],
+  ['parent_global', 'numeric', 'parentGlobal'],
+  ['chaq_di', 'numeric', 'chaqDi'],
+  ['active_joints', 'integer', 'activeJoints'],
+  ['limited_joints', 'integer', 'limitedJoints'],
+  ['active_joint_codes', 'text', 'activeJointCodes'],
+  ['esr', 'numeric', 'esr'],
+  ['crp', 'numeric', 'crp'],
+  ['morning_stiffness_min', 'numeric', 'morningStiffnessMinutes'],
+  ['systemic_features', 'boolean', 'systemicFeatures'],
+  ['active_uveitis', 'boolean', 'activeUveitis'],
+  ['fever', 'boolean', 'fever'],
+  ['ferritin', 'numeric', 'ferritin'],
+  ['platelets', 'numeric', 'platelets'],
+  ['ast', 'numeric', 'ast'],
+  ['triglycerides', 'numeric', 'triglycerides'],
+  ['fibrinogen', 'numeric', 'fibrinogen'],
+] as const satisfies ReadonlyArray<readonly [string, BundleColumn['sqlType'], keyof VisitRecord]>;
 const VISIT_REQUIRED = new Set(['subject_id', 'visit_id', 'visit_date']);
 
 const VITALS = (when: 'pre' | 'post') => [
@@ -187,7 +191,7 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
     optional: false,
     key: ['visit_id'],
     references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
-    columns: VISIT_SQL_TYPES.map(([name, sqlType]) => ({
+    columns: VISIT_COLUMN_FIELDS.map(([name, sqlType]) => ({
       name,
       type: 'visit' as const,
       required: VISIT_REQUIRED.has(name),
