@@ -73,7 +73,16 @@ async function createFromTemplate(admin: pg.Client, url: string, name: string): 
   }
 }
 
-export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  readonly poolSize?: number;
+  /**
+   * A database migrated only up to this version, not from the template, and a store that does
+   * not migrate it further: for tests of an upgrade.
+   */
+  readonly migrateUpTo?: number;
+}
+
+export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const admin = await adminUrl();
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   let store: Store;
@@ -82,11 +91,24 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
     const client = new pg.Client({ connectionString: admin.url });
     await client.connect();
     try {
-      await createFromTemplate(client, admin.url, name);
+      if (options.migrateUpTo === undefined) await createFromTemplate(client, admin.url, name);
+      else await client.query(`CREATE DATABASE ${name}`);
     } finally {
       await client.end();
     }
-    store = await openStore({ databaseUrl: url, poolSize: options.poolSize ?? 10 });
+    if (options.migrateUpTo !== undefined) {
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        await migrate(pool, { upTo: options.migrateUpTo });
+      } finally {
+        await pool.end();
+      }
+    }
+    store = await openStore({
+      databaseUrl: url,
+      poolSize: options.poolSize ?? 10,
+      migrate: options.migrateUpTo === undefined,
+    });
   } catch (error) {
     // Release the shared server, or this process would wait on it forever.
     await admin.release();

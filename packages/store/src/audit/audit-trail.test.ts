@@ -146,7 +146,7 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
     [
       'an altered event',
       [
-        "UPDATE audit_event SET new_values = jsonb_set(new_values, '{esr}', '99') WHERE event_id = 6",
+        "UPDATE audit_event SET new_values = jsonb_set(new_values::jsonb, '{esr}', '99')::json WHERE event_id = 6",
       ],
       /^event 6$/,
       /altered after it was written/,

@@ -16,8 +16,11 @@ import type pg from 'pg';
 import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
 
-/** The event content an event hash covers; keep identical to audit_table() in migration 0001. */
-const EVENT_CONTENT = `convert_to(jsonb_build_array(
+/**
+ * The event content an event hash covers; keep identical to audit_trigger_function() in
+ * migration 0004. The values are json: their stored text is embedded verbatim.
+ */
+const EVENT_CONTENT = `convert_to(json_build_array(
     batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     actor, reason, table_name, row_id, record_key, operation, old_values, new_values
   )::text, 'UTF8')`;
@@ -238,7 +241,7 @@ async function replay(client: pg.PoolClient, table: string): Promise<AuditProble
     audited: Record<string, unknown> | null;
   }>(
     `WITH latest AS (
-       SELECT DISTINCT ON (row_id) row_id, operation, new_values, record_key
+       SELECT DISTINCT ON (row_id) row_id, operation, new_values::jsonb AS new_values, record_key
          FROM audit_event WHERE table_name = $1 ORDER BY row_id, event_id DESC)
      SELECT coalesce(t.row_id, l.row_id) AS row_id, l.record_key, to_jsonb(t) AS row,
             l.new_values AS audited,
