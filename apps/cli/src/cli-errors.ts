@@ -47,3 +47,8 @@ function printable(id: string): string {
     ? id
     : JSON.stringify(id);
 }
+
+/** A failure whose lines have been written; the command exits 1. */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}

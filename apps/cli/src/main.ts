@@ -15,6 +15,7 @@ import { ConflictError, NotFoundError, ReasonRequiredError } from '@jia-trial/st
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { positiveInteger } from './cli-args.js';
 import {
+  CommandFailure,
   DataError,
   EXIT_DATA_ERROR,
   EXIT_OK,
@@ -24,8 +25,8 @@ import {
 } from './cli-errors.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
+import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
-import { CommandFailure } from './store/store-commands.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -189,6 +190,15 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       );
     });
   registerStoreCommands(program, io, run);
+  registerStatusCommand(
+    program,
+    {
+      out: (text) => io.stdout.write(text),
+      note: (text) => io.stderr.write(`${text}\n`),
+      today: () => new Date().toISOString().slice(0, 10),
+    },
+    run,
+  );
   return program;
 }
 

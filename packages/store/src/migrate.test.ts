@@ -80,8 +80,9 @@ test('a trail written before migration 4 (values as jsonb) still verifies after 
       ).rows[0].t,
       'jsonb',
     );
-    const before = await verifyAudit(pool);
-    assert.equal(before.ok, true, JSON.stringify(before.problems));
+    // Verified only after the upgrade: verify-audit reads the current schema's tables.
+    const events = Number((await pool.query('SELECT count(*) AS n FROM audit_event')).rows[0].n);
+    assert.ok(events > 0);
 
     const report = await migrate(pool);
     assert.deepEqual(
@@ -92,14 +93,14 @@ test('a trail written before migration 4 (values as jsonb) still verifies after 
     );
     const upgraded = await verifyAudit(pool);
     assert.deepEqual(upgraded.problems, []);
-    assert.equal(upgraded.events, before.events);
+    assert.equal(upgraded.events, events);
 
     await withChanges(pool, { actor: 'nurse', reason: 'CRP result arrived' }, (client) =>
       client.query("UPDATE visit SET crp = 3.5 WHERE visit_id = 'V1'"),
     );
     const after = await verifyAudit(pool);
     assert.deepEqual(after.problems, []);
-    assert.equal(after.events, before.events + 1);
+    assert.equal(after.events, events + 1);
     // And tampering with an upgraded event is still found.
     const tamper = await pool.connect();
     try {

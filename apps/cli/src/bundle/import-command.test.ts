@@ -91,7 +91,7 @@ describe('jia-trial import / export', () => {
     assert.equal((await runCli('export', '--out', out2, '--study', 'pilot-copy')).code, 0);
     const files = readdirSync(out1).sort();
     assert.deepEqual(files, readdirSync(out2).sort());
-    assert.equal(files.length, 7);
+    assert.equal(files.length, 8);
     for (const file of files)
       assert.equal(
         readFileSync(join(out2, file), 'utf8'),

@@ -25,6 +25,10 @@ export interface BundleReading {
   readonly problems: ProblemList;
   /** Records per file, for the summary. */
   readonly counts: ReadonlyMap<BundleFileName, number>;
+  /** The files other than visits.csv, row by row (for readers of the values, not the bytes). */
+  readonly validated: ReadonlyMap<BundleFileName, ValidatedFile>;
+  /** visits.csv as read by `jia-trial score`; null when it is missing or has problems. */
+  readonly visits: VisitTable | null;
 }
 
 /** The visits' records as bytes, by offset in the validated file. */
@@ -86,6 +90,7 @@ export function readBundle(dir: string, maxProblems: number): BundleReading {
   const validated = new Map<BundleFileName, ValidatedFile>();
   /** Each visit's subject and line; null when visits.csv could not be read. */
   let visits: Map<string, { subject: string; line: number }> | null = null;
+  let visitTable: VisitTable | null = null;
   for (const spec of BUNDLE_FILES) {
     const path = join(dir, spec.file);
     if (!existsSync(path)) {
@@ -115,6 +120,7 @@ export function readBundle(dir: string, maxProblems: number): BundleReading {
       const records = visitRecords(path, result.table, problems);
       const ids = result.table.ids;
       const table = result.table;
+      visitTable = table;
       visits = new Map(
         Array.from({ length: table.count }, (_, row) => [
           ids.id(row),
@@ -141,7 +147,7 @@ export function readBundle(dir: string, maxProblems: number): BundleReading {
     counts.set(spec.file, file.rows.length);
   }
   checkReferences(validated, visits, problems);
-  return { files, problems, counts };
+  return { files, problems, counts, validated, visits: visitTable };
 }
 
 /** Every reference between files resolves within the bundle (when the target file was read). */

@@ -25,6 +25,18 @@ const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[])
   'subjects.csv': (v, out) => {
     notBefore(v, 'diagnosis_date', 'birth_date', out);
     notBefore(v, 'enrolment_date', 'diagnosis_date', out);
+    notBefore(v, 'withdrawal_date', 'enrolment_date', out);
+    notBefore(v, 'withdrawal_date', 'diagnosis_date', out);
+    if (v.has('withdrawal_reason') && !v.has('withdrawal_date'))
+      out.push({ column: 'withdrawal_reason', message: 'a withdrawal reason needs a withdrawal_date' });
+  },
+  'eligibility.csv': (v, out) => {
+    const id = v.get('criterion_id');
+    if (id !== undefined && !/^[a-z][a-z0-9_]*$/.test(id))
+      out.push({
+        column: 'criterion_id',
+        message: `${JSON.stringify(id)} is not a criterion id (lower-case letters, digits and _, as the protocol names it)`,
+      });
   },
   'medications.csv': (v, out) => {
     notBefore(v, 'stop_date', 'start_date', out);

@@ -71,7 +71,7 @@ test('on an external PostgreSQL: migrate, import, verify, export, backup and res
 
   const out = join(scratchDir(), 'export');
   assert.equal((await runCli('export', '--out', out)).code, 0);
-  assert.equal(readdirSync(out).length, 7);
+  assert.equal(readdirSync(out).length, 8);
   const backup = join(scratchDir(), 'backup');
   assert.equal((await runCli('backup', backup)).code, 0);
 

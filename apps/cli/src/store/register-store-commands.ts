@@ -48,7 +48,7 @@ export function registerStoreCommands(
     )
     .argument(
       '<bundle-dir>',
-      'folder with subjects.csv, visits.csv, medications.csv, infusions.csv, adverse_events.csv [, joints.csv, chaq.csv]',
+      'folder with subjects.csv, visits.csv, medications.csv, infusions.csv, adverse_events.csv [, joints.csv, chaq.csv, eligibility.csv]',
     )
     .option('--study <id>', 'study id (default: the folder name)')
     .option('--reason <text>', 'reason for change, required when the bundle changes stored records')

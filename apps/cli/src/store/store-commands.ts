@@ -21,9 +21,8 @@ import {
   storeOptionsFromEnv,
   verifyAudit,
 } from '@jia-trial/store';
-import { formatBundleProblem } from '../bundle/bundle-problems.js';
-import { readBundle } from '../bundle/read-bundle.js';
-import { UsageError } from '../cli-errors.js';
+import { readValidBundle } from '../bundle/read-valid-bundle.js';
+import { CommandFailure, UsageError } from '../cli-errors.js';
 
 export interface StoreIo {
   readonly env: NodeJS.ProcessEnv;
@@ -32,11 +31,6 @@ export interface StoreIo {
   /** Notices and progress on standard error. */
   note(text: string): void;
   readonly progressTty: boolean;
-}
-
-/** A failure whose lines have been written; the command exits 1. */
-export class CommandFailure extends Error {
-  override readonly name = 'CommandFailure';
 }
 
 /** Who the command line acts as in the audit trail: --actor, else `os:<login>`. */
@@ -84,24 +78,7 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
     throw new UsageError(
       `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
     );
-  let reading: ReturnType<typeof readBundle>;
-  try {
-    reading = readBundle(dir, options.maxErrors);
-  } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
-    )
-      throw new UsageError(`${dir} is not a bundle folder`);
-    throw error;
-  }
-  const { problems } = reading;
-  if (problems.total > 0) {
-    for (const problem of problems.sorted(BUNDLE_FILES.map((f) => f.file)))
-      io.note(formatBundleProblem(dir, problem));
-    if (problems.more > 0) io.note(`... and ${problems.more} more problem(s)`);
-    throw new CommandFailure(`${problems.total} problem(s) in ${dir}; nothing was imported`);
-  }
+  const reading = readValidBundle(dir, options.maxErrors, io.note);
   const result = await withStore(io, (store) =>
     importBundle(store.pool, studyId, reading.files, {
       actor: cliActor(options.actor),

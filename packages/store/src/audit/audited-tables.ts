@@ -16,5 +16,6 @@ export const AUDITED_TABLES = [
   'adverse_event',
   'alert',
   'data_query',
+  'eligibility_assessment',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

@@ -61,7 +61,8 @@ export type BundleFileName =
   | 'chaq.csv'
   | 'medications.csv'
   | 'infusions.csv'
-  | 'adverse_events.csv';
+  | 'adverse_events.csv'
+  | 'eligibility.csv';
 
 /** A study id (the same rule as the study table's CHECK in migrations/0002_trial_schema.sql). */
 export const STUDY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -182,7 +183,9 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
       req('birth_date', 'partial_date'),
       req('ilar_category', 'enum', { values: ILAR_CATEGORY_CODES }),
       req('diagnosis_date', 'date'),
-      req('enrolment_date', 'date'),
+      opt('enrolment_date', 'date'),
+      opt('withdrawal_date', 'date'),
+      opt('withdrawal_reason', 'text', { maxLength: 500 }),
     ],
   },
   {
@@ -281,6 +284,20 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
       opt('action_taken', 'enum', { values: AE_ACTIONS }),
       opt('awareness_date', 'date', { defaultFrom: 'onset_date' }),
       opt('reported_date', 'date'),
+    ],
+  },
+  {
+    file: 'eligibility.csv',
+    table: 'eligibility_assessment',
+    optional: true,
+    key: ['subject_id', 'criterion_id'],
+    references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
+    columns: [
+      req('subject_id', 'text', { maxLength: 64 }),
+      req('criterion_id', 'text', { maxLength: 64 }),
+      req('value', 'boolean'),
+      req('assessed_date', 'date'),
+      opt('assessed_by', 'text', { maxLength: 64 }),
     ],
   },
 ];

@@ -1,0 +1,50 @@
+/** `jia-trial status`'s command-line definition. */
+
+import { PROTOCOLS } from '@jia-trial/protocols';
+import type { Command } from 'commander';
+import { positiveInteger } from '../cli-args.js';
+import { runStatus, type StatusIo } from './status-command.js';
+
+export function registerStatusCommand(
+  program: Command,
+  io: StatusIo,
+  run: (action: () => Promise<void>) => void,
+): void {
+  program
+    .command('status')
+    .summary("each subject's state, due visits, alerts and retreatment decision")
+    .description(
+      'Evaluates every subject of a study bundle under the protocol as of a day: state (screening, ' +
+        'eligible, not eligible, enrolled, infused, in follow-up, completed, withdrawn), eligibility ' +
+        'criterion by criterion, the visit schedule (upcoming, due, overdue, missed, done), dose checks, ' +
+        'safety alerts and whether another infusion is allowed, each with its reasons. Only data dated on ' +
+        'or before --as-of counts. docs/protocol-engine.md describes the rules.',
+    )
+    .argument('<bundle-dir>', 'a study bundle (docs/bundle-format.md)')
+    .option('--as-of <date>', 'the day to evaluate on, YYYY-MM-DD (default: today)')
+    .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
+    .option('--subject <id>', 'only this subject')
+    .option('--json', 'print { asOf, protocol, subjects: [...] } as JSON')
+    .option('--max-errors <n>', 'list at most this many bundle problems', positiveInteger, 100)
+    .action(
+      (
+        dir: string,
+        opts: {
+          asOf?: string;
+          protocol: string;
+          subject?: string;
+          json?: boolean;
+          maxErrors: number;
+        },
+      ) =>
+        run(async () =>
+          runStatus(io, dir, {
+            asOf: opts.asOf,
+            protocol: opts.protocol,
+            subject: opts.subject,
+            json: opts.json === true,
+            maxErrors: opts.maxErrors,
+          }),
+        ),
+    );
+}

@@ -1,0 +1,320 @@
+/**
+ * A protocol as data: the schema every protocol definition is validated against, and the types
+ * derived from it. The engine (evaluate.ts) implements each kind of rule once; a protocol picks
+ * the rules it needs and gives their parameters, so a new protocol needs no engine change.
+ * Unknown keys are refused, so a misspelt parameter cannot silently fall back to a default.
+ */
+import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
+import { z } from 'zod';
+import { DRUG_CLASSES, STOP_REASONS } from './timeline.js';
+
+const isoDate = z.iso.date();
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: registration dates are often known only to the month. */
+const partialDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD');
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
+const text = z.string().min(1);
+const days = z.int().min(0);
+/** The evidence tags of ../shared/clinical/definitions.md: read at the source, secondary, unconfirmed, design decision. */
+const evidence = z.enum(['V', 'S', 'M', 'D']);
+
+export const sourceSchema = z.strictObject({
+  id,
+  citation: text,
+  url: z.url().optional(),
+  evidence,
+});
+
+const criterionBase = { id, text, source: id.optional() };
+const failureReasons = z.array(z.enum(STOP_REASONS)).min(1);
+
+export const criterionSchema = z.discriminatedUnion('kind', [
+  /** JIA classified by ILAR; optionally only some categories. */
+  z.strictObject({
+    kind: z.literal('ilar_category'),
+    ...criterionBase,
+    categories: z.array(z.enum(ILAR_CATEGORY_CODES)).min(1).optional(),
+  }),
+  /** Age in completed years on the reference day, within [minYears, maxYears]. */
+  z.strictObject({
+    kind: z.literal('age'),
+    ...criterionBase,
+    minYears: z.number().min(0).optional(),
+    maxYears: z.number().min(0).optional(),
+  }),
+  /** Diagnosis (the onset proxy) before the given birthday. */
+  z.strictObject({
+    kind: z.literal('diagnosed_before_age'),
+    ...criterionBase,
+    years: z.number().positive(),
+  }),
+  /** At the screening visit (the last on or before the reference day, within maxDaysBefore). */
+  z.strictObject({
+    kind: z.literal('active_disease'),
+    ...criterionBase,
+    minActiveJoints: z.int().min(1),
+    maxDaysBefore: days,
+  }),
+  /** Fever recorded at the screening visit. */
+  z.strictObject({
+    kind: z.literal('febrile_at_screening'),
+    ...criterionBase,
+    maxDaysBefore: days,
+  }),
+  /** At least one of the drugs (or one drug of the class) stopped for one of the reasons. */
+  z.strictObject({
+    kind: z.literal('failed_medicine'),
+    ...criterionBase,
+    drugs: z.array(text).min(1).optional(),
+    drugClass: z.enum(DRUG_CLASSES).optional(),
+    failureReasons,
+  }),
+  /** Every medicine registered for the subject's ILAR category on the reference day failed. */
+  z.strictObject({
+    kind: z.literal('failed_registered_medicines'),
+    ...criterionBase,
+    kinds: z.array(z.enum(['biological', 'tsDMARD'])).min(1),
+    failureReasons,
+  }),
+  /** A medicine of the class running on the reference day. */
+  z.strictObject({
+    kind: z.literal('concurrent_medicine'),
+    ...criterionBase,
+    drugClass: z.enum(DRUG_CLASSES),
+  }),
+  /** Only the investigator can tell (e.g. "no concurrent infection"): unknown until confirmed. */
+  z.strictObject({ kind: z.literal('confirmation'), ...criterionBase }),
+]);
+
+export const registeredIndicationSchema = z.strictObject({
+  drug: text,
+  brand: text,
+  target: text,
+  kind: z.enum(['biological', 'tsDMARD']),
+  ilarCategory: z.enum(ILAR_CATEGORY_CODES),
+  minAgeYears: z.number().min(0),
+  /** Null when the date of the indication was not found (the criterion is then unknown). */
+  authorisedOn: partialDate.nullable(),
+  evidence,
+  source: text,
+});
+
+export const drugSchema = z.strictObject({
+  drug: text,
+  drugClass: z.enum(DRUG_CLASSES),
+  /** The molecular target, e.g. IL-6, IL-1, TNF. */
+  target: text.optional(),
+});
+
+export const interventionSchema = z.strictObject({
+  name: text,
+  route: text,
+  /** Dose per kg of body weight on the infusion day, in `unit`. */
+  dosePerKg: z.number().positive(),
+  unit: text,
+  /** A dose more than this percentage away from weight x dosePerKg is refused. */
+  tolerancePercent: z.number().min(0).max(100),
+  /** Product concentration (units per mL) for the volume; null when not fixed by the protocol. */
+  concentrationPerMl: z.number().positive().nullable(),
+  /** Days after an infusion during which the subject's state is "infused" (acute observation). */
+  observationDays: days,
+  source: id.optional(),
+});
+
+export const scheduledVisitSchema = z.strictObject({
+  name: text,
+  /** enrolment: once; each_infusion: a series after every infusion. */
+  anchor: z.enum(['enrolment', 'each_infusion']),
+  /** Target day relative to the anchor day (0 = the anchor day). */
+  day: z.int(),
+  windowBefore: days,
+  windowAfter: days,
+});
+
+export const scheduleSchema = z.strictObject({
+  /** Study day 1 (CDISC): the first infusion, or the enrolment for a protocol without one. */
+  studyDayReference: z.enum(['first_infusion', 'enrolment']),
+  /**
+   * After a window closes, a visit is "overdue" (still worth doing, late) for this many days,
+   * then "missed".
+   */
+  lateGraceDays: days,
+  visits: z.array(scheduledVisitSchema).min(1),
+  source: id.optional(),
+});
+
+export const retreatmentSchema = z.strictObject({
+  /** Total infusions allowed (first plus repeats). */
+  maxInfusions: z.int().min(2),
+  /** The JIA-ACR level that counts as a response, against the baseline before the first infusion. */
+  responseLevel: z.union(JIA_ACR_LEVELS.map((level) => z.literal(level))),
+  /**
+   * What counts as loss of the response at a later visit (definitions.md 2.3 and 2.4):
+   * acr_lost: the response level is no longer met against the same baseline; flare: flare
+   * against the response visit; inactive_disease_lost: inactive at the response visit, active
+   * later.
+   */
+  loss: z.enum(['acr_lost', 'flare', 'inactive_disease_lost']),
+  flareDefinition: z.enum(FLARE_DEFINITIONS),
+  /** Minimum days between infusions (0: none). */
+  minDaysBetweenInfusions: days,
+  /** Criteria (ids of eligibility criteria) that must still be satisfied for a repeat. */
+  recheckCriteria: z.array(id),
+  source: id.optional(),
+});
+
+export const safetyRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('infusion_reaction'),
+    /** Vital-sign changes from before to after the infusion that count as a reaction. */
+    feverC: z.number(),
+    temperatureRiseC: z.number().positive(),
+    systolicDropMmHg: z.number().positive(),
+    heartRateRiseBpm: z.number().positive(),
+    minSpo2: z.number().min(0).max(100),
+    /** Urgent on the infusion day and this many days after; a warning later. */
+    urgentDays: days,
+    source: id.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('sae_reporting'),
+    withinHours: z.int().positive(),
+    source: id.optional(),
+  }),
+  z.strictObject({ kind: z.literal('mas_criteria'), lookbackDays: days, source: id.optional() }),
+  z.strictObject({
+    kind: z.literal('mas_watch'),
+    /** Targets (drug catalogue) whose stopping puts a systemic-JIA patient under watch. */
+    targets: z.array(text).min(1),
+    withinDays: z.int().positive(),
+    ferritinAlarmNgPerMl: z.number().positive(),
+    msScoreCutoff: z.number(),
+    source: id.optional(),
+  }),
+  z.strictObject({ kind: z.literal('visit_overdue'), source: id.optional() }),
+  z.strictObject({ kind: z.literal('dose_tolerance'), source: id.optional() }),
+]);
+
+export const protocolSchema = z.strictObject({
+  /** The name `--protocol` takes, e.g. msc-jia. */
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -'),
+  title: text,
+  version: text,
+  design: text,
+  plannedSubjects: z.int().positive().nullable(),
+  sources: z.array(sourceSchema),
+  eligibility: z.strictObject({
+    inclusion: z.array(criterionSchema),
+    exclusion: z.array(criterionSchema),
+  }),
+  drugs: z.array(drugSchema),
+  registeredIndications: z.array(registeredIndicationSchema),
+  intervention: interventionSchema.nullable(),
+  schedule: scheduleSchema,
+  retreatment: retreatmentSchema.nullable(),
+  safety: z.array(safetyRuleSchema),
+  /** Reactant limits for inactive disease (mm/h, mg/L). */
+  esrUpperLimit: z.number().positive(),
+  crpUpperLimit: z.number().positive(),
+});
+
+export type ProtocolDefinition = z.infer<typeof protocolSchema>;
+export type Criterion = z.infer<typeof criterionSchema>;
+export type RegisteredIndication = z.infer<typeof registeredIndicationSchema>;
+export type DrugInfo = z.infer<typeof drugSchema>;
+export type ScheduledVisitDefinition = z.infer<typeof scheduledVisitSchema>;
+export type SafetyRule = z.infer<typeof safetyRuleSchema>;
+export type RetreatmentRule = z.infer<typeof retreatmentSchema>;
+export type Intervention = z.infer<typeof interventionSchema>;
+
+export class ProtocolDefinitionError extends Error {
+  constructor(
+    readonly protocolId: string,
+    readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
+  ) {
+    super(
+      `protocol ${protocolId} is not valid:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    );
+    this.name = 'ProtocolDefinitionError';
+  }
+}
+
+/**
+ * Validates a protocol definition: the schema, then the references inside it (sources, criteria
+ * named by the retreatment rule, unique ids and visit names, an intervention wherever a rule
+ * needs one). Every problem is listed with its path.
+ */
+export function defineProtocol(input: unknown): ProtocolDefinition {
+  const parsed = protocolSchema.safeParse(input);
+  const name =
+    typeof input === 'object' && input !== null && 'id' in input ? String(input.id) : '(no id)';
+  if (!parsed.success)
+    throw new ProtocolDefinitionError(
+      name,
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  const problems = crossReferenceProblems(parsed.data);
+  if (problems.length > 0) throw new ProtocolDefinitionError(name, problems);
+  return parsed.data;
+}
+
+function crossReferenceProblems(p: ProtocolDefinition): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  const sources = new Set(p.sources.map((s) => s.id));
+  const refer = (path: string, source: string | undefined) => {
+    if (source !== undefined && !sources.has(source))
+      problems.push({ path: `${path}.source`, message: `no source with id ${source} in sources` });
+  };
+  const criteria = [
+    ...p.eligibility.inclusion.map((c, i) => [`eligibility.inclusion.${i}`, c] as const),
+    ...p.eligibility.exclusion.map((c, i) => [`eligibility.exclusion.${i}`, c] as const),
+  ];
+  const ids = new Set<string>();
+  for (const [path, criterion] of criteria) {
+    if (ids.has(criterion.id))
+      problems.push({ path: `${path}.id`, message: `duplicate criterion id ${criterion.id}` });
+    ids.add(criterion.id);
+    refer(path, criterion.source);
+  }
+  const names = new Set<string>();
+  p.schedule.visits.forEach((visit, i) => {
+    if (names.has(visit.name))
+      problems.push({
+        path: `schedule.visits.${i}.name`,
+        message: `duplicate visit name ${visit.name}`,
+      });
+    names.add(visit.name);
+  });
+  const needsIntervention =
+    p.schedule.studyDayReference === 'first_infusion' ||
+    p.schedule.visits.some((v) => v.anchor === 'each_infusion') ||
+    p.retreatment !== null ||
+    p.safety.some((r) => r.kind === 'infusion_reaction' || r.kind === 'dose_tolerance');
+  if (needsIntervention && p.intervention === null)
+    problems.push({
+      path: 'intervention',
+      message:
+        'infusions are scheduled, retreated or checked, but the protocol has no intervention',
+    });
+  p.retreatment?.recheckCriteria.forEach((criterion, i) => {
+    if (!ids.has(criterion))
+      problems.push({
+        path: `retreatment.recheckCriteria.${i}`,
+        message: `no eligibility criterion ${criterion}`,
+      });
+  });
+  refer('intervention', p.intervention?.source);
+  refer('schedule', p.schedule.source);
+  refer('retreatment', p.retreatment?.source);
+  p.safety.forEach((rule, i) => {
+    refer(`safety.${i}`, rule.source);
+  });
+  const kinds = new Set<string>();
+  p.safety.forEach((rule, i) => {
+    if (kinds.has(rule.kind))
+      problems.push({ path: `safety.${i}.kind`, message: `rule ${rule.kind} appears twice` });
+    kinds.add(rule.kind);
+  });
+  return problems;
+}

@@ -1,0 +1,101 @@
+/**
+ * Dosing: the dose to infuse from the weight on the infusion day and the protocol's dose per
+ * kg, its accepted range (the protocol's tolerance), the volume from the product's
+ * concentration, and the check of a recorded infusion against all of it.
+ */
+import type { Intervention } from './definition.js';
+import type { DoseCheck } from './findings.js';
+import type { TimelineInfusion } from './timeline.js';
+
+export interface DosePlan {
+  readonly weightKg: number;
+  /** weight x dose per kg. */
+  readonly total: number;
+  readonly allowedRange: readonly [number, number];
+  /** total / concentration, mL; null when the concentration is not known. */
+  readonly volumeMl: number | null;
+  readonly unit: string;
+}
+
+export class DoseRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DoseRefusedError';
+  }
+}
+
+/**
+ * The dose for a weight; with `requested`, refuses (DoseRefusedError) a dose outside the
+ * tolerance. `concentrationPerMl` overrides the protocol's (a lot's measured concentration).
+ */
+export function planDose(
+  intervention: Intervention,
+  weightKg: number,
+  options: { requested?: number; concentrationPerMl?: number } = {},
+): DosePlan {
+  if (!(weightKg > 0 && weightKg < 300))
+    throw new DoseRefusedError(`weight ${weightKg} kg is not a plausible body weight`);
+  const total = weightKg * intervention.dosePerKg;
+  const tolerance = intervention.tolerancePercent / 100;
+  const allowedRange = [total * (1 - tolerance), total * (1 + tolerance)] as const;
+  if (options.requested !== undefined && !within(options.requested, allowedRange))
+    throw new DoseRefusedError(
+      `${formatCount(options.requested)} ${intervention.unit} is outside the protocol's ` +
+        `${intervention.tolerancePercent}% tolerance around ${formatCount(total)} ` +
+        `(${weightKg} kg x ${formatCount(intervention.dosePerKg)}/kg): ` +
+        `${formatCount(allowedRange[0])}-${formatCount(allowedRange[1])}`,
+    );
+  const concentration = options.concentrationPerMl ?? intervention.concentrationPerMl;
+  return {
+    weightKg,
+    total,
+    allowedRange,
+    volumeMl: concentration === null ? null : total / concentration,
+    unit: intervention.unit,
+  };
+}
+
+const within = (value: number, [low, high]: readonly [number, number]) =>
+  value >= low * (1 - 1e-12) && value <= high * (1 + 1e-12);
+
+/** 140000000 -> "1.40e8": cell counts are read in powers of ten. */
+export function formatCount(n: number): string {
+  return n >= 1e5 ? n.toExponential(2).replace('e+', 'e') : String(n);
+}
+
+/** A recorded infusion against the protocol: total and per-kg dose within tolerance. */
+export function checkInfusionDose(
+  intervention: Intervention,
+  infusion: TimelineInfusion,
+  number: number,
+): DoseCheck {
+  const plan = planDose(intervention, infusion.weightKg);
+  const totalOk = within(infusion.totalCells, plan.allowedRange);
+  const tolerance = intervention.tolerancePercent / 100;
+  const perKgOk = within(infusion.cellsPerKg, [
+    intervention.dosePerKg * (1 - tolerance),
+    intervention.dosePerKg * (1 + tolerance),
+  ]);
+  const problems = [
+    totalOk
+      ? null
+      : `total ${formatCount(infusion.totalCells)} outside ${formatCount(plan.allowedRange[0])}-${formatCount(plan.allowedRange[1])}`,
+    perKgOk
+      ? null
+      : `${formatCount(infusion.cellsPerKg)}/kg recorded, protocol ${formatCount(intervention.dosePerKg)}/kg +/- ${intervention.tolerancePercent}%`,
+  ].filter((p): p is string => p !== null);
+  return {
+    infusion: number,
+    date: infusion.date,
+    weightKg: infusion.weightKg,
+    expectedTotal: plan.total,
+    allowedRange: plan.allowedRange,
+    recordedTotal: infusion.totalCells,
+    recordedPerKg: infusion.cellsPerKg,
+    withinTolerance: problems.length === 0,
+    reason:
+      problems.length === 0
+        ? `${formatCount(infusion.totalCells)} ${intervention.unit} for ${infusion.weightKg} kg: within ${intervention.tolerancePercent}% of ${formatCount(plan.total)}`
+        : problems.join('; '),
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * Eligibility: each inclusion and exclusion criterion of the protocol evaluated on the record as
+ * of the reference day (the first infusion when there is one, else the as-of day), as met, not
+ * met or unknown, with what is missing. An exclusion is "met" when its excluding condition is
+ * present. The subject is eligible when every inclusion is met and no exclusion is; not
+ * eligible when an inclusion is not met or an exclusion is; otherwise unknown.
+ */
+import { ILAR_CATEGORIES } from '@jia-trial/outcomes';
+import { ageInterval, completedYears, day, partialDateInterval } from './dates.js';
+import type { Criterion, ProtocolDefinition } from './definition.js';
+import type { CriterionResult, CriterionStatus, EligibilityResult } from './findings.js';
+import { failedBy, registrationOn, runningOn, sameDrug } from './medicines.js';
+import type { SubjectTimeline, TimelineVisit } from './timeline.js';
+
+interface Verdict {
+  readonly status: CriterionStatus;
+  readonly reason: string;
+  readonly missing?: readonly string[];
+}
+
+const met = (reason: string): Verdict => ({ status: 'met', reason });
+const notMet = (reason: string): Verdict => ({ status: 'not_met', reason });
+const unknown = (reason: string, missing: readonly string[]): Verdict => ({
+  status: 'unknown',
+  reason,
+  missing,
+});
+
+/** The last visit on or before `reference`, no more than `maxDaysBefore` days before it. */
+export function screeningVisit(
+  timeline: SubjectTimeline,
+  reference: string,
+  maxDaysBefore: number,
+): TimelineVisit | undefined {
+  const earliest = day(reference) - maxDaysBefore;
+  return timeline.visits.findLast((v) => v.date <= reference && day(v.date) >= earliest);
+}
+
+function evaluateCriterion(
+  protocol: ProtocolDefinition,
+  criterion: Criterion,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  switch (criterion.kind) {
+    case 'ilar_category': {
+      const name = ILAR_CATEGORIES[timeline.ilarCategory].name;
+      if (!criterion.categories || criterion.categories.includes(timeline.ilarCategory))
+        return met(`ILAR category: ${name}`);
+      return notMet(`ILAR category ${name} is not one of ${criterion.categories.join(', ')}`);
+    }
+    case 'age':
+      return ageVerdict(criterion, timeline, reference);
+    case 'diagnosed_before_age': {
+      const born = partialDateInterval(timeline.birthDate);
+      const diagnosed = day(timeline.diagnosisDate);
+      const [youngest, oldest] = [
+        completedYears(born.last, diagnosed),
+        completedYears(born.first, diagnosed),
+      ];
+      if (oldest < criterion.years)
+        return met(
+          `diagnosed ${timeline.diagnosisDate}, aged ${oldest === youngest ? oldest : `${youngest}-${oldest}`}`,
+        );
+      if (youngest >= criterion.years)
+        return notMet(`diagnosed ${timeline.diagnosisDate}, aged ${youngest} or more`);
+      return unknown(
+        `diagnosed ${timeline.diagnosisDate} around the ${criterion.years}th birthday`,
+        ['full birth date'],
+      );
+    }
+    case 'active_disease': {
+      const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
+      if (!visit)
+        return unknown(`no visit in the ${criterion.maxDaysBefore} days up to ${reference}`, [
+          'a screening visit with an active joint count',
+        ]);
+      const joints = visit.observation.activeJoints;
+      if (joints === null || joints === undefined)
+        return unknown(`visit ${visit.visitId} (${visit.date}) has no active joint count`, [
+          `active_joints at visit ${visit.visitId}`,
+        ]);
+      return joints >= criterion.minActiveJoints
+        ? met(`${joints} active joints at visit ${visit.visitId} (${visit.date})`)
+        : notMet(
+            `${joints} active joints at visit ${visit.visitId} (${visit.date}); at least ${criterion.minActiveJoints} required`,
+          );
+    }
+    case 'febrile_at_screening': {
+      const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
+      const fever = visit?.observation.fever;
+      if (!visit || fever === null || fever === undefined)
+        return unknown(
+          visit
+            ? `fever not recorded at visit ${visit.visitId}`
+            : `no visit in the ${criterion.maxDaysBefore} days up to ${reference}`,
+          ['fever at the screening visit'],
+        );
+      return fever
+        ? met(`febrile at visit ${visit.visitId} (${visit.date})`)
+        : notMet(`afebrile at visit ${visit.visitId} (${visit.date})`);
+    }
+    case 'failed_medicine':
+      return failedMedicineVerdict(criterion, timeline, reference);
+    case 'failed_registered_medicines':
+      return failedRegisteredVerdict(protocol, criterion, timeline, reference);
+    case 'concurrent_medicine': {
+      const running = timeline.medications.filter(
+        (m) => m.drugClass === criterion.drugClass && runningOn(m, reference),
+      );
+      return running.length > 0
+        ? met(
+            `running on ${reference}: ${running.map((m) => `${m.drug} (since ${m.startDate})`).join(', ')}`,
+          )
+        : notMet(`no ${criterion.drugClass} running on ${reference}`);
+    }
+    case 'confirmation': {
+      const answer = timeline.confirmations?.[criterion.id];
+      if (!answer)
+        return unknown("needs the investigator's confirmation, not recorded", [
+          `confirmation of "${criterion.text}"`,
+        ]);
+      return answer.value ? met(`confirmed on ${answer.date}`) : notMet(`denied on ${answer.date}`);
+    }
+  }
+}
+
+function ageVerdict(
+  criterion: Extract<Criterion, { kind: 'age' }>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const age = ageInterval(timeline.birthDate, day(reference));
+  const min = criterion.minYears ?? 0;
+  const max = criterion.maxYears ?? Number.POSITIVE_INFINITY;
+  const inRange = (years: number) => years >= min && years <= max;
+  const shown = age.min === age.max ? `${age.min}` : `${age.min} or ${age.max}`;
+  const range = `${min}-${criterion.maxYears ?? ''} years`;
+  if (inRange(age.min) && inRange(age.max)) return met(`aged ${shown} on ${reference} (${range})`);
+  if (!inRange(age.min) && !inRange(age.max))
+    return notMet(`aged ${shown} on ${reference}, outside ${range}`);
+  return unknown(`aged ${shown} on ${reference}: the birth month leaves it open (${range})`, [
+    'full birth date',
+  ]);
+}
+
+function failedMedicineVerdict(
+  criterion: Extract<Criterion, { kind: 'failed_medicine' }>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const candidates = timeline.medications.filter(
+    (m) =>
+      (criterion.drugs === undefined || criterion.drugs.some((d) => sameDrug(d, m.drug))) &&
+      (criterion.drugClass === undefined || m.drugClass === criterion.drugClass),
+  );
+  const what = criterion.drugs?.join(' or ') ?? criterion.drugClass ?? 'medicine';
+  const failed = candidates.filter((m) => failedBy(m, reference, criterion.failureReasons));
+  if (failed.length > 0)
+    return met(failed.map((m) => `${m.drug} stopped ${m.stopDate} for ${m.stopReason}`).join('; '));
+  if (candidates.length === 0) return notMet(`no ${what} recorded`);
+  return notMet(
+    candidates
+      .map((m) =>
+        m.stopDate === null || m.stopDate > reference
+          ? `${m.drug} still running on ${reference}`
+          : `${m.drug} stopped ${m.stopDate} for ${m.stopReason ?? 'no recorded reason'}`,
+      )
+      .join('; ') + ` (failed means stopped for ${criterion.failureReasons.join(' or ')})`,
+  );
+}
+
+function failedRegisteredVerdict(
+  protocol: ProtocolDefinition,
+  criterion: Extract<Criterion, { kind: 'failed_registered_medicines' }>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const on = day(reference);
+  const indications = protocol.registeredIndications.filter(
+    (r) => r.ilarCategory === timeline.ilarCategory && criterion.kinds.includes(r.kind),
+  );
+  const failed: string[] = [];
+  const notFailed: string[] = [];
+  const open: string[] = [];
+  for (const indication of indications) {
+    const registration = registrationOn(indication, timeline, on);
+    if (registration.status === 'not_registered') continue;
+    const wasFailed = timeline.medications.some(
+      (m) => sameDrug(m.drug, indication.drug) && failedBy(m, reference, criterion.failureReasons),
+    );
+    if (wasFailed) failed.push(indication.drug);
+    else if (registration.status === 'registered')
+      notFailed.push(`${indication.drug} (${registration.why})`);
+    else open.push(`${indication.drug} (${registration.why})`);
+  }
+  const category = ILAR_CATEGORIES[timeline.ilarCategory].name;
+  if (notFailed.length > 0)
+    return notMet(
+      `registered for ${category} on ${reference} and not failed: ${notFailed.join(', ')}`,
+    );
+  if (open.length > 0)
+    return unknown(
+      `not failed, and registration on ${reference} undecided: ${open.join(', ')}`,
+      open.map((o) => `registration date of ${o}`),
+    );
+  return met(
+    failed.length > 0
+      ? `every ${criterion.kinds.join('/')} registered for ${category} on ${reference} failed: ${failed.join(', ')}`
+      : `no ${criterion.kinds.join('/')} registered for ${category} on ${reference}`,
+  );
+}
+
+/** The protocol's criteria (those whose id `only` lists, when given) on the reference day. */
+export function evaluateCriteria(
+  protocol: ProtocolDefinition,
+  timeline: SubjectTimeline,
+  reference: string,
+  only?: readonly string[],
+): CriterionResult[] {
+  const results: CriterionResult[] = [];
+  for (const type of ['inclusion', 'exclusion'] as const)
+    for (const criterion of protocol.eligibility[type]) {
+      if (only && !only.includes(criterion.id)) continue;
+      const verdict = evaluateCriterion(protocol, criterion, timeline, reference);
+      results.push({
+        id: criterion.id,
+        type,
+        text: criterion.text,
+        status: verdict.status,
+        reason: verdict.reason,
+        missing: verdict.missing ?? [],
+        source: criterion.source ?? null,
+      });
+    }
+  return results;
+}
+
+export function evaluateEligibility(
+  protocol: ProtocolDefinition,
+  timeline: SubjectTimeline,
+  reference: string,
+): EligibilityResult {
+  const results = evaluateCriteria(protocol, timeline, reference);
+  const excluding = (r: CriterionResult) =>
+    r.type === 'inclusion' ? r.status === 'not_met' : r.status === 'met';
+  const status = results.some(excluding)
+    ? 'not_eligible'
+    : results.some((r) => r.status === 'unknown')
+      ? 'unknown'
+      : 'eligible';
+  return { status, referenceDate: reference, criteria: results };
+}
+
+/** Whether a criterion's result lets the subject proceed (inclusion met / exclusion absent). */
+export function criterionSatisfied(result: CriterionResult): CriterionStatus {
+  if (result.status === 'unknown') return 'unknown';
+  const ok = result.type === 'inclusion' ? result.status === 'met' : result.status === 'not_met';
+  return ok ? 'met' : 'not_met';
+}

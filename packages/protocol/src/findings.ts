@@ -1,0 +1,101 @@
+/**
+ * What the engine concludes, and why: every conclusion carries the rule that produced it, the
+ * values it read and, where the protocol names one, the source of the rule.
+ */
+
+export type CriterionStatus = 'met' | 'not_met' | 'unknown';
+
+export interface CriterionResult {
+  readonly id: string;
+  readonly type: 'inclusion' | 'exclusion';
+  readonly text: string;
+  /** For an exclusion, "met" means the excluding condition is present. */
+  readonly status: CriterionStatus;
+  /** Why, in words, naming the values read. */
+  readonly reason: string;
+  /** What would have to be recorded to decide an unknown criterion. */
+  readonly missing: readonly string[];
+  readonly source: string | null;
+}
+
+export interface EligibilityResult {
+  readonly status: 'eligible' | 'not_eligible' | 'unknown';
+  /** The day the criteria were evaluated on (the first infusion, or the as-of day). */
+  readonly referenceDate: string;
+  readonly criteria: readonly CriterionResult[];
+}
+
+export type Severity = 'info' | 'warning' | 'urgent';
+
+export const ALERT_CODES = [
+  'MAS_CRITERIA_MET',
+  'MAS_WATCH',
+  'MAS_SIGNS',
+  'SAE_REPORT_DUE',
+  'SAE_REPORTED_LATE',
+  'INFUSION_REACTION',
+  'VISIT_OVERDUE',
+  'VISIT_MISSED',
+  'DOSE_OUT_OF_TOLERANCE',
+] as const;
+export type AlertCode = (typeof ALERT_CODES)[number];
+
+export interface Alert {
+  readonly code: AlertCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The data that raised it. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly source: string | null;
+}
+
+export type VisitStatus = 'upcoming' | 'due' | 'overdue' | 'missed' | 'done';
+
+export interface ScheduledVisit {
+  readonly name: string;
+  /** The infusion whose series the visit belongs to (1 = first); null: anchored on enrolment. */
+  readonly infusion: number | null;
+  readonly targetDate: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly status: VisitStatus;
+  /** The recorded visit that fulfils it. */
+  readonly visitId: string | null;
+  readonly visitDate: string | null;
+  /** Done, but after its window (in the grace period): a protocol deviation. */
+  readonly late: boolean;
+}
+
+export interface RetreatmentDecision {
+  readonly allowed: boolean;
+  readonly reasons: readonly string[];
+  readonly infusionsSoFar: number;
+  readonly maxInfusions: number | null;
+  readonly baselineVisitId: string | null;
+  /** The visit after the latest infusion where the response was reached. */
+  readonly responseVisitId: string | null;
+  /** The later visit where it was lost. */
+  readonly lossVisitId: string | null;
+}
+
+export type SubjectStateName =
+  | 'screening'
+  | 'eligible'
+  | 'not_eligible'
+  | 'enrolled'
+  | 'infused'
+  | 'in_follow_up'
+  | 'completed'
+  | 'withdrawn';
+
+export interface DoseCheck {
+  readonly infusion: number;
+  readonly date: string;
+  readonly weightKg: number;
+  readonly expectedTotal: number;
+  readonly allowedRange: readonly [number, number];
+  readonly recordedTotal: number;
+  readonly recordedPerKg: number;
+  readonly withinTolerance: boolean;
+  readonly reason: string;
+}

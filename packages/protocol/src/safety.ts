@@ -1,0 +1,384 @@
+/**
+ * Safety rules: each kind implemented once, parameterised by the protocol, raising alerts with
+ * a severity and the data that raised them. Codes and severities are fixed per kind so that a
+ * monitor (and the JSON of `jia-trial status`) can rely on them:
+ * - INFUSION_REACTION: recorded as a reaction, or vital signs after the infusion beyond the
+ *   protocol's limits. Urgent for `urgentDays` after the infusion; then a warning until an AE
+ *   with onset on the infusion day or the day after records it, then information.
+ * - SAE_REPORT_DUE (urgent): a serious AE known (awareness date, default onset) and not reported
+ *   (no reported_date); `overdue` once the reporting period is over. SAE_REPORTED_LATE (info):
+ *   reported after the period, a deviation to document.
+ * - MAS_CRITERIA_MET (urgent): a visit in the last `lookbackDays` of a systemic-JIA patient
+ *   meets the 2016 classification criteria (Ravelli 2016).
+ * - MAS_WATCH (warning): a systemic-JIA patient whose IL-1 or IL-6 blocker (the protocol's drug
+ *   catalogue) stopped in the last `withinDays`; MAS_SIGNS (urgent) when, under watch, ferritin
+ *   is above the alarm level or the MS score reaches its cut-off (definitions.md 6.3).
+ * - VISIT_OVERDUE (warning) and VISIT_MISSED (info): from the schedule.
+ * - DOSE_OUT_OF_TOLERANCE (warning): a recorded dose outside the protocol's tolerance.
+ */
+import { classifyMas2016, scoreMsScore, type VisitObservation } from '@jia-trial/outcomes';
+import { day, formatIsoDate } from './dates.js';
+import type { ProtocolDefinition, SafetyRule } from './definition.js';
+import { checkInfusionDose } from './dosing.js';
+import type { Alert, AlertCode, Severity } from './findings.js';
+import { drugInfo } from './medicines.js';
+import type { Schedule } from './schedule.js';
+import type { SubjectTimeline, TimelineInfusion, TimelineVisit } from './timeline.js';
+
+type Rule<K extends SafetyRule['kind']> = Extract<SafetyRule, { kind: K }>;
+
+const alert = (
+  code: AlertCode,
+  severity: Severity,
+  message: string,
+  data: Record<string, unknown>,
+  rule: SafetyRule,
+): Alert => ({ code, severity, message, data, source: rule.source ?? null });
+
+/** The vital-sign findings of an infusion beyond the rule's limits. */
+export function vitalSignFindings(
+  rule: Rule<'infusion_reaction'>,
+  infusion: TimelineInfusion,
+): string[] {
+  const { pre, post } = infusion;
+  const findings: string[] = [];
+  if (post.temperatureC !== null && post.temperatureC >= rule.feverC)
+    findings.push(`temperature ${post.temperatureC} °C after (fever: at least ${rule.feverC})`);
+  if (
+    pre.temperatureC !== null &&
+    post.temperatureC !== null &&
+    post.temperatureC - pre.temperatureC >= rule.temperatureRiseC
+  )
+    findings.push(
+      `temperature up ${round1(post.temperatureC - pre.temperatureC)} °C (limit ${rule.temperatureRiseC})`,
+    );
+  if (
+    pre.systolicBp !== null &&
+    post.systolicBp !== null &&
+    pre.systolicBp - post.systolicBp >= rule.systolicDropMmHg
+  )
+    findings.push(
+      `systolic pressure down ${pre.systolicBp - post.systolicBp} mmHg (limit ${rule.systolicDropMmHg})`,
+    );
+  if (
+    pre.heartRate !== null &&
+    post.heartRate !== null &&
+    post.heartRate - pre.heartRate >= rule.heartRateRiseBpm
+  )
+    findings.push(
+      `heart rate up ${post.heartRate - pre.heartRate}/min (limit ${rule.heartRateRiseBpm})`,
+    );
+  if (post.spo2 !== null && post.spo2 < rule.minSpo2)
+    findings.push(`SpO2 ${post.spo2}% after (below ${rule.minSpo2}%)`);
+  return findings;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function infusionReactionAlerts(
+  rule: Rule<'infusion_reaction'>,
+  t: SubjectTimeline,
+  asOf: number,
+): Alert[] {
+  return t.infusions.flatMap((infusion, k) => {
+    const findings = [
+      ...(infusion.infusionReaction ? ['recorded as an infusion reaction'] : []),
+      ...vitalSignFindings(rule, infusion),
+    ];
+    if (findings.length === 0) return [];
+    const on = day(infusion.date);
+    const recordedAs = t.adverseEvents.find(
+      (ae) => day(ae.onsetDate) >= on && day(ae.onsetDate) <= on + 1,
+    );
+    const severity: Severity =
+      asOf <= on + rule.urgentDays ? 'urgent' : recordedAs ? 'info' : 'warning';
+    const tail = recordedAs
+      ? `; recorded as AE ${recordedAs.aeId} (${recordedAs.term})`
+      : '; no adverse event recorded for it yet';
+    return [
+      alert(
+        'INFUSION_REACTION',
+        severity,
+        `infusion ${k + 1} (${infusion.date}): ${findings.join('; ')}${tail}`,
+        {
+          infusion: k + 1,
+          date: infusion.date,
+          findings,
+          pre: infusion.pre,
+          post: infusion.post,
+          adverseEvent: recordedAs?.aeId ?? null,
+        },
+        rule,
+      ),
+    ];
+  });
+}
+
+function saeAlerts(rule: Rule<'sae_reporting'>, t: SubjectTimeline, asOf: number): Alert[] {
+  const periodDays = Math.ceil(rule.withinHours / 24);
+  return t.adverseEvents.flatMap((ae) => {
+    if (!ae.serious) return [];
+    const dueBy = formatIsoDate(day(ae.awarenessDate) + periodDays);
+    const data = {
+      aeId: ae.aeId,
+      term: ae.term,
+      grade: ae.grade,
+      onsetDate: ae.onsetDate,
+      awarenessDate: ae.awarenessDate,
+      dueBy,
+    };
+    if (ae.reportedDate === null) {
+      const overdue = asOf > day(dueBy);
+      return [
+        alert(
+          'SAE_REPORT_DUE',
+          'urgent',
+          `serious AE ${ae.aeId} (${ae.term}), known since ${ae.awarenessDate}: report within ${rule.withinHours} h, by ${dueBy}` +
+            (overdue ? ` - OVERDUE by ${asOf - day(dueBy)} day(s)` : ''),
+          { ...data, overdue },
+          rule,
+        ),
+      ];
+    }
+    if (ae.reportedDate > dueBy)
+      return [
+        alert(
+          'SAE_REPORTED_LATE',
+          'info',
+          `serious AE ${ae.aeId} (${ae.term}) reported ${ae.reportedDate}, due by ${dueBy}`,
+          { ...data, reportedDate: ae.reportedDate },
+          rule,
+        ),
+      ];
+    return [];
+  });
+}
+
+const systemic = (t: SubjectTimeline) => t.ilarCategory === 'systemic';
+const quantity = <U extends string>(value: number | null | undefined, unit: U) =>
+  value === null || value === undefined ? null : { value, unit };
+
+export function mas2016(visit: VisitObservation) {
+  return classifyMas2016({
+    febrile: visit.fever,
+    systemicJia: true,
+    ferritin: quantity(visit.ferritin, 'ng/mL'),
+    platelets: quantity(visit.platelets, '10^9/L'),
+    ast: quantity(visit.ast, 'U/L'),
+    triglycerides: quantity(visit.triglycerides, 'mg/dL'),
+    fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
+  });
+}
+
+function masCriteriaAlerts(rule: Rule<'mas_criteria'>, t: SubjectTimeline, asOf: number): Alert[] {
+  if (!systemic(t)) return [];
+  return t.visits
+    .filter((v) => day(v.date) >= asOf - rule.lookbackDays)
+    .flatMap((v) => {
+      const result = mas2016(v.observation);
+      if (result.value !== true) return [];
+      return [
+        alert(
+          'MAS_CRITERIA_MET',
+          'urgent',
+          `visit ${v.visitId} (${v.date}) meets the 2016 MAS classification criteria: febrile, ferritin ${v.observation.ferritin} ng/mL, ${result.criteriaMet.join(', ')}`,
+          {
+            visitId: v.visitId,
+            date: v.date,
+            ferritin: v.observation.ferritin,
+            criteriaMet: result.criteriaMet,
+            platelets: v.observation.platelets,
+            ast: v.observation.ast,
+            triglycerides: v.observation.triglycerides,
+            fibrinogen: v.observation.fibrinogen,
+          },
+          rule,
+        ),
+      ];
+    });
+}
+
+function masWatchAlerts(
+  protocol: ProtocolDefinition,
+  rule: Rule<'mas_watch'>,
+  t: SubjectTimeline,
+  asOf: number,
+): Alert[] {
+  if (!systemic(t)) return [];
+  const stopped = t.medications.filter((m) => {
+    const target = drugInfo(protocol.drugs, m.drug)?.target;
+    return (
+      target !== undefined &&
+      rule.targets.includes(target) &&
+      m.stopDate !== null &&
+      asOf - day(m.stopDate) <= rule.withinDays &&
+      day(m.stopDate) <= asOf
+    );
+  });
+  const last = stopped.sort((a, b) => ((a.stopDate ?? '') < (b.stopDate ?? '') ? 1 : -1))[0];
+  if (!last?.stopDate) return [];
+  const since = day(last.stopDate);
+  const labs = t.visits.filter((v) => day(v.date) >= since - 30);
+  const ferritin = labs
+    .filter((v) => v.observation.ferritin != null)
+    .slice(-3)
+    .map((v) => ({ date: v.date, ngPerMl: v.observation.ferritin }));
+  const latest: TimelineVisit | undefined = labs.at(-1);
+  const ms = latest ? msScore(latest.observation) : null;
+  const trend =
+    ferritin.length >= 2
+      ? (ferritin.at(-1)?.ngPerMl ?? 0) > (ferritin.at(-2)?.ngPerMl ?? 0)
+        ? 'rising'
+        : 'not rising'
+      : 'too few values';
+  const data = {
+    drug: last.drug,
+    target: drugInfo(protocol.drugs, last.drug)?.target,
+    stopDate: last.stopDate,
+    daysSinceStop: asOf - since,
+    watchUntil: formatIsoDate(since + rule.withinDays),
+    ferritin,
+    ferritinTrend: trend,
+    latestVisit: latest
+      ? {
+          visitId: latest.visitId,
+          date: latest.date,
+          platelets: latest.observation.platelets ?? null,
+          fever: latest.observation.fever ?? null,
+        }
+      : null,
+    msScore: ms,
+  };
+  const alerts = [
+    alert(
+      'MAS_WATCH',
+      'warning',
+      `systemic JIA, ${last.drug} stopped ${last.stopDate} (${asOf - since} days ago): heightened MAS watch until ${data.watchUntil}; ferritin ${trend}`,
+      data,
+      rule,
+    ),
+  ];
+  const latestFerritin = ferritin.at(-1);
+  const signs = [
+    ...(latestFerritin?.ngPerMl != null && latestFerritin.ngPerMl > rule.ferritinAlarmNgPerMl
+      ? [
+          `ferritin ${latestFerritin.ngPerMl} ng/mL on ${latestFerritin.date} (> ${rule.ferritinAlarmNgPerMl})`,
+        ]
+      : []),
+    ...(ms?.value != null && ms.value >= rule.msScoreCutoff
+      ? [`MS score ${ms.value} (>= ${rule.msScoreCutoff})`]
+      : []),
+  ];
+  if (signs.length > 0)
+    alerts.push(
+      alert(
+        'MAS_SIGNS',
+        'urgent',
+        `under MAS watch: ${signs.join('; ')}`,
+        { ...data, signs },
+        rule,
+      ),
+    );
+  return alerts;
+}
+
+/** The MS score where the visit has its inputs; the visit record carries no LDH, CNS or haemorrhage items yet. */
+function msScore(o: VisitObservation): { value: number | null; missing: readonly string[] } {
+  const activeJoints = o.activeJoints;
+  const result = scoreMsScore({
+    cnsInvolvement: null,
+    haemorrhagicManifestations: null,
+    activeArthritis: activeJoints == null ? null : activeJoints > 0,
+    platelets: quantity(o.platelets, '10^9/L'),
+    ldh: null,
+    fibrinogen: quantity(o.fibrinogen, 'mg/dL'),
+    ferritin: quantity(o.ferritin, 'ng/mL'),
+  });
+  return { value: result.value, missing: result.missing };
+}
+
+function scheduleAlerts(rule: Rule<'visit_overdue'>, schedule: Schedule): Alert[] {
+  return schedule.visits.flatMap((v) => {
+    const which = v.infusion === null ? v.name : `${v.name} (infusion ${v.infusion})`;
+    const data = {
+      name: v.name,
+      infusion: v.infusion,
+      targetDate: v.targetDate,
+      windowStart: v.windowStart,
+      windowEnd: v.windowEnd,
+    };
+    if (v.status === 'overdue')
+      return [
+        alert(
+          'VISIT_OVERDUE',
+          'warning',
+          `visit ${which} is overdue: its window closed on ${v.windowEnd}`,
+          data,
+          rule,
+        ),
+      ];
+    if (v.status === 'missed')
+      return [
+        alert(
+          'VISIT_MISSED',
+          'info',
+          `visit ${which} was missed (window ${v.windowStart} to ${v.windowEnd})`,
+          data,
+          rule,
+        ),
+      ];
+    return [];
+  });
+}
+
+function doseAlerts(
+  protocol: ProtocolDefinition,
+  rule: Rule<'dose_tolerance'>,
+  t: SubjectTimeline,
+): Alert[] {
+  const intervention = protocol.intervention;
+  if (!intervention) return [];
+  return t.infusions.flatMap((infusion, k) => {
+    const check = checkInfusionDose(intervention, infusion, k + 1);
+    return check.withinTolerance
+      ? []
+      : [
+          alert(
+            'DOSE_OUT_OF_TOLERANCE',
+            'warning',
+            `infusion ${k + 1} (${infusion.date}): ${check.reason}`,
+            { ...check },
+            rule,
+          ),
+        ];
+  });
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { urgent: 0, warning: 1, info: 2 };
+
+/** Every alert of the protocol's safety rules on the (censored) timeline, most severe first. */
+export function safetyAlerts(
+  protocol: ProtocolDefinition,
+  t: SubjectTimeline,
+  schedule: Schedule,
+  asOf: string,
+): Alert[] {
+  const today = day(asOf);
+  const alerts = protocol.safety.flatMap((rule) => {
+    switch (rule.kind) {
+      case 'infusion_reaction':
+        return infusionReactionAlerts(rule, t, today);
+      case 'sae_reporting':
+        return saeAlerts(rule, t, today);
+      case 'mas_criteria':
+        return masCriteriaAlerts(rule, t, today);
+      case 'mas_watch':
+        return masWatchAlerts(protocol, rule, t, today);
+      case 'visit_overdue':
+        return scheduleAlerts(rule, schedule);
+      case 'dose_tolerance':
+        return doseAlerts(protocol, rule, t);
+    }
+  });
+  return alerts.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}

@@ -1,0 +1,149 @@
+/**
+ * The visit schedule: the protocol's visits laid out on the subject's calendar (once from
+ * enrolment, or a series after every infusion), matched with the recorded visits, each with its
+ * status on the as-of day:
+ * - upcoming: its window has not opened; due: the window is open;
+ * - overdue: the window has closed less than lateGraceDays ago (a late visit is still worth
+ *   doing, and is a protocol deviation); missed: later than that;
+ * - done: a recorded visit fulfils it (in its window, or late within the grace period).
+ * A repeat infusion ends the previous infusion's series: its visits targeted on or after the
+ * repeat are superseded by the new series and not listed. Slots after a withdrawal are dropped.
+ */
+import { addDays, day, formatIsoDate, studyDay } from './dates.js';
+import type { ProtocolDefinition } from './definition.js';
+import type { ScheduledVisit, VisitStatus } from './findings.js';
+import type { SubjectTimeline, TimelineVisit } from './timeline.js';
+
+interface Slot {
+  readonly name: string;
+  readonly infusion: number | null;
+  readonly target: number;
+  readonly start: number;
+  readonly end: number;
+  match: TimelineVisit | null;
+}
+
+function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[] {
+  const slots: Slot[] = [];
+  const add = (
+    name: string,
+    infusion: number | null,
+    anchor: number,
+    v: { day: number; windowBefore: number; windowAfter: number },
+  ) => {
+    const target = addDays(anchor, v.day);
+    slots.push({
+      name,
+      infusion,
+      target,
+      start: target - v.windowBefore,
+      end: target + v.windowAfter,
+      match: null,
+    });
+  };
+  const infusionDays = timeline.infusions.map((i) => day(i.date));
+  for (const visit of protocol.schedule.visits) {
+    if (visit.anchor === 'enrolment') {
+      if (timeline.enrolmentDate !== null)
+        add(visit.name, null, day(timeline.enrolmentDate), visit);
+      continue;
+    }
+    infusionDays.forEach((anchor, k) => {
+      const next = infusionDays[k + 1];
+      const target = addDays(anchor, visit.day);
+      if (next === undefined || target < next) add(visit.name, k + 1, anchor, visit);
+    });
+  }
+  const withdrawn = timeline.withdrawalDate === null ? null : day(timeline.withdrawalDate);
+  return slots
+    .filter((s) => withdrawn === null || s.start <= withdrawn)
+    .sort((a, b) => a.target - b.target || (a.infusion ?? 0) - (b.infusion ?? 0));
+}
+
+/**
+ * Recorded visits to slots: first each slot takes the unused visit inside its window nearest
+ * its target, then slots still open take a late visit (within the grace period) that no other
+ * slot's window holds.
+ */
+function match(slots: Slot[], visits: readonly TimelineVisit[], grace: number): void {
+  const used = new Set<TimelineVisit>();
+  const nearest = (
+    slot: Slot,
+    from: number,
+    to: number,
+    allowed: (v: TimelineVisit) => boolean,
+  ) => {
+    let best: TimelineVisit | null = null;
+    for (const visit of visits) {
+      const d = day(visit.date);
+      if (used.has(visit) || d < from || d > to || !allowed(visit)) continue;
+      if (best === null || Math.abs(d - slot.target) < Math.abs(day(best.date) - slot.target))
+        best = visit;
+    }
+    return best;
+  };
+  for (const slot of slots) {
+    slot.match = nearest(slot, slot.start, slot.end, () => true);
+    if (slot.match) used.add(slot.match);
+  }
+  const inSomeWindow = (v: TimelineVisit) =>
+    slots.some((s) => day(v.date) >= s.start && day(v.date) <= s.end);
+  for (const slot of slots) {
+    if (slot.match) continue;
+    slot.match = nearest(slot, slot.end + 1, slot.end + grace, (v) => !inSomeWindow(v));
+    if (slot.match) used.add(slot.match);
+  }
+}
+
+function statusOf(slot: Slot, asOf: number, grace: number): VisitStatus {
+  if (slot.match) return 'done';
+  if (asOf < slot.start) return 'upcoming';
+  if (asOf <= slot.end) return 'due';
+  if (asOf <= slot.end + grace) return 'overdue';
+  return 'missed';
+}
+
+export interface Schedule {
+  readonly visits: readonly ScheduledVisit[];
+  /** Study day 1, when known. */
+  readonly studyDayOne: string | null;
+  readonly studyDays: ReadonlyArray<{
+    readonly visitId: string;
+    readonly date: string;
+    readonly studyDay: number | null;
+  }>;
+}
+
+export function buildSchedule(
+  protocol: ProtocolDefinition,
+  timeline: SubjectTimeline,
+  asOf: string,
+): Schedule {
+  const grace = protocol.schedule.lateGraceDays;
+  const slots = slotsOf(protocol, timeline);
+  match(slots, timeline.visits, grace);
+  const today = day(asOf);
+  const reference =
+    protocol.schedule.studyDayReference === 'first_infusion'
+      ? (timeline.infusions[0]?.date ?? null)
+      : timeline.enrolmentDate;
+  return {
+    visits: slots.map((slot) => ({
+      name: slot.name,
+      infusion: slot.infusion,
+      targetDate: formatIsoDate(slot.target),
+      windowStart: formatIsoDate(slot.start),
+      windowEnd: formatIsoDate(slot.end),
+      status: statusOf(slot, today, grace),
+      visitId: slot.match?.visitId ?? null,
+      visitDate: slot.match?.date ?? null,
+      late: slot.match !== null && day(slot.match.date) > slot.end,
+    })),
+    studyDayOne: reference,
+    studyDays: timeline.visits.map((v) => ({
+      visitId: v.visitId,
+      date: v.date,
+      studyDay: reference === null ? null : studyDay(day(v.date), day(reference)),
+    })),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * A subject's record as the protocol engine reads it: everything known about one subject, each
+ * item with its date. The engine never reads a clock: `censor` keeps what was known on a date.
+ */
+import type { IlarCategory, VisitObservation } from '@jia-trial/outcomes';
+
+export const DRUG_CLASSES = ['biologic', 'csdmard', 'corticosteroid', 'nsaid', 'other'] as const;
+export type DrugClass = (typeof DRUG_CLASSES)[number];
+export const STOP_REASONS = ['inefficacy', 'intolerance', 'other'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+export interface TimelineVisit {
+  readonly visitId: string;
+  readonly date: string;
+  readonly observation: VisitObservation;
+}
+
+export interface TimelineMedication {
+  /** International non-proprietary name, as recorded (matched case-insensitively). */
+  readonly drug: string;
+  readonly drugClass: DrugClass;
+  readonly startDate: string;
+  readonly stopDate: string | null;
+  readonly stopReason: StopReason | null;
+}
+
+export interface VitalSigns {
+  readonly heartRate: number | null;
+  readonly systolicBp: number | null;
+  readonly diastolicBp: number | null;
+  readonly temperatureC: number | null;
+  readonly spo2: number | null;
+}
+
+export interface TimelineInfusion {
+  readonly date: string;
+  readonly weightKg: number;
+  readonly cellsPerKg: number;
+  readonly totalCells: number;
+  readonly productLot: string;
+  readonly infusionReaction: boolean;
+  readonly volumeMl: number | null;
+  readonly pre: VitalSigns;
+  readonly post: VitalSigns;
+}
+
+export interface TimelineAdverseEvent {
+  readonly aeId: string;
+  readonly term: string;
+  readonly onsetDate: string;
+  readonly resolutionDate: string | null;
+  readonly grade: number;
+  readonly serious: boolean;
+  /** When the team learnt of it (the bundle's default: the onset date). */
+  readonly awarenessDate: string;
+  /** When a serious AE was reported to the sponsor or authority. */
+  readonly reportedDate: string | null;
+}
+
+export interface SubjectTimeline {
+  readonly subjectId: string;
+  readonly sex: 'F' | 'M' | 'U';
+  /** `YYYY-MM` or `YYYY-MM-DD`. */
+  readonly birthDate: string;
+  readonly ilarCategory: IlarCategory;
+  readonly diagnosisDate: string;
+  readonly enrolmentDate: string | null;
+  readonly withdrawalDate: string | null;
+  readonly visits: readonly TimelineVisit[];
+  readonly medications: readonly TimelineMedication[];
+  readonly infusions: readonly TimelineInfusion[];
+  readonly adverseEvents: readonly TimelineAdverseEvent[];
+  /**
+   * Investigator confirmations of criteria the record cannot decide (criterion id -> answer and
+   * date), e.g. "no concurrent infection". A criterion without one is unknown.
+   */
+  readonly confirmations?: Readonly<
+    Record<string, { readonly value: boolean; readonly date: string }>
+  >;
+}
+
+const onOrBefore = (date: string | null, asOf: string): boolean => date !== null && date <= asOf;
+/** A date after `asOf` was not known on `asOf`. */
+const knownBy = (date: string | null, asOf: string): string | null =>
+  onOrBefore(date, asOf) ? date : null;
+
+/**
+ * The timeline as it was known on `asOf`: only data dated on or before it counts. A medication
+ * stopped later was still running; an AE resolved later was unresolved; a report sent later had
+ * not been sent. ISO dates compare as strings.
+ */
+export function censor(timeline: SubjectTimeline, asOf: string): SubjectTimeline {
+  const confirmations = timeline.confirmations
+    ? Object.fromEntries(
+        Object.entries(timeline.confirmations).filter(([, c]) => onOrBefore(c.date, asOf)),
+      )
+    : undefined;
+  return {
+    ...timeline,
+    enrolmentDate: knownBy(timeline.enrolmentDate, asOf),
+    withdrawalDate: knownBy(timeline.withdrawalDate, asOf),
+    visits: sortedBy(
+      timeline.visits.filter((v) => v.date <= asOf),
+      (v) => v.date,
+    ),
+    medications: timeline.medications
+      .filter((m) => m.startDate <= asOf)
+      .map((m) => (onOrBefore(m.stopDate, asOf) ? m : { ...m, stopDate: null, stopReason: null })),
+    infusions: sortedBy(
+      timeline.infusions.filter((i) => i.date <= asOf),
+      (i) => i.date,
+    ),
+    adverseEvents: timeline.adverseEvents
+      .filter((ae) => ae.onsetDate <= asOf && ae.awarenessDate <= asOf)
+      .map((ae) => ({
+        ...ae,
+        resolutionDate: knownBy(ae.resolutionDate, asOf),
+        reportedDate: knownBy(ae.reportedDate, asOf),
+      })),
+    ...(confirmations ? { confirmations } : {}),
+  };
+}
+
+function sortedBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,25 @@
+/**
+ * The protocols jia-trial ships, by id (the `--protocol` of the command line): `msc-jia`, the
+ * MSC pilot, and `jia-cohort`, an observational cohort.
+ */
+import type { ProtocolDefinition } from '@jia-trial/protocol';
+import { JIA_COHORT } from './jia-cohort/protocol.js';
+import { MSC_JIA } from './msc-jia/protocol.js';
+
+export { JIA_DRUGS } from './data/drugs.js';
+export { EMA_JIA_INDICATIONS } from './data/ema-jia-indications.js';
+export { JIA_COHORT, MSC_JIA };
+
+export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
+  'msc-jia': MSC_JIA,
+  'jia-cohort': JIA_COHORT,
+};
+
+export function protocolById(name: string): ProtocolDefinition {
+  const protocol = PROTOCOLS[name];
+  if (!protocol)
+    throw new RangeError(
+      `unknown protocol ${JSON.stringify(name)} (known: ${Object.keys(PROTOCOLS).join(', ')})`,
+    );
+  return protocol;
+}

@@ -1,0 +1,194 @@
+/**
+ * The MSC-JIA protocol: intravenous allogeneic bone-marrow mesenchymal stromal cells in
+ * therapy-refractory JIA, the single-centre open-label phase Ib/IIa pilot of UMC Utrecht
+ * (Swart 2019; NTR4146). Every rule names its source; where the public record is silent the
+ * choice is ours, tagged D, and explained in protocols/msc-jia/README.md.
+ */
+import { defineProtocol } from '@jia-trial/protocol';
+import { JIA_DRUGS } from '../data/drugs.js';
+import { EMA_JIA_INDICATIONS } from '../data/ema-jia-indications.js';
+
+const FAILED = ['inefficacy', 'intolerance'] as const;
+
+export const MSC_JIA = defineProtocol({
+  id: 'msc-jia',
+  title: 'Intravenous allogeneic bone-marrow MSC in therapy-refractory JIA (phase Ib/IIa pilot)',
+  version: '1.0',
+  design: 'single-centre, open-label phase Ib/IIa pilot',
+  plannedSubjects: 6,
+  sources: [
+    {
+      id: 'swart2019',
+      citation:
+        'Swart JF, de Roock S, Nievelstein RAJ, et al. Bone-marrow derived mesenchymal stromal cells infusion in therapy refractory juvenile idiopathic arthritis patients. Rheumatology (Oxford) 2019;58(10):1812-1817. doi:10.1093/rheumatology/kez157. PMID 31070229',
+      url: 'https://doi.org/10.1093/rheumatology/kez157',
+      evidence: 'V',
+    },
+    {
+      id: 'swart2018',
+      citation:
+        'Swart J, de Roock S, Nievelstein R, et al. OP0203 Safety and efficacy of intravenous administration of bone-marrow derived mesenchymal stromal cells in therapy refractory JIA patients, a phase Ib/IIa pilot-study. Ann Rheum Dis 2018;77(Suppl 2) (EULAR 2018)',
+      evidence: 'V',
+    },
+    {
+      id: 'ntr4146',
+      citation:
+        'Netherlands Trial Register NTR4146 / NL-OMON21350: Mesenchymal stromal cells for treatment of drug resistant pediatric juvenile idiopathic arthritis (inclusion and exclusion criteria as copied by a register mirror)',
+      evidence: 'S',
+    },
+    {
+      id: 'ema_jia',
+      citation:
+        'European Medicines Agency product information (SmPC 4.1) of the medicines authorised for JIA; protocols/data/ema-jia-indications.md',
+      evidence: 'V',
+    },
+    {
+      id: 'ravelli2016',
+      citation:
+        'Ravelli A, Minoia F, Davì S, et al. 2016 Classification criteria for macrophage activation syndrome complicating systemic juvenile idiopathic arthritis. Ann Rheum Dis 2016;75(3):481-489. doi:10.1136/annrheumdis-2015-208982. PMID 26865703',
+      url: 'https://doi.org/10.1136/annrheumdis-2015-208982',
+      evidence: 'V',
+    },
+    {
+      id: 'ich_e2a',
+      citation:
+        'ICH E2A: Clinical Safety Data Management: Definitions and Standards for Expedited Reporting (1994); the 24-hour sponsor notification of a serious AE by the investigator (EU Directive 2001/20/EC art. 16) as the issue states it',
+      evidence: 'S',
+    },
+    {
+      id: 'design',
+      citation:
+        'jia-trial design decision where the public record is silent (protocols/msc-jia/README.md; ../shared/clinical/definitions.md sections 2.3 and 6.3)',
+      evidence: 'D',
+    },
+  ],
+  eligibility: {
+    inclusion: [
+      { kind: 'ilar_category', id: 'jia_ilar', text: 'JIA by ILAR criteria', source: 'ntr4146' },
+      {
+        kind: 'age',
+        id: 'age_4_18',
+        text: 'Age 4 to 18 years',
+        minYears: 4,
+        maxYears: 18,
+        source: 'ntr4146',
+      },
+      {
+        kind: 'active_disease',
+        id: 'active_arthritis',
+        text: 'Active arthritis (at least one active joint at the screening visit, within 28 days before the infusion)',
+        minActiveJoints: 1,
+        maxDaysBefore: 28,
+        source: 'swart2019',
+      },
+      {
+        kind: 'failed_medicine',
+        id: 'failed_methotrexate',
+        text: 'Failed methotrexate (stopped for inefficacy or intolerance)',
+        drugs: ['methotrexate'],
+        failureReasons: [...FAILED],
+        source: 'swart2019',
+      },
+      {
+        kind: 'failed_medicine',
+        id: 'failed_corticosteroids',
+        text: 'Failed systemic corticosteroids (stopped for inefficacy or intolerance)',
+        drugClass: 'corticosteroid',
+        failureReasons: [...FAILED],
+        source: 'swart2019',
+      },
+      {
+        kind: 'failed_registered_medicines',
+        id: 'failed_registered_biologicals',
+        text: "Failed every biological registered (EMA) for the patient's JIA category",
+        kinds: ['biological'],
+        failureReasons: [...FAILED],
+        source: 'ema_jia',
+      },
+    ],
+    exclusion: [
+      {
+        kind: 'concurrent_medicine',
+        id: 'concurrent_biologic',
+        text: 'Concurrent use of a biological response modifier',
+        drugClass: 'biologic',
+        source: 'ntr4146',
+      },
+      {
+        kind: 'febrile_at_screening',
+        id: 'febrile_illness',
+        text: 'Febrile illness at screening (fever at the last visit within 7 days)',
+        maxDaysBefore: 7,
+        source: 'ntr4146',
+      },
+      {
+        kind: 'confirmation',
+        id: 'infection_or_malignancy',
+        text: 'Concurrent infection or malignancy (investigator)',
+        source: 'ntr4146',
+      },
+    ],
+  },
+  drugs: JIA_DRUGS,
+  registeredIndications: EMA_JIA_INDICATIONS,
+  intervention: {
+    name: 'Allogeneic bone-marrow-derived mesenchymal stromal cells',
+    route: 'intravenous',
+    dosePerKg: 2e6,
+    unit: 'cells',
+    tolerancePercent: 10,
+    concentrationPerMl: null,
+    observationDays: 1,
+    source: 'swart2019',
+  },
+  schedule: {
+    studyDayReference: 'first_infusion',
+    lateGraceDays: 14,
+    visits: [
+      { name: 'Pre-infusion', anchor: 'each_infusion', day: 0, windowBefore: 28, windowAfter: 0 },
+      { name: 'W1', anchor: 'each_infusion', day: 7, windowBefore: 2, windowAfter: 2 },
+      { name: 'W2', anchor: 'each_infusion', day: 14, windowBefore: 3, windowAfter: 3 },
+      { name: 'W4', anchor: 'each_infusion', day: 28, windowBefore: 4, windowAfter: 4 },
+      { name: 'W8', anchor: 'each_infusion', day: 56, windowBefore: 7, windowAfter: 7 },
+      { name: 'W12', anchor: 'each_infusion', day: 84, windowBefore: 7, windowAfter: 7 },
+      { name: 'W26', anchor: 'each_infusion', day: 182, windowBefore: 14, windowAfter: 14 },
+      { name: 'W52', anchor: 'each_infusion', day: 364, windowBefore: 28, windowAfter: 28 },
+    ],
+    source: 'design',
+  },
+  retreatment: {
+    maxInfusions: 3,
+    responseLevel: 30,
+    loss: 'acr_lost',
+    flareDefinition: 'withdrawal_trial',
+    minDaysBetweenInfusions: 0,
+    recheckCriteria: ['concurrent_biologic', 'febrile_illness'],
+    source: 'swart2018',
+  },
+  safety: [
+    {
+      kind: 'infusion_reaction',
+      feverC: 38,
+      temperatureRiseC: 1,
+      systolicDropMmHg: 20,
+      heartRateRiseBpm: 20,
+      minSpo2: 92,
+      urgentDays: 1,
+      source: 'design',
+    },
+    { kind: 'sae_reporting', withinHours: 24, source: 'ich_e2a' },
+    { kind: 'mas_criteria', lookbackDays: 28, source: 'ravelli2016' },
+    {
+      kind: 'mas_watch',
+      targets: ['IL-1', 'IL-6'],
+      withinDays: 84,
+      ferritinAlarmNgPerMl: 684,
+      msScoreCutoff: -2.1,
+      source: 'design',
+    },
+    { kind: 'visit_overdue', source: 'design' },
+    { kind: 'dose_tolerance', source: 'design' },
+  ],
+  esrUpperLimit: 20,
+  crpUpperLimit: 10,
+});
