@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages', 'apps', 'scripts', 'bench'];
+const roots = ['packages', 'protocols', 'apps', 'scripts', 'bench'];
 const skipDirs = new Set(['node_modules', 'dist', 'out']);
 
 function findTests(dir) {

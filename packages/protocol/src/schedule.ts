@@ -6,6 +6,8 @@
  * - overdue: the window has closed less than lateGraceDays ago (a late visit is still worth
  *   doing, and is a protocol deviation); missed: later than that;
  * - done: a recorded visit fulfils it (in its window, or late within the grace period).
+ * A visit on or before its anchor (a pre-infusion visit) has no grace period: once the
+ * infusion is given it can no longer be done, so it is missed.
  * A repeat infusion ends the previous infusion's series: its visits targeted on or after the
  * repeat are superseded by the new series and not listed. Slots after a withdrawal are dropped.
  */
@@ -20,11 +22,14 @@ interface Slot {
   readonly target: number;
   readonly start: number;
   readonly end: number;
+  /** Days after the window during which the visit is overdue rather than missed. */
+  readonly grace: number;
   match: TimelineVisit | null;
 }
 
 function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[] {
   const slots: Slot[] = [];
+  const lateGrace = protocol.schedule.lateGraceDays;
   const add = (
     name: string,
     infusion: number | null,
@@ -38,6 +43,7 @@ function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[
       target,
       start: target - v.windowBefore,
       end: target + v.windowAfter,
+      grace: v.day <= 0 ? 0 : lateGrace,
       match: null,
     });
   };
@@ -65,7 +71,7 @@ function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[
  * its target, then slots still open take a late visit (within the grace period) that no other
  * slot's window holds.
  */
-function match(slots: Slot[], visits: readonly TimelineVisit[], grace: number): void {
+function match(slots: Slot[], visits: readonly TimelineVisit[]): void {
   const used = new Set<TimelineVisit>();
   const nearest = (
     slot: Slot,
@@ -90,16 +96,16 @@ function match(slots: Slot[], visits: readonly TimelineVisit[], grace: number): 
     slots.some((s) => day(v.date) >= s.start && day(v.date) <= s.end);
   for (const slot of slots) {
     if (slot.match) continue;
-    slot.match = nearest(slot, slot.end + 1, slot.end + grace, (v) => !inSomeWindow(v));
+    slot.match = nearest(slot, slot.end + 1, slot.end + slot.grace, (v) => !inSomeWindow(v));
     if (slot.match) used.add(slot.match);
   }
 }
 
-function statusOf(slot: Slot, asOf: number, grace: number): VisitStatus {
+function statusOf(slot: Slot, asOf: number): VisitStatus {
   if (slot.match) return 'done';
   if (asOf < slot.start) return 'upcoming';
   if (asOf <= slot.end) return 'due';
-  if (asOf <= slot.end + grace) return 'overdue';
+  if (asOf <= slot.end + slot.grace) return 'overdue';
   return 'missed';
 }
 
@@ -119,9 +125,8 @@ export function buildSchedule(
   timeline: SubjectTimeline,
   asOf: string,
 ): Schedule {
-  const grace = protocol.schedule.lateGraceDays;
   const slots = slotsOf(protocol, timeline);
-  match(slots, timeline.visits, grace);
+  match(slots, timeline.visits);
   const today = day(asOf);
   const reference =
     protocol.schedule.studyDayReference === 'first_infusion'
@@ -134,7 +139,7 @@ export function buildSchedule(
       targetDate: formatIsoDate(slot.target),
       windowStart: formatIsoDate(slot.start),
       windowEnd: formatIsoDate(slot.end),
-      status: statusOf(slot, today, grace),
+      status: statusOf(slot, today),
       visitId: slot.match?.visitId ?? null,
       visitDate: slot.match?.date ?? null,
       late: slot.match !== null && day(slot.match.date) > slot.end,

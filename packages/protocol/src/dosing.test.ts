@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkInfusionDose, DoseRefusedError, planDose } from './dosing.js';
+import { testProtocol } from './test-protocol.fixture.js';
+import { infusion } from './timeline-builder.js';
+
+const intervention =
+  testProtocol().intervention ?? assert.fail('the test protocol has an intervention');
+
+test('the dose is the weight on the day times the dose per kg, the volume from the concentration', () => {
+  const plan = planDose(intervention, 32.5);
+  assert.equal(plan.total, 65e6);
+  assert.deepEqual(plan.allowedRange, [58.5e6, 71.5e6]);
+  assert.equal(plan.volumeMl, 65);
+  assert.equal(planDose(intervention, 32.5, { concentrationPerMl: 2e6 }).volumeMl, 32.5);
+  assert.equal(planDose({ ...intervention, concentrationPerMl: null }, 20).volumeMl, null);
+});
+
+test('a requested dose is accepted up to the tolerance and refused beyond it', () => {
+  assert.equal(planDose(intervention, 30, { requested: 66e6 }).total, 60e6);
+  assert.equal(planDose(intervention, 30, { requested: 54e6 }).total, 60e6);
+  assert.throws(() => planDose(intervention, 30, { requested: 66.1e6 }), DoseRefusedError);
+  assert.throws(
+    () => planDose(intervention, 30, { requested: 53.9e6 }),
+    /5\.39e7 cells is outside the protocol's 10% tolerance around 6\.00e7 \(30 kg x 2\.00e6\/kg\): 5\.40e7-6\.60e7/,
+  );
+  assert.throws(() => planDose(intervention, 0), /not a plausible body weight/);
+});
+
+test('a recorded infusion is checked on its total and its dose per kg', () => {
+  const ok = checkInfusionDose(
+    intervention,
+    infusion('2020-01-01', { weightKg: 30, cellsPerKg: 2e6, totalCells: 6e7 }),
+    1,
+  );
+  assert.equal(ok.withinTolerance, true);
+  const total = checkInfusionDose(
+    intervention,
+    infusion('2020-01-01', { weightKg: 30, cellsPerKg: 2e6, totalCells: 7e7 }),
+    1,
+  );
+  assert.equal(total.withinTolerance, false);
+  assert.match(total.reason, /total 7\.00e7 outside 5\.40e7-6\.60e7/);
+  const perKg = checkInfusionDose(
+    intervention,
+    infusion('2020-01-01', { weightKg: 30, cellsPerKg: 2.3e6, totalCells: 6e7 }),
+    1,
+  );
+  assert.equal(perKg.withinTolerance, false);
+  assert.match(perKg.reason, /2\.30e6\/kg recorded/);
+});

@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Alert, AlertCode } from './findings.js';
+import { safetyAlerts } from './safety.js';
+import { buildSchedule } from './schedule.js';
+import { testProtocol } from './test-protocol.fixture.js';
+import { censor, type SubjectTimeline, type VitalSigns } from './timeline.js';
+import {
+  adverseEvent,
+  infusion,
+  medication,
+  NO_VITALS,
+  subject,
+  visit,
+} from './timeline-builder.js';
+
+const protocol = testProtocol();
+
+/** Alerts of one code on `asOf`, from the timeline as known then (as evaluate does). */
+function alerts(timeline: SubjectTimeline, asOf: string, code: AlertCode): Alert[] {
+  const known = censor(timeline, asOf);
+  return safetyAlerts(protocol, known, buildSchedule(protocol, known, asOf), asOf).filter(
+    (a) => a.code === code,
+  );
+}
+
+describe('infusion reaction from vital signs (each limit reached, and just short of it)', () => {
+  const pre: VitalSigns = {
+    heartRate: 100,
+    systolicBp: 110,
+    diastolicBp: 70,
+    temperatureC: 36.8,
+    spo2: 98,
+  };
+  const withPost = (post: Partial<VitalSigns>) =>
+    subject({ infusions: [infusion('2020-01-01', { pre, post: { ...pre, ...post } })] });
+  const cases: Array<[string, Partial<VitalSigns>, Partial<VitalSigns>, RegExp]> = [
+    ['fever 38.0', { temperatureC: 38 }, { temperatureC: 37.7 }, /temperature 38 °C after/],
+    ['temperature rise 1.0', { temperatureC: 37.8 }, { temperatureC: 37.7 }, /temperature up 1 °C/],
+    ['systolic drop 20', { systolicBp: 90 }, { systolicBp: 91 }, /systolic pressure down 20 mmHg/],
+    ['heart rate rise 20', { heartRate: 120 }, { heartRate: 119 }, /heart rate up 20\/min/],
+    ['SpO2 below 92', { spo2: 91 }, { spo2: 92 }, /SpO2 91% after/],
+  ];
+  for (const [name, reached, short, message] of cases)
+    test(name, () => {
+      const raised = alerts(withPost(reached), '2020-01-01', 'INFUSION_REACTION');
+      assert.equal(raised.length, 1);
+      assert.match(raised[0]?.message ?? '', message);
+      assert.deepEqual(alerts(withPost(short), '2020-01-01', 'INFUSION_REACTION'), []);
+    });
+  test('no vital signs recorded and no reaction recorded: no alert', () => {
+    assert.deepEqual(
+      alerts(subject({ infusions: [infusion('2020-01-01')] }), '2020-01-01', 'INFUSION_REACTION'),
+      [],
+    );
+  });
+});
+
+test('a recorded infusion reaction is urgent for a day, then a warning until an AE records it', () => {
+  const reaction = subject({
+    infusions: [infusion('2020-01-01', { infusionReaction: true, post: NO_VITALS })],
+  });
+  const severity = (t: SubjectTimeline, asOf: string) =>
+    alerts(t, asOf, 'INFUSION_REACTION').map((a) => a.severity);
+  assert.deepEqual(severity(reaction, '2020-01-01'), ['urgent']);
+  assert.deepEqual(severity(reaction, '2020-01-02'), ['urgent']);
+  assert.deepEqual(severity(reaction, '2020-01-03'), ['warning']);
+  const recorded = {
+    ...reaction,
+    adverseEvents: [adverseEvent('AE1', '2020-01-02', { term: 'Infusion related reaction' })],
+  };
+  assert.deepEqual(severity(recorded, '2020-01-03'), ['info']);
+  assert.equal(alerts(recorded, '2020-01-03', 'INFUSION_REACTION')[0]?.data.adverseEvent, 'AE1');
+  // An AE two days later is not this reaction.
+  const later = { ...reaction, adverseEvents: [adverseEvent('AE1', '2020-01-03')] };
+  assert.deepEqual(severity(later, '2020-01-04'), ['warning']);
+});
+
+describe('serious AE reporting within 24 hours of awareness', () => {
+  const sae = (fields: Parameters<typeof adverseEvent>[2]) =>
+    subject({
+      adverseEvents: [
+        adverseEvent('AE7', '2020-05-10', {
+          serious: true,
+          term: 'Pneumonia',
+          grade: 3,
+          ...fields,
+        }),
+      ],
+    });
+  test('urgent from the day of awareness; overdue from the second day after it', () => {
+    const t = sae({ awarenessDate: '2020-05-12' });
+    assert.deepEqual(alerts(t, '2020-05-11', 'SAE_REPORT_DUE'), [], 'not known yet on 05-11');
+    const due = alerts(t, '2020-05-12', 'SAE_REPORT_DUE');
+    assert.deepEqual(
+      [due[0]?.severity, due[0]?.data.dueBy, due[0]?.data.overdue],
+      ['urgent', '2020-05-13', false],
+    );
+    assert.equal(alerts(t, '2020-05-13', 'SAE_REPORT_DUE')[0]?.data.overdue, false);
+    const overdue = alerts(t, '2020-05-14', 'SAE_REPORT_DUE')[0];
+    assert.equal(overdue?.data.overdue, true);
+    assert.match(overdue?.message ?? '', /OVERDUE by 1 day/);
+  });
+  test('awareness defaults to onset (the reader fills it in); a report ends the alert from its date', () => {
+    const t = sae({ reportedDate: '2020-05-11' });
+    assert.equal(alerts(t, '2020-05-10', 'SAE_REPORT_DUE').length, 1);
+    assert.deepEqual(alerts(t, '2020-05-11', 'SAE_REPORT_DUE'), []);
+    assert.deepEqual(alerts(t, '2020-05-11', 'SAE_REPORTED_LATE'), []);
+  });
+  test('a report after the period ends the urgent alert but leaves a late-report note', () => {
+    const late = alerts(sae({ reportedDate: '2020-05-12' }), '2020-06-01', 'SAE_REPORTED_LATE');
+    assert.deepEqual(
+      late.map((a) => a.severity),
+      ['info'],
+    );
+  });
+  test('a non-serious AE raises nothing', () => {
+    const t = subject({ adverseEvents: [adverseEvent('AE1', '2020-05-10')] });
+    assert.deepEqual(alerts(t, '2020-06-01', 'SAE_REPORT_DUE'), []);
+  });
+});
+
+describe('MAS (2016 criteria) in systemic JIA', () => {
+  const masLabs = {
+    fever: true,
+    ferritin: 5000,
+    platelets: 120,
+    ast: 80,
+    triglycerides: 200,
+    fibrinogen: 300,
+  };
+  const sjia = (fields: Partial<SubjectTimeline>) =>
+    subject({ ilarCategory: 'systemic', ...fields });
+  test('a visit meeting the criteria is urgent for 28 days', () => {
+    const t = sjia({ visits: [visit('V9', '2020-03-01', masLabs)] });
+    assert.deepEqual(
+      alerts(t, '2020-03-29', 'MAS_CRITERIA_MET').map((a) => a.severity),
+      ['urgent'],
+    );
+    assert.deepEqual(alerts(t, '2020-03-30', 'MAS_CRITERIA_MET'), []);
+  });
+  test('each threshold on both sides: ferritin > 684, platelets <= 181, AST > 48, triglycerides > 156, fibrinogen <= 360', () => {
+    const met = (labs: object) =>
+      alerts(
+        sjia({ visits: [visit('V', '2020-03-01', { ...masLabs, ...labs })] }),
+        '2020-03-02',
+        'MAS_CRITERIA_MET',
+      ).length === 1;
+    assert.equal(met({ ferritin: 685 }), true);
+    assert.equal(met({ ferritin: 684 }), false);
+    // Two criteria at a time: AST plus one other, everything else just short.
+    const none = { platelets: 182, ast: 48, triglycerides: 156, fibrinogen: 361 };
+    assert.equal(met(none), false);
+    assert.equal(met({ ...none, ast: 49 }), false, 'one criterion is not two');
+    assert.equal(met({ ...none, ast: 49, platelets: 181 }), true);
+    assert.equal(met({ ...none, ast: 49, triglycerides: 157 }), true);
+    assert.equal(met({ ...none, ast: 49, fibrinogen: 360 }), true);
+    assert.equal(met({ ...none, platelets: 181, fibrinogen: 360 }), true);
+    assert.equal(met({ fever: false }), false, 'afebrile');
+  });
+  test('not for other categories', () => {
+    const t = subject({ visits: [visit('V9', '2020-03-01', masLabs)] });
+    assert.deepEqual(alerts(t, '2020-03-02', 'MAS_CRITERIA_MET'), []);
+  });
+});
+
+describe('MAS watch after an IL-1 or IL-6 blocker is stopped', () => {
+  const stopped = (drug: string, stopDate: string, fields: Partial<SubjectTimeline> = {}) =>
+    subject({
+      ilarCategory: 'systemic',
+      medications: [
+        medication(drug, 'biologic', '2018-01-01', { stopDate, stopReason: 'inefficacy' }),
+      ],
+      ...fields,
+    });
+  test('a warning for 84 days after the stop, not on day 85', () => {
+    const t = stopped('Tocilizumab', '2020-01-01');
+    const watch = alerts(t, '2020-03-25', 'MAS_WATCH');
+    assert.deepEqual(
+      watch.map((a) => [a.severity, a.data.daysSinceStop, a.data.watchUntil]),
+      [['warning', 84, '2020-03-25']],
+    );
+    assert.deepEqual(alerts(t, '2020-03-26', 'MAS_WATCH'), []);
+    assert.deepEqual(alerts(t, '2019-12-31', 'MAS_WATCH'), [], 'still running the day before');
+  });
+  test('IL-1 too; not a TNF blocker, not outside systemic JIA', () => {
+    assert.equal(alerts(stopped('anakinra', '2020-01-01'), '2020-02-01', 'MAS_WATCH').length, 1);
+    assert.deepEqual(alerts(stopped('etanercept', '2020-01-01'), '2020-02-01', 'MAS_WATCH'), []);
+    assert.deepEqual(
+      alerts(
+        stopped('tocilizumab', '2020-01-01', { ilarCategory: 'psoriatic' }),
+        '2020-02-01',
+        'MAS_WATCH',
+      ),
+      [],
+    );
+  });
+  test('the ferritin trend is shown, and ferritin above 684 under watch is urgent', () => {
+    const t = stopped('tocilizumab', '2020-01-01', {
+      visits: [
+        visit('A', '2020-01-15', { ferritin: 300, platelets: 300 }),
+        visit('B', '2020-02-12', { ferritin: 684, platelets: 250, fever: true }),
+        visit('C', '2020-02-19', { ferritin: 900, platelets: 190, fever: true }),
+      ],
+    });
+    const onB = alerts(t, '2020-02-12', 'MAS_WATCH')[0];
+    assert.equal(onB?.data.ferritinTrend, 'rising');
+    assert.deepEqual(alerts(t, '2020-02-12', 'MAS_SIGNS'), [], '684 is not above 684');
+    const signs = alerts(t, '2020-02-19', 'MAS_SIGNS');
+    assert.deepEqual(
+      signs.map((a) => a.severity),
+      ['urgent'],
+    );
+    assert.match(signs[0]?.message ?? '', /ferritin 900 ng\/mL on 2020-02-19 \(> 684\)/);
+  });
+});
+
+test('overdue and missed visits, and doses outside the tolerance, raise their alerts', () => {
+  const t = subject({
+    infusions: [infusion('2020-01-01', { totalCells: 9e7 })],
+    visits: [visit('P', '2019-12-20')],
+  });
+  assert.deepEqual(
+    alerts(t, '2020-02-06', 'VISIT_OVERDUE').map((a) => [a.severity, a.data.name]),
+    [['warning', 'W4']],
+  );
+  assert.deepEqual(
+    alerts(t, '2020-02-20', 'VISIT_MISSED').map((a) => [a.severity, a.data.name]),
+    [['info', 'W4']],
+  );
+  assert.deepEqual(
+    alerts(t, '2020-01-01', 'DOSE_OUT_OF_TOLERANCE').map((a) => a.severity),
+    ['warning'],
+  );
+});
