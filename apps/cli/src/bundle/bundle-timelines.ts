@@ -131,7 +131,10 @@ export function bundleTimelines(reading: BundleReading): SubjectTimeline[] {
   const confirmations = groupBy(
     rows('eligibility.csv').map((r): [string, [string, { value: boolean; date: string }]] => [
       text(r, 'subject_id'),
-      [text(r, 'criterion_id'), { value: text(r, 'value') === 'true', date: text(r, 'assessed_date') }],
+      [
+        text(r, 'criterion_id'),
+        { value: text(r, 'value') === 'true', date: text(r, 'assessed_date') },
+      ],
     ]),
   );
   return rows('subjects.csv').map((r) => {

@@ -28,14 +28,9 @@ const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[])
     notBefore(v, 'withdrawal_date', 'enrolment_date', out);
     notBefore(v, 'withdrawal_date', 'diagnosis_date', out);
     if (v.has('withdrawal_reason') && !v.has('withdrawal_date'))
-      out.push({ column: 'withdrawal_reason', message: 'a withdrawal reason needs a withdrawal_date' });
-  },
-  'eligibility.csv': (v, out) => {
-    const id = v.get('criterion_id');
-    if (id !== undefined && !/^[a-z][a-z0-9_]*$/.test(id))
       out.push({
-        column: 'criterion_id',
-        message: `${JSON.stringify(id)} is not a criterion id (lower-case letters, digits and _, as the protocol names it)`,
+        column: 'withdrawal_reason',
+        message: 'a withdrawal reason needs a withdrawal_date',
       });
   },
   'medications.csv': (v, out) => {

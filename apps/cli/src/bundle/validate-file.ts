@@ -33,6 +33,8 @@ function checkCell(column: BundleColumn, text: string): string | null {
       if (text !== text.trim()) return 'has leading or trailing spaces';
       if (column.maxLength !== undefined && text.length > column.maxLength)
         return `is ${text.length} characters long; at most ${column.maxLength} are allowed`;
+      if (column.pattern && !column.pattern.regex.test(text))
+        return `${JSON.stringify(text)} is not ${column.pattern.description}`;
       return null;
     case 'date':
       return parseIsoDate(text) === null

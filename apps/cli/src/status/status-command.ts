@@ -111,6 +111,7 @@ function describe(s: SubjectEvaluation): string {
   );
   // Missed visits are listed above; every alert is in the JSON.
   for (const a of s.alerts)
-    if (a.code !== 'VISIT_MISSED') lines.push(`  ${SEVERITY_LABEL[a.severity]} ${a.code}: ${a.message}`);
+    if (a.code !== 'VISIT_MISSED')
+      lines.push(`  ${SEVERITY_LABEL[a.severity]} ${a.code}: ${a.message}`);
   return lines.join('\n');
 }

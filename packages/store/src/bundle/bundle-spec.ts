@@ -35,6 +35,8 @@ export interface BundleColumn {
   readonly positive?: boolean;
   /** Longest text accepted, in characters. */
   readonly maxLength?: number;
+  /** A text's form, and how to name it in a message. */
+  readonly pattern?: { readonly regex: RegExp; readonly description: string };
   /** When empty, the value of this other column of the same row is stored (awareness_date). */
   readonly defaultFrom?: string;
 }
@@ -294,7 +296,15 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
     references: [{ columns: ['subject_id'], file: 'subjects.csv' }],
     columns: [
       req('subject_id', 'text', { maxLength: 64 }),
-      req('criterion_id', 'text', { maxLength: 64 }),
+      req('criterion_id', 'text', {
+        maxLength: 64,
+        // The CHECK of eligibility_assessment.criterion_id (migration 0005).
+        pattern: {
+          regex: /^[a-z][a-z0-9_]*$/,
+          description:
+            'a criterion id (lower-case letters, digits and _, as the protocol names it)',
+        },
+      }),
       req('value', 'boolean'),
       req('assessed_date', 'date'),
       opt('assessed_by', 'text', { maxLength: 64 }),

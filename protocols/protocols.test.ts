@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  defineProtocol,
+  evaluate,
+  infusion,
+  medication,
+  subject,
+  visit,
+} from '@jia-trial/protocol';
+import { JIA_COHORT, MSC_JIA, PROTOCOLS, protocolById } from './index.js';
+
+test('the shipped protocols pass their own schema and cross-checks, and are found by id', () => {
+  for (const [id, protocol] of Object.entries(PROTOCOLS)) {
+    assert.equal(protocol.id, id);
+    assert.deepEqual(defineProtocol(JSON.parse(JSON.stringify(protocol))), protocol);
+  }
+  assert.equal(protocolById('msc-jia'), MSC_JIA);
+  assert.throws(() => protocolById('msc'), /unknown protocol "msc" \(known: msc-jia, jia-cohort\)/);
+});
+
+test('MSC-JIA: 2 x 10^6 cells per kg; weeks 1, 2, 4, 8, 12, 26 and 52 after each infusion; at most 3 infusions', () => {
+  assert.equal(MSC_JIA.intervention?.dosePerKg, 2e6);
+  assert.deepEqual(
+    MSC_JIA.schedule.visits
+      .filter((v) => v.anchor === 'each_infusion' && v.day > 0)
+      .map((v) => v.day / 7),
+    [1, 2, 4, 8, 12, 26, 52],
+  );
+  assert.equal(MSC_JIA.retreatment?.maxInfusions, 3);
+  assert.equal(MSC_JIA.retreatment?.responseLevel, 30);
+});
+
+describe('MSC-JIA eligibility of a therapy-refractory systemic-JIA patient', () => {
+  const failed = (drug: string, stopDate: string) =>
+    medication(drug, 'biologic', '2012-01-01', { stopDate, stopReason: 'inefficacy' });
+  const patient = subject({
+    ilarCategory: 'systemic',
+    birthDate: '2004-05',
+    diagnosisDate: '2007-02-01',
+    enrolmentDate: '2016-01-04',
+    visits: [visit('SCR', '2016-01-11', { activeJoints: 9, fever: false })],
+    medications: [
+      medication('methotrexate', 'csdmard', '2008-01-01', {
+        stopDate: '2009-06-01',
+        stopReason: 'inefficacy',
+      }),
+      medication('prednisolone', 'corticosteroid', '2007-03-01', {
+        stopDate: '2010-01-01',
+        stopReason: 'intolerance',
+      }),
+      failed('anakinra', '2013-01-01'),
+      failed('canakinumab', '2014-01-01'),
+      failed('tocilizumab', '2015-11-10'),
+    ],
+    infusions: [infusion('2016-01-12', { weightKg: 35, cellsPerKg: 2e6, totalCells: 7e7 })],
+    confirmations: { infection_or_malignancy: { value: false, date: '2016-01-11' } },
+  });
+  test('eligible on the infusion day: every registered IL-1 and IL-6 blocker failed', () => {
+    const e = evaluate(MSC_JIA, patient, '2016-01-12').eligibility;
+    assert.equal(e.status, 'eligible', JSON.stringify(e.criteria, null, 1));
+    const biologicals = e.criteria.find((c) => c.id === 'failed_registered_biologicals');
+    // Anakinra was authorised for Still's disease only in 2018: not yet required in 2016.
+    assert.match(biologicals?.reason ?? '', /failed: tocilizumab, canakinumab$/);
+  });
+  test('what was registered depends on the day: without anakinra, eligible in 2016, not in 2018', () => {
+    const noAnakinra = {
+      ...patient,
+      medications: patient.medications.filter((m) => m.drug !== 'anakinra'),
+      infusions: [],
+      enrolmentDate: null,
+    };
+    const on = (day: string) =>
+      evaluate(
+        MSC_JIA,
+        { ...noAnakinra, visits: [visit('SCR', day, { activeJoints: 9, fever: false })] },
+        day,
+      );
+    assert.equal(on('2016-01-11').eligibility.status, 'eligible');
+    const later = on('2018-06-01').eligibility.criteria.find(
+      (c) => c.id === 'failed_registered_biologicals',
+    );
+    assert.equal(later?.status, 'not_met');
+    assert.match(later?.reason ?? '', /not failed: anakinra \(authorised 2018-04\)/);
+  });
+  test('not eligible with canakinumab never given', () => {
+    const without = {
+      ...patient,
+      medications: patient.medications.filter((m) => m.drug !== 'canakinumab'),
+    };
+    const e = evaluate(MSC_JIA, without, '2016-01-12').eligibility;
+    assert.equal(e.status, 'not_eligible');
+  });
+  test("the study's danger: MAS watch after tocilizumab is stopped, MAS criteria met 7 weeks after the infusion", () => {
+    // Tocilizumab stopped 2015-11-10; infusion 2016-01-12 (9 weeks later, less 2 days); MAS at
+    // 7 weeks after the infusion, 2016-03-01 (16 weeks after the stop: the watch of 12 weeks is over).
+    const mas = {
+      ...patient,
+      visits: [
+        ...patient.visits,
+        visit('W7', '2016-03-01', {
+          fever: true,
+          ferritin: 12000,
+          platelets: 95,
+          ast: 150,
+          triglycerides: 280,
+          fibrinogen: 140,
+        }),
+      ],
+    };
+    const atInfusion = evaluate(MSC_JIA, mas, '2016-01-12').alerts.map((a) => [a.code, a.severity]);
+    assert.deepEqual(
+      atInfusion.filter(([code]) => code === 'MAS_WATCH'),
+      [['MAS_WATCH', 'warning']],
+    );
+    const atMas = evaluate(MSC_JIA, mas, '2016-03-01').alerts.map((a) => [a.code, a.severity]);
+    assert.deepEqual(
+      atMas.filter(([code]) => String(code).startsWith('MAS')),
+      [['MAS_CRITERIA_MET', 'urgent']],
+    );
+  });
+});
+
+describe('a second protocol runs on the same engine: the observational cohort', () => {
+  const child = subject({
+    ilarCategory: 'oligoarticular_persistent',
+    birthDate: '2012-09-01',
+    diagnosisDate: '2016-05-01',
+    enrolmentDate: '2020-01-06',
+    visits: [
+      visit('M0', '2020-01-06', { activeJoints: 2 }),
+      visit('M3', '2020-04-08'),
+      visit('M9', '2020-10-12'),
+    ],
+  });
+  test('quarterly visits from enrolment for two years, no infusion, no retreatment', () => {
+    const s = evaluate(JIA_COHORT, child, '2020-11-01');
+    assert.equal(s.state, 'in_follow_up');
+    assert.equal(s.infusions, 0);
+    assert.deepEqual(s.retreatment.reasons, ['the protocol has no retreatment']);
+    assert.deepEqual(
+      s.schedule.map((v) => `${v.name}:${v.status}`),
+      [
+        'M0:done',
+        'M3:done',
+        'M6:missed',
+        'M9:done',
+        'M12:upcoming',
+        'M15:upcoming',
+        'M18:upcoming',
+        'M21:upcoming',
+        'M24:upcoming',
+      ],
+    );
+    assert.equal(s.studyDayOne, '2020-01-06');
+    assert.equal(s.eligibility.status, 'eligible');
+  });
+  test('enrolled before its first visit; completed after the last window; diagnosed at 16 is not eligible', () => {
+    assert.equal(evaluate(JIA_COHORT, { ...child, visits: [] }, '2020-01-06').state, 'enrolled');
+    assert.equal(evaluate(JIA_COHORT, child, '2022-03-01').state, 'completed');
+    const late = {
+      ...child,
+      enrolmentDate: null,
+      birthDate: '2000-05-01',
+      diagnosisDate: '2016-05-01',
+    };
+    assert.equal(evaluate(JIA_COHORT, late, '2017-01-01').state, 'not_eligible');
+  });
+});
