@@ -8,7 +8,6 @@ import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-tri
 import { z } from 'zod';
 import { DRUG_CLASSES, STOP_REASONS } from './timeline.js';
 
-const isoDate = z.iso.date();
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: registration dates are often known only to the month. */
 const partialDate = z
   .string()

@@ -36,6 +36,99 @@ export function screeningVisit(
   return timeline.visits.findLast((v) => v.date <= reference && day(v.date) >= earliest);
 }
 
+type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
+
+function categoryVerdict(criterion: Of<'ilar_category'>, timeline: SubjectTimeline): Verdict {
+  const name = ILAR_CATEGORIES[timeline.ilarCategory].name;
+  if (!criterion.categories || criterion.categories.includes(timeline.ilarCategory))
+    return met(`ILAR category: ${name}`);
+  return notMet(`ILAR category ${name} is not one of ${criterion.categories.join(', ')}`);
+}
+
+function diagnosedBeforeVerdict(
+  criterion: Of<'diagnosed_before_age'>,
+  timeline: SubjectTimeline,
+): Verdict {
+  const born = partialDateInterval(timeline.birthDate);
+  const diagnosed = day(timeline.diagnosisDate);
+  const youngest = completedYears(born.last, diagnosed);
+  const oldest = completedYears(born.first, diagnosed);
+  if (oldest < criterion.years)
+    return met(
+      `diagnosed ${timeline.diagnosisDate}, aged ${oldest === youngest ? oldest : `${youngest}-${oldest}`}`,
+    );
+  if (youngest >= criterion.years)
+    return notMet(`diagnosed ${timeline.diagnosisDate}, aged ${youngest} or more`);
+  return unknown(`diagnosed ${timeline.diagnosisDate} around the ${criterion.years}th birthday`, [
+    'full birth date',
+  ]);
+}
+
+function activeDiseaseVerdict(
+  criterion: Of<'active_disease'>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
+  if (!visit)
+    return unknown(`no visit in the ${criterion.maxDaysBefore} days up to ${reference}`, [
+      'a screening visit with an active joint count',
+    ]);
+  const joints = visit.observation.activeJoints;
+  if (joints === null || joints === undefined)
+    return unknown(`visit ${visit.visitId} (${visit.date}) has no active joint count`, [
+      `active_joints at visit ${visit.visitId}`,
+    ]);
+  return joints >= criterion.minActiveJoints
+    ? met(`${joints} active joints at visit ${visit.visitId} (${visit.date})`)
+    : notMet(
+        `${joints} active joints at visit ${visit.visitId} (${visit.date}); at least ${criterion.minActiveJoints} required`,
+      );
+}
+
+function febrileVerdict(
+  criterion: Of<'febrile_at_screening'>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
+  const fever = visit?.observation.fever;
+  if (!visit || fever === null || fever === undefined)
+    return unknown(
+      visit
+        ? `fever not recorded at visit ${visit.visitId}`
+        : `no visit in the ${criterion.maxDaysBefore} days up to ${reference}`,
+      ['fever at the screening visit'],
+    );
+  return fever
+    ? met(`febrile at visit ${visit.visitId} (${visit.date})`)
+    : notMet(`afebrile at visit ${visit.visitId} (${visit.date})`);
+}
+
+function concurrentVerdict(
+  criterion: Of<'concurrent_medicine'>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
+  const running = timeline.medications.filter(
+    (m) => m.drugClass === criterion.drugClass && runningOn(m, reference),
+  );
+  return running.length > 0
+    ? met(
+        `running on ${reference}: ${running.map((m) => `${m.drug} (since ${m.startDate})`).join(', ')}`,
+      )
+    : notMet(`no ${criterion.drugClass} running on ${reference}`);
+}
+
+function confirmationVerdict(criterion: Of<'confirmation'>, timeline: SubjectTimeline): Verdict {
+  const answer = timeline.confirmations?.[criterion.id];
+  if (!answer)
+    return unknown("needs the investigator's confirmation, not recorded", [
+      `confirmation of "${criterion.text}"`,
+    ]);
+  return answer.value ? met(`confirmed on ${answer.date}`) : notMet(`denied on ${answer.date}`);
+}
+
 function evaluateCriterion(
   protocol: ProtocolDefinition,
   criterion: Criterion,
@@ -43,93 +136,28 @@ function evaluateCriterion(
   reference: string,
 ): Verdict {
   switch (criterion.kind) {
-    case 'ilar_category': {
-      const name = ILAR_CATEGORIES[timeline.ilarCategory].name;
-      if (!criterion.categories || criterion.categories.includes(timeline.ilarCategory))
-        return met(`ILAR category: ${name}`);
-      return notMet(`ILAR category ${name} is not one of ${criterion.categories.join(', ')}`);
-    }
+    case 'ilar_category':
+      return categoryVerdict(criterion, timeline);
     case 'age':
       return ageVerdict(criterion, timeline, reference);
-    case 'diagnosed_before_age': {
-      const born = partialDateInterval(timeline.birthDate);
-      const diagnosed = day(timeline.diagnosisDate);
-      const [youngest, oldest] = [
-        completedYears(born.last, diagnosed),
-        completedYears(born.first, diagnosed),
-      ];
-      if (oldest < criterion.years)
-        return met(
-          `diagnosed ${timeline.diagnosisDate}, aged ${oldest === youngest ? oldest : `${youngest}-${oldest}`}`,
-        );
-      if (youngest >= criterion.years)
-        return notMet(`diagnosed ${timeline.diagnosisDate}, aged ${youngest} or more`);
-      return unknown(
-        `diagnosed ${timeline.diagnosisDate} around the ${criterion.years}th birthday`,
-        ['full birth date'],
-      );
-    }
-    case 'active_disease': {
-      const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
-      if (!visit)
-        return unknown(`no visit in the ${criterion.maxDaysBefore} days up to ${reference}`, [
-          'a screening visit with an active joint count',
-        ]);
-      const joints = visit.observation.activeJoints;
-      if (joints === null || joints === undefined)
-        return unknown(`visit ${visit.visitId} (${visit.date}) has no active joint count`, [
-          `active_joints at visit ${visit.visitId}`,
-        ]);
-      return joints >= criterion.minActiveJoints
-        ? met(`${joints} active joints at visit ${visit.visitId} (${visit.date})`)
-        : notMet(
-            `${joints} active joints at visit ${visit.visitId} (${visit.date}); at least ${criterion.minActiveJoints} required`,
-          );
-    }
-    case 'febrile_at_screening': {
-      const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
-      const fever = visit?.observation.fever;
-      if (!visit || fever === null || fever === undefined)
-        return unknown(
-          visit
-            ? `fever not recorded at visit ${visit.visitId}`
-            : `no visit in the ${criterion.maxDaysBefore} days up to ${reference}`,
-          ['fever at the screening visit'],
-        );
-      return fever
-        ? met(`febrile at visit ${visit.visitId} (${visit.date})`)
-        : notMet(`afebrile at visit ${visit.visitId} (${visit.date})`);
-    }
+    case 'diagnosed_before_age':
+      return diagnosedBeforeVerdict(criterion, timeline);
+    case 'active_disease':
+      return activeDiseaseVerdict(criterion, timeline, reference);
+    case 'febrile_at_screening':
+      return febrileVerdict(criterion, timeline, reference);
     case 'failed_medicine':
       return failedMedicineVerdict(criterion, timeline, reference);
     case 'failed_registered_medicines':
       return failedRegisteredVerdict(protocol, criterion, timeline, reference);
-    case 'concurrent_medicine': {
-      const running = timeline.medications.filter(
-        (m) => m.drugClass === criterion.drugClass && runningOn(m, reference),
-      );
-      return running.length > 0
-        ? met(
-            `running on ${reference}: ${running.map((m) => `${m.drug} (since ${m.startDate})`).join(', ')}`,
-          )
-        : notMet(`no ${criterion.drugClass} running on ${reference}`);
-    }
-    case 'confirmation': {
-      const answer = timeline.confirmations?.[criterion.id];
-      if (!answer)
-        return unknown("needs the investigator's confirmation, not recorded", [
-          `confirmation of "${criterion.text}"`,
-        ]);
-      return answer.value ? met(`confirmed on ${answer.date}`) : notMet(`denied on ${answer.date}`);
-    }
+    case 'concurrent_medicine':
+      return concurrentVerdict(criterion, timeline, reference);
+    case 'confirmation':
+      return confirmationVerdict(criterion, timeline);
   }
 }
 
-function ageVerdict(
-  criterion: Extract<Criterion, { kind: 'age' }>,
-  timeline: SubjectTimeline,
-  reference: string,
-): Verdict {
+function ageVerdict(criterion: Of<'age'>, timeline: SubjectTimeline, reference: string): Verdict {
   const age = ageInterval(timeline.birthDate, day(reference));
   const min = criterion.minYears ?? 0;
   const max = criterion.maxYears ?? Number.POSITIVE_INFINITY;
@@ -145,7 +173,7 @@ function ageVerdict(
 }
 
 function failedMedicineVerdict(
-  criterion: Extract<Criterion, { kind: 'failed_medicine' }>,
+  criterion: Of<'failed_medicine'>,
   timeline: SubjectTimeline,
   reference: string,
 ): Verdict {
@@ -159,20 +187,19 @@ function failedMedicineVerdict(
   if (failed.length > 0)
     return met(failed.map((m) => `${m.drug} stopped ${m.stopDate} for ${m.stopReason}`).join('; '));
   if (candidates.length === 0) return notMet(`no ${what} recorded`);
+  const states = candidates.map((m) =>
+    m.stopDate === null || m.stopDate > reference
+      ? `${m.drug} still running on ${reference}`
+      : `${m.drug} stopped ${m.stopDate} for ${m.stopReason ?? 'no recorded reason'}`,
+  );
   return notMet(
-    candidates
-      .map((m) =>
-        m.stopDate === null || m.stopDate > reference
-          ? `${m.drug} still running on ${reference}`
-          : `${m.drug} stopped ${m.stopDate} for ${m.stopReason ?? 'no recorded reason'}`,
-      )
-      .join('; ') + ` (failed means stopped for ${criterion.failureReasons.join(' or ')})`,
+    `${states.join('; ')} (failed means stopped for ${criterion.failureReasons.join(' or ')})`,
   );
 }
 
 function failedRegisteredVerdict(
   protocol: ProtocolDefinition,
-  criterion: Extract<Criterion, { kind: 'failed_registered_medicines' }>,
+  criterion: Of<'failed_registered_medicines'>,
   timeline: SubjectTimeline,
   reference: string,
 ): Verdict {

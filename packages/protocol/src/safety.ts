@@ -356,6 +356,29 @@ function doseAlerts(
 
 const SEVERITY_ORDER: Record<Severity, number> = { urgent: 0, warning: 1, info: 2 };
 
+function ruleAlerts(
+  protocol: ProtocolDefinition,
+  rule: SafetyRule,
+  t: SubjectTimeline,
+  schedule: Schedule,
+  today: number,
+): Alert[] {
+  switch (rule.kind) {
+    case 'infusion_reaction':
+      return infusionReactionAlerts(rule, t, today);
+    case 'sae_reporting':
+      return saeAlerts(rule, t, today);
+    case 'mas_criteria':
+      return masCriteriaAlerts(rule, t, today);
+    case 'mas_watch':
+      return masWatchAlerts(protocol, rule, t, today);
+    case 'visit_overdue':
+      return scheduleAlerts(rule, schedule);
+    case 'dose_tolerance':
+      return doseAlerts(protocol, rule, t);
+  }
+}
+
 /** Every alert of the protocol's safety rules on the (censored) timeline, most severe first. */
 export function safetyAlerts(
   protocol: ProtocolDefinition,
@@ -364,21 +387,6 @@ export function safetyAlerts(
   asOf: string,
 ): Alert[] {
   const today = day(asOf);
-  const alerts = protocol.safety.flatMap((rule) => {
-    switch (rule.kind) {
-      case 'infusion_reaction':
-        return infusionReactionAlerts(rule, t, today);
-      case 'sae_reporting':
-        return saeAlerts(rule, t, today);
-      case 'mas_criteria':
-        return masCriteriaAlerts(rule, t, today);
-      case 'mas_watch':
-        return masWatchAlerts(protocol, rule, t, today);
-      case 'visit_overdue':
-        return scheduleAlerts(rule, schedule);
-      case 'dose_tolerance':
-        return doseAlerts(protocol, rule, t);
-    }
-  });
+  const alerts = protocol.safety.flatMap((rule) => ruleAlerts(protocol, rule, t, schedule, today));
   return alerts.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

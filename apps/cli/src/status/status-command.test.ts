@@ -132,7 +132,7 @@ describe('jia-trial status', () => {
     assert.match(run.stdout, /\(msc-jia 1\.0\), as of 2016-03-04: 3 subject\(s\)/);
     assert.match(
       run.stdout,
-      /S-SCREEN {2}not eligible: a criterion excludes the subject[^]*against: failed_methotrexate \(no methotrexate recorded\)[^]*open: infection_or_malignancy \(confirmation of/,
+      /S-SCREEN {2}not eligible: a criterion excludes the subject[\s\S]*against: failed_methotrexate \(no methotrexate recorded\)[\s\S]*open: infection_or_malignancy \(confirmation of/,
     );
     assert.match(run.stdout, /S-GONE {2}withdrawn: withdrawn on 2016-03-01/);
     assert.match(

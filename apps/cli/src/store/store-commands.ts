@@ -9,7 +9,6 @@ import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import {
   type AuditReport,
-  BUNDLE_FILES,
   backupDatabase,
   exportBundle,
   importBundle,
