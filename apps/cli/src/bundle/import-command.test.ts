@@ -62,12 +62,13 @@ describe('jia-trial import / export', () => {
       counts.files.map((f: { file: string; inserted: number }) => [f.file, f.inserted]),
       [
         ['subjects.csv', 6],
-        ['visits.csv', 36],
+        ['visits.csv', 37],
         ['joints.csv', 95],
         ['chaq.csv', 6],
-        ['medications.csv', 16],
+        ['medications.csv', 32],
         ['infusions.csv', 7],
         ['adverse_events.csv', 5],
+        ['eligibility.csv', 6],
       ],
     );
     const before = await snapshot(db);
@@ -250,7 +251,7 @@ describe('jia-trial import refuses bad bundles, lists every problem and changes 
         /medications\.csv:17: column subject_id: subject P99 is not in subjects\.csv/,
         /joints\.csv:2: column visit_id: visit P01-V7 is not in visits\.csv/,
         /chaq\.csv:6: column visit_id: visit Q01-V1 is not in visits\.csv/,
-        /visits\.csv:37: column subject_id: visit P06-V5: subject P66 is not in subjects\.csv/,
+        /visits\.csv:38: column subject_id: visit P06-V5: subject P66 is not in subjects\.csv/,
       ],
     ],
     [
