@@ -117,9 +117,8 @@ function* subjectsCsv(
   rng: Random,
   courses: SubjectCourse[],
 ): Generator<string> {
-  yield `${bundleFile('subjects.csv')
-    .columns.map((c) => c.name)
-    .join(',')}\n`;
+  // The columns every subject has; the optional withdrawal columns are left out of the header.
+  yield 'subject_id,site,sex,birth_date,ilar_category,diagnosis_date,enrolment_date\n';
   let chunk: string[] = [];
   for (let i = 0; i < shape.subjects; i++) {
     const birth = dayOf(2006, 1, 1) + rng.int(0, 8 * 365);
