@@ -34,7 +34,6 @@ export const BACKUP_TABLES = [
   'user_credential',
   'audit_event',
   'audit_block',
-  'audit_pending',
   'audit_head',
 ] as const;
 const FORMAT = 'jia-trial-backup/1';
@@ -220,7 +219,6 @@ async function continueSequences(client: pg.PoolClient): Promise<void> {
       `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(${s.column_name}) FROM ${s.table_name}), 0) + 1, false)`,
       [s.table_name, s.column_name],
     );
-  await client.query(
-    "SELECT setval('audit_batch_seq', coalesce((SELECT max(batch_id) FROM audit_event), 0) + 1, false)",
-  );
+  // New audit batches (transaction id + offset) must start above every restored one.
+  await client.query('SELECT audit_continue_batches()');
 }

@@ -211,3 +211,88 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
       }
     });
 });
+
+describe('sealing follows the transaction horizon', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await openTestDatabase();
+    await seedStudy(db.store.pool, 'H', ['P1']);
+  });
+  after(() => db.close());
+
+  const insertVisit = (client: pg.ClientBase, id: string) =>
+    client.query(
+      `INSERT INTO visit (study_id, visit_id, subject_id, visit_date) VALUES ('H', $1, 'P1', '2020-01-01')`,
+      [id],
+    );
+  const sealedBatches = async () =>
+    (
+      await db.store.pool.query<{ b: string }>(
+        'SELECT unnest(batch_ids)::text AS b FROM audit_block',
+      )
+    ).rows.map((r) => r.b);
+  const batchOf = async (visitId: string) =>
+    (
+      await db.store.pool.query<{ b: string }>(
+        "SELECT batch_id::text AS b FROM audit_event WHERE table_name = 'visit' AND record_key = 'H/' || $1",
+        [visitId],
+      )
+    ).rows[0]?.b;
+
+  test('work committed while an older writer is open waits for it, is not an orphan, and is sealed in batch order', async () => {
+    const older = await db.store.pool.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query("SELECT set_config('jia.actor', 'slow.writer', true)");
+      await insertVisit(older, 'OLD');
+      await withChanges(db.store.pool, ACTOR, (c) => insertVisit(c, 'NEW'));
+      const newer = await batchOf('NEW');
+      await sealNow(db.store.pool);
+      assert.ok(
+        !(await sealedBatches()).includes(newer ?? ''),
+        'held back by the open older writer',
+      );
+      const report = await verifyAudit(db.store.pool);
+      assert.deepEqual(report.problems, [], 'waiting work is not an orphan');
+      await older.query('COMMIT');
+    } finally {
+      older.release();
+    }
+    await sealNow(db.store.pool);
+    const sealed = await sealedBatches();
+    const [oldBatch, newBatch] = [await batchOf('OLD'), await batchOf('NEW')];
+    assert.ok(oldBatch && newBatch && BigInt(oldBatch) < BigInt(newBatch));
+    assert.deepEqual(sealed.slice(-2), [oldBatch, newBatch], 'one block, in batch order');
+    assert.deepEqual((await verifyAudit(db.store.pool)).problems, []);
+  });
+
+  test('a rolled-back writer leaves no event and holds nothing back once it ends', async () => {
+    const aborted = await db.store.pool.connect();
+    try {
+      await aborted.query('BEGIN');
+      await aborted.query("SELECT set_config('jia.actor', 'x', true)");
+      await insertVisit(aborted, 'GONE');
+      await withChanges(db.store.pool, ACTOR, (c) => insertVisit(c, 'KEPT'));
+      await aborted.query('ROLLBACK');
+    } finally {
+      aborted.release();
+    }
+    await sealNow(db.store.pool);
+    assert.equal(await batchOf('GONE'), undefined);
+    assert.ok((await sealedBatches()).includes((await batchOf('KEPT')) ?? ''));
+    assert.deepEqual((await verifyAudit(db.store.pool)).problems, []);
+  });
+
+  test('an event forged below the sealed horizon, in no block, is an orphan', async () => {
+    await tamper(
+      db,
+      `INSERT INTO audit_event (batch_id, occurred_at, actor, table_name, row_id, record_key, operation, event_hash)
+       VALUES (1, now(), 'forger', 'visit', 999, 'H/F', 'insert', '\\x00')`,
+    );
+    const report = await verifyAudit(db.store.pool);
+    assert.match(
+      report.problems.map((p) => p.message).join('\n'),
+      /1 events belong to no sealed block/,
+    );
+  });
+});

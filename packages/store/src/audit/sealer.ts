@@ -1,6 +1,6 @@
 /**
  * Sealing the audit trail: linking committed transactions' events into the hash chain
- * (audit_seal_pending in migrations/0001_audit_trail.sql). Writers do not wait for it: after a
+ * (audit_seal_pending, migrations/0006_audit_batches_by_transaction_id.sql). Writers do not wait for it: after a
  * commit the store asks for a seal in the background, and one sealing transaction links the
  * work of every writer that committed meanwhile, so that concurrent writers are never serialised
  * on the chain head (docs/adr/0007-audit-trail.md). Opening and closing a store and
@@ -77,7 +77,7 @@ export function requestSeal(pool: pg.Pool): void {
         }
       } while (state.again);
     } catch {
-      // Pending work stays in audit_pending and is sealed by the next seal.
+      // Unsealed work stays above audit_head.sealed_below and is sealed by the next seal.
     } finally {
       state.running = null;
     }

@@ -116,12 +116,13 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
        FROM members m LEFT JOIN audit_event e ON e.batch_id = m.batch_id GROUP BY m.block_seq`,
   );
   const chain = checkChain(blocks.rows, new Map(contents.rows.map((row) => [row.block_seq, row])));
-  // Events in no block: neither sealed nor waiting to be (committed after the seal above).
+  // Events in no block below the sealed horizon: neither sealed nor waiting to be (work
+  // committed after the seal above is at or above it; migrations/0006).
   const orphans = await client.query<{ first: string; last: string; n: string }>(
     `SELECT min(event_id) AS first, max(event_id) AS last, count(*) AS n
        FROM audit_event
       WHERE batch_id NOT IN (SELECT unnest(batch_ids) FROM audit_block)
-        AND batch_id NOT IN (SELECT batch_id FROM audit_pending)
+        AND batch_id < (SELECT sealed_below FROM audit_head)
      HAVING count(*) > 0`,
   );
   const orphanEvents: ChainProblem[] = orphans.rows.map((orphan) => ({
