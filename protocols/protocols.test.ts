@@ -157,7 +157,9 @@ describe('a second protocol runs on the same engine: the observational cohort', 
   });
   test('enrolled before its first visit; completed after the last window; diagnosed at 16 is not eligible', () => {
     assert.equal(evaluate(JIA_COHORT, { ...child, visits: [] }, '2020-01-06').state, 'enrolled');
-    assert.equal(evaluate(JIA_COHORT, child, '2022-03-01').state, 'completed');
+    assert.equal(evaluate(JIA_COHORT, child, '2022-03-01').state, 'in_follow_up');
+    const allDone = { ...child, visits: [...child.visits, visit('M24', '2022-01-03')] };
+    assert.equal(evaluate(JIA_COHORT, allDone, '2022-03-01').state, 'completed');
     const late = {
       ...child,
       enrolmentDate: null,
@@ -166,4 +168,15 @@ describe('a second protocol runs on the same engine: the observational cohort', 
     };
     assert.equal(evaluate(JIA_COHORT, late, '2017-01-01').state, 'not_eligible');
   });
+});
+
+test('the cohort reads eligibility on the enrolment day, not later', () => {
+  const enrolledAt17 = subject({
+    ilarCategory: 'polyarticular_rf_negative',
+    birthDate: '2003-01-10',
+    diagnosisDate: '2015-02-01',
+    enrolmentDate: '2020-12-01',
+  });
+  const s = evaluate(JIA_COHORT, enrolledAt17, '2021-06-01');
+  assert.deepEqual([s.eligibility.referenceDate, s.eligibility.status], ['2020-12-01', 'eligible']);
 });

@@ -11,7 +11,7 @@ const quarterly = Array.from({ length: 9 }, (_, k) => ({
   anchor: 'enrolment' as const,
   day: 91 * k,
   windowBefore: k === 0 ? 0 : 14,
-  windowAfter: k === 0 ? 14 : 14,
+  windowAfter: 14,
 }));
 
 export const JIA_COHORT = defineProtocol({
@@ -40,6 +40,7 @@ export const JIA_COHORT = defineProtocol({
     },
   ],
   eligibility: {
+    assessedOn: 'enrolment',
     inclusion: [
       { kind: 'ilar_category', id: 'jia_ilar', text: 'JIA by ILAR criteria', source: 'petty2004' },
       {

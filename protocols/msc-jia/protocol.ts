@@ -63,6 +63,7 @@ export const MSC_JIA = defineProtocol({
     },
   ],
   eligibility: {
+    assessedOn: 'first_infusion',
     inclusion: [
       { kind: 'ilar_category', id: 'jia_ilar', text: 'JIA by ILAR criteria', source: 'ntr4146' },
       {
@@ -188,6 +189,7 @@ export const MSC_JIA = defineProtocol({
     },
     { kind: 'visit_overdue', source: 'design' },
     { kind: 'dose_tolerance', source: 'design' },
+    { kind: 'infusion_compliance', source: 'design' },
   ],
   esrUpperLimit: 20,
   crpUpperLimit: 10,

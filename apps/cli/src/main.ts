@@ -195,11 +195,18 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     {
       out: (text) => io.stdout.write(text),
       note: (text) => io.stderr.write(`${text}\n`),
-      today: () => new Date().toISOString().slice(0, 10),
+      today: localToday,
     },
     run,
   );
   return program;
+}
+
+/** Today in the machine's time zone: the clinic's day, not UTC's. */
+function localToday(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Streams that already carry the no-op 'error' listener (one per stream). */

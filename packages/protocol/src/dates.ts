@@ -24,13 +24,15 @@ const PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 export function partialDateInterval(text: string): DayInterval {
   const m = PARTIAL.exec(text);
-  const year = Number(m?.[1]);
-  const month = m?.[2] === undefined ? null : Number(m[2]);
-  const dayOfMonth = m?.[3] === undefined ? null : Number(m[3]);
+  const refuse = () =>
+    new RangeError(`not a date (YYYY, YYYY-MM or YYYY-MM-DD): ${JSON.stringify(text)}`);
+  if (!m) throw refuse();
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? null : Number(m[2]);
+  const dayOfMonth = m[3] === undefined ? null : Number(m[3]);
   const first = dayNumber(year, month ?? 1, dayOfMonth ?? 1);
   const last = dayNumber(year, month ?? 12, dayOfMonth ?? daysInMonth(year, month ?? 12));
-  if (!m || first === null || last === null)
-    throw new RangeError(`not a date (YYYY, YYYY-MM or YYYY-MM-DD): ${JSON.stringify(text)}`);
+  if (first === null || last === null) throw refuse();
   return { first, last };
 }
 
@@ -44,6 +46,20 @@ export function completedYears(born: number, on: number): number {
     (o.getUTCMonth() === b.getUTCMonth() && o.getUTCDate() < b.getUTCDate());
   if (beforeBirthday) years--;
   return years;
+}
+
+/** Age in completed months on `on` of someone born on day `born`. */
+export function completedMonths(born: number, on: number): number {
+  const b = new Date(born * 86_400_000);
+  const o = new Date(on * 86_400_000);
+  const months = (o.getUTCFullYear() - b.getUTCFullYear()) * 12 + o.getUTCMonth() - b.getUTCMonth();
+  return o.getUTCDate() < b.getUTCDate() ? months - 1 : months;
+}
+
+/** The age in completed months on `on`, as the interval the birth date allows. */
+export function ageInMonths(birthDate: string, on: number): { min: number; max: number } {
+  const born = partialDateInterval(birthDate);
+  return { min: completedMonths(born.last, on), max: completedMonths(born.first, on) };
 }
 
 /**
@@ -61,8 +77,4 @@ export function ageInterval(birthDate: string, on: number): { min: number; max: 
  */
 export function studyDay(date: number, reference: number): number {
   return date >= reference ? date - reference + 1 : date - reference;
-}
-
-export function addDays(date: number, days: number): number {
-  return date + days;
 }

@@ -59,7 +59,7 @@ test('references inside the protocol are checked: sources, criteria, names, the 
     'eligibility.exclusion.1.source: no source with id nowhere in sources',
     'intervention: infusions are scheduled, retreated or checked, but the protocol has no intervention',
     'retreatment.recheckCriteria.0: no eligibility criterion no_such_criterion',
-    'safety.6.kind: rule visit_overdue appears twice',
+    'safety.7.kind: rule visit_overdue appears twice',
     'schedule.visits.2.name: duplicate visit name W4',
   ]);
 });

@@ -4,14 +4,20 @@
  * the rules it needs and gives their parameters, so a new protocol needs no engine change.
  * Unknown keys are refused, so a misspelt parameter cannot silently fall back to a default.
  */
-import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
+import {
+  FLARE_DEFINITIONS,
+  ILAR_CATEGORY_CODES,
+  JIA_ACR_LEVELS,
+  parseIsoDate,
+} from '@jia-trial/outcomes';
 import { z } from 'zod';
 import { DRUG_CLASSES, STOP_REASONS } from './timeline.js';
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: registration dates are often known only to the month. */
 const partialDate = z
   .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD');
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine((text) => text.length < 10 || parseIsoDate(text) !== null, 'not a calendar date');
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const text = z.string().min(1);
 const days = z.int().min(0);
@@ -101,6 +107,8 @@ export const registeredIndicationSchema = z.strictObject({
 
 export const drugSchema = z.strictObject({
   drug: text,
+  /** Brand names it may be recorded under (matched like the name). */
+  brands: z.array(text).optional(),
   drugClass: z.enum(DRUG_CLASSES),
   /** The molecular target, e.g. IL-6, IL-1, TNF. */
   target: text.optional(),
@@ -192,6 +200,8 @@ export const safetyRuleSchema = z.discriminatedUnion('kind', [
     source: id.optional(),
   }),
   z.strictObject({ kind: z.literal('visit_overdue'), source: id.optional() }),
+  /** Each recorded infusion as the protocol allowed it on its day (compliance.ts). */
+  z.strictObject({ kind: z.literal('infusion_compliance'), source: id.optional() }),
   z.strictObject({ kind: z.literal('dose_tolerance'), source: id.optional() }),
 ]);
 
@@ -204,6 +214,11 @@ export const protocolSchema = z.strictObject({
   plannedSubjects: z.int().positive().nullable(),
   sources: z.array(sourceSchema),
   eligibility: z.strictObject({
+    /**
+     * The day the criteria must hold: the first infusion, or the enrolment; before it, the
+     * as-of day (can the subject go ahead now?).
+     */
+    assessedOn: z.enum(['first_infusion', 'enrolment']),
     inclusion: z.array(criterionSchema),
     exclusion: z.array(criterionSchema),
   }),
@@ -289,7 +304,12 @@ function crossReferenceProblems(p: ProtocolDefinition): Array<{ path: string; me
     p.schedule.studyDayReference === 'first_infusion' ||
     p.schedule.visits.some((v) => v.anchor === 'each_infusion') ||
     p.retreatment !== null ||
-    p.safety.some((r) => r.kind === 'infusion_reaction' || r.kind === 'dose_tolerance');
+    p.safety.some(
+      (r) =>
+        r.kind === 'infusion_reaction' ||
+        r.kind === 'dose_tolerance' ||
+        r.kind === 'infusion_compliance',
+    );
   if (needsIntervention && p.intervention === null)
     problems.push({
       path: 'intervention',

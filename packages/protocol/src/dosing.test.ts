@@ -49,3 +49,10 @@ test('a recorded infusion is checked on its total and its dose per kg', () => {
   assert.equal(perKg.withinTolerance, false);
   assert.match(perKg.reason, /2\.30e6\/kg recorded/);
 });
+
+test('the heaviest weight a bundle accepts (300 kg) is planned; a recorded implausible weight is a finding, not a crash', () => {
+  assert.equal(planDose(intervention, 300).total, 6e8);
+  const check = checkInfusionDose(intervention, infusion('2020-01-01', { weightKg: 301 }), 1);
+  assert.equal(check.withinTolerance, false);
+  assert.match(check.reason, /weight 301 kg is not a plausible body weight/);
+});

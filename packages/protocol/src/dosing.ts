@@ -33,11 +33,14 @@ export function planDose(
   weightKg: number,
   options: { requested?: number; concentrationPerMl?: number } = {},
 ): DosePlan {
-  if (!(weightKg > 0 && weightKg < 300))
+  // The bundle's limits for weight_kg (bundle-spec.ts): above 0, at most 300.
+  if (!(weightKg > 0 && weightKg <= 300))
     throw new DoseRefusedError(`weight ${weightKg} kg is not a plausible body weight`);
   const total = weightKg * intervention.dosePerKg;
   const tolerance = intervention.tolerancePercent / 100;
-  const allowedRange = [total * (1 - tolerance), total * (1 + tolerance)] as const;
+  // 12 significant digits, so that 60e6 + 10% reads 66000000, not 66000000.00000001.
+  const clean = (x: number) => Number(x.toPrecision(12));
+  const allowedRange = [clean(total * (1 - tolerance)), clean(total * (1 + tolerance))] as const;
   if (options.requested !== undefined && !within(options.requested, allowedRange))
     throw new DoseRefusedError(
       `${formatCount(options.requested)} ${intervention.unit} is outside the protocol's ` +
@@ -69,7 +72,23 @@ export function checkInfusionDose(
   infusion: TimelineInfusion,
   number: number,
 ): DoseCheck {
-  const plan = planDose(intervention, infusion.weightKg);
+  let plan: DosePlan;
+  try {
+    plan = planDose(intervention, infusion.weightKg);
+  } catch (error) {
+    // A recorded infusion is checked, never refused: the finding is the reason.
+    return {
+      infusion: number,
+      date: infusion.date,
+      weightKg: infusion.weightKg,
+      expectedTotal: Number.NaN,
+      allowedRange: [Number.NaN, Number.NaN],
+      recordedTotal: infusion.totalCells,
+      recordedPerKg: infusion.cellsPerKg,
+      withinTolerance: false,
+      reason: (error as Error).message,
+    };
+  }
   const totalOk = within(infusion.totalCells, plan.allowedRange);
   const tolerance = intervention.tolerancePercent / 100;
   const perKgOk = within(infusion.cellsPerKg, [

@@ -228,3 +228,37 @@ describe('exclusions', () => {
     assert.equal(evaluateEligibility(protocol, present, REFERENCE).status, 'not_eligible');
   });
 });
+
+test('a minimum age in months (anakinra: 8 months, 0.67 years) is compared in months', () => {
+  const infantProtocol = testProtocol({
+    registeredIndications: [
+      {
+        drug: 'anakinra',
+        brand: 'Kineret',
+        target: 'IL-1',
+        kind: 'biological',
+        ilarCategory: 'systemic',
+        minAgeYears: 0.67,
+        authorisedOn: '2018-04',
+        evidence: 'D',
+        source: 'test',
+      },
+    ],
+  });
+  const infant = (birthDate: string) =>
+    evaluateEligibility(
+      infantProtocol,
+      subject({ ilarCategory: 'systemic', birthDate }),
+      '2020-06-15',
+    ).criteria.find((c) => c.id === 'failed_registered');
+  assert.equal(
+    infant('2019-09-15')?.status,
+    'not_met',
+    '9 months old: anakinra registered, not failed',
+  );
+  assert.equal(
+    infant('2019-10-16')?.status,
+    'met',
+    '7 months old: not yet registered for this child',
+  );
+});

@@ -9,7 +9,7 @@ import { ILAR_CATEGORIES } from '@jia-trial/outcomes';
 import { ageInterval, completedYears, day, partialDateInterval } from './dates.js';
 import type { Criterion, ProtocolDefinition } from './definition.js';
 import type { CriterionResult, CriterionStatus, EligibilityResult } from './findings.js';
-import { failedBy, registrationOn, runningOn, sameDrug } from './medicines.js';
+import { failedBy, isDrug, registrationOn, runningOn, sameDrug } from './medicines.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
 
 interface Verdict {
@@ -120,9 +120,14 @@ function concurrentVerdict(
     : notMet(`no ${criterion.drugClass} running on ${reference}`);
 }
 
-function confirmationVerdict(criterion: Of<'confirmation'>, timeline: SubjectTimeline): Verdict {
+function confirmationVerdict(
+  criterion: Of<'confirmation'>,
+  timeline: SubjectTimeline,
+  reference: string,
+): Verdict {
   const answer = timeline.confirmations?.[criterion.id];
-  if (!answer)
+  // An answer given after the reference day says nothing about that day.
+  if (!answer || answer.date > reference)
     return unknown("needs the investigator's confirmation, not recorded", [
       `confirmation of "${criterion.text}"`,
     ]);
@@ -147,13 +152,13 @@ function evaluateCriterion(
     case 'febrile_at_screening':
       return febrileVerdict(criterion, timeline, reference);
     case 'failed_medicine':
-      return failedMedicineVerdict(criterion, timeline, reference);
+      return failedMedicineVerdict(protocol, criterion, timeline, reference);
     case 'failed_registered_medicines':
       return failedRegisteredVerdict(protocol, criterion, timeline, reference);
     case 'concurrent_medicine':
       return concurrentVerdict(criterion, timeline, reference);
     case 'confirmation':
-      return confirmationVerdict(criterion, timeline);
+      return confirmationVerdict(criterion, timeline, reference);
   }
 }
 
@@ -173,13 +178,15 @@ function ageVerdict(criterion: Of<'age'>, timeline: SubjectTimeline, reference: 
 }
 
 function failedMedicineVerdict(
+  protocol: ProtocolDefinition,
   criterion: Of<'failed_medicine'>,
   timeline: SubjectTimeline,
   reference: string,
 ): Verdict {
   const candidates = timeline.medications.filter(
     (m) =>
-      (criterion.drugs === undefined || criterion.drugs.some((d) => sameDrug(d, m.drug))) &&
+      (criterion.drugs === undefined ||
+        criterion.drugs.some((d) => isDrug(protocol.drugs, m.drug, d))) &&
       (criterion.drugClass === undefined || m.drugClass === criterion.drugClass),
   );
   const what = criterion.drugs?.join(' or ') ?? criterion.drugClass ?? 'medicine';
@@ -214,7 +221,9 @@ function failedRegisteredVerdict(
     const registration = registrationOn(indication, timeline, on);
     if (registration.status === 'not_registered') continue;
     const wasFailed = timeline.medications.some(
-      (m) => sameDrug(m.drug, indication.drug) && failedBy(m, reference, criterion.failureReasons),
+      (m) =>
+        (isDrug(protocol.drugs, m.drug, indication.drug) || sameDrug(m.drug, indication.brand)) &&
+        failedBy(m, reference, criterion.failureReasons),
     );
     if (wasFailed) failed.push(indication.drug);
     else if (registration.status === 'registered')
@@ -269,9 +278,7 @@ export function evaluateEligibility(
   reference: string,
 ): EligibilityResult {
   const results = evaluateCriteria(protocol, timeline, reference);
-  const excluding = (r: CriterionResult) =>
-    r.type === 'inclusion' ? r.status === 'not_met' : r.status === 'met';
-  const status = results.some(excluding)
+  const status = results.some((r) => criterionSatisfied(r) === 'not_met')
     ? 'not_eligible'
     : results.some((r) => r.status === 'unknown')
       ? 'unknown'

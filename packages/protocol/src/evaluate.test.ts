@@ -127,15 +127,23 @@ describe('a patient walked through the protocol', () => {
       'W12/1:done',
       'Pre/2:done',
       'W4/2:done',
-      'W12/2:done',
-      'Pre/3:missed',
+      // One visit a week before the third infusion: its pre-infusion assessment first.
+      'W12/2:missed',
+      'Pre/3:done',
       'W4/3:done',
       'W12/3:done',
       'W52/3:upcoming',
     ]);
   });
   test('completed once the last series is over; withdrawn whenever withdrawn', () => {
-    assert.equal(on('2021-10-01').state, 'completed');
+    const lastMissed = on('2021-10-01');
+    assert.equal(lastMissed.state, 'in_follow_up');
+    assert.match(lastMissed.stateReason, /the last \(W52\) was missed: record a withdrawal/);
+    const withW52 = {
+      ...course,
+      visits: [...course.visits, visit('I3-W52', '2021-08-02', BETTER)],
+    };
+    assert.equal(on('2021-10-01', withW52).state, 'completed');
     assert.equal(on('2021-06-01', { ...course, withdrawalDate: '2020-11-01' }).state, 'withdrawn');
     assert.equal(
       on('2020-10-31', { ...course, withdrawalDate: '2020-11-01' }).state,
@@ -223,4 +231,116 @@ test('only data dated on or before the as-of day counts', () => {
 
 test('a malformed as-of day is refused, naming it', () => {
   assert.throws(() => on('2020-02-30'), /not a date \(YYYY-MM-DD\): "2020-02-30"/);
+});
+
+describe('infusions against the protocol (INFUSION_NOT_ALLOWED)', () => {
+  const breaches = (s: SubjectEvaluation) =>
+    s.alerts.filter((a) => a.code === 'INFUSION_NOT_ALLOWED').map((a) => a.data.infusion);
+  test('the walked-through course breaks nothing', () => {
+    assert.deepEqual(breaches(on('2020-10-26')), []);
+  });
+  test('a repeat given while the response held', () => {
+    const early = { ...course, infusions: [infusion('2020-02-03'), infusion('2020-03-10')] };
+    const s = on('2020-03-11', early);
+    assert.deepEqual(breaches(s), [2]);
+    assert.match(
+      s.alerts.find((a) => a.code === 'INFUSION_NOT_ALLOWED')?.message ?? '',
+      /repeat not allowed on the day: JIA-ACR 30 reached at I1-W4/,
+    );
+  });
+  test('a fourth infusion', () => {
+    const four = { ...course, infusions: [...course.infusions, infusion('2020-11-02')] };
+    assert.deepEqual(breaches(on('2020-11-03', four)), [4]);
+  });
+  test('a first infusion before enrolment, without eligibility, or after a withdrawal', () => {
+    assert.deepEqual(breaches(on('2020-02-05', { ...course, enrolmentDate: '2020-02-04' })), [1]);
+    assert.deepEqual(breaches(on('2020-02-05', { ...course, confirmations: {} })), [1]);
+    const withdrawn = { ...course, withdrawalDate: '2020-05-01' };
+    assert.deepEqual(breaches(on('2020-05-05', withdrawn)), [2]);
+  });
+  test('an investigator answer given after the infusion does not make it eligible on the day', () => {
+    const late = { ...course, confirmations: { infection: { value: false, date: '2020-02-10' } } };
+    const s = on('2020-02-11', late);
+    assert.equal(s.eligibility.status, 'unknown');
+    assert.deepEqual(breaches(s), [1]);
+  });
+});
+
+describe('retreatment reads the current state of the response', () => {
+  const course2 = (later: Array<[string, string, object]>) =>
+    subject({
+      enrolmentDate: '2020-02-01',
+      visits: [
+        visit('B', '2020-01-30', ACTIVE),
+        visit('R', '2020-03-02', BETTER),
+        ...later.map(([id, d, o]) => visit(id, d, o)),
+      ],
+      infusions: [infusion('2020-02-03')],
+    });
+  test('a loss since recovered does not allow a repeat', () => {
+    const s = on(
+      '2020-06-01',
+      course2([
+        ['L', '2020-04-01', ACTIVE],
+        ['R2', '2020-05-01', BETTER],
+      ]),
+    );
+    assert.equal(s.retreatment.allowed, false);
+    assert.match(
+      s.retreatment.reasons.at(-1) ?? '',
+      /holds at the latest deciding visit, R2 \(2020-05-01\)/,
+    );
+  });
+  test('the loss is dated at the start of the current run of losses', () => {
+    const s = on(
+      '2020-06-01',
+      course2([
+        ['L1', '2020-04-01', ACTIVE],
+        ['L2', '2020-05-01', ACTIVE],
+      ]),
+    );
+    assert.deepEqual([s.retreatment.allowed, s.retreatment.lossVisitId], [true, 'L1']);
+  });
+  test('an undeterminable visit decides nothing and is named', () => {
+    const s = on('2020-06-01', course2([['X', '2020-04-01', { activeJoints: 10 }]]));
+    assert.equal(s.retreatment.allowed, false);
+    assert.match(
+      s.retreatment.reasons.at(-1) ?? '',
+      /no later visit decides whether the response is lost; undeterminable at X \(2020-04-01\)/,
+    );
+  });
+  test('flare is measured against the best response, not the first', () => {
+    const flare = testProtocol({
+      retreatment: { ...(protocol.retreatment ?? assert.fail()), loss: 'flare' },
+    });
+    // R reaches JIA-ACR 30; BEST (2, 1, 1, 0.3, 2, 8) a higher level. F is a flare against BEST only.
+    const t = course2([
+      ['BEST', '2020-04-01', coreSet(2, 1, 1, 0.3, 2, 8)],
+      ['F', '2020-05-01', coreSet(4, 3, 3, 0.3, 2, 8)],
+    ]);
+    const s = evaluate(flare, t, '2020-05-02');
+    assert.equal(s.retreatment.allowed, true, s.retreatment.reasons.join('\n'));
+    assert.match(s.retreatment.reasons.join('\n'), /against the best response visit BEST/);
+  });
+});
+
+test('a medication stopped after the as-of day was still running on it', () => {
+  const t = {
+    ...course,
+    medications: [
+      ...course.medications,
+      medication('anakinra', 'biologic', '2020-07-01', {
+        stopDate: '2020-07-28',
+        stopReason: 'other',
+      }),
+    ],
+  };
+  // The response was lost on 2020-07-27; anakinra, stopped only the next day, blocks a repeat.
+  const running = on('2020-07-27', t).retreatment;
+  assert.equal(running.allowed, false);
+  assert.match(
+    running.reasons.at(-1) ?? '',
+    /Concurrent biologic: running on 2020-07-27: anakinra/,
+  );
+  assert.equal(on('2020-07-28', t).retreatment.allowed, true);
 });

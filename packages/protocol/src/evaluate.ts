@@ -45,20 +45,10 @@ function stateOf(
 ): { state: SubjectStateName; reason: string } {
   if (t.withdrawalDate !== null)
     return { state: 'withdrawn', reason: `withdrawn on ${t.withdrawalDate}` };
-  if (t.enrolmentDate === null) {
-    const open = eligibility.criteria.filter((c) => c.status === 'unknown').map((c) => c.id);
-    if (eligibility.status === 'eligible')
-      return { state: 'eligible', reason: 'every criterion decided in favour; not enrolled yet' };
-    if (eligibility.status === 'not_eligible')
-      return {
-        state: 'not_eligible',
-        reason: 'a criterion excludes the subject (see eligibility)',
-      };
-    return { state: 'screening', reason: `not enrolled; criteria still open: ${open.join(', ')}` };
-  }
-  const slots = schedule.visits;
-  const finished =
-    slots.length > 0 && slots.every((v) => v.status === 'done' || v.status === 'missed');
+  // An infused subject is in the study whatever the record says of the enrolment (a missing
+  // enrolment date is a deviation, INFUSION_NOT_ALLOWED).
+  if (t.enrolmentDate === null && t.infusions.length === 0) return screeningState(eligibility);
+  const followUp = followUpState(schedule);
   const last = t.infusions.at(-1);
   if (protocol.intervention !== null) {
     if (!last) return { state: 'enrolled', reason: `enrolled ${t.enrolmentDate}, not infused yet` };
@@ -68,17 +58,45 @@ function stateOf(
         state: 'infused',
         reason: `infusion ${n} on ${last.date}: within the ${protocol.intervention.observationDays}-day observation period`,
       };
-    if (finished)
-      return {
-        state: 'completed',
-        reason: `every scheduled visit after infusion ${n} is done or missed`,
-      };
-    return { state: 'in_follow_up', reason: `${n} infusion(s), the last on ${last.date}` };
+    return (
+      followUp ?? { state: 'in_follow_up', reason: `${n} infusion(s), the last on ${last.date}` }
+    );
   }
-  if (finished) return { state: 'completed', reason: 'every scheduled visit is done or missed' };
-  return slots.some((v) => v.status === 'done')
+  if (followUp) return followUp;
+  return schedule.visits.some((v) => v.status === 'done')
     ? { state: 'in_follow_up', reason: `enrolled ${t.enrolmentDate}, visits under way` }
     : { state: 'enrolled', reason: `enrolled ${t.enrolmentDate}, no scheduled visit done yet` };
+}
+
+function screeningState(eligibility: EligibilityResult): {
+  state: SubjectStateName;
+  reason: string;
+} {
+  if (eligibility.status === 'eligible')
+    return { state: 'eligible', reason: 'every criterion decided in favour; not enrolled yet' };
+  if (eligibility.status === 'not_eligible')
+    return { state: 'not_eligible', reason: 'a criterion excludes the subject (see eligibility)' };
+  const open = eligibility.criteria.filter((c) => c.status === 'unknown').map((c) => c.id);
+  return { state: 'screening', reason: `not enrolled; criteria still open: ${open.join(', ')}` };
+}
+
+/**
+ * Completed when every scheduled visit is over and the last one was done; when the last was
+ * missed the subject is still in follow-up, with the reason (record a withdrawal if lost).
+ */
+function followUpState(schedule: Schedule): { state: SubjectStateName; reason: string } | null {
+  const slots = schedule.visits;
+  const final = slots.at(-1);
+  if (!final || !slots.every((v) => v.status === 'done' || v.status === 'missed')) return null;
+  if (final.status === 'done')
+    return {
+      state: 'completed',
+      reason: `the last scheduled visit (${final.name}) was done on ${final.visitDate}`,
+    };
+  return {
+    state: 'in_follow_up',
+    reason: `every scheduled visit is over but the last (${final.name}) was missed: record a withdrawal if the subject is lost to follow-up`,
+  };
 }
 
 export function evaluate(
@@ -88,7 +106,10 @@ export function evaluate(
 ): SubjectEvaluation {
   day(asOf); // a malformed date throws here, naming it
   const t = censor(timeline, asOf);
-  const reference = t.infusions[0]?.date ?? asOf;
+  const reference =
+    (protocol.eligibility.assessedOn === 'first_infusion'
+      ? t.infusions[0]?.date
+      : t.enrolmentDate) ?? asOf;
   const eligibility = evaluateEligibility(protocol, t, reference);
   const schedule = buildSchedule(protocol, t, asOf);
   const { state, reason } = stateOf(protocol, t, eligibility, schedule, asOf);

@@ -17,6 +17,7 @@ import {
   evaluateFlare,
   evaluateInactiveDisease,
   evaluateJiaAcr,
+  jiaAcrLevel,
   type VisitObservation,
 } from '@jia-trial/outcomes';
 import { day } from './dates.js';
@@ -43,11 +44,12 @@ function responds(
   return evaluateJiaAcr(baseline.observation, visit.observation, rule.responseLevel).value;
 }
 
-function lost(
+/** Whether `visit` has lost the response: true, false, or null (undeterminable), and what a loss means. */
+function lossAt(
   protocol: ProtocolDefinition,
   rule: RetreatmentRule,
   baseline: TimelineVisit,
-  response: TimelineVisit,
+  reference: TimelineVisit,
   visit: TimelineVisit,
 ): { value: boolean | null; why: string } {
   const level = `JIA-ACR ${rule.responseLevel}`;
@@ -61,10 +63,10 @@ function lost(
     }
     case 'flare':
       return {
-        value: evaluateFlare(response.observation, visit.observation, {
+        value: evaluateFlare(reference.observation, visit.observation, {
           definition: rule.flareDefinition,
         }).value,
-        why: `flare (${rule.flareDefinition}) against the response visit ${label(response)}`,
+        why: `flare (${rule.flareDefinition}) against the best response visit ${label(reference)}`,
       };
     case 'inactive_disease_lost': {
       const limits = {
@@ -73,14 +75,72 @@ function lost(
       };
       const inactive = (o: VisitObservation) =>
         evaluateInactiveDisease(o, 'wallace2011', limits).value;
-      const before = inactive(response.observation);
+      const before = inactive(reference.observation);
       const now = inactive(visit.observation);
       return {
         value: before === null || now === null ? null : before && !now,
-        why: `inactive disease (Wallace 2011) at ${label(response)} and not any more`,
+        why: `inactive disease (Wallace 2011) at ${label(reference)} and not any more`,
       };
     }
   }
+}
+
+type CurrentLoss =
+  | { readonly kind: 'lost'; readonly visit: TimelineVisit; readonly why: string }
+  | { readonly kind: 'not_lost'; readonly why: string };
+
+/**
+ * Whether the response is lost *now*: the latest visit after the response that decides it
+ * shows a loss (a loss since recovered does not count). The loss is dated at the first visit
+ * of the current run of losses. For the flare and inactive-disease options the reference is
+ * the best response so far (the highest JIA-ACR level, the earliest on a tie; definitions.md
+ * 2.3 (b)). Undeterminable visits decide nothing and are named.
+ */
+function currentLoss(
+  protocol: ProtocolDefinition,
+  rule: RetreatmentRule,
+  baseline: TimelineVisit,
+  fromResponse: readonly TimelineVisit[],
+): CurrentLoss {
+  const [first, ...later] = fromResponse;
+  if (!first) return { kind: 'not_lost', why: 'no later visit yet to show a loss of the response' };
+  let best = first;
+  let bestLevel = jiaAcrLevel(baseline.observation, first.observation) ?? 0;
+  let runStart: TimelineVisit | null = null;
+  let lastDecided: { visit: TimelineVisit; lost: boolean } | null = null;
+  let why = '';
+  const undecided: string[] = [];
+  for (const visit of later) {
+    const verdict = lossAt(protocol, rule, baseline, best, visit);
+    why = verdict.why;
+    if (verdict.value === null) {
+      undecided.push(label(visit));
+    } else {
+      if (verdict.value && !lastDecided?.lost) runStart = visit;
+      lastDecided = { visit, lost: verdict.value };
+    }
+    const level = jiaAcrLevel(baseline.observation, visit.observation);
+    if (!lastDecided?.lost && level !== null && level > bestLevel) {
+      best = visit;
+      bestLevel = level;
+    }
+  }
+  const openNote =
+    undecided.length > 0
+      ? `; undeterminable at ${undecided.join(', ')} (core-set values missing)`
+      : '';
+  if (lastDecided?.lost && runStart) return { kind: 'lost', visit: runStart, why: why + openNote };
+  if (later.length === 0)
+    return { kind: 'not_lost', why: 'no later visit yet to show a loss of the response' };
+  if (lastDecided === null)
+    return {
+      kind: 'not_lost',
+      why: `no later visit decides whether the response is lost${openNote}`,
+    };
+  return {
+    kind: 'not_lost',
+    why: `the response holds at the latest deciding visit, ${label(lastDecided.visit)} (a loss would be: ${why})${openNote}`,
+  };
 }
 
 export function retreatmentDecision(
@@ -137,21 +197,10 @@ export function retreatmentDecision(
     `JIA-ACR ${rule.responseLevel} reached at ${label(response)} against baseline ${label(baseline)}, after infusion ${given} (${latest.date})`,
   ];
 
-  let lossWhy = '';
-  const loss = after.slice(responseIndex + 1).find((v) => {
-    const verdict = lost(protocol, rule, baseline, response, v);
-    lossWhy = verdict.why;
-    return verdict.value === true;
-  });
-  if (!loss)
-    return refuse(
-      ...reasons,
-      lossWhy === ''
-        ? 'no later visit yet to show a loss of the response'
-        : `the response holds at every later visit (a loss would be: ${lossWhy})`,
-    );
-  base.lossVisitId = loss.visitId;
-  reasons.push(`response lost at ${label(loss)}: ${lossWhy}`);
+  const current = currentLoss(protocol, rule, baseline, after.slice(responseIndex));
+  if (current.kind !== 'lost') return refuse(...reasons, current.why);
+  base.lossVisitId = current.visit.visitId;
+  reasons.push(`response lost at ${label(current.visit)}: ${current.why}`);
 
   const blockers: string[] = [];
   const sinceLast = day(asOf) - day(latest.date);

@@ -233,3 +233,77 @@ test('overdue and missed visits, and doses outside the tolerance, raise their al
     ['warning'],
   );
 });
+
+describe('findings a data manager must act on', () => {
+  test('ferritin above 684 with the classification undecidable (fever not recorded): a warning naming what to record', () => {
+    const t = subject({
+      ilarCategory: 'systemic',
+      visits: [
+        visit('V', '2020-03-01', { ferritin: 20000, platelets: 90, ast: 200, triglycerides: 300 }),
+      ],
+    });
+    const undetermined = alerts(t, '2020-03-02', 'MAS_CRITERIA_UNDETERMINED');
+    assert.deepEqual(
+      undetermined.map((a) => a.severity),
+      ['warning'],
+    );
+    assert.match(undetermined[0]?.message ?? '', /record febrile/);
+    const normalFerritin = subject({
+      ilarCategory: 'systemic',
+      visits: [visit('V', '2020-03-01', { ferritin: 684 })],
+    });
+    assert.deepEqual(alerts(normalFerritin, '2020-03-02', 'MAS_CRITERIA_UNDETERMINED'), []);
+  });
+  test('an infusion without vital signs before or after is noted', () => {
+    const none = subject({ infusions: [infusion('2020-01-01')] });
+    assert.deepEqual(alerts(none, '2020-01-01', 'INFUSION_VITALS_MISSING')[0]?.data.missing, [
+      'vital signs before',
+      'vital signs after',
+    ]);
+    const both = subject({
+      infusions: [
+        infusion('2020-01-01', {
+          pre: { ...NO_VITALS, heartRate: 90 },
+          post: { ...NO_VITALS, heartRate: 92 },
+        }),
+      ],
+    });
+    assert.deepEqual(alerts(both, '2020-01-01', 'INFUSION_VITALS_MISSING'), []);
+  });
+  test('only an AE that is a reaction records an infusion reaction; a headache does not', () => {
+    const reaction = subject({
+      infusions: [infusion('2020-01-01', { infusionReaction: true })],
+      adverseEvents: [adverseEvent('AE1', '2020-01-01', { term: 'Headache' })],
+    });
+    assert.deepEqual(
+      alerts(reaction, '2020-01-05', 'INFUSION_REACTION').map((a) => a.severity),
+      ['warning'],
+    );
+  });
+  test('a drug recorded by its brand name is recognised for the MAS watch', () => {
+    const withBrands = testProtocol({
+      drugs: [
+        { drug: 'tocilizumab', drugClass: 'biologic', target: 'IL-6', brands: ['RoActemra'] },
+      ],
+    });
+    const t = censor(
+      subject({
+        ilarCategory: 'systemic',
+        medications: [
+          medication('RoActemra', 'biologic', '2018-01-01', {
+            stopDate: '2020-01-01',
+            stopReason: 'inefficacy',
+          }),
+        ],
+      }),
+      '2020-02-01',
+    );
+    const found = safetyAlerts(
+      withBrands,
+      t,
+      buildSchedule(withBrands, t, '2020-02-01'),
+      '2020-02-01',
+    );
+    assert.ok(found.some((a) => a.code === 'MAS_WATCH'));
+  });
+});

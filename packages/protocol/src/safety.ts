@@ -17,6 +17,7 @@
  * - DOSE_OUT_OF_TOLERANCE (warning): a recorded dose outside the protocol's tolerance.
  */
 import { classifyMas2016, scoreMsScore, type VisitObservation } from '@jia-trial/outcomes';
+import { infusionComplianceAlerts } from './compliance.js';
 import { day, formatIsoDate } from './dates.js';
 import type { ProtocolDefinition, SafetyRule } from './definition.js';
 import { checkInfusionDose } from './dosing.js';
@@ -75,6 +76,18 @@ export function vitalSignFindings(
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** An AE term that records an infusion reaction (MedDRA "Infusion related reaction" and kin). */
+const REACTION_TERM = /infusion|reaction|anaphyla|hypersensitiv/i;
+
+/** Which of the before and after vital signs are missing altogether. */
+function missingVitals(infusion: TimelineInfusion): string[] {
+  const none = (v: TimelineInfusion['pre']) => Object.values(v).every((x) => x === null);
+  return [
+    ...(none(infusion.pre) ? ['vital signs before'] : []),
+    ...(none(infusion.post) ? ['vital signs after'] : []),
+  ];
+}
+
 function infusionReactionAlerts(
   rule: Rule<'infusion_reaction'>,
   t: SubjectTimeline,
@@ -85,10 +98,23 @@ function infusionReactionAlerts(
       ...(infusion.infusionReaction ? ['recorded as an infusion reaction'] : []),
       ...vitalSignFindings(rule, infusion),
     ];
-    if (findings.length === 0) return [];
+    const missing = missingVitals(infusion);
+    const gaps =
+      missing.length === 0
+        ? []
+        : [
+            alert(
+              'INFUSION_VITALS_MISSING',
+              'info',
+              `infusion ${k + 1} (${infusion.date}): no ${missing.join(' or ')} recorded, so a reaction cannot be judged from them`,
+              { infusion: k + 1, date: infusion.date, missing },
+              rule,
+            ),
+          ];
+    if (findings.length === 0) return gaps;
     const on = day(infusion.date);
     const recordedAs = t.adverseEvents.find(
-      (ae) => day(ae.onsetDate) >= on && day(ae.onsetDate) <= on + 1,
+      (ae) => day(ae.onsetDate) >= on && day(ae.onsetDate) <= on + 1 && REACTION_TERM.test(ae.term),
     );
     const severity: Severity =
       asOf <= on + rule.urgentDays ? 'urgent' : recordedAs ? 'info' : 'warning';
@@ -158,7 +184,8 @@ const systemic = (t: SubjectTimeline) => t.ilarCategory === 'systemic';
 const quantity = <U extends string>(value: number | null | undefined, unit: U) =>
   value === null || value === undefined ? null : { value, unit };
 
-export function mas2016(visit: VisitObservation) {
+/** The 2016 MAS classification of a visit of a patient with (known or suspected) systemic JIA. */
+export function classifyMasInSystemicJia(visit: VisitObservation) {
   return classifyMas2016({
     febrile: visit.fever,
     systemicJia: true,
@@ -175,7 +202,9 @@ function masCriteriaAlerts(rule: Rule<'mas_criteria'>, t: SubjectTimeline, asOf:
   return t.visits
     .filter((v) => day(v.date) >= asOf - rule.lookbackDays)
     .flatMap((v) => {
-      const result = mas2016(v.observation);
+      const result = classifyMasInSystemicJia(v.observation);
+      if (result.value === null && result.ferritinMet === true)
+        return [undeterminedMas(rule, v, result.missing, result.criteriaMet)];
       if (result.value !== true) return [];
       return [
         alert(
@@ -198,6 +227,26 @@ function masCriteriaAlerts(rule: Rule<'mas_criteria'>, t: SubjectTimeline, asOf:
     });
 }
 
+/**
+ * Ferritin above 684 ng/mL in systemic JIA, but the classification cannot be decided (fever
+ * or the other laboratory values not recorded): a warning naming what to record.
+ */
+function undeterminedMas(
+  rule: Rule<'mas_criteria'>,
+  v: TimelineVisit,
+  missing: readonly string[],
+  criteriaMet: readonly string[],
+): Alert {
+  return alert(
+    'MAS_CRITERIA_UNDETERMINED',
+    'warning',
+    `visit ${v.visitId} (${v.date}): ferritin ${v.observation.ferritin} ng/mL, MAS criteria undetermined: record ${missing.join(', ')}` +
+      (criteriaMet.length > 0 ? ` (met so far: ${criteriaMet.join(', ')})` : ''),
+    { visitId: v.visitId, date: v.date, ferritin: v.observation.ferritin, missing, criteriaMet },
+    rule,
+  );
+}
+
 function masWatchAlerts(
   protocol: ProtocolDefinition,
   rule: Rule<'mas_watch'>,
@@ -211,8 +260,8 @@ function masWatchAlerts(
       target !== undefined &&
       rule.targets.includes(target) &&
       m.stopDate !== null &&
-      asOf - day(m.stopDate) <= rule.withinDays &&
-      day(m.stopDate) <= asOf
+      // The timeline is censored: a stop after the as-of day is not there.
+      asOf - day(m.stopDate) <= rule.withinDays
     );
   });
   const last = stopped.sort((a, b) => ((a.stopDate ?? '') < (b.stopDate ?? '') ? 1 : -1))[0];
@@ -376,6 +425,8 @@ function ruleAlerts(
       return scheduleAlerts(rule, schedule);
     case 'dose_tolerance':
       return doseAlerts(protocol, rule, t);
+    case 'infusion_compliance':
+      return infusionComplianceAlerts(protocol, rule, t);
   }
 }
 

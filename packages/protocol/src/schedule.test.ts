@@ -114,12 +114,42 @@ test('a repeat infusion supersedes the visits of the previous series due on or a
   );
 });
 
-test('after a withdrawal no visit is scheduled whose window opens later', () => {
-  const s = buildSchedule(protocol, infused({ withdrawalDate: '2020-01-22' }), '2020-06-01').visits;
-  assert.deepEqual(
-    s.map((v) => v.name),
-    ['Pre', 'W4'],
+test('after a withdrawal only the visits done, or closed before it, remain', () => {
+  const visits = [visit('P', '2019-12-20')];
+  const s = buildSchedule(
+    protocol,
+    infused({ withdrawalDate: '2020-01-22', visits }),
+    '2020-06-01',
   );
+  // W4's window (2020-01-22 to 2020-02-05) was open on the day of withdrawal: no longer expected.
+  assert.deepEqual(
+    s.visits.map((v) => [v.name, v.status]),
+    [['Pre', 'done']],
+  );
+  const late = buildSchedule(
+    protocol,
+    infused({ withdrawalDate: '2020-02-20', visits }),
+    '2020-06-01',
+  );
+  assert.deepEqual(
+    late.visits.map((v) => [v.name, v.status]),
+    [
+      ['Pre', 'done'],
+      ['W4', 'missed'],
+    ],
+  );
+});
+
+test('no visit on or after a repeat infusion fulfils a visit of the earlier series', () => {
+  // W12 of infusion 1 (target 2020-03-25, window to 2020-04-01) against a repeat on 2020-03-28.
+  const timeline = subject({
+    infusions: [infusion('2020-01-01'), infusion('2020-03-28')],
+    visits: [visit('AFTER', '2020-03-30')],
+  });
+  const w12 = buildSchedule(protocol, timeline, '2020-05-01').visits.find(
+    (v) => v.name === 'W12' && v.infusion === 1,
+  );
+  assert.deepEqual([w12?.status, w12?.visitId], ['missed', null]);
 });
 
 test('study days count from the first infusion as day 1, with no day 0', () => {

@@ -3,15 +3,17 @@
  * enrolment, or a series after every infusion), matched with the recorded visits, each with its
  * status on the as-of day:
  * - upcoming: its window has not opened; due: the window is open;
- * - overdue: the window has closed less than lateGraceDays ago (a late visit is still worth
+ * - overdue: the window closed at most lateGraceDays ago (a late visit is still worth
  *   doing, and is a protocol deviation); missed: later than that;
  * - done: a recorded visit fulfils it (in its window, or late within the grace period).
  * A visit on or before its anchor (a pre-infusion visit) has no grace period: once the
  * infusion is given it can no longer be done, so it is missed.
  * A repeat infusion ends the previous infusion's series: its visits targeted on or after the
- * repeat are superseded by the new series and not listed. Slots after a withdrawal are dropped.
+ * repeat are superseded by the new series and not listed, and no visit on or after the repeat
+ * fulfils a visit of the earlier series. After a withdrawal only the visits done, or whose
+ * window (and grace) closed before it, remain.
  */
-import { addDays, day, formatIsoDate, studyDay } from './dates.js';
+import { day, formatIsoDate, studyDay } from './dates.js';
 import type { ProtocolDefinition } from './definition.js';
 import type { ScheduledVisit, VisitStatus } from './findings.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
@@ -24,6 +26,10 @@ interface Slot {
   readonly end: number;
   /** Days after the window during which the visit is overdue rather than missed. */
   readonly grace: number;
+  /** The last day a visit can fulfil it: the day before the next infusion ends a series. */
+  readonly lastDay: number;
+  /** A visit on or before its anchor: matched first (it is the baseline of its infusion). */
+  readonly pre: boolean;
   match: TimelineVisit | null;
 }
 
@@ -35,15 +41,20 @@ function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[
     infusion: number | null,
     anchor: number,
     v: { day: number; windowBefore: number; windowAfter: number },
+    next?: number,
   ) => {
-    const target = addDays(anchor, v.day);
+    const target = anchor + v.day;
+    const grace = v.day <= 0 ? 0 : lateGrace;
+    const end = target + v.windowAfter;
     slots.push({
       name,
       infusion,
       target,
       start: target - v.windowBefore,
-      end: target + v.windowAfter,
-      grace: v.day <= 0 ? 0 : lateGrace,
+      end,
+      grace,
+      lastDay: next === undefined ? end + grace : Math.min(end + grace, next - 1),
+      pre: v.day <= 0,
       match: null,
     });
   };
@@ -56,14 +67,11 @@ function slotsOf(protocol: ProtocolDefinition, timeline: SubjectTimeline): Slot[
     }
     infusionDays.forEach((anchor, k) => {
       const next = infusionDays[k + 1];
-      const target = addDays(anchor, visit.day);
-      if (next === undefined || target < next) add(visit.name, k + 1, anchor, visit);
+      const target = anchor + visit.day;
+      if (next === undefined || target < next) add(visit.name, k + 1, anchor, visit, next);
     });
   }
-  const withdrawn = timeline.withdrawalDate === null ? null : day(timeline.withdrawalDate);
-  return slots
-    .filter((s) => withdrawn === null || s.start <= withdrawn)
-    .sort((a, b) => a.target - b.target || (a.infusion ?? 0) - (b.infusion ?? 0));
+  return slots.sort((a, b) => a.target - b.target || (a.infusion ?? 0) - (b.infusion ?? 0));
 }
 
 /**
@@ -88,17 +96,29 @@ function match(slots: Slot[], visits: readonly TimelineVisit[]): void {
     }
     return best;
   };
-  for (const slot of slots) {
-    slot.match = nearest(slot, slot.start, slot.end, () => true);
+  // Pre-infusion visits first: each is its infusion's baseline, and a follow-up window of the
+  // previous series may overlap it.
+  for (const slot of [...slots.filter((s) => s.pre), ...slots.filter((s) => !s.pre)]) {
+    slot.match = nearest(slot, slot.start, Math.min(slot.end, slot.lastDay), () => true);
     if (slot.match) used.add(slot.match);
   }
   const inSomeWindow = (v: TimelineVisit) =>
     slots.some((s) => day(v.date) >= s.start && day(v.date) <= s.end);
   for (const slot of slots) {
     if (slot.match) continue;
-    slot.match = nearest(slot, slot.end + 1, slot.end + slot.grace, (v) => !inSomeWindow(v));
+    slot.match = nearest(slot, slot.end + 1, slot.lastDay, (v) => !inSomeWindow(v));
     if (slot.match) used.add(slot.match);
   }
+}
+
+/**
+ * After a withdrawal, only the visits done, or whose window had closed before it, stay on the
+ * schedule: nothing later is expected, so nothing later is overdue or missed.
+ */
+function beforeWithdrawal(slots: Slot[], withdrawalDate: string | null): Slot[] {
+  if (withdrawalDate === null) return slots;
+  const withdrawn = day(withdrawalDate);
+  return slots.filter((s) => s.match !== null || s.end + s.grace < withdrawn);
 }
 
 function statusOf(slot: Slot, asOf: number): VisitStatus {
@@ -125,8 +145,9 @@ export function buildSchedule(
   timeline: SubjectTimeline,
   asOf: string,
 ): Schedule {
-  const slots = slotsOf(protocol, timeline);
-  match(slots, timeline.visits);
+  const all = slotsOf(protocol, timeline);
+  match(all, timeline.visits);
+  const slots = beforeWithdrawal(all, timeline.withdrawalDate);
   const today = day(asOf);
   const reference =
     protocol.schedule.studyDayReference === 'first_infusion'

@@ -14,6 +14,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
     plannedSubjects: 3,
     sources: [{ id: 'test', citation: 'test fixture', evidence: 'D' }],
     eligibility: {
+      assessedOn: 'first_infusion',
       inclusion: [
         { kind: 'ilar_category', id: 'jia', text: 'JIA' },
         { kind: 'age', id: 'age', text: 'Age 4-18', minYears: 4, maxYears: 18 },
@@ -127,6 +128,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
       },
       { kind: 'visit_overdue' },
       { kind: 'dose_tolerance' },
+      { kind: 'infusion_compliance' },
     ],
     esrUpperLimit: 20,
     crpUpperLimit: 10,

@@ -124,3 +124,18 @@ export function censor(timeline: SubjectTimeline, asOf: string): SubjectTimeline
 function sortedBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/**
+ * The first day the study knew the subject: the earliest enrolment, visit, infusion or
+ * investigator answer (null when the record holds none of them). A subject first known after
+ * the as-of day was not in the study on it.
+ */
+export function inStudySince(timeline: SubjectTimeline): string | null {
+  const dates = [
+    timeline.enrolmentDate,
+    ...timeline.visits.map((v) => v.date),
+    ...timeline.infusions.map((i) => i.date),
+    ...Object.values(timeline.confirmations ?? {}).map((c) => c.date),
+  ].filter((d): d is string => d !== null);
+  return dates.sort()[0] ?? null;
+}

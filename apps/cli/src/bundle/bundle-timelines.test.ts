@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bundleTimelines } from './bundle-timelines.js';
@@ -70,7 +72,24 @@ test('a bundle becomes one timeline per subject, every file read into its fields
     pre: { heartRate: 84, systolicBp: null, diastolicBp: null, temperatureC: 36.7, spo2: null },
     post: { heartRate: 110, systolicBp: null, diastolicBp: null, temperatureC: 38.1, spo2: null },
   });
-  // awareness_date defaults to the onset date, as the store does on import.
-  const ae = timelines.flatMap((t) => t.adverseEvents).find((a) => a.aeId === 'AE-002');
-  assert.equal(ae?.awarenessDate, ae?.onsetDate);
+});
+
+test('an AE without awareness_date is known from its onset date, as the store stores it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jia-timelines-'));
+  try {
+    cpSync(EXAMPLE, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'adverse_events.csv'),
+      'subject_id,ae_id,term,onset_date,grade,serious,related,outcome\nP01,AE-9,Pyrexia,2019-03-01,1,false,unlikely,recovered\n',
+    );
+    const reading = readBundle(dir, 100);
+    assert.equal(reading.problems.total, 0);
+    const ae = bundleTimelines(reading).flatMap((t) => t.adverseEvents)[0];
+    assert.deepEqual(
+      [ae?.aeId, ae?.onsetDate, ae?.awarenessDate, ae?.reportedDate],
+      ['AE-9', '2019-03-01', '2019-03-01', null],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

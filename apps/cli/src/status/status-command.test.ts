@@ -118,7 +118,7 @@ describe('jia-trial status', () => {
     const early = await status(bundle(), '--as-of', '2016-01-20', '--subject', 'S-MAS');
     const mas = early.subjects[0] ?? assert.fail();
     assert.deepEqual(
-      mas.alerts.map((a) => a.code),
+      mas.alerts.filter((a) => a.severity !== 'info').map((a) => a.code),
       ['MAS_WATCH'],
       'no MAS and no SAE yet; the watch after tocilizumab (stopped 2015-11-10) is on',
     );
@@ -172,5 +172,29 @@ describe('jia-trial status', () => {
     );
     assert.match(run.stderr, /eligibility\.csv:2: column value: "maybe" is not true or false/);
     assert.match(run.stderr, /no status was computed/);
+  });
+});
+
+describe('jia-trial status and time', () => {
+  test('a subject first recorded after the as-of day is not shown, with a notice', async () => {
+    const run = await runCli('status', bundle(), '--as-of', '2016-01-05', '--json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      (JSON.parse(run.stdout) as StatusJson).subjects.map((s) => s.subjectId),
+      ['S-MAS'],
+    );
+    assert.match(run.stderr, /2 subject\(s\) first recorded after 2016-01-05 are not shown/);
+  });
+  test('an answer to a criterion the protocol does not have is reported, not silently used', async () => {
+    const dir = bundle({
+      'eligibility.csv':
+        'subject_id,criterion_id,value,assessed_date\nS-MAS,infection_or_malignancie,false,2016-01-11\n',
+    });
+    const run = await runCli('status', dir, '--as-of', '2016-03-02', '--json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /eligibility\.csv: infection_or_malignancie is not a criterion of msc-jia/,
+    );
   });
 });

@@ -4,11 +4,18 @@
  * (docs/protocol-engine.md). Only data dated on or before --as-of counts.
  */
 import { parseIsoDate } from '@jia-trial/outcomes';
-import { evaluate, type SubjectEvaluation } from '@jia-trial/protocol';
+import {
+  criterionSatisfied,
+  evaluate,
+  inStudySince,
+  type ProtocolDefinition,
+  type SubjectEvaluation,
+  type SubjectTimeline,
+} from '@jia-trial/protocol';
 import { protocolById } from '@jia-trial/protocols';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
-import { UsageError } from '../cli-errors.js';
+import { CommandFailure, UsageError } from '../cli-errors.js';
 
 export interface StatusOptions {
   readonly asOf?: string | undefined;
@@ -36,22 +43,59 @@ export function runStatus(io: StatusIo, dir: string, options: StatusOptions): vo
     throw new UsageError((error as Error).message);
   }
   const reading = readValidBundle(dir, options.maxErrors, io.note, 'no status was computed');
-  const timelines = bundleTimelines(reading).filter(
+  const all = bundleTimelines(reading).filter(
     (t) => options.subject === undefined || t.subjectId === options.subject,
   );
-  if (options.subject !== undefined && timelines.length === 0)
+  if (options.subject !== undefined && all.length === 0)
     throw new UsageError(`subject ${options.subject} is not in ${dir}/subjects.csv`);
-  const subjects = timelines.map((t) => evaluate(protocol, t, asOf));
+  noteUnknownCriteria(io, protocol, all);
+  // Only data dated on or before the day counts: a subject first known later was not there.
+  const timelines = all.filter((t) => (inStudySince(t) ?? asOf) <= asOf);
+  if (timelines.length < all.length)
+    io.note(
+      `${all.length - timelines.length} subject(s) first recorded after ${asOf} are not shown`,
+    );
+  // One subject that cannot be evaluated (a fault of ours) must not hide the others.
+  const failed: string[] = [];
+  const subjects = timelines.flatMap((t) => {
+    try {
+      return [evaluate(protocol, t, asOf)];
+    } catch (error) {
+      failed.push(`subject ${t.subjectId}: could not be evaluated: ${(error as Error).message}`);
+      return [];
+    }
+  });
   if (options.json) {
     io.out(
       `${JSON.stringify({ asOf, protocol: { id: protocol.id, version: protocol.version }, subjects: subjects.map(toJson) }, null, 2)}\n`,
     );
-    return;
+  } else {
+    io.out(
+      `${protocol.title} (${protocol.id} ${protocol.version}), as of ${asOf}: ${subjects.length} subject(s)\n`,
+    );
+    for (const subject of subjects) io.out(`\n${describe(subject)}\n`);
   }
-  io.out(
-    `${protocol.title} (${protocol.id} ${protocol.version}), as of ${asOf}: ${subjects.length} subject(s)\n`,
+  for (const line of failed) io.note(line);
+  if (failed.length > 0)
+    throw new CommandFailure(`${failed.length} subject(s) could not be evaluated`);
+}
+
+/** Investigator answers to criteria the protocol does not have (a misspelt id) count for nothing: say so. */
+function noteUnknownCriteria(
+  io: StatusIo,
+  protocol: ProtocolDefinition,
+  timelines: readonly SubjectTimeline[],
+): void {
+  const known = new Set(
+    [...protocol.eligibility.inclusion, ...protocol.eligibility.exclusion].map((c) => c.id),
   );
-  for (const subject of subjects) io.out(`\n${describe(subject)}\n`);
+  const unknown = new Set(
+    timelines.flatMap((t) => Object.keys(t.confirmations ?? {})).filter((id) => !known.has(id)),
+  );
+  if (unknown.size > 0)
+    io.note(
+      `eligibility.csv: ${[...unknown].join(', ')} is not a criterion of ${protocol.id} (known: ${[...known].join(', ')}); ignored`,
+    );
 }
 
 /** The JSON of one subject: the issue's keys first (dueVisits is the whole schedule). */
@@ -77,9 +121,7 @@ function describe(s: SubjectEvaluation): string {
   const lines = [`${s.subjectId}  ${s.state.replaceAll('_', ' ')}: ${s.stateReason}`];
   const e = s.eligibility;
   const open = e.criteria.filter((c) => c.status === 'unknown');
-  const against = e.criteria.filter((c) =>
-    c.type === 'inclusion' ? c.status === 'not_met' : c.status === 'met',
-  );
+  const against = e.criteria.filter((c) => criterionSatisfied(c) === 'not_met');
   lines.push(
     `  eligibility on ${e.referenceDate}: ${e.status.replaceAll('_', ' ')}` +
       (against.length > 0
