@@ -23,6 +23,7 @@ import {
   formatProblem,
   UsageError,
 } from './cli-errors.js';
+import { registerDoseCommand } from './dose/register-dose-command.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
 import { registerStatusCommand } from './status/register-status-command.js';
@@ -190,6 +191,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       );
     });
   registerStoreCommands(program, io, run);
+  registerDoseCommand(program, (text) => io.stdout.write(text), run);
   registerStatusCommand(
     program,
     {

@@ -61,9 +61,12 @@ export function planDose(
 const within = (value: number, [low, high]: readonly [number, number]) =>
   value >= low * (1 - 1e-12) && value <= high * (1 + 1e-12);
 
-/** 140000000 -> "1.40e8": cell counts are read in powers of ten. */
+/**
+ * 140000000 -> "140,000,000": every digit shown, so that a dose just outside a limit never
+ * reads as the limit itself (as 8.80e7 would for 88,000,001).
+ */
 export function formatCount(n: number): string {
-  return n >= 1e5 ? n.toExponential(2).replace('e+', 'e') : String(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 /** A recorded infusion against the protocol: total and per-kg dose within tolerance. */

@@ -3,7 +3,9 @@
 --
 -- Up to migration 5 each transaction that wrote events took a batch number from a sequence and
 -- wrote an audit_pending row, which the sealer deleted: two more writes per transaction, and a
--- table to vacuum. Now a transaction's batch is its transaction id plus audit_head.batch_offset,
+-- table to vacuum. Now a transaction's batch is its transaction id plus audit_batch_offset's
+-- offset (its own table: every audited statement reads it, and audit_head, which every seal
+-- updates, would make each read walk the dead versions of its row),
 -- and the sealer finds the committed, unsealed work by range: every transaction whose id is
 -- below the oldest one still running (pg_snapshot_xmin) has ended, so its batches, from
 -- audit_head.sealed_below up to that horizon, are final: those of committed transactions are
@@ -15,18 +17,24 @@
 -- Work committed under the old scheme is sealed first, with the old function.
 SELECT audit_seal_pending(2147483647, true);
 
-ALTER TABLE audit_head
-  ADD COLUMN batch_offset bigint NOT NULL DEFAULT 0,
-  ADD COLUMN sealed_below bigint NOT NULL DEFAULT 0;
+ALTER TABLE audit_head ADD COLUMN sealed_below bigint NOT NULL DEFAULT 0;
 
--- New batches start above every existing one; everything below the horizon is sealed now.
+CREATE TABLE audit_batch_offset (
+  singleton    boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  batch_offset bigint NOT NULL
+);
+INSERT INTO audit_batch_offset VALUES (true, 0);
+
+-- New batches start above every existing one (and the sealed horizon).
 CREATE FUNCTION audit_continue_batches() RETURNS void LANGUAGE sql AS $$
-  UPDATE audit_head SET
+  UPDATE audit_batch_offset SET
     batch_offset = greatest(batch_offset, coalesce((SELECT max(batch_id) FROM audit_event), 0) + 1,
-                            sealed_below);
+                            (SELECT sealed_below FROM audit_head));
 $$;
 SELECT audit_continue_batches();
-UPDATE audit_head SET sealed_below = batch_offset + pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+-- Everything below the horizon is sealed now.
+UPDATE audit_head SET sealed_below = (SELECT batch_offset FROM audit_batch_offset)
+                                     + pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
 
 -- Seals the committed, unsealed transactions (at most max_batches of them, in batch order)
 -- into one block, and returns how many; -1 when another session is sealing and wait is false.
@@ -47,7 +55,8 @@ BEGIN
     RETURN -1;
   END IF;
   SELECT * INTO head FROM audit_head FOR UPDATE;
-  horizon := head.batch_offset + pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  horizon := (SELECT batch_offset FROM audit_batch_offset)
+             + pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
   -- The distinct batches in the range, by probing the batch index once per batch (a loose
   -- index scan): an import is one batch of 200,000 events, which DISTINCT would sort.
   WITH RECURSIVE b(id) AS (
@@ -146,7 +155,7 @@ BEGIN
           USING ERRCODE = 'JT002';
       END IF;
       -- The transaction's batch: its id (assigned by now: the statement wrote a row) plus the offset.
-      batch := pg_current_xact_id()::text::bigint + (SELECT batch_offset FROM audit_head);
+      batch := pg_current_xact_id()::text::bigint + (SELECT batch_offset FROM audit_batch_offset);
       IF TG_OP = 'INSERT' THEN
         %2$s new_rows r, LATERAL (SELECT NULL::json AS o, to_json(r) AS n) v OFFSET 0) e;
       ELSIF TG_OP = 'UPDATE' THEN
