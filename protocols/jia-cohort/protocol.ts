@@ -75,6 +75,7 @@ export const JIA_COHORT = defineProtocol({
     { kind: 'mas_criteria', lookbackDays: 28, source: 'ravelli2016' },
     { kind: 'visit_overdue', source: 'design' },
   ],
+  analysis: null,
   esrUpperLimit: 20,
   crpUpperLimit: 10,
 });

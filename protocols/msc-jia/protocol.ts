@@ -191,6 +191,15 @@ export const MSC_JIA = defineProtocol({
     { kind: 'dose_tolerance', source: 'design' },
     { kind: 'infusion_compliance', source: 'design' },
   ],
+  analysis: {
+    aeWindowMonths: 3,
+    sensitivityAeWindowMonths: 12,
+    timepoints: [
+      { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 },
+      { id: 'year1', label: '1 year', day: 365, toleranceDays: 42 },
+    ],
+    source: 'swart2019',
+  },
   esrUpperLimit: 20,
   crpUpperLimit: 10,
 });

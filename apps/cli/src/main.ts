@@ -24,6 +24,7 @@ import {
   UsageError,
 } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
+import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
 import { registerStatusCommand } from './status/register-status-command.js';
@@ -192,15 +193,13 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     });
   registerStoreCommands(program, io, run);
   registerDoseCommand(program, (text) => io.stdout.write(text), run);
-  registerStatusCommand(
-    program,
-    {
-      out: (text) => io.stdout.write(text),
-      note: (text) => io.stderr.write(`${text}\n`),
-      today: localToday,
-    },
-    run,
-  );
+  const commandIo = {
+    out: (text: string) => io.stdout.write(text),
+    note: (text: string) => io.stderr.write(`${text}\n`),
+    today: localToday,
+  };
+  registerStatusCommand(program, commandIo, run);
+  registerReportCommands(program, commandIo, run);
   return program;
 }
 

@@ -2,8 +2,18 @@
  * @jia-trial/analysis: the study analysis. Exact statistics checked against R
  * (packages/analysis/fixtures), and the tables of a JIA study computed from subject timelines.
  */
+
+export * from './report/render-html.js';
+export * from './report/report-json.js';
+export * from './report/svg.js';
 export * from './statistics/binomial.js';
 export * from './statistics/fisher.js';
 export * from './statistics/poisson.js';
 export * from './statistics/quantiles.js';
 export * from './statistics/wilcoxon.js';
+export * from './study/analyse-study.js';
+export * from './study/baseline.js';
+export * from './study/efficacy.js';
+export * from './study/events.js';
+export * from './study/safety.js';
+export * from './study/timepoints.js';

@@ -205,6 +205,26 @@ export const safetyRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dose_tolerance'), source: id.optional() }),
 ]);
 
+/** The study analysis the protocol prescribes (packages/analysis). */
+export const analysisSchema = z.strictObject({
+  /** AEs are compared in windows of this many months before and after the first infusion. */
+  aeWindowMonths: z.number().positive(),
+  /** A second, sensitivity window (months). */
+  sensitivityAeWindowMonths: z.number().positive(),
+  /** Efficacy read-outs: the visit nearest `day` after the first infusion, within the tolerance. */
+  timepoints: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'a camelCase identifier'),
+        label: text,
+        day: z.int().positive(),
+        toleranceDays: days,
+      }),
+    )
+    .min(1),
+  source: id.optional(),
+});
+
 export const protocolSchema = z.strictObject({
   /** The name `--protocol` takes, e.g. msc-jia. */
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -'),
@@ -228,6 +248,8 @@ export const protocolSchema = z.strictObject({
   schedule: scheduleSchema,
   retreatment: retreatmentSchema.nullable(),
   safety: z.array(safetyRuleSchema),
+  /** The study analysis; null for a protocol without one. */
+  analysis: analysisSchema.nullable(),
   /** Reactant limits for inactive disease (mm/h, mg/L). */
   esrUpperLimit: z.number().positive(),
   crpUpperLimit: z.number().positive(),
@@ -241,6 +263,7 @@ export type ScheduledVisitDefinition = z.infer<typeof scheduledVisitSchema>;
 export type SafetyRule = z.infer<typeof safetyRuleSchema>;
 export type RetreatmentRule = z.infer<typeof retreatmentSchema>;
 export type Intervention = z.infer<typeof interventionSchema>;
+export type AnalysisPlan = z.infer<typeof analysisSchema>;
 
 export class ProtocolDefinitionError extends Error {
   constructor(
@@ -326,6 +349,7 @@ function crossReferenceProblems(p: ProtocolDefinition): Array<{ path: string; me
   refer('intervention', p.intervention?.source);
   refer('schedule', p.schedule.source);
   refer('retreatment', p.retreatment?.source);
+  refer('analysis', p.analysis?.source);
   p.safety.forEach((rule, i) => {
     refer(`safety.${i}`, rule.source);
   });

@@ -130,6 +130,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
       { kind: 'dose_tolerance' },
       { kind: 'infusion_compliance' },
     ],
+    analysis: null,
     esrUpperLimit: 20,
     crpUpperLimit: 10,
     ...overrides,

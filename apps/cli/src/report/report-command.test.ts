@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli, scratchDir } from '../test-support.js';
+
+/**
+ * The demo study must show each statement of the pilot's published summary (issue 6), computed
+ * by the analysis from the synthetic bundle, never typed into the report.
+ */
+describe("jia-trial demo: the pilot's published statements, computed", () => {
+  const out = join(scratchDir(), 'demo');
+  // biome-ignore lint/suspicious/noExplicitAny: report.json read as data; each key is checked below
+  let report: any;
+  let html = '';
+  test('writes report.json, report.html and the plots; says that no PDF was written', async () => {
+    const run = await runCli('demo', '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /report\.pdf: not written/);
+    report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.deepEqual(readdirSync(join(out, 'plots')).sort(), [
+      'plot-1.svg',
+      'plot-2.svg',
+      'plot-3.svg',
+      'plot-4.svg',
+    ]);
+    assert.match(html, /SYNTHETIC DEMONSTRATION DATA/);
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained');
+  });
+  test('baseline: median disease duration 9.2 years; all failed methotrexate and corticosteroids; median 5 failed biologicals', () => {
+    assert.equal(report.subjects, 6);
+    assert.equal(Math.round(report.baseline.diseaseDurationYears.median * 10) / 10, 9.2);
+    assert.deepEqual(
+      [report.baseline.priorMethotrexate, report.baseline.priorCorticosteroids],
+      [6, 6],
+    );
+    assert.equal(report.baseline.failedBiologicals.median, 5);
+  });
+  test('3 patients infused twice, no acute infusion reaction', () => {
+    assert.deepEqual([report.infusions.total, report.infusions.subjectsWithRepeat], [9, 3]);
+    assert.equal(
+      report.infusions.perSubject.reduce(
+        (s: number, x: { reactions: number }) => s + x.reactions,
+        0,
+      ),
+      0,
+    );
+  });
+  test("fewer AEs after than before, with the issue's keys", () => {
+    const ae = report.adverseEvents;
+    assert.equal(ae.windowMonths, 3);
+    assert.ok(ae.post.count < ae.pre.count);
+    for (const key of ['count', 'patients', 'personYears']) {
+      assert.equal(typeof ae.pre[key], 'number');
+      assert.equal(typeof ae.post[key], 'number');
+    }
+    assert.equal(ae.rateRatio.ci95.length, 2);
+    for (const key of [ae.rateRatio.estimate, ae.rateRatio.p, ae.fisherP, ae.mcnemarP])
+      assert.equal(typeof key, 'number');
+    assert.equal(ae.sensitivity.windowMonths, 12);
+  });
+  test('MAS in the systemic-JIA patient 7 weeks after the infusion, 9 weeks after tocilizumab was stopped', () => {
+    const mas = report.adverseEvents.seriousAndMas.filter((e: { mas: boolean }) => e.mas);
+    assert.equal(mas.length, 1);
+    assert.deepEqual(
+      [
+        mas[0].daysAfterLatestInfusion,
+        mas[0].stoppedBlocker.drug,
+        mas[0].stoppedBlocker.daysBefore,
+      ],
+      [49, 'tocilizumab', 63],
+    );
+  });
+  test('week 8: 4 with fewer active joints, 5 improved in several core-set variables, markers down in 3 of 4 raised', () => {
+    const w8 = report.efficacy.week8;
+    assert.equal(w8.activeJoints.improved, 4);
+    assert.equal(w8.improvedInThreeOrMoreCoreSet, 5);
+    assert.deepEqual([w8.inflammatoryMarkersDown, w8.raisedInflammatoryMarkers], [3, 4]);
+    for (const key of ['baselineMedian', 'median', 'improved', 'wilcoxonP'])
+      assert.ok(key in w8.activeJoints);
+    for (const key of ['parentGlobal', 'esr', 'crp']) assert.equal(typeof w8[key].median, 'number');
+    assert.equal(typeof w8.acrPedi30, 'number');
+    assert.equal(typeof w8.inactiveDisease, 'number');
+  });
+  test('1 year: all six improved (exact p = 0.031), well-being better, median ESR and CRP normal, 3 in inactive disease', () => {
+    const y1 = report.efficacy.year1;
+    assert.equal(y1.activeJoints.improved, 6);
+    assert.equal(y1.activeJoints.wilcoxon.method, 'exact');
+    assert.equal(y1.activeJoints.wilcoxonP.toFixed(3), '0.031');
+    assert.ok(y1.parentGlobal.median < y1.parentGlobal.baselineMedian);
+    assert.ok(y1.esr.median <= 20 && y1.crp.median <= 10);
+    assert.equal(y1.inactiveDisease, 3);
+    assert.match(
+      html,
+      /1 year: active joints lower in 6 of 6 \(median 8\.5 to 0\.5; Wilcoxon p = 0\.031, exact\)/,
+    );
+  });
+});
+
+test('jia-trial report: usage errors exit 2; --ae-window-months overrides the protocol', async () => {
+  const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+  const out = join(scratchDir(), 'r');
+  const run = await runCli(
+    'report',
+    bundle,
+    '--out',
+    out,
+    '--as-of',
+    '2017-12-31',
+    '--ae-window-months',
+    '6',
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).adverseEvents.windowMonths,
+    6,
+  );
+  assert.equal((await runCli('report', bundle, '--out', out, '--ae-window-months', '0')).code, 2);
+  assert.equal((await runCli('report', bundle, '--out', out, '--protocol', 'jia-cohort')).code, 2);
+  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2017-02-30')).code, 2);
+});

@@ -1,0 +1,100 @@
+/**
+ * `jia-trial report <bundle-dir> --out DIR` and `jia-trial demo`: the study analysis of a
+ * bundle (packages/analysis) written as report.json and a self-contained report.html, with
+ * the plots also as SVG files. A PDF is not produced yet (it needs a headless browser); the
+ * command says so.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analysedStudy, renderHtml, reportJson } from '@jia-trial/analysis';
+import { parseIsoDate } from '@jia-trial/outcomes';
+import { protocolById } from '@jia-trial/protocols';
+import { bundleTimelines } from '../bundle/bundle-timelines.js';
+import { readValidBundle } from '../bundle/read-valid-bundle.js';
+import { UsageError } from '../cli-errors.js';
+
+export interface ReportOptions {
+  readonly out: string;
+  readonly protocol: string;
+  readonly asOf?: string | undefined;
+  readonly aeWindowMonths?: number | undefined;
+  readonly maxErrors: number;
+  readonly note?: string | null;
+}
+
+export interface ReportIo {
+  out(text: string): void;
+  note(text: string): void;
+  today(): string;
+}
+
+/** The version of the CLI package, for the report's provenance line. */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Written to a temporary name and renamed, so that a reader never sees half a file. */
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function runReport(io: ReportIo, dir: string, options: ReportOptions): void {
+  const asOf = options.asOf ?? io.today();
+  if (parseIsoDate(asOf) === null)
+    throw new UsageError(`--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(asOf)}`);
+  let protocol: ReturnType<typeof protocolById>;
+  try {
+    protocol = protocolById(options.protocol);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (protocol.analysis === null)
+    throw new UsageError(`protocol ${protocol.id} has no analysis plan to report`);
+  const reading = readValidBundle(dir, options.maxErrors, io.note, 'no report was written');
+  const study = analysedStudy(protocol, bundleTimelines(reading), {
+    asOf,
+    aeWindowMonths: options.aeWindowMonths,
+    note: options.note ?? null,
+    generator: version(),
+  });
+  mkdirSync(options.out, { recursive: true });
+  writeAtomically(join(options.out, 'report.json'), reportJson(study));
+  const html = renderHtml(study);
+  writeAtomically(join(options.out, 'report.html'), html);
+  const plots = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+  mkdirSync(join(options.out, 'plots'), { recursive: true });
+  for (const [i, svg] of plots.entries())
+    writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
+  io.note(
+    'report.pdf: not written: PDF output (headless Chromium) is not built yet; print report.html instead',
+  );
+  io.out(
+    `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
+      `${study.analysis.subjects} subjects, data up to ${asOf}\n`,
+  );
+}
+
+/** The demo bundle shipped with jia-trial (examples/msc-jia-demo), found from this file. */
+export function demoBundle(): string {
+  let at = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(at, 'examples', 'msc-jia-demo');
+    try {
+      readFileSync(join(candidate, 'subjects.csv'));
+      return candidate;
+    } catch {
+      at = resolve(at, '..');
+    }
+  }
+  throw new UsageError('the demo bundle examples/msc-jia-demo was not found next to jia-trial');
+}
+
+/** The demo's data cut: after the last one-year visit of the synthetic patients. */
+export const DEMO_AS_OF = '2017-12-31';

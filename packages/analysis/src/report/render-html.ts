@@ -1,0 +1,294 @@
+/**
+ * report.html: the study analysis as one self-contained page (inline CSS and SVG, no script, no
+ * external resource), readable without a server and printable. Every statement in "Findings"
+ * is computed from the analysis, never typed in.
+ */
+
+import { inactiveDiseaseVerdict } from '@jia-trial/outcomes';
+import { day, type SubjectTimeline } from '@jia-trial/protocol';
+import type { Summary } from '../statistics/quantiles.js';
+import {
+  EFFICACY_MEASURES,
+  type EfficacyMeasure,
+  type ReadoutAnalysis,
+} from '../study/efficacy.js';
+import type { AeWindowAnalysis } from '../study/safety.js';
+import type { AnalysedStudy } from './report-json.js';
+import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
+
+const n1 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : (Math.round(x * 10) / 10).toString();
+const n2 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2);
+const p = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : x < 0.001
+      ? '<0.001'
+      : x.toFixed(3);
+const med = (s: Summary) => (s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`);
+const range = (s: Summary) =>
+  s.n === 0 ? 'n/a' : `${n1(s.median)} (range ${n1(s.min)}-${n1(s.max)})`;
+const weeks = (days: number) => `${days} days (${n1(days / 7)} weeks)`;
+const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
+  `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+
+function fewerOrMore(after: number, before: number): string {
+  return after < before
+    ? 'fewer AEs after than before'
+    : after > before
+      ? 'more AEs after than before'
+      : 'as many AEs after as before';
+}
+
+function normal(
+  r: ReadoutAnalysis,
+  limits: { esrUpperLimit: number; crpUpperLimit: number },
+): string {
+  const esr = r.esr.median !== null && r.esr.median <= limits.esrUpperLimit;
+  const crp = r.crp.median !== null && r.crp.median <= limits.crpUpperLimit;
+  return esr && crp
+    ? 'both medians within normal limits'
+    : esr
+      ? 'median CRP above normal'
+      : crp
+        ? 'median ESR above normal'
+        : 'both medians above normal';
+}
+
+function findings(a: AnalysedStudy['analysis']): string[] {
+  const b = a.baseline;
+  const ae = a.adverseEvents;
+  const out = [
+    `${b.subjects} patients; median disease duration ${n1(b.diseaseDurationYears.median)} years; ${b.priorMethotrexate} of ${b.subjects} had methotrexate and ${b.priorCorticosteroids} of ${b.subjects} corticosteroids before the first infusion; a median of ${n1(b.failedBiologicals.median)} failed biologicals (range ${n1(b.failedBiologicals.min)}-${n1(b.failedBiologicals.max)}).`,
+    `${a.infusions.total} infusions; ${a.infusions.subjectsWithRepeat} patients infused more than once; ${a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0)} acute infusion reactions.`,
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count} (${fewerOrMore(ae.post.count, ae.pre.count)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)}); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
+    ...ae.seriousAndMas.map(
+      (e) =>
+        `${esc(e.subjectId)}: ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${e.stoppedBlocker ? `, ${weeks(e.stoppedBlocker.daysBefore)} after ${esc(e.stoppedBlocker.drug)} was stopped` : ''}.`,
+    ),
+  ];
+  for (const r of Object.values(a.efficacy)) {
+    const aj = r.activeJoints;
+    out.push(
+      `${esc(r.label)}: active joints lower in ${aj.improved} of ${aj.n} (median ${n1(aj.baselineMedian)} to ${n1(aj.median)}; Wilcoxon p = ${p(aj.wilcoxonP)}, ${aj.wilcoxon?.method ?? 'n/a'}); ${r.improvedInThreeOrMoreCoreSet} improved in at least 3 of the 6 core-set variables; inflammatory markers down in ${r.inflammatoryMarkersDown} of the ${r.raisedInflammatoryMarkers} with raised markers; well-being median ${n1(r.parentGlobal.baselineMedian)} to ${n1(r.parentGlobal.median)} (p = ${p(r.parentGlobal.wilcoxonP)}); median ESR ${n1(r.esr.median)} mm/h and CRP ${n1(r.crp.median)} mg/L (${normal(r, a.limits)}); JIA-ACR 30 in ${r.acrPedi30}; inactive disease in ${r.inactiveDisease}${r.missing.length > 0 ? `; no visit for ${r.missing.map(esc).join(', ')}` : ''}.`,
+    );
+  }
+  return out;
+}
+
+function baselineSection(a: AnalysedStudy['analysis']): string {
+  const b = a.baseline;
+  return table(
+    ['', `n = ${b.subjects}`],
+    [
+      ['Age at first infusion, years, median (IQR)', med(b.ageYears)],
+      [
+        'Sex',
+        Object.entries(b.sex)
+          .map(([s, k]) => `${esc(s)} ${k}`)
+          .join(', '),
+      ],
+      ['ILAR category', b.ilarCategories.map((c) => `${esc(c.name)} ${c.n}`).join('<br>')],
+      ['Disease duration, years, median (IQR)', med(b.diseaseDurationYears)],
+      ['Prior methotrexate', String(b.priorMethotrexate)],
+      ['Prior corticosteroids', String(b.priorCorticosteroids)],
+      ['Failed biologicals, median (range)', range(b.failedBiologicals)],
+      ['Active joints', med(b.activeJoints)],
+      ['Joints with limited motion', med(b.limitedJoints)],
+      ['JADAS-71', med(b.jadas71)],
+      ['CHAQ', med(b.chaq)],
+      ['ESR, mm/h', med(b.esr)],
+      ['CRP, mg/L', med(b.crp)],
+    ],
+  );
+}
+
+function aeSection(title: string, ae: AeWindowAnalysis): string {
+  const side = (s: AeWindowAnalysis['pre']) => [
+    String(s.count),
+    String(s.patients),
+    n1(s.personYears),
+    n1(s.rate),
+    String(s.serious),
+    Object.entries(s.byGrade)
+      .map(([g, k]) => `${g}:${k}`)
+      .join(' '),
+  ];
+  return `<h3>${esc(title)}</h3>${table(
+    [
+      'window',
+      'AEs',
+      'patients with an AE',
+      'patient-years',
+      'AEs per patient-year',
+      'serious',
+      'by CTCAE grade',
+    ],
+    [
+      [`${ae.windowMonths} months before`, ...side(ae.pre)],
+      [`${ae.windowMonths} months after`, ...side(ae.post)],
+    ],
+  )}<p>Rate ratio (after/before) ${n2(ae.rateRatio.estimate)}, 95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)} (conditional binomial, as R's poisson.test). Patients with any AE: Fisher's exact p = ${p(ae.fisherP)}; exact McNemar p = ${p(ae.mcnemarP)}. Per patient (after vs before): Wilcoxon signed-rank p = ${p(ae.perPatient.wilcoxon.p)} (${ae.perPatient.wilcoxon.method}); exact sign test p = ${p(ae.perPatient.signTest.p)}.</p>`;
+}
+
+function readoutSection(r: ReadoutAnalysis): string {
+  const rows = (Object.keys(EFFICACY_MEASURES) as EfficacyMeasure[]).map((m) => {
+    const c = r[m];
+    return [
+      esc(c.label),
+      String(c.n),
+      med(c.baseline),
+      med(c.readout),
+      String(c.improved),
+      p(c.wilcoxonP),
+      esc(c.wilcoxon?.method ?? 'n/a'),
+    ];
+  });
+  return `<h3>${esc(r.label)} (the visit nearest day ${r.targetDay} after the first infusion, within ${r.toleranceDays} days)</h3>${table(
+    [
+      'measure',
+      'n',
+      'baseline, median (IQR)',
+      `${esc(r.label)}, median (IQR)`,
+      'improved',
+      'Wilcoxon p',
+      'method',
+    ],
+    rows,
+  )}<p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used: ${r.visits.map((v) => `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`).join('; ')}.${r.missing.length > 0 ? ` Missing: ${r.missing.map(esc).join(', ')}.` : ''}</p>`;
+}
+
+function plots(study: AnalysedStudy): string {
+  const infused = study.timelines.filter((t) => t.infusions.length > 0);
+  const sinceFirst = (t: SubjectTimeline, date: string) =>
+    day(date) - day(t.infusions[0]?.date as string);
+  const series = (value: (t: SubjectTimeline, i: number) => number | null | undefined) =>
+    infused.map((t) => ({
+      name: t.subjectId,
+      points: t.visits.flatMap((v, i) => {
+        const y = value(t, i);
+        return typeof y === 'number' && Number.isFinite(y)
+          ? [[sinceFirst(t, v.date), y] as const]
+          : [];
+      }),
+    }));
+  const jadas = EFFICACY_MEASURES.jadas71.value;
+  const limits = { esrUpperLimit: study.esrUpperLimit, crpUpperLimit: study.crpUpperLimit };
+  const lanes: SwimmerLane[] = infused.map((t) => ({
+    name: t.subjectId,
+    end: Math.max(0, ...t.visits.map((v) => sinceFirst(t, v.date))),
+    marks: [
+      ...t.infusions.map((i) => ({ day: sinceFirst(t, i.date), kind: 'infusion' as const })),
+      ...t.adverseEvents.map((ae) => ({
+        day: sinceFirst(t, ae.onsetDate),
+        kind: /macrophage activation/i.test(ae.term)
+          ? ('mas' as const)
+          : ae.serious
+            ? ('sae' as const)
+            : ('ae' as const),
+      })),
+      ...t.visits
+        .filter(
+          (v) =>
+            day(v.date) > day(t.infusions[0]?.date as string) &&
+            inactiveDiseaseVerdict(v.observation, 'wallace2011', limits) === true,
+        )
+        .map((v) => ({ day: sinceFirst(t, v.date), kind: 'inactive' as const })),
+    ],
+  }));
+  const ae = study.analysis.adverseEvents;
+  return [
+    linePlot(
+      'Active joints per patient',
+      'days since the first infusion',
+      'active joints',
+      series((t, i) => t.visits[i]?.observation.activeJoints),
+    ),
+    linePlot(
+      'JADAS-71 per patient',
+      'days since the first infusion',
+      'JADAS-71',
+      series((t, i) => jadas(t.visits[i]?.observation ?? {})),
+    ),
+    swimmerPlot(
+      'Infusions, adverse events, MAS and inactive disease per patient (days since the first infusion)',
+      lanes,
+    ),
+    pairedBars('AEs per patient-year before vs after the first infusion', 'AEs per patient-year', [
+      { name: `${ae.windowMonths} months`, before: ae.pre.rate, after: ae.post.rate },
+      {
+        name: `${ae.sensitivity.windowMonths} months`,
+        before: ae.sensitivity.pre.rate,
+        after: ae.sensitivity.post.rate,
+      },
+    ]),
+  ]
+    .map((svg) => `<figure>${svg}</figure>`)
+    .join('');
+}
+
+const CSS = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
+table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f3f5f7}.banner{background:#fff3cd;border:1px solid #e0c36a;padding:0.5em 1em}figure{margin:1em 0}
+ul.findings li{margin:0.3em 0}@media print{figure{break-inside:avoid}h2{break-before:page}}`;
+
+export function renderHtml(study: AnalysedStudy): string {
+  const a = study.analysis;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(a.protocol.title)}: study report</title><style>${CSS}</style></head><body>
+<h1>${esc(a.protocol.title)}</h1>
+<p>Protocol ${esc(a.protocol.id)} ${esc(a.protocol.version)}; data up to ${esc(a.asOf)}; ${a.subjects} subjects. Generated by jia-trial ${esc(study.generator)}.</p>
+${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
+<h2>Findings</h2><ul class="findings">${findings(a)
+    .map((f) => `<li>${f}</li>`)
+    .join('')}</ul>
+<h2>Baseline (at the first infusion)</h2>${baselineSection(a)}
+<h2>Infusions</h2>${table(
+    ['patient', 'infusions', 'dates', 'cells/kg', 'reactions'],
+    a.infusions.perSubject.map((s) => [
+      esc(s.subjectId),
+      String(s.count),
+      s.dates.join(', '),
+      s.cellsPerKg.map((c) => c.toExponential(1)).join(', '),
+      String(s.reactions),
+    ]),
+  )}
+<h2>Safety</h2>${aeSection(`Primary: ${a.adverseEvents.windowMonths} months before vs after the first infusion`, a.adverseEvents)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months`, a.adverseEvents.sensitivity)}
+<h3>Serious adverse events and MAS</h3>${
+    a.adverseEvents.seriousAndMas.length === 0
+      ? '<p>None.</p>'
+      : table(
+          [
+            'patient',
+            'AE',
+            'onset',
+            'grade',
+            'after the latest infusion',
+            'after stopping an IL-1/IL-6 blocker',
+          ],
+          a.adverseEvents.seriousAndMas.map((e) => [
+            esc(e.subjectId),
+            esc(e.term),
+            e.onsetDate,
+            String(e.grade),
+            e.daysAfterLatestInfusion === null ? 'n/a' : weeks(e.daysAfterLatestInfusion),
+            e.stoppedBlocker
+              ? `${weeks(e.stoppedBlocker.daysBefore)} (${esc(e.stoppedBlocker.drug)}, stopped ${e.stoppedBlocker.stopDate})`
+              : 'n/a',
+          ]),
+        )
+  }
+<h2>Efficacy against the baseline</h2>${Object.values(a.efficacy).map(readoutSection).join('')}
+<h2>Plots</h2>${plots(study)}
+<h2>Methods</h2><ul>
+<li>Baseline: the last visit on or before the first infusion. Read-outs: the visit nearest the target day after the first infusion within the tolerance shown; a patient without one is counted as missing and listed.</li>
+<li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after; the "after" window ends at a withdrawal or the data cut.</li>
+<li>Paired comparisons: Wilcoxon signed-rank, exact when there are no ties or zero differences, otherwise the normal approximation with continuity correction (as R's wilcox.test); rate ratio by the conditional binomial (R's poisson.test); Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures).</li>
+<li>Inactive disease: Wallace 2011 (ESR upper limit ${study.esrUpperLimit} mm/h, CRP ${study.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
+</ul>
+</body></html>
+`;
+}

@@ -1,0 +1,64 @@
+/**
+ * The whole analysis of a study (issue 6) from its subjects' timelines and its protocol's
+ * analysis plan: what `jia-trial report` writes as report.json and renders as report.html.
+ * Only data dated on or before `asOf` (the data cut) is used.
+ */
+import { censor, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';
+import {
+  type BaselineTable,
+  baselineTable,
+  type InfusionSummary,
+  infusionSummary,
+} from './baseline.js';
+import { analyseReadout, type ReadoutAnalysis } from './efficacy.js';
+import { type ListedEvent, listSeriousAndMas } from './events.js';
+import { type AeWindowAnalysis, analyseAeWindows } from './safety.js';
+
+export interface StudyAnalysisOptions {
+  readonly asOf: string;
+  /** Overrides the protocol's primary AE window. */
+  readonly aeWindowMonths?: number | undefined;
+}
+
+export interface StudyAnalysis {
+  readonly protocol: { readonly id: string; readonly version: string; readonly title: string };
+  readonly asOf: string;
+  readonly subjects: number;
+  readonly baseline: BaselineTable;
+  readonly infusions: InfusionSummary;
+  readonly adverseEvents: AeWindowAnalysis & {
+    readonly sensitivity: AeWindowAnalysis;
+    readonly seriousAndMas: readonly ListedEvent[];
+  };
+  readonly efficacy: Readonly<Record<string, ReadoutAnalysis>>;
+  /** Upper limits of normal used for inactive disease and the "normal" statements. */
+  readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
+}
+
+export function analyseStudy(
+  protocol: ProtocolDefinition,
+  timelines: readonly SubjectTimeline[],
+  options: StudyAnalysisOptions,
+): StudyAnalysis {
+  const plan = protocol.analysis;
+  if (!plan) throw new RangeError(`protocol ${protocol.id} has no analysis plan`);
+  const known = timelines.map((t) => censor(t, options.asOf));
+  const windowMonths = options.aeWindowMonths ?? plan.aeWindowMonths;
+  const limits = { esrUpperLimit: protocol.esrUpperLimit, crpUpperLimit: protocol.crpUpperLimit };
+  return {
+    protocol: { id: protocol.id, version: protocol.version, title: protocol.title },
+    asOf: options.asOf,
+    subjects: known.length,
+    baseline: baselineTable(protocol, known),
+    infusions: infusionSummary(known),
+    adverseEvents: {
+      ...analyseAeWindows(known, windowMonths, options.asOf),
+      sensitivity: analyseAeWindows(known, plan.sensitivityAeWindowMonths, options.asOf),
+      seriousAndMas: listSeriousAndMas(protocol, known),
+    },
+    efficacy: Object.fromEntries(
+      plan.timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits)]),
+    ),
+    limits,
+  };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { adverseEvent, infusion, subject, visit } from '@jia-trial/protocol';
+import { analyseReadout } from './efficacy.js';
+import { analyseAeWindows } from './safety.js';
+import { readoutVisit } from './timepoints.js';
+
+const LIMITS = { esrUpperLimit: 20, crpUpperLimit: 10 };
+
+describe('AE windows: N/12 years of 365.25 days each side of the first infusion', () => {
+  // 3 months = 91.3125 days: onset from day -91 to day -1 is before, day 0 to day 91 after.
+  const withAes = (...onsets: string[]) =>
+    subject({
+      infusions: [infusion('2020-04-01')],
+      adverseEvents: onsets.map((d, i) => adverseEvent(`AE${i}`, d)),
+    });
+  test('the edges: 91 days before counts, 92 does not; the infusion day is after; day 91 after counts, 92 does not', () => {
+    const t = withAes(
+      '2020-01-01',
+      '2020-01-02',
+      '2020-03-31',
+      '2020-04-01',
+      '2020-07-01',
+      '2020-07-02',
+    );
+    // 2020-04-01 - 91 days = 2020-01-01; + 91 days = 2020-07-01.
+    const ae = analyseAeWindows([t], 3, '2021-01-01');
+    assert.deepEqual([ae.pre.count, ae.post.count], [3, 2]);
+    assert.equal(ae.windowDays, 91.3125);
+    assert.deepEqual([ae.pre.personYears, ae.post.personYears], [0.25, 0.25]);
+  });
+  test('the after window ends at a withdrawal or the data cut, and its person-time with it', () => {
+    const t = { ...withAes('2020-04-10', '2020-05-20'), withdrawalDate: '2020-05-01' };
+    const ae = analyseAeWindows([t], 3, '2021-01-01');
+    assert.equal(ae.post.count, 1);
+    assert.equal(ae.post.personYears, 31 / 365.25);
+    const cut = analyseAeWindows([withAes('2020-04-10')], 3, '2020-04-30');
+    assert.equal(cut.post.personYears, 30 / 365.25);
+  });
+  test('rate ratio, Fisher and McNemar on patients, per-patient Wilcoxon and sign test', () => {
+    const a = withAes('2020-02-01', '2020-03-01');
+    const b = { ...withAes('2020-02-15'), subjectId: 'S2' };
+    const c = { ...withAes('2020-05-01'), subjectId: 'S3' };
+    const ae = analyseAeWindows([a, b, c], 3, '2021-01-01');
+    assert.deepEqual(
+      [ae.pre.count, ae.post.count, ae.pre.patients, ae.post.patients],
+      [3, 1, 2, 1],
+    );
+    assert.equal(ae.rateRatio.estimate, 1 / 3);
+    assert.equal(ae.mcnemarP, 1, '2 patients only before, 1 only after: binom.test(2, 3)');
+    assert.deepEqual(
+      ae.perPatient.counts.map((c) => [c.pre, c.post]),
+      [
+        [2, 0],
+        [1, 0],
+        [0, 1],
+      ],
+    );
+    assert.equal(ae.perPatient.signTest.n, 3);
+  });
+});
+
+describe('read-outs', () => {
+  const t = subject({
+    infusions: [infusion('2020-01-01')],
+    visits: [
+      visit('BL', '2019-12-30', { activeJoints: 8 }),
+      visit('EARLY', '2020-02-11', { activeJoints: 5 }),
+      visit('LATE', '2020-03-11', { activeJoints: 4 }),
+    ],
+  });
+  const week8 = { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 };
+  test('the visit nearest the target day within the tolerance; the earlier on a tie; none outside it', () => {
+    // Target 2020-02-26: EARLY is 15 days before (outside), LATE 14 days after (inside).
+    assert.equal(readoutVisit(t, week8)?.visitId, 'LATE');
+    assert.equal(readoutVisit(t, { ...week8, toleranceDays: 13 }), null);
+    const tie = { ...t, visits: [visit('A', '2020-02-21'), visit('B', '2020-03-02')] };
+    assert.equal(readoutVisit(tie, week8)?.visitId, 'A');
+  });
+  test('a patient without a read-out visit is missing and listed, not dropped silently', () => {
+    const other = {
+      ...t,
+      subjectId: 'S2',
+      visits: [visit('BL2', '2019-12-30', { activeJoints: 3 })],
+    };
+    const r = analyseReadout([t, other], week8, LIMITS);
+    assert.deepEqual(r.missing, ['S2']);
+    assert.deepEqual(
+      [
+        r.activeJoints.n,
+        r.activeJoints.baselineMedian,
+        r.activeJoints.median,
+        r.activeJoints.improved,
+      ],
+      [1, 8, 4, 1],
+    );
+    assert.deepEqual(
+      r.visits.map((v) => [v.subjectId, v.visitId, v.studyDay]),
+      [
+        ['S1', 'LATE', 71],
+        ['S2', null, null],
+      ],
+    );
+  });
+});
