@@ -197,6 +197,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     out: (text: string) => io.stdout.write(text),
     note: (text: string) => io.stderr.write(`${text}\n`),
     today: localToday,
+    env: io.env ?? process.env,
   };
   registerStatusCommand(program, commandIo, run);
   registerReportCommands(program, commandIo, run);

@@ -25,7 +25,8 @@ export function registerReportCommands(
       'Analyses a study bundle under its protocol: baseline table, infusions, adverse events before vs ' +
         'after the first infusion (the primary window and a 12-month sensitivity window, with exact ' +
         'statistics), serious AEs and MAS with their timing, efficacy at each read-out against the ' +
-        'baseline. Writes report.json, a self-contained report.html and the plots as SVG.',
+        'baseline. Writes report.json, a self-contained report.html, the plots as SVG, and report.pdf ' +
+        'when Chromium is installed (/usr/bin/chromium, or JIA_CHROMIUM).',
     )
     .argument('<bundle-dir>', 'a study bundle (docs/bundle-format.md)')
     .requiredOption('--out <dir>', 'folder for report.html, report.json and plots/')
@@ -43,7 +44,7 @@ export function registerReportCommands(
           asOf?: string;
           maxErrors: number;
         },
-      ) => run(async () => runReport(io, dir, opts)),
+      ) => run(() => runReport(io, dir, opts)),
     );
 
   program
@@ -56,7 +57,7 @@ export function registerReportCommands(
     )
     .option('--out <dir>', 'folder for the report', 'jia-trial-demo-report')
     .action((opts: { out: string }) =>
-      run(async () =>
+      run(() =>
         runReport(io, demoBundle(), {
           out: opts.out,
           protocol: 'msc-jia',

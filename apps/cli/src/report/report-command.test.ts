@@ -13,10 +13,10 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
   // biome-ignore lint/suspicious/noExplicitAny: report.json read as data; each key is checked below
   let report: any;
   let html = '';
-  test('writes report.json, report.html and the plots; says that no PDF was written', async () => {
+  test('writes report.json, report.html, report.pdf (Chromium, installed by .ci/run) and the plots', async () => {
     const run = await runCli('demo', '--out', out);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /report\.pdf: not written/);
+    assert.equal(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-');
     report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.deepEqual(readdirSync(join(out, 'plots')).sort(), [
@@ -96,6 +96,19 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
       /1 year: active joints lower in 6 of 6 \(median 8\.5 to 0\.5; Wilcoxon p = 0\.031, exact\)/,
     );
   });
+});
+
+test('without Chromium the report says so and writes everything else', async () => {
+  const out = join(scratchDir(), 'no-pdf');
+  process.env.JIA_CHROMIUM = '/nonexistent/chromium';
+  try {
+    const run = await runCli('demo', '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /report\.pdf: not written: no Chromium at \/nonexistent\/chromium/);
+    assert.deepEqual(readdirSync(out).sort(), ['plots', 'report.html', 'report.json']);
+  } finally {
+    delete process.env.JIA_CHROMIUM;
+  }
 });
 
 test('jia-trial report: usage errors exit 2; --ae-window-months overrides the protocol', async () => {

@@ -1,8 +1,8 @@
 /**
  * `jia-trial report <bundle-dir> --out DIR` and `jia-trial demo`: the study analysis of a
- * bundle (packages/analysis) written as report.json and a self-contained report.html, with
- * the plots also as SVG files. A PDF is not produced yet (it needs a headless browser); the
- * command says so.
+ * bundle (packages/analysis) written as report.json, a self-contained report.html, the plots
+ * as SVG files, and report.pdf when Chromium is installed (otherwise the command says why and
+ * writes the rest).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { protocolById } from '@jia-trial/protocols';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { UsageError } from '../cli-errors.js';
+import { renderPdf } from './render-pdf.js';
 
 export interface ReportOptions {
   readonly out: string;
@@ -27,6 +28,7 @@ export interface ReportIo {
   out(text: string): void;
   note(text: string): void;
   today(): string;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The version of the CLI package, for the report's provenance line. */
@@ -45,7 +47,7 @@ function writeAtomically(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
-export function runReport(io: ReportIo, dir: string, options: ReportOptions): void {
+export async function runReport(io: ReportIo, dir: string, options: ReportOptions): Promise<void> {
   const asOf = options.asOf ?? io.today();
   if (parseIsoDate(asOf) === null)
     throw new UsageError(`--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(asOf)}`);
@@ -72,11 +74,12 @@ export function runReport(io: ReportIo, dir: string, options: ReportOptions): vo
   mkdirSync(join(options.out, 'plots'), { recursive: true });
   for (const [i, svg] of plots.entries())
     writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
-  io.note(
-    'report.pdf: not written: PDF output (headless Chromium) is not built yet; print report.html instead',
-  );
+  const pdfPath = join(options.out, 'report.pdf');
+  const pdf = await renderPdf(html, `${pdfPath}.tmp`, io.env ?? process.env);
+  if (pdf.written) renameSync(`${pdfPath}.tmp`, pdfPath);
+  else io.note(`report.pdf: not written: ${pdf.why}; report.html prints the same`);
   io.out(
-    `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
+    `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')}${pdf.written ? `, ${pdfPath}` : ''} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
       `${study.analysis.subjects} subjects, data up to ${asOf}\n`,
   );
 }
