@@ -2,7 +2,7 @@
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
-import { DEMO_AS_OF, demoBundle, type ReportIo, runReport } from './report-command.js';
+import { DEMO_AS_OF, demoBundle, type ReportIo, runReport, runReportOf } from './report-command.js';
 
 const months = (value: string) => {
   const n = Number(value);
@@ -28,7 +28,11 @@ export function registerReportCommands(
         'baseline. Writes report.json, a self-contained report.html, the plots as SVG, and report.pdf ' +
         'when Chromium is installed (/usr/bin/chromium, or JIA_CHROMIUM).',
     )
-    .argument('<bundle-dir>', 'a study bundle (docs/bundle-format.md)')
+    .argument('[bundle-dir]', 'a study bundle (docs/bundle-format.md); or --study')
+    .option(
+      '--study <id>',
+      'a study in the database instead of a bundle (DATABASE_URL or JIA_DATA_DIR)',
+    )
     .requiredOption('--out <dir>', 'folder for report.html, report.json and plots/')
     .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
     .option('--ae-window-months <n>', "AE window on each side (default: the protocol's)", months)
@@ -36,15 +40,16 @@ export function registerReportCommands(
     .option('--max-errors <n>', 'list at most this many bundle problems', positiveInteger, 100)
     .action(
       (
-        dir: string,
+        dir: string | undefined,
         opts: {
           out: string;
+          study?: string;
           protocol: string;
           aeWindowMonths?: number;
           asOf?: string;
           maxErrors: number;
         },
-      ) => run(() => runReport(io, dir, opts)),
+      ) => run(() => runReportOf(io, dir, opts)),
     );
 
   program

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { runCli, scratchDir } from '../test-support.js';
 
 /**
@@ -132,4 +133,42 @@ test('jia-trial report: usage errors exit 2; --ae-window-months overrides the pr
   assert.equal((await runCli('report', bundle, '--out', out, '--ae-window-months', '0')).code, 2);
   assert.equal((await runCli('report', bundle, '--out', out, '--protocol', 'jia-cohort')).code, 2);
   assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2017-02-30')).code, 2);
+});
+
+describe('jia-trial report --study: a study stored in the database', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await openTestDatabase();
+    process.env.DATABASE_URL = db.url;
+  });
+  after(async () => {
+    delete process.env.DATABASE_URL;
+    await db.close();
+  });
+  test('gives the same analysis as its bundle', async () => {
+    const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+    assert.equal((await runCli('import', bundle, '--study', 'demo')).code, 0);
+    const [fromBundle, fromStudy] = [join(scratchDir(), 'b'), join(scratchDir(), 's')];
+    assert.equal(
+      (await runCli('report', bundle, '--out', fromBundle, '--as-of', '2017-12-31')).code,
+      0,
+    );
+    const run = await runCli(
+      'report',
+      '--study',
+      'demo',
+      '--out',
+      fromStudy,
+      '--as-of',
+      '2017-12-31',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const read = (dir: string) => {
+      const { generator: _, ...rest } = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+      return rest;
+    };
+    assert.deepEqual(read(fromStudy), read(fromBundle));
+    assert.equal((await runCli('report', '--study', 'nope', '--out', fromStudy)).code, 2);
+    assert.equal((await runCli('report', bundle, '--study', 'demo', '--out', fromStudy)).code, 2);
+  });
 });

@@ -4,7 +4,8 @@
  * as SVG files, and report.pdf when Chromium is installed (otherwise the command says why and
  * writes the rest).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analysedStudy, renderHtml, reportJson } from '@jia-trial/analysis';
@@ -13,6 +14,7 @@ import { protocolById } from '@jia-trial/protocols';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { UsageError } from '../cli-errors.js';
+import { exportStudyQuietly } from '../store/store-commands.js';
 import { renderPdf } from './render-pdf.js';
 
 export interface ReportOptions {
@@ -82,6 +84,31 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
     `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')}${pdf.written ? `, ${pdfPath}` : ''} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
       `${study.analysis.subjects} subjects, data up to ${asOf}\n`,
   );
+}
+
+/**
+ * `report` of a bundle folder, or of a stored study (--study): the study is exported to a
+ * private temporary bundle (0700), reported, and the bundle removed.
+ */
+export async function runReportOf(
+  io: ReportIo,
+  dir: string | undefined,
+  options: ReportOptions & { study?: string | undefined },
+): Promise<void> {
+  if ((dir === undefined) === (options.study === undefined))
+    throw new UsageError('give either a bundle folder or --study ID');
+  if (dir !== undefined) return runReport(io, dir, options);
+  const tmp = mkdtempSync(join(tmpdir(), 'jia-trial-report-'));
+  try {
+    await exportStudyQuietly(
+      { env: io.env ?? process.env, out: () => {}, note: io.note, progressTty: false },
+      options.study as string,
+      tmp,
+    );
+    await runReport(io, tmp, options);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** The demo bundle shipped with jia-trial (examples/msc-jia-demo), found from this file. */

@@ -135,6 +135,21 @@ export async function runExport(
   });
 }
 
+/**
+ * A stored study written as a bundle into `dir`, quietly: for commands that read bundles
+ * (`jia-trial report --study ID`).
+ */
+export async function exportStudyQuietly(io: StoreIo, studyId: string, dir: string): Promise<void> {
+  await withStore(io, async (store) => {
+    const studies = await listStudies(store.pool);
+    if (!studies.includes(studyId))
+      throw new UsageError(
+        `no study ${studyId} in the database${studies.length > 0 ? ` (it holds: ${studies.join(', ')})` : ''}`,
+      );
+    await exportBundle(store.pool, studyId, dir);
+  });
+}
+
 function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
   if (json) {
     io.out(`${JSON.stringify(report)}\n`);

@@ -6,6 +6,7 @@
 
 import { inactiveDiseaseVerdict } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline } from '@jia-trial/protocol';
+import type { ProportionInterval } from '../statistics/binomial.js';
 import type { Summary } from '../statistics/quantiles.js';
 import {
   EFFICACY_MEASURES,
@@ -34,6 +35,12 @@ const range = (s: Summary) =>
 const weeks = (days: number) => `${days} days (${n1(days / 7)} weeks)`;
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
   `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+
+function proportion(label: string, p: ProportionInterval | null): string {
+  return p === null
+    ? `${label}: n/a`
+    : `${label} ${p.x}/${p.n} (${Math.round(p.estimate * 100)}%, ${Math.round(p.ci[0] * 100)}-${Math.round(p.ci[1] * 100)}%)`;
+}
 
 function fewerOrMore(after: number, before: number): string {
   return after < before
@@ -158,7 +165,7 @@ function readoutSection(r: ReadoutAnalysis): string {
       'method',
     ],
     rows,
-  )}<p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used: ${r.visits.map((v) => `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`).join('; ')}.${r.missing.length > 0 ? ` Missing: ${r.missing.map(esc).join(', ')}.` : ''}</p>`;
+  )}<p>${proportion('JIA-ACR 30', r.proportions.acrPedi30)}; ${proportion('JIA-ACR 70', r.proportions.acrPedi70)}; ${proportion('inactive disease', r.proportions.inactiveDisease)} (Clopper-Pearson 95% CI).</p><p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used: ${r.visits.map((v) => `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`).join('; ')}.${r.missing.length > 0 ? ` Missing: ${r.missing.map(esc).join(', ')}.` : ''}</p>`;
 }
 
 function plots(study: AnalysedStudy): string {

@@ -13,6 +13,7 @@ import {
   type VisitObservation,
 } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline, studyDay, type TimelineVisit } from '@jia-trial/protocol';
+import { clopperPearson, type ProportionInterval } from '../statistics/binomial.js';
 import { type Summary, summarise } from '../statistics/quantiles.js';
 import { type WilcoxonResult, wilcoxonSignedRank } from '../statistics/wilcoxon.js';
 import { baselineVisit, readoutVisit, type Timepoint } from './timepoints.js';
@@ -85,6 +86,12 @@ export interface ReadoutCounts {
   readonly acrUndetermined: number;
   readonly inactiveDisease: number;
   readonly inactiveUndetermined: number;
+  /** Responders and inactive disease as proportions of the subjects with the read-out, with Clopper-Pearson 95% intervals. */
+  readonly proportions: {
+    readonly acrPedi30: ProportionInterval | null;
+    readonly acrPedi70: ProportionInterval | null;
+    readonly inactiveDisease: ProportionInterval | null;
+  };
   /** Improved (lower than at baseline) in at least 3 of the 6 core-set variables. */
   readonly improvedInThreeOrMoreCoreSet: number;
   /** ESR above its limit or CRP above its limit at baseline; and of those, all raised ones lower. */
@@ -191,6 +198,14 @@ export function analyseReadout(
     acrUndetermined: levels.filter((l) => l === null).length,
     inactiveDisease: inactive.filter((v) => v === true).length,
     inactiveUndetermined: inactive.filter((v) => v === null).length,
+    proportions: {
+      acrPedi30: pairs.length === 0 ? null : clopperPearson(atLeast(30), pairs.length),
+      acrPedi70: pairs.length === 0 ? null : clopperPearson(atLeast(70), pairs.length),
+      inactiveDisease:
+        pairs.length === 0
+          ? null
+          : clopperPearson(inactive.filter((v) => v === true).length, pairs.length),
+    },
     improvedInThreeOrMoreCoreSet: pairs.filter((p) => improvedIn(p) >= 3).length,
     raisedInflammatoryMarkers: raised.length,
     inflammatoryMarkersDown: raised.filter(({ p, markers }) =>
