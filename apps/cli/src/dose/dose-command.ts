@@ -5,8 +5,8 @@
  * the tolerance is refused (exit 1) with the range and how it was computed.
  */
 import { DoseRefusedError, formatCount, planDose } from '@jia-trial/protocol';
-import { protocolById } from '@jia-trial/protocols';
 import { CommandFailure, UsageError } from '../cli-errors.js';
+import { protocolOption } from '../protocol-args.js';
 
 export interface DoseOptions {
   readonly weight: number;
@@ -17,12 +17,7 @@ export interface DoseOptions {
 }
 
 export function runDose(out: (text: string) => void, options: DoseOptions): void {
-  let protocol: ReturnType<typeof protocolById>;
-  try {
-    protocol = protocolById(options.protocol);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const protocol = protocolOption(options.protocol);
   const intervention = protocol.intervention;
   if (!intervention) throw new UsageError(`protocol ${protocol.id} has no intervention to dose`);
   let plan: ReturnType<typeof planDose>;

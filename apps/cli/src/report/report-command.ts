@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analysedStudy, renderHtml, reportJson } from '@jia-trial/analysis';
-import { parseIsoDate } from '@jia-trial/outcomes';
-import { protocolById } from '@jia-trial/protocols';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { UsageError } from '../cli-errors.js';
+import { asOfOption, protocolOption } from '../protocol-args.js';
 import { exportStudyQuietly } from '../store/store-commands.js';
 import { renderPdf } from './render-pdf.js';
 
@@ -50,15 +49,8 @@ function writeAtomically(path: string, text: string): void {
 }
 
 export async function runReport(io: ReportIo, dir: string, options: ReportOptions): Promise<void> {
-  const asOf = options.asOf ?? io.today();
-  if (parseIsoDate(asOf) === null)
-    throw new UsageError(`--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(asOf)}`);
-  let protocol: ReturnType<typeof protocolById>;
-  try {
-    protocol = protocolById(options.protocol);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const asOf = asOfOption(options.asOf, io.today);
+  const protocol = protocolOption(options.protocol);
   if (protocol.analysis === null)
     throw new UsageError(`protocol ${protocol.id} has no analysis plan to report`);
   const reading = readValidBundle(dir, options.maxErrors, io.note, 'no report was written');

@@ -3,7 +3,6 @@
  * bundle: state, due visits, alerts and the retreatment decision, each with its reasons
  * (docs/protocol-engine.md). Only data dated on or before --as-of counts.
  */
-import { parseIsoDate } from '@jia-trial/outcomes';
 import {
   criterionSatisfied,
   evaluate,
@@ -12,10 +11,10 @@ import {
   type SubjectEvaluation,
   type SubjectTimeline,
 } from '@jia-trial/protocol';
-import { protocolById } from '@jia-trial/protocols';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { CommandFailure, UsageError } from '../cli-errors.js';
+import { asOfOption, protocolOption } from '../protocol-args.js';
 
 export interface StatusOptions {
   readonly asOf?: string | undefined;
@@ -33,15 +32,8 @@ export interface StatusIo {
 }
 
 export function runStatus(io: StatusIo, dir: string, options: StatusOptions): void {
-  const asOf = options.asOf ?? io.today();
-  if (parseIsoDate(asOf) === null)
-    throw new UsageError(`--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(asOf)}`);
-  let protocol: ReturnType<typeof protocolById>;
-  try {
-    protocol = protocolById(options.protocol);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const asOf = asOfOption(options.asOf, io.today);
+  const protocol = protocolOption(options.protocol);
   const reading = readValidBundle(dir, options.maxErrors, io.note, 'no status was computed');
   const all = bundleTimelines(reading).filter(
     (t) => options.subject === undefined || t.subjectId === options.subject,
