@@ -27,7 +27,12 @@ export async function renderPdf(
       written: false,
       why: `no Chromium at ${executable} (install Debian's chromium, or set JIA_CHROMIUM)`,
     };
-  const browser = await chromium.launch({ executablePath: executable, args: FLAGS });
+  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  try {
+    browser = await chromium.launch({ executablePath: executable, args: FLAGS });
+  } catch (error) {
+    return { written: false, why: `Chromium at ${executable} did not start: ${firstLine(error)}` };
+  }
   try {
     const page = await browser.newPage();
     // The page is self-contained: nothing to load from the network.
@@ -39,7 +44,14 @@ export async function renderPdf(
       margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
     });
     return { written: true };
+  } catch (error) {
+    return { written: false, why: `Chromium failed to print: ${firstLine(error)}` };
   } finally {
-    await browser.close();
+    await browser.close().catch(() => {});
   }
+}
+
+/** Playwright's messages run over many lines (a call log): the first says what happened. */
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error).split('\n')[0] ?? 'unknown error';
 }

@@ -60,6 +60,21 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
     for (const key of [ae.rateRatio.estimate, ae.rateRatio.p, ae.fisherP, ae.mcnemarP])
       assert.equal(typeof key, 'number');
     assert.equal(ae.sensitivity.windowMonths, 12);
+    // The values R gives for the same counts (checked with poisson.test, fisher.test, binom.test).
+    assert.deepEqual(
+      [ae.pre.count, ae.post.count, ae.pre.patients, ae.post.patients],
+      [11, 3, 6, 3],
+    );
+    assert.deepEqual([ae.pre.personYears, ae.post.personYears], [1.5, 1.5]);
+    assert.equal(ae.rateRatio.estimate.toFixed(4), '0.2727');
+    assert.deepEqual(
+      ae.rateRatio.ci95.map((x: number) => x.toFixed(4)),
+      ['0.0489', '1.0324'],
+    );
+    assert.equal(ae.rateRatio.p.toFixed(4), '0.0574');
+    assert.equal(ae.fisherP.toFixed(4), '0.1818');
+    assert.equal(ae.mcnemarP, 0.25);
+    assert.deepEqual([ae.serious.pre.count, ae.serious.post.count], [0, 1]);
   });
   test('MAS in the systemic-JIA patient 7 weeks after the infusion, 9 weeks after tocilizumab was stopped', () => {
     const mas = report.adverseEvents.seriousAndMas.filter((e: { mas: boolean }) => e.mas);
@@ -99,17 +114,44 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
   });
 });
 
-test('without Chromium the report says so and writes everything else', async () => {
+test('without a working Chromium the report says so, writes everything else, and leaves no stale PDF', async () => {
   const out = join(scratchDir(), 'no-pdf');
-  process.env.JIA_CHROMIUM = '/nonexistent/chromium';
+  assert.equal(
+    (await runCli('demo', '--out', out)).code,
+    0,
+    'a first run with Chromium writes report.pdf',
+  );
   try {
-    const run = await runCli('demo', '--out', out);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /report\.pdf: not written: no Chromium at \/nonexistent\/chromium/);
+    process.env.JIA_CHROMIUM = '/nonexistent/chromium';
+    const missing = await runCli('demo', '--out', out);
+    assert.equal(missing.code, 0, missing.stderr);
+    assert.match(
+      missing.stderr,
+      /report\.pdf: not written: no Chromium at \/nonexistent\/chromium/,
+    );
     assert.deepEqual(readdirSync(out).sort(), ['plots', 'report.html', 'report.json']);
+    process.env.JIA_CHROMIUM = '/bin/false';
+    const broken = await runCli('demo', '--out', out);
+    assert.equal(broken.code, 0, broken.stderr);
+    assert.match(broken.stderr, /report\.pdf: not written: Chromium at \/bin\/false did not start/);
   } finally {
     delete process.env.JIA_CHROMIUM;
   }
+});
+
+test('the data cut: subjects not yet in the study are not counted; read-outs not yet due are not missing', async () => {
+  const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+  const out = join(scratchDir(), 'early');
+  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-07-01')).code, 0);
+  const early = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.deepEqual([early.subjects, early.infusions.total], [1, 1]);
+  assert.deepEqual([early.efficacy.week8.missing, early.efficacy.week8.notYetDue], [[], ['D01']]);
+  assert.ok(early.adverseEvents.post.personYears < early.adverseEvents.pre.personYears);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /per patient-year \((fewer|more|as many) AEs/);
+  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-06-06')).code, 0);
+  const beforeInfusion = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.deepEqual([beforeInfusion.subjects, beforeInfusion.notInfused], [1, ['D01']]);
 });
 
 test('jia-trial report: usage errors exit 2; --ae-window-months overrides the protocol', async () => {

@@ -71,7 +71,12 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
   const pdfPath = join(options.out, 'report.pdf');
   const pdf = await renderPdf(html, `${pdfPath}.tmp`, io.env ?? process.env);
   if (pdf.written) renameSync(`${pdfPath}.tmp`, pdfPath);
-  else io.note(`report.pdf: not written: ${pdf.why}; report.html prints the same`);
+  else {
+    // A report.pdf of an earlier run must not sit beside this report as if it were its print.
+    rmSync(pdfPath, { force: true });
+    rmSync(`${pdfPath}.tmp`, { force: true });
+    io.note(`report.pdf: not written: ${pdf.why}; report.html prints the same`);
+  }
   io.out(
     `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')}${pdf.written ? `, ${pdfPath}` : ''} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
       `${study.analysis.subjects} subjects, data up to ${asOf}\n`,

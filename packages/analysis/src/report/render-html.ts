@@ -29,7 +29,9 @@ const p = (x: number | null | undefined) =>
     : x < 0.001
       ? '<0.001'
       : x.toFixed(3);
-const med = (s: Summary) => (s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`);
+const medianIqr = (s: Summary) =>
+  s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`;
+const med = medianIqr;
 const range = (s: Summary) =>
   s.n === 0 ? 'n/a' : `${n1(s.median)} (range ${n1(s.min)}-${n1(s.max)})`;
 const weeks = (days: number) => `${days} days (${n1(days / 7)} weeks)`;
@@ -42,6 +44,7 @@ function proportion(label: string, p: ProportionInterval | null): string {
     : `${label} ${p.x}/${p.n} (${Math.round(p.estimate * 100)}%, ${Math.round(p.ci[0] * 100)}-${Math.round(p.ci[1] * 100)}%)`;
 }
 
+/** Compared as rates: the windows may hold different person-time (a data cut, a withdrawal). */
 function fewerOrMore(after: number, before: number): string {
   return after < before
     ? 'fewer AEs after than before'
@@ -54,33 +57,47 @@ function normal(
   r: ReadoutAnalysis,
   limits: { esrUpperLimit: number; crpUpperLimit: number },
 ): string {
-  const esr = r.esr.median !== null && r.esr.median <= limits.esrUpperLimit;
-  const crp = r.crp.median !== null && r.crp.median <= limits.crpUpperLimit;
-  return esr && crp
-    ? 'both medians within normal limits'
-    : esr
-      ? 'median CRP above normal'
-      : crp
-        ? 'median ESR above normal'
-        : 'both medians above normal';
+  const state = (median: number | null, limit: number) =>
+    median === null ? 'not measured' : median <= limit ? 'within normal limits' : 'above normal';
+  return `median ESR ${state(r.esr.median, limits.esrUpperLimit)}, median CRP ${state(r.crp.median, limits.crpUpperLimit)}`;
+}
+
+/** Per-patient listings stop here in the page (report.json has them all): a registry has thousands. */
+const MAX_LISTED = 50;
+const list = (ids: readonly string[]) =>
+  ids.length <= MAX_LISTED
+    ? ids.map(esc).join(', ')
+    : `${ids.slice(0, MAX_LISTED).map(esc).join(', ')} and ${ids.length - MAX_LISTED} more (report.json lists them)`;
+const moreRows = (n: number) =>
+  n > MAX_LISTED
+    ? `<p>The first ${MAX_LISTED} of ${n} are shown; report.json has them all.</p>`
+    : '';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const ILAR_NAMES: Record<string, string> = { systemic: 'systemic JIA' };
+
+function eventLine(e: AnalysedStudy['analysis']['adverseEvents']['seriousAndMas'][number]): string {
+  const blocker = e.stoppedBlocker;
+  return `${esc(e.subjectId)} (${esc(ILAR_NAMES[e.ilarCategory] ?? e.ilarCategory.replaceAll('_', ' '))}): ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${blocker ? `, ${weeks(blocker.daysBefore)} after ${esc(blocker.drug)}${blocker.target ? ` (${esc(blocker.target)} blocker)` : ''} was stopped` : ''}.`;
 }
 
 function findings(a: AnalysedStudy['analysis']): string[] {
   const b = a.baseline;
   const ae = a.adverseEvents;
   const out = [
-    `${b.subjects} patients; median disease duration ${n1(b.diseaseDurationYears.median)} years; ${b.priorMethotrexate} of ${b.subjects} had methotrexate and ${b.priorCorticosteroids} of ${b.subjects} corticosteroids before the first infusion; a median of ${n1(b.failedBiologicals.median)} failed biologicals (range ${n1(b.failedBiologicals.min)}-${n1(b.failedBiologicals.max)}).`,
-    `${a.infusions.total} infusions; ${a.infusions.subjectsWithRepeat} patients infused more than once; ${a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0)} acute infusion reactions.`,
-    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count} (${fewerOrMore(ae.post.count, ae.pre.count)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)}); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
-    ...ae.seriousAndMas.map(
-      (e) =>
-        `${esc(e.subjectId)}: ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${e.stoppedBlocker ? `, ${weeks(e.stoppedBlocker.daysBefore)} after ${esc(e.stoppedBlocker.drug)} was stopped` : ''}.`,
-    ),
+    `${plural(a.subjects, 'subject')} in the study by ${esc(a.asOf)}${a.notInfused.length > 0 ? `, ${a.notInfused.length} not infused (outside the analyses below: ${list(a.notInfused)})` : ''}.`,
+    `${plural(b.subjects, 'infused patient')}; median disease duration ${n1(b.diseaseDurationYears.median)} years; ${b.failedMethotrexate} of ${b.subjects} failed methotrexate and ${b.failedCorticosteroids} of ${b.subjects} corticosteroids (stopped for inefficacy or intolerance) before the first infusion; a median of ${n1(b.failedBiologicals.median)} failed biologicals (range ${n1(b.failedBiologicals.min)}-${n1(b.failedBiologicals.max)}).`,
+    `${plural(a.infusions.total, 'infusion')}; ${plural(a.infusions.subjectsWithRepeat, 'patient')} infused more than once; ${plural(
+      a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0),
+      'acute infusion reaction',
+    )}.`,
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)}); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
+    ...ae.seriousAndMas.slice(0, MAX_LISTED).map(eventLine),
   ];
   for (const r of Object.values(a.efficacy)) {
     const aj = r.activeJoints;
     out.push(
-      `${esc(r.label)}: active joints lower in ${aj.improved} of ${aj.n} (median ${n1(aj.baselineMedian)} to ${n1(aj.median)}; Wilcoxon p = ${p(aj.wilcoxonP)}, ${aj.wilcoxon?.method ?? 'n/a'}); ${r.improvedInThreeOrMoreCoreSet} improved in at least 3 of the 6 core-set variables; inflammatory markers down in ${r.inflammatoryMarkersDown} of the ${r.raisedInflammatoryMarkers} with raised markers; well-being median ${n1(r.parentGlobal.baselineMedian)} to ${n1(r.parentGlobal.median)} (p = ${p(r.parentGlobal.wilcoxonP)}); median ESR ${n1(r.esr.median)} mm/h and CRP ${n1(r.crp.median)} mg/L (${normal(r, a.limits)}); JIA-ACR 30 in ${r.acrPedi30}; inactive disease in ${r.inactiveDisease}${r.missing.length > 0 ? `; no visit for ${r.missing.map(esc).join(', ')}` : ''}.`,
+      `${esc(r.label)}: active joints lower in ${aj.improved} of ${aj.n} (median ${n1(aj.baselineMedian)} to ${n1(aj.median)}; Wilcoxon p = ${p(aj.wilcoxonP)}, ${aj.wilcoxon?.method ?? 'n/a'}); ${r.improvedInThreeOrMoreCoreSet} improved in at least 3 of the 6 core-set variables; inflammatory markers down in ${r.inflammatoryMarkersDown} of the ${r.raisedInflammatoryMarkers} with raised markers; well-being median ${n1(r.parentGlobal.baselineMedian)} to ${n1(r.parentGlobal.median)} (p = ${p(r.parentGlobal.wilcoxonP)}); median ESR ${n1(r.esr.median)} mm/h and CRP ${n1(r.crp.median)} mg/L (${normal(r, a.limits)}); JIA-ACR 30 in ${r.acrPedi30}; inactive disease in ${r.inactiveDisease}${r.missing.length > 0 ? `; no visit for ${list(r.missing)}` : ''}${r.notYetDue.length > 0 ? `; not yet due for ${list(r.notYetDue)}` : ''}.`,
     );
   }
   return out;
@@ -88,6 +105,8 @@ function findings(a: AnalysedStudy['analysis']): string[] {
 
 function baselineSection(a: AnalysedStudy['analysis']): string {
   const b = a.baseline;
+  // A row with fewer values than patients says how many it has.
+  const med = (x: Summary) => (x.n < b.subjects ? `${medianIqr(x)} (n = ${x.n})` : medianIqr(x));
   return table(
     ['', `n = ${b.subjects}`],
     [
@@ -100,8 +119,8 @@ function baselineSection(a: AnalysedStudy['analysis']): string {
       ],
       ['ILAR category', b.ilarCategories.map((c) => `${esc(c.name)} ${c.n}`).join('<br>')],
       ['Disease duration, years, median (IQR)', med(b.diseaseDurationYears)],
-      ['Prior methotrexate', String(b.priorMethotrexate)],
-      ['Prior corticosteroids', String(b.priorCorticosteroids)],
+      ['Prior methotrexate (failed)', `${b.priorMethotrexate} (${b.failedMethotrexate})`],
+      ['Prior corticosteroids (failed)', `${b.priorCorticosteroids} (${b.failedCorticosteroids})`],
       ['Failed biologicals, median (range)', range(b.failedBiologicals)],
       ['Active joints', med(b.activeJoints)],
       ['Joints with limited motion', med(b.limitedJoints)],
@@ -165,11 +184,21 @@ function readoutSection(r: ReadoutAnalysis): string {
       'method',
     ],
     rows,
-  )}<p>${proportion('JIA-ACR 30', r.proportions.acrPedi30)}; ${proportion('JIA-ACR 70', r.proportions.acrPedi70)}; ${proportion('inactive disease', r.proportions.inactiveDisease)} (Clopper-Pearson 95% CI).</p><p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used: ${r.visits.map((v) => `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`).join('; ')}.${r.missing.length > 0 ? ` Missing: ${r.missing.map(esc).join(', ')}.` : ''}</p>`;
+  )}<p>${proportion('JIA-ACR 30', r.proportions.acrPedi30)}; ${proportion('JIA-ACR 70', r.proportions.acrPedi70)}; ${proportion('inactive disease', r.proportions.inactiveDisease)} (Clopper-Pearson 95% CI).</p><p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used (study day, day 1 = the first infusion): ${r.visits
+    .slice(0, MAX_LISTED)
+    .map(
+      (v) =>
+        `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`,
+    )
+    .join(
+      '; ',
+    )}${r.visits.length > MAX_LISTED ? `; and ${r.visits.length - MAX_LISTED} more (report.json)` : ''}.${r.missing.length > 0 ? ` Missing: ${list(r.missing)}.` : ''}${r.notYetDue.length > 0 ? ` Not yet due by the data cut: ${list(r.notYetDue)}.` : ''}</p>`;
 }
 
 function plots(study: AnalysedStudy): string {
-  const infused = study.timelines.filter((t) => t.infusions.length > 0);
+  // A registry has thousands of patients: the per-patient plots show the first MAX_LISTED.
+  const all = study.timelines.filter((t) => t.infusions.length > 0);
+  const infused = all.slice(0, MAX_LISTED);
   const sinceFirst = (t: SubjectTimeline, date: string) =>
     day(date) - day(t.infusions[0]?.date as string);
   const series = (value: (t: SubjectTimeline, i: number) => number | null | undefined) =>
@@ -234,7 +263,12 @@ function plots(study: AnalysedStudy): string {
     ]),
   ]
     .map((svg) => `<figure>${svg}</figure>`)
-    .join('');
+    .join('')
+    .concat(
+      all.length > MAX_LISTED
+        ? `<p>The per-patient plots show the first ${MAX_LISTED} of ${all.length} infused patients.</p>`
+        : '',
+    );
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
@@ -247,7 +281,7 @@ export function renderHtml(study: AnalysedStudy): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(a.protocol.title)}: study report</title><style>${CSS}</style></head><body>
 <h1>${esc(a.protocol.title)}</h1>
-<p>Protocol ${esc(a.protocol.id)} ${esc(a.protocol.version)}; data up to ${esc(a.asOf)}; ${a.subjects} subjects. Generated by jia-trial ${esc(study.generator)}.</p>
+<p>Protocol ${esc(a.protocol.id)} ${esc(a.protocol.version)}; data up to ${esc(a.asOf)}; ${plural(a.subjects, 'subject')}. Generated by jia-trial ${esc(study.generator)}.</p>
 ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <h2>Findings</h2><ul class="findings">${findings(a)
     .map((f) => `<li>${f}</li>`)
@@ -255,15 +289,17 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <h2>Baseline (at the first infusion)</h2>${baselineSection(a)}
 <h2>Infusions</h2>${table(
     ['patient', 'infusions', 'dates', 'cells/kg', 'reactions'],
-    a.infusions.perSubject.map((s) => [
-      esc(s.subjectId),
-      String(s.count),
-      s.dates.join(', '),
-      s.cellsPerKg.map((c) => c.toExponential(1)).join(', '),
-      String(s.reactions),
-    ]),
-  )}
-<h2>Safety</h2>${aeSection(`Primary: ${a.adverseEvents.windowMonths} months before vs after the first infusion`, a.adverseEvents)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months`, a.adverseEvents.sensitivity)}
+    a.infusions.perSubject
+      .slice(0, MAX_LISTED)
+      .map((s) => [
+        esc(s.subjectId),
+        String(s.count),
+        s.dates.join(', '),
+        s.cellsPerKg.map((c) => c.toExponential(1)).join(', '),
+        String(s.reactions),
+      ]),
+  )}${moreRows(a.infusions.perSubject.length)}
+<h2>Safety</h2>${aeSection(`Primary: ${a.adverseEvents.windowMonths} months before vs after the first infusion`, a.adverseEvents)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months`, a.adverseEvents.sensitivity)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore)}
 <h3>Serious adverse events and MAS</h3>${
     a.adverseEvents.seriousAndMas.length === 0
       ? '<p>None.</p>'
@@ -274,25 +310,27 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
             'onset',
             'grade',
             'after the latest infusion',
-            'after stopping an IL-1/IL-6 blocker',
+            'after the last biological was stopped',
           ],
-          a.adverseEvents.seriousAndMas.map((e) => [
-            esc(e.subjectId),
-            esc(e.term),
-            e.onsetDate,
-            String(e.grade),
-            e.daysAfterLatestInfusion === null ? 'n/a' : weeks(e.daysAfterLatestInfusion),
-            e.stoppedBlocker
-              ? `${weeks(e.stoppedBlocker.daysBefore)} (${esc(e.stoppedBlocker.drug)}, stopped ${e.stoppedBlocker.stopDate})`
-              : 'n/a',
-          ]),
+          a.adverseEvents.seriousAndMas
+            .slice(0, MAX_LISTED)
+            .map((e) => [
+              esc(e.subjectId),
+              esc(e.term),
+              e.onsetDate,
+              String(e.grade),
+              e.daysAfterLatestInfusion === null ? 'n/a' : weeks(e.daysAfterLatestInfusion),
+              e.stoppedBlocker
+                ? `${weeks(e.stoppedBlocker.daysBefore)} (${esc(e.stoppedBlocker.drug)}, stopped ${e.stoppedBlocker.stopDate})`
+                : 'n/a',
+            ]),
         )
   }
 <h2>Efficacy against the baseline</h2>${Object.values(a.efficacy).map(readoutSection).join('')}
 <h2>Plots</h2>${plots(study)}
 <h2>Methods</h2><ul>
 <li>Baseline: the last visit on or before the first infusion. Read-outs: the visit nearest the target day after the first infusion within the tolerance shown; a patient without one is counted as missing and listed.</li>
-<li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after; the "after" window ends at a withdrawal or the data cut.</li>
+<li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after, so on the day grid the 3-month windows hold the 91 days before and the infusion day with the 91 days after; each side counts N/12 patient-years; the "after" window ends at a withdrawal or the data cut. Serious AEs and AEs of grade 3 or more are analysed the same way. A MAS episode is an AE whose term names it.</li>
 <li>Paired comparisons: Wilcoxon signed-rank, exact when there are no ties or zero differences, otherwise the normal approximation with continuity correction (as R's wilcox.test); rate ratio by the conditional binomial (R's poisson.test); Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures).</li>
 <li>Inactive disease: Wallace 2011 (ESR upper limit ${study.esrUpperLimit} mm/h, CRP ${study.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
 </ul>

@@ -35,11 +35,24 @@ function close(actual: number | null, expected: unknown, what: string): void {
   assert.ok(Math.abs(actual - e) <= tolerance, `${what}: ${actual} differs from R's ${e}`);
 }
 
+test('every section of the R fixtures has cases (a renamed section must not run nothing)', () => {
+  const expected = {
+    wilcoxon: 21,
+    signTest: 10,
+    poissonRateRatio: 12,
+    clopperPearson: 10,
+    fisher: 11,
+    mcnemar: 6,
+    quantiles: 10,
+  };
+  for (const [section, n] of Object.entries(expected)) assert.equal(R[section]?.length, n, section);
+});
+
 const alternative = (r: unknown): Alternative =>
   r === 'two.sided' ? 'two-sided' : (r as Alternative);
 
 describe(`Wilcoxon signed-rank test against ${R.r}`, () => {
-  for (const c of R.wilcoxon ?? [])
+  for (const c of R.wilcoxon as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const result = wilcoxonSignedRank(c.x as number[], c.y as number[], {
         alternative: alternative(c.alternative),
@@ -59,12 +72,12 @@ describe(`Wilcoxon signed-rank test against ${R.r}`, () => {
 });
 
 describe('exact sign test (binom.test against 1/2)', () => {
-  for (const c of R.signTest ?? [])
+  for (const c of R.signTest as Array<Record<string, unknown>>)
     test(String(c.id), () => close(binomialP(c.k as number, c.n as number), c.p, 'p'));
 });
 
 describe('Poisson rate ratio (poisson.test, two samples)', () => {
-  for (const c of R.poissonRateRatio ?? [])
+  for (const c of R.poissonRateRatio as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const result = poissonRateRatio(
         c.x as [number, number],
@@ -79,7 +92,7 @@ describe('Poisson rate ratio (poisson.test, two samples)', () => {
 });
 
 describe('Clopper-Pearson intervals (binom.test conf.int)', () => {
-  for (const c of R.clopperPearson ?? [])
+  for (const c of R.clopperPearson as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const result = clopperPearson(c.x as number, c.n as number, c.conf_level as number);
       close(result.ci[0], (c.ci as unknown[])[0], 'lower');
@@ -89,7 +102,7 @@ describe('Clopper-Pearson intervals (binom.test conf.int)', () => {
 });
 
 describe("Fisher's exact test, two-sided", () => {
-  for (const c of R.fisher ?? [])
+  for (const c of R.fisher as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const t = c.table as [[number, number], [number, number]];
       close(fisherExactP(t), c.p, 'p');
@@ -97,7 +110,7 @@ describe("Fisher's exact test, two-sided", () => {
 });
 
 describe('exact McNemar test (binom.test on the discordant pairs)', () => {
-  for (const c of R.mcnemar ?? [])
+  for (const c of R.mcnemar as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const p = exactMcNemar(c.b as number, c.c as number);
       if (c.error_exact) assert.equal(p, null, 'no discordant pair: no test');
@@ -106,7 +119,7 @@ describe('exact McNemar test (binom.test on the discordant pairs)', () => {
 });
 
 describe('quantiles (type 7), median and IQR', () => {
-  for (const c of R.quantiles ?? [])
+  for (const c of R.quantiles as Array<Record<string, unknown>>)
     test(String(c.id), () => {
       const x = c.x as number[];
       close(quantile(x, 0.25), c.q25, 'q25');

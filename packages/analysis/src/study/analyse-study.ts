@@ -3,7 +3,12 @@
  * analysis plan: what `jia-trial report` writes as report.json and renders as report.html.
  * Only data dated on or before `asOf` (the data cut) is used.
  */
-import { censor, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';
+import {
+  censor,
+  inStudySince,
+  type ProtocolDefinition,
+  type SubjectTimeline,
+} from '@jia-trial/protocol';
 import {
   type BaselineTable,
   baselineTable,
@@ -24,10 +29,15 @@ export interface StudyAnalysis {
   readonly protocol: { readonly id: string; readonly version: string; readonly title: string };
   readonly asOf: string;
   readonly subjects: number;
+  /** Subjects in the study without an infusion by the data cut: outside every analysis below. */
+  readonly notInfused: readonly string[];
   readonly baseline: BaselineTable;
   readonly infusions: InfusionSummary;
   readonly adverseEvents: AeWindowAnalysis & {
     readonly sensitivity: AeWindowAnalysis;
+    /** The primary window restricted to serious AEs, and to AEs of CTCAE grade 3 or more. */
+    readonly serious: AeWindowAnalysis;
+    readonly grade3OrMore: AeWindowAnalysis;
     readonly seriousAndMas: readonly ListedEvent[];
   };
   readonly efficacy: Readonly<Record<string, ReadoutAnalysis>>;
@@ -42,22 +52,28 @@ export function analyseStudy(
 ): StudyAnalysis {
   const plan = protocol.analysis;
   if (!plan) throw new RangeError(`protocol ${protocol.id} has no analysis plan`);
-  const known = timelines.map((t) => censor(t, options.asOf));
+  // A subject first recorded after the data cut was not in the study yet.
+  const known = timelines
+    .filter((t) => (inStudySince(t) ?? options.asOf) <= options.asOf)
+    .map((t) => censor(t, options.asOf));
   const windowMonths = options.aeWindowMonths ?? plan.aeWindowMonths;
   const limits = { esrUpperLimit: protocol.esrUpperLimit, crpUpperLimit: protocol.crpUpperLimit };
   return {
     protocol: { id: protocol.id, version: protocol.version, title: protocol.title },
     asOf: options.asOf,
     subjects: known.length,
+    notInfused: known.filter((t) => t.infusions.length === 0).map((t) => t.subjectId),
     baseline: baselineTable(protocol, known),
     infusions: infusionSummary(known),
     adverseEvents: {
       ...analyseAeWindows(known, windowMonths, options.asOf),
       sensitivity: analyseAeWindows(known, plan.sensitivityAeWindowMonths, options.asOf),
+      serious: analyseAeWindows(known, windowMonths, options.asOf, (ae) => ae.serious),
+      grade3OrMore: analyseAeWindows(known, windowMonths, options.asOf, (ae) => ae.grade >= 3),
       seriousAndMas: listSeriousAndMas(protocol, known),
     },
     efficacy: Object.fromEntries(
-      plan.timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits)]),
+      plan.timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits, options.asOf)]),
     ),
     limits,
   };

@@ -32,6 +32,9 @@ export interface BaselineTable {
   readonly diseaseDurationYears: Summary;
   readonly priorMethotrexate: number;
   readonly priorCorticosteroids: number;
+  /** Stopped for inefficacy or intolerance before the first infusion. */
+  readonly failedMethotrexate: number;
+  readonly failedCorticosteroids: number;
   readonly failedBiologicals: Summary;
   readonly activeJoints: Summary;
   readonly limitedJoints: Summary;
@@ -91,6 +94,14 @@ export function baselineTable(
       before(t, (drug) => isDrug(protocol.drugs, drug, 'methotrexate')),
     ).length,
     priorCorticosteroids: infused.filter((t) => before(t, (_, c) => c === 'corticosteroid')).length,
+    failedMethotrexate: infused.filter((t) =>
+      t.medications.some(
+        (m) => isDrug(protocol.drugs, m.drug, 'methotrexate') && failedBy(m, first(t), reasons),
+      ),
+    ).length,
+    failedCorticosteroids: infused.filter((t) =>
+      t.medications.some((m) => m.drugClass === 'corticosteroid' && failedBy(m, first(t), reasons)),
+    ).length,
     failedBiologicals: summarise(failedBiologicals),
     activeJoints: summarise(values(baseline.map((o) => o.activeJoints))),
     limitedJoints: summarise(values(baseline.map((o) => o.limitedJoints))),

@@ -77,7 +77,10 @@ export interface ReadoutCounts {
     readonly visitId: string | null;
     readonly studyDay: number | null;
   }>;
+  /** Due by the data cut but without a baseline or a read-out visit. */
   readonly missing: readonly string[];
+  /** Whose read-out window had not closed by the data cut (and no visit yet). */
+  readonly notYetDue: readonly string[];
   readonly acrPedi30: number;
   readonly acrPedi50: number;
   readonly acrPedi70: number;
@@ -139,8 +142,11 @@ export function analyseReadout(
   timelines: readonly SubjectTimeline[],
   timepoint: Timepoint,
   limits: { esrUpperLimit: number; crpUpperLimit: number },
+  asOf: string,
 ): ReadoutAnalysis {
   const infused = timelines.filter((t) => t.infusions.length > 0);
+  const due = (t: SubjectTimeline) =>
+    day(t.infusions[0]?.date as string) + timepoint.day + timepoint.toleranceDays <= day(asOf);
   const found = infused.map((t) => ({
     t,
     baseline: baselineVisit(t),
@@ -190,7 +196,8 @@ export function analyseReadout(
       visitId: readout?.visitId ?? null,
       studyDay: readout ? studyDayOf(t, readout) : null,
     })),
-    missing: found.filter((f) => !f.baseline || !f.readout).map((f) => f.t.subjectId),
+    missing: found.filter((f) => (!f.baseline || !f.readout) && due(f.t)).map((f) => f.t.subjectId),
+    notYetDue: found.filter((f) => !f.readout && !due(f.t)).map((f) => f.t.subjectId),
     acrPedi30: atLeast(30),
     acrPedi50: atLeast(50),
     acrPedi70: atLeast(70),

@@ -1,7 +1,8 @@
 /**
  * The serious AEs and MAS episodes of a study, each with its timing: days after the first and
- * after the latest preceding infusion, and days after the last stop of an IL-1 or IL-6 blocker
- * (the protocol's drug catalogue), the danger the pilot met (definitions.md 6.3).
+ * after the latest preceding infusion, and days after the last biological was stopped (with its
+ * target: an IL-1 or IL-6 blocker stopped in systemic JIA is the danger the pilot met,
+ * definitions.md 6.3). An AE is a MAS episode when its term names it (MAS_TERM).
  */
 import { day, drugInfo, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';
 
@@ -15,14 +16,17 @@ export interface ListedEvent {
   readonly mas: boolean;
   readonly daysAfterFirstInfusion: number | null;
   readonly daysAfterLatestInfusion: number | null;
+  /** The last biological stopped before onset, with its target (IL-1 and IL-6 blockers matter for MAS). */
   readonly stoppedBlocker: {
     readonly drug: string;
+    readonly target: string | null;
     readonly stopDate: string;
     readonly daysBefore: number;
   } | null;
+  readonly ilarCategory: string;
 }
 
-const MAS_TERM = /macrophage activation|\bMAS\b|haemophagocytic|hemophagocytic/i;
+export const MAS_TERM = /macrophage activation|\bMAS\b|haemophagocytic|hemophagocytic/i;
 
 export function listSeriousAndMas(
   protocol: ProtocolDefinition,
@@ -35,14 +39,9 @@ export function listSeriousAndMas(
         const onset = day(ae.onsetDate);
         const infusionsBefore = t.infusions.filter((i) => day(i.date) <= onset);
         const stops = t.medications
-          .filter((m) => {
-            const target = drugInfo(protocol.drugs, m.drug)?.target;
-            return (
-              (target === 'IL-1' || target === 'IL-6') &&
-              m.stopDate !== null &&
-              day(m.stopDate) <= onset
-            );
-          })
+          .filter(
+            (m) => m.drugClass === 'biologic' && m.stopDate !== null && day(m.stopDate) <= onset,
+          )
           .sort((a, b) => ((a.stopDate ?? '') < (b.stopDate ?? '') ? 1 : -1));
         const stop = stops[0];
         return {
@@ -57,8 +56,14 @@ export function listSeriousAndMas(
           daysAfterLatestInfusion:
             infusionsBefore.length > 0 ? onset - day(infusionsBefore.at(-1)?.date as string) : null,
           stoppedBlocker: stop?.stopDate
-            ? { drug: stop.drug, stopDate: stop.stopDate, daysBefore: onset - day(stop.stopDate) }
+            ? {
+                drug: stop.drug,
+                target: drugInfo(protocol.drugs, stop.drug)?.target ?? null,
+                stopDate: stop.stopDate,
+                daysBefore: onset - day(stop.stopDate),
+              }
             : null,
+          ilarCategory: t.ilarCategory,
         };
       }),
   );

@@ -75,6 +75,7 @@ export function analyseAeWindows(
   timelines: readonly SubjectTimeline[],
   windowMonths: number,
   asOf: string,
+  include: (ae: TimelineAdverseEvent) => boolean = () => true,
 ): AeWindowAnalysis {
   const windowDays = (windowMonths / 12) * DAYS_PER_YEAR;
   const infused = timelines.filter((t) => t.infusions.length > 0);
@@ -85,13 +86,14 @@ export function analyseAeWindows(
   for (const t of infused) {
     const first = day(t.infusions[0]?.date as string);
     const onset = (ae: TimelineAdverseEvent) => day(ae.onsetDate);
-    pre.push(t.adverseEvents.filter((ae) => onset(ae) >= first - windowDays && onset(ae) < first));
+    const counted = t.adverseEvents.filter(include);
+    pre.push(counted.filter((ae) => onset(ae) >= first - windowDays && onset(ae) < first));
     const end = Math.min(
       first + windowDays,
       day(asOf) + 1,
       t.withdrawalDate === null ? Number.POSITIVE_INFINITY : day(t.withdrawalDate) + 1,
     );
-    post.push(t.adverseEvents.filter((ae) => onset(ae) >= first && onset(ae) < end));
+    post.push(counted.filter((ae) => onset(ae) >= first && onset(ae) < end));
     preYears += windowDays / DAYS_PER_YEAR;
     postYears += (end - first) / DAYS_PER_YEAR;
   }

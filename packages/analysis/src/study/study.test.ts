@@ -83,7 +83,7 @@ describe('read-outs', () => {
       subjectId: 'S2',
       visits: [visit('BL2', '2019-12-30', { activeJoints: 3 })],
     };
-    const r = analyseReadout([t, other], week8, LIMITS);
+    const r = analyseReadout([t, other], week8, LIMITS, '2020-12-31');
     assert.deepEqual(r.missing, ['S2']);
     assert.deepEqual(
       [
