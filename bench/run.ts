@@ -13,7 +13,8 @@
  *
  * `npm run bench -- store [options]` runs the store benchmark instead (bench/store.bench.ts:
  * bundle import and concurrent saves on the embedded PostgreSQL, against their floor and
- * ceiling); its options are listed there and in bench/README.md.
+ * ceiling); its options are listed there and in bench/README.md. `npm run bench -- report`
+ * runs the report benchmark (bench/report.bench.ts: jia-trial report on registry-sized bundles).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -479,6 +480,9 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'store') {
   const { runStoreBench } = await import('./store.bench.js');
   process.exitCode = await runStoreBench(rest);
+} else if (command === 'report') {
+  const { runReportBench } = await import('./report.bench.js');
+  process.exitCode = await runReportBench(rest);
 } else {
   process.exitCode = await main(command === 'score' ? rest : process.argv.slice(2));
 }
