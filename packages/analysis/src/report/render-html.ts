@@ -13,6 +13,7 @@ import {
   type EfficacyMeasure,
   type ReadoutAnalysis,
 } from '../study/efficacy.js';
+import { MAS_TERM } from '../study/events.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
 import type { AnalysedStudy } from './report-json.js';
 import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
@@ -220,7 +221,7 @@ function plots(study: AnalysedStudy): string {
       ...t.infusions.map((i) => ({ day: sinceFirst(t, i.date), kind: 'infusion' as const })),
       ...t.adverseEvents.map((ae) => ({
         day: sinceFirst(t, ae.onsetDate),
-        kind: /macrophage activation/i.test(ae.term)
+        kind: MAS_TERM.test(ae.term)
           ? ('mas' as const)
           : ae.serious
             ? ('sae' as const)
@@ -250,7 +251,7 @@ function plots(study: AnalysedStudy): string {
       series((t, i) => jadas(t.visits[i]?.observation ?? {})),
     ),
     swimmerPlot(
-      'Infusions, adverse events, MAS and inactive disease per patient (days since the first infusion)',
+      'Per patient: infusions, AEs, MAS, inactive disease (days since the first infusion)',
       lanes,
     ),
     pairedBars('AEs per patient-year before vs after the first infusion', 'AEs per patient-year', [
