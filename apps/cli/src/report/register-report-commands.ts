@@ -1,8 +1,20 @@
 /** `jia-trial report` and `jia-trial demo`: command-line definitions. */
+import type { Timepoint } from '@jia-trial/analysis';
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
 import { DEMO_AS_OF, demoBundle, type ReportIo, runReport, runReportOf } from './report-command.js';
+
+/** `week8=56:14` -> a read-out (labelled with its id; one replacing the protocol's keeps its label). */
+function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
+  const m = /^([a-z][a-zA-Z0-9]*)=(\d+):(\d+)$/.exec(value);
+  if (!m || Number(m[2]) <= 0)
+    throw new InvalidArgumentError(
+      `expected id=day:tolerance with whole days (e.g. week8=56:14), got ${JSON.stringify(value)}`,
+    );
+  const id = m[1] as string;
+  return [...previous, { id, label: id, day: Number(m[2]), toleranceDays: Number(m[3]) }];
+}
 
 const months = (value: string) => {
   const n = Number(value);
@@ -37,6 +49,12 @@ export function registerReportCommands(
     .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
     .option('--ae-window-months <n>', "AE window on each side (default: the protocol's)", months)
     .option('--as-of <date>', 'data cut, YYYY-MM-DD (default: today)')
+    .option(
+      '--readout <id=day:tolerance>',
+      "a read-out: the visit nearest `day` after the first infusion within `tolerance` days; replaces the protocol's of the same id (week8, year1) or adds one (repeatable)",
+      readoutOption,
+      [],
+    )
     .option('--max-errors <n>', 'list at most this many bundle problems', positiveInteger, 100)
     .action(
       (
@@ -47,9 +65,10 @@ export function registerReportCommands(
           protocol: string;
           aeWindowMonths?: number;
           asOf?: string;
+          readout: Timepoint[];
           maxErrors: number;
         },
-      ) => run(() => runReportOf(io, dir, opts)),
+      ) => run(() => runReportOf(io, dir, { ...opts, readouts: opts.readout })),
     );
 
   program

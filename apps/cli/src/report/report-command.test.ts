@@ -172,6 +172,25 @@ test('jia-trial report: usage errors exit 2; --ae-window-months overrides the pr
     JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).adverseEvents.windowMonths,
     6,
   );
+  const custom = await runCli(
+    'report',
+    bundle,
+    '--out',
+    out,
+    '--as-of',
+    '2017-12-31',
+    '--readout',
+    'week8=56:3',
+    '--readout',
+    'month6=182:21',
+  );
+  assert.equal(custom.code, 0, custom.stderr);
+  const efficacy = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).efficacy;
+  assert.deepEqual(Object.keys(efficacy), ['week8', 'year1', 'month6']);
+  assert.deepEqual([efficacy.week8.label, efficacy.week8.toleranceDays], ['Week 8', 3]);
+  // D02's week-8 visit is on day 60 (4 days off): outside a 3-day tolerance, so missing.
+  assert.deepEqual(efficacy.week8.missing, ['D02']);
+  assert.equal((await runCli('report', bundle, '--out', out, '--readout', 'week8=56')).code, 2);
   assert.equal((await runCli('report', bundle, '--out', out, '--ae-window-months', '0')).code, 2);
   assert.equal((await runCli('report', bundle, '--out', out, '--protocol', 'jia-cohort')).code, 2);
   assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2017-02-30')).code, 2);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analysedStudy, renderHtml, reportJson } from '@jia-trial/analysis';
+import { analysedStudy, renderHtml, reportJson, type Timepoint } from '@jia-trial/analysis';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { UsageError } from '../cli-errors.js';
@@ -21,6 +21,7 @@ export interface ReportOptions {
   readonly protocol: string;
   readonly asOf?: string | undefined;
   readonly aeWindowMonths?: number | undefined;
+  readonly readouts?: readonly Timepoint[] | undefined;
   readonly maxErrors: number;
   readonly note?: string | null;
 }
@@ -57,6 +58,7 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
   const study = analysedStudy(protocol, bundleTimelines(reading), {
     asOf,
     aeWindowMonths: options.aeWindowMonths,
+    readouts: options.readouts,
     note: options.note ?? null,
     generator: version(),
   });

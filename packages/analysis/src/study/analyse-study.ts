@@ -18,11 +18,14 @@ import {
 import { analyseReadout, type ReadoutAnalysis } from './efficacy.js';
 import { type ListedEvent, listSeriousAndMas } from './events.js';
 import { type AeWindowAnalysis, analyseAeWindows } from './safety.js';
+import type { Timepoint } from './timepoints.js';
 
 export interface StudyAnalysisOptions {
   readonly asOf: string;
   /** Overrides the protocol's primary AE window. */
   readonly aeWindowMonths?: number | undefined;
+  /** Read-outs replacing the protocol's of the same id, or added after them. */
+  readonly readouts?: readonly Timepoint[] | undefined;
 }
 
 export interface StudyAnalysis {
@@ -43,6 +46,17 @@ export interface StudyAnalysis {
   readonly efficacy: Readonly<Record<string, ReadoutAnalysis>>;
   /** Upper limits of normal used for inactive disease and the "normal" statements. */
   readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
+}
+
+function readoutsOf(planned: readonly Timepoint[], given: readonly Timepoint[]): Timepoint[] {
+  const byId = new Map(given.map((tp) => [tp.id, tp]));
+  return [
+    ...planned.map((tp) => {
+      const replaced = byId.get(tp.id);
+      return replaced ? { ...replaced, label: tp.label } : tp;
+    }),
+    ...given.filter((tp) => !planned.some((p) => p.id === tp.id)),
+  ];
 }
 
 export function analyseStudy(
@@ -73,7 +87,10 @@ export function analyseStudy(
       seriousAndMas: listSeriousAndMas(protocol, known),
     },
     efficacy: Object.fromEntries(
-      plan.timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits, options.asOf)]),
+      readoutsOf(plan.timepoints, options.readouts ?? []).map((tp) => [
+        tp.id,
+        analyseReadout(known, tp, limits, options.asOf),
+      ]),
     ),
     limits,
   };
