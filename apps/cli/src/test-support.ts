@@ -1,8 +1,11 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
+import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { main } from './main.js';
 
 export interface CliRun {
@@ -59,4 +62,21 @@ export function parseSimpleCsv(text: string): Record<string, string>[] {
   return lines.map((line) =>
     Object.fromEntries(line.split(',').map((value, i) => [names[i], value])),
   );
+}
+
+/**
+ * A fresh test database for the tests of the current file or suite, set as DATABASE_URL for
+ * the commands they run (before/after hooks); the returned function gives it once open.
+ */
+export function useTestDatabase(): () => TestDatabase {
+  let db: TestDatabase | null = null;
+  before(async () => {
+    db = await openTestDatabase();
+    process.env.DATABASE_URL = db.url;
+  });
+  after(async () => {
+    delete process.env.DATABASE_URL;
+    await db?.close();
+  });
+  return () => db ?? assert.fail('the test database is opened by the before hook');
 }

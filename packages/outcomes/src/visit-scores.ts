@@ -11,7 +11,7 @@ import { inactiveDiseaseVerdict } from './inactive-disease.js';
 import { type JadasInput, type JadasScores, scoreJadasVariants } from './jadas.js';
 import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
 import { type JiaAcrLevel, jiaAcrLevelMicro } from './jia-acr.js';
-import { classifyMas2016 } from './mas.js';
+import { classifyMas2016, type Mas2016Result } from './mas.js';
 import type { Maybe, Verdict } from './result.js';
 
 /** One visit's observations, in the units of the visits CSV (docs/score-command.md). */
@@ -113,19 +113,25 @@ export function scoreVisit(
     acrPedi: baselineCoreSet ? jiaAcrLevelMicro(baselineCoreSet, visitCoreSet) : null,
     flare: baselineCoreSet ? flareVerdictMicro(baselineCoreSet, visitCoreSet) : null,
     inactiveDisease: inactiveDiseaseVerdict(visit, 'wallace2011', options),
-    mas2016:
-      category === 'systemic'
-        ? classifyMas2016({
-            febrile: visit.fever,
-            systemicJia: true,
-            ferritin: quantity(visit.ferritin, 'ng/mL'),
-            platelets: quantity(visit.platelets, '10^9/L'),
-            ast: quantity(visit.ast, 'U/L'),
-            triglycerides: quantity(visit.triglycerides, 'mg/dL'),
-            fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
-          }).value
-        : null,
+    mas2016: category === 'systemic' ? classifyVisitForMas(visit).value : null,
   };
+}
+
+/**
+ * The 2016 MAS classification of one visit's observations (units of the visits CSV), for a
+ * patient with known or suspected systemic JIA: the one call shared by scoreVisit and the
+ * protocol engine's safety rules.
+ */
+export function classifyVisitForMas(visit: VisitObservation): Mas2016Result {
+  return classifyMas2016({
+    febrile: visit.fever,
+    systemicJia: true,
+    ferritin: quantity(visit.ferritin, 'ng/mL'),
+    platelets: quantity(visit.platelets, '10^9/L'),
+    ast: quantity(visit.ast, 'U/L'),
+    triglycerides: quantity(visit.triglycerides, 'mg/dL'),
+    fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
+  });
 }
 
 function quantity<U extends string>(

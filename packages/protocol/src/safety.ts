@@ -16,7 +16,7 @@
  * - VISIT_OVERDUE (warning) and VISIT_MISSED (info): from the schedule.
  * - DOSE_OUT_OF_TOLERANCE (warning): a recorded dose outside the protocol's tolerance.
  */
-import { classifyMas2016, scoreMsScore, type VisitObservation } from '@jia-trial/outcomes';
+import { classifyVisitForMas, scoreMsScore, type VisitObservation } from '@jia-trial/outcomes';
 import { infusionComplianceAlerts } from './compliance.js';
 import { day, formatIsoDate } from './dates.js';
 import type { ProtocolDefinition, SafetyRule } from './definition.js';
@@ -184,25 +184,12 @@ const systemic = (t: SubjectTimeline) => t.ilarCategory === 'systemic';
 const quantity = <U extends string>(value: number | null | undefined, unit: U) =>
   value === null || value === undefined ? null : { value, unit };
 
-/** The 2016 MAS classification of a visit of a patient with (known or suspected) systemic JIA. */
-export function classifyMasInSystemicJia(visit: VisitObservation) {
-  return classifyMas2016({
-    febrile: visit.fever,
-    systemicJia: true,
-    ferritin: quantity(visit.ferritin, 'ng/mL'),
-    platelets: quantity(visit.platelets, '10^9/L'),
-    ast: quantity(visit.ast, 'U/L'),
-    triglycerides: quantity(visit.triglycerides, 'mg/dL'),
-    fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
-  });
-}
-
 function masCriteriaAlerts(rule: Rule<'mas_criteria'>, t: SubjectTimeline, asOf: number): Alert[] {
   if (!systemic(t)) return [];
   return t.visits
     .filter((v) => day(v.date) >= asOf - rule.lookbackDays)
     .flatMap((v) => {
-      const result = classifyMasInSystemicJia(v.observation);
+      const result = classifyVisitForMas(v.observation);
       if (result.value === null && result.ferritinMet === true)
         return [undeterminedMas(rule, v, result.missing, result.criteriaMet)];
       if (result.value !== true) return [];

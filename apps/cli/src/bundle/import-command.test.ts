@@ -9,10 +9,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { AUDITED_TABLES } from '@jia-trial/store';
-import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
-import { runCli, scratchDir } from '../test-support.js';
+import type { TestDatabase } from '@jia-trial/store/test-support';
+import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../../../examples/msc-pilot');
 
@@ -41,15 +41,7 @@ async function snapshot(db: TestDatabase): Promise<Record<string, number>> {
   return counts;
 }
 
-let db: TestDatabase;
-before(async () => {
-  db = await openTestDatabase();
-  process.env.DATABASE_URL = db.url;
-});
-after(async () => {
-  delete process.env.DATABASE_URL;
-  await db.close();
-});
+const database = useTestDatabase();
 
 describe('jia-trial import / export', () => {
   test('imports the example bundle, then a re-import changes nothing', async () => {
@@ -71,13 +63,13 @@ describe('jia-trial import / export', () => {
         ['eligibility.csv', 6],
       ],
     );
-    const before = await snapshot(db);
+    const before = await snapshot(database());
     const again = await runCli('import', dir, '--study', 'pilot', '--json');
     assert.equal(again.code, 0, again.stderr);
     for (const file of JSON.parse(again.stdout).files) {
       assert.equal(file.inserted + file.updated, 0, file.file);
     }
-    assert.deepEqual(await snapshot(db), before, 'idempotent: not even an audit event');
+    assert.deepEqual(await snapshot(database()), before, 'idempotent: not even an audit event');
     const verify = await runCli('verify-audit');
     assert.equal(verify.code, 0, verify.stdout);
     assert.match(verify.stdout, /audit trail intact/);
@@ -119,12 +111,12 @@ describe('jia-trial import / export', () => {
           'P01,P01-V1,2019-03-04,,polyarticular_rf_negative,6.3',
         ),
     });
-    const before = await snapshot(db);
+    const before = await snapshot(database());
     const refused = await runCli('import', dir, '--study', 'pilot');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /reason for change is required/);
     assert.match(refused.stderr, /visits\.csv: 1 stored record\(s\) would change: P01-V1/);
-    assert.deepEqual(await snapshot(db), before);
+    assert.deepEqual(await snapshot(database()), before);
     const accepted = await runCli(
       'import',
       dir,
@@ -137,7 +129,7 @@ describe('jia-trial import / export', () => {
     );
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.match(accepted.stdout, /visits\.csv +0 new +1 changed/);
-    const event = await db.store.pool.query(
+    const event = await database().store.pool.query(
       "SELECT actor, reason, old_values->>'physician_global' AS old, new_values->>'physician_global' AS new FROM audit_event WHERE operation = 'update'",
     );
     assert.deepEqual(event.rows, [
@@ -164,11 +156,11 @@ describe('jia-trial import: details', () => {
   test('an optional column left out of a file leaves the stored values alone', async () => {
     assert.equal((await runCli('import', bundle(), '--study', 'pilot-optional')).code, 0);
     const dir = bundle({ 'adverse_events.csv': (t) => withoutColumn(t, 'awareness_date') });
-    const before = await snapshot(db);
+    const before = await snapshot(database());
     const result = await runCli('import', dir, '--study', 'pilot-optional', '--json');
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(await snapshot(db), before);
-    const stored = await db.store.pool.query(
+    assert.deepEqual(await snapshot(database()), before);
+    const stored = await database().store.pool.query(
       "SELECT awareness_date FROM adverse_event WHERE study_id = 'pilot-optional' AND ae_id = 'AE-003'",
     );
     assert.equal(stored.rows[0].awareness_date, '2019-03-22', 'not replaced by onset_date');
@@ -184,7 +176,7 @@ describe('jia-trial import: details', () => {
     });
     const result = await runCli('import', dir, '--study', 'pilot-decimal');
     assert.equal(result.code, 0, result.stderr);
-    const stored = await db.store.pool.query(
+    const stored = await database().store.pool.query(
       "SELECT active_joints FROM visit WHERE study_id = 'pilot-decimal' AND visit_id = 'P01-V0'",
     );
     assert.equal(stored.rows[0].active_joints, 10);
@@ -291,21 +283,21 @@ describe('jia-trial import refuses bad bundles, lists every problem and changes 
   for (const [name, edits, expected] of cases)
     test(name, async () => {
       const dir = bundle(edits);
-      const before = await snapshot(db);
+      const before = await snapshot(database());
       const result = await runCli('import', dir, '--study', 'pilot');
       assert.equal(result.code, 1, result.stdout);
       for (const pattern of expected) assert.match(result.stderr, pattern);
       assert.match(result.stderr, /nothing was imported/);
-      assert.deepEqual(await snapshot(db), before);
+      assert.deepEqual(await snapshot(database()), before);
     });
 
   test('a huge file is refused before it is read', async () => {
     const dir = bundle();
     truncateSync(join(dir, 'joints.csv'), 2 * 1024 ** 3 + 1); // sparse: no disk used
-    const before = await snapshot(db);
+    const before = await snapshot(database());
     const result = await runCli('import', dir, '--study', 'pilot');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /joints\.csv: is 2\.0 GiB; a bundle file may have at most 2 GiB/);
-    assert.deepEqual(await snapshot(db), before);
+    assert.deepEqual(await snapshot(database()), before);
   });
 });

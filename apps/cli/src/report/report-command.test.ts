@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
-import { runCli, scratchDir } from '../test-support.js';
+import { describe, test } from 'node:test';
+import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
 /**
  * The demo study must show each statement of the pilot's published summary (issue 6), computed
@@ -197,15 +196,7 @@ test('jia-trial report: usage errors exit 2; --ae-window-months overrides the pr
 });
 
 describe('jia-trial report --study: a study stored in the database', () => {
-  let db: TestDatabase;
-  before(async () => {
-    db = await openTestDatabase();
-    process.env.DATABASE_URL = db.url;
-  });
-  after(async () => {
-    delete process.env.DATABASE_URL;
-    await db.close();
-  });
+  useTestDatabase();
   test('gives the same analysis as its bundle', async () => {
     const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
     assert.equal((await runCli('import', bundle, '--study', 'demo')).code, 0);
