@@ -38,6 +38,22 @@ function ticks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
+/** End labels at their lines' heights, pushed apart to at least 11 px so that none overlap. */
+function endLabelPositions(ys: ReadonlyArray<number | null>): Array<number | null> {
+  const order = ys
+    .map((y, i) => [y, i] as const)
+    .filter((e): e is readonly [number, number] => e[0] !== null);
+  order.sort((a, b) => a[0] - b[0]);
+  const out: Array<number | null> = ys.map(() => null);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const [y, i] of order) {
+    const placed = Math.max(y, previous + 11);
+    out[i] = placed;
+    previous = placed;
+  }
+  return out;
+}
+
 export interface Series {
   readonly name: string;
   readonly points: ReadonlyArray<readonly [x: number, y: number]>;
@@ -74,6 +90,12 @@ export function linePlot(
   const xAxis = ticks(x0, x1)
     .map((t) => `<text x="${fmt(X(t))}" y="${h - bottom + 16}" text-anchor="middle">${t}</text>`)
     .join('');
+  const labelY = endLabelPositions(
+    series.map((s) => {
+      const end = s.points.at(-1);
+      return end ? Y(end[1]) + 4 : null;
+    }),
+  );
   const lines = series
     .map((s, i) => {
       const path = s.points
@@ -84,7 +106,7 @@ export function linePlot(
         .join('');
       const end = s.points.at(-1);
       const label = end
-        ? `<text x="${fmt(X(end[0]) + 6)}" y="${fmt(Y(end[1]) + 4)}" fill="${colour(i)}">${escapeXml(s.name)}</text>`
+        ? `<text x="${fmt(X(end[0]) + 6)}" y="${fmt(labelY[i] ?? Y(end[1]) + 4)}" fill="${colour(i)}">${escapeXml(s.name)}</text>`
         : '';
       return `<path d="${path}" fill="none" stroke="${colour(i)}" stroke-width="1.6"/>${dots}${label}`;
     })
