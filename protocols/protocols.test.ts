@@ -180,3 +180,36 @@ test('the cohort reads eligibility on the enrolment day, not later', () => {
   const s = evaluate(JIA_COHORT, enrolledAt17, '2021-06-01');
   assert.deepEqual([s.eligibility.referenceDate, s.eligibility.status], ['2020-12-01', 'eligible']);
 });
+
+test('a medicine recorded by its EU brand name counts as the medicine (the catalogue lists the brands)', () => {
+  const failedByBrand = subject({
+    ilarCategory: 'systemic',
+    birthDate: '2004-05',
+    visits: [visit('SCR', '2016-01-11', { activeJoints: 9, fever: false })],
+    medications: [
+      medication('methotrexate', 'csdmard', '2008-01-01', {
+        stopDate: '2009-06-01',
+        stopReason: 'inefficacy',
+      }),
+      medication('prednisolone', 'corticosteroid', '2007-03-01', {
+        stopDate: '2010-01-01',
+        stopReason: 'inefficacy',
+      }),
+      medication('Ilaris', 'biologic', '2012-01-01', {
+        stopDate: '2014-01-01',
+        stopReason: 'inefficacy',
+      }),
+      medication('RoActemra', 'biologic', '2014-02-01', {
+        stopDate: '2015-11-10',
+        stopReason: 'inefficacy',
+      }),
+    ],
+    enrolmentDate: null,
+  });
+  const e = evaluate(MSC_JIA, failedByBrand, '2016-01-11').eligibility;
+  assert.equal(e.criteria.find((c) => c.id === 'failed_registered_biologicals')?.status, 'met');
+  // And the MAS watch sees RoActemra as an IL-6 blocker.
+  assert.ok(
+    evaluate(MSC_JIA, failedByBrand, '2016-01-11').alerts.some((a) => a.code === 'MAS_WATCH'),
+  );
+});

@@ -3,6 +3,7 @@
  * enrolment, the standard safety reporting. It exists to show that a second, different
  * protocol needs no change to the engine (protocol.test.ts runs both).
  */
+import { DEFAULT_CRP_UPPER_LIMIT_MG_PER_L, DEFAULT_ESR_UPPER_LIMIT } from '@jia-trial/outcomes';
 import { defineProtocol } from '@jia-trial/protocol';
 import { JIA_DRUGS } from '../data/drugs.js';
 
@@ -76,6 +77,6 @@ export const JIA_COHORT = defineProtocol({
     { kind: 'visit_overdue', source: 'design' },
   ],
   analysis: null,
-  esrUpperLimit: 20,
-  crpUpperLimit: 10,
+  esrUpperLimit: DEFAULT_ESR_UPPER_LIMIT,
+  crpUpperLimit: DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
 });

@@ -4,6 +4,12 @@
  * (Swart 2019; NTR4146). Every rule names its source; where the public record is silent the
  * choice is ours, tagged D, and explained in protocols/msc-jia/README.md.
  */
+import {
+  DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
+  DEFAULT_ESR_UPPER_LIMIT,
+  MAS_2016_LAB_THRESHOLDS,
+  MS_SCORE_CUTOFF,
+} from '@jia-trial/outcomes';
 import { defineProtocol } from '@jia-trial/protocol';
 import { JIA_DRUGS } from '../data/drugs.js';
 import { EMA_JIA_INDICATIONS } from '../data/ema-jia-indications.js';
@@ -183,8 +189,9 @@ export const MSC_JIA = defineProtocol({
       kind: 'mas_watch',
       targets: ['IL-1', 'IL-6'],
       withinDays: 84,
-      ferritinAlarmNgPerMl: 684,
-      msScoreCutoff: -2.1,
+      // The 2016 criteria's ferritin limit (Ravelli 2016) and the MS score's cut-off (Minoia 2019).
+      ferritinAlarmNgPerMl: MAS_2016_LAB_THRESHOLDS.ferritin.byUnit['ng/mL'],
+      msScoreCutoff: MS_SCORE_CUTOFF.value,
       source: 'design',
     },
     { kind: 'visit_overdue', source: 'design' },
@@ -200,6 +207,6 @@ export const MSC_JIA = defineProtocol({
     ],
     source: 'swart2019',
   },
-  esrUpperLimit: 20,
-  crpUpperLimit: 10,
+  esrUpperLimit: DEFAULT_ESR_UPPER_LIMIT,
+  crpUpperLimit: DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
 });

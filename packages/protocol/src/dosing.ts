@@ -7,6 +7,9 @@ import type { Intervention } from './definition.js';
 import type { DoseCheck } from './findings.js';
 import type { TimelineInfusion } from './timeline.js';
 
+/** The heaviest plausible body weight, kg: a dose's limit and the bundle's for weight_kg. */
+export const BODY_WEIGHT_KG_MAX = 300;
+
 export interface DosePlan {
   readonly weightKg: number;
   /** weight x dose per kg. */
@@ -33,8 +36,7 @@ export function planDose(
   weightKg: number,
   options: { requested?: number; concentrationPerMl?: number } = {},
 ): DosePlan {
-  // The bundle's limits for weight_kg (bundle-spec.ts): above 0, at most 300.
-  if (!(weightKg > 0 && weightKg <= 300))
+  if (!(weightKg > 0 && weightKg <= BODY_WEIGHT_KG_MAX))
     throw new DoseRefusedError(`weight ${weightKg} kg is not a plausible body weight`);
   const total = weightKg * intervention.dosePerKg;
   const tolerance = intervention.tolerancePercent / 100;

@@ -9,7 +9,7 @@ import { ILAR_CATEGORIES } from '@jia-trial/outcomes';
 import { ageInterval, completedYears, day, partialDateInterval } from './dates.js';
 import type { Criterion, ProtocolDefinition } from './definition.js';
 import type { CriterionResult, CriterionStatus, EligibilityResult } from './findings.js';
-import { failedBy, isDrug, registrationOn, runningOn, sameDrug } from './medicines.js';
+import { failedBy, isDrug, registrationOn, runningOn } from './medicines.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
 
 interface Verdict {
@@ -222,7 +222,7 @@ function failedRegisteredVerdict(
     if (registration.status === 'not_registered') continue;
     const wasFailed = timeline.medications.some(
       (m) =>
-        (isDrug(protocol.drugs, m.drug, indication.drug) || sameDrug(m.drug, indication.brand)) &&
+        isDrug(protocol.drugs, m.drug, indication.drug) &&
         failedBy(m, reference, criterion.failureReasons),
     );
     if (wasFailed) failed.push(indication.drug);

@@ -5,7 +5,9 @@
  * Import validation, the staging load, the merge and the export are all driven by this table,
  * so a column is declared once.
  */
+
 import { CHAQ_ITEM_CODES, ILAR_CATEGORY_CODES, JOINTS } from '@jia-trial/outcomes';
+import { BODY_WEIGHT_KG_MAX, DRUG_CLASSES, STOP_REASONS } from '@jia-trial/protocol';
 import type { VisitRecord } from '../visits.js';
 
 export type BundleColumnType =
@@ -142,8 +144,8 @@ const VITALS = (when: 'pre' | 'post') => [
 ];
 
 export const SEX_CODES = ['F', 'M', 'U'] as const;
-export const DRUG_CLASSES = ['biologic', 'csdmard', 'corticosteroid', 'nsaid', 'other'] as const;
-export const STOP_REASONS = ['inefficacy', 'intolerance', 'other'] as const;
+// The medication vocabulary is the protocol engine's (timeline.ts), which reasons on it.
+export { DRUG_CLASSES, STOP_REASONS };
 export const RELATEDNESS = ['not_related', 'unlikely', 'possible', 'probable', 'definite'] as const;
 export const AE_OUTCOMES = [
   'recovered',
@@ -254,7 +256,7 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
     columns: [
       req('subject_id', 'text', { maxLength: 64 }),
       req('infusion_date', 'date'),
-      req('weight_kg', 'decimal', { min: 0, max: 300, positive: true }),
+      req('weight_kg', 'decimal', { min: 0, max: BODY_WEIGHT_KG_MAX, positive: true }),
       req('cells_per_kg', 'decimal', { min: 0, max: 1e12, positive: true }),
       req('total_cells', 'decimal', { min: 0, max: 1e15, positive: true }),
       req('product_lot', 'text', { maxLength: 64 }),
