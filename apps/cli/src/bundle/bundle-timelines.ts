@@ -3,12 +3,7 @@
  * (readBundle, the same validation as `jia-trial import`) for every command that reasons about
  * subjects without a database (`jia-trial status`, and the report).
  */
-import {
-  formatIsoDate,
-  ILAR_CATEGORY_CODES,
-  type IlarCategory,
-  type VisitObservation,
-} from '@jia-trial/outcomes';
+import { formatIsoDate, type IlarCategory } from '@jia-trial/outcomes';
 import type {
   SubjectTimeline,
   TimelineAdverseEvent,
@@ -17,7 +12,7 @@ import type {
   TimelineVisit,
   VitalSigns,
 } from '@jia-trial/protocol';
-import { BOOLEAN_FIELDS, NUMBER_FIELDS } from '../score/visit-columns.js';
+import { readObservation } from '../score/score-rows.js';
 import type { VisitTable } from '../score/visit-table.js';
 import type { BundleReading } from './read-bundle.js';
 
@@ -40,23 +35,6 @@ function vitals(row: Row, when: 'pre' | 'post'): VitalSigns {
   };
 }
 
-function observation(table: VisitTable, row: number): VisitObservation {
-  const values: Record<string, unknown> = {};
-  for (const field of NUMBER_FIELDS) {
-    const value = table.numbers[field][row] as number;
-    values[field] = Number.isNaN(value) ? null : value;
-  }
-  for (const field of BOOLEAN_FIELDS) {
-    const value = table.booleans[field][row] as number;
-    values[field] = value < 0 ? null : value === 1;
-  }
-  const joints27 = table.activeJoints27[row] as number;
-  values.activeJoints27 = Number.isNaN(joints27) ? null : joints27;
-  const category = table.category[row] as number;
-  values.ilarCategory = category < 0 ? null : ILAR_CATEGORY_CODES[category];
-  return values as VisitObservation;
-}
-
 function groupBy<T>(items: Iterable<[string, T]>): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const [key, item] of items) {
@@ -75,7 +53,7 @@ function* visitsOf(table: VisitTable | null): Generator<[string, TimelineVisit]>
       {
         visitId: table.ids.id(row),
         date: formatIsoDate(table.day[row] as number),
-        observation: observation(table, row),
+        observation: readObservation(table, row),
       },
     ];
 }

@@ -4,15 +4,22 @@
  * as SVG files, and report.pdf when Chromium is installed (otherwise the command says why and
  * writes the rest).
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analysedStudy, renderHtml, reportJson, type Timepoint } from '@jia-trial/analysis';
+import {
+  analysedStudy,
+  renderHtml,
+  reportJson,
+  reportPlots,
+  type Timepoint,
+} from '@jia-trial/analysis';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
 import { UsageError } from '../cli-errors.js';
 import { asOfOption, protocolOption } from '../protocol-args.js';
+import { writeOutput } from '../score/output.js';
 import { exportStudyQuietly } from '../store/store-commands.js';
 import { renderPdf } from './render-pdf.js';
 
@@ -43,10 +50,18 @@ function version(): string {
   }
 }
 
-/** Written to a temporary name and renamed, so that a reader never sees half a file. */
-function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
+/**
+ * Written as `jia-trial score --out` writes (a temporary file renamed when complete), so that a
+ * reader never sees half a file.
+ */
+function writeAtomically(path: string, text: string): Promise<void> {
+  return writeOutput(
+    path,
+    async (sink) => {
+      await sink(Buffer.from(text, 'utf8'));
+    },
+    () => {},
+  );
 }
 
 export async function runReport(io: ReportIo, dir: string, options: ReportOptions): Promise<void> {
@@ -63,13 +78,13 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
     generator: version(),
   });
   mkdirSync(options.out, { recursive: true });
-  writeAtomically(join(options.out, 'report.json'), reportJson(study));
+  await writeAtomically(join(options.out, 'report.json'), reportJson(study));
   const html = renderHtml(study);
-  writeAtomically(join(options.out, 'report.html'), html);
-  const plots = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+  await writeAtomically(join(options.out, 'report.html'), html);
+  const plots = reportPlots(study);
   mkdirSync(join(options.out, 'plots'), { recursive: true });
   for (const [i, svg] of plots.entries())
-    writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
+    await writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
   const pdfPath = join(options.out, 'report.pdf');
   const pdf = await renderPdf(html, `${pdfPath}.tmp`, io.env ?? process.env);
   if (pdf.written) renameSync(`${pdfPath}.tmp`, pdfPath);

@@ -24,6 +24,12 @@ const bool = (value: number): boolean | null => (value < 0 ? null : value === 1)
  * through two of these allocates nothing per row (the outcome functions keep no reference).
  */
 class ObservationView implements VisitObservation {
+  /**
+   * `jia-trial score` reads the MAS laboratory values only for a visit recorded as systemic
+   * JIA (its row is all it has); a reader with the subject's category keeps them all.
+   */
+  constructor(readonly masLabsOfEveryVisit = false) {}
+
   ilarCategory: IlarCategory | null = null;
   physicianGlobal: number | null = null;
   parentGlobal: number | null = null;
@@ -61,7 +67,7 @@ class ObservationView implements VisitObservation {
     this.activeUveitis = bool(b.activeUveitis[row] as number);
     this.fever = bool(b.fever[row] as number);
     // The MAS laboratory values are read only by the systemic-JIA criteria.
-    const systemic = this.ilarCategory === 'systemic';
+    const systemic = this.masLabsOfEveryVisit || this.ilarCategory === 'systemic';
     this.ferritin = systemic ? num(n.ferritin[row] as number) : null;
     this.platelets = systemic ? num(n.platelets[row] as number) : null;
     this.ast = systemic ? num(n.ast[row] as number) : null;
@@ -69,6 +75,12 @@ class ObservationView implements VisitObservation {
     this.fibrinogen = systemic ? num(n.fibrinogen[row] as number) : null;
     return this;
   }
+}
+
+/** A visit's observations as a new plain object, every recorded value kept (bundle timelines). */
+export function readObservation(table: VisitTable, row: number): VisitObservation {
+  const { masLabsOfEveryVisit: _, ...values } = new ObservationView(true).load(table, row);
+  return values;
 }
 
 const visitView = new ObservationView();

@@ -196,7 +196,8 @@ function readoutSection(r: ReadoutAnalysis): string {
     )}${r.visits.length > MAX_LISTED ? `; and ${r.visits.length - MAX_LISTED} more (report.json)` : ''}.${r.missing.length > 0 ? ` Missing: ${list(r.missing)}.` : ''}${r.notYetDue.length > 0 ? ` Not yet due by the data cut: ${list(r.notYetDue)}.` : ''}</p>`;
 }
 
-function plots(study: AnalysedStudy): string {
+/** The report's plots as standalone SVG documents: report.html inlines them, the CLI writes them as files. */
+export function reportPlots(study: AnalysedStudy): string[] {
   // A registry has thousands of patients: the per-patient plots show the first MAX_LISTED.
   const all = study.timelines.filter((t) => t.infusions.length > 0);
   const infused = all.slice(0, MAX_LISTED);
@@ -213,7 +214,7 @@ function plots(study: AnalysedStudy): string {
       }),
     }));
   const jadas = EFFICACY_MEASURES.jadas71.value;
-  const limits = { esrUpperLimit: study.esrUpperLimit, crpUpperLimit: study.crpUpperLimit };
+  const limits = study.analysis.limits;
   const lanes: SwimmerLane[] = infused.map((t) => ({
     name: t.subjectId,
     end: Math.max(0, ...t.visits.map((v) => sinceFirst(t, v.date))),
@@ -262,12 +263,17 @@ function plots(study: AnalysedStudy): string {
         after: ae.sensitivity.post.rate,
       },
     ]),
-  ]
+  ];
+}
+
+function plots(study: AnalysedStudy): string {
+  const infused = study.timelines.filter((t) => t.infusions.length > 0).length;
+  return reportPlots(study)
     .map((svg) => `<figure>${svg}</figure>`)
     .join('')
     .concat(
-      all.length > MAX_LISTED
-        ? `<p>The per-patient plots show the first ${MAX_LISTED} of ${all.length} infused patients.</p>`
+      infused > MAX_LISTED
+        ? `<p>The per-patient plots show the first ${MAX_LISTED} of ${infused} infused patients.</p>`
         : '',
     );
 }
@@ -333,7 +339,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <li>Baseline: the last visit on or before the first infusion. Read-outs: the visit nearest the target day after the first infusion within the tolerance shown; a patient without one is counted as missing and listed.</li>
 <li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after, so on the day grid the 3-month windows hold the 91 days before and the infusion day with the 91 days after; each side counts N/12 patient-years; the "after" window ends at a withdrawal or the data cut. Serious AEs and AEs of grade 3 or more are analysed the same way. A MAS episode is an AE whose term names it.</li>
 <li>Paired comparisons: Wilcoxon signed-rank, exact when there are no ties or zero differences, otherwise the normal approximation with continuity correction (as R's wilcox.test); rate ratio by the conditional binomial (R's poisson.test); Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures).</li>
-<li>Inactive disease: Wallace 2011 (ESR upper limit ${study.esrUpperLimit} mm/h, CRP ${study.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
+<li>Inactive disease: Wallace 2011 (ESR upper limit ${a.limits.esrUpperLimit} mm/h, CRP ${a.limits.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
 </ul>
 </body></html>
 `;

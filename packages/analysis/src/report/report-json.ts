@@ -1,16 +1,16 @@
 /** What a report is made from, and report.json: the analysis as numbers (Infinity and NaN as null). */
-import { censor, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';
+import type { ProtocolDefinition, SubjectTimeline } from '@jia-trial/protocol';
 import {
-  analyseStudy,
+  analysePopulation,
   type StudyAnalysis,
   type StudyAnalysisOptions,
+  studyPopulation,
 } from '../study/analyse-study.js';
 
 export interface AnalysedStudy {
   readonly analysis: StudyAnalysis;
+  /** The subjects analysed, as known at the data cut (for the plots). */
   readonly timelines: readonly SubjectTimeline[];
-  readonly esrUpperLimit: number;
-  readonly crpUpperLimit: number;
   /** Shown at the top of the report (e.g. "synthetic data"). */
   readonly note: string | null;
   /** The software that made it. */
@@ -22,11 +22,10 @@ export function analysedStudy(
   timelines: readonly SubjectTimeline[],
   options: StudyAnalysisOptions & { note?: string | null; generator: string },
 ): AnalysedStudy {
+  const population = studyPopulation(timelines, options.asOf);
   return {
-    analysis: analyseStudy(protocol, timelines, options),
-    timelines: timelines.map((t) => censor(t, options.asOf)),
-    esrUpperLimit: protocol.esrUpperLimit,
-    crpUpperLimit: protocol.crpUpperLimit,
+    analysis: analysePopulation(protocol, population, options),
+    timelines: population,
     note: options.note ?? null,
     generator: options.generator,
   };

@@ -59,17 +59,33 @@ function readoutsOf(planned: readonly Timepoint[], given: readonly Timepoint[]):
   ];
 }
 
+/**
+ * The subjects in the study by the data cut (a subject first recorded after it was not there
+ * yet), each as known on that day.
+ */
+export function studyPopulation(
+  timelines: readonly SubjectTimeline[],
+  asOf: string,
+): SubjectTimeline[] {
+  return timelines.filter((t) => (inStudySince(t) ?? asOf) <= asOf).map((t) => censor(t, asOf));
+}
+
 export function analyseStudy(
   protocol: ProtocolDefinition,
   timelines: readonly SubjectTimeline[],
   options: StudyAnalysisOptions,
 ): StudyAnalysis {
+  return analysePopulation(protocol, studyPopulation(timelines, options.asOf), options);
+}
+
+/** analyseStudy on a population already made by studyPopulation. */
+export function analysePopulation(
+  protocol: ProtocolDefinition,
+  known: readonly SubjectTimeline[],
+  options: StudyAnalysisOptions,
+): StudyAnalysis {
   const plan = protocol.analysis;
   if (!plan) throw new RangeError(`protocol ${protocol.id} has no analysis plan`);
-  // A subject first recorded after the data cut was not in the study yet.
-  const known = timelines
-    .filter((t) => (inStudySince(t) ?? options.asOf) <= options.asOf)
-    .map((t) => censor(t, options.asOf));
   const windowMonths = options.aeWindowMonths ?? plan.aeWindowMonths;
   const limits = { esrUpperLimit: protocol.esrUpperLimit, crpUpperLimit: protocol.crpUpperLimit };
   return {
