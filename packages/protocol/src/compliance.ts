@@ -7,7 +7,7 @@
  */
 import type { ProtocolDefinition, SafetyRule } from './definition.js';
 import { criterionSatisfied, evaluateEligibility } from './eligibility.js';
-import type { Alert } from './findings.js';
+import { type Alert, alert } from './findings.js';
 import { retreatmentDecision } from './retreatment.js';
 import { censor, type SubjectTimeline, type TimelineInfusion } from './timeline.js';
 
@@ -51,13 +51,13 @@ export function infusionComplianceAlerts(
     const found = breaches(protocol, t, infusion, k);
     if (found.length === 0) return [];
     return [
-      {
-        code: 'INFUSION_NOT_ALLOWED' as const,
-        severity: 'warning' as const,
-        message: `infusion ${k + 1} (${infusion.date}) was given against the protocol: ${found.join('; ')}`,
-        data: { infusion: k + 1, date: infusion.date, breaches: found },
-        source: rule.source ?? null,
-      },
+      alert(
+        'INFUSION_NOT_ALLOWED',
+        'warning',
+        `infusion ${k + 1} (${infusion.date}) was given against the protocol: ${found.join('; ')}`,
+        { infusion: k + 1, date: infusion.date, breaches: found },
+        rule,
+      ),
     ];
   });
 }

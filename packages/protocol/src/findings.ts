@@ -52,6 +52,17 @@ export interface Alert {
   readonly source: string | null;
 }
 
+/** An alert of a safety rule, carrying the rule's source. */
+export function alert(
+  code: AlertCode,
+  severity: Severity,
+  message: string,
+  data: Record<string, unknown>,
+  rule: { readonly source?: string | undefined },
+): Alert {
+  return { code, severity, message, data, source: rule.source ?? null };
+}
+
 export type VisitStatus = 'upcoming' | 'due' | 'overdue' | 'missed' | 'done';
 
 export interface ScheduledVisit {

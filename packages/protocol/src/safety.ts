@@ -21,20 +21,12 @@ import { infusionComplianceAlerts } from './compliance.js';
 import { day, formatIsoDate } from './dates.js';
 import type { ProtocolDefinition, SafetyRule } from './definition.js';
 import { checkInfusionDose } from './dosing.js';
-import type { Alert, AlertCode, Severity } from './findings.js';
+import { type Alert, alert, type Severity } from './findings.js';
 import { drugInfo } from './medicines.js';
 import type { Schedule } from './schedule.js';
 import type { SubjectTimeline, TimelineInfusion, TimelineVisit } from './timeline.js';
 
 type Rule<K extends SafetyRule['kind']> = Extract<SafetyRule, { kind: K }>;
-
-const alert = (
-  code: AlertCode,
-  severity: Severity,
-  message: string,
-  data: Record<string, unknown>,
-  rule: SafetyRule,
-): Alert => ({ code, severity, message, data, source: rule.source ?? null });
 
 /** The vital-sign findings of an infusion beyond the rule's limits. */
 export function vitalSignFindings(

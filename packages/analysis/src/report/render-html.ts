@@ -4,7 +4,7 @@
  * is computed from the analysis, never typed in.
  */
 
-import { inactiveDiseaseVerdict } from '@jia-trial/outcomes';
+import { ILAR_CATEGORIES, inactiveDiseaseVerdict } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline } from '@jia-trial/protocol';
 import type { ProportionInterval } from '../statistics/binomial.js';
 import type { Summary } from '../statistics/quantiles.js';
@@ -32,7 +32,6 @@ const p = (x: number | null | undefined) =>
       : x.toFixed(3);
 const medianIqr = (s: Summary) =>
   s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`;
-const med = medianIqr;
 const range = (s: Summary) =>
   s.n === 0 ? 'n/a' : `${n1(s.median)} (range ${n1(s.min)}-${n1(s.max)})`;
 const weeks = (days: number) => `${days} days (${n1(days / 7)} weeks)`;
@@ -75,11 +74,10 @@ const moreRows = (n: number) =>
     : '';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const ILAR_NAMES: Record<string, string> = { systemic: 'systemic JIA' };
 
 function eventLine(e: AnalysedStudy['analysis']['adverseEvents']['seriousAndMas'][number]): string {
   const blocker = e.stoppedBlocker;
-  return `${esc(e.subjectId)} (${esc(ILAR_NAMES[e.ilarCategory] ?? e.ilarCategory.replaceAll('_', ' '))}): ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${blocker ? `, ${weeks(blocker.daysBefore)} after ${esc(blocker.drug)}${blocker.target ? ` (${esc(blocker.target)} blocker)` : ''} was stopped` : ''}.`;
+  return `${esc(e.subjectId)} (${esc(ILAR_CATEGORIES[e.ilarCategory].name)}): ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${blocker ? `, ${weeks(blocker.daysBefore)} after ${esc(blocker.drug)}${blocker.target ? ` (${esc(blocker.target)} blocker)` : ''} was stopped` : ''}.`;
 }
 
 function findings(a: AnalysedStudy['analysis']): string[] {
@@ -167,8 +165,8 @@ function readoutSection(r: ReadoutAnalysis): string {
     return [
       esc(c.label),
       String(c.n),
-      med(c.baseline),
-      med(c.readout),
+      medianIqr(c.baseline),
+      medianIqr(c.readout),
       String(c.improved),
       p(c.wilcoxonP),
       esc(c.wilcoxon?.method ?? 'n/a'),

@@ -7,6 +7,8 @@
  * without a baseline or a read-out visit are counted as missing and listed.
  */
 import {
+  CORE_SET_VARIABLES,
+  coreSetValue,
   inactiveDiseaseVerdict,
   jiaAcrLevel,
   scoreJadasVariants,
@@ -163,19 +165,12 @@ export function analyseReadout(
     inactiveDiseaseVerdict(p.readout.observation, 'wallace2011', limits),
   );
   const atLeast = (level: number) => levels.filter((l) => l !== null && l >= level).length;
-  const coreSet = [
-    'activeJoints',
-    'limitedJoints',
-    'physicianGlobal',
-    'parentGlobal',
-    'chaq',
-    'esr',
-  ] as const;
+  // The six core-set variables of the outcome library (Giannini 1997), ESR as the reactant.
   const improvedIn = (p: (typeof pairs)[number]) =>
-    coreSet.filter((m) => {
-      const b = EFFICACY_MEASURES[m].value(p.baseline.observation);
-      const r = EFFICACY_MEASURES[m].value(p.readout.observation);
-      return finite(b) && finite(r) && r < b;
+    CORE_SET_VARIABLES.filter((v) => {
+      const b = coreSetValue(p.baseline.observation, v);
+      const r = coreSetValue(p.readout.observation, v);
+      return b !== null && r !== null && r < b;
     }).length;
   const raised = pairs.flatMap((p) => {
     const markers = (['esr', 'crp'] as const).filter((m) => {

@@ -4,6 +4,7 @@
  * target: an IL-1 or IL-6 blocker stopped in systemic JIA is the danger the pilot met,
  * definitions.md 6.3). An AE is a MAS episode when its term names it (MAS_TERM).
  */
+import type { IlarCategory } from '@jia-trial/outcomes';
 import { day, drugInfo, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';
 
 export interface ListedEvent {
@@ -23,7 +24,7 @@ export interface ListedEvent {
     readonly stopDate: string;
     readonly daysBefore: number;
   } | null;
-  readonly ilarCategory: string;
+  readonly ilarCategory: IlarCategory;
 }
 
 export const MAS_TERM = /macrophage activation|\bMAS\b|haemophagocytic|hemophagocytic/i;
