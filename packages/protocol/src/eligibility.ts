@@ -292,3 +292,24 @@ export function criterionSatisfied(result: CriterionResult): CriterionStatus {
   const ok = result.type === 'inclusion' ? result.status === 'met' : result.status === 'not_met';
   return ok ? 'met' : 'not_met';
 }
+
+/** The ids of the protocol's criteria. */
+export function criterionIds(protocol: ProtocolDefinition): string[] {
+  return [...protocol.eligibility.inclusion, ...protocol.eligibility.exclusion].map((c) => c.id);
+}
+
+/**
+ * Investigator answers to criteria the protocol does not have (a misspelt id), which count for
+ * nothing: each unknown id with the subjects it was answered for, to be reported.
+ */
+export function unknownCriterionAnswers(
+  protocol: ProtocolDefinition,
+  timelines: readonly SubjectTimeline[],
+): Map<string, string[]> {
+  const known = new Set(criterionIds(protocol));
+  const unknown = new Map<string, string[]>();
+  for (const t of timelines)
+    for (const id of Object.keys(t.confirmations ?? {}))
+      if (!known.has(id)) unknown.set(id, [...(unknown.get(id) ?? []), t.subjectId]);
+  return unknown;
+}

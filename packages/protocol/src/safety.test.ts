@@ -101,7 +101,7 @@ describe('serious AE reporting within 24 hours of awareness', () => {
     assert.equal(overdue?.data.overdue, true);
     assert.match(overdue?.message ?? '', /OVERDUE by 1 day/);
   });
-  test('awareness defaults to onset (the reader fills it in); a report ends the alert from its date', () => {
+  test('a report on the day after awareness ends the alert from its date, and is on time', () => {
     const t = sae({ reportedDate: '2020-05-11' });
     assert.equal(alerts(t, '2020-05-10', 'SAE_REPORT_DUE').length, 1);
     assert.deepEqual(alerts(t, '2020-05-11', 'SAE_REPORT_DUE'), []);

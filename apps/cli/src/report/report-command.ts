@@ -17,6 +17,7 @@ import {
 } from '@jia-trial/analysis';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
+import { noteUnknownCriteria } from '../bundle/unknown-criteria.js';
 import { UsageError } from '../cli-errors.js';
 import { asOfOption, protocolOption } from '../protocol-args.js';
 import { writeOutput } from '../score/output.js';
@@ -70,7 +71,9 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
   if (protocol.analysis === null)
     throw new UsageError(`protocol ${protocol.id} has no analysis plan to report`);
   const reading = readValidBundle(dir, options.maxErrors, io.note, 'no report was written');
-  const study = analysedStudy(protocol, bundleTimelines(reading), {
+  const timelines = bundleTimelines(reading);
+  noteUnknownCriteria(io.note, protocol, timelines);
+  const study = analysedStudy(protocol, timelines, {
     asOf,
     aeWindowMonths: options.aeWindowMonths,
     readouts: options.readouts,

@@ -7,12 +7,11 @@ import {
   criterionSatisfied,
   evaluate,
   inStudySince,
-  type ProtocolDefinition,
   type SubjectEvaluation,
-  type SubjectTimeline,
 } from '@jia-trial/protocol';
 import { bundleTimelines } from '../bundle/bundle-timelines.js';
 import { readValidBundle } from '../bundle/read-valid-bundle.js';
+import { noteUnknownCriteria } from '../bundle/unknown-criteria.js';
 import { CommandFailure, UsageError } from '../cli-errors.js';
 import { asOfOption, protocolOption } from '../protocol-args.js';
 
@@ -40,7 +39,7 @@ export function runStatus(io: StatusIo, dir: string, options: StatusOptions): vo
   );
   if (options.subject !== undefined && all.length === 0)
     throw new UsageError(`subject ${options.subject} is not in ${dir}/subjects.csv`);
-  noteUnknownCriteria(io, protocol, all);
+  noteUnknownCriteria(io.note, protocol, all);
   // Only data dated on or before the day counts: a subject first known later was not there.
   const timelines = all.filter((t) => (inStudySince(t) ?? asOf) <= asOf);
   if (timelines.length < all.length)
@@ -70,24 +69,6 @@ export function runStatus(io: StatusIo, dir: string, options: StatusOptions): vo
   for (const line of failed) io.note(line);
   if (failed.length > 0)
     throw new CommandFailure(`${failed.length} subject(s) could not be evaluated`);
-}
-
-/** Investigator answers to criteria the protocol does not have (a misspelt id) count for nothing: say so. */
-function noteUnknownCriteria(
-  io: StatusIo,
-  protocol: ProtocolDefinition,
-  timelines: readonly SubjectTimeline[],
-): void {
-  const known = new Set(
-    [...protocol.eligibility.inclusion, ...protocol.eligibility.exclusion].map((c) => c.id),
-  );
-  const unknown = new Set(
-    timelines.flatMap((t) => Object.keys(t.confirmations ?? {})).filter((id) => !known.has(id)),
-  );
-  if (unknown.size > 0)
-    io.note(
-      `eligibility.csv: ${[...unknown].join(', ')} is not a criterion of ${protocol.id} (known: ${[...known].join(', ')}); ignored`,
-    );
 }
 
 /** The JSON of one subject: the issue's keys first (dueVisits is the whole schedule). */
