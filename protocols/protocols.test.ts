@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  defineProtocol,
-  evaluate,
-  infusion,
-  medication,
-  subject,
-  visit,
-} from '@jia-trial/protocol';
+import { defineProtocol, evaluate } from '@jia-trial/protocol';
+import { infusion, medication, subject, visit } from '@jia-trial/protocol/testing';
 import { JIA_COHORT, MSC_JIA, PROTOCOLS, protocolById } from './index.js';
 
 test('the shipped protocols pass their own schema and cross-checks, and are found by id', () => {

@@ -16,4 +16,3 @@ export * from './retreatment.js';
 export * from './safety.js';
 export * from './schedule.js';
 export * from './timeline.js';
-export * from './timeline-builder.js';

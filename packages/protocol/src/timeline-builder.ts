@@ -1,5 +1,6 @@
 /**
- * Terse timelines for tests and examples: a subject with defaults, and visits, medications,
+ * Terse timelines for tests and examples (`@jia-trial/protocol/testing`, not the package's main
+ * entry: its defaults are invented): a subject with defaults, and visits, medications,
  * infusions and AEs from their few meaningful fields.
  */
 import type { VisitObservation } from '@jia-trial/outcomes';

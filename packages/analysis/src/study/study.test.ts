@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adverseEvent, infusion, subject, visit } from '@jia-trial/protocol';
+import { adverseEvent, infusion, subject, visit } from '@jia-trial/protocol/testing';
 import { analyseReadout } from './efficacy.js';
 import { analyseAeWindows } from './safety.js';
 import { readoutVisit } from './timepoints.js';
