@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { CsvReader } from '../apps/cli/src/csv/csv-reader.js';
 import { CsvWriter } from '../apps/cli/src/csv/csv-writer.js';
 import { VISIT_COLUMNS } from '../apps/cli/src/score/visit-columns.js';
+import { median } from './stats.js';
 
 const args = process.argv.slice(2);
 const writeAt = args.indexOf('--write');
@@ -166,11 +167,6 @@ function time<T>(f: () => T): [T, number] {
   const start = process.hrtime.bigint();
   const result = f();
   return [result, Number(process.hrtime.bigint() - start) / 1e9];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const [bytes, generateSeconds] = time(() => generate(ROWS));

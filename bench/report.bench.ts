@@ -22,6 +22,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demo = join(root, 'examples', 'msc-jia-demo');
@@ -64,12 +65,6 @@ function run(bundle: string, out: string, pdf: boolean): number {
     throw new Error(`no report.pdf: ${result.stderr}`);
   return seconds;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 export async function runReportBench(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({

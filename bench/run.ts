@@ -24,6 +24,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeVisitsFile } from './generate-visits.js';
+import { median } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'bench', 'out');
@@ -164,13 +165,6 @@ function ensureCliBuilt(): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Report.
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const upper = sorted[mid] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2;
-}
 
 function stats(m: Measured | undefined): Stats | null {
   if (m === undefined || m.failure !== undefined || m.runs.length === 0) return null;

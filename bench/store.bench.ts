@@ -65,6 +65,7 @@ import {
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { readBundle } from '../apps/cli/src/bundle/read-bundle.js';
+import { median } from './stats.js';
 import { drawVisitRecord, Random, SITES, writeStoreBundle } from './store-bundle-generator.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -165,13 +166,6 @@ function parse(args: readonly string[]) {
 
 // ---------------------------------------------------------------------------------------------
 // Statistics.
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const upper = sorted[mid] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2;
-}
 
 /** Nearest-rank percentile of values sorted ascending. */
 function percentile(sorted: Float64Array, p: number): number {
