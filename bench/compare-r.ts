@@ -14,8 +14,8 @@
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SCORE_COLUMNS } from '@jia-trial/interop';
 import { parse } from 'csv-parse';
-import { SCORE_COLUMNS } from '../apps/cli/src/score/visit-columns.js';
 
 export { SCORE_COLUMNS };
 

@@ -4,10 +4,8 @@
 // --write FILE also saves the generated input (e.g. to time `jia-trial score` on it).
 
 import { writeFileSync } from 'node:fs';
+import { CsvReader, CsvWriter, VISIT_COLUMNS } from '@jia-trial/interop';
 import { parse } from 'csv-parse/sync';
-import { CsvReader } from '../apps/cli/src/csv/csv-reader.js';
-import { CsvWriter } from '../apps/cli/src/csv/csv-writer.js';
-import { VISIT_COLUMNS } from '../apps/cli/src/score/visit-columns.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2);

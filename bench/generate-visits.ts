@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { VISIT_COLUMNS as VISIT_COLUMN_DEFS } from '../apps/cli/src/score/visit-columns.js';
+import { VISIT_COLUMNS as VISIT_COLUMN_DEFS } from '@jia-trial/interop';
 
 /** Bump when the generated content changes, so cached files are regenerated. */
 export const GENERATOR_VERSION = 3;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readBundle } from '../apps/cli/src/bundle/read-bundle.js';
+import { readBundle } from '@jia-trial/interop';
 import { writeStoreBundle } from './store-bundle-generator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jia-bench-bundle-'));

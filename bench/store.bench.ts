@@ -52,6 +52,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readBundle } from '@jia-trial/interop';
 import {
   bundleFile,
   dbColumn,
@@ -64,7 +65,6 @@ import {
 } from '@jia-trial/store';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { readBundle } from '../apps/cli/src/bundle/read-bundle.js';
 import { median } from './stats.js';
 import { drawVisitRecord, Random, SITES, writeStoreBundle } from './store-bundle-generator.js';
 

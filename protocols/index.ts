@@ -2,6 +2,7 @@
  * The protocols jia-trial ships, by id (the `--protocol` of the command line): `msc-jia`, the
  * MSC pilot, and `jia-cohort`, an observational cohort.
  */
+import { JiaError } from '@jia-trial/errors';
 import type { ProtocolDefinition } from '@jia-trial/protocol';
 import { JIA_COHORT } from './jia-cohort/protocol.js';
 import { MSC_JIA } from './msc-jia/protocol.js';
@@ -18,7 +19,8 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
 export function protocolById(name: string): ProtocolDefinition {
   const protocol = PROTOCOLS[name];
   if (!protocol)
-    throw new RangeError(
+    throw new JiaError(
+      'NOT_FOUND',
       `unknown protocol ${JSON.stringify(name)} (known: ${Object.keys(PROTOCOLS).join(', ')})`,
     );
   return protocol;

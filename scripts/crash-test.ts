@@ -300,7 +300,7 @@ async function verify(
     rows: stored.size,
     lost,
     auditOk: audit.ok && audit.problems.length === 0,
-    auditProblems: audit.problems.map((p) => `${p.where}: ${p.message}`),
+    auditProblems: audit.problems.map((p) => `${p.path}: ${p.message}`),
     auditBlocks: audit.blocks,
     auditEvents: audit.events,
   };

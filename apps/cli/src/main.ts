@@ -1,9 +1,12 @@
 /**
  * The `jia-trial` command line. `main` takes the arguments and the output streams and returns
  * the exit code, so tests run it in-process and the bin only sets `process.exitCode`.
- * Exit codes: 0 ok, 1 data error, 2 usage error.
+ * Exit codes: 0 ok, 1 failure (bad data, a refusal), 2 usage error, 70 internal fault
+ * (docs/errors.md).
  */
 import type { Writable } from 'node:stream';
+import { EXIT_CODES } from '@jia-trial/errors';
+import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop';
 import {
   CUTOFF_SET_IDS,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
@@ -11,22 +14,12 @@ import {
   describeRange,
   ILAR_CATEGORY_CODES,
 } from '@jia-trial/outcomes';
-import { ConflictError, NotFoundError, ReasonRequiredError } from '@jia-trial/store';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { positiveInteger } from './cli-args.js';
-import {
-  CommandFailure,
-  DataError,
-  EXIT_DATA_ERROR,
-  EXIT_OK,
-  EXIT_USAGE_ERROR,
-  formatProblem,
-  UsageError,
-} from './cli-errors.js';
+import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
 import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
-import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from './score/visit-columns.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
 
@@ -111,7 +104,9 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Read (and removed) before parsing, so that it is accepted anywhere: see main().
+    .option('--debug', 'print the stack trace of an internal fault (exit code 70)');
 
   program
     .command('score')
@@ -214,6 +209,9 @@ function localToday(): string {
 /** Streams that already carry the no-op 'error' listener (one per stream). */
 const guardedStreams = new WeakSet<Writable>();
 
+const EXIT_OK = 0;
+const EXIT_USAGE_ERROR = EXIT_CODES.usage;
+
 /** Runs the CLI with `argv` (without node and script path) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let pending: Promise<void> | undefined;
@@ -224,56 +222,24 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     guardedStreams.add(io.stdout);
     io.stdout.on('error', () => {});
   }
+  const debug = argv.includes('--debug');
+  const args = argv.filter((arg) => arg !== '--debug');
   const program = buildProgram(io, (action) => {
     pending = action();
   });
   try {
-    if (argv.length === 0) {
+    if (args.length === 0) {
       program.outputHelp();
       return EXIT_USAGE_ERROR;
     }
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...args], { from: 'user' });
     await pending;
     return EXIT_OK;
   } catch (error) {
-    return reportError(error, io);
+    // --help and --version end through exitOverride too, with exit code 0; commander has
+    // already printed its own usage errors.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE_ERROR;
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK; // the reader stopped early (| head)
+    return reportError(error, { ...io, json: args.includes('--json'), debug });
   }
-}
-
-/** Refusals by the store (a stale edit, a missing reason, an unknown study): a message, exit 1. */
-function isStoreError(error: unknown): boolean {
-  return (
-    error instanceof ConflictError ||
-    error instanceof ReasonRequiredError ||
-    error instanceof NotFoundError
-  );
-}
-
-function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof CommanderError) {
-    // --help and --version end through exitOverride too, with exit code 0.
-    return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE_ERROR;
-  }
-  if (error instanceof UsageError) {
-    io.stderr.write(`jia-trial: ${error.message}\n`);
-    return EXIT_USAGE_ERROR;
-  }
-  if (error instanceof DataError) {
-    for (const problem of error.problems)
-      io.stderr.write(`${formatProblem(error.file, problem)}\n`);
-    if (error.truncated > 0) io.stderr.write(`... and ${error.truncated} more problem(s)\n`);
-    io.stderr.write(`jia-trial: ${error.message}; nothing was written\n`);
-    return EXIT_DATA_ERROR;
-  }
-  if (error instanceof CommandFailure || isStoreError(error)) {
-    io.stderr.write(`jia-trial: ${(error as Error).message}\n`);
-    return EXIT_DATA_ERROR;
-  }
-  if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK; // the reader stopped early (| head)
-  // Anything else is a fault of the program or the machine: one line, no stack trace.
-  const code = (error as NodeJS.ErrnoException).code;
-  io.stderr.write(
-    `jia-trial: ${code ? `${code}: ` : ''}${(error as Error).message ?? String(error)}\n`,
-  );
-  return EXIT_DATA_ERROR;
 }

@@ -1,15 +1,20 @@
-/** Options shared by the commands that apply a protocol: --protocol and --as-of. */
+/** What the commands that apply a protocol share: --protocol, --as-of, and notes on its data. */
+import { JiaError } from '@jia-trial/errors';
 import { parseIsoDate } from '@jia-trial/outcomes';
-import type { ProtocolDefinition } from '@jia-trial/protocol';
+import {
+  criterionIds,
+  type ProtocolDefinition,
+  type SubjectTimeline,
+  unknownCriterionAnswers,
+} from '@jia-trial/protocol';
 import { protocolById } from '@jia-trial/protocols';
-import { UsageError } from './cli-errors.js';
 
 /** The protocol named by --protocol; an unknown name is a usage error listing the known ones. */
 export function protocolOption(name: string): ProtocolDefinition {
   try {
     return protocolById(name);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new JiaError('USAGE_ERROR', (error as Error).message);
   }
 }
 
@@ -17,6 +22,21 @@ export function protocolOption(name: string): ProtocolDefinition {
 export function asOfOption(asOf: string | undefined, today: () => string): string {
   const value = asOf ?? today();
   if (parseIsoDate(value) === null)
-    throw new UsageError(`--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(value)}`);
+    throw new JiaError(
+      'USAGE_ERROR',
+      `--as-of must be a date (YYYY-MM-DD), got ${JSON.stringify(value)}`,
+    );
   return value;
+}
+
+/** Reports eligibility answers to criteria the protocol does not have: they count for nothing. */
+export function noteUnknownCriteria(
+  note: (line: string) => void,
+  protocol: ProtocolDefinition,
+  timelines: readonly SubjectTimeline[],
+): void {
+  for (const [id, subjects] of unknownCriterionAnswers(protocol, timelines))
+    note(
+      `eligibility.csv: ${id} is not a criterion of ${protocol.id} (answered for ${subjects.join(', ')}; known: ${criterionIds(protocol).join(', ')}); ignored`,
+    );
 }

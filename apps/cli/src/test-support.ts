@@ -1,8 +1,5 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
@@ -36,24 +33,7 @@ export async function runCli(...argv: string[]): Promise<CliRun> {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** One temporary root per test process, removed when the process exits. */
-let scratchRoot: string | null = null;
-
-export function scratchDir(): string {
-  if (scratchRoot === null) {
-    const root = mkdtempSync(join(tmpdir(), 'jia-trial-test-'));
-    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
-    scratchRoot = root;
-  }
-  return mkdtempSync(join(scratchRoot, 'case-'));
-}
-
-/** Writes `content` to a new file in a fresh scratch directory and returns its path. */
-export function scratchFile(name: string, content: string | Uint8Array): string {
-  const path = join(scratchDir(), name);
-  writeFileSync(path, content);
-  return path;
-}
+export { scratchDir, scratchFile } from '@jia-trial/interop/test-support';
 
 /** Parses simple CSV output (no quoted fields) into objects keyed by header. */
 export function parseSimpleCsv(text: string): Record<string, string>[] {

@@ -9,6 +9,7 @@
  * wide enough for macrophage activation syndrome (ferritin in the hundreds of thousands), narrow
  * enough to catch a unit or decimal-point error.
  */
+import type { Issue } from '@jia-trial/errors';
 import { FULL_JOINT_COUNT } from './joints/catalogue.js';
 
 export interface InputRange {
@@ -36,11 +37,11 @@ export const INPUT_RANGES = {
 
 export type RangedInput = keyof typeof INPUT_RANGES;
 
-/** A value outside its valid range. */
-export interface RangeProblem {
+/** A value outside its valid range: an issue whose path is the field. */
+export interface RangeProblem extends Issue {
+  readonly path: RangedInput;
   readonly field: RangedInput;
   readonly value: number;
-  readonly message: string;
 }
 
 /**
@@ -56,7 +57,7 @@ export function checkRanges(
     const value = values[field];
     if (value === null || value === undefined) continue;
     const message = checkRange(field, value);
-    if (message) problems.push({ field, value, message });
+    if (message) problems.push({ path: field, field, value, message });
   }
   return problems;
 }

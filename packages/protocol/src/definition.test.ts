@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defineProtocol, ProtocolDefinitionError } from './definition.js';
+import { isJiaError } from '@jia-trial/errors';
+import { defineProtocol } from './definition.js';
 import { testProtocol } from './test-protocol.fixture.js';
 
 const valid = () => JSON.parse(JSON.stringify(testProtocol()));
@@ -9,7 +10,7 @@ function problems(input: unknown): string[] {
   try {
     defineProtocol(input);
   } catch (error) {
-    assert.ok(error instanceof ProtocolDefinitionError);
+    assert.ok(isJiaError(error, 'PROTOCOL_INVALID'));
     return error.issues.map((i) => `${i.path}: ${i.message}`);
   }
   assert.fail('expected the definition to be refused');

@@ -4,6 +4,7 @@
  * the rules it needs and gives their parameters, so a new protocol needs no engine change.
  * Unknown keys are refused, so a misspelt parameter cannot silently fall back to a default.
  */
+import { type Issue, JiaError } from '@jia-trial/errors';
 import {
   FLARE_DEFINITIONS,
   ILAR_CATEGORY_CODES,
@@ -265,16 +266,13 @@ export type RetreatmentRule = z.infer<typeof retreatmentSchema>;
 export type Intervention = z.infer<typeof interventionSchema>;
 export type AnalysisPlan = z.infer<typeof analysisSchema>;
 
-export class ProtocolDefinitionError extends Error {
-  constructor(
-    readonly protocolId: string,
-    readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
-  ) {
-    super(
-      `protocol ${protocolId} is not valid:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
-    );
-    this.name = 'ProtocolDefinitionError';
-  }
+/** PROTOCOL_INVALID, listing every problem with its path in the definition. */
+function protocolInvalid(protocolId: string, issues: readonly Issue[]): JiaError {
+  return new JiaError(
+    'PROTOCOL_INVALID',
+    `protocol ${protocolId} is not valid:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    { issues, details: { protocolId } },
+  );
 }
 
 /**
@@ -287,17 +285,17 @@ export function defineProtocol(input: unknown): ProtocolDefinition {
   const name =
     typeof input === 'object' && input !== null && 'id' in input ? String(input.id) : '(no id)';
   if (!parsed.success)
-    throw new ProtocolDefinitionError(
+    throw protocolInvalid(
       name,
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   const problems = crossReferenceProblems(parsed.data);
-  if (problems.length > 0) throw new ProtocolDefinitionError(name, problems);
+  if (problems.length > 0) throw protocolInvalid(name, problems);
   return parsed.data;
 }
 
-function crossReferenceProblems(p: ProtocolDefinition): Array<{ path: string; message: string }> {
-  const problems: Array<{ path: string; message: string }> = [];
+function crossReferenceProblems(p: ProtocolDefinition): Issue[] {
+  const problems: Issue[] = [];
   const sources = new Set(p.sources.map((s) => s.id));
   const refer = (path: string, source: string | undefined) => {
     if (source !== undefined && !sources.has(source))

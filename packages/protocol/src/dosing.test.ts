@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkInfusionDose, DoseRefusedError, planDose } from './dosing.js';
+import { isJiaError } from '@jia-trial/errors';
+import { checkInfusionDose, planDose } from './dosing.js';
 import { testProtocol } from './test-protocol.fixture.js';
 import { infusion } from './timeline-builder.js';
 
@@ -19,7 +20,10 @@ test('the dose is the weight on the day times the dose per kg, the volume from t
 test('a requested dose is accepted up to the tolerance and refused beyond it', () => {
   assert.equal(planDose(intervention, 30, { requested: 66e6 }).total, 60e6);
   assert.equal(planDose(intervention, 30, { requested: 54e6 }).total, 60e6);
-  assert.throws(() => planDose(intervention, 30, { requested: 66.1e6 }), DoseRefusedError);
+  assert.throws(
+    () => planDose(intervention, 30, { requested: 66.1e6 }),
+    (error) => isJiaError(error, 'DOSE_REFUSED'),
+  );
   assert.throws(
     () => planDose(intervention, 30, { requested: 53.9e6 }),
     /53,900,000 cells is outside the protocol's 10% tolerance around 60,000,000 \(30 kg x 2,000,000\/kg\): 54,000,000-66,000,000/,

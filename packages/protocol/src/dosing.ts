@@ -3,6 +3,7 @@
  * kg, its accepted range (the protocol's tolerance), the volume from the product's
  * concentration, and the check of a recorded infusion against all of it.
  */
+import { JiaError } from '@jia-trial/errors';
 import type { Intervention } from './definition.js';
 import type { DoseCheck } from './findings.js';
 import type { TimelineInfusion } from './timeline.js';
@@ -20,15 +21,13 @@ export interface DosePlan {
   readonly unit: string;
 }
 
-export class DoseRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DoseRefusedError';
-  }
+/** A refused dose: DOSE_REFUSED with the reason. */
+function doseRefused(reason: string): JiaError {
+  return new JiaError('DOSE_REFUSED', `dose refused: ${reason}`);
 }
 
 /**
- * The dose for a weight; with `requested`, refuses (DoseRefusedError) a dose outside the
+ * The dose for a weight; with `requested`, refuses (DOSE_REFUSED) a dose outside the
  * tolerance. `concentrationPerMl` overrides the protocol's (a lot's measured concentration).
  */
 export function planDose(
@@ -37,14 +36,14 @@ export function planDose(
   options: { requested?: number; concentrationPerMl?: number } = {},
 ): DosePlan {
   if (!(weightKg > 0 && weightKg <= BODY_WEIGHT_KG_MAX))
-    throw new DoseRefusedError(`weight ${weightKg} kg is not a plausible body weight`);
+    throw doseRefused(`weight ${weightKg} kg is not a plausible body weight`);
   const total = weightKg * intervention.dosePerKg;
   const tolerance = intervention.tolerancePercent / 100;
   // 12 significant digits, so that 60e6 + 10% reads 66000000, not 66000000.00000001.
   const clean = (x: number) => Number(x.toPrecision(12));
   const allowedRange = [clean(total * (1 - tolerance)), clean(total * (1 + tolerance))] as const;
   if (options.requested !== undefined && !within(options.requested, allowedRange))
-    throw new DoseRefusedError(
+    throw doseRefused(
       `${formatCount(options.requested)} ${intervention.unit} is outside the protocol's ` +
         `${intervention.tolerancePercent}% tolerance around ${formatCount(total)} ` +
         `(${weightKg} kg x ${formatCount(intervention.dosePerKg)}/kg): ` +

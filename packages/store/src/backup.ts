@@ -8,6 +8,7 @@
  * record of the load), sets the id sequences, and then verifies the audit trail. It works the
  * same on the embedded and on an external server, across PostgreSQL versions, with no pg_dump.
  */
+
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -21,6 +22,7 @@ import {
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
@@ -68,7 +70,8 @@ function hashing(hash: ReturnType<typeof createHash>) {
 }
 
 export async function backupDatabase(pool: pg.Pool, dir: string): Promise<BackupResult> {
-  if (existsSync(dir)) throw new Error(`${dir} exists; a backup is written to a new directory`);
+  if (existsSync(dir))
+    throw new JiaError('TARGET_EXISTS', `${dir} exists; a backup is written to a new directory`);
   const partial = `${dir}.partial`;
   // A backup holds all clinical data and the credential hashes: readable by its owner only.
   mkdirSync(partial, { recursive: true, mode: 0o700 });
@@ -129,15 +132,19 @@ function readManifest(dir: string): Manifest {
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   } catch (error) {
-    throw new Error(`${dir} is not a jia-trial backup: ${(error as Error).message}`);
+    throw new JiaError(
+      'BACKUP_INVALID',
+      `${dir} is not a jia-trial backup: ${(error as Error).message}`,
+    );
   }
   if (manifest.format !== FORMAT)
-    throw new Error(`${dir}: unknown backup format ${manifest.format}`);
+    throw new JiaError('BACKUP_INVALID', `${dir}: unknown backup format ${manifest.format}`);
   // The table names go into COPY statements: only our own tables, in our order, are accepted.
   const tables = manifest.tables?.map((t) => [t.table, t.file]) ?? [];
   const expected = BACKUP_TABLES.map((table) => [table, `${table}.copy`]);
   if (JSON.stringify(tables) !== JSON.stringify(expected))
-    throw new Error(
+    throw new JiaError(
+      'BACKUP_INVALID',
       `${dir}/manifest.json does not list this version's tables (${BACKUP_TABLES.join(', ')}) in order: not a backup this jia-trial can restore`,
     );
   return manifest;
@@ -148,7 +155,10 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(join(dir, entry.file))) hash.update(chunk as Buffer);
     if (hash.digest('hex') !== entry.sha256)
-      throw new Error(`${join(dir, entry.file)} does not match the manifest (damaged or altered)`);
+      throw new JiaError(
+        'BACKUP_INVALID',
+        `${join(dir, entry.file)} does not match the manifest (damaged or altered)`,
+      );
   }
 }
 
@@ -161,7 +171,8 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
   const manifest = readManifest(dir);
   const current = listMigrations().at(-1)?.version ?? 0;
   if (manifest.schemaVersion !== current)
-    throw new Error(
+    throw new JiaError(
+      'BACKUP_INVALID',
       `the backup has schema version ${manifest.schemaVersion}, this jia-trial has ${current}: restore with the version that made it`,
     );
   await checkFiles(dir, manifest);
@@ -173,7 +184,10 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
       'SELECT (SELECT count(*) FROM study) + (SELECT count(*) FROM audit_event) + (SELECT count(*) FROM app_user) AS n',
     );
     if (Number(used.rows[0]?.n) > 0)
-      throw new Error('the database is not empty: restore into a new data directory or database');
+      throw new JiaError(
+        'DATABASE_NOT_EMPTY',
+        'the database is not empty: restore into a new data directory or database',
+      );
     // Suspended in this transaction only (DDL is transactional): other sessions wait on the lock.
     for (const table of BACKUP_TABLES)
       await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
@@ -190,7 +204,10 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
       "SELECT encode(block_hash, 'hex') AS hash FROM audit_head",
     );
     if (head.rows.length !== 1 || head.rows[0]?.hash !== manifest.auditHead.hash)
-      throw new Error('the restored audit chain head differs from the one recorded in the backup');
+      throw new JiaError(
+        'BACKUP_INVALID',
+        'the restored audit chain head differs from the one recorded in the backup',
+      );
     // Work that was committed but not sealed when the backup was taken is sealed now.
     await sealPending(client);
     const audit = await inspectAudit(client);

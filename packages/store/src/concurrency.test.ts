@@ -1,13 +1,13 @@
 /**
  * Optimistic concurrency under real contention: 32 clients edit one visit at once, each based
- * on the version it loaded. Without retries exactly one wins and the rest get a ConflictError;
+ * on the version it loaded. Without retries exactly one wins and the rest get a VERSION_CONFLICT;
  * with retries every edit lands exactly once and none overwrites another (no lost update), as
  * the stored row and the chain of audit events show.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isJiaError } from '@jia-trial/errors';
 import { verifyAudit } from './audit/verify-audit.js';
-import { ConflictError } from './errors.js';
 import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
 import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
@@ -70,7 +70,7 @@ async function load(visitId: string) {
 const globalOf = (client: number) => client / 4;
 
 describe('32 clients editing one visit at once', () => {
-  it('without retries: exactly one edit wins, every other one is a ConflictError', async () => {
+  it('without retries: exactly one edit wins, every other one is a VERSION_CONFLICT', async () => {
     await newVisit('V1');
     // Every client loads the visit first, so that all edits are based on the same version.
     const loaded = await Promise.all(Array.from({ length: CLIENTS }, () => load('V1')));
@@ -100,11 +100,11 @@ describe('32 clients editing one visit at once', () => {
     for (const outcome of outcomes) {
       if (outcome.status === 'fulfilled') continue;
       assert.ok(
-        outcome.reason instanceof ConflictError,
-        `a losing edit fails with a ConflictError, not ${String(outcome.reason)}`,
+        isJiaError(outcome.reason, 'VERSION_CONFLICT'),
+        `a losing edit fails with a VERSION_CONFLICT, not ${String(outcome.reason)}`,
       );
-      assert.equal(outcome.reason.expectedVersion, 1);
-      assert.equal(outcome.reason.currentVersion, 2);
+      assert.equal(outcome.reason.details?.expectedVersion, 1);
+      assert.equal(outcome.reason.details?.currentVersion, 2);
     }
 
     const stored = await load('V1');
@@ -157,7 +157,7 @@ describe('32 clients editing one visit at once', () => {
           successes[id] = (successes[id] ?? 0) + 1;
           return;
         } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
+          if (!isJiaError(error, 'VERSION_CONFLICT')) throw error;
         }
       }
     };

@@ -1,30 +1,57 @@
-/** Errors the store raises for callers to act on (the CLI maps them to messages and exit codes). */
+/**
+ * The store's refusals as JiaErrors (docs/errors.md), and the database's own error codes mapped
+ * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT011, and
+ * PostgreSQL's own classes (a constraint, a missing privilege) are named too.
+ */
+import { JiaError } from '@jia-trial/errors';
 
-/** A write was based on a version of the record that is no longer current. Nothing changed. */
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-  constructor(
-    readonly table: string,
-    readonly key: string,
-    readonly expectedVersion: number,
-    readonly currentVersion: number | null,
-  ) {
-    super(
-      expectedVersion === 0
-        ? `${table} ${key} already exists (version ${currentVersion}): load it and edit it`
-        : currentVersion === null
-          ? `${table} ${key} no longer exists (the edit was based on version ${expectedVersion})`
-          : `${table} ${key} was changed by someone else: the edit was based on version ${expectedVersion}, the current version is ${currentVersion}`,
-    );
-  }
+/**
+ * VERSION_CONFLICT: a write based on a version of a record that is no longer current (0 for a
+ * new record that already exists; current null for a record that no longer exists).
+ */
+export function versionConflict(
+  table: string,
+  key: string,
+  expectedVersion: number,
+  currentVersion: number | null,
+): JiaError {
+  return new JiaError(
+    'VERSION_CONFLICT',
+    expectedVersion === 0
+      ? `${table} ${key} already exists (version ${currentVersion}): load it and edit it`
+      : currentVersion === null
+        ? `${table} ${key} no longer exists (the edit was based on version ${expectedVersion})`
+        : `${table} ${key} was changed by someone else: the edit was based on version ${expectedVersion}, the current version is ${currentVersion}`,
+    { details: { table, key, expectedVersion, currentVersion } },
+  );
 }
 
-/** A change after first entry was attempted without a reason for change. */
-export class ReasonRequiredError extends Error {
-  override readonly name = 'ReasonRequiredError';
+/** NOT_FOUND: a record named by a caller does not exist. */
+export function notFound(message: string): JiaError {
+  return new JiaError('NOT_FOUND', message);
 }
 
-/** A record named by a caller does not exist. */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
+/** The JT codes of migrations/ and the PostgreSQL classes a caller can act on. */
+const DATABASE_CODES: Readonly<Record<string, JiaError['code']>> = {
+  JT001: 'ACTOR_REQUIRED',
+  JT002: 'REASON_REQUIRED',
+  JT003: 'AUDIT_APPEND_ONLY',
+  JT004: 'ROW_IDENTITY_IMMUTABLE',
+  JT010: 'VERSION_CONFLICT',
+  JT011: 'NOT_FOUND',
+  // insufficient_privilege: the runtime role may not do this (docs/store.md, roles).
+  '42501': 'PERMISSION_DENIED',
+};
+
+/**
+ * A database error as the JiaError it stands for (a JiaError or an error without a known code
+ * unchanged): the triggers' JT codes, and a missing privilege.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof JiaError) return error;
+  const code = DATABASE_CODES[(error as { code?: string } | null)?.code ?? ''];
+  if (!code) return error;
+  return new JiaError(code, (error as Error).message.replace(/^jia-trial: /, ''), {
+    cause: error,
+  });
 }

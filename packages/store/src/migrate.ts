@@ -4,8 +4,10 @@
  * A migration already applied whose file has since changed is an error: history is not rewritten,
  * a change is a new migration.
  */
+
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
@@ -66,7 +68,8 @@ export async function migrate(
     const known = new Set(all.map((m) => m.version));
     for (const version of done.keys())
       if (!known.has(version))
-        throw new Error(
+        throw new JiaError(
+          'SCHEMA_MISMATCH',
           `the database has migration ${version}, which this version of jia-trial does not know: it was written by a newer version`,
         );
     const applied: string[] = [];
@@ -74,7 +77,8 @@ export async function migrate(
       const previous = done.get(migration.version);
       if (previous) {
         if (previous.checksum !== migration.checksum)
-          throw new Error(
+          throw new JiaError(
+            'SCHEMA_MISMATCH',
             `migration ${migration.version}_${migration.name} was changed after it was applied (checksum ${previous.checksum.slice(0, 12)} in the database, ${migration.checksum.slice(0, 12)} on disk)`,
           );
         continue;

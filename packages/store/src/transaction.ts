@@ -3,9 +3,10 @@
  * transaction-local settings that the audit triggers read (migrations/0001_audit_trail.sql), so
  * that they are recorded in the same transaction as the change, whoever issues the SQL.
  */
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
-import { ReasonRequiredError } from './errors.js';
+import { translateDatabaseError } from './errors.js';
 
 export interface ChangeContext {
   /** Who makes the change: a user name, or `os:<login>` for the command line. */
@@ -14,22 +15,12 @@ export interface ChangeContext {
   readonly reason?: string | undefined;
 }
 
-/** SQLSTATE raised by the audit trigger for an update or delete without a reason. */
-const REASON_REQUIRED = 'JT002';
-
-/** A database refusal for a missing reason, as a ReasonRequiredError; other errors unchanged. */
-export function translateChangeError(error: unknown): unknown {
-  if ((error as { code?: string }).code === REASON_REQUIRED)
-    return new ReasonRequiredError((error as Error).message.replace(/^jia-trial: /, ''));
-  return error;
-}
-
 export async function withChanges<T>(
   pool: pg.Pool,
   context: ChangeContext,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  if (!context.actor.trim()) throw new Error('a change needs an actor');
+  if (!context.actor.trim()) throw new JiaError('ACTOR_REQUIRED', 'a change needs an actor');
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -43,7 +34,7 @@ export async function withChanges<T>(
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    throw translateChangeError(error);
+    throw translateDatabaseError(error);
   } finally {
     client.release();
   }

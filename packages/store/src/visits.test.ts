@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ConflictError, NotFoundError, ReasonRequiredError } from './errors.js';
+import { isJiaError } from '@jia-trial/errors';
 import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
-import { InvalidVisitError, loadVisit, saveVisit, type VisitRecord } from './visits.js';
+import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 let db: TestDatabase;
 const nurse = { actor: 'nurse.anna' };
@@ -87,7 +87,7 @@ test('a new visit is scored against its baseline and stored with version 1', asy
 test('an edit stores every field (none is left out of the update) and bumps the version', async () => {
   await assert.rejects(
     saveVisit(db.store.pool, 'S', edited, 1, nurse),
-    ReasonRequiredError,
+    (error) => isJiaError(error, 'REASON_REQUIRED'),
     'an edit needs a reason',
   );
   const saved = await saveVisit(db.store.pool, 'S', edited, 1, { ...nurse, reason: 'SDV' });
@@ -111,8 +111,8 @@ test('refusals change nothing: a stale edit, an existing new visit, a missing ba
   await assert.rejects(
     saveVisit(db.store.pool, 'S', edited, 1, { ...nurse, reason: 'x' }),
     (error) => {
-      assert.ok(error instanceof ConflictError);
-      assert.equal(error.currentVersion, 2);
+      assert.ok(isJiaError(error, 'VERSION_CONFLICT'));
+      assert.equal(error.details?.currentVersion, 2);
       return true;
     },
   );
@@ -128,7 +128,7 @@ test('refusals change nothing: a stale edit, an existing new visit, a missing ba
       null,
       nurse,
     ),
-    NotFoundError,
+    (error) => isJiaError(error, 'NOT_FOUND'),
   );
   await assert.rejects(
     saveVisit(
@@ -138,12 +138,12 @@ test('refusals change nothing: a stale edit, an existing new visit, a missing ba
       null,
       nurse,
     ),
-    NotFoundError,
+    (error) => isJiaError(error, 'NOT_FOUND'),
     "another subject's visit is not a baseline",
   );
   await assert.rejects(
     saveVisit(db.store.pool, 'S', { ...first, visitId: 'V7', esr: -1 }, null, nurse),
-    InvalidVisitError,
+    (error) => isJiaError(error, 'VALIDATION_FAILED'),
   );
   const after = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_event');
   assert.equal(after.rows[0].n, before.rows[0].n);

@@ -2,8 +2,9 @@
  * Saving one visit, the unit of work of data entry: validate the values against the outcome
  * library's ranges, score the visit against its baseline, and store it with its audit event in
  * one transaction. An edit names the version it was based on; a stale edit is refused with a
- * ConflictError and changes nothing (optimistic concurrency).
+ * VERSION_CONFLICT and changes nothing (optimistic concurrency).
  */
+import { type Issue, JiaError } from '@jia-trial/errors';
 import {
   checkRanges,
   ILAR_CATEGORY_CODES,
@@ -16,8 +17,8 @@ import {
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
 import { VISIT_COLUMN_FIELDS } from './bundle/bundle-spec.js';
-import { ConflictError, NotFoundError } from './errors.js';
-import { type ChangeContext, translateChangeError } from './transaction.js';
+import { notFound, translateDatabaseError, versionConflict } from './errors.js';
+import type { ChangeContext } from './transaction.js';
 
 /** A visit as entered: the visits.csv columns, numbers as numbers, dates as YYYY-MM-DD. */
 export interface VisitRecord extends VisitObservation {
@@ -42,26 +43,19 @@ const FIELDS = VISIT_COLUMN_FIELDS.filter(([column]) => column !== 'visit_id').m
   }),
 );
 
-/** Thrown when a visit's values are invalid; nothing was stored. */
-export class InvalidVisitError extends Error {
-  override readonly name = 'InvalidVisitError';
-  constructor(readonly problems: ReadonlyArray<{ field: string; message: string }>) {
-    super(`invalid visit: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-  }
-}
-
-export function validateVisit(visit: VisitRecord): Array<{ field: string; message: string }> {
-  const problems: Array<{ field: string; message: string }> = checkRanges(visit).map((p) => ({
-    field: p.field,
+/** Every problem of a visit's values, each with its field as path. */
+export function validateVisit(visit: VisitRecord): Issue[] {
+  const problems: Issue[] = checkRanges(visit).map((p) => ({
+    path: p.field,
     message: p.message,
   }));
-  if (!visit.visitId.trim()) problems.push({ field: 'visitId', message: 'is empty' });
-  if (!visit.subjectId.trim()) problems.push({ field: 'subjectId', message: 'is empty' });
+  if (!visit.visitId.trim()) problems.push({ path: 'visitId', message: 'is empty' });
+  if (!visit.subjectId.trim()) problems.push({ path: 'subjectId', message: 'is empty' });
   if (parseIsoDate(visit.visitDate) === null)
-    problems.push({ field: 'visitDate', message: `${visit.visitDate} is not a date (YYYY-MM-DD)` });
+    problems.push({ path: 'visitDate', message: `${visit.visitDate} is not a date (YYYY-MM-DD)` });
   const category = visit.ilarCategory;
   if (category != null && !ILAR_CATEGORY_CODES.includes(category as IlarCategory))
-    problems.push({ field: 'ilarCategory', message: `${category} is not an ILAR category` });
+    problems.push({ path: 'ilarCategory', message: `${category} is not an ILAR category` });
   return problems;
 }
 
@@ -93,7 +87,7 @@ async function saveError(
       'SELECT version FROM visit WHERE study_id = $1 AND visit_id = $2',
       [studyId, visit.visitId],
     );
-    return new ConflictError(
+    return versionConflict(
       'visit',
       `${studyId}/${visit.visitId}`,
       basedOnVersion ?? 0,
@@ -101,10 +95,10 @@ async function saveError(
     );
   }
   if (code === BASELINE_MISSING)
-    return new NotFoundError(
+    return notFound(
       `baseline visit ${visit.baselineVisitId} is not a visit of subject ${visit.subjectId}`,
     );
-  return translateChangeError(error);
+  return translateDatabaseError(error);
 }
 
 /**
@@ -127,7 +121,12 @@ export async function saveVisit(
   context: ChangeContext,
 ): Promise<SavedVisit> {
   const problems = validateVisit(visit);
-  if (problems.length > 0) throw new InvalidVisitError(problems);
+  if (problems.length > 0)
+    throw new JiaError(
+      'VALIDATION_FAILED',
+      `invalid visit: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { issues: problems },
+    );
   const record: Record<string, unknown> = { visit_id: visit.visitId };
   for (const { field, column } of FIELDS) record[column] = visit[field] ?? null;
   let row: { saved_version: number; baseline: Record<string, unknown> | null };

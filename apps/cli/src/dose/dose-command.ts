@@ -4,8 +4,8 @@
  * accepts, and the volume from the product's concentration. With --requested, a dose outside
  * the tolerance is refused (exit 1) with the range and how it was computed.
  */
-import { DoseRefusedError, formatCount, planDose } from '@jia-trial/protocol';
-import { CommandFailure, UsageError } from '../cli-errors.js';
+import { JiaError } from '@jia-trial/errors';
+import { formatCount, planDose } from '@jia-trial/protocol';
 import { protocolOption } from '../protocol-args.js';
 
 export interface DoseOptions {
@@ -19,18 +19,12 @@ export interface DoseOptions {
 export function runDose(out: (text: string) => void, options: DoseOptions): void {
   const protocol = protocolOption(options.protocol);
   const intervention = protocol.intervention;
-  if (!intervention) throw new UsageError(`protocol ${protocol.id} has no intervention to dose`);
-  let plan: ReturnType<typeof planDose>;
-  try {
-    plan = planDose(intervention, options.weight, {
-      ...(options.requested === undefined ? {} : { requested: options.requested }),
-      ...(options.concentration === undefined ? {} : { concentrationPerMl: options.concentration }),
-    });
-  } catch (error) {
-    if (error instanceof DoseRefusedError)
-      throw new CommandFailure(`dose refused: ${error.message}`);
-    throw error;
-  }
+  if (!intervention)
+    throw new JiaError('USAGE_ERROR', `protocol ${protocol.id} has no intervention to dose`);
+  const plan = planDose(intervention, options.weight, {
+    ...(options.requested === undefined ? {} : { requested: options.requested }),
+    ...(options.concentration === undefined ? {} : { concentrationPerMl: options.concentration }),
+  });
   if (options.json) {
     out(
       `${JSON.stringify({ protocol: protocol.id, product: intervention.name, route: intervention.route, dosePerKg: intervention.dosePerKg, tolerancePercent: intervention.tolerancePercent, ...plan })}\n`,

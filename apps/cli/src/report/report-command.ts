@@ -15,12 +15,10 @@ import {
   reportPlots,
   type Timepoint,
 } from '@jia-trial/analysis';
-import { bundleTimelines } from '../bundle/bundle-timelines.js';
-import { readValidBundle } from '../bundle/read-valid-bundle.js';
-import { noteUnknownCriteria } from '../bundle/unknown-criteria.js';
-import { UsageError } from '../cli-errors.js';
-import { asOfOption, protocolOption } from '../protocol-args.js';
-import { writeOutput } from '../score/output.js';
+import { JiaError } from '@jia-trial/errors';
+import { bundleTimelines, readValidBundle } from '@jia-trial/interop';
+import { writeOutput } from '../output.js';
+import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { exportStudyQuietly } from '../store/store-commands.js';
 import { renderPdf } from './render-pdf.js';
 
@@ -69,8 +67,8 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
   const asOf = asOfOption(options.asOf, io.today);
   const protocol = protocolOption(options.protocol);
   if (protocol.analysis === null)
-    throw new UsageError(`protocol ${protocol.id} has no analysis plan to report`);
-  const reading = readValidBundle(dir, options.maxErrors, io.note, 'no report was written');
+    throw new JiaError('USAGE_ERROR', `protocol ${protocol.id} has no analysis plan to report`);
+  const reading = readValidBundle(dir, options.maxErrors, 'no report was written');
   const timelines = bundleTimelines(reading);
   noteUnknownCriteria(io.note, protocol, timelines);
   const study = analysedStudy(protocol, timelines, {
@@ -113,7 +111,7 @@ export async function runReportOf(
   options: ReportOptions & { study?: string | undefined },
 ): Promise<void> {
   if ((dir === undefined) === (options.study === undefined))
-    throw new UsageError('give either a bundle folder or --study ID');
+    throw new JiaError('USAGE_ERROR', 'give either a bundle folder or --study ID');
   if (dir !== undefined) return runReport(io, dir, options);
   const tmp = mkdtempSync(join(tmpdir(), 'jia-trial-report-'));
   try {
@@ -140,7 +138,10 @@ export function demoBundle(): string {
       at = resolve(at, '..');
     }
   }
-  throw new UsageError('the demo bundle examples/msc-jia-demo was not found next to jia-trial');
+  throw new JiaError(
+    'USAGE_ERROR',
+    'the demo bundle examples/msc-jia-demo was not found next to jia-trial',
+  );
 }
 
 /** The demo's data cut: after the last one-year visit of the synthetic patients. */

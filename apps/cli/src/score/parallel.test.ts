@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { findSplit } from '@jia-trial/interop';
 import { runCli, scratchDir, scratchFile } from '../test-support.js';
-import { findSplit } from './file-parts.js';
 
 const HEADER =
   'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';

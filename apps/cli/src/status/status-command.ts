@@ -3,17 +3,16 @@
  * bundle: state, due visits, alerts and the retreatment decision, each with its reasons
  * (docs/protocol-engine.md). Only data dated on or before --as-of counts.
  */
+
+import { JiaError } from '@jia-trial/errors';
+import { bundleTimelines, readValidBundle } from '@jia-trial/interop';
 import {
   criterionSatisfied,
   evaluate,
   inStudySince,
   type SubjectEvaluation,
 } from '@jia-trial/protocol';
-import { bundleTimelines } from '../bundle/bundle-timelines.js';
-import { readValidBundle } from '../bundle/read-valid-bundle.js';
-import { noteUnknownCriteria } from '../bundle/unknown-criteria.js';
-import { CommandFailure, UsageError } from '../cli-errors.js';
-import { asOfOption, protocolOption } from '../protocol-args.js';
+import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 
 export interface StatusOptions {
   readonly asOf?: string | undefined;
@@ -33,12 +32,12 @@ export interface StatusIo {
 export function runStatus(io: StatusIo, dir: string, options: StatusOptions): void {
   const asOf = asOfOption(options.asOf, io.today);
   const protocol = protocolOption(options.protocol);
-  const reading = readValidBundle(dir, options.maxErrors, io.note, 'no status was computed');
+  const reading = readValidBundle(dir, options.maxErrors, 'no status was computed');
   const all = bundleTimelines(reading).filter(
     (t) => options.subject === undefined || t.subjectId === options.subject,
   );
   if (options.subject !== undefined && all.length === 0)
-    throw new UsageError(`subject ${options.subject} is not in ${dir}/subjects.csv`);
+    throw new JiaError('USAGE_ERROR', `subject ${options.subject} is not in ${dir}/subjects.csv`);
   noteUnknownCriteria(io.note, protocol, all);
   // Only data dated on or before the day counts: a subject first known later was not there.
   const timelines = all.filter((t) => (inStudySince(t) ?? asOf) <= asOf);
@@ -68,7 +67,9 @@ export function runStatus(io: StatusIo, dir: string, options: StatusOptions): vo
   }
   for (const line of failed) io.note(line);
   if (failed.length > 0)
-    throw new CommandFailure(`${failed.length} subject(s) could not be evaluated`);
+    throw new JiaError('INTERNAL_ERROR', `${failed.length} subject(s) could not be evaluated`, {
+      reported: true,
+    });
 }
 
 /** The JSON of one subject: the issue's keys first (dueVisits is the whole schedule). */

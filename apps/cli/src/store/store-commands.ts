@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
+import { JiaError } from '@jia-trial/errors';
+import { readValidBundle } from '@jia-trial/interop';
 import {
   type AuditReport,
   backupDatabase,
@@ -20,8 +22,6 @@ import {
   storeOptionsFromEnv,
   verifyAudit,
 } from '@jia-trial/store';
-import { readValidBundle } from '../bundle/read-valid-bundle.js';
-import { CommandFailure, UsageError } from '../cli-errors.js';
 
 export interface StoreIo {
   readonly env: NodeJS.ProcessEnv;
@@ -74,10 +74,11 @@ export interface ImportOptions {
 export async function runImport(io: StoreIo, dir: string, options: ImportOptions): Promise<void> {
   const studyId = options.study ?? basename(resolve(dir));
   if (!STUDY_ID_PATTERN.test(studyId))
-    throw new UsageError(
+    throw new JiaError(
+      'USAGE_ERROR',
       `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
     );
-  const reading = readValidBundle(dir, options.maxErrors, io.note);
+  const reading = readValidBundle(dir, options.maxErrors);
   const result = await withStore(io, (store) =>
     importBundle(store.pool, studyId, reading.files, {
       actor: cliActor(options.actor),
@@ -107,7 +108,8 @@ export async function runExport(
     if (studyId === undefined) {
       const studies = await listStudies(store.pool);
       if (studies.length !== 1)
-        throw new UsageError(
+        throw new JiaError(
+          'USAGE_ERROR',
           studies.length === 0
             ? 'the database holds no study'
             : `the database holds ${studies.length} studies; choose one with --study: ${studies.join(', ')}`,
@@ -143,7 +145,8 @@ export async function exportStudyQuietly(io: StoreIo, studyId: string, dir: stri
   await withStore(io, async (store) => {
     const studies = await listStudies(store.pool);
     if (!studies.includes(studyId))
-      throw new UsageError(
+      throw new JiaError(
+        'USAGE_ERROR',
         `no study ${studyId} in the database${studies.length > 0 ? ` (it holds: ${studies.join(', ')})` : ''}`,
       );
     await exportBundle(store.pool, studyId, dir);
@@ -155,7 +158,7 @@ function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
     io.out(`${JSON.stringify(report)}\n`);
     return;
   }
-  for (const problem of report.problems) io.out(`BROKEN ${problem.where}: ${problem.message}\n`);
+  for (const problem of report.problems) io.out(`BROKEN ${problem.path}: ${problem.message}\n`);
   io.out(
     `${report.ok ? 'audit trail intact' : `audit trail BROKEN (${report.problems.length} problem(s); the first is the first broken link)`}: ${report.blocks} blocks, ${report.events} events; head block ${report.head.blockSeq} ${report.head.hash}\n`,
   );
@@ -164,7 +167,11 @@ function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
 export async function runVerifyAudit(io: StoreIo, json: boolean): Promise<void> {
   const report = await withStore(io, (store) => verifyAudit(store.pool));
   printAudit(io, report, json);
-  if (!report.ok) throw new CommandFailure('the audit trail does not verify');
+  if (!report.ok)
+    throw new JiaError('AUDIT_TRAIL_BROKEN', 'the audit trail does not verify', {
+      issues: report.problems,
+      reported: true,
+    });
 }
 
 export async function runBackup(io: StoreIo, out: string, json: boolean): Promise<void> {
@@ -181,5 +188,12 @@ export async function runRestore(io: StoreIo, dir: string, json: boolean): Promi
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);
   if (!result.restored)
-    throw new CommandFailure(`the backup in ${dir} does not verify; nothing was restored`);
+    throw new JiaError(
+      'BACKUP_INVALID',
+      `the backup in ${dir} does not verify; nothing was restored`,
+      {
+        issues: result.audit.problems,
+        reported: true,
+      },
+    );
 }

@@ -13,7 +13,6 @@ import type { MeasureInfo } from '../citations.js';
 import type { Maybe, Outcome, Verdict } from '../result.js';
 import { allOf, anyOf } from '../verdict.js';
 import { findJoint, JOINTS, type JointCode } from './catalogue.js';
-import { asciiBytes, countActiveJointCodeBytes } from './joint-code-list.js';
 
 export const jointCountsMeasure: MeasureInfo = {
   id: 'joint-counts',
@@ -122,17 +121,22 @@ function countOutcome(count: number, undecided: readonly string[]): Outcome<numb
 /**
  * Active-joint counts from a list of active joint codes (every other joint inactive), as in a
  * form or file that lists only the active joints. Throws on an unknown or repeated code.
+ * (@jia-trial/interop counts the same lists straight from a file's bytes; its tests check that
+ * the two agree.)
  */
 export function countActiveJointCodes(codes: readonly string[]): {
   active: number;
   active27: number;
 } {
-  if (codes.length === 0) return { active: 0, active27: 0 };
-  // Name an unknown code as it was given (the byte form cannot show non-ASCII text).
-  const unknown = codes.find((code) => !findJoint(code));
-  if (unknown !== undefined) throw new RangeError(`unknown joint code: ${JSON.stringify(unknown)}`);
-  const bytes = asciiBytes(codes.join(';'));
-  const counts = countActiveJointCodeBytes(bytes, 0, bytes.length);
-  if (counts.error !== null) throw new RangeError(counts.error);
-  return { active: counts.active, active27: counts.active27 };
+  const seen = new Set<JointCode>();
+  let active27 = 0;
+  for (const code of codes) {
+    const joint = findJoint(code);
+    if (!joint) throw new RangeError(`unknown joint code: ${JSON.stringify(code)}`);
+    if (seen.has(joint.code))
+      throw new RangeError(`joint code listed twice: ${JSON.stringify(code)}`);
+    seen.add(joint.code);
+    if (joint.inJadas27) active27++;
+  }
+  return { active: seen.size, active27 };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isJiaError } from '@jia-trial/errors';
 import pg from 'pg';
-import { ReasonRequiredError } from '../errors.js';
 import { openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
 import { withChanges } from '../transaction.js';
 import { AUDITED_TABLES } from './audited-tables.js';
@@ -106,11 +106,11 @@ describe('audit trail', () => {
       withChanges(db.store.pool, ACTOR, (c) =>
         c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'"),
       ),
-      ReasonRequiredError,
+      (error) => isJiaError(error, 'REASON_REQUIRED'),
     );
     await assert.rejects(
       withChanges(db.store.pool, ACTOR, (c) => c.query("DELETE FROM visit WHERE visit_id = 'V1'")),
-      ReasonRequiredError,
+      (error) => isJiaError(error, 'REASON_REQUIRED'),
     );
     const esr = await db.store.pool.query("SELECT esr FROM visit WHERE visit_id = 'V1'");
     assert.equal(esr.rows[0].esr, '40', 'nothing changed');
@@ -204,7 +204,7 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
         assert.equal((await verifyAudit(db.store.pool)).ok, true, 'intact before');
         await tamper(db, ...statements);
         const problem = await firstProblem(db);
-        assert.match(problem?.where ?? '', where);
+        assert.match(problem?.path ?? '', where);
         assert.match(problem?.message ?? '', message);
       } finally {
         await db.close();

@@ -11,7 +11,9 @@
  * It trusts no function stored in the database: the event content expression is its own copy,
  * and block hashes are recomputed here.
  */
+
 import { createHash } from 'node:crypto';
+import type { Issue } from '@jia-trial/errors';
 import type pg from 'pg';
 import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
@@ -29,11 +31,8 @@ const ZERO_HASH: Buffer = Buffer.alloc(32);
 /** Problems listed per kind before "and N more". */
 const LIST_LIMIT = 20;
 
-export interface AuditProblem {
-  /** Where in the trail: `block 12`, `event 4711`, `visit S1/V3`. */
-  readonly where: string;
-  readonly message: string;
-}
+/** A problem found in the trail; its path says where: `block 12`, `event 4711`, `visit S1/V3`. */
+export type AuditProblem = Issue;
 
 export interface AuditReport {
   readonly ok: boolean;
@@ -99,7 +98,7 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
   const alteredEvents: ChainProblem[] = altered.rows.map((row) => ({
     seq: row.block_seq === null ? UNSEALED : Number(row.block_seq),
     problem: {
-      where: `event ${row.event_id}`,
+      path: `event ${row.event_id}`,
       message: `the ${row.operation} of ${row.table_name} ${row.record_key} was altered after it was written: its content no longer matches its hash`,
     },
   }));
@@ -128,7 +127,7 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
   const orphanEvents: ChainProblem[] = orphans.rows.map((orphan) => ({
     seq: UNSEALED,
     problem: {
-      where: `events ${orphan.first}-${orphan.last}`,
+      path: `events ${orphan.first}-${orphan.last}`,
       message: `${orphan.n} events belong to no sealed block: they were written outside the audited path`,
     },
   }));
@@ -146,7 +145,7 @@ export async function inspectAudit(client: pg.PoolClient): Promise<AuditReport> 
     !headRow.block_hash.equals(prev)
   )
     problems.push({
-      where: 'head',
+      path: 'head',
       message: `the chain head (block ${headRow?.block_seq ?? 'none'}) is not the last block (${expectedSeq - 1n}): blocks at the end were removed or the head was altered`,
     });
 
@@ -196,7 +195,7 @@ function checkChain(
     const seq = BigInt(block.block_seq);
     const where = `block ${block.block_seq}`;
     const report = (message: string) =>
-      problems.push({ seq: Number(seq), problem: { where, message } });
+      problems.push({ seq: Number(seq), problem: { path: where, message } });
     if (seq !== expectedSeq)
       report(
         `block ${expectedSeq}${seq - expectedSeq > 1n ? `-${seq - 1n}` : ''} is missing from the chain`,
@@ -265,16 +264,16 @@ async function replay(client: pg.PoolClient, table: string): Promise<AuditProble
     switch (r.kind) {
       case 'unaudited':
         return {
-          where,
+          path: where,
           message: `row ${r.row_id} has no audit event: it was inserted behind the application's back`,
         };
       case 'missing':
-        return { where, message: 'was removed without an audit event' };
+        return { path: where, message: 'was removed without an audit event' };
       case 'deleted':
-        return { where, message: 'the audit trail says it was deleted, but the row exists' };
+        return { path: where, message: 'the audit trail says it was deleted, but the row exists' };
       default:
         return {
-          where,
+          path: where,
           message: `differs from its last audit event without an event of its own: ${changedFields(r.audited, r.row)}`,
         };
     }

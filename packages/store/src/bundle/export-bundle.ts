@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { NotFoundError } from '../errors.js';
+import { notFound } from '../errors.js';
 import {
   BUNDLE_FILES,
   type BundleColumn,
@@ -58,7 +58,7 @@ export async function exportBundle(
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const found = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
-    if (found.rowCount === 0) throw new NotFoundError(`there is no study ${studyId}`);
+    if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
     const files: Array<{ file: BundleFileName; rows: number }> = [];
     for (const file of BUNDLE_FILES) {
       const total = Number(

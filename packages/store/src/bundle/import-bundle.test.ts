@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { isJiaError } from '@jia-trial/errors';
 import { openTestDatabase, type TestDatabase } from '../test-support.js';
 import { BUNDLE_FILES, dbColumn } from './bundle-spec.js';
 import { importBundle } from './import-bundle.js';
@@ -29,7 +30,11 @@ test('a record the database refuses names the file and the constraint, and nothi
   };
   await assert.rejects(
     importBundle(db.store.pool, 'S', [subjects], { actor: 'test' }),
-    /^Error: subjects\.csv: the database refused a record: .*constraint subject_sex_check; Failing row contains .*P1.*nothing was imported$/,
+    (error) =>
+      isJiaError(error, 'DATABASE_REFUSED') &&
+      /^subjects\.csv: the database refused a record: .*constraint subject_sex_check; Failing row contains .*P1.*nothing was imported$/.test(
+        error.message,
+      ),
   );
   const stored = await db.store.pool.query(
     'SELECT (SELECT count(*) FROM study)::int AS studies, (SELECT count(*) FROM audit_event)::int AS events',

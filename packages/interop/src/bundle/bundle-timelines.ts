@@ -12,8 +12,8 @@ import type {
   TimelineVisit,
   VitalSigns,
 } from '@jia-trial/protocol';
-import { readObservation } from '../score/score-rows.js';
-import type { VisitTable } from '../score/visit-table.js';
+import { readObservation } from '../visits-csv/score-rows.js';
+import type { VisitTable } from '../visits-csv/visit-table.js';
 import type { BundleReading } from './read-bundle.js';
 
 type Row = ReadonlyMap<string, string>;

@@ -5,7 +5,7 @@
  * the random probes of a 32 MB table were the largest single cost of pass 1 and a Map of
  * strings cost more still (docs/performance.md). Ids become strings only for messages.
  */
-import { hashBytes } from '@jia-trial/outcomes';
+import { hashBytes } from './byte-hash.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parseIsoDate } from '@jia-trial/outcomes';
 import type { BundleColumn, BundleFile } from '@jia-trial/store';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
-import type { BundleProblem, ProblemList } from './bundle-problems.js';
+import type { ProblemList } from './bundle-problems.js';
 import { checkRowRules } from './row-rules.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -176,5 +176,3 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
   }
   return result;
 }
-
-export type { BundleProblem };

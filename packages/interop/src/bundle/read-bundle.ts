@@ -7,11 +7,11 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Issue, JiaError } from '@jia-trial/errors';
 import { BUNDLE_FILES, type BundleFileName, type StagedFile } from '@jia-trial/store';
-import type { DataProblem } from '../cli-errors.js';
-import { checkAcrossRows } from '../score/cross-row-checks.js';
-import { readVisits } from '../score/read-visits.js';
-import type { VisitTable } from '../score/visit-table.js';
+import { checkAcrossRows } from '../visits-csv/cross-row-checks.js';
+import { readVisits } from '../visits-csv/read-visits.js';
+import type { VisitTable } from '../visits-csv/visit-table.js';
 import { ProblemList } from './bundle-problems.js';
 import { type ValidatedFile, validateFile } from './validate-file.js';
 
@@ -59,17 +59,12 @@ function visitRecords(path: string, table: VisitTable, problems: ProblemList): U
 }
 
 function readVisitsFile(path: string, problems: ProblemList, maxProblems: number) {
-  const result = readVisits({ path, fileSize: statSync(path).size, maxProblems });
-  const report = (p: DataProblem) =>
-    problems.add({
-      file: 'visits.csv',
-      line: p.line,
-      column: p.column,
-      message: p.visitId === null ? p.message : `visit ${p.visitId}: ${p.message}`,
-    });
+  const file = 'visits.csv';
+  const result = readVisits({ path, fileName: file, fileSize: statSync(path).size, maxProblems });
+  const report = (issue: Issue) => problems.addIssue(issue);
   for (const problem of result.problems) report(problem);
   problems.more += result.moreProblems;
-  checkAcrossRows(result, report);
+  checkAcrossRows(result, file, report);
   return result;
 }
 
@@ -188,6 +183,41 @@ function checkVisitSubjects(
         file: 'visits.csv',
         line: visit.line,
         column: 'subject_id',
-        message: `visit ${visitId}: subject ${visit.subject} is not in subjects.csv`,
+        record: visitId,
+        message: `subject ${visit.subject} is not in subjects.csv`,
       });
+}
+
+/**
+ * Reads and validates a bundle for a caller that needs it whole: a folder that is not one is a
+ * USAGE_ERROR; any problem fails with VALIDATION_FAILED listing them all (in file order, then
+ * line order), its message ending with `consequence`.
+ */
+export function readValidBundle(
+  dir: string,
+  maxProblems: number,
+  consequence = 'nothing was imported',
+): BundleReading {
+  let reading: BundleReading;
+  try {
+    reading = readBundle(dir, maxProblems);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new JiaError('USAGE_ERROR', `${dir} is not a bundle folder`);
+    throw error;
+  }
+  const { problems } = reading;
+  if (problems.total > 0)
+    throw new JiaError(
+      'VALIDATION_FAILED',
+      `${problems.total} problem(s) in ${dir}; ${consequence}`,
+      {
+        issues: problems.sorted(BUNDLE_FILES.map((f) => f.file)),
+        moreIssues: problems.more,
+        // The issues name files within the bundle; this is the bundle they are in.
+        details: { bundle: dir },
+      },
+    );
+  return reading;
 }

@@ -6,7 +6,7 @@
  * (no quote at all, the usual case, costs one search per chunk).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { DataProblem } from '../cli-errors.js';
+import { fileIssue, type Issue } from '@jia-trial/errors';
 import { CsvReader } from '../csv/csv-reader.js';
 import type { ReadResult } from './read-visits.js';
 import { shiftLineNumbers } from './row-parser.js';
@@ -50,16 +50,20 @@ export function findSplit(path: string, target: number, size: number): number | 
 export function joinParts(
   first: ReadResult,
   later: ReadResult,
-  report: (problem: DataProblem) => void,
+  report: (problem: Issue) => void,
 ): number {
   const lineShift = first.nextLine - 1;
   first.table.append(later.table, lineShift);
   for (const problem of later.problems) {
-    report({
-      ...problem,
-      line: problem.line + lineShift,
-      message: shiftLineNumbers(problem.message, lineShift),
-    });
+    report(
+      fileIssue({
+        file: problem.file ?? '',
+        line: (problem.line ?? 0) + lineShift,
+        column: problem.column,
+        record: problem.record,
+        message: shiftLineNumbers(problem.message, lineShift),
+      }),
+    );
   }
   return later.moreProblems;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BUNDLE_FILES, bundleFile } from '@jia-trial/store';
-import { VISIT_COLUMNS } from '../score/visit-columns.js';
+import { VISIT_COLUMNS } from '../visits-csv/visit-columns.js';
 
 const DOC = readFileSync(join(import.meta.dirname, '../../../../docs/bundle-format.md'), 'utf8');
 

@@ -7,11 +7,11 @@
  * problem of their own are left out (their problem is already reported), so these checks also
  * run on a file with other problems.
  */
+import { fileIssue, type Issue } from '@jia-trial/errors';
 import { formatIsoDate } from '@jia-trial/outcomes';
-import type { DataProblem } from '../cli-errors.js';
 import { NO_DAY, type VisitTable } from './visit-table.js';
 
-type Report = (problem: DataProblem) => void;
+type Report = (problem: Issue) => void;
 
 /**
  * The checks across rows of a visits file, in the order every reader of visits runs them
@@ -20,17 +20,29 @@ type Report = (problem: DataProblem) => void;
  */
 export function checkAcrossRows(
   result: { readonly table: VisitTable; readonly complete: boolean },
+  file: string,
   report: Report,
 ): void {
   if (!result.complete) return;
-  reportDuplicateVisits(result.table, report);
-  resolveBaselines(result.table, report);
+  reportDuplicateVisits(result.table, file, report);
+  resolveBaselines(result.table, file, report);
+}
+
+/** The problem `message` in `column` of a row, as an issue of `file`. */
+function rowIssue(table: VisitTable, file: string, row: number, column: string, message: string) {
+  return fileIssue({
+    file,
+    line: table.line[row] as number,
+    record: table.ids.id(row),
+    column,
+    message,
+  });
 }
 
 /** The baseline row of each valid row, or the problem that prevents it. */
-export function resolveBaselines(table: VisitTable, report: Report): void {
+export function resolveBaselines(table: VisitTable, file: string, report: Report): void {
   const problem = (row: number, column: string, message: string) =>
-    report({ line: table.line[row] as number, visitId: table.ids.id(row), column, message });
+    report(rowIssue(table, file, row, column, message));
   const implicit = implicitBaselines(table, problem);
   for (let row = 0; row < table.count; row++) {
     if (!table.valid[row]) continue;
@@ -126,13 +138,16 @@ function earliestVisits(table: VisitTable): { earliest: Int32Array; tiedWith: In
 }
 
 /** Reports every visit_id that an earlier row already used, naming that row's line. */
-export function reportDuplicateVisits(table: VisitTable, report: Report): void {
+export function reportDuplicateVisits(table: VisitTable, file: string, report: Report): void {
   table.ids.forEachDuplicate((row, firstRow) => {
-    report({
-      line: table.line[row] as number,
-      visitId: table.ids.id(row),
-      column: 'visit_id',
-      message: `duplicate visit_id, first used on line ${table.line[firstRow]}`,
-    });
+    report(
+      rowIssue(
+        table,
+        file,
+        row,
+        'visit_id',
+        `duplicate visit_id, first used on line ${table.line[firstRow]}`,
+      ),
+    );
   });
 }

@@ -5,7 +5,7 @@
  * The per-cell validation is row-parser.ts.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { DataProblem } from '../cli-errors.js';
+import type { Issue } from '@jia-trial/errors';
 import { CsvReader, CsvSyntaxError } from '../csv/csv-reader.js';
 import { RowParser } from './row-parser.js';
 import { VisitTable } from './visit-table.js';
@@ -22,6 +22,8 @@ export interface FileRange {
 
 export interface ReadOptions {
   readonly path: string;
+  /** The file's name in problem reports (default: `path`). */
+  readonly fileName?: string;
   readonly fileSize: number;
   readonly maxProblems: number;
   /** Read only [0, end) of the file (the first part when the file is read in parts). */
@@ -44,7 +46,7 @@ export interface ReadResult {
    * (for a wrong number of fields). Checks across rows are only meaningful then.
    */
   readonly complete: boolean;
-  readonly problems: DataProblem[];
+  readonly problems: Issue[];
   /** Problems found beyond `maxProblems` (counted, not kept). */
   readonly moreProblems: number;
 }
@@ -59,6 +61,7 @@ export function readVisits(options: ReadOptions): ReadResult {
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
     table,
+    options.fileName ?? path,
     options.maxProblems,
     range ? start - (range.headerBytes.length + 1) : 0,
     range ? -1 : 0,

@@ -4,21 +4,24 @@
  * on). Values are validated cell texts; dates are ISO, so they compare as strings.
  */
 
+import type { Issue } from '@jia-trial/errors';
 import type { BundleFileName } from '@jia-trial/store';
 import { SERIOUSNESS_CRITERIA } from '@jia-trial/store';
 
-export interface RuleProblem {
-  readonly column: string;
-  readonly message: string;
-}
+/** A rule's finding: the column it is about (its path within the row) and why. */
+type RuleProblem = Issue & { readonly column: string };
 
 type Values = ReadonlyMap<string, string>;
+
+function problem(out: RuleProblem[], column: string, message: string): void {
+  out.push({ path: column, column, message });
+}
 
 function notBefore(values: Values, later: string, earlier: string, out: RuleProblem[]): void {
   const a = values.get(later);
   const b = values.get(earlier);
   if (a !== undefined && b !== undefined && a < b.slice(0, a.length))
-    out.push({ column: later, message: `${a} is before ${earlier} ${b}` });
+    problem(out, later, `${a} is before ${earlier} ${b}`);
 }
 
 const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[]) => void>> = {
@@ -28,15 +31,12 @@ const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[])
     notBefore(v, 'withdrawal_date', 'enrolment_date', out);
     notBefore(v, 'withdrawal_date', 'diagnosis_date', out);
     if (v.has('withdrawal_reason') && !v.has('withdrawal_date'))
-      out.push({
-        column: 'withdrawal_reason',
-        message: 'a withdrawal reason needs a withdrawal_date',
-      });
+      problem(out, 'withdrawal_reason', 'a withdrawal reason needs a withdrawal_date');
   },
   'medications.csv': (v, out) => {
     notBefore(v, 'stop_date', 'start_date', out);
     if (v.has('stop_reason') && !v.has('stop_date'))
-      out.push({ column: 'stop_reason', message: 'a stop reason needs a stop_date' });
+      problem(out, 'stop_reason', 'a stop reason needs a stop_date');
   },
   'adverse_events.csv': (v, out) => {
     for (const column of ['resolution_date', 'awareness_date', 'reported_date'])
@@ -44,29 +44,23 @@ const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[])
     const serious = v.get('serious') === 'true';
     const criteria = v.get('seriousness_criteria');
     if (criteria !== undefined) {
-      if (!serious)
-        out.push({
-          column: 'seriousness_criteria',
-          message: 'given for an AE that is not serious',
-        });
+      if (!serious) problem(out, 'seriousness_criteria', 'given for an AE that is not serious');
       for (const criterion of criteria.split(';'))
         if (!(SERIOUSNESS_CRITERIA as readonly string[]).includes(criterion))
-          out.push({
-            column: 'seriousness_criteria',
-            message: `${JSON.stringify(criterion)} is not one of: ${SERIOUSNESS_CRITERIA.join(', ')} (separate several with ;)`,
-          });
+          problem(
+            out,
+            'seriousness_criteria',
+            `${JSON.stringify(criterion)} is not one of: ${SERIOUSNESS_CRITERIA.join(', ')} (separate several with ;)`,
+          );
     }
     const meddra = v.get('meddra_code');
     if (meddra !== undefined && !/^\d{8}$/.test(meddra))
-      out.push({
-        column: 'meddra_code',
-        message: `${JSON.stringify(meddra)} is not an 8-digit MedDRA code`,
-      });
+      problem(out, 'meddra_code', `${JSON.stringify(meddra)} is not an 8-digit MedDRA code`);
     // CTCAE v5: grade 5 is death related to the AE, which is serious by definition (ICH E2A).
     if (v.get('grade') === '5') {
-      if (!serious) out.push({ column: 'serious', message: 'a grade 5 AE (death) is serious' });
+      if (!serious) problem(out, 'serious', 'a grade 5 AE (death) is serious');
       if (v.get('outcome') !== 'fatal')
-        out.push({ column: 'outcome', message: 'a grade 5 AE (death) has outcome fatal' });
+        problem(out, 'outcome', 'a grade 5 AE (death) has outcome fatal');
     }
   },
 };

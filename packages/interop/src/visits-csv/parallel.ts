@@ -1,12 +1,12 @@
 /**
- * Two-thread execution of `jia-trial score` for large files (docs/performance.md): a worker
+ * Two-thread scoring of a large visits file (`jia-trial score`) (docs/performance.md): a worker
  * thread reads the file's later half while the main thread reads the first, and later scores
  * and writes the later half of the rows while the main thread does the first half. The rows'
  * arrays are shared memory, so nothing is copied but the worker's output bytes.
  */
 import { Worker } from 'node:worker_threads';
+import type { Issue } from '@jia-trial/errors';
 import type { VisitScoreOptions } from '@jia-trial/outcomes';
-import type { DataProblem } from '../cli-errors.js';
 import type { ReadOptions, ReadResult } from './read-visits.js';
 import type { WorkerMessage, WorkerTask } from './score-worker.js';
 import { type PostedTable, type SharedTable, VisitTable } from './visit-table.js';
@@ -48,7 +48,7 @@ export class ScoreWorker {
         headerBytes: new Uint8Array(0),
         complete: message.complete,
         stopped: message.stopped,
-        problems: message.problems as DataProblem[],
+        problems: message.problems as Issue[],
         moreProblems: message.moreProblems,
       });
     });

@@ -4,15 +4,11 @@
  * and visit ids never become strings), since a million rows must validate in about a second;
  * every problem is reported with its line, visit and column.
  */
-import {
-  checkRange,
-  countActiveJointCodeBytes,
-  dayNumber,
-  ILAR_CATEGORY_CODES,
-  INPUT_RANGES,
-} from '@jia-trial/outcomes';
-import type { DataProblem } from '../cli-errors.js';
+
+import { fileIssue, type Issue } from '@jia-trial/errors';
+import { checkRange, dayNumber, ILAR_CATEGORY_CODES, INPUT_RANGES } from '@jia-trial/outcomes';
 import { type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import { countActiveJointCodeBytes } from './joint-code-bytes.js';
 import {
   BOOLEAN_COLUMN_FIELDS,
   BOOLEAN_FIELDS,
@@ -58,7 +54,7 @@ const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>>
 
 /** Validates records into a table, following a per-column plan made from the header. */
 export class RowParser {
-  readonly problems: DataProblem[] = [];
+  readonly problems: Issue[] = [];
   moreProblems = 0;
   columnNames: string[] = [];
   headerBytes = new Uint8Array(0);
@@ -81,6 +77,8 @@ export class RowParser {
 
   constructor(
     private readonly table: VisitTable,
+    /** The file's name in problem reports. */
+    private readonly fileName: string,
     private readonly maxProblems: number,
     private readonly offsetShift: number,
     readonly lineShift: number,
@@ -88,7 +86,9 @@ export class RowParser {
 
   report(line: number, visitId: string | null, column: string | null, message: string): void {
     if (this.problems.length < this.maxProblems)
-      this.problems.push({ line, visitId, column, message });
+      this.problems.push(
+        fileIssue({ file: this.fileName, line, record: visitId, column, message }),
+      );
     else this.moreProblems++;
   }
 

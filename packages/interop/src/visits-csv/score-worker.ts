@@ -1,5 +1,5 @@
 /**
- * The second thread of `jia-trial score` on a large file: reads and validates the file's later
+ * The second thread of scoring a large visits file (`jia-trial score`): reads and validates the file's later
  * part, then scores and writes the later half of the rows, posting the output bytes back in
  * order. It runs the same code as the main thread (read-visits.ts, write-scores.ts).
  */

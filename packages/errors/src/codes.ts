@@ -1,0 +1,185 @@
+/**
+ * Every error code jia-trial raises, with what it means, what to do about it, its HTTP status
+ * and its command-line exit class. A code is stable: clients and scripts branch on it, never on
+ * the message text. docs/errors.md is generated from this table
+ * (`node --conditions=source --import tsx scripts/render-error-codes.ts`; a test fails when they
+ * differ), and JiaError accepts only the codes listed here.
+ *
+ * Exit classes (docs/architecture.md, "Interfaces"): `failure` exits 1 (the input, the data or
+ * the environment stood in the way: nothing was changed), `usage` exits 2 (the command was called
+ * wrongly), `internal` exits 70 (EX_SOFTWARE of sysexits.h: a fault of jia-trial itself).
+ */
+
+export type ExitClass = 'failure' | 'usage' | 'internal';
+
+export interface ErrorCodeInfo {
+  /** The HTTP status of a response carrying this error. */
+  readonly status: number;
+  readonly exit: ExitClass;
+  /** What happened, in one or two sentences. */
+  readonly meaning: string;
+  /** What the person who met it should do. */
+  readonly action: string;
+}
+
+export const ERROR_CODES = {
+  USAGE_ERROR: {
+    status: 400,
+    exit: 'usage',
+    meaning:
+      'A command was called wrongly: an unknown option, a missing or malformed argument, or an input path that does not exist.',
+    action: 'Read the message and `jia-trial <command> --help`, then correct the call.',
+  },
+  VALIDATION_FAILED: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      'The data given has problems. Each is an issue with its place (a file, line and column, or a field path) and why. Nothing was stored or written.',
+    action:
+      'Correct every issue at its source and try again. Only the first problems are listed (`--max-errors` lists more); the rest are counted.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    exit: 'failure',
+    meaning:
+      'Something the request names does not exist: a study, a subject, a record, a baseline visit or a protocol.',
+    action:
+      'Check the name or id (the message says which one and, where it can, lists the known ones).',
+  },
+  VERSION_CONFLICT: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'A change was based on a version of a record that is no longer current: someone else changed it after it was read, or an import would replace records changed since its bundle was exported. Nothing was changed.',
+    action:
+      'Load the record again (for a bundle, export the study again), re-apply the change and save it. To overwrite deliberately with a bundle, import with `--replace` and a `--reason`.',
+  },
+  REASON_REQUIRED: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      'A change to data already stored (an update or a deletion) was attempted without a reason for change, which the audit trail records with it.',
+    action: 'Give the reason (`--reason` on the command line).',
+  },
+  DOSE_REFUSED: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      "A dose was refused: the body weight is not plausible, or the requested dose is outside the protocol's tolerance.",
+    action: "Check the weight and the requested dose against the protocol's dosing rule.",
+  },
+  PROTOCOL_INVALID: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      'A protocol definition fails its schema or its cross-checks (a misspelt key, a rule naming a visit or criterion that does not exist).',
+    action: 'Correct the protocol definition at each listed path.',
+  },
+  INPUT_CHANGED: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'An input file changed while it was being read (it is read twice: to check it, then to write the result). Nothing was written.',
+    action: 'Wait until whatever writes the file has finished, then run the command again.',
+  },
+  DATABASE_REFUSED: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      "The database refused a record that jia-trial's own validation let through (a constraint). The whole change was rolled back.",
+    action:
+      'Correct the record the message names. Please also report it: the validation should have caught it first.',
+  },
+  PERMISSION_DENIED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      "The database role jia-trial connects as may not do this (it reads and writes the trial's data, but cannot alter tables, disable triggers or write the audit trail directly).",
+    action:
+      'Schema changes run as the owner role (`JIA_OWNER_DATABASE_URL`, docs/store.md); nothing else needs more rights.',
+  },
+  AUDIT_APPEND_ONLY: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'An update, deletion or truncation of the audit trail, or a truncation of a clinical table, was refused by the database: the audit trail is append-only.',
+    action:
+      'Change clinical data through jia-trial, which records each change; the trail itself is never edited.',
+  },
+  AUDIT_TRAIL_BROKEN: {
+    status: 500,
+    exit: 'failure',
+    meaning:
+      'The audit trail does not verify: an event or block was altered, removed or added, or a clinical row differs from what its trail says. The issues name the first broken link first.',
+    action:
+      'Stop data entry, keep the database as it is and investigate with the issues listed; restore from a verified backup if needed (docs/audit-trail.md).',
+  },
+  BACKUP_INVALID: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      'A folder given as a backup is not one, is of an unknown format, is damaged or altered (a file does not match its manifest), or its audit trail does not verify. Nothing was restored.',
+    action: 'Restore from another backup, or check that the folder was copied completely.',
+  },
+  TARGET_EXISTS: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'The output would replace something that must not be replaced (a backup is written to a new folder).',
+    action: 'Name a new folder.',
+  },
+  DATABASE_NOT_EMPTY: {
+    status: 409,
+    exit: 'failure',
+    meaning: 'A restore was asked into a database that already holds data.',
+    action: 'Restore into a new data directory (`JIA_DATA_DIR`) or a new, empty database.',
+  },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    exit: 'failure',
+    meaning:
+      'The database could not be opened: the embedded PostgreSQL could not be set up or started, or the server at `DATABASE_URL` could not be reached.',
+    action:
+      'Read the message (it names the directory or server and the reason); docs/store.md describes the embedded server and its data directory.',
+  },
+  SCHEMA_MISMATCH: {
+    status: 500,
+    exit: 'failure',
+    meaning:
+      "The database's schema does not match this version of jia-trial: it was made by a newer version, or a migration applied to it differs from this version's copy.",
+    action: 'Use the jia-trial version that made the database, or restore a backup into a new one.',
+  },
+  ACTOR_REQUIRED: {
+    status: 500,
+    exit: 'internal',
+    meaning:
+      'A change to audited data reached the database without naming who made it: something wrote around the store.',
+    action: 'Report it: every change goes through the store, which names its actor.',
+  },
+  ROW_IDENTITY_IMMUTABLE: {
+    status: 500,
+    exit: 'internal',
+    meaning: "An update tried to change a record's row_id, its identity in the audit trail.",
+    action: 'Report it: no jia-trial statement changes a row_id.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    exit: 'internal',
+    meaning:
+      'An unexpected fault of jia-trial or of the machine (a bug, a full disk). The message says what failed; `--debug` prints the stack trace.',
+    action: 'Report it with the command, the message and, if you can, the output of `--debug`.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The process exit code of each class. */
+export const EXIT_CODES: Readonly<Record<ExitClass, number>> = {
+  failure: 1,
+  usage: 2,
+  internal: 70,
+};
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,18 @@
+/**
+ * @jia-trial/interop: data in and out of jia-trial, for every door (the command line now, the
+ * server next). The strict byte-level CSV reader and writer (ADR 0005); visits CSV files read,
+ * validated and scored at speed (`jia-trial score`); study bundles read, validated and turned
+ * into the protocol engine's subject timelines (docs/bundle-format.md).
+ */
+export * from './bundle/bundle-problems.js';
+export * from './bundle/bundle-timelines.js';
+export * from './bundle/read-bundle.js';
+export * from './bundle/validate-file.js';
+export * from './csv/csv-reader.js';
+export * from './csv/csv-writer.js';
+export * from './visits-csv/file-parts.js';
+export * from './visits-csv/read-visits.js';
+export * from './visits-csv/score-file.js';
+export * from './visits-csv/visit-columns.js';
+export * from './visits-csv/visit-table.js';
+export * from './visits-csv/write-scores.js';
