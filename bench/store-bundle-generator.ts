@@ -22,8 +22,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleFile } from '@jia-trial/dictionary';
 import { ILAR_CATEGORY_CODES, type IlarCategory } from '@jia-trial/outcomes';
-import { bundleFile, type VisitRecord } from '@jia-trial/store';
+import type { VisitRecord } from '@jia-trial/store';
 import { Random } from './generate-visits.js';
 
 export interface BundleShape {

@@ -52,10 +52,9 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleFile, dbColumn } from '@jia-trial/dictionary';
 import { readBundle } from '@jia-trial/interop';
 import {
-  bundleFile,
-  dbColumn,
   importBundle,
   openStore,
   type Store,

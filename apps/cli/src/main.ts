@@ -5,6 +5,7 @@
  * (docs/errors.md).
  */
 import type { Writable } from 'node:stream';
+import { standardUnit } from '@jia-trial/dictionary';
 import { EXIT_CODES } from '@jia-trial/errors';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop';
 import {
@@ -61,6 +62,8 @@ function describeColumn(column: VisitColumn): string {
       return column.field ? `${column.name} (${describeRange(column.field)})` : column.name;
     case 'id':
       return column.name;
+    case 'unit':
+      return `${column.name} (${(column.units ?? []).join(' or ')}; empty: ${column.analyte ? standardUnit(column.analyte) : ''})`;
   }
 }
 

@@ -2,7 +2,6 @@ export * from './audit/audited-tables.js';
 export { requestSeal, sealNow } from './audit/sealer.js';
 export * from './audit/verify-audit.js';
 export * from './backup.js';
-export * from './bundle/bundle-spec.js';
 export * from './bundle/export-bundle.js';
 export * from './bundle/import-bundle.js';
 export * from './errors.js';

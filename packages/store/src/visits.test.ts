@@ -49,6 +49,12 @@ const first: VisitRecord = {
   ast: 60,
   triglycerides: 200,
   fibrinogen: 250,
+  crpUnit: null,
+  ferritinUnit: null,
+  plateletsUnit: null,
+  astUnit: null,
+  triglyceridesUnit: null,
+  fibrinogenUnit: null,
 };
 const edited: VisitRecord = {
   visitId: 'V1',
@@ -70,9 +76,15 @@ const edited: VisitRecord = {
   fever: false,
   ferritin: 800,
   platelets: 160,
-  ast: 50,
-  triglycerides: 190,
-  fibrinogen: 240,
+  ast: 0.8,
+  triglycerides: 2.1,
+  fibrinogen: 2.4,
+  crpUnit: 'mg/dL',
+  ferritinUnit: 'ug/L',
+  plateletsUnit: '10^3/uL',
+  astUnit: 'ukat/L',
+  triglyceridesUnit: 'mmol/L',
+  fibrinogenUnit: 'g/L',
 };
 
 test('a new visit is scored against its baseline and stored with version 1', async () => {
@@ -98,7 +110,7 @@ test('an edit stores every field (none is left out of the update) and bumps the 
 
 test('the visit fields are exactly the visit table columns', async () => {
   const columns = await db.store.pool.query<{ column_name: string }>(
-    "SELECT column_name FROM information_schema.columns WHERE table_name = 'visit' ORDER BY ordinal_position",
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'visit' AND is_generated = 'NEVER' ORDER BY ordinal_position",
   );
   const stored = new Set(columns.rows.map((r) => r.column_name));
   for (const internal of ['row_id', 'study_id', 'visit_id', 'version']) stored.delete(internal);

@@ -4,6 +4,16 @@
  * one transaction. An edit names the version it was based on; a stale edit is refused with a
  * VERSION_CONFLICT and changes nothing (optimistic concurrency).
  */
+
+import {
+  type CodeListId,
+  codesOf,
+  columnOf,
+  fieldOf,
+  LAB_UNIT_FIELDS,
+  recordType,
+  standardised,
+} from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import {
   checkRanges,
@@ -16,17 +26,26 @@ import {
 } from '@jia-trial/outcomes';
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
-import { VISIT_COLUMN_FIELDS } from './bundle/bundle-spec.js';
 import { notFound, translateDatabaseError, versionConflict } from './errors.js';
 import type { ChangeContext } from './transaction.js';
 
-/** A visit as entered: the visits.csv columns, numbers as numbers, dates as YYYY-MM-DD. */
+/**
+ * A visit as entered: one property per field of the dictionary's visit record, numbers as
+ * numbers, dates as YYYY-MM-DD. A laboratory value is in the unit its unit property names
+ * (absent or null: the standard unit); `standardised` gives the values the scores read.
+ */
 export interface VisitRecord extends VisitObservation {
   readonly visitId: string;
   readonly subjectId: string;
   readonly visitDate: string;
   readonly baselineVisitId?: string | null;
   readonly activeJointCodes?: string | null;
+  readonly crpUnit?: string | null;
+  readonly ferritinUnit?: string | null;
+  readonly plateletsUnit?: string | null;
+  readonly astUnit?: string | null;
+  readonly triglyceridesUnit?: string | null;
+  readonly fibrinogenUnit?: string | null;
 }
 
 export interface SavedVisit {
@@ -34,21 +53,33 @@ export interface SavedVisit {
   readonly scores: VisitScores;
 }
 
-/** Each record field and its column, in the visit table's order (visit_id is the key). */
-const FIELDS = VISIT_COLUMN_FIELDS.filter(([column]) => column !== 'visit_id').map(
-  ([column, sqlType, field]) => ({
-    column,
-    field,
-    numeric: sqlType === 'numeric' || sqlType === 'integer',
-  }),
-);
+/** Each record field and its column, in the dictionary's order (visit_id is the key). */
+const FIELDS = recordType('visit')
+  .fields.filter((field) => field.name !== 'visit_id')
+  .map((field) => ({
+    column: columnOf(field),
+    field: field.key as keyof VisitRecord,
+    numeric: field.storage === 'numeric' || field.storage === 'integer',
+  }));
 
 /** Every problem of a visit's values, each with its field as path. */
 export function validateVisit(visit: VisitRecord): Issue[] {
-  const problems: Issue[] = checkRanges(visit).map((p) => ({
-    path: p.field,
-    message: p.message,
-  }));
+  const problems: Issue[] = [];
+  const fields = visit as unknown as Readonly<Record<string, unknown>>;
+  for (const lab of LAB_UNIT_FIELDS) {
+    const unit = fields[lab.unitKey];
+    if (unit === null || unit === undefined) continue;
+    const units = codesOf(fieldOf(recordType('visit'), lab.unitName).codeList as CodeListId);
+    if (typeof unit !== 'string' || !units.includes(unit))
+      problems.push({
+        path: lab.unitKey,
+        message: `${JSON.stringify(unit)} is not a unit of ${lab.analyte} (${units.join(', ')})`,
+      });
+  }
+  // Ranges are stated in the standard units.
+  if (problems.length === 0)
+    for (const p of checkRanges(standardised(visit)))
+      problems.push({ path: p.field, message: p.message });
   if (!visit.visitId.trim()) problems.push({ path: 'visitId', message: 'is empty' });
   if (!visit.subjectId.trim()) problems.push({ path: 'subjectId', message: 'is empty' });
   if (parseIsoDate(visit.visitDate) === null)
@@ -59,13 +90,14 @@ export function validateVisit(visit: VisitRecord): Issue[] {
   return problems;
 }
 
-function fromRow(row: Record<string, unknown>): VisitObservation {
+/** A stored row (as to_jsonb or pg gives it) as a record: numbers as numbers, as entered. */
+function fromRow(row: Record<string, unknown>): VisitRecord {
   const out: Record<string, unknown> = {};
   for (const { field, column, numeric } of FIELDS) {
     const value = row[column];
     out[field] = value !== null && numeric ? Number(value) : value;
   }
-  return out as VisitObservation;
+  return out as unknown as VisitRecord;
 }
 
 /** SQLSTATEs raised by save_visit (migrations/0003_save_visit.sql). */
@@ -143,7 +175,10 @@ export async function saveVisit(
   const reference = row.baseline;
   const implicitLater =
     !visit.baselineVisitId && reference !== null && String(reference.visit_date) > visit.visitDate;
-  const scores = scoreVisit(visit, reference && !implicitLater ? fromRow(reference) : null);
+  const scores = scoreVisit(
+    standardised(visit),
+    reference && !implicitLater ? standardised(fromRow(reference)) : null,
+  );
   requestSeal(pool);
   return { version: row.saved_version, scores };
 }
@@ -161,7 +196,7 @@ export async function loadVisit(
   const row = result.rows[0];
   if (!row) return null;
   return {
-    visit: { ...fromRow(row), visitId } as VisitRecord,
+    visit: { ...fromRow(row), visitId },
     version: row.version as number,
   };
 }

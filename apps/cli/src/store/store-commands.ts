@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
+import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { readValidBundle } from '@jia-trial/interop';
 import {
@@ -17,7 +18,6 @@ import {
   listStudies,
   openStore,
   restoreDatabase,
-  STUDY_ID_PATTERN,
   type Store,
   storeOptionsFromEnv,
   verifyAudit,

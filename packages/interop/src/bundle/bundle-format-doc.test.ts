@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BUNDLE_FILES, bundleFile } from '@jia-trial/store';
+import { BUNDLE_FILES, bundleFile } from '@jia-trial/dictionary';
 import { VISIT_COLUMNS } from '../visits-csv/visit-columns.js';
 
 const DOC = readFileSync(join(import.meta.dirname, '../../../../docs/bundle-format.md'), 'utf8');

@@ -7,8 +7,9 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUNDLE_FILES, type BundleFileName } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
-import { BUNDLE_FILES, type BundleFileName, type StagedFile } from '@jia-trial/store';
+import type { StagedFile } from '@jia-trial/store';
 import { checkAcrossRows } from '../visits-csv/cross-row-checks.js';
 import { readVisits } from '../visits-csv/read-visits.js';
 import type { VisitTable } from '../visits-csv/visit-table.js';

@@ -4,9 +4,8 @@
  * on). Values are validated cell texts; dates are ISO, so they compare as strings.
  */
 
+import { type BundleFileName, codesOf } from '@jia-trial/dictionary';
 import type { Issue } from '@jia-trial/errors';
-import type { BundleFileName } from '@jia-trial/store';
-import { SERIOUSNESS_CRITERIA } from '@jia-trial/store';
 
 /** A rule's finding: the column it is about (its path within the row) and why. */
 type RuleProblem = Issue & { readonly column: string };
@@ -43,14 +42,15 @@ const RULES: Partial<Record<BundleFileName, (values: Values, out: RuleProblem[])
       notBefore(v, column, 'onset_date', out);
     const serious = v.get('serious') === 'true';
     const criteria = v.get('seriousness_criteria');
+    const known = codesOf('seriousness_criterion');
     if (criteria !== undefined) {
       if (!serious) problem(out, 'seriousness_criteria', 'given for an AE that is not serious');
       for (const criterion of criteria.split(';'))
-        if (!(SERIOUSNESS_CRITERIA as readonly string[]).includes(criterion))
+        if (!known.includes(criterion))
           problem(
             out,
             'seriousness_criteria',
-            `${JSON.stringify(criterion)} is not one of: ${SERIOUSNESS_CRITERIA.join(', ')} (separate several with ;)`,
+            `${JSON.stringify(criterion)} is not one of: ${known.join(', ')} (separate several with ;)`,
           );
     }
     const meddra = v.get('meddra_code');

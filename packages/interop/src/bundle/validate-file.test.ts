@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bundleFile } from '@jia-trial/store';
+import { bundleFile } from '@jia-trial/dictionary';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { scratchFile } from '../test-support.js';

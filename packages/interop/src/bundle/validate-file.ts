@@ -5,8 +5,8 @@
  * valid records are kept as their exact bytes, to be copied into the database unchanged.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import type { BundleColumn, BundleFile } from '@jia-trial/dictionary';
 import { parseIsoDate } from '@jia-trial/outcomes';
-import type { BundleColumn, BundleFile } from '@jia-trial/store';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
 import type { ProblemList } from './bundle-problems.js';
 import { checkRowRules } from './row-rules.js';

@@ -5,8 +5,16 @@
  * every problem is reported with its line, visit and column.
  */
 
+import { standardUnit, standardValue } from '@jia-trial/dictionary';
 import { fileIssue, type Issue } from '@jia-trial/errors';
-import { checkRange, dayNumber, ILAR_CATEGORY_CODES, INPUT_RANGES } from '@jia-trial/outcomes';
+import {
+  checkRange,
+  dayNumber,
+  describeRange,
+  ILAR_CATEGORY_CODES,
+  INPUT_RANGES,
+  type LabAnalyte,
+} from '@jia-trial/outcomes';
 import { type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
 import { countActiveJointCodeBytes } from './joint-code-bytes.js';
 import {
@@ -41,6 +49,7 @@ const K_CATEGORY = 5;
 const K_NUMBER = 6;
 const K_BOOLEAN = 7;
 const K_JOINT_CODES = 8;
+const K_UNIT = 9;
 const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
   subject_id: K_SUBJECT,
   visit_id: K_VISIT,
@@ -50,7 +59,21 @@ const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>>
   number: K_NUMBER,
   boolean: K_BOOLEAN,
   joint_codes: K_JOINT_CODES,
+  unit: K_UNIT,
 };
+
+/**
+ * A laboratory value whose unit column is in the header: its range is checked once the row's
+ * unit is known, on the value converted to the standard unit.
+ */
+interface UnitPlan {
+  readonly analyte: LabAnalyte;
+  readonly valueColumn: number;
+  readonly unitColumn: number;
+  readonly target: number;
+  readonly units: readonly Uint8Array[];
+  readonly unitCodes: readonly string[];
+}
 
 /** Validates records into a table, following a per-column plan made from the header. */
 export class RowParser {
@@ -68,6 +91,10 @@ export class RowParser {
   private visitIdColumn = -1;
   private activeJointsColumn = -1;
   private jointsColumn = -1;
+  /** The laboratory values entered with a unit column, and each one's unit in the current row. */
+  private unitPlans: UnitPlan[] = [];
+  private deferred = new Int8Array(0);
+  private rowUnits: number[] = [];
   private lastSubject = new Uint8Array(0);
   private lastSubjectIndex = -1;
   // The record being parsed, for problem reports.
@@ -146,9 +173,33 @@ export class RowParser {
     this.lows = columns.map((def) => range(def)?.min ?? 0);
     this.highs = columns.map((def) => range(def)?.max ?? 0);
     this.integers = columns.map((def) => range(def)?.integer ?? false);
+    this.planUnits(columns);
     this.visitIdColumn = this.columnNames.indexOf('visit_id');
     this.activeJointsColumn = this.columnNames.indexOf('active_joints');
     this.jointsColumn = this.columnNames.indexOf('active_joint_codes');
+  }
+
+  private planUnits(columns: readonly VisitColumn[]): void {
+    this.deferred = new Int8Array(columns.length);
+    this.unitPlans = columns.flatMap((def, unitColumn) => {
+      if (def.kind !== 'unit') return [];
+      const analyte = def.analyte as LabAnalyte;
+      const valueColumn = columns.findIndex((c) => c.field === analyte);
+      if (valueColumn < 0) return []; // a unit without its value: checked, never used
+      this.deferred[valueColumn] = 1;
+      const unitCodes = def.units ?? [];
+      return [
+        {
+          analyte,
+          valueColumn,
+          unitColumn,
+          target: NUMBER_FIELDS.indexOf(analyte),
+          unitCodes,
+          units: unitCodes.map((code) => encoder.encode(code)),
+        },
+      ];
+    });
+    this.rowUnits = this.unitPlans.map(() => -1);
   }
 
   row(record: CsvRecordView): void {
@@ -191,10 +242,14 @@ export class RowParser {
         case K_BOOLEAN:
           this.boolean(row, i);
           break;
+        case K_UNIT:
+          this.unit(i);
+          break;
         // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
     }
     this.jointCodes(row);
+    if (this.unitPlans.length > 0) this.convertUnits(row);
   }
 
   private fail(column: number, message: string): void {
@@ -318,6 +373,9 @@ export class RowParser {
     const value = record.decimal(i);
     if (Number.isNaN(value)) {
       this.fail(i, `${this.shown(i)} is not a plain decimal number`);
+    } else if (this.deferred[i] === 1) {
+      // Entered in the row's unit: convertUnits checks its range once the unit is read.
+      (this.table.numberColumns[this.targets[i] as number] as Float64Array)[row] = value;
     } else if (
       // INPUT_RANGES, read into per-column arrays by plan(): a keyed lookup per cell is slow.
       // checkRange, on the same ranges, writes the message.
@@ -338,6 +396,57 @@ export class RowParser {
     if (record.equals(i, TRUE)) column[row] = 1;
     else if (record.equals(i, FALSE)) column[row] = 0;
     else this.fail(i, `${this.shown(i)} must be true or false`);
+  }
+
+  /** A unit cell: one of its analyte's units (remembered for convertUnits). */
+  private unit(i: number): void {
+    const record = this.record as CsvRecordView;
+    const plan = this.unitPlans.findIndex((p) => p.unitColumn === i);
+    const column = VISIT_COLUMNS.find((c) => c.name === this.columnNames[i]);
+    const codes =
+      this.unitPlans[plan]?.units ?? (column?.units ?? []).map((u) => encoder.encode(u));
+    const found = codes.findIndex((code) => record.equals(i, code));
+    if (found >= 0) {
+      if (plan >= 0) this.rowUnits[plan] = found;
+      return;
+    }
+    // An unreadable unit leaves its value unconverted: convertUnits drops it (-2).
+    if (plan >= 0) this.rowUnits[plan] = -2;
+    this.fail(
+      i,
+      `${this.shown(i)} is not a unit of ${column?.analyte} (${(column?.units ?? []).join(', ')})`,
+    );
+  }
+
+  /**
+   * The laboratory values of the row entered in another unit, converted exactly to the standard
+   * unit (the unit the table, the ranges and the scores use), then range-checked.
+   */
+  private convertUnits(row: number): void {
+    for (let p = 0; p < this.unitPlans.length; p++) {
+      const plan = this.unitPlans[p] as UnitPlan;
+      const unit = this.rowUnits[p] as number;
+      this.rowUnits[p] = -1;
+      const column = this.table.numberColumns[plan.target] as Float64Array;
+      const entered = column[row] as number;
+      if (Number.isNaN(entered)) continue;
+      if (unit === -2) {
+        column[row] = Number.NaN;
+        continue;
+      }
+      const unitCode = unit < 0 ? standardUnit(plan.analyte) : (plan.unitCodes[unit] as string);
+      const value = standardValue(plan.analyte, entered, unitCode);
+      if (checkRange(plan.analyte, value) === null) {
+        column[row] = value;
+        continue;
+      }
+      column[row] = Number.NaN;
+      const shown =
+        unitCode === standardUnit(plan.analyte)
+          ? `${entered}`
+          : `${entered} ${unitCode} (${value} ${standardUnit(plan.analyte)})`;
+      this.fail(plan.valueColumn, `${shown} is outside ${describeRange(plan.analyte)}`);
+    }
   }
 
   /** Joint counts from active_joint_codes, which must agree with active_joints when both are given. */

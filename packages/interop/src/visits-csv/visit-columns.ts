@@ -1,11 +1,21 @@
 /**
- * The columns of a visits CSV (docs/score-command.md), shared by `jia-trial score` and, later,
- * the study bundle's visits.csv. Ranges come from @jia-trial/outcomes (INPUT_RANGES), defined
- * once for every entry point.
+ * The columns of a visits CSV (docs/score-command.md), read by `jia-trial score` and as a study
+ * bundle's visits.csv: the fields of the dictionary's visit record, each with the kind of cell
+ * the byte-level reader parses. Ranges are the outcome library's (INPUT_RANGES), through the
+ * dictionary.
  */
-import type { RangedInput, VisitScores } from '@jia-trial/outcomes';
+import { codesOf, type FieldDefinition, recordType } from '@jia-trial/dictionary';
+import type { LabAnalyte, RangedInput, VisitObservation, VisitScores } from '@jia-trial/outcomes';
 
-export type ColumnKind = 'id' | 'date' | 'category' | 'number' | 'boolean' | 'joint_codes';
+export type ColumnKind =
+  | 'id'
+  | 'date'
+  | 'category'
+  | 'number'
+  | 'boolean'
+  | 'joint_codes'
+  /** The unit a laboratory value of the row was entered in (empty: its standard unit). */
+  | 'unit';
 
 export interface VisitColumn {
   readonly name: string;
@@ -13,71 +23,75 @@ export interface VisitColumn {
   readonly required: boolean;
   /** The outcome-library field a number column feeds, with its range. */
   readonly field?: RangedInput;
+  /** A unit column's analyte, and the unit codes it accepts. */
+  readonly analyte?: LabAnalyte;
+  readonly units?: readonly string[];
+  /** The dictionary's field behind the column. */
+  readonly definition: FieldDefinition;
 }
 
-export const NUMBER_FIELDS = [
-  'physicianGlobal',
-  'parentGlobal',
-  'chaqDi',
-  'activeJoints',
-  'limitedJoints',
-  'esr',
-  'crp',
-  'morningStiffnessMinutes',
-  'ferritin',
-  'platelets',
-  'ast',
-  'triglycerides',
-  'fibrinogen',
-] as const satisfies readonly RangedInput[];
-export type NumberField = (typeof NUMBER_FIELDS)[number];
+/** The visit observations that are booleans. */
+export type BooleanField = {
+  [K in keyof VisitObservation]-?: NonNullable<VisitObservation[K]> extends boolean ? K : never;
+}[keyof VisitObservation];
+export type NumberField = RangedInput;
 
-export const BOOLEAN_FIELDS = ['systemicFeatures', 'activeUveitis', 'fever'] as const;
-export type BooleanField = (typeof BOOLEAN_FIELDS)[number];
+const VISIT = recordType('visit');
 
-const column = (name: string, kind: ColumnKind, required = false): VisitColumn => ({
-  name,
-  kind,
-  required,
+function kindOf(field: FieldDefinition): ColumnKind {
+  switch (field.type) {
+    case 'id':
+      return 'id';
+    case 'date':
+      return 'date';
+    case 'integer':
+    case 'decimal':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'codes':
+      return 'joint_codes';
+    case 'code':
+      return field.codeList === 'ilar_category' ? 'category' : 'unit';
+    default:
+      throw new RangeError(`visit field ${field.name}: no visits-CSV reading for ${field.type}`);
+  }
+}
+
+export const VISIT_COLUMNS: readonly VisitColumn[] = VISIT.fields.map((definition) => {
+  const kind = kindOf(definition);
+  const column = { name: definition.name, kind, required: definition.required, definition };
+  if (kind === 'number') return { ...column, field: definition.key as RangedInput };
+  if (kind !== 'unit') return column;
+  // The unit column of a laboratory value: the value's field names it.
+  const value = VISIT.fields.find((f) => f.unitField === definition.name) as FieldDefinition;
+  return {
+    ...column,
+    analyte: value.key as LabAnalyte,
+    units: unitCodes(definition),
+  };
 });
-const numberColumn = (name: string, field: NumberField): VisitColumn => ({
-  name,
-  kind: 'number',
-  required: false,
-  field,
-});
 
-export const VISIT_COLUMNS: readonly VisitColumn[] = [
-  column('subject_id', 'id', true),
-  column('visit_id', 'id', true),
-  column('visit_date', 'date', true),
-  column('baseline_visit_id', 'id'),
-  column('ilar_category', 'category'),
-  numberColumn('physician_global', 'physicianGlobal'),
-  numberColumn('parent_global', 'parentGlobal'),
-  numberColumn('chaq_di', 'chaqDi'),
-  numberColumn('active_joints', 'activeJoints'),
-  numberColumn('limited_joints', 'limitedJoints'),
-  column('active_joint_codes', 'joint_codes'),
-  numberColumn('esr', 'esr'),
-  numberColumn('crp', 'crp'),
-  numberColumn('morning_stiffness_min', 'morningStiffnessMinutes'),
-  column('systemic_features', 'boolean'),
-  column('active_uveitis', 'boolean'),
-  column('fever', 'boolean'),
-  numberColumn('ferritin', 'ferritin'),
-  numberColumn('platelets', 'platelets'),
-  numberColumn('ast', 'ast'),
-  numberColumn('triglycerides', 'triglycerides'),
-  numberColumn('fibrinogen', 'fibrinogen'),
-];
+function unitCodes(definition: FieldDefinition): readonly string[] {
+  return definition.codeList ? codesOf(definition.codeList) : [];
+}
+
+/** The number fields, in column order: the typed arrays of a VisitTable. */
+export const NUMBER_FIELDS: readonly NumberField[] = VISIT_COLUMNS.flatMap((c) =>
+  c.field ? [c.field] : [],
+);
+
+/** The boolean fields, in column order. */
+export const BOOLEAN_FIELDS: readonly BooleanField[] = VISIT_COLUMNS.flatMap((c) =>
+  c.kind === 'boolean' ? [c.definition.key as BooleanField] : [],
+);
 
 /** The boolean field each boolean column feeds. */
-export const BOOLEAN_COLUMN_FIELDS: Readonly<Record<string, BooleanField>> = {
-  systemic_features: 'systemicFeatures',
-  active_uveitis: 'activeUveitis',
-  fever: 'fever',
-};
+export const BOOLEAN_COLUMN_FIELDS: Readonly<Record<string, BooleanField>> = Object.fromEntries(
+  VISIT_COLUMNS.flatMap((c) =>
+    c.kind === 'boolean' ? [[c.name, c.definition.key as BooleanField]] : [],
+  ),
+);
 
 /** Score columns appended to every row, in this order, each with the VisitScores field it prints. */
 export const SCORE_COLUMN_FIELDS = [

@@ -9,17 +9,17 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
-import { escapeIdentifier, escapeLiteral } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import { notFound } from '../errors.js';
 import {
   BUNDLE_FILES,
   type BundleColumn,
   type BundleFile,
   type BundleFileName,
   dbColumn,
-} from './bundle-spec.js';
+} from '@jia-trial/dictionary';
+import type pg from 'pg';
+import { escapeIdentifier, escapeLiteral } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { notFound } from '../errors.js';
 
 /** A column name as an SQL identifier. */
 const quote = escapeIdentifier;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { BUNDLE_FILES, dbColumn } from '@jia-trial/dictionary';
 import { isJiaError } from '@jia-trial/errors';
 import { openTestDatabase, type TestDatabase } from '../test-support.js';
-import { BUNDLE_FILES, dbColumn } from './bundle-spec.js';
 import { importBundle } from './import-bundle.js';
 
 let db: TestDatabase;

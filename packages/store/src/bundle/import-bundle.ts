@@ -13,18 +13,18 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { JiaError } from '@jia-trial/errors';
-import type pg from 'pg';
-import { escapeIdentifier } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { type ChangeContext, withChanges } from '../transaction.js';
 import {
   BUNDLE_FILES,
   type BundleColumn,
   type BundleFile,
   type BundleFileName,
   dbColumn,
-} from './bundle-spec.js';
+} from '@jia-trial/dictionary';
+import { JiaError } from '@jia-trial/errors';
+import type pg from 'pg';
+import { escapeIdentifier } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type ChangeContext, withChanges } from '../transaction.js';
 
 /** One bundle file after validation: its header and its records as CSV bytes. */
 export interface StagedFile {

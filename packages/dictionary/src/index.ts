@@ -1,0 +1,10 @@
+/**
+ * @jia-trial/dictionary: every field of a study's records and every code list, declared once
+ * (docs/field-dictionary.md). Pure: no I/O, so the server, the command line and the browser read
+ * the same fields.
+ */
+export * from './bundle-spec.js';
+export * from './code-lists.js';
+export * from './lab-values.js';
+export * from './records.js';
+export * from './types.js';

@@ -1,0 +1,510 @@
+/**
+ * The record types of a study and their fields, each declared once (types.ts describes a
+ * field). The visit's measures take their ranges from @jia-trial/outcomes (INPUT_RANGES, the
+ * ranges the scoring functions assume) and a body weight its limit from the protocol engine
+ * (BODY_WEIGHT_KG_MAX); the rest are declared here.
+ *
+ * Standard codes: LOINC codes and UCUM units as verified at loinc.org, the HL7 FHIR vital-signs
+ * profiles and NLM's LOINC-UCUM mapping (docs/field-dictionary.md lists the sources). Morning
+ * stiffness has no LOINC code.
+ */
+import { INPUT_RANGES, type RangedInput } from '@jia-trial/outcomes';
+import { BODY_WEIGHT_KG_MAX } from '@jia-trial/protocol';
+import { UCUM_BY_SYMBOL } from './code-lists.js';
+import type {
+  CodeListId,
+  FieldDefinition,
+  FieldType,
+  RecordType,
+  RecordTypeId,
+  StandardCode,
+  StorageType,
+} from './types.js';
+
+/** Longest free text accepted, in characters, unless a field says otherwise. */
+export const TEXT_MAX_LENGTH = 200;
+/** Longest identifier (subject, visit, AE, site, lot), in characters. */
+export const ID_MAX_LENGTH = 64;
+
+const STORAGE: Readonly<Record<FieldType, StorageType>> = {
+  id: 'text',
+  text: 'text',
+  date: 'date',
+  partial_date: 'text',
+  boolean: 'boolean',
+  integer: 'integer',
+  decimal: 'numeric',
+  code: 'text',
+  codes: 'text',
+  chaq_score: 'smallint',
+};
+
+type Extra = Partial<Omit<FieldDefinition, 'name' | 'key' | 'label' | 'type' | 'required'>>;
+
+function field(
+  name: string,
+  key: string,
+  label: string,
+  type: FieldType,
+  required: boolean,
+  extra: Extra = {},
+): FieldDefinition {
+  return {
+    name,
+    key,
+    label,
+    type,
+    required,
+    storage: STORAGE[type],
+    ...(type === 'id' ? { maxLength: ID_MAX_LENGTH } : {}),
+    ...(type === 'text' ? { maxLength: TEXT_MAX_LENGTH } : {}),
+    ...extra,
+  };
+}
+
+const loinc = (code: string, display: string): StandardCode => ({
+  system: 'http://loinc.org',
+  code,
+  display,
+});
+
+const unit = (symbol: string) => ({ symbol, ucum: UCUM_BY_SYMBOL[symbol] ?? symbol });
+
+/** A visit measure whose range is the outcome library's. */
+function measure(
+  name: string,
+  key: RangedInput,
+  label: string,
+  extra: Extra = {},
+): FieldDefinition {
+  const range = INPUT_RANGES[key];
+  return field(name, key, label, range.integer ? 'integer' : 'decimal', false, {
+    range: { min: range.min, max: range.max },
+    ...extra,
+  });
+}
+
+/** A laboratory value in its standard unit (the outcome library's), entered in any unit of its list. */
+function lab(
+  name: RangedInput,
+  label: string,
+  units: CodeListId,
+  code: Pick<FieldDefinition, 'standardCode' | 'standardCodeByUnit'>,
+): FieldDefinition[] {
+  return [
+    measure(name, name, label, {
+      unit: unit(INPUT_RANGES[name].unit),
+      unitField: `${name}_unit`,
+      ...code,
+    }),
+    field(`${name}_unit`, `${name}Unit`, `Unit of ${label}`, 'code', false, {
+      codeList: units,
+    }),
+  ];
+}
+
+const subjectRef = (label = 'Subject') => field('subject_id', 'subjectId', label, 'id', true);
+const visitRef = () => field('visit_id', 'visitId', 'Visit', 'id', true);
+
+/** Vital signs before and after an infusion. */
+function vitals(when: 'pre' | 'post'): FieldDefinition[] {
+  const moment = when === 'pre' ? 'before' : 'after';
+  const key = (name: string) => `${when}${name}`;
+  return [
+    field(
+      `${when}_heart_rate`,
+      key('HeartRate'),
+      `Heart rate ${moment} the infusion`,
+      'integer',
+      false,
+      {
+        range: { min: 20, max: 300 },
+        unit: { symbol: '/min', ucum: '/min' },
+        standardCode: loinc('8867-4', 'Heart rate'),
+      },
+    ),
+    field(
+      `${when}_systolic_bp`,
+      key('SystolicBp'),
+      `Systolic blood pressure ${moment} the infusion`,
+      'integer',
+      false,
+      {
+        range: { min: 30, max: 300 },
+        unit: { symbol: 'mmHg', ucum: 'mm[Hg]' },
+        standardCode: loinc('8480-6', 'Systolic blood pressure'),
+      },
+    ),
+    field(
+      `${when}_diastolic_bp`,
+      key('DiastolicBp'),
+      `Diastolic blood pressure ${moment} the infusion`,
+      'integer',
+      false,
+      {
+        range: { min: 10, max: 200 },
+        unit: { symbol: 'mmHg', ucum: 'mm[Hg]' },
+        standardCode: loinc('8462-4', 'Diastolic blood pressure'),
+      },
+    ),
+    field(
+      `${when}_temperature_c`,
+      key('TemperatureC'),
+      `Body temperature ${moment} the infusion`,
+      'decimal',
+      false,
+      {
+        range: { min: 30, max: 45 },
+        unit: { symbol: '°C', ucum: 'Cel' },
+        standardCode: loinc('8310-5', 'Body temperature'),
+      },
+    ),
+    field(
+      `${when}_spo2`,
+      key('Spo2'),
+      `Oxygen saturation ${moment} the infusion`,
+      'integer',
+      false,
+      {
+        range: { min: 0, max: 100 },
+        unit: { symbol: '%', ucum: '%' },
+        standardCode: loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry'),
+      },
+    ),
+  ];
+}
+
+const SUBJECT: RecordType = {
+  id: 'subject',
+  label: 'Subject',
+  file: 'subjects.csv',
+  optionalFile: false,
+  key: ['subject_id'],
+  references: [],
+  fields: [
+    field('subject_id', 'subjectId', 'Subject code (pseudonymous, never a name)', 'id', true),
+    field('site', 'site', 'Site code', 'id', true, { storedAs: 'site_code' }),
+    field('sex', 'sex', 'Sex', 'code', true, { codeList: 'sex' }),
+    field('birth_date', 'birthDate', 'Birth date (year and month suffice)', 'partial_date', true),
+    field('ilar_category', 'ilarCategory', 'JIA category (ILAR)', 'code', true, {
+      codeList: 'ilar_category',
+    }),
+    field('diagnosis_date', 'diagnosisDate', 'Date of JIA diagnosis', 'date', true),
+    field(
+      'enrolment_date',
+      'enrolmentDate',
+      'Date of enrolment (empty while screened)',
+      'date',
+      false,
+    ),
+    field('withdrawal_date', 'withdrawalDate', 'Date the subject left the study', 'date', false),
+    field('withdrawal_reason', 'withdrawalReason', 'Reason for withdrawal', 'text', false, {
+      maxLength: 500,
+    }),
+  ],
+};
+
+const VISIT: RecordType = {
+  id: 'visit',
+  label: 'Visit',
+  file: 'visits.csv',
+  optionalFile: false,
+  key: ['visit_id'],
+  references: [{ fields: ['subject_id'], to: 'subject' }],
+  fields: [
+    subjectRef(),
+    field('visit_id', 'visitId', 'Visit', 'id', true),
+    field('visit_date', 'visitDate', 'Visit date', 'date', true),
+    field(
+      'baseline_visit_id',
+      'baselineVisitId',
+      'Baseline visit (empty: the earliest)',
+      'id',
+      false,
+    ),
+    field('ilar_category', 'ilarCategory', 'JIA category (ILAR)', 'code', false, {
+      codeList: 'ilar_category',
+    }),
+    measure(
+      'physician_global',
+      'physicianGlobal',
+      "Physician's global assessment of disease activity (0-10)",
+      {
+        unit: unit('cm'),
+      },
+    ),
+    measure(
+      'parent_global',
+      'parentGlobal',
+      "Parent's or patient's global assessment of well-being (0-10)",
+      {
+        unit: unit('cm'),
+      },
+    ),
+    measure('chaq_di', 'chaqDi', 'CHAQ disability index (0-3)'),
+    measure('active_joints', 'activeJoints', 'Joints with active arthritis'),
+    measure('limited_joints', 'limitedJoints', 'Joints with limited motion'),
+    field('active_joint_codes', 'activeJointCodes', 'The active joints', 'codes', false, {
+      codeList: 'joint',
+    }),
+    measure('esr', 'esr', 'Erythrocyte sedimentation rate (Westergren)', {
+      unit: unit('mm/h'),
+      standardCode: loinc('4537-7', 'Erythrocyte sedimentation rate by Westergren method'),
+    }),
+    ...lab('crp', 'C-reactive protein', 'unit_crp', {
+      standardCode: loinc('1988-5', 'C reactive protein [Mass/volume] in Serum or Plasma'),
+    }),
+    measure('morning_stiffness_min', 'morningStiffnessMinutes', 'Duration of morning stiffness', {
+      unit: unit('min'),
+    }),
+    field(
+      'systemic_features',
+      'systemicFeatures',
+      'Systemic features (fever, rash, serositis, ...)',
+      'boolean',
+      false,
+    ),
+    field('active_uveitis', 'activeUveitis', 'Active uveitis', 'boolean', false),
+    field('fever', 'fever', 'Fever', 'boolean', false),
+    ...lab('ferritin', 'Ferritin', 'unit_ferritin', {
+      standardCode: loinc('2276-4', 'Ferritin [Mass/volume] in Serum or Plasma'),
+    }),
+    ...lab('platelets', 'Platelet count', 'unit_platelets', {
+      standardCode: loinc('777-3', 'Platelets [#/volume] in Blood by Automated count'),
+    }),
+    ...lab('ast', 'Aspartate aminotransferase', 'unit_ast', {
+      standardCode: loinc(
+        '1920-8',
+        'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma',
+      ),
+    }),
+    ...lab('triglycerides', 'Triglycerides', 'unit_triglycerides', {
+      standardCodeByUnit: {
+        'mg/dL': loinc('2571-8', 'Triglyceride [Mass/volume] in Serum or Plasma'),
+        'mmol/L': loinc('14927-8', 'Triglyceride [Moles/volume] in Serum or Plasma'),
+      },
+    }),
+    ...lab('fibrinogen', 'Fibrinogen', 'unit_fibrinogen', {
+      standardCode: loinc(
+        '3255-7',
+        'Fibrinogen [Mass/volume] in Platelet poor plasma by Coagulation assay',
+      ),
+    }),
+  ],
+};
+
+const JOINT_FINDING: RecordType = {
+  id: 'joint_finding',
+  label: 'Joint examination finding',
+  file: 'joints.csv',
+  optionalFile: true,
+  key: ['visit_id', 'joint_code'],
+  references: [{ fields: ['visit_id'], to: 'visit' }],
+  fields: [
+    visitRef(),
+    field('joint_code', 'jointCode', 'Joint', 'code', true, { codeList: 'joint' }),
+    field('swollen', 'swollen', 'Swelling', 'boolean', true),
+    field('tender', 'tender', 'Pain on motion or tenderness', 'boolean', true),
+    field('limited', 'limited', 'Limitation of motion', 'boolean', true),
+  ],
+};
+
+const CHAQ_RESPONSE: RecordType = {
+  id: 'chaq_response',
+  label: 'CHAQ answer',
+  file: 'chaq.csv',
+  optionalFile: true,
+  key: ['visit_id', 'item'],
+  references: [{ fields: ['visit_id'], to: 'visit' }],
+  fields: [
+    visitRef(),
+    field('item', 'item', 'CHAQ item', 'code', true, { codeList: 'chaq_item' }),
+    field('score', 'score', 'Answer (0-3, or na: not applicable)', 'chaq_score', true, {
+      range: { min: 0, max: 3 },
+    }),
+    field(
+      'aid_or_help',
+      'aidOrHelp',
+      "An aid, device or another person's help was used",
+      'boolean',
+      true,
+    ),
+  ],
+};
+
+const MEDICATION: RecordType = {
+  id: 'medication',
+  label: 'Medication',
+  file: 'medications.csv',
+  optionalFile: false,
+  key: ['subject_id', 'drug', 'start_date'],
+  references: [{ fields: ['subject_id'], to: 'subject' }],
+  fields: [
+    subjectRef(),
+    field('drug', 'drug', 'Drug (generic name recommended)', 'text', true),
+    field('drug_class', 'drugClass', 'Drug class', 'code', true, { codeList: 'drug_class' }),
+    field('start_date', 'startDate', 'First day', 'date', true),
+    field('stop_date', 'stopDate', 'Last day (empty: ongoing)', 'date', false),
+    field('stop_reason', 'stopReason', 'Why it was stopped', 'code', false, {
+      codeList: 'stop_reason',
+    }),
+  ],
+};
+
+const INFUSION: RecordType = {
+  id: 'infusion',
+  label: 'Infusion',
+  file: 'infusions.csv',
+  optionalFile: false,
+  key: ['subject_id', 'infusion_date'],
+  references: [{ fields: ['subject_id'], to: 'subject' }],
+  fields: [
+    subjectRef(),
+    field('infusion_date', 'infusionDate', 'Day of the infusion', 'date', true),
+    field('weight_kg', 'weightKg', 'Body weight used for the dose', 'decimal', true, {
+      range: { min: 0, max: BODY_WEIGHT_KG_MAX, minExclusive: true },
+      unit: { symbol: 'kg', ucum: 'kg' },
+      standardCode: loinc('29463-7', 'Body weight'),
+    }),
+    field('cells_per_kg', 'cellsPerKg', 'Dose, cells per kg', 'decimal', true, {
+      range: { min: 0, max: 1e12, minExclusive: true },
+      unit: { symbol: 'cells/kg', ucum: '{cells}/kg' },
+    }),
+    field('total_cells', 'totalCells', 'Cells infused', 'decimal', true, {
+      range: { min: 0, max: 1e15, minExclusive: true },
+      unit: { symbol: 'cells', ucum: '{cells}' },
+    }),
+    field('product_lot', 'productLot', 'Product lot number', 'id', true),
+    field(
+      'infusion_reaction',
+      'infusionReaction',
+      'An infusion reaction occurred',
+      'boolean',
+      true,
+    ),
+    field('donor_code', 'donorCode', 'Donor code', 'id', false),
+    field('volume_ml', 'volumeMl', 'Infused volume', 'decimal', false, {
+      range: { min: 0, max: 5000, minExclusive: true },
+      unit: { symbol: 'mL', ucum: 'mL' },
+    }),
+    ...vitals('pre'),
+    ...vitals('post'),
+  ],
+};
+
+const ADVERSE_EVENT: RecordType = {
+  id: 'adverse_event',
+  label: 'Adverse event',
+  file: 'adverse_events.csv',
+  optionalFile: false,
+  key: ['ae_id'],
+  references: [{ fields: ['subject_id'], to: 'subject' }],
+  fields: [
+    subjectRef(),
+    field('ae_id', 'aeId', "The adverse event's identifier", 'id', true),
+    field('term', 'term', 'Verbatim or preferred term', 'text', true),
+    field('onset_date', 'onsetDate', 'Onset', 'date', true),
+    field('resolution_date', 'resolutionDate', 'Resolution (empty: ongoing)', 'date', false),
+    field('grade', 'grade', 'CTCAE grade', 'integer', true, {
+      storage: 'smallint',
+      range: { min: 1, max: 5 },
+      codeList: 'ctcae_grade',
+    }),
+    field('serious', 'serious', 'Serious adverse event (ICH E2A)', 'boolean', true),
+    field('related', 'related', 'Relatedness to the study treatment', 'code', true, {
+      codeList: 'ae_relatedness',
+    }),
+    field('outcome', 'outcome', 'Outcome', 'code', true, { codeList: 'ae_outcome' }),
+    field(
+      'meddra_code',
+      'meddraCode',
+      'MedDRA code (lowest level or preferred term)',
+      'text',
+      false,
+      {
+        maxLength: 8,
+      },
+    ),
+    field(
+      'seriousness_criteria',
+      'seriousnessCriteria',
+      'Seriousness criteria met',
+      'codes',
+      false,
+      {
+        codeList: 'seriousness_criterion',
+      },
+    ),
+    field('action_taken', 'actionTaken', 'Action taken with the study treatment', 'code', false, {
+      codeList: 'ae_action',
+    }),
+    field(
+      'awareness_date',
+      'awarenessDate',
+      'When the team learnt of it (empty: the onset)',
+      'date',
+      false,
+      {
+        defaultFrom: 'onset_date',
+      },
+    ),
+    field('reported_date', 'reportedDate', 'When a serious AE was reported', 'date', false),
+  ],
+};
+
+const ELIGIBILITY_ASSESSMENT: RecordType = {
+  id: 'eligibility_assessment',
+  label: "Investigator's eligibility assessment",
+  file: 'eligibility.csv',
+  optionalFile: true,
+  key: ['subject_id', 'criterion_id'],
+  references: [{ fields: ['subject_id'], to: 'subject' }],
+  fields: [
+    subjectRef(),
+    field('criterion_id', 'criterionId', "The criterion's id in the protocol", 'id', true, {
+      pattern: {
+        regex: /^[a-z][a-z0-9_]*$/,
+        description: 'a criterion id (lower-case letters, digits and _, as the protocol names it)',
+      },
+    }),
+    field(
+      'value',
+      'value',
+      "Whether the criterion's statement is true for the subject",
+      'boolean',
+      true,
+    ),
+    field('assessed_date', 'assessedDate', 'The day it was assessed', 'date', true),
+    field('assessed_by', 'assessedBy', 'Who assessed it', 'id', false),
+  ],
+};
+
+/** Every record type of a study, in bundle file order (parents before children). */
+export const RECORD_TYPES: readonly RecordType[] = [
+  SUBJECT,
+  VISIT,
+  JOINT_FINDING,
+  CHAQ_RESPONSE,
+  MEDICATION,
+  INFUSION,
+  ADVERSE_EVENT,
+  ELIGIBILITY_ASSESSMENT,
+];
+
+export function recordType(id: RecordTypeId): RecordType {
+  const found = RECORD_TYPES.find((r) => r.id === id);
+  if (!found) throw new RangeError(`no record type ${id}`);
+  return found;
+}
+
+/** A field of a record type by its name. */
+export function fieldOf(record: RecordType, name: string): FieldDefinition {
+  const found = record.fields.find((f) => f.name === name);
+  if (!found) throw new RangeError(`${record.id} has no field ${name}`);
+  return found;
+}
+
+/** The database column of a field. */
+export function columnOf(field: FieldDefinition): string {
+  return field.storedAs ?? field.name;
+}
