@@ -25,8 +25,13 @@ import { VISIT_COLUMNS as VISIT_COLUMN_DEFS } from '@jia-trial/interop';
 /** Bump when the generated content changes, so cached files are regenerated. */
 export const GENERATOR_VERSION = 3;
 
-/** The input columns of docs/score-command.md, in the documented order (the CLI's own list). */
-export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.map((column) => column.name);
+/**
+ * The input columns of docs/score-command.md, in the documented order (the CLI's own list),
+ * without the laboratory unit columns: the generated values are in the standard units.
+ */
+export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.filter((column) => column.kind !== 'unit').map(
+  (column) => column.name,
+);
 
 export interface GenerateOptions {
   /** Number of visit rows (excluding the header). */

@@ -151,8 +151,9 @@ function* visitsCsv(
   courses: readonly SubjectCourse[],
 ): Generator<string> {
   yield `${VISIT_HEADER.join(',')}\n`;
-  // The 14 columns up to morning_stiffness_min are filled, the rest left empty.
-  const empty = new Array<string>(VISIT_HEADER.length - 14).fill('');
+  // The core set and morning stiffness are filled, the other columns left empty.
+  const cells = (values: Readonly<Record<string, string | number>>) =>
+    VISIT_HEADER.map((column) => values[column] ?? '').join(',');
   let chunk: string[] = [];
   for (let i = 0; i < shape.subjects; i++) {
     const id = subjectId(i);
@@ -166,23 +167,21 @@ function* visitsCsv(
       }
       const x = drawValues(rng, activity);
       chunk.push(
-        [
-          id,
-          `${id}-V${String(v).padStart(2, '0')}`,
-          isoDate(day),
-          '', // baseline_visit_id: the subject's earliest visit
-          course.category,
-          x.physicianGlobal,
-          x.parentGlobal,
-          x.chaqDi,
-          x.activeJoints,
-          x.limitedJoints,
-          '', // active_joint_codes
-          x.esr,
-          x.crp,
-          x.morningStiffnessMinutes,
-          ...empty,
-        ].join(','),
+        // baseline_visit_id empty: the subject's earliest visit.
+        cells({
+          subject_id: id,
+          visit_id: `${id}-V${String(v).padStart(2, '0')}`,
+          visit_date: isoDate(day),
+          ilar_category: course.category,
+          physician_global: x.physicianGlobal,
+          parent_global: x.parentGlobal,
+          chaq_di: x.chaqDi,
+          active_joints: x.activeJoints,
+          limited_joints: x.limitedJoints,
+          esr: x.esr,
+          crp: x.crp,
+          morning_stiffness_min: x.morningStiffnessMinutes,
+        }),
       );
       if (chunk.length >= 4096) {
         yield `${chunk.join('\n')}\n`;
