@@ -61,6 +61,7 @@ import {
   saveVisit,
   sealNow,
   type VisitRecord,
+  withTransaction,
 } from '@jia-trial/store';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -70,7 +71,7 @@ import { drawVisitRecord, Random, SITES, writeStoreBundle } from './store-bundle
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'bench', 'out');
 const STUDY = 'BENCH';
-const ACTOR = { actor: 'bench' };
+const ACTOR = { actor: { id: 'system:bench', name: 'bench' } };
 const IMPORT_TARGET_S = 10;
 const IMPORT_FLOOR_RATIO_TARGET = 3;
 const SAVES_CEILING_RATIO_TARGET = 0.5;
@@ -467,7 +468,9 @@ async function measureImport(
     const imported = performance.now();
     const pool = timing ? timedPool(store.pool, log) : store.pool;
     // As `jia-trial import` without --reason: a first import needs none.
-    await importBundle(pool, STUDY, reading.files, ACTOR);
+    await withTransaction(pool, ACTOR.actor, undefined, (tx) =>
+      importBundle(tx, STUDY, reading.files),
+    );
     const databaseS = seconds(imported);
     // The store seals in the background after a commit; the command waits for it on close.
     const sealing = performance.now();

@@ -42,7 +42,7 @@ import {
   pidTaken,
   type Store,
   verifyAudit,
-  withChanges,
+  withTransaction,
 } from '@jia-trial/store';
 import {
   type Acknowledgement,
@@ -157,7 +157,8 @@ function subjectIds(count: number): string[] {
 }
 
 async function createStudy(store: Store, subjects: readonly string[]): Promise<void> {
-  await withChanges(store.pool, { actor: 'crash-test' }, async (client) => {
+  const actor = { id: 'system:crash-test', name: 'crash-test' };
+  await withTransaction(store.pool, actor, undefined, async ({ client }) => {
     await client.query(
       'INSERT INTO study (study_id, title) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [CRASH_STUDY, 'Crash test: nothing lost under SIGKILL'],

@@ -83,7 +83,10 @@ async function writer(options: WriterOptions): Promise<void> {
     writeSync(log, `${operation} ${visitId} ${version}\n`);
     fsyncSync(log);
   };
-  const actor = `crash-writer:${options.prefix}`;
+  const actor = {
+    id: `system:crash-writer:${options.prefix}`,
+    name: `crash-writer:${options.prefix}`,
+  };
   process.stdout.write('ready\n');
 
   const loop = async (loopIndex: number) => {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { backupDatabase, restoreDatabase } from './backup.js';
-import { openTestDatabase, type TestDatabase } from './test-support.js';
-import { withChanges } from './transaction.js';
+import { changeAs, openTestDatabase, type TestDatabase } from './test-support.js';
 
 let source: TestDatabase;
 let target: TestDatabase;
@@ -14,13 +13,13 @@ const dir = join(mkdtempSync(join(tmpdir(), 'jia-backup-test-')), 'backup');
 before(async () => {
   source = await openTestDatabase();
   target = await openTestDatabase();
-  await withChanges(source.store.pool, { actor: 'a' }, async (c) => {
+  await changeAs(source.store.pool, 'a', undefined, async (c) => {
     await c.query(
       "INSERT INTO study (study_id, title) VALUES ('S', 'tab\there, quote '' and ünïcode')",
     );
     await c.query("INSERT INTO site (study_id, site_code) VALUES ('S', 'A')");
   });
-  await withChanges(source.store.pool, { actor: 'b', reason: 'typo' }, (c) =>
+  await changeAs(source.store.pool, 'b', 'typo', (c) =>
     c.query("UPDATE site SET name = 'Site A' WHERE site_code = 'A'"),
   );
 });
@@ -52,7 +51,7 @@ test('a backup restores to the same rows and the same verified audit trail', asy
   // The restored database goes on: new changes extend the restored chain, in new batches.
   const maxBatch = 'SELECT max(batch_id)::bigint AS b FROM audit_event';
   const restoredMax = BigInt((await target.store.pool.query(maxBatch)).rows[0].b);
-  await withChanges(target.store.pool, { actor: 'c', reason: 'after restore' }, (c) =>
+  await changeAs(target.store.pool, 'c', 'after restore', (c) =>
     c.query("UPDATE site SET name = 'Site A2' WHERE site_code = 'A'"),
   );
   assert.ok(BigInt((await target.store.pool.query(maxBatch)).rows[0].b) > restoredMax);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
 import { verifyAudit } from './audit/verify-audit.js';
-import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
+import { openTestDatabase, seedStudy, type TestDatabase, testActor } from './test-support.js';
 import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 const STUDY = 'CONC';
@@ -47,7 +47,7 @@ async function newVisit(visitId: string, values: Partial<VisitRecord> = {}): Pro
     esr: 30,
     ...values,
   };
-  const saved = await saveVisit(db.store.pool, STUDY, visit, null, { actor: 'nurse' });
+  const saved = await saveVisit(db.store.pool, STUDY, visit, null, { actor: testActor('nurse') });
   assert.equal(saved.version, 1);
 }
 
@@ -85,7 +85,7 @@ describe('32 clients editing one visit at once', () => {
     const outcomes = await Promise.allSettled(
       edits.map((edit, client) =>
         saveVisit(db.store.pool, STUDY, edit, 1, {
-          actor: `client-${client}`,
+          actor: testActor(`client-${client}`),
           reason: `correction by client ${client}`,
         }),
       ),
@@ -152,7 +152,7 @@ describe('32 clients editing one visit at once', () => {
               activeJoints: (current.visit.activeJoints ?? 0) + 1,
             },
             current.version,
-            { actor: `client-${id}`, reason: `retrying edit by client ${id}` },
+            { actor: testActor(`client-${id}`), reason: `retrying edit by client ${id}` },
           );
           successes[id] = (successes[id] ?? 0) + 1;
           return;

@@ -13,5 +13,6 @@ export {
   pidTaken,
 } from './server/embedded-server.js';
 export * from './store.js';
+export * from './timelines.js';
 export * from './transaction.js';
 export * from './visits.js';

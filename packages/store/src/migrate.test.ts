@@ -3,8 +3,7 @@ import { after, before, test } from 'node:test';
 import { sealNow } from './audit/sealer.js';
 import { verifyAudit } from './audit/verify-audit.js';
 import { listMigrations, migrate } from './migrate.js';
-import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
-import { withChanges } from './transaction.js';
+import { changeAs, openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
 
 let db: TestDatabase;
 before(async () => {
@@ -61,14 +60,14 @@ test('a trail written before migration 4 (values as jsonb) still verifies after 
     const pool = old.store.pool;
     await seedStudy(pool, 'UPGRADE', ['S1', 'S2']);
     // Values that exercise the JSON text: escapes, non-ASCII, decimals, nulls, dates.
-    await withChanges(pool, { actor: 'nurse "A"' }, (client) =>
+    await changeAs(pool, 'nurse "A"', undefined, (client) =>
       client.query(
         `INSERT INTO visit (study_id, subject_id, visit_id, visit_date, esr, crp, physician_global)
          VALUES ('UPGRADE', 'S1', 'V1', '2020-01-02', 20.50, NULL, 3.0),
                 ('UPGRADE', 'S2', 'Vé\\\\n"2', '2020-02-03', 7, 1.25, 0)`,
       ),
     );
-    await withChanges(pool, { actor: 'nurse', reason: 'transcription: ESR was 21.5' }, (client) =>
+    await changeAs(pool, 'nurse', 'transcription: ESR was 21.5', (client) =>
       client.query("UPDATE visit SET esr = 21.5 WHERE visit_id = 'V1'"),
     );
     await sealNow(pool);
@@ -95,7 +94,7 @@ test('a trail written before migration 4 (values as jsonb) still verifies after 
     assert.deepEqual(upgraded.problems, []);
     assert.equal(upgraded.events, events);
 
-    await withChanges(pool, { actor: 'nurse', reason: 'CRP result arrived' }, (client) =>
+    await changeAs(pool, 'nurse', 'CRP result arrived', (client) =>
       client.query("UPDATE visit SET crp = 3.5 WHERE visit_id = 'V1'"),
     );
     const after = await verifyAudit(pool);

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { migrate } from './migrate.js';
 import { openEmbeddedServer } from './server/embedded-server.js';
 import { openStore, type Store } from './store.js';
-import { withChanges } from './transaction.js';
+import { type Actor, withTransaction } from './transaction.js';
 
 /** The embedded test server's data directory: under the system temp dir, which the postgres user can reach. */
 export const TEST_DATA_DIR = join(tmpdir(), 'jia-trial-test-postgres');
@@ -138,7 +138,7 @@ export async function seedStudy(
   subjectIds: readonly string[],
   actor = 'test-setup',
 ): Promise<void> {
-  await withChanges(pool, { actor }, async (client) => {
+  await changeAs(pool, actor, undefined, async (client) => {
     await client.query('INSERT INTO study (study_id) VALUES ($1)', [studyId]);
     await client.query("INSERT INTO site (study_id, site_code) VALUES ($1, 'A')", [studyId]);
     await client.query(
@@ -149,4 +149,19 @@ export async function seedStudy(
       [studyId, subjectIds],
     );
   });
+}
+
+/** A test's actor: a name, and the id `test:<name>`. */
+export function testActor(name: string): Actor {
+  return { id: `test:${name}`, name };
+}
+
+/** Runs `work` on the connection of a transaction by the test actor `name` (withTransaction). */
+export function changeAs<T>(
+  pool: pg.Pool,
+  name: string,
+  reason: string | undefined,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return withTransaction(pool, testActor(name), reason, (tx) => work(tx.client));
 }

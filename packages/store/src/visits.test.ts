@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
-import { openTestDatabase, seedStudy, type TestDatabase } from './test-support.js';
+import { openTestDatabase, seedStudy, type TestDatabase, testActor } from './test-support.js';
 import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 let db: TestDatabase;
-const nurse = { actor: 'nurse.anna' };
+const nurse = { actor: testActor('nurse.anna') };
 
 before(async () => {
   db = await openTestDatabase();

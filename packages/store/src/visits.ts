@@ -27,7 +27,7 @@ import {
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
 import { notFound, translateDatabaseError, versionConflict } from './errors.js';
-import type { ChangeContext } from './transaction.js';
+import { type ChangeContext, checkedActor, type Transaction } from './transaction.js';
 
 /**
  * A visit as entered: one property per field of the dictionary's visit record, numbers as
@@ -100,32 +100,26 @@ function fromRow(row: Record<string, unknown>): VisitRecord {
   return out as unknown as VisitRecord;
 }
 
-/** SQLSTATEs raised by save_visit (migrations/0003_save_visit.sql). */
+/** SQLSTATEs raised by save_visit (migrations/0007). */
 const STALE_EDIT = 'JT010';
 const BASELINE_MISSING = 'JT011';
 
-/** The error a failed save statement stands for. */
+/** The error a failed save statement stands for; `current` reads the version that won. */
 async function saveError(
-  pool: pg.Pool,
   error: unknown,
   studyId: string,
   visit: VisitRecord,
   basedOnVersion: number | null,
+  current: () => Promise<number | null>,
 ): Promise<unknown> {
   const code = (error as { code?: string }).code;
-  if (code === STALE_EDIT) {
-    // Read after the rollback: the statement's snapshot predates the edit that won.
-    const current = await pool.query<{ version: number }>(
-      'SELECT version FROM visit WHERE study_id = $1 AND visit_id = $2',
-      [studyId, visit.visitId],
-    );
+  if (code === STALE_EDIT)
     return versionConflict(
       'visit',
       `${studyId}/${visit.visitId}`,
       basedOnVersion ?? 0,
-      current.rows[0]?.version ?? null,
+      await current(),
     );
-  }
   if (code === BASELINE_MISSING)
     return notFound(
       `baseline visit ${visit.baselineVisitId} is not a visit of subject ${visit.subjectId}`,
@@ -133,24 +127,51 @@ async function saveError(
   return translateDatabaseError(error);
 }
 
+async function currentVersion(
+  db: Pick<pg.Pool, 'query'>,
+  studyId: string,
+  visitId: string,
+): Promise<number | null> {
+  const found = await db.query<{ version: number }>(
+    'SELECT version FROM visit WHERE study_id = $1 AND visit_id = $2',
+    [studyId, visitId],
+  );
+  return found.rows[0]?.version ?? null;
+}
+
 /**
  * Saves a visit of `studyId`: a new one when `basedOnVersion` is null, else an edit of that
- * version (which needs `context.reason`). Returns the stored version and the visit's scores
- * against its baseline (the named one, or the subject's earliest other visit).
+ * version (which needs a reason). Returns the stored version and the visit's scores against its
+ * baseline (the named one, or the subject's earliest other visit), computed on the values in
+ * standard units.
  *
- * One round trip, one statement: the server-side function save_visit (migrations/0003) sets the
- * audit context, writes the row and returns the baseline, in its own transaction; it is called
- * through a prepared statement, so neither it nor its queries are planned again. The scores are
- * computed from the returned baseline. Measured under 32 concurrent writers: 1,050 saves/s with
- * five round trips, about 2,000 with one multi-statement string, about 3,000 this way
- * (docs/performance.md).
+ * In a transaction (withTransaction), the visit is saved with the transaction's actor and reason
+ * and commits with the rest of it. Given the pool and who and why, it is saved in one round trip,
+ * one statement: the server-side function save_visit (migrations/0007) sets the audit context,
+ * writes the row and returns the baseline, in its own transaction; it is called through a
+ * prepared statement, so neither it nor its queries are planned again. Measured under 32
+ * concurrent writers: 1,050 saves/s with five round trips, about 2,000 with one multi-statement
+ * string, about 3,000 this way (docs/performance.md).
  */
-export async function saveVisit(
+export function saveVisit(
+  tx: Transaction,
+  studyId: string,
+  visit: VisitRecord,
+  basedOnVersion: number | null,
+): Promise<SavedVisit>;
+export function saveVisit(
   pool: pg.Pool,
   studyId: string,
   visit: VisitRecord,
   basedOnVersion: number | null,
-  context: ChangeContext,
+  change: ChangeContext,
+): Promise<SavedVisit>;
+export async function saveVisit(
+  target: pg.Pool | Transaction,
+  studyId: string,
+  visit: VisitRecord,
+  basedOnVersion: number | null,
+  change?: ChangeContext,
 ): Promise<SavedVisit> {
   const problems = validateVisit(visit);
   if (problems.length > 0)
@@ -159,18 +180,40 @@ export async function saveVisit(
       `invalid visit: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       { issues: problems },
     );
+  const inTransaction = 'client' in target;
+  const actor = checkedActor(inTransaction ? target.actor : (change as ChangeContext).actor);
+  const reason = inTransaction ? target.reason : (change?.reason?.trim() ?? '');
   const record: Record<string, unknown> = { visit_id: visit.visitId };
   for (const { field, column } of FIELDS) record[column] = visit[field] ?? null;
+  const statement = {
+    name: 'jia_save_visit',
+    text: 'SELECT saved_version, baseline FROM save_visit($1, $2, $3, $4, $5, $6)',
+    values: [studyId, record, basedOnVersion, actor.name, reason ?? '', actor.id],
+  };
   let row: { saved_version: number; baseline: Record<string, unknown> | null };
-  try {
-    const result = await pool.query({
-      name: 'jia_save_visit',
-      text: 'SELECT saved_version, baseline FROM save_visit($1, $2, $3, $4, $5)',
-      values: [studyId, record, basedOnVersion, context.actor, context.reason?.trim() ?? ''],
-    });
-    row = result.rows[0];
-  } catch (error) {
-    throw await saveError(pool, error, studyId, visit, basedOnVersion);
+  if (inTransaction) {
+    // A savepoint keeps the transaction usable to read the version that won a conflict.
+    const client = target.client;
+    await client.query('SAVEPOINT save_visit');
+    try {
+      row = (await client.query(statement)).rows[0];
+      await client.query('RELEASE SAVEPOINT save_visit');
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT save_visit');
+      throw await saveError(error, studyId, visit, basedOnVersion, () =>
+        currentVersion(client, studyId, visit.visitId),
+      );
+    }
+  } else {
+    try {
+      row = (await target.query(statement)).rows[0];
+    } catch (error) {
+      // Read after the rollback: the statement's snapshot predates the edit that won.
+      throw await saveError(error, studyId, visit, basedOnVersion, () =>
+        currentVersion(target, studyId, visit.visitId),
+      );
+    }
+    requestSeal(target);
   }
   const reference = row.baseline;
   const implicitLater =
@@ -179,17 +222,16 @@ export async function saveVisit(
     standardised(visit),
     reference && !implicitLater ? standardised(fromRow(reference)) : null,
   );
-  requestSeal(pool);
   return { version: row.saved_version, scores };
 }
 
 /** A stored visit and its version, or null. */
 export async function loadVisit(
-  pool: pg.Pool,
+  db: Pick<pg.Pool, 'query'>,
   studyId: string,
   visitId: string,
 ): Promise<{ visit: VisitRecord; version: number } | null> {
-  const result = await pool.query<Record<string, unknown>>(
+  const result = await db.query<Record<string, unknown>>(
     'SELECT * FROM visit WHERE study_id = $1 AND visit_id = $2',
     [studyId, visitId],
   );

@@ -3,7 +3,7 @@ import type { Timepoint } from '@jia-trial/analysis';
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
-import { DEMO_AS_OF, demoBundle, type ReportIo, runReport, runReportOf } from './report-command.js';
+import { DEMO_AS_OF, demoBundle, type ReportIo, runReport } from './report-command.js';
 
 /** `week8=56:14` -> a read-out (labelled with its id; one replacing the protocol's keeps its label). */
 function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
@@ -68,7 +68,8 @@ export function registerReportCommands(
           readout: Timepoint[];
           maxErrors: number;
         },
-      ) => run(() => runReportOf(io, dir, { ...opts, readouts: opts.readout })),
+      ) =>
+        run(() => runReport(io, { dir, study: opts.study }, { ...opts, readouts: opts.readout })),
     );
 
   program
@@ -82,13 +83,17 @@ export function registerReportCommands(
     .option('--out <dir>', 'folder for the report', 'jia-trial-demo-report')
     .action((opts: { out: string }) =>
       run(() =>
-        runReport(io, demoBundle(), {
-          out: opts.out,
-          protocol: 'msc-jia',
-          asOf: DEMO_AS_OF,
-          maxErrors: 100,
-          note: 'SYNTHETIC DEMONSTRATION DATA: six invented patients, built to match the published summary of the MSC-JIA pilot (Swart 2018/2019). No real patient is described.',
-        }),
+        runReport(
+          io,
+          { dir: demoBundle() },
+          {
+            out: opts.out,
+            protocol: 'msc-jia',
+            asOf: DEMO_AS_OF,
+            maxErrors: 100,
+            note: 'SYNTHETIC DEMONSTRATION DATA: six invented patients, built to match the published summary of the MSC-JIA pilot (Swart 2018/2019). No real patient is described.',
+          },
+        ),
       ),
     );
 }

@@ -4,8 +4,7 @@
  * as SVG files, and report.pdf when Chromium is installed (otherwise the command says why and
  * writes the rest).
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,10 +15,9 @@ import {
   type Timepoint,
 } from '@jia-trial/analysis';
 import { JiaError } from '@jia-trial/errors';
-import { bundleTimelines, readValidBundle } from '@jia-trial/interop';
 import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
-import { exportStudyQuietly } from '../store/store-commands.js';
+import { readStudySource, type StudySource } from '../study-source.js';
 import { renderPdf } from './render-pdf.js';
 
 export interface ReportOptions {
@@ -63,13 +61,21 @@ function writeAtomically(path: string, text: string): Promise<void> {
   );
 }
 
-export async function runReport(io: ReportIo, dir: string, options: ReportOptions): Promise<void> {
+/** The report of a bundle folder, or of a stored study (--study), read straight from the database. */
+export async function runReport(
+  io: ReportIo,
+  source: StudySource,
+  options: ReportOptions,
+): Promise<void> {
   const asOf = asOfOption(options.asOf, io.today);
   const protocol = protocolOption(options.protocol);
   if (protocol.analysis === null)
     throw new JiaError('USAGE_ERROR', `protocol ${protocol.id} has no analysis plan to report`);
-  const reading = readValidBundle(dir, options.maxErrors, 'no report was written');
-  const timelines = bundleTimelines(reading);
+  const { timelines } = await readStudySource(
+    source,
+    { env: io.env ?? process.env, note: io.note },
+    { maxErrors: options.maxErrors, consequence: 'no report was written' },
+  );
   noteUnknownCriteria(io.note, protocol, timelines);
   const study = analysedStudy(protocol, timelines, {
     asOf,
@@ -99,31 +105,6 @@ export async function runReport(io: ReportIo, dir: string, options: ReportOption
     `wrote ${join(options.out, 'report.html')}, ${join(options.out, 'report.json')}${pdf.written ? `, ${pdfPath}` : ''} and ${plots.length} plots (${join(options.out, 'plots')}): ` +
       `${study.analysis.subjects} subjects, data up to ${asOf}\n`,
   );
-}
-
-/**
- * `report` of a bundle folder, or of a stored study (--study): the study is exported to a
- * private temporary bundle (0700), reported, and the bundle removed.
- */
-export async function runReportOf(
-  io: ReportIo,
-  dir: string | undefined,
-  options: ReportOptions & { study?: string | undefined },
-): Promise<void> {
-  if ((dir === undefined) === (options.study === undefined))
-    throw new JiaError('USAGE_ERROR', 'give either a bundle folder or --study ID');
-  if (dir !== undefined) return runReport(io, dir, options);
-  const tmp = mkdtempSync(join(tmpdir(), 'jia-trial-report-'));
-  try {
-    await exportStudyQuietly(
-      { env: io.env ?? process.env, out: () => {}, note: io.note, progressTty: false },
-      options.study as string,
-      tmp,
-    );
-    await runReport(io, tmp, options);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 /** The demo bundle shipped with jia-trial (examples/msc-jia-demo), found from this file. */

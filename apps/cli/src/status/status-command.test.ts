@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli, scratchDir } from '../test-support.js';
+import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
 /** A small MSC-JIA bundle: one subject screened, one infused (sJIA, after tocilizumab), one withdrawn. */
 function bundle(extra: Record<string, string> = {}): string {
@@ -196,5 +196,25 @@ describe('jia-trial status and time', () => {
       run.stderr,
       /eligibility\.csv: infection_or_malignancie is not a criterion of msc-jia/,
     );
+  });
+});
+
+describe('jia-trial status --study: a study stored in the database', () => {
+  useTestDatabase();
+  test('says what it says of the bundle the study was imported from', async () => {
+    const pilot = join(import.meta.dirname, '../../../../examples/msc-pilot');
+    assert.equal((await runCli('import', pilot, '--study', 'pilot')).code, 0);
+    for (const asOf of ['2019-06-03', '2020-06-01']) {
+      const fromBundle = await runCli('status', pilot, '--as-of', asOf, '--json');
+      const fromStudy = await runCli('status', '--study', 'pilot', '--as-of', asOf, '--json');
+      assert.equal(fromStudy.code, 0, fromStudy.stderr);
+      assert.deepEqual(JSON.parse(fromStudy.stdout), JSON.parse(fromBundle.stdout), asOf);
+    }
+    const one = await runCli('status', '--study', 'pilot', '--subject', 'P99');
+    assert.equal(one.code, 2);
+    assert.match(one.stderr, /subject P99 is not in study pilot/);
+    assert.equal((await runCli('status', '--study', 'nope')).code, 2);
+    assert.equal((await runCli('status', pilot, '--study', 'pilot')).code, 2);
+    assert.equal((await runCli('status')).code, 2);
   });
 });

@@ -1,11 +1,10 @@
 /**
- * `jia-trial status <bundle-dir>`: each subject's state under a protocol on a day, from a study
- * bundle: state, due visits, alerts and the retreatment decision, each with its reasons
+ * `jia-trial status <bundle-dir> | --study ID`: each subject's state under a protocol on a day,
+ * from a study bundle or a stored study: state, due visits, alerts and the retreatment decision, each with its reasons
  * (docs/protocol-engine.md). Only data dated on or before --as-of counts.
  */
 
 import { JiaError } from '@jia-trial/errors';
-import { bundleTimelines, readValidBundle } from '@jia-trial/interop';
 import {
   criterionSatisfied,
   evaluate,
@@ -13,6 +12,7 @@ import {
   type SubjectEvaluation,
 } from '@jia-trial/protocol';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
+import { readStudySource, type StudySource } from '../study-source.js';
 
 export interface StatusOptions {
   readonly asOf?: string | undefined;
@@ -27,17 +27,27 @@ export interface StatusIo {
   note(text: string): void;
   /** Today, for a missing --as-of (the engine itself never reads a clock). */
   today(): string;
+  /** DATABASE_URL and JIA_DATA_DIR, for --study. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
-export function runStatus(io: StatusIo, dir: string, options: StatusOptions): void {
+export async function runStatus(
+  io: StatusIo,
+  source: StudySource,
+  options: StatusOptions,
+): Promise<void> {
   const asOf = asOfOption(options.asOf, io.today);
   const protocol = protocolOption(options.protocol);
-  const reading = readValidBundle(dir, options.maxErrors, 'no status was computed');
-  const all = bundleTimelines(reading).filter(
-    (t) => options.subject === undefined || t.subjectId === options.subject,
-  );
+  const { timelines: read, name } = await readStudySource(source, io, {
+    maxErrors: options.maxErrors,
+    consequence: 'no status was computed',
+  });
+  const all = read.filter((t) => options.subject === undefined || t.subjectId === options.subject);
   if (options.subject !== undefined && all.length === 0)
-    throw new JiaError('USAGE_ERROR', `subject ${options.subject} is not in ${dir}/subjects.csv`);
+    throw new JiaError(
+      'USAGE_ERROR',
+      `subject ${options.subject} is not in ${source.dir === undefined ? name : `${source.dir}/subjects.csv`}`,
+    );
   noteUnknownCriteria(io.note, protocol, all);
   // Only data dated on or before the day counts: a subject first known later was not there.
   const timelines = all.filter((t) => (inStudySince(t) ?? asOf) <= asOf);

@@ -11,6 +11,7 @@ import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { readValidBundle } from '@jia-trial/interop';
 import {
+  type Actor,
   type AuditReport,
   backupDatabase,
   exportBundle,
@@ -21,6 +22,7 @@ import {
   type Store,
   storeOptionsFromEnv,
   verifyAudit,
+  withTransaction,
 } from '@jia-trial/store';
 
 export interface StoreIo {
@@ -32,17 +34,24 @@ export interface StoreIo {
   readonly progressTty: boolean;
 }
 
-/** Who the command line acts as in the audit trail: --actor, else `os:<login>`. */
-export function cliActor(actor: string | undefined): string {
-  if (actor?.trim()) return actor.trim();
+/**
+ * Who the command line acts as in the audit trail: the operating-system account (`os:<login>`),
+ * named as --actor says, else by that id.
+ */
+export function cliActor(actor: string | undefined): Actor {
   let login = 'unknown';
   try {
     login = userInfo().username;
   } catch {}
-  return `os:${login}`;
+  const id = `os:${login}`;
+  return { id, name: actor?.trim() || id };
 }
 
-async function withStore<T>(io: StoreIo, work: (store: Store) => Promise<T>): Promise<T> {
+/** Opens the store from the environment, runs `work`, and closes it (noting its notices). */
+export async function withStore<T>(
+  io: Pick<StoreIo, 'env' | 'note'>,
+  work: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await openStore(storeOptionsFromEnv(io.env));
   for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
   try {
@@ -80,10 +89,9 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
     );
   const reading = readValidBundle(dir, options.maxErrors);
   const result = await withStore(io, (store) =>
-    importBundle(store.pool, studyId, reading.files, {
-      actor: cliActor(options.actor),
-      reason: options.reason,
-    }),
+    withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
+      importBundle(tx, studyId, reading.files),
+    ),
   );
   if (options.json) {
     io.out(`${JSON.stringify(result)}\n`);
@@ -134,22 +142,6 @@ export async function runExport(
       io.out(
         `exported study ${studyId} to ${options.out}\n${result.files.map((f) => `  ${f.file.padEnd(20)} ${f.rows} rows`).join('\n')}\n`,
       );
-  });
-}
-
-/**
- * A stored study written as a bundle into `dir`, quietly: for commands that read bundles
- * (`jia-trial report --study ID`).
- */
-export async function exportStudyQuietly(io: StoreIo, studyId: string, dir: string): Promise<void> {
-  await withStore(io, async (store) => {
-    const studies = await listStudies(store.pool);
-    if (!studies.includes(studyId))
-      throw new JiaError(
-        'USAGE_ERROR',
-        `no study ${studyId} in the database${studies.length > 0 ? ` (it holds: ${studies.join(', ')})` : ''}`,
-      );
-    await exportBundle(store.pool, studyId, dir);
   });
 }
 

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
 import pg from 'pg';
-import { openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
-import { withChanges } from '../transaction.js';
+import { changeAs, openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
 import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
 import { verifyAudit } from './verify-audit.js';
 
-const ACTOR = { actor: 'nurse.anna' };
+const ACTOR = 'nurse.anna';
 
 /**
  * Three transactions: the study and two subjects, two visits, then an edit of a visit; each
@@ -16,14 +15,14 @@ const ACTOR = { actor: 'nurse.anna' };
  */
 async function seed(db: TestDatabase): Promise<void> {
   const { pool } = db.store;
-  await seedStudy(pool, 'S', ['P1', 'P2'], ACTOR.actor);
+  await seedStudy(pool, 'S', ['P1', 'P2'], ACTOR);
   await sealNow(pool);
-  await withChanges(pool, ACTOR, (c) =>
+  await changeAs(pool, ACTOR, undefined, (c) =>
     c.query(`INSERT INTO visit (study_id, visit_id, subject_id, visit_date, esr)
              VALUES ('S', 'V1', 'P1', '2019-01-01', 40), ('S', 'V2', 'P1', '2019-03-01', 20)`),
   );
   await sealNow(pool);
-  await withChanges(pool, { actor: 'dr.bart', reason: 'transcription error' }, (c) =>
+  await changeAs(pool, 'dr.bart', 'transcription error', (c) =>
     c.query("UPDATE visit SET esr = 25 WHERE visit_id = 'V2'"),
   );
   await sealNow(pool);
@@ -89,7 +88,7 @@ describe('audit trail', () => {
   test('a statement that changes nothing leaves no event', async () => {
     await sealNow(db.store.pool);
     const before = await db.store.pool.query('SELECT count(*)::int AS n FROM audit_block');
-    await withChanges(db.store.pool, { actor: 'x', reason: 'none' }, (c) =>
+    await changeAs(db.store.pool, 'x', 'none', (c) =>
       c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'nope'"),
     );
     await sealNow(db.store.pool);
@@ -103,13 +102,15 @@ describe('audit trail', () => {
       /without an actor/,
     );
     await assert.rejects(
-      withChanges(db.store.pool, ACTOR, (c) =>
+      changeAs(db.store.pool, ACTOR, undefined, (c) =>
         c.query("UPDATE visit SET esr = 1 WHERE visit_id = 'V1'"),
       ),
       (error) => isJiaError(error, 'REASON_REQUIRED'),
     );
     await assert.rejects(
-      withChanges(db.store.pool, ACTOR, (c) => c.query("DELETE FROM visit WHERE visit_id = 'V1'")),
+      changeAs(db.store.pool, ACTOR, undefined, (c) =>
+        c.query("DELETE FROM visit WHERE visit_id = 'V1'"),
+      ),
       (error) => isJiaError(error, 'REASON_REQUIRED'),
     );
     const esr = await db.store.pool.query("SELECT esr FROM visit WHERE visit_id = 'V1'");
@@ -245,7 +246,7 @@ describe('sealing follows the transaction horizon', () => {
       await older.query('BEGIN');
       await older.query("SELECT set_config('jia.actor', 'slow.writer', true)");
       await insertVisit(older, 'OLD');
-      await withChanges(db.store.pool, ACTOR, (c) => insertVisit(c, 'NEW'));
+      await changeAs(db.store.pool, ACTOR, undefined, (c) => insertVisit(c, 'NEW'));
       const newer = await batchOf('NEW');
       await sealNow(db.store.pool);
       assert.ok(
@@ -272,7 +273,7 @@ describe('sealing follows the transaction horizon', () => {
       await aborted.query('BEGIN');
       await aborted.query("SELECT set_config('jia.actor', 'x', true)");
       await insertVisit(aborted, 'GONE');
-      await withChanges(db.store.pool, ACTOR, (c) => insertVisit(c, 'KEPT'));
+      await changeAs(db.store.pool, ACTOR, undefined, (c) => insertVisit(c, 'KEPT'));
       await aborted.query('ROLLBACK');
     } finally {
       aborted.release();

@@ -19,13 +19,20 @@ import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
 
 /**
- * The event content an event hash covers; keep identical to audit_trigger_function() in
- * migration 0004. The values are json: their stored text is embedded verbatim.
+ * The event content an event hash covers; keep identical to audit_event_content() in migration
+ * 0007 (this copy is verify-audit's own: it trusts no function stored in the database). The
+ * values are json: their stored text is embedded verbatim. Events written before migration 0007
+ * have no actor_id, study_id or site_code, and are hashed without them.
  */
-const EVENT_CONTENT = `convert_to(json_build_array(
-    batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    actor, reason, table_name, row_id, record_key, operation, old_values, new_values
-  )::text, 'UTF8')`;
+const EVENT_CONTENT = `convert_to(CASE WHEN actor_id IS NULL AND study_id IS NULL AND site_code IS NULL
+    THEN json_build_array(
+      batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+      actor, reason, table_name, row_id, record_key, operation, old_values, new_values)
+    ELSE json_build_array(
+      batch_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+      actor, reason, table_name, row_id, record_key, operation, old_values, new_values,
+      actor_id, study_id, site_code)
+    END::text, 'UTF8')`;
 
 const ZERO_HASH: Buffer = Buffer.alloc(32);
 /** Problems listed per kind before "and N more". */

@@ -24,8 +24,11 @@ import { notFound } from '../errors.js';
 /** A column name as an SQL identifier. */
 const quote = escapeIdentifier;
 
-/** A column as bundle text: ISO dates, true/false, numbers as stored, `na` for a CHAQ n/a. */
-function exportExpression(file: BundleFile, column: BundleColumn): string {
+/**
+ * A column as bundle text: ISO dates, true/false, numbers as stored, `na` for a CHAQ n/a (the
+ * export writes it; loadStudyTimelines reads it).
+ */
+export function bundleTextExpression(file: BundleFile, column: BundleColumn): string {
   const source = quote(dbColumn(file, column.name));
   if (column.sqlType === 'date') return `to_char(${source}, 'YYYY-MM-DD')`;
   if (column.type === 'chaq_score') return `coalesce(${source}::text, 'na')`;
@@ -70,7 +73,7 @@ export async function exportBundle(
         ).rows[0]?.n ?? 0,
       );
       const select = file.columns
-        .map((c) => `${exportExpression(file, c)} AS ${quote(c.name)}`)
+        .map((c) => `${bundleTextExpression(file, c)} AS ${quote(c.name)}`)
         .join(', ');
       const order = file.key.map((name) => quote(dbColumn(file, name))).join(', ');
       const copy = client.query(

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BUNDLE_FILES, dbColumn } from '@jia-trial/dictionary';
 import { isJiaError } from '@jia-trial/errors';
-import { openTestDatabase, type TestDatabase } from '../test-support.js';
+import { openTestDatabase, type TestDatabase, testActor } from '../test-support.js';
+import { withTransaction } from '../transaction.js';
 import { importBundle } from './import-bundle.js';
 
 let db: TestDatabase;
@@ -29,7 +30,9 @@ test('a record the database refuses names the file and the constraint, and nothi
     records: [encoder.encode('P1,A,X,2010-04,systemic,2015-01-01,2019-01-01\n')],
   };
   await assert.rejects(
-    importBundle(db.store.pool, 'S', [subjects], { actor: 'test' }),
+    withTransaction(db.store.pool, testActor('test'), undefined, (tx) =>
+      importBundle(tx, 'S', [subjects]),
+    ),
     (error) =>
       isJiaError(error, 'DATABASE_REFUSED') &&
       /^subjects\.csv: the database refused a record: .*constraint subject_sex_check; Failing row contains .*P1.*nothing was imported$/.test(

@@ -24,7 +24,7 @@ import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type ChangeContext, withChanges } from '../transaction.js';
+import type { Transaction } from '../transaction.js';
 
 /** One bundle file after validation: its header and its records as CSV bytes. */
 export interface StagedFile {
@@ -217,12 +217,12 @@ function refusal(file: BundleFileName): (error: unknown) => never {
  * whole import back.
  */
 export async function importBundle(
-  pool: pg.Pool,
+  tx: Transaction,
   studyId: string,
   files: readonly StagedFile[],
-  context: ChangeContext,
 ): Promise<ImportResult> {
-  return withChanges(pool, context, async (client) => {
+  const client = tx.client;
+  {
     // One import per study at a time; other studies import in parallel.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('jia-trial import ' || $1))", [
       studyId,
@@ -249,7 +249,7 @@ export async function importBundle(
           `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
         );
     }
-    if (changes.length > 0 && !context.reason?.trim())
+    if (changes.length > 0 && !tx.reason)
       throw new JiaError(
         'REASON_REQUIRED',
         `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
@@ -269,5 +269,5 @@ export async function importBundle(
     for (const { plan: p } of plans)
       counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
     return { studyId, createdStudy, createdSites, files: counts };
-  });
+  }
 }

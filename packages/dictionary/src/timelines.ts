@@ -1,0 +1,186 @@
+/**
+ * A study's records as the protocol engine's subject timelines, from their cell texts: one
+ * mapping for every source, so that a study read from a bundle and the same study read from the
+ * database give the same timelines (packages/store/src/timelines.test.ts checks it). The texts
+ * are the bundle's (docs/bundle-format.md): ISO dates, `true`/`false`, plain decimals, an empty
+ * cell absent.
+ */
+import {
+  countActiveJointCodes,
+  ILAR_CATEGORY_CODES,
+  type IlarCategory,
+  type VisitObservation,
+} from '@jia-trial/outcomes';
+import type {
+  SubjectTimeline,
+  TimelineAdverseEvent,
+  TimelineInfusion,
+  TimelineMedication,
+  TimelineVisit,
+  VitalSigns,
+} from '@jia-trial/protocol';
+import { LAB_UNIT_FIELDS, standardValue } from './lab-values.js';
+
+/** A record's cell texts by column name; an empty cell is absent. */
+export type RecordTexts = ReadonlyMap<string, string>;
+
+/** A study's records by bundle file, as cell texts; its visits already read. */
+export interface StudyRecordTexts {
+  readonly subjects: readonly RecordTexts[];
+  readonly medications: readonly RecordTexts[];
+  readonly infusions: readonly RecordTexts[];
+  readonly adverseEvents: readonly RecordTexts[];
+  readonly eligibility: readonly RecordTexts[];
+  /** Each visit with its subject. */
+  readonly visits: Iterable<readonly [string, TimelineVisit]>;
+}
+
+const text = (row: RecordTexts, column: string): string => row.get(column) ?? '';
+const optional = (row: RecordTexts, column: string): string | null => row.get(column) ?? null;
+const number = (row: RecordTexts, column: string): number | null => {
+  const value = row.get(column);
+  return value === undefined ? null : Number(value);
+};
+const boolean = (row: RecordTexts, column: string): boolean | null => {
+  const value = row.get(column);
+  return value === undefined ? null : value === 'true';
+};
+
+function vitals(row: RecordTexts, when: 'pre' | 'post'): VitalSigns {
+  return {
+    heartRate: number(row, `${when}_heart_rate`),
+    systolicBp: number(row, `${when}_systolic_bp`),
+    diastolicBp: number(row, `${when}_diastolic_bp`),
+    temperatureC: number(row, `${when}_temperature_c`),
+    spo2: number(row, `${when}_spo2`),
+  };
+}
+
+function groupBy<T>(items: Iterable<readonly [string, T]>): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const [key, item] of items) {
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * A visit's observations from its cell texts, as the visits reader of `jia-trial score` reads
+ * them: laboratory values in standard units, and the active joints of the JADAS-27 subset counted
+ * from active_joint_codes (0 when no joint is active; unknown otherwise).
+ */
+export function visitObservationOf(row: RecordTexts): VisitObservation {
+  const labs = new Map(
+    LAB_UNIT_FIELDS.map((lab) => {
+      const value = number(row, lab.name);
+      return [
+        lab.analyte,
+        value === null ? null : standardValue(lab.analyte, value, optional(row, lab.unitName)),
+      ];
+    }),
+  );
+  const codes = optional(row, 'active_joint_codes');
+  const counted = codes === null ? null : countActiveJointCodes(codes.split(';'));
+  const activeJoints = counted?.active ?? number(row, 'active_joints');
+  const category = optional(row, 'ilar_category');
+  return {
+    physicianGlobal: number(row, 'physician_global'),
+    parentGlobal: number(row, 'parent_global'),
+    chaqDi: number(row, 'chaq_di'),
+    activeJoints,
+    limitedJoints: number(row, 'limited_joints'),
+    esr: number(row, 'esr'),
+    crp: labs.get('crp') ?? null,
+    morningStiffnessMinutes: number(row, 'morning_stiffness_min'),
+    ferritin: labs.get('ferritin') ?? null,
+    platelets: labs.get('platelets') ?? null,
+    ast: labs.get('ast') ?? null,
+    triglycerides: labs.get('triglycerides') ?? null,
+    fibrinogen: labs.get('fibrinogen') ?? null,
+    systemicFeatures: boolean(row, 'systemic_features'),
+    activeUveitis: boolean(row, 'active_uveitis'),
+    fever: boolean(row, 'fever'),
+    activeJoints27: counted?.active27 ?? (activeJoints === 0 ? 0 : null),
+    ilarCategory:
+      category !== null && (ILAR_CATEGORY_CODES as readonly string[]).includes(category)
+        ? (category as IlarCategory)
+        : null,
+  };
+}
+
+/** The subjects of a study, in the order of `records.subjects`, each with all its records. */
+export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
+  const visits = groupBy(records.visits);
+  const medications = groupBy(
+    records.medications.map((r): [string, TimelineMedication] => [
+      text(r, 'subject_id'),
+      {
+        drug: text(r, 'drug'),
+        drugClass: text(r, 'drug_class') as TimelineMedication['drugClass'],
+        startDate: text(r, 'start_date'),
+        stopDate: optional(r, 'stop_date'),
+        stopReason: optional(r, 'stop_reason') as TimelineMedication['stopReason'],
+      },
+    ]),
+  );
+  const infusions = groupBy(
+    records.infusions.map((r): [string, TimelineInfusion] => [
+      text(r, 'subject_id'),
+      {
+        date: text(r, 'infusion_date'),
+        weightKg: Number(text(r, 'weight_kg')),
+        cellsPerKg: Number(text(r, 'cells_per_kg')),
+        totalCells: Number(text(r, 'total_cells')),
+        productLot: text(r, 'product_lot'),
+        infusionReaction: text(r, 'infusion_reaction') === 'true',
+        volumeMl: number(r, 'volume_ml'),
+        pre: vitals(r, 'pre'),
+        post: vitals(r, 'post'),
+      },
+    ]),
+  );
+  const adverseEvents = groupBy(
+    records.adverseEvents.map((r): [string, TimelineAdverseEvent] => [
+      text(r, 'subject_id'),
+      {
+        aeId: text(r, 'ae_id'),
+        term: text(r, 'term'),
+        onsetDate: text(r, 'onset_date'),
+        resolutionDate: optional(r, 'resolution_date'),
+        grade: Number(text(r, 'grade')),
+        serious: text(r, 'serious') === 'true',
+        // The field's default (the dictionary's defaultFrom): the onset.
+        awarenessDate: optional(r, 'awareness_date') ?? text(r, 'onset_date'),
+        reportedDate: optional(r, 'reported_date'),
+      },
+    ]),
+  );
+  const confirmations = groupBy(
+    records.eligibility.map((r): [string, [string, { value: boolean; date: string }]] => [
+      text(r, 'subject_id'),
+      [
+        text(r, 'criterion_id'),
+        { value: text(r, 'value') === 'true', date: text(r, 'assessed_date') },
+      ],
+    ]),
+  );
+  return records.subjects.map((r) => {
+    const id = text(r, 'subject_id');
+    return {
+      subjectId: id,
+      sex: text(r, 'sex') as SubjectTimeline['sex'],
+      birthDate: text(r, 'birth_date'),
+      ilarCategory: text(r, 'ilar_category') as IlarCategory,
+      diagnosisDate: text(r, 'diagnosis_date'),
+      enrolmentDate: optional(r, 'enrolment_date'),
+      withdrawalDate: optional(r, 'withdrawal_date'),
+      visits: visits.get(id) ?? [],
+      medications: medications.get(id) ?? [],
+      infusions: infusions.get(id) ?? [],
+      adverseEvents: adverseEvents.get(id) ?? [],
+      confirmations: Object.fromEntries(confirmations.get(id) ?? []),
+    };
+  });
+}
