@@ -54,6 +54,24 @@ describe('audit trail', () => {
   });
   after(() => db.close());
 
+  test("names each event's actor by id and name, and its record's study and site", async () => {
+    const events = await db.store.pool.query(
+      'SELECT table_name, actor, actor_id, study_id, site_code FROM audit_event ORDER BY event_id',
+    );
+    assert.deepEqual(
+      events.rows.map((e) => [e.table_name, e.actor, e.actor_id, e.study_id, e.site_code]),
+      [
+        ['study', ACTOR, `test:${ACTOR}`, 'S', null],
+        ['site', ACTOR, `test:${ACTOR}`, 'S', 'A'],
+        ['subject', ACTOR, `test:${ACTOR}`, 'S', 'A'],
+        ['subject', ACTOR, `test:${ACTOR}`, 'S', 'A'],
+        ['visit', ACTOR, `test:${ACTOR}`, 'S', 'A'],
+        ['visit', ACTOR, `test:${ACTOR}`, 'S', 'A'],
+        ['visit', 'dr.bart', 'test:dr.bart', 'S', 'A'],
+      ],
+    );
+  });
+
   test('records every insert and update with actor, reason, old and new values', async () => {
     const events = await db.store.pool.query(
       "SELECT actor, reason, operation, old_values, new_values FROM audit_event WHERE table_name = 'visit' ORDER BY event_id",
@@ -150,6 +168,26 @@ describe('verify-audit finds tampering by a superuser with the triggers disabled
         "UPDATE audit_event SET new_values = jsonb_set(new_values::jsonb, '{esr}', '99')::json WHERE event_id = 6",
       ],
       /^event 6$/,
+      /altered after it was written/,
+    ],
+    [
+      'an event moved to another site',
+      ["UPDATE audit_event SET site_code = 'B' WHERE event_id = 6"],
+      /^event 6$/,
+      /altered after it was written/,
+    ],
+    [
+      'an event attributed to another account',
+      ["UPDATE audit_event SET actor_id = 'test:someone.else' WHERE event_id = 7"],
+      /^event 7$/,
+      /altered after it was written/,
+    ],
+    [
+      'an event stripped of its actor id, study and site (the older hash form)',
+      [
+        'UPDATE audit_event SET actor_id = NULL, study_id = NULL, site_code = NULL WHERE event_id = 7',
+      ],
+      /^event 7$/,
       /altered after it was written/,
     ],
     [
@@ -295,5 +333,33 @@ describe('sealing follows the transaction horizon', () => {
       report.problems.map((p) => p.message).join('\n'),
       /1 events belong to no sealed block/,
     );
+  });
+});
+
+describe('the site of a record without a site of its own', () => {
+  test("is its subject's, or its visit's subject's, at the time of the change", async () => {
+    const db = await openTestDatabase();
+    try {
+      await seed(db);
+      await changeAs(db.store.pool, ACTOR, undefined, async (c) => {
+        await c.query(`INSERT INTO joint_finding (study_id, visit_id, joint_code, swollen, tender, limited)
+                       VALUES ('S', 'V1', 'knee_l', true, false, false)`);
+        await c.query(`INSERT INTO medication (study_id, subject_id, drug, drug_class, start_date)
+                       VALUES ('S', 'P2', 'methotrexate', 'csdmard', '2016-01-01')`);
+      });
+      const events = await db.store.pool.query(
+        "SELECT table_name, study_id, site_code FROM audit_event WHERE table_name IN ('joint_finding', 'medication') ORDER BY event_id",
+      );
+      assert.deepEqual(
+        events.rows.map((e) => [e.table_name, e.study_id, e.site_code]),
+        [
+          ['joint_finding', 'S', 'A'],
+          ['medication', 'S', 'A'],
+        ],
+      );
+      assert.equal((await verifyAudit(db.store.pool)).ok, true);
+    } finally {
+      await db.close();
+    }
   });
 });
