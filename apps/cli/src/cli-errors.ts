@@ -55,7 +55,7 @@ export function formatIssue(error: JiaError, issue: Issue): string {
   ]
     .filter((part) => part !== null)
     .join(', ');
-  return `${issue.file}:${line}: ${where ? `${where}: ` : ''}${issue.message}`;
+  return `${issue.file}${line > 0 ? `:${line}` : ''}: ${where ? `${where}: ` : ''}${issue.message}`;
 }
 
 /** An id as typed when it is plain printable text, else quoted with escapes (one line). */

@@ -62,6 +62,8 @@ function describeColumn(column: VisitColumn): string {
       return column.field ? `${column.name} (${describeRange(column.field)})` : column.name;
     case 'id':
       return column.name;
+    case 'version':
+      return `${column.name} (a record's version in an exported bundle, from 1; not scored)`;
     case 'unit':
       return `${column.name} (${(column.units ?? []).join(' or ')}; empty: ${column.analyte ? standardUnit(column.analyte) : ''})`;
   }

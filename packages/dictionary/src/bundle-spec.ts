@@ -5,7 +5,7 @@
  * packages/interop/src/bundle/bundle-format-doc.test.ts checks that the document agrees.
  */
 import { codesOf } from './code-lists.js';
-import { columnOf, RECORD_TYPES } from './records.js';
+import { columnOf, RECORD_TYPES, RECORD_VERSION } from './records.js';
 import type {
   BundleFileName,
   FieldDefinition,
@@ -122,7 +122,8 @@ export const BUNDLE_FILES: readonly BundleFile[] = RECORD_TYPES.map((record) => 
   optional: record.optionalFile,
   key: record.key,
   references: record.references.map((r) => ({ columns: r.fields, file: fileOf(r.to) })),
-  columns: record.fields.map((field) => bundleColumn(record, field)),
+  // The record's version last: an export writes it, an import checks it (import-bundle.ts).
+  columns: [...record.fields, RECORD_VERSION].map((field) => bundleColumn(record, field)),
 }));
 
 export function bundleFile(name: BundleFileName): BundleFile {

@@ -479,6 +479,20 @@ const ELIGIBILITY_ASSESSMENT: RecordType = {
   ],
 };
 
+/**
+ * The version of a record, which every record has (the database counts its changes): not a field
+ * of the record type, but a column of every bundle file, written by the export and checked by
+ * the import, so that a bundle never silently replaces a record changed since it was exported.
+ */
+export const RECORD_VERSION: FieldDefinition = field(
+  'version',
+  'version',
+  'Version of the record when it was exported',
+  'integer',
+  false,
+  { range: { min: 1 } },
+);
+
 /** Every record type of a study, in bundle file order (parents before children). */
 export const RECORD_TYPES: readonly RecordType[] = [
   SUBJECT,

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AUDITED_TABLES } from '@jia-trial/store';
+import { AUDITED_TABLES, loadVisit, saveVisit } from '@jia-trial/store';
 import type { TestDatabase } from '@jia-trial/store/test-support';
 import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
@@ -180,6 +180,132 @@ describe('jia-trial import: details', () => {
       "SELECT active_joints FROM visit WHERE study_id = 'pilot-decimal' AND visit_id = 'P01-V0'",
     );
     assert.equal(stored.rows[0].active_joints, 10);
+  });
+});
+
+describe('jia-trial import never silently replaces a newer edit', () => {
+  /** The physician global of the pilot's first visit, in `text` (visits.csv). */
+  const setGlobal = (text: string, value: string) =>
+    text.replace(
+      /^(P01,P01-V1,2019-03-04,,polyarticular_rf_negative,)[0-9.]+/m,
+      (_, head: string) => `${head}${value}`,
+    );
+  const storedGlobal = async (study: string) =>
+    (
+      await database().store.pool.query(
+        'SELECT physician_global::text AS value, version FROM visit WHERE study_id = $1 AND visit_id = $2',
+        [study, 'P01-V1'],
+      )
+    ).rows[0];
+
+  test("an exported bundle carries each record's version", async () => {
+    assert.equal((await runCli('import', bundle(), '--study', 'versions')).code, 0);
+    const out = join(scratchDir(), 'export');
+    assert.equal((await runCli('export', '--out', out, '--study', 'versions')).code, 0);
+    for (const file of readdirSync(out)) {
+      const [header] = readFileSync(join(out, file), 'utf8').split('\n');
+      assert.ok(header?.endsWith(',version'), `${file}: ${header}`);
+    }
+  });
+
+  test('re-importing an export over a record changed since then is refused, naming the record', async () => {
+    const exported = join(scratchDir(), 'before-the-edit');
+    assert.equal((await runCli('export', '--out', exported, '--study', 'versions')).code, 0);
+    // Someone else corrects the visit after the export (version 1 -> 2).
+    const edit = bundle({ 'visits.csv': (t) => setGlobal(t, '6.4') });
+    const edited = await runCli(
+      'import',
+      edit,
+      '--study',
+      'versions',
+      '--reason',
+      'monitor query 12',
+      '--actor',
+      'dm.carla',
+    );
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.deepEqual(await storedGlobal('versions'), { value: '6.4', version: 2 });
+    // The old export, edited in a spreadsheet, would silently undo the correction.
+    writeFileSync(
+      join(exported, 'visits.csv'),
+      setGlobal(readFileSync(join(exported, 'visits.csv'), 'utf8'), '6.9'),
+    );
+    const before = await snapshot(database());
+    const refused = await runCli(
+      'import',
+      exported,
+      '--study',
+      'versions',
+      '--reason',
+      'typo',
+      '--json',
+    );
+    assert.equal(refused.code, 1);
+    const error = JSON.parse(refused.stdout).error;
+    assert.equal(error.code, 'VERSION_CONFLICT');
+    assert.deepEqual(
+      error.issues.map((i: { record: string }) => i.record),
+      ['P01-V1'],
+    );
+    assert.match(
+      error.issues[0].message,
+      /version 1, the stored record is at version 2, last changed by dm\.carla/,
+    );
+    assert.deepEqual(await snapshot(database()), before, 'nothing changed');
+    // Deliberately, with a reason: replaced, and the reason is in the trail.
+    const usage = await runCli('import', exported, '--study', 'versions', '--replace');
+    assert.equal(usage.code, 2, 'a replacement needs its reason');
+    const replaced = await runCli(
+      'import',
+      exported,
+      '--study',
+      'versions',
+      '--replace',
+      '--reason',
+      'the paper CRF says 6.9',
+    );
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.deepEqual(await storedGlobal('versions'), { value: '6.9', version: 3 });
+    const last = await database().store.pool.query(
+      "SELECT reason FROM audit_event WHERE table_name = 'visit' AND study_id = 'versions' ORDER BY event_id DESC LIMIT 1",
+    );
+    assert.equal(last.rows[0].reason, 'the paper CRF says 6.9');
+  });
+
+  test('a bundle without versions replaces only what its importer changed last', async () => {
+    // The last change of P01-V1 was this account's (the --replace above): allowed.
+    const mine = bundle({ 'visits.csv': (t) => setGlobal(t, '7.1') });
+    const own = await runCli('import', mine, '--study', 'versions', '--reason', 'r');
+    assert.equal(own.code, 0, own.stderr);
+    assert.deepEqual(await storedGlobal('versions'), { value: '7.1', version: 4 });
+    // A nurse corrects it on the ward (through the store, as the server will).
+    const pool = database().store.pool;
+    const loaded = await loadVisit(pool, 'versions', 'P01-V1');
+    await saveVisit(
+      pool,
+      'versions',
+      { ...(loaded?.visit ?? assert.fail()), physicianGlobal: 5.5 },
+      4,
+      {
+        actor: { id: 'user:nurse.anna', name: 'nurse.anna' },
+        reason: 'entered on the ward',
+      },
+    );
+    // The spreadsheet would undo her correction: refused, naming her.
+    const before = await snapshot(database());
+    const theirs = bundle({ 'visits.csv': (t) => setGlobal(t, '7.2') });
+    const refused = await runCli('import', theirs, '--study', 'versions', '--reason', 'r');
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /VERSION_CONFLICT|changed since it was exported or by someone else/,
+    );
+    assert.match(
+      refused.stderr,
+      /P01-V1: the bundle has no version of it, and the stored record \(version 5, last changed by nurse\.anna/,
+    );
+    assert.deepEqual(await snapshot(database()), before);
+    assert.deepEqual(await storedGlobal('versions'), { value: '5.5', version: 5 });
   });
 });
 

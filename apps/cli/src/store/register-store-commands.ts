@@ -44,7 +44,9 @@ export function registerStoreCommands(
       'Validates every file of the bundle (docs/bundle-format.md) and stores it as one study, all or ' +
         'nothing. On bad input every problem is listed (file:line: column: why) and nothing is stored. ' +
         'New records are added, identical ones left alone (re-importing changes nothing), changed ones ' +
-        'updated with --reason; records absent from the bundle are kept. Every change is audited.',
+        'updated with --reason; records absent from the bundle are kept. A record changed since the ' +
+        'bundle was exported (its version column), or by someone else (a bundle without versions), is ' +
+        'not replaced without --replace. Every change is audited.',
     )
     .argument(
       '<bundle-dir>',
@@ -53,6 +55,10 @@ export function registerStoreCommands(
     .option('--study <id>', 'study id (default: the folder name)')
     .option('--reason <text>', 'reason for change, required when the bundle changes stored records')
     .option('--actor <name>', 'who is importing, for the audit trail (default: os:<login>)')
+    .option(
+      '--replace',
+      'replace records changed since the bundle was exported, or by someone else (needs --reason)',
+    )
     .option('--max-errors <n>', 'list at most this many problems', positiveInteger, 100)
     .option('--json', 'print the counts as JSON')
     .addHelpText('after', DATABASE_HELP)
@@ -63,6 +69,7 @@ export function registerStoreCommands(
           study?: string;
           reason?: string;
           actor?: string;
+          replace?: boolean;
           maxErrors: number;
           json?: boolean;
         },
@@ -72,6 +79,7 @@ export function registerStoreCommands(
             study: opts.study,
             reason: opts.reason,
             actor: opts.actor,
+            replace: opts.replace === true,
             maxErrors: opts.maxErrors,
             json: opts.json === true,
           }),

@@ -76,6 +76,8 @@ export interface ImportOptions {
   readonly study?: string | undefined;
   readonly reason?: string | undefined;
   readonly actor?: string | undefined;
+  /** Replace records changed since the export or by someone else (needs a reason). */
+  readonly replace?: boolean;
   readonly maxErrors: number;
   readonly json: boolean;
 }
@@ -87,10 +89,15 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
       'USAGE_ERROR',
       `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
     );
+  if (options.replace && !options.reason?.trim())
+    throw new JiaError(
+      'USAGE_ERROR',
+      '--replace overwrites records changed by someone else: give the reason with --reason',
+    );
   const reading = readValidBundle(dir, options.maxErrors);
   const result = await withStore(io, (store) =>
     withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
-      importBundle(tx, studyId, reading.files),
+      importBundle(tx, studyId, reading.files, { replace: options.replace === true }),
     ),
   );
   if (options.json) {

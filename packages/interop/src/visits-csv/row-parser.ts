@@ -50,6 +50,7 @@ const K_NUMBER = 6;
 const K_BOOLEAN = 7;
 const K_JOINT_CODES = 8;
 const K_UNIT = 9;
+const K_VERSION = 10;
 const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
   subject_id: K_SUBJECT,
   visit_id: K_VISIT,
@@ -60,6 +61,7 @@ const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>>
   boolean: K_BOOLEAN,
   joint_codes: K_JOINT_CODES,
   unit: K_UNIT,
+  version: K_VERSION,
 };
 
 /**
@@ -245,6 +247,9 @@ export class RowParser {
         case K_UNIT:
           this.unit(i);
           break;
+        case K_VERSION:
+          this.version(i);
+          break;
         // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
     }
@@ -396,6 +401,13 @@ export class RowParser {
     if (record.equals(i, TRUE)) column[row] = 1;
     else if (record.equals(i, FALSE)) column[row] = 0;
     else this.fail(i, `${this.shown(i)} must be true or false`);
+  }
+
+  /** A record's version (an exported bundle's): a whole number from 1; the import checks it. */
+  private version(i: number): void {
+    const value = (this.record as CsvRecordView).decimal(i);
+    if (!(Number.isInteger(value) && value >= 1))
+      this.fail(i, `${this.shown(i)} is not a version (a whole number from 1)`);
   }
 
   /** A unit cell: one of its analyte's units (remembered for convertUnits). */

@@ -4,7 +4,12 @@
  * the byte-level reader parses. Ranges are the outcome library's (INPUT_RANGES), through the
  * dictionary.
  */
-import { codesOf, type FieldDefinition, recordType } from '@jia-trial/dictionary';
+import {
+  codesOf,
+  type FieldDefinition,
+  RECORD_VERSION,
+  recordType,
+} from '@jia-trial/dictionary';
 import type { LabAnalyte, RangedInput, VisitObservation, VisitScores } from '@jia-trial/outcomes';
 
 export type ColumnKind =
@@ -15,7 +20,9 @@ export type ColumnKind =
   | 'boolean'
   | 'joint_codes'
   /** The unit a laboratory value of the row was entered in (empty: its standard unit). */
-  | 'unit';
+  | 'unit'
+  /** The record's version in an exported bundle: checked, not scored. */
+  | 'version';
 
 export interface VisitColumn {
   readonly name: string;
@@ -58,8 +65,8 @@ function kindOf(field: FieldDefinition): ColumnKind {
   }
 }
 
-export const VISIT_COLUMNS: readonly VisitColumn[] = VISIT.fields.map((definition) => {
-  const kind = kindOf(definition);
+export const VISIT_COLUMNS: readonly VisitColumn[] = [...VISIT.fields, RECORD_VERSION].map((definition) => {
+  const kind = definition === RECORD_VERSION ? 'version' : kindOf(definition);
   const column = { name: definition.name, kind, required: definition.required, definition };
   if (kind === 'number') return { ...column, field: definition.key as RangedInput };
   if (kind !== 'unit') return column;

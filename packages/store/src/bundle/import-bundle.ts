@@ -20,11 +20,11 @@ import {
   type BundleFileName,
   dbColumn,
 } from '@jia-trial/dictionary';
-import { JiaError } from '@jia-trial/errors';
+import { type Issue, JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Transaction } from '../transaction.js';
+import type { Actor, Transaction } from '../transaction.js';
 
 /** One bundle file after validation: its header and its records as CSV bytes. */
 export interface StagedFile {
@@ -84,8 +84,13 @@ interface MergePlan {
   readonly keyMatch: string;
   /** Non-key columns the file provides (compared and updated). */
   readonly compared: readonly BundleColumn[];
+  /** The columns written into a new record (all but the version, which the database keeps). */
+  readonly inserted: readonly BundleColumn[];
   readonly present: ReadonlySet<string>;
 }
+
+/** The bundle column of a record's version: checked against the stored one, never written. */
+const VERSION = 'version';
 
 function plan(spec: BundleFile, columns: readonly string[]): MergePlan {
   const present = new Set(columns);
@@ -98,8 +103,11 @@ function plan(spec: BundleFile, columns: readonly string[]): MergePlan {
     })
     .concat('t.study_id = $1')
     .join(' AND ');
-  const compared = spec.columns.filter((c) => !spec.key.includes(c.name) && present.has(c.name));
-  return { spec, stage, keyMatch, compared, present };
+  const compared = spec.columns.filter(
+    (c) => !spec.key.includes(c.name) && c.name !== VERSION && present.has(c.name),
+  );
+  const inserted = spec.columns.filter((c) => c.name !== VERSION);
+  return { spec, stage, keyMatch, compared, inserted, present };
 }
 
 function differs(p: MergePlan): string {
@@ -136,10 +144,13 @@ function* chunks(records: readonly Uint8Array[], size = 65_536): Generator<Buffe
   if (parts.length > 0) yield Buffer.concat(parts, bytes);
 }
 
+/** A stored record's key as text, as the refusals list it. */
+function keyText(p: MergePlan): string {
+  return p.spec.key.map((name) => `t.${quote(dbColumn(p.spec, name))}::text`).join(` || ', ' || `);
+}
+
 async function changedKeys(client: pg.PoolClient, studyId: string, p: MergePlan) {
-  const key = p.spec.key
-    .map((name) => `t.${quote(dbColumn(p.spec, name))}::text`)
-    .join(` || ', ' || `);
+  const key = keyText(p);
   const result = await client.query<{ key: string; n: string }>(
     `SELECT ${key} AS key, count(*) OVER () AS n FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
       WHERE ${differs(p)} ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
@@ -165,8 +176,8 @@ async function merge(
             [studyId],
           )
         ).rowCount ?? 0);
-  const insertColumns = spec.columns.map((c) => quote(dbColumn(spec, c.name))).join(', ');
-  const insertValues = spec.columns.map((c) => valueExpression(c, p.present)).join(', ');
+  const insertColumns = p.inserted.map((c) => quote(dbColumn(spec, c.name))).join(', ');
+  const insertValues = p.inserted.map((c) => valueExpression(c, p.present)).join(', ');
   const inserted =
     (
       await client.query(
@@ -192,6 +203,62 @@ async function merge(
   };
 }
 
+interface Conflict {
+  readonly key: string;
+  readonly stored: number;
+  readonly given: number | null;
+  readonly actor: string | null;
+  readonly at: string | null;
+}
+
+/**
+ * The records the file would replace that it must not replace silently: those whose bundle
+ * version is not the stored one (changed since the export), and, where the bundle has no
+ * version (a spreadsheet), those whose last change was made by someone other than the importer.
+ * Each with who last changed it and when (the record's last audit event).
+ */
+async function conflicts(
+  client: pg.PoolClient,
+  studyId: string,
+  p: MergePlan,
+  actor: Actor,
+): Promise<{ count: number; conflicts: Conflict[] }> {
+  const given = `CAST(CAST(s.${quote(VERSION)} AS numeric) AS integer)`;
+  // The changed records first: the audit trail is read only for them.
+  const result = await client.query<Conflict & { n: string }>(
+    `WITH changed AS MATERIALIZED (
+       SELECT ${keyText(p)} AS key, t.row_id, t.version AS stored, ${given} AS given
+         FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
+        WHERE ${differs(p)})
+     SELECT c.key, c.stored, c.given, last.actor,
+            to_char(last.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS at,
+            count(*) OVER () AS n
+       FROM changed c
+       LEFT JOIN LATERAL (
+         SELECT e.actor, e.actor_id, e.occurred_at FROM audit_event e
+          WHERE e.table_name = $2 AND e.row_id = c.row_id ORDER BY e.event_id DESC LIMIT 1) last ON true
+      WHERE c.given <> c.stored
+         OR (c.given IS NULL
+             AND NOT (last.actor_id = $3 OR (last.actor_id IS NULL AND last.actor IN ($3, $4))))
+      ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
+    [studyId, p.spec.table, actor.id, actor.name],
+  );
+  return { count: Number(result.rows[0]?.n ?? 0), conflicts: result.rows };
+}
+
+function conflictIssue(file: BundleFileName, c: Conflict): Issue {
+  const changed = c.actor ? `, last changed by ${c.actor}${c.at ? ` on ${c.at}` : ''}` : '';
+  return {
+    path: `${file}/${c.key}`,
+    file,
+    record: c.key,
+    message:
+      c.given === null
+        ? `the bundle has no version of it, and the stored record (version ${c.stored}${changed}) was changed by someone else`
+        : `the bundle has version ${c.given}, the stored record is at version ${c.stored}${changed}`,
+  };
+}
+
 /**
  * A database refusal of a file's records, naming the file and, as PostgreSQL reports it, the
  * constraint or the failing row. The validation should have caught it first: this is the
@@ -211,6 +278,36 @@ function refusal(file: BundleFileName): (error: unknown) => never {
   };
 }
 
+export interface ImportOptions {
+  /**
+   * Replace stored records even where they were changed since the bundle was exported, or by
+   * someone else (`jia-trial import --replace`, which needs a reason, recorded with each change).
+   */
+  readonly replace?: boolean;
+}
+
+/** VERSION_CONFLICT naming every record the bundle must not replace, when there are any. */
+async function refuseConflicts(
+  client: pg.PoolClient,
+  studyId: string,
+  plans: ReadonlyArray<{ plan: MergePlan }>,
+  actor: Actor,
+): Promise<void> {
+  const issues: Issue[] = [];
+  let total = 0;
+  for (const { plan: p } of plans) {
+    const found = await conflicts(client, studyId, p, actor);
+    total += found.count;
+    issues.push(...found.conflicts.map((c) => conflictIssue(p.spec.file, c)));
+  }
+  if (total > 0)
+    throw new JiaError(
+      'VERSION_CONFLICT',
+      `the bundle would replace ${total} record(s) of study ${studyId} changed since it was exported or by someone else; nothing was imported (export the study again, or import with --replace and a --reason)`,
+      { issues, moreIssues: total - issues.length },
+    );
+}
+
 /**
  * Stores a validated bundle as study `studyId`, all or nothing. The files must have passed the
  * bundle validation (every reference resolvable within the bundle); a database error rolls the
@@ -220,54 +317,54 @@ export async function importBundle(
   tx: Transaction,
   studyId: string,
   files: readonly StagedFile[],
+  options: ImportOptions = {},
 ): Promise<ImportResult> {
   const client = tx.client;
-  {
-    // One import per study at a time; other studies import in parallel.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('jia-trial import ' || $1))", [
-      studyId,
-    ]);
-    const createdStudy =
-      ((
-        await client.query('INSERT INTO study (study_id) VALUES ($1) ON CONFLICT DO NOTHING', [
-          studyId,
-        ])
-      ).rowCount ?? 0) > 0;
-    const plans: Array<{ staged: StagedFile; plan: MergePlan }> = [];
-    for (const spec of BUNDLE_FILES) {
-      const staged = files.find((f) => f.file === spec.file);
-      if (!staged) continue;
-      const p = plan(spec, staged.columns);
-      await stageFile(client, staged, p).catch(refusal(spec.file));
-      plans.push({ staged, plan: p });
-    }
-    const changes: string[] = [];
-    for (const { plan: p } of plans) {
-      const changed = await changedKeys(client, studyId, p);
-      if (changed.count > 0)
-        changes.push(
-          `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
-        );
-    }
-    if (changes.length > 0 && !tx.reason)
-      throw new JiaError(
-        'REASON_REQUIRED',
-        `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
-      );
-    const createdSites = plans.some(({ plan: p }) => p.spec.table === 'subject')
-      ? (
-          await client.query<{ site_code: string }>(
-            `INSERT INTO site (study_id, site_code)
-             SELECT DISTINCT $1, s.site FROM stage_subject s
-              WHERE NOT EXISTS (SELECT 1 FROM site t WHERE t.study_id = $1 AND t.site_code = s.site)
-             ORDER BY 2 RETURNING site_code`,
-            [studyId],
-          )
-        ).rows.map((r) => r.site_code)
-      : [];
-    const counts: FileImportCounts[] = [];
-    for (const { plan: p } of plans)
-      counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
-    return { studyId, createdStudy, createdSites, files: counts };
+  // One import per study at a time; other studies import in parallel.
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('jia-trial import ' || $1))", [
+    studyId,
+  ]);
+  const createdStudy =
+    ((
+      await client.query('INSERT INTO study (study_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+        studyId,
+      ])
+    ).rowCount ?? 0) > 0;
+  const plans: Array<{ staged: StagedFile; plan: MergePlan }> = [];
+  for (const spec of BUNDLE_FILES) {
+    const staged = files.find((f) => f.file === spec.file);
+    if (!staged) continue;
+    const p = plan(spec, staged.columns);
+    await stageFile(client, staged, p).catch(refusal(spec.file));
+    plans.push({ staged, plan: p });
   }
+  const changes: string[] = [];
+  for (const { plan: p } of plans) {
+    const changed = await changedKeys(client, studyId, p);
+    if (changed.count > 0)
+      changes.push(
+        `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
+      );
+  }
+  if (!options.replace) await refuseConflicts(client, studyId, plans, tx.actor);
+  if (changes.length > 0 && !tx.reason)
+    throw new JiaError(
+      'REASON_REQUIRED',
+      `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
+    );
+  const createdSites = plans.some(({ plan: p }) => p.spec.table === 'subject')
+    ? (
+        await client.query<{ site_code: string }>(
+          `INSERT INTO site (study_id, site_code)
+           SELECT DISTINCT $1, s.site FROM stage_subject s
+            WHERE NOT EXISTS (SELECT 1 FROM site t WHERE t.study_id = $1 AND t.site_code = s.site)
+           ORDER BY 2 RETURNING site_code`,
+          [studyId],
+        )
+      ).rows.map((r) => r.site_code)
+    : [];
+  const counts: FileImportCounts[] = [];
+  for (const { plan: p } of plans)
+    counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
+  return { studyId, createdStudy, createdSites, files: counts };
 }
