@@ -1,0 +1,157 @@
+/**
+ * The architecture's layering, enforced (docs/architecture.md): which workspace may import which,
+ * nothing outside apps/ importing from apps/, every import of a package declared in its
+ * package.json, and the pure packages bundling for the browser without a Node built-in (the same
+ * code scores a visit in a form as on the server).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Each workspace, and the workspaces it may import (its own package.json must declare them). */
+const LAYERS: Readonly<Record<string, { dir: string; may: readonly string[] }>> = {
+  errors: { dir: 'packages/errors', may: [] },
+  outcomes: { dir: 'packages/outcomes', may: ['errors'] },
+  protocol: { dir: 'packages/protocol', may: ['errors', 'outcomes'] },
+  dictionary: { dir: 'packages/dictionary', may: ['errors', 'outcomes', 'protocol'] },
+  store: { dir: 'packages/store', may: ['errors', 'outcomes', 'protocol', 'dictionary'] },
+  interop: {
+    dir: 'packages/interop',
+    may: ['errors', 'outcomes', 'protocol', 'dictionary', 'store'],
+  },
+  analysis: { dir: 'packages/analysis', may: ['errors', 'outcomes', 'protocol'] },
+  protocols: { dir: 'protocols', may: ['errors', 'outcomes', 'protocol'] },
+  cli: {
+    dir: 'apps/cli',
+    may: [
+      'errors',
+      'outcomes',
+      'protocol',
+      'dictionary',
+      'store',
+      'interop',
+      'analysis',
+      'protocols',
+    ],
+  },
+};
+
+/** The packages that must run in a browser: no I/O, no Node built-in. */
+const BROWSER = ['errors', 'outcomes', 'protocol', 'dictionary'] as const;
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(ts|mjs|js)$/.test(entry) && !entry.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Loaded only when a module runs from its TypeScript sources (tests): the worker thread of
+ * interop's parallel.ts registers tsx, which Node 20 does not carry into workers.
+ */
+const SOURCE_MODE_ONLY = new Set(['tsx/esm/api']);
+
+/** Every module specifier a file imports (static, dynamic and re-exports). */
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s+'([^']+)'/g),
+    ...text.matchAll(/(?:^|\n)\s*import\s+'([^']+)'/g),
+    ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+  ]
+    .map((m) => m[1] as string)
+    .filter((spec) => !SOURCE_MODE_ONLY.has(spec));
+}
+
+const NODE_BUILTINS = new Set(builtinModules);
+const isNodeBuiltin = (spec: string) =>
+  spec.startsWith('node:') || NODE_BUILTINS.has(spec.split('/')[0] as string);
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
+
+test('each workspace imports only the workspaces below it, and declares what it imports', () => {
+  const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  for (const [name, layer] of Object.entries(LAYERS)) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, layer.dir, 'package.json'), 'utf8'));
+    const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+    const devDeclared = new Set(Object.keys(rootPackage.devDependencies ?? {}));
+    for (const file of sourceFiles(join(ROOT, layer.dir))) {
+      const where = relative(ROOT, file);
+      const isTest = /\.(test|fixture)\.ts$|test-support\.ts$/.test(file);
+      for (const spec of imports(file)) {
+        if (spec.startsWith('.')) {
+          const target = relative(join(ROOT, layer.dir), join(file, '..', spec));
+          // A test may run the repository's own tooling (scripts/); code stays in its package.
+          const tooling = isTest && relative(ROOT, join(file, '..', spec)).startsWith('scripts/');
+          assert.ok(!target.startsWith('..') || tooling, `${where}: ${spec} leaves ${layer.dir}`);
+          continue;
+        }
+        if (isNodeBuiltin(spec)) continue;
+        const pkgName = packageOf(spec);
+        if (pkgName.startsWith('@jia-trial/')) {
+          const target = Object.entries(LAYERS).find(
+            ([, l]) =>
+              JSON.parse(readFileSync(join(ROOT, l.dir, 'package.json'), 'utf8')).name === pkgName,
+          )?.[0];
+          assert.ok(target, `${where}: ${spec} is no workspace`);
+          assert.ok(
+            target === name || layer.may.includes(target),
+            `${where}: ${name} may not import ${target} (it may import: ${layer.may.join(', ') || 'nothing'})`,
+          );
+          if (target !== name)
+            assert.ok(
+              declared.has(pkgName) || (isTest && devDeclared.has(pkgName)),
+              `${where}: ${pkgName} is not in ${layer.dir}/package.json`,
+            );
+          continue;
+        }
+        assert.ok(
+          declared.has(pkgName) || (isTest && devDeclared.has(pkgName)),
+          `${where}: ${pkgName} is not declared in ${layer.dir}/package.json`,
+        );
+      }
+    }
+  }
+});
+
+test('nothing outside apps/ imports from apps/', () => {
+  for (const dir of ['packages', 'protocols', 'bench', 'scripts'])
+    for (const file of sourceFiles(join(ROOT, dir)))
+      for (const spec of imports(file))
+        assert.ok(
+          !/(^|\/)apps\//.test(spec) && !spec.startsWith('@jia-trial/cli'),
+          `${relative(ROOT, file)} imports ${spec}`,
+        );
+});
+
+for (const name of BROWSER)
+  test(`${name} bundles for the browser without a Node built-in`, async () => {
+    const dir = (LAYERS[name] as { dir: string }).dir;
+    const result = await build({
+      entryPoints: [join(ROOT, dir, 'src/index.ts')],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      conditions: ['source'],
+      logLevel: 'silent',
+    });
+    assert.deepEqual(result.errors, []);
+    const code = result.outputFiles[0]?.text ?? '';
+    assert.ok(code.length > 100, 'bundled something');
+    assert.doesNotMatch(code, /\brequire\(|from ['"]node:|\bprocess\.(env|cwd|argv)/);
+  });
