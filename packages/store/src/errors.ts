@@ -32,7 +32,7 @@ export function notFound(message: string): JiaError {
 }
 
 /** The JT codes of migrations/ and the PostgreSQL classes a caller can act on. */
-const DATABASE_CODES: Readonly<Record<string, JiaError['code']>> = {
+export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = {
   JT001: 'ACTOR_REQUIRED',
   JT002: 'REASON_REQUIRED',
   JT003: 'AUDIT_APPEND_ONLY',
@@ -41,6 +41,15 @@ const DATABASE_CODES: Readonly<Record<string, JiaError['code']>> = {
   JT011: 'NOT_FOUND',
   // insufficient_privilege: the runtime role may not do this (docs/store.md, roles).
   '42501': 'PERMISSION_DENIED',
+  // The server cannot be reached or will not let us in: refused, unknown host, a wrong password
+  // or role, no such database, starting up or shutting down, too many connections.
+  ECONNREFUSED: 'DATABASE_UNAVAILABLE',
+  ENOTFOUND: 'DATABASE_UNAVAILABLE',
+  '28P01': 'DATABASE_UNAVAILABLE',
+  '28000': 'DATABASE_UNAVAILABLE',
+  '3D000': 'DATABASE_UNAVAILABLE',
+  '57P03': 'DATABASE_UNAVAILABLE',
+  '53300': 'DATABASE_UNAVAILABLE',
 };
 
 /**
@@ -49,7 +58,7 @@ const DATABASE_CODES: Readonly<Record<string, JiaError['code']>> = {
  */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof JiaError) return error;
-  const code = DATABASE_CODES[(error as { code?: string } | null)?.code ?? ''];
+  const code = DATABASE_ERROR_CODES[(error as { code?: string } | null)?.code ?? ''];
   if (!code) return error;
   return new JiaError(code, (error as Error).message.replace(/^jia-trial: /, ''), {
     cause: error,

@@ -21,6 +21,7 @@ import {
   restoreDatabase,
   type Store,
   storeOptionsFromEnv,
+  translateDatabaseError,
   verifyAudit,
   withTransaction,
 } from '@jia-trial/store';
@@ -52,7 +53,10 @@ export async function withStore<T>(
   io: Pick<StoreIo, 'env' | 'note'>,
   work: (store: Store) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore(storeOptionsFromEnv(io.env));
+  // A server that cannot be reached is DATABASE_UNAVAILABLE, not a fault of jia-trial.
+  const store = await openStore(storeOptionsFromEnv(io.env)).catch((error: unknown) => {
+    throw translateDatabaseError(error);
+  });
   for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
   try {
     return await work(store);

@@ -4,12 +4,7 @@
  * the byte-level reader parses. Ranges are the outcome library's (INPUT_RANGES), through the
  * dictionary.
  */
-import {
-  codesOf,
-  type FieldDefinition,
-  RECORD_VERSION,
-  recordType,
-} from '@jia-trial/dictionary';
+import { codesOf, type FieldDefinition, RECORD_VERSION, recordType } from '@jia-trial/dictionary';
 import type { LabAnalyte, RangedInput, VisitObservation, VisitScores } from '@jia-trial/outcomes';
 
 export type ColumnKind =
@@ -65,19 +60,21 @@ function kindOf(field: FieldDefinition): ColumnKind {
   }
 }
 
-export const VISIT_COLUMNS: readonly VisitColumn[] = [...VISIT.fields, RECORD_VERSION].map((definition) => {
-  const kind = definition === RECORD_VERSION ? 'version' : kindOf(definition);
-  const column = { name: definition.name, kind, required: definition.required, definition };
-  if (kind === 'number') return { ...column, field: definition.key as RangedInput };
-  if (kind !== 'unit') return column;
-  // The unit column of a laboratory value: the value's field names it.
-  const value = VISIT.fields.find((f) => f.unitField === definition.name) as FieldDefinition;
-  return {
-    ...column,
-    analyte: value.key as LabAnalyte,
-    units: unitCodes(definition),
-  };
-});
+export const VISIT_COLUMNS: readonly VisitColumn[] = [...VISIT.fields, RECORD_VERSION].map(
+  (definition) => {
+    const kind = definition === RECORD_VERSION ? 'version' : kindOf(definition);
+    const column = { name: definition.name, kind, required: definition.required, definition };
+    if (kind === 'number') return { ...column, field: definition.key as RangedInput };
+    if (kind !== 'unit') return column;
+    // The unit column of a laboratory value: the value's field names it.
+    const value = VISIT.fields.find((f) => f.unitField === definition.name) as FieldDefinition;
+    return {
+      ...column,
+      analyte: value.key as LabAnalyte,
+      units: unitCodes(definition),
+    };
+  },
+);
 
 function unitCodes(definition: FieldDefinition): readonly string[] {
   return definition.codeList ? codesOf(definition.codeList) : [];
