@@ -2,7 +2,7 @@
  * Writing a study as a bundle: one CSV per bundle file, every column of the spec, rows in key
  * order, all read in one snapshot (a consistent bundle even while others write). Each file is
  * produced by PostgreSQL's COPY in CSV format and written to `<name>.partial`, renamed when
- * complete. The output imports back to the same data (apps/cli/src/bundle/import-command.test.ts).
+ * complete. The output imports back to the same data (apps/cli/src/store/import-command.test.ts).
  */
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
