@@ -7,8 +7,8 @@
  */
 import {
   countActiveJointCodes,
-  ILAR_CATEGORY_CODES,
   type IlarCategory,
+  type LabAnalyte,
   type VisitObservation,
 } from '@jia-trial/outcomes';
 import type {
@@ -19,7 +19,8 @@ import type {
   TimelineVisit,
   VitalSigns,
 } from '@jia-trial/protocol';
-import { LAB_UNIT_FIELDS, standardValue } from './lab-values.js';
+import { standardValue } from './lab-values.js';
+import { recordType } from './records.js';
 
 /** A record's cell texts by column name; an empty cell is absent. */
 export type RecordTexts = ReadonlyMap<string, string>;
@@ -66,48 +67,39 @@ function groupBy<T>(items: Iterable<readonly [string, T]>): Map<string, T[]> {
   return groups;
 }
 
+/** The visit fields an observation holds: its measures, findings and category, by key. */
+const OBSERVED = recordType('visit').fields.filter(
+  (f) =>
+    f.type === 'integer' ||
+    f.type === 'decimal' ||
+    f.type === 'boolean' ||
+    f.codeList === 'ilar_category',
+);
+
 /**
  * A visit's observations from its cell texts, as the visits reader of `jia-trial score` reads
- * them: laboratory values in standard units, and the active joints of the JADAS-27 subset counted
- * from active_joint_codes (0 when no joint is active; unknown otherwise).
+ * them: every measure, finding and the category by its dictionary key, laboratory values in
+ * standard units, and the active joints of the JADAS-27 subset counted from active_joint_codes
+ * (0 when no joint is active; unknown otherwise).
  */
 export function visitObservationOf(row: RecordTexts): VisitObservation {
-  const labs = new Map(
-    LAB_UNIT_FIELDS.map((lab) => {
-      const value = number(row, lab.name);
-      return [
-        lab.analyte,
-        value === null ? null : standardValue(lab.analyte, value, optional(row, lab.unitName)),
-      ];
-    }),
-  );
+  const out: Record<string, unknown> = {};
+  for (const field of OBSERVED) {
+    if (field.type === 'boolean') out[field.key] = boolean(row, field.name);
+    else if (field.type === 'code') out[field.key] = optional(row, field.name);
+    else {
+      const value = number(row, field.name);
+      out[field.key] =
+        value === null || !field.unitField
+          ? value
+          : standardValue(field.key as LabAnalyte, value, optional(row, field.unitField));
+    }
+  }
   const codes = optional(row, 'active_joint_codes');
   const counted = codes === null ? null : countActiveJointCodes(codes.split(';'));
-  const activeJoints = counted?.active ?? number(row, 'active_joints');
-  const category = optional(row, 'ilar_category');
-  return {
-    physicianGlobal: number(row, 'physician_global'),
-    parentGlobal: number(row, 'parent_global'),
-    chaqDi: number(row, 'chaq_di'),
-    activeJoints,
-    limitedJoints: number(row, 'limited_joints'),
-    esr: number(row, 'esr'),
-    crp: labs.get('crp') ?? null,
-    morningStiffnessMinutes: number(row, 'morning_stiffness_min'),
-    ferritin: labs.get('ferritin') ?? null,
-    platelets: labs.get('platelets') ?? null,
-    ast: labs.get('ast') ?? null,
-    triglycerides: labs.get('triglycerides') ?? null,
-    fibrinogen: labs.get('fibrinogen') ?? null,
-    systemicFeatures: boolean(row, 'systemic_features'),
-    activeUveitis: boolean(row, 'active_uveitis'),
-    fever: boolean(row, 'fever'),
-    activeJoints27: counted?.active27 ?? (activeJoints === 0 ? 0 : null),
-    ilarCategory:
-      category !== null && (ILAR_CATEGORY_CODES as readonly string[]).includes(category)
-        ? (category as IlarCategory)
-        : null,
-  };
+  if (counted) out.activeJoints = counted.active;
+  out.activeJoints27 = counted?.active27 ?? (out.activeJoints === 0 ? 0 : null);
+  return out as VisitObservation;
 }
 
 /** The subjects of a study, in the order of `records.subjects`, each with all its records. */
