@@ -72,14 +72,18 @@ async function applyMigration(
     const message = `migration ${migration.version}_${migration.name} failed: ${(error as Error).message}${hint ? ` (${hint})` : ''}`;
     // A role without a right the migration needs: the runtime role (migrations are the owner's),
     // or an owner that may not create the runtime role.
-    if (code === '42501')
-      throw new JiaError(
-        'PERMISSION_DENIED',
-        `${message}; migrations run as the owner role (JIA_OWNER_DATABASE_URL, docs/store.md "Roles")`,
-        { cause: error },
-      );
+    if (code === '42501') throw ownerNeeded(message, error);
     throw new Error(message);
   }
+}
+
+/** A migration step refused for want of a privilege: migrations are the owner's. */
+function ownerNeeded(message: string, cause: unknown): JiaError {
+  return new JiaError(
+    'PERMISSION_DENIED',
+    `${message}; migrations run as the owner role (JIA_OWNER_DATABASE_URL, docs/store.md "Roles")`,
+    { cause },
+  );
 }
 
 export async function migrate(
@@ -95,9 +99,15 @@ export async function migrate(
       "SELECT to_regclass('schema_migration') IS NOT NULL AS found",
     );
     if (!exists.rows[0]?.found)
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migration (
-        version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now())`);
+      await client
+        .query(`CREATE TABLE IF NOT EXISTS schema_migration (
+          version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now())`)
+        .catch((error: { code?: string; message?: string }) => {
+          throw error.code === '42501'
+            ? ownerNeeded(`creating schema_migration: ${error.message}`, error)
+            : error;
+        });
     const done = new Map(
       (
         await client.query<{ version: number; name: string; checksum: string }>(
