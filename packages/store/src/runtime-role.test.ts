@@ -25,7 +25,7 @@ import {
   RUNTIME_ROLE,
 } from './runtime-role.js';
 import { openStore } from './store.js';
-import { openTestDatabase, type TestDatabase, testActor } from './test-support.js';
+import { openTestDatabase, seedStudy, type TestDatabase, testActor } from './test-support.js';
 import { withTransaction } from './transaction.js';
 import { saveVisit } from './visits.js';
 
@@ -366,6 +366,48 @@ describe('opening a store with two roles', () => {
       );
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('a database of the last release (migration 6)', () => {
+  test('moves to least privilege when it is opened with the two roles: migrated by the owner, then used by the runtime role', async () => {
+    const old = await openTestDatabase({ migrateUpTo: 6 });
+    try {
+      await seedStudy(old.store.pool, 'OLD', ['P1']);
+      const runtimeUrl = new URL(db.url);
+      runtimeUrl.pathname = new URL(old.ownerUrl).pathname;
+      const store = await openStore({
+        databaseUrl: runtimeUrl.toString(),
+        ownerDatabaseUrl: old.ownerUrl,
+      });
+      try {
+        assert.deepEqual(store.migrations?.applied, [
+          '0007_lab_units_and_audit_context',
+          '0008_runtime_role',
+        ]);
+        assert.deepEqual(store.notices, []);
+        await saveVisit(
+          store.pool,
+          'OLD',
+          { visitId: 'V1', subjectId: 'P1', visitDate: '2020-01-01', esr: 10 },
+          null,
+          { actor: testActor('nurse') },
+        );
+        await assert.rejects(
+          withTransaction(store, actor, 'x', (tx) =>
+            tx.client.query('ALTER TABLE visit DISABLE TRIGGER ALL'),
+          ),
+          (error) => isJiaError(error, 'PERMISSION_DENIED'),
+        );
+        const report = await verifyAudit(store.pool);
+        assert.deepEqual(report.problems, []);
+        assert.equal(report.events, 4, 'the study, its site and subject, and the new visit');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await old.close();
     }
   });
 });

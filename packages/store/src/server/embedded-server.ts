@@ -37,6 +37,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JiaError } from '@jia-trial/errors';
+import type pg from 'pg';
 import { storeClient } from '../connection.js';
 import { RUNTIME_ROLE } from '../runtime-role.js';
 import {
@@ -385,7 +386,12 @@ async function otherClients(settings: ConnectionSettings): Promise<number> {
   }
 }
 
-async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
+/** The application database and the application's login role, made when missing. */
+async function ensureDatabaseAndRoles(
+  settings: ConnectionSettings,
+  appPassword: string,
+  passwordCreated: boolean,
+): Promise<void> {
   const client = storeClient({ ...settings, database: 'postgres' });
   await client.connect();
   try {
@@ -393,6 +399,7 @@ async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
       settings.database,
     ]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${settings.database}`);
+    await ensureRuntimeLogin(client, appPassword, passwordCreated);
   } finally {
     await client.end();
   }
@@ -405,32 +412,26 @@ async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
  * once per opener, under the start lock, and changes nothing when all is in place.
  */
 async function ensureRuntimeLogin(
-  settings: ConnectionSettings,
+  client: pg.Client,
   appPassword: string,
   passwordCreated: boolean,
 ): Promise<void> {
-  const client = storeClient({ ...settings, database: 'postgres' });
-  await client.connect();
-  try {
-    const found = await client.query<{ runtime: boolean; app: boolean; member: boolean }>(
-      `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS runtime,
+  const found = await client.query<{ runtime: boolean; app: boolean; member: boolean }>(
+    `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS runtime,
               EXISTS (SELECT FROM pg_roles WHERE rolname = $2) AS app,
               EXISTS (SELECT FROM pg_auth_members m
                        WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1)
                          AND m.member = (SELECT oid FROM pg_roles WHERE rolname = $2)) AS member`,
-      [RUNTIME_ROLE, APP_ROLE],
-    );
-    const state = found.rows[0] ?? { runtime: false, app: false, member: false };
-    // The password goes into the statement (CREATE ROLE takes no parameters); the server stores
-    // its SCRAM hash, and failed statements are not logged (log_min_error_statement=panic).
-    const password = client.escapeLiteral(appPassword);
-    if (!state.runtime) await client.query(`CREATE ROLE ${RUNTIME_ROLE} NOLOGIN`);
-    if (!state.app) await client.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${password}`);
-    else if (passwordCreated) await client.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${password}`);
-    if (!state.member) await client.query(`GRANT ${RUNTIME_ROLE} TO ${APP_ROLE}`);
-  } finally {
-    await client.end();
-  }
+    [RUNTIME_ROLE, APP_ROLE],
+  );
+  const state = found.rows[0] ?? { runtime: false, app: false, member: false };
+  // The password goes into the statement (CREATE ROLE takes no parameters); the server stores
+  // its SCRAM hash, and failed statements are not logged (log_min_error_statement=panic).
+  const password = client.escapeLiteral(appPassword);
+  if (!state.runtime) await client.query(`CREATE ROLE ${RUNTIME_ROLE} NOLOGIN`);
+  if (!state.app) await client.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${password}`);
+  else if (passwordCreated) await client.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${password}`);
+  if (!state.member) await client.query(`GRANT ${RUNTIME_ROLE} TO ${APP_ROLE}`);
 }
 
 /** The server is not there (yet, or any more): refused, or starting up or shutting down. */
@@ -513,8 +514,7 @@ export async function openEmbeddedServer(
       const serverPort = await runningServer(binaries, pgData, ownerFile, notices);
       const settings = connectionSettings(dataDir, serverPort);
       try {
-        await ensureDatabase(settings);
-        await ensureRuntimeLogin(settings, appPassword, appPasswordCreated);
+        await ensureDatabaseAndRoles(settings, appPassword, appPasswordCreated);
         // Take the lease before the lock is released, so that no one stops the server meanwhile.
         const leaseClient = storeClient({ ...settings, application_name: 'jia-trial lease' });
         await leaseClient.connect();
