@@ -183,12 +183,12 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
     `${quote(signature.slice(0, signature.indexOf('(')))}${signature.slice(signature.indexOf('('))}`;
   if (routines.length > 0)
     statements.push(
-      `REVOKE ALL ON FUNCTION ${routines.map((f) => routine(f.signature)).join(', ')} FROM PUBLIC, ${runtime}`,
+      `REVOKE ALL ON ROUTINE ${routines.map((f) => routine(f.signature)).join(', ')} FROM PUBLIC, ${runtime}`,
     );
   const callable = routines.filter((f) => runtimeFunctions.has(f.signature));
   if (callable.length > 0)
     statements.push(
-      `GRANT EXECUTE ON FUNCTION ${callable.map((f) => routine(f.signature)).join(', ')} TO ${runtime}`,
+      `GRANT EXECUTE ON ROUTINE ${callable.map((f) => routine(f.signature)).join(', ')} TO ${runtime}`,
     );
   // Nobody but the owner creates objects in the schema: a function or table of another role's
   // there could be picked up by name (the SECURITY DEFINER functions search it). PostgreSQL 15
