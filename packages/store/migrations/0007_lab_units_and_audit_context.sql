@@ -113,6 +113,11 @@ $$;
 
 -- The per-table trigger function, as in migration 0006, now writing actor_id, study_id and
 -- site_code. How a table's rows find their study and site is read from its columns.
+-- It runs as its owner (SECURITY DEFINER): the application's role may read the audit trail but
+-- not write it (docs/store.md, "Roles"), so the trigger appends the events with the owner's
+-- rights. A security-definer function must not trust its caller's search_path: its own is
+-- fixed to pg_catalog, the table's schema, and pg_temp last (unlisted, pg_temp would be searched
+-- first, and a caller's temporary table named audit_event would receive the events).
 CREATE OR REPLACE FUNCTION audit_trigger_function(tbl regclass, VARIADIC key_columns text[]) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -135,6 +140,8 @@ DECLARE
     WHEN 'site_code' = ANY (has_column) THEN 'r.site_code'
     WHEN site_join <> '' THEN 'site_of.site_code'
     ELSE 'NULL::text' END;
+  schema_name text := (SELECT nspname FROM pg_namespace
+                         WHERE oid = (SELECT relnamespace FROM pg_class WHERE oid = tbl));
   -- The subquery (OFFSET 0 keeps it from being inlined) makes each row's JSON once, not once
   -- per use.
   event_insert text := format($q$
@@ -149,7 +156,8 @@ DECLARE
     name, key_expr, study_expr, site_expr);
 BEGIN
   EXECUTE format($f$
-    CREATE OR REPLACE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $body$
+    CREATE OR REPLACE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, %4$I, pg_temp AS $body$
     DECLARE
       actor    text := nullif(btrim(current_setting('jia.actor', true)), '');
       actor_id text := nullif(btrim(current_setting('jia.actor_id', true)), '');
@@ -183,7 +191,7 @@ BEGIN
       END IF;
       RETURN NULL;
     END
-    $body$ $f$, fn, event_insert, site_join);
+    $body$ $f$, fn, event_insert, site_join, schema_name);
   RETURN fn;
 END
 $$;

@@ -31,7 +31,7 @@ after(async () => {
 test('a backup restores to the same rows and the same verified audit trail', async () => {
   const backup = await backupDatabase(source.store.pool, dir);
   assert.equal(backup.auditHead.blockSeq !== '0', true);
-  const restored = await restoreDatabase(target.store.pool, dir);
+  const restored = await restoreDatabase(target.store.ownerPool(), dir);
   assert.equal(restored.audit.ok, true, JSON.stringify(restored.audit.problems));
   // audit_head's batch bookkeeping (offset, sealed horizon) belongs to the cluster; the chain
   // head is what must be the same.
@@ -71,7 +71,7 @@ test('a backup whose manifest names other tables is refused before anything runs
   const empty = await openTestDatabase();
   try {
     await assert.rejects(
-      restoreDatabase(empty.store.pool, forged),
+      restoreDatabase(empty.store.ownerPool(), forged),
       /does not list this version's tables/,
     );
   } finally {
@@ -93,7 +93,7 @@ test('a backup whose data disagrees with its audit trail is rolled back', async 
   writeFileSync(join(altered, 'manifest.json'), JSON.stringify(manifest));
   const empty = await openTestDatabase();
   try {
-    const result = await restoreDatabase(empty.store.pool, altered);
+    const result = await restoreDatabase(empty.store.ownerPool(), altered);
     assert.equal(result.restored, false);
     assert.match(
       result.audit.problems[0]?.message ?? '',
@@ -107,12 +107,12 @@ test('a backup whose data disagrees with its audit trail is rolled back', async 
 });
 
 test('restore refuses a database that holds data, and a damaged backup', async () => {
-  await assert.rejects(restoreDatabase(target.store.pool, dir), /not empty/);
+  await assert.rejects(restoreDatabase(target.store.ownerPool(), dir), /not empty/);
   appendFileSync(join(dir, 'site.copy'), 'S\tB\t\\N\t1\t99\n');
   const empty = await openTestDatabase();
   try {
     await assert.rejects(
-      restoreDatabase(empty.store.pool, dir),
+      restoreDatabase(empty.store.ownerPool(), dir),
       /site\.copy does not match the manifest/,
     );
     const rows = await empty.store.pool.query('SELECT count(*)::int AS n FROM site');

@@ -7,6 +7,8 @@
  * (audit triggers suspended for it, so that the restored trail is the original one, not a new
  * record of the load), sets the id sequences, and then verifies the audit trail. It works the
  * same on the embedded and on an external server, across PostgreSQL versions, with no pg_dump.
+ * A backup needs only the runtime role's rights (it reads); a restore needs the owner's
+ * (Store.ownerPool: it suspends triggers and writes the audit tables; docs/store.md, "Roles").
  */
 
 import { createHash } from 'node:crypto';
@@ -28,6 +30,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
 import { sealNow, sealPending } from './audit/sealer.js';
 import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
+import { translateDatabaseError } from './errors.js';
 import { listMigrations } from './migrate.js';
 
 /** Every table, parents before children (the load order). */
@@ -114,7 +117,7 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    throw translateDatabaseError(error);
   } finally {
     client.release();
   }
@@ -165,7 +168,8 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
 /**
  * Restores a backup into a database that holds no study data and no audit events. The head and
  * the whole audit trail are verified inside the restoring transaction: a backup that does not
- * verify is rolled back and the report says why.
+ * verify is rolled back and the report says why. `pool` connects as the owner
+ * (Store.ownerPool()); the runtime role is refused with PERMISSION_DENIED.
  */
 export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<RestoreResult> {
   const manifest = readManifest(dir);
@@ -219,7 +223,7 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
     return { restored: true, rows, audit };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    throw translateDatabaseError(error);
   } finally {
     client.release();
   }

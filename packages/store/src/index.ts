@@ -4,8 +4,10 @@ export * from './audit/verify-audit.js';
 export * from './backup.js';
 export * from './bundle/export-bundle.js';
 export * from './bundle/import-bundle.js';
+export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
 export * from './migrate.js';
+export * from './runtime-role.js';
 export {
   type EmbeddedServer,
   isAlive,

@@ -2,19 +2,32 @@
  * Opening the trial database: the embedded server on a data directory by default, or an
  * external PostgreSQL when a connection URL is given (DATABASE_URL). Migrations are applied on
  * open. Every SQL statement of the application lives in this package.
+ *
+ * Two roles (docs/store.md, "Roles"): the store's pool connects as the runtime role, which
+ * reads and writes the trial's data but cannot change the schema, disable a trigger or write
+ * the audit trail; the owner connects only to migrate (on open) and to restore. Embedded, both
+ * are made by the server's setup; external, DATABASE_URL is the runtime role and
+ * JIA_OWNER_DATABASE_URL the owner. With DATABASE_URL alone, that one role does everything.
  */
-import pg from 'pg';
+import { JiaError } from '@jia-trial/errors';
+import type pg from 'pg';
 import { sealNow } from './audit/sealer.js';
+import { STORE_TYPES, storePool } from './connection.js';
 import { type MigrationReport, migrate } from './migrate.js';
+import { RUNTIME_ROLE } from './runtime-role.js';
 import { type EmbeddedServer, openEmbeddedServer } from './server/embedded-server.js';
 
-// numeric and date columns stay text: exact decimals (docs/adr/0002) and calendar dates with
-// no time zone. bigint (int8) stays text too, row ids are compared, never computed with.
-pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
-
 export interface StoreOptions {
-  /** External server (postgres://...). When absent, the embedded server on `dataDir`. */
+  /**
+   * External server (postgres://...) as the application's role. When absent, the embedded
+   * server on `dataDir`.
+   */
   readonly databaseUrl?: string | undefined;
+  /**
+   * The same database as the owner role, for migrations and restore (external servers only).
+   * When absent, `databaseUrl` is used for everything.
+   */
+  readonly ownerDatabaseUrl?: string | undefined;
   /** Data directory of the embedded server (default ./data). */
   readonly dataDir?: string | undefined;
   /** Largest number of pooled connections (default 10). */
@@ -24,20 +37,33 @@ export interface StoreOptions {
 }
 
 export interface Store {
+  /** The application's connections: the runtime role. */
   readonly pool: pg.Pool;
   /** Where the data lives, for messages: the data directory or the URL without password. */
   readonly location: string;
   readonly notices: readonly string[];
   readonly migrations: MigrationReport | null;
-  /** A connection setting for a second pool or a plain client on the same database. */
+  /** A connection setting for a second pool or a plain client on the same database, as `pool`. */
   readonly connectionConfig: pg.ClientConfig;
+  /** The same as the owner role (equal to connectionConfig when one role does everything). */
+  readonly ownerConnectionConfig: pg.ClientConfig;
+  /**
+   * Connections as the owner role, for what the runtime role may not do: restore (it suspends
+   * the triggers and loads the audit tables), and tests playing an attacker with full rights.
+   * Made on first use and ended by close; `pool` itself when one role does everything.
+   */
+  ownerPool(): pg.Pool;
   close(): Promise<void>;
 }
 
-/** The store's settings from the environment: DATABASE_URL, else JIA_DATA_DIR, else ./data. */
+/**
+ * The store's settings from the environment: DATABASE_URL (and JIA_OWNER_DATABASE_URL), else
+ * JIA_DATA_DIR, else ./data.
+ */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    ownerDatabaseUrl: env.JIA_OWNER_DATABASE_URL || undefined,
     dataDir: env.JIA_DATA_DIR || 'data',
   };
 }
@@ -52,39 +78,107 @@ function redactUrl(url: string): string {
   }
 }
 
+interface Connections {
+  readonly runtime: pg.ClientConfig;
+  /** Null: the runtime settings serve as the owner's too (DATABASE_URL alone). */
+  readonly owner: pg.ClientConfig | null;
+  readonly location: string;
+  readonly server: EmbeddedServer | null;
+}
+
+async function connections(options: StoreOptions): Promise<Connections> {
+  if (options.databaseUrl)
+    return {
+      runtime: { connectionString: options.databaseUrl, types: STORE_TYPES },
+      owner:
+        options.ownerDatabaseUrl && options.ownerDatabaseUrl !== options.databaseUrl
+          ? { connectionString: options.ownerDatabaseUrl, types: STORE_TYPES }
+          : null,
+      location: redactUrl(options.databaseUrl),
+      server: null,
+    };
+  if (options.ownerDatabaseUrl)
+    throw new JiaError(
+      'USAGE_ERROR',
+      'JIA_OWNER_DATABASE_URL is set but DATABASE_URL is not: set both (the application role and the owner role of one external database), or neither for the embedded server',
+    );
+  const server = await openEmbeddedServer(options.dataDir ?? 'data');
+  return {
+    runtime: { ...server.runtimeConnection, types: STORE_TYPES },
+    owner: { ...server.connection, types: STORE_TYPES },
+    location: server.dataDir,
+    server,
+  };
+}
+
+/**
+ * With two roles: the runtime role must be a member of jia_trial_runtime (else nothing would
+ * work: say how to fix it), and should not be able to do what the owner does (else least
+ * privilege is not in force: a notice says so).
+ */
+async function checkRuntimeRole(pool: pg.Pool, notices: string[]): Promise<void> {
+  const result = await pool.query<{
+    user: string;
+    member: boolean | null;
+    privileged: boolean | null;
+  }>(
+    `SELECT current_user AS user,
+            (SELECT pg_has_role(current_user, oid, 'USAGE') FROM pg_roles WHERE rolname = $1) AS member,
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            OR (SELECT pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class
+                 WHERE oid = to_regclass('audit_event'))
+            OR has_schema_privilege(current_schema(), 'CREATE') AS privileged`,
+    [RUNTIME_ROLE],
+  );
+  const row = result.rows[0];
+  if (!row?.member)
+    throw new JiaError(
+      'PERMISSION_DENIED',
+      `the database role ${row?.user ?? '(unknown)'} of DATABASE_URL is not a member of ${RUNTIME_ROLE}, which holds the application's rights: the owner or a superuser runs GRANT ${RUNTIME_ROLE} TO ${row?.user ?? 'the role'} (docs/store.md, "Roles")`,
+    );
+  if (row.privileged)
+    notices.push(
+      `the database role ${row.user} of DATABASE_URL can change the schema (it is a superuser, owns the tables, or may create in the schema): least privilege is not in force; connect as a role with only ${RUNTIME_ROLE}'s rights (docs/store.md, "Roles")`,
+    );
+}
+
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  let server: EmbeddedServer | null = null;
-  let config: pg.ClientConfig;
-  let location: string;
-  if (options.databaseUrl) {
-    config = { connectionString: options.databaseUrl };
-    location = redactUrl(options.databaseUrl);
-  } else {
-    server = await openEmbeddedServer(options.dataDir ?? 'data');
-    config = { ...server.connection };
-    location = server.dataDir;
-  }
-  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
-  // A dropped idle connection (server restart) must not crash the process; the next query fails.
-  pool.on('error', () => {});
+  const { runtime, owner, location, server } = await connections(options);
+  const pool = storePool({ ...runtime, max: options.poolSize ?? 10 });
+  let ownerPool: pg.Pool | null = null;
+  const ownerPoolOf = (): pg.Pool => {
+    if (!owner) return pool;
+    // Few connections: a migration, a restore, a test's attacker.
+    ownerPool ??= storePool({ ...owner, max: 2 });
+    return ownerPool;
+  };
+  const notices = [...(server?.notices ?? [])];
   try {
-    const migrations = options.migrate === false ? null : await migrate(pool);
+    const migrations = options.migrate === false ? null : await migrate(ownerPoolOf());
+    if (owner) await checkRuntimeRole(pool, notices);
     // Work a crashed process committed but did not seal yet.
     if (migrations) await sealNow(pool);
+    // The owner's connections are not kept for a store's lifetime: made again when needed.
+    await (ownerPool as pg.Pool | null)?.end();
+    ownerPool = null;
     return {
       pool,
       location,
-      notices: server?.notices ?? [],
+      notices,
       migrations,
-      connectionConfig: config,
+      connectionConfig: runtime,
+      ownerConnectionConfig: owner ?? runtime,
+      ownerPool: ownerPoolOf,
       close: async () => {
         await sealNow(pool).catch(() => {});
         await pool.end();
+        await (ownerPool as pg.Pool | null)?.end();
         await server?.release();
       },
     };
   } catch (error) {
     await pool.end().catch(() => {});
+    await (ownerPool as pg.Pool | null)?.end().catch(() => {});
     await server?.release().catch(() => {});
     throw error;
   }

@@ -4,12 +4,19 @@
  * that jia-trial commands use: the first opener starts it, the last one stops it). With
  * JIA_TEST_DATABASE_URL set, the databases are created on that external server instead (CI runs
  * the suite against Debian's PostgreSQL 15 too).
+ *
+ * The store of a test database connects as the runtime role, as the application does, so that
+ * the whole suite runs with least privilege (docs/store.md, "Roles"); its owner pool, and
+ * `ownerUrl`, are the superuser the databases are made with: for tests that play an attacker with
+ * full rights, or change the schema.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { storeClient, storePool } from './connection.js';
 import { migrate } from './migrate.js';
+import { RUNTIME_ROLE } from './runtime-role.js';
 import { openEmbeddedServer } from './server/embedded-server.js';
 import { openStore, type Store } from './store.js';
 import { type Actor, withTransaction } from './transaction.js';
@@ -19,21 +26,64 @@ export const TEST_DATA_DIR = join(tmpdir(), 'jia-trial-test-postgres');
 const TEMPLATE = 'jia_trial_test_template';
 
 export interface TestDatabase {
+  /** The database as the application's (runtime) role: what DATABASE_URL would be. */
   readonly url: string;
+  /** The database as a superuser: the owner of everything in it (JIA_OWNER_DATABASE_URL). */
+  readonly ownerUrl: string;
   readonly store: Store;
   /** Closes the store and drops the database. */
   close(): Promise<void>;
 }
 
-async function adminUrl(): Promise<{ url: string; release: () => Promise<void> }> {
+interface Login {
+  readonly user: string;
+  readonly password: string;
+}
+
+interface TestServer {
+  /** A superuser's URL. */
+  readonly url: string;
+  /** The application's login (a member of the runtime role); null: made with the template. */
+  readonly runtime: Login | null;
+  release(): Promise<void>;
+}
+
+async function testServer(): Promise<TestServer> {
   const external = process.env.JIA_TEST_DATABASE_URL;
-  if (external) return { url: external, release: async () => {} };
+  if (external) return { url: external, runtime: null, release: async () => {} };
   const server = await openEmbeddedServer(TEST_DATA_DIR);
   const c = server.connection;
   return {
     url: `postgres://${c.user}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${c.database}`,
+    runtime: server.runtimeConnection,
     release: server.release,
   };
+}
+
+/** The login the tests use on an external server: its password derived from the admin URL. */
+function externalTestLogin(adminUrl: string): Login {
+  return {
+    user: 'jia_trial_test_app',
+    password: createHash('sha256').update(`jia_trial_test_app ${adminUrl}`).digest('base64url'),
+  };
+}
+
+/** Makes the external server's test login (after the template made the runtime role). */
+async function ensureExternalTestLogin(admin: pg.Client, login: Login): Promise<void> {
+  const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [login.user]);
+  const password = admin.escapeLiteral(login.password);
+  if (found.rowCount === 0)
+    await admin.query(
+      `CREATE ROLE ${login.user} LOGIN PASSWORD ${password} IN ROLE ${RUNTIME_ROLE}`,
+    );
+  else await admin.query(`GRANT ${RUNTIME_ROLE} TO ${login.user}`);
+}
+
+function withLogin(url: string, login: Login): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(login.user);
+  parsed.password = encodeURIComponent(login.password);
+  return parsed.toString();
 }
 
 function withDatabase(url: string, database: string): string {
@@ -42,14 +92,23 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates the migrated template once per server (under an advisory lock), then a copy. */
-async function createFromTemplate(admin: pg.Client, url: string, name: string): Promise<void> {
+/**
+ * Creates the migrated template once per server (under an advisory lock), then a copy (with the
+ * runtime role's privileges, granted by the migrations). `login`: the external server's test
+ * login, made once the template has made the runtime role.
+ */
+async function createFromTemplate(
+  admin: pg.Client,
+  url: string,
+  name: string,
+  login: Login | null,
+): Promise<void> {
   await admin.query('SELECT pg_advisory_lock(424242)');
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-      const pool = new pg.Pool({ connectionString: withDatabase(url, TEMPLATE) });
+      const pool = storePool({ connectionString: withDatabase(url, TEMPLATE) });
       try {
         await migrate(pool);
       } finally {
@@ -57,16 +116,17 @@ async function createFromTemplate(admin: pg.Client, url: string, name: string): 
       }
     } else {
       // A template from an older schema (the migrations changed): migrate it forward.
-      const pool = new pg.Pool({ connectionString: withDatabase(url, TEMPLATE) });
+      const pool = storePool({ connectionString: withDatabase(url, TEMPLATE) });
       try {
         await migrate(pool);
       } catch {
         await pool.end();
         await admin.query(`DROP DATABASE ${TEMPLATE}`);
-        return createFromTemplate(admin, url, name);
+        return createFromTemplate(admin, url, name, login);
       }
       await pool.end();
     }
+    if (login) await ensureExternalTestLogin(admin, login);
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
   } finally {
     await admin.query('SELECT pg_advisory_unlock(424242)');
@@ -77,27 +137,31 @@ export interface TestDatabaseOptions {
   readonly poolSize?: number;
   /**
    * A database migrated only up to this version, not from the template, and a store that does
-   * not migrate it further: for tests of an upgrade.
+   * not migrate it further: for tests of an upgrade. Its store connects as the owner (the
+   * runtime role's privileges come with the latest migration), and `url` is `ownerUrl`.
    */
   readonly migrateUpTo?: number;
 }
 
 export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  const admin = await adminUrl();
+  const admin = await testServer();
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   let store: Store;
-  const url = withDatabase(admin.url, name);
+  const ownerUrl = withDatabase(admin.url, name);
+  const login = admin.runtime ?? externalTestLogin(admin.url);
+  const upgrade = options.migrateUpTo !== undefined;
+  const url = upgrade ? ownerUrl : withLogin(ownerUrl, login);
   try {
-    const client = new pg.Client({ connectionString: admin.url });
+    const client = storeClient({ connectionString: admin.url });
     await client.connect();
     try {
-      if (options.migrateUpTo === undefined) await createFromTemplate(client, admin.url, name);
+      if (!upgrade) await createFromTemplate(client, admin.url, name, admin.runtime ? null : login);
       else await client.query(`CREATE DATABASE ${name}`);
     } finally {
       await client.end();
     }
-    if (options.migrateUpTo !== undefined) {
-      const pool = new pg.Pool({ connectionString: url });
+    if (upgrade) {
+      const pool = storePool({ connectionString: ownerUrl });
       try {
         await migrate(pool, { upTo: options.migrateUpTo });
       } finally {
@@ -106,8 +170,9 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     }
     store = await openStore({
       databaseUrl: url,
+      ownerDatabaseUrl: ownerUrl,
       poolSize: options.poolSize ?? 10,
-      migrate: options.migrateUpTo === undefined,
+      migrate: !upgrade,
     });
   } catch (error) {
     // Release the shared server, or this process would wait on it forever.
@@ -116,10 +181,11 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
   }
   return {
     url,
+    ownerUrl,
     store,
     close: async () => {
       await store.close();
-      const drop = new pg.Client({ connectionString: admin.url });
+      const drop = storeClient({ connectionString: admin.url });
       await drop.connect();
       await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await drop.end();

@@ -13,9 +13,13 @@ import {
 } from './store-commands.js';
 
 const DATABASE_HELP = `
-Database: DATABASE_URL (postgres://...) names an external PostgreSQL; without it the embedded
-PostgreSQL on JIA_DATA_DIR (default ./data) is started, or shared when another jia-trial
-command is using it, and stopped when the last one ends.`;
+Database: DATABASE_URL (postgres://...) names an external PostgreSQL, connecting as the
+application's role (a member of jia_trial_runtime: it reads and writes the trial's data, but
+cannot change the schema or the audit trail); JIA_OWNER_DATABASE_URL names the same database as
+the owner role, for migrations and restore (without it, DATABASE_URL's role does everything).
+Without DATABASE_URL the embedded PostgreSQL on JIA_DATA_DIR (default ./data) is started, or
+shared when another jia-trial command is using it, and stopped when the last one ends; it makes
+both roles itself. docs/store.md, "Roles".`;
 
 export function registerStoreCommands(
   program: Command,

@@ -1,8 +1,9 @@
 /**
  * The commands that work on the trial database: migrate, import, export, verify-audit, backup,
- * restore (docs/store.md). Each opens the store from the environment (DATABASE_URL, or
- * the embedded server on JIA_DATA_DIR, default ./data), does its work and closes it, so that
- * commands run one after another, or at the same time, share the embedded server.
+ * restore (docs/store.md). Each opens the store from the environment (DATABASE_URL and
+ * JIA_OWNER_DATABASE_URL, or the embedded server on JIA_DATA_DIR, default ./data), does its
+ * work and closes it, so that commands run one after another, or at the same time, share the
+ * embedded server. All but restore work as the runtime role; migrations and restore as the owner.
  */
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -187,7 +188,8 @@ export async function runBackup(io: StoreIo, out: string, json: boolean): Promis
 }
 
 export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
-  const result = await withStore(io, (store) => restoreDatabase(store.pool, dir));
+  // Restore suspends the audit triggers and loads the audit tables: the owner's work.
+  const result = await withStore(io, (store) => restoreDatabase(store.ownerPool(), dir));
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);
   if (!result.restored)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -137,5 +137,63 @@ describe('a damaged data directory', () => {
     );
     await query(again, 'DROP TABLE precious');
     await again.release();
+  });
+});
+
+describe('the roles of the embedded server', () => {
+  const rolesDir = mkdtempSync(join(tmpdir(), 'jia-server-roles-test-'));
+  after(() => rmSync(rolesDir, { recursive: true, force: true }));
+  const credentialsFile = join(rolesDir, 'credentials.json');
+
+  async function runtimeRole(server: Awaited<ReturnType<typeof openEmbeddedServer>>) {
+    const client = new pg.Client(server.runtimeConnection);
+    await client.connect();
+    try {
+      return (
+        await client.query(
+          `SELECT current_user AS user, rolsuper AS super,
+                  pg_has_role(current_user, 'jia_trial_runtime', 'USAGE') AS runtime
+             FROM pg_roles WHERE rolname = current_user`,
+        )
+      ).rows[0];
+    } finally {
+      await client.end();
+    }
+  }
+
+  test("are made for you: the owner, and the application's login in jia_trial_runtime, each with its password in credentials.json (0600)", async () => {
+    const server = await openEmbeddedServer(rolesDir);
+    try {
+      assert.deepEqual(await runtimeRole(server), {
+        user: 'jia_trial_app',
+        super: false,
+        runtime: true,
+      });
+      const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8'));
+      assert.equal(credentials.password, server.connection.password);
+      assert.equal(credentials.appPassword, server.runtimeConnection.password);
+      assert.notEqual(credentials.password, credentials.appPassword);
+      assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    } finally {
+      await server.release();
+    }
+  });
+
+  test('a data directory from before the runtime role gains it on the next open', async () => {
+    const server = await openEmbeddedServer(rolesDir);
+    await query(server, 'DROP ROLE jia_trial_app');
+    await server.release();
+    const { password } = JSON.parse(readFileSync(credentialsFile, 'utf8'));
+    writeFileSync(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+
+    const reopened = await openEmbeddedServer(rolesDir);
+    try {
+      assert.equal((await runtimeRole(reopened)).runtime, true);
+      const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8'));
+      assert.equal(credentials.password, password, "the owner's password is kept");
+      assert.equal(credentials.appPassword, reopened.runtimeConnection.password);
+    } finally {
+      await reopened.release();
+    }
   });
 });

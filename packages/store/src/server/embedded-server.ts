@@ -10,7 +10,12 @@
  * Starting and stopping are serialised by a lock file created with O_EXCL.
  *
  * Layout of a data directory: `pg/` (PGDATA, owned by the postgres user when run as root),
- * `credentials.json` (the database password, mode 0600), `owner.json`, `start.lock`.
+ * `credentials.json` (the database passwords, mode 0600), `owner.json`, `start.lock`.
+ *
+ * Two roles (docs/store.md, "Roles"): jia_trial, the superuser initdb makes, owns the database
+ * and runs the migrations and restore; jia_trial_app, the application's login, has only the
+ * rights of the group role jia_trial_runtime. Both passwords are generated here; every opener
+ * makes sure both roles exist (a data directory from before the runtime role gains it).
  */
 
 import { spawn } from 'node:child_process';
@@ -32,7 +37,9 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JiaError } from '@jia-trial/errors';
-import pg from 'pg';
+import type pg from 'pg';
+import { storeClient } from '../connection.js';
+import { RUNTIME_ROLE } from '../runtime-role.js';
 import {
   binariesIn,
   canReach,
@@ -42,6 +49,8 @@ import {
 
 const EMBEDDED_DATABASE = 'jia_trial';
 const ROLE = 'jia_trial';
+/** The application's login role: a member of RUNTIME_ROLE, nothing more. */
+const APP_ROLE = 'jia_trial_app';
 const LOCK_WAIT_MS = 120_000;
 const START_ATTEMPTS = 5;
 const ZOMBIE_WAIT_MS = 30_000;
@@ -60,8 +69,13 @@ export interface ConnectionSettings {
 
 export interface EmbeddedServer {
   readonly dataDir: string;
-  /** Settings for the application database (and `database` replaced, any other). */
+  /**
+   * Settings for the application database (and `database` replaced, any other) as the owner, a
+   * superuser: for migrations, restore and administration.
+   */
   readonly connection: ConnectionSettings;
+  /** The same database as the application's role (jia_trial_app, a member of jia_trial_runtime). */
+  readonly runtimeConnection: ConnectionSettings;
   /** What happened on the way (adopted an orphan, recovered after a crash, ...). */
   readonly notices: readonly string[];
   /** Ends this process's use of the server; stops it when nobody else uses it. */
@@ -258,17 +272,46 @@ function claimStaleLock(dataDir: string, lock: string): void {
   rmSync(claim, { force: true });
 }
 
-function credentials(dataDir: string): { password: string } {
+interface Credentials {
+  /** The owner's (jia_trial). */
+  readonly password: string;
+  /** The application's (jia_trial_app). */
+  readonly appPassword: string;
+}
+
+const newPassword = () => randomBytes(24).toString('base64url');
+
+/**
+ * The data directory's passwords, made when missing: the file of a data directory from before
+ * the runtime role gains the application's password (`appPasswordCreated`: its role's password
+ * is set to it). Called under the start lock.
+ */
+function ensureCredentials(dataDir: string): Credentials & { appPasswordCreated: boolean } {
   const path = join(dataDir, 'credentials.json');
-  const existing = readJson<{ password: string }>(path);
-  if (existing) return existing;
-  const created = { password: randomBytes(24).toString('base64url') };
-  writeJsonAtomically(path, created, 0o600);
-  return created;
+  const existing = readJson<Partial<Credentials>>(path);
+  if (existing?.password && existing.appPassword)
+    return { ...(existing as Credentials), appPasswordCreated: false };
+  const credentials = {
+    ...existing,
+    password: existing?.password ?? newPassword(),
+    appPassword: newPassword(),
+  };
+  writeJsonAtomically(path, credentials, 0o600);
+  return { ...credentials, appPasswordCreated: true };
+}
+
+function credentials(dataDir: string): Credentials {
+  const found = readJson<Credentials>(join(dataDir, 'credentials.json'));
+  if (!found?.password || !found.appPassword)
+    throw new JiaError(
+      'DATABASE_UNAVAILABLE',
+      `${join(dataDir, 'credentials.json')} is missing or incomplete`,
+    );
+  return found;
 }
 
 async function initialise(binaries: PostgresBinaries, dataDir: string, pgData: string) {
-  const password = credentials(dataDir).password;
+  const password = ensureCredentials(dataDir).password;
   mkdirSync(pgData, { mode: 0o700 });
   if (binaries.runAs) chownSync(pgData, binaries.runAs.uid, binaries.runAs.gid);
   // initdb reads the password from a file the postgres user can read; it lives a moment.
@@ -330,7 +373,7 @@ async function startServer(binaries: PostgresBinaries, pgData: string): Promise<
 }
 
 async function otherClients(settings: ConnectionSettings): Promise<number> {
-  const client = new pg.Client({ ...settings, database: 'postgres' });
+  const client = storeClient({ ...settings, database: 'postgres' });
   await client.connect();
   try {
     const result = await client.query<{ n: string }>(
@@ -343,17 +386,52 @@ async function otherClients(settings: ConnectionSettings): Promise<number> {
   }
 }
 
-async function ensureDatabase(settings: ConnectionSettings): Promise<void> {
-  const client = new pg.Client({ ...settings, database: 'postgres' });
+/** The application database and the application's login role, made when missing. */
+async function ensureDatabaseAndRoles(
+  settings: ConnectionSettings,
+  appPassword: string,
+  passwordCreated: boolean,
+): Promise<void> {
+  const client = storeClient({ ...settings, database: 'postgres' });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
       settings.database,
     ]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${settings.database}`);
+    await ensureRuntimeLogin(client, appPassword, passwordCreated);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The application's login role with its password, a member of the runtime group role. Migration
+ * 0008 makes the group role on any server; here it is made first when missing, so that the
+ * membership can be granted before the migrations run. Roles belong to the cluster: this runs
+ * once per opener, under the start lock, and changes nothing when all is in place.
+ */
+async function ensureRuntimeLogin(
+  client: pg.Client,
+  appPassword: string,
+  passwordCreated: boolean,
+): Promise<void> {
+  const found = await client.query<{ runtime: boolean; app: boolean; member: boolean }>(
+    `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS runtime,
+              EXISTS (SELECT FROM pg_roles WHERE rolname = $2) AS app,
+              EXISTS (SELECT FROM pg_auth_members m
+                       WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1)
+                         AND m.member = (SELECT oid FROM pg_roles WHERE rolname = $2)) AS member`,
+    [RUNTIME_ROLE, APP_ROLE],
+  );
+  const state = found.rows[0] ?? { runtime: false, app: false, member: false };
+  // The password goes into the statement (CREATE ROLE takes no parameters); the server stores
+  // its SCRAM hash, and failed statements are not logged (log_min_error_statement=panic).
+  const password = client.escapeLiteral(appPassword);
+  if (!state.runtime) await client.query(`CREATE ROLE ${RUNTIME_ROLE} NOLOGIN`);
+  if (!state.app) await client.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${password}`);
+  else if (passwordCreated) await client.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${password}`);
+  if (!state.member) await client.query(`GRANT ${RUNTIME_ROLE} TO ${APP_ROLE}`);
 }
 
 /** The server is not there (yet, or any more): refused, or starting up or shutting down. */
@@ -423,20 +501,22 @@ export async function openEmbeddedServer(
     if (!existsSync(pgData) || readdirSync(pgData).length === 0) {
       rmSync(pgData, { recursive: true, force: true });
       await initialise(binaries, dataDir, pgData);
-    } else if (!existsSync(join(pgData, 'PG_VERSION')))
+    }
+    if (!existsSync(join(pgData, 'PG_VERSION')))
       throw new JiaError(
         'DATABASE_UNAVAILABLE',
         `${pgData} is not a complete PostgreSQL data directory (PG_VERSION is missing): it may be damaged. Nothing was changed; restore it from a backup, or move it away to start an empty database`,
       );
+    const { appPassword, appPasswordCreated } = ensureCredentials(dataDir);
     // A server killed a moment ago can still look alive (its process is dying): a refused
     // connection means look again shortly.
     for (let attempt = 1; ; attempt++) {
       const serverPort = await runningServer(binaries, pgData, ownerFile, notices);
       const settings = connectionSettings(dataDir, serverPort);
       try {
-        await ensureDatabase(settings);
+        await ensureDatabaseAndRoles(settings, appPassword, appPasswordCreated);
         // Take the lease before the lock is released, so that no one stops the server meanwhile.
-        const leaseClient = new pg.Client({ ...settings, application_name: 'jia-trial lease' });
+        const leaseClient = storeClient({ ...settings, application_name: 'jia-trial lease' });
         await leaseClient.connect();
         leaseClient.on('error', () => {});
         return { port: serverPort, lease: leaseClient };
@@ -452,6 +532,11 @@ export async function openEmbeddedServer(
   return {
     dataDir,
     connection,
+    runtimeConnection: {
+      ...connection,
+      user: APP_ROLE,
+      password: credentials(dataDir).appPassword,
+    },
     notices,
     release: async () => {
       if (released) return;

@@ -1,0 +1,35 @@
+/**
+ * How the store connects. Every pool and client this package makes parses values with
+ * STORE_TYPES, given to it through pg's per-connection `types` option: pg's process-wide
+ * parsers (pg.types.setTypeParser) are left alone, so that another pg client in the same
+ * process (a caller's own, a library's) keeps pg's defaults.
+ */
+import pg from 'pg';
+
+const keepText = (value: string): string => value;
+
+/**
+ * pg's parsers, except that a date stays its 'YYYY-MM-DD' text: a calendar date has no time
+ * zone, and pg's default would make it a Date at local midnight. numeric and bigint (int8)
+ * already stay text with pg's defaults: exact decimals (docs/adr/0002), and row ids are
+ * compared, never computed with.
+ */
+export const STORE_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.DATE && (format ?? 'text') === 'text'
+      ? keepText
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A pool of the store's: its parsers, and no crash when the server drops an idle connection. */
+export function storePool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ ...config, types: STORE_TYPES });
+  // A dropped idle connection (server restart) must not crash the process; the next query fails.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** A single client of the store's (administration: databases, roles, the server's lease). */
+export function storeClient(config: pg.ClientConfig): pg.Client {
+  return new pg.Client({ ...config, types: STORE_TYPES });
+}
