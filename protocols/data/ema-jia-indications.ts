@@ -2,7 +2,8 @@
  * Medicines authorised by the European Commission (centralised procedure, EMA product
  * information, SmPC section 4.1) for each ILAR category of JIA, with the date the paediatric
  * indication was authorised where it was found. A jurisdiction- and time-dependent fact kept as
- * data (definitions.md section 7): the MSC-JIA criterion "failed every biological registered
+ * data, keyed by ILAR category because labels differ between categories (a jia-trial decision;
+ * protocols/msc-jia/README.md): the MSC-JIA criterion "failed every biological registered
  * for the patient's JIA category" reads it on the day of the first infusion.
  *
  * Compiled 2026-11-25 from the EMA/EC pages and SmPC copies each row names; see

@@ -64,7 +64,7 @@ export const MSC_JIA = defineProtocol({
     {
       id: 'design',
       citation:
-        'jia-trial design decision where the public record is silent (protocols/msc-jia/README.md; ../shared/clinical/definitions.md sections 2.3 and 6.3)',
+        'jia-trial design decision where the public record is silent (protocols/msc-jia/README.md: eligibility details, dose tolerance, schedule, retreatment, safety and the MAS watch)',
       evidence: 'D',
     },
   ],

@@ -39,7 +39,7 @@ function allZeroExcept(answers: Answers): ChaqInput['items'] {
 
 const NA5 = ['na', 'na', 'na', 'na', 'na'] as const;
 
-describe('CHAQ structure (Singh 1994; definitions §5)', () => {
+describe('CHAQ structure (Singh 1994)', () => {
   it('has 30 items in 8 domains: dressing 4, arising 2, eating 3, walking 2, hygiene 5, reach 4, grip 5, activities 5', () => {
     assert.deepEqual(
       CHAQ_DOMAIN_CODES.map((d) => [d, CHAQ_DOMAINS[d].items.length]),
@@ -61,8 +61,8 @@ describe('CHAQ structure (Singh 1994; definitions §5)', () => {
   });
 });
 
-describe('CHAQ disability index: definitions TV-12 (Singh 1994 scoring rules)', () => {
-  it('TV-12 definitions §11: domain scores 2, 0, 1, 2, -, 0, 1, 2 -> DI 8/7 = 1.142857 over 7 domains', () => {
+describe('CHAQ disability index: worked example (Singh 1994 scoring rules)', () => {
+  it('domain scores 2, 0, 1, 2, -, 0, 1, 2 -> DI 8/7 = 1.142857 over 7 domains', () => {
     const result = scoreChaq({
       items: items({
         dressing: [1, 0, 'na', 0],
@@ -97,7 +97,7 @@ describe('CHAQ disability index: definitions TV-12 (Singh 1994 scoring rules)', 
   });
 });
 
-describe('CHAQ aid/help rule: raised to at least 2, a 3 stays 3 (Singh 1994; definitions §5)', () => {
+describe('CHAQ aid/help rule: raised to at least 2, a 3 stays 3 (Singh 1994)', () => {
   const rows: readonly [string, ChaqResponse, 'aids' | 'help' | 'both' | 'none', number][] = [
     ['item 0 with an aid -> 2', 0, 'aids', 2],
     ['item 1 with an aid -> 2', 1, 'aids', 2],
@@ -147,13 +147,13 @@ describe('CHAQ domain score = highest item, ignoring NA and missing (Singh 1994)
     ['all missing -> unscored', [null, null, null, null, null], null],
   ];
   for (const [label, grip, expected] of rows) {
-    it(`definitions §5: ${label}`, () => {
+    it(`Singh 1994 scoring: ${label}`, () => {
       assert.equal(scoreChaq({ items: allZeroExcept({ grip }) }).domainScores.grip, expected);
     });
   }
 });
 
-describe('CHAQ DI over scored domains and the minimum-domains option (definitions §5, §15.6)', () => {
+describe('CHAQ DI over scored domains (Singh 1994) and the minimum-domains option (HAQ convention, unconfirmed for the CHAQ)', () => {
   it('all 8 domains scored: a multiple of 1/8, exact (sum 9 -> 1.125)', () => {
     const result = scoreChaq({
       items: allZeroExcept({

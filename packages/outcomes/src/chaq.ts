@@ -11,9 +11,9 @@
  * with juvenile rheumatoid arthritis. Arthritis Rheum 1994;37(12):1761-1769.
  * doi:10.1002/art.1780371209, PMID 7986222. Scoring rules [S]: "Childhood Health Assessment
  * Questionnaire" in Patient Reported Outcome Measures in Rheumatic Diseases (Springer); item list
- * as in the RheumGuide.ca calculator (definitions section 5).
+ * as in the RheumGuide.ca calculator.
  *
- * Decisions where the sources are silent (definitions section 5, 13.5 and 15.6):
+ * jia-trial decisions where the sources are silent (docs/clinical/chaq.md):
  * - Minimum scored domains: no DI when fewer than `minimumScoredDomains` (default 6, the
  *   Stanford HAQ convention, unconfirmed for the CHAQ) domains have a score.
  * - A domain with aid or help ticked but no answered item stays unscored: the aid rule raises

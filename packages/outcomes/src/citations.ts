@@ -22,9 +22,9 @@ export interface Citation {
   readonly evidence: 'V' | 'S';
   readonly note?: string;
   /**
-   * Identifiers recalled in the clinical specification (definitions.md, tag [M]) but not yet
-   * confirmed at PubMed or the publisher: printed as unconfirmed, so a reader can find the paper
-   * and a reviewer knows what is left to check (docs/clinical/README.md).
+   * Identifiers recalled from the literature (evidence tag M) but not yet confirmed at PubMed
+   * or the publisher: printed as unconfirmed, so a reader can find the paper and a reviewer
+   * knows what is left to check (docs/clinical/README.md).
    */
   readonly unconfirmed?: { readonly doi?: string; readonly pmid?: string };
 }

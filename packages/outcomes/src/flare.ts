@@ -5,8 +5,9 @@
  * for the abatacept trial (NCT00095173; Ruperto N, et al. Lancet 2008;372:383-91): worsening by
  * more than 30% in at least 3 of the 6 core-set variables and improvement by more than 30% in no
  * more than 1, where a worsened global assessment must rise by at least 2 cm (of 10) and a
- * worsened joint count by at least 2 joints. No extra ESR condition (the register text is
- * unreadable there; definitions.md section 15 item 10).
+ * worsened joint count by at least 2 joints. No extra ESR condition: the ESR clause of the
+ * NCT00095173 register record is unreadable, so leaving it out is jia-trial's decision
+ * (docs/clinical/flare.md).
  *
  * Alternatives from Brunner HI, et al. J Rheumatol 2002;29:1058-64 (PMID 12022323), which set no
  * absolute minima: 'brunner2002_f1' (preferred there) worsening >= 40% in >= 2 variables and

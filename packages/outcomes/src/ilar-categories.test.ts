@@ -13,7 +13,10 @@ import {
   parseIlarCategory,
 } from './ilar-categories.js';
 
-/** Code, course (definitions §3.4) and exclusions (definitions §7 table), in ILAR order. */
+/**
+ * Code, course (Consolaro 2012's course groups; docs/clinical/ilar-categories.md) and exclusions
+ * (Petty 2004, per category as in a textbook table [S]), in ILAR order.
+ */
 const EXPECTED: readonly [IlarCategory, IlarCourse, readonly IlarExclusion[]][] = [
   ['systemic', 'systemic', ['a', 'b', 'c', 'd']],
   ['oligoarticular_persistent', 'oligoarticular', ['a', 'b', 'c', 'd', 'e']],
@@ -25,7 +28,7 @@ const EXPECTED: readonly [IlarCategory, IlarCourse, readonly IlarExclusion[]][] 
   ['undifferentiated', 'other', []],
 ];
 
-describe('ILAR categories (Petty 2004; definitions §7)', () => {
+describe('ILAR categories (Petty 2004)', () => {
   it('has the 8 codes in ILAR order, as docs/score-command.md lists them', () => {
     assert.deepEqual(
       ILAR_CATEGORY_CODES,
@@ -34,7 +37,7 @@ describe('ILAR categories (Petty 2004; definitions §7)', () => {
   });
 
   for (const [code, course, exclusions] of EXPECTED) {
-    it(`${code}: course ${course} (definitions §3.4), exclusions ${exclusions.join(',') || 'none'} (Petty 2004, definitions §7)`, () => {
+    it(`${code}: course ${course} (Consolaro 2012 groups), exclusions ${exclusions.join(',') || 'none'} (Petty 2004)`, () => {
       const info = ILAR_CATEGORIES[code];
       assert.equal(info.course, course);
       assert.deepEqual(info.exclusions, exclusions);

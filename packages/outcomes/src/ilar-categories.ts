@@ -8,13 +8,14 @@
  *
  * Source: Petty RE, Southwood TR, Manners P, et al. International League of Associations for
  * Rheumatology classification of juvenile idiopathic arthritis: second revision, Edmonton, 2001.
- * J Rheumatol 2004;31(2):390-392. PMID 14760812. Exclusion letters per category: definitions
- * section 7 [S: textbook table; BMJ Best Practice; CARRA operational definition].
+ * J Rheumatol 2004;31(2):390-392. PMID 14760812. Exclusion letters per category [S: textbook
+ * table; BMJ Best Practice; CARRA operational definition]; docs/clinical/ilar-categories.md.
  *
  * Course: "polyarticular course" covers extended oligoarthritis and RF-negative and RF-positive
- * polyarthritis (Consolaro 2012, via definitions section 3.4). Systemic arthritis has its own
- * course: Consolaro 2012 also counts systemic arthritis without systemic features as
- * polyarticular course, which a cut-off rule decides from the visit, not from the category.
+ * polyarthritis (Consolaro 2012, as reproduced in the footnote of an Ann Rheum Dis 2017 table
+ * [S]). Systemic arthritis has its own course: Consolaro 2012 also counts systemic arthritis
+ * without systemic features as polyarticular course, which a cut-off rule decides from the
+ * visit, not from the category.
  * Psoriatic, enthesitis-related and undifferentiated arthritis are 'other' (any joint count).
  */
 
@@ -34,7 +35,7 @@ export const ILAR_GENERAL_CRITERIA = {
   minimumDurationWeeks: 6,
 } as const;
 
-/** The ILAR exclusions, by letter (Petty 2004; definitions section 7). */
+/** The ILAR exclusions, by letter (Petty 2004). */
 export const ILAR_EXCLUSIONS = {
   a: 'Psoriasis, or a history of psoriasis, in the patient or a first-degree relative',
   b: 'Arthritis in an HLA-B27-positive male beginning after the 6th birthday',

@@ -12,7 +12,7 @@ const inactive: InactiveDiseaseInput = {
 };
 
 describe('clinical inactive disease (Wallace 2004, 2011)', () => {
-  it('TV-13: stiffness 20 min -> CID 2004 yes, 2011 no', () => {
+  it('Wallace 2011 adds morning stiffness <= 15 min: stiffness 20 min -> CID 2004 yes, 2011 no', () => {
     const input = { ...inactive, morningStiffnessMinutes: 20 };
     assert.equal(evaluateInactiveDisease(input, 'wallace2004').value, true);
     const cid2011 = evaluateInactiveDisease(input, 'wallace2011');
@@ -20,12 +20,12 @@ describe('clinical inactive disease (Wallace 2004, 2011)', () => {
     assert.deepEqual(cid2011.failed, ['morningStiffnessMinutes']);
   });
 
-  it('TV-13: stiffness 10 min -> yes under both', () => {
+  it('Wallace 2004 and 2011: stiffness 10 min -> yes under both', () => {
     assert.equal(evaluateInactiveDisease(inactive, 'wallace2004').value, true);
     assert.equal(evaluateInactiveDisease(inactive, 'wallace2011').value, true);
   });
 
-  it('TV-13: ESR 30 (> ULN 20) not attributable to JIA -> 2011 yes, 2004 no', () => {
+  it('Wallace 2011 elevation not attributable to JIA: ESR 30 (> ULN 20) -> 2011 yes, 2004 no', () => {
     const input = { ...inactive, esr: 30, elevationAttributableToJia: false };
     assert.equal(evaluateInactiveDisease(input, 'wallace2011').value, true);
     assert.equal(evaluateInactiveDisease(input, 'wallace2004').value, false);

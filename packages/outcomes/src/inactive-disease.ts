@@ -29,7 +29,12 @@ export const inactiveDiseaseMeasure: MeasureInfo = {
 
 export type InactiveDiseaseCriteria = 'wallace2011' | 'wallace2004';
 
-/** Default upper limits of normal when the laboratory gives none (definitions.md section 9). */
+/**
+ * Default upper limits of normal when the laboratory gives none: a jia-trial decision [D]
+ * (docs/clinical/inactive-disease.md); ESR 20 mm/h is the level up to which JADAS counts ESR as 0
+ * (Consolaro 2009), CRP 10 mg/L the corresponding JADAS-CRP level (Nordal 2012; that formula
+ * awaits confirmation, docs/clinical/README.md).
+ */
 export const DEFAULT_ESR_UPPER_LIMIT = 20;
 export const DEFAULT_CRP_UPPER_LIMIT_MG_PER_L = 10;
 /** Wallace 2011: morning stiffness of at most 15 minutes. */

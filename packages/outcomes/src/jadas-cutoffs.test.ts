@@ -13,13 +13,34 @@ type Row = [
 ];
 
 const rows: Row[] = [
-  // TV-11, Consolaro 2012/2014, polyarticular course, JADAS-10.
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 1.0, 'inactive'],
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 1.05, 'low'],
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 3.8, 'low'],
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 3.85, 'moderate'],
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 10.5, 'moderate'],
-  ['TV-11 Consolaro poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 10.6, 'high'],
+  // Consolaro 2012/2014, polyarticular course, JADAS-10: both sides of each published cut-off.
+  [
+    'Consolaro 2012/2014 poly',
+    'consolaro',
+    'jadas10',
+    'polyarticular_rf_negative',
+    1.0,
+    'inactive',
+  ],
+  ['Consolaro 2012/2014 poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 1.05, 'low'],
+  ['Consolaro 2012/2014 poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 3.8, 'low'],
+  [
+    'Consolaro 2012/2014 poly',
+    'consolaro',
+    'jadas10',
+    'polyarticular_rf_negative',
+    3.85,
+    'moderate',
+  ],
+  [
+    'Consolaro 2012/2014 poly',
+    'consolaro',
+    'jadas10',
+    'polyarticular_rf_negative',
+    10.5,
+    'moderate',
+  ],
+  ['Consolaro 2012/2014 poly', 'consolaro', 'jadas10', 'polyarticular_rf_negative', 10.6, 'high'],
   [
     'Consolaro 2014 HDA is strictly above 10.5',
     'consolaro',
@@ -30,10 +51,17 @@ const rows: Row[] = [
   ],
   ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'psoriatic', 8.5, 'moderate'],
   ['Consolaro 2014 JADAS-27 poly HDA > 8.5', 'consolaro', 'jadas27', 'psoriatic', 8.6, 'high'],
-  // TV-11, Consolaro, oligoarticular, JADAS-27.
-  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 2.0, 'low'],
-  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.2, 'moderate'],
-  ['TV-11 Consolaro oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.25, 'high'],
+  // Consolaro 2012/2014, oligoarticular, JADAS-27.
+  ['Consolaro 2012/2014 oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 2.0, 'low'],
+  [
+    'Consolaro 2012/2014 oligo',
+    'consolaro',
+    'jadas27',
+    'oligoarticular_persistent',
+    4.2,
+    'moderate',
+  ],
+  ['Consolaro 2012/2014 oligo', 'consolaro', 'jadas27', 'oligoarticular_persistent', 4.25, 'high'],
   [
     'Consolaro 2012 oligo ID <= 1',
     'consolaro',
@@ -79,9 +107,9 @@ const rows: Row[] = [
   ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 2.5, 'low'],
   ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 8.5, 'moderate'],
   ['Consolaro 2014 cJADAS poly', 'consolaro', 'cjadas10', 'psoriatic', 8.51, 'high'],
-  // TV-11, Trincianti 2021.
+  // Trincianti 2021 (each cut-off value in the lower state).
   [
-    'TV-11 Trincianti oligo',
+    'Trincianti 2021 oligo',
     'trincianti2021',
     'jadas10',
     'oligoarticular_persistent',
@@ -89,7 +117,7 @@ const rows: Row[] = [
     'inactive',
   ],
   [
-    'TV-11 Trincianti oligo (1.45 is not <= 1.4)',
+    'Trincianti 2021 oligo (1.45 is not <= 1.4)',
     'trincianti2021',
     'jadas10',
     'oligoarticular_persistent',
@@ -99,21 +127,14 @@ const rows: Row[] = [
   ['Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 4, 'low'],
   ['Trincianti oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 4.05, 'moderate'],
   [
-    'TV-11 Trincianti oligo',
+    'Trincianti 2021 oligo',
     'trincianti2021',
     'jadas10',
     'oligoarticular_persistent',
     13,
     'moderate',
   ],
-  [
-    'TV-11 Trincianti oligo',
-    'trincianti2021',
-    'jadas10',
-    'oligoarticular_persistent',
-    13.5,
-    'high',
-  ],
+  ['Trincianti 2021 oligo', 'trincianti2021', 'jadas10', 'oligoarticular_persistent', 13.5, 'high'],
   [
     'Trincianti RF- poly JADAS-10',
     'trincianti2021',
@@ -139,7 +160,7 @@ const rows: Row[] = [
     'high',
   ],
   [
-    'TV-11 Trincianti RF- poly cJADAS',
+    'Trincianti 2021 RF- poly cJADAS',
     'trincianti2021',
     'cjadas10',
     'polyarticular_rf_negative',
@@ -147,7 +168,7 @@ const rows: Row[] = [
     'inactive',
   ],
   [
-    'TV-11 Trincianti RF- poly cJADAS',
+    'Trincianti 2021 RF- poly cJADAS',
     'trincianti2021',
     'cjadas10',
     'polyarticular_rf_negative',
@@ -155,7 +176,7 @@ const rows: Row[] = [
     'moderate',
   ],
   [
-    'TV-11 Trincianti RF- poly cJADAS',
+    'Trincianti 2021 RF- poly cJADAS',
     'trincianti2021',
     'cjadas10',
     'polyarticular_rf_negative',

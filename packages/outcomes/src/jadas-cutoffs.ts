@@ -111,7 +111,8 @@ export function bandFromLimits(value: number, limits: BandLimits): DiseaseActivi
 /**
  * The disease-activity band of a score, or null when the set does not cover the patient.
  * Systemic JIA is banded with the polyarticular-course cut-offs only without systemic features
- * (Consolaro 2012's "systemic arthritis without systemic features"; definitions.md 3.4):
+ * (Consolaro 2012's "systemic arthritis without systemic features", as reproduced in the
+ * footnote of an Ann Rheum Dis 2017 table [S]; docs/clinical/jadas-cutoffs.md):
  * `systemicFeatures` must be false for a systemic patient, and unknown gives no band.
  */
 export function classifyJadas(

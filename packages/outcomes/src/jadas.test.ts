@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { jadasRange, normaliseCrp, normaliseEsr, scoreJadas } from './jadas.js';
 
 describe('JADAS (Consolaro 2009)', () => {
-  it('TV-7: ESR normalisation, (clamp(ESR, 20, 120) - 20) / 10', () => {
+  it('Consolaro 2009: ESR normalisation, (clamp(ESR, 20, 120) - 20) / 10', () => {
     const rows: [number, number][] = [
       [0, 0],
       [15, 0],
@@ -17,7 +17,7 @@ describe('JADAS (Consolaro 2009)', () => {
     for (const [esr, expected] of rows) assert.equal(normaliseEsr(esr), expected, `ESR ${esr}`);
   });
 
-  it('TV-7: CRP normalisation, (clamp(CRP mg/L, 10, 110) - 10) / 10 (Nordal 2012)', () => {
+  it('CRP normalisation, (clamp(CRP mg/L, 10, 110) - 10) / 10 (Nordal 2012; formula unconfirmed)', () => {
     const rows: [number, number][] = [
       [2, 0],
       [10, 0],
@@ -29,7 +29,7 @@ describe('JADAS (Consolaro 2009)', () => {
     for (const [crp, expected] of rows) assert.equal(normaliseCrp(crp), expected, `CRP ${crp}`);
   });
 
-  it('TV-8: PhGA 5, PGA 6, 12 active joints (9 in the 27 set), ESR 45', () => {
+  it('Consolaro 2009 formula: PhGA 5, PGA 6, 12 active joints (9 in the 27 set), ESR 45', () => {
     const input = {
       physicianGlobal: 5,
       parentGlobal: 6,
@@ -70,7 +70,7 @@ describe('JADAS (Consolaro 2009)', () => {
     assert.deepEqual(noJoints27.missing, ['activeJoints27']);
   });
 
-  it('reaches the published maxima 101 / 57 / 40 (TV-16)', () => {
+  it('reaches the published maxima 101 / 57 / 40 (Consolaro 2009)', () => {
     const worst = {
       physicianGlobal: 10,
       parentGlobal: 10,

@@ -9,7 +9,7 @@ import {
 } from './core-set.js';
 import { evaluateJiaAcr, scoreJiaAcr } from './jia-acr.js';
 
-/** PhGA, PGA, CHAQ, AJC, LOM, ESR, in the order of definitions.md TV-9. */
+/** PhGA, PGA, CHAQ, AJC, LOM, ESR: Giannini 1997's six core-set variables, as CORE_SET_VARIABLES. */
 function visit(values: readonly (number | null)[]): CoreSet {
   const [physicianGlobal, parentGlobal, chaqDi, activeJoints, limitedJoints, esr] = values;
   return { physicianGlobal, parentGlobal, chaqDi, activeJoints, limitedJoints, esr };
@@ -48,7 +48,7 @@ describe('core-set changes', () => {
 });
 
 describe('JIA-ACR (Giannini 1997)', () => {
-  it('TV-9a: 3 improved >= 30%, 1 worsened -> ACR 30 yes, ACR 50 no (definitions §11)', () => {
+  it('Giannini 1997 rule: 3 improved >= 30%, 1 worsened -> ACR 30 yes, ACR 50 no', () => {
     const result = scoreJiaAcr(visit([6, 5, 1.5, 10, 8, 40]), visit([3, 4, 1.0, 5, 7, 60]));
     assert.equal(result.levels[30], true);
     assert.equal(result.levels[50], false);
@@ -58,7 +58,7 @@ describe('JIA-ACR (Giannini 1997)', () => {
     assert.deepEqual(level30.worsened, ['acutePhaseReactant']);
   });
 
-  it('TV-9b: exact -30% boundary and a zero baseline -> ACR 30 no by default, yes when excluded', () => {
+  it('Giannini 1997 with ADR 0002/0003: exact -30% boundary and a zero baseline -> ACR 30 no by default, yes when excluded', () => {
     const baseline = visit([4, 3, 0.5, 3, 0, 12]);
     const followUp = visit([2.8, 2, 0.5, 2, 1, 18]);
     const byDefault = evaluateJiaAcr(baseline, followUp, 30);
@@ -70,12 +70,12 @@ describe('JIA-ACR (Giannini 1997)', () => {
     assert.equal(excluded.value, true);
   });
 
-  it('TV-9c: an ESR rise inside the normal range (12 -> 18) still counts as worsened', () => {
+  it('Giannini 1997: an ESR rise inside the normal range (12 -> 18) still counts as worsened', () => {
     const result = evaluateJiaAcr(visit([5, 5, 1, 5, 5, 12]), visit([5, 5, 1, 5, 5, 18]), 30);
     assert.deepEqual(result.worsened, ['acutePhaseReactant']);
   });
 
-  it('TV-9d: missing variables give a verdict only when they cannot change it', () => {
+  it('ADR 0003: missing variables give a verdict only when they cannot change it', () => {
     // improved 3, worsened 0, missing 1 -> responder
     assert.equal(
       evaluateJiaAcr(visit([6, 6, 1, 10, 5, null]), visit([3, 3, 1, 5, 5, 30]), 30).value,

@@ -25,17 +25,38 @@ type ConversionRow = readonly [
 ];
 
 const CONVERSIONS: readonly ConversionRow[] = [
-  ['CRP x10 is exact (definitions §9)', 'crp', 1.5, 'mg/dL', 'mg/L', 15],
-  ['CRP /10 is exact (definitions §9)', 'crp', 15, 'mg/L', 'mg/dL', 1.5],
-  ['CRP ULN 10 mg/L = 1.0 mg/dL (definitions §9)', 'crp', 10, 'mg/L', 'mg/dL', 1],
+  ['CRP x10 is exact (standard factor, 1 mg/dL = 10 mg/L)', 'crp', 1.5, 'mg/dL', 'mg/L', 15],
+  ['CRP /10 is exact (standard factor)', 'crp', 15, 'mg/L', 'mg/dL', 1.5],
+  ['CRP ULN 10 mg/L = 1.0 mg/dL (jia-trial default CRP ULN)', 'crp', 10, 'mg/L', 'mg/dL', 1],
   ['CRP 0.1 mg/dL, not 1.0000000000000002 mg/L', 'crp', 0.1, 'mg/dL', 'mg/L', 1],
-  ['CRP 0.46 mg/dL (JA-PASS table, definitions §9)', 'crp', 0.46, 'mg/dL', 'mg/L', 4.6],
-  ['ferritin ng/mL = ug/L 1:1 (definitions §9)', 'ferritin', 684.5, 'ug/L', 'ng/mL', 684.5],
-  ['fibrinogen 3.6 g/L = 360 mg/dL (definitions TV-15)', 'fibrinogen', 3.6, 'g/L', 'mg/dL', 360],
-  ['fibrinogen 360 mg/dL = 3.6 g/L (definitions §9)', 'fibrinogen', 360, 'mg/dL', 'g/L', 3.6],
-  ['fibrinogen 3.0 g/L = 300 mg/dL (definitions TV-5d)', 'fibrinogen', 3, 'g/L', 'mg/dL', 300],
+  ['CRP 0.46 mg/dL (the CRP limit of a JA-PASS table)', 'crp', 0.46, 'mg/dL', 'mg/L', 4.6],
+  ['ferritin ng/mL = ug/L 1:1 (standard)', 'ferritin', 684.5, 'ug/L', 'ng/mL', 684.5],
   [
-    'TG 1.76 mmol/L = 155.8832 mg/dL (definitions TV-15)',
+    'fibrinogen 3.6 g/L = 360 mg/dL (Ravelli 2016 limit in SI units)',
+    'fibrinogen',
+    3.6,
+    'g/L',
+    'mg/dL',
+    360,
+  ],
+  [
+    'fibrinogen 360 mg/dL = 3.6 g/L (standard factor, g/L = mg/dL / 100)',
+    'fibrinogen',
+    360,
+    'mg/dL',
+    'g/L',
+    3.6,
+  ],
+  [
+    'fibrinogen 3.0 g/L = 300 mg/dL (an SI case of the Ravelli 2016 criteria)',
+    'fibrinogen',
+    3,
+    'g/L',
+    'mg/dL',
+    300,
+  ],
+  [
+    'TG 1.76 mmol/L = 155.8832 mg/dL (not > 156: why limits are per unit, ADR 0002)',
     'triglycerides',
     1.76,
     'mmol/L',
@@ -43,7 +64,7 @@ const CONVERSIONS: readonly ConversionRow[] = [
     155.8832,
   ],
   [
-    'TG 2.0 mmol/L = 177.14 mg/dL (definitions TV-5d)',
+    'TG 2.0 mmol/L = 177.14 mg/dL (an SI case of the Ravelli 2016 criteria)',
     'triglycerides',
     2,
     'mmol/L',
@@ -51,19 +72,19 @@ const CONVERSIONS: readonly ConversionRow[] = [
     177.14,
   ],
   [
-    'TG 156 mg/dL = 1.761319 mmol/L (definitions §9, 6 decimals)',
+    'TG 156 mg/dL = 1.761319 mmol/L (Ravelli 2016 limit, 6 decimals)',
     'triglycerides',
     156,
     'mg/dL',
     'mmol/L',
     1.761319,
   ],
-  ['AST 48 U/L = 0.8 ukat/L (definitions §9)', 'ast', 48, 'U/L', 'ukat/L', 0.8],
-  ['AST 0.80 ukat/L = 48 U/L (definitions §9)', 'ast', 0.8, 'ukat/L', 'U/L', 48],
+  ['AST 48 U/L = 0.8 ukat/L (Ravelli 2016 limit; U/L / 60)', 'ast', 48, 'U/L', 'ukat/L', 0.8],
+  ['AST 0.80 ukat/L = 48 U/L (standard factor)', 'ast', 0.8, 'ukat/L', 'U/L', 48],
   ['AST 50 U/L = 0.833333 ukat/L (rounded to 6 decimals)', 'ast', 50, 'U/L', 'ukat/L', 0.833333],
   ['AST 1 U/L = 0.016667 ukat/L (half-up rounding)', 'ast', 1, 'U/L', 'ukat/L', 0.016667],
   [
-    'platelets 181 x10^9/L = 181 x10^3/uL (definitions §9)',
+    'platelets 181 x10^9/L = 181 x10^3/uL (Ravelli 2016 limit; the same quantity)',
     'platelets',
     181,
     '10^9/L',
@@ -79,7 +100,7 @@ function convert(analyte: LabAnalyte, value: number, from: string, to: string): 
   return convertLab(analyte, value, from as LabUnit<LabAnalyte>, to as LabUnit<LabAnalyte>);
 }
 
-describe('lab unit conversion (definitions §9)', () => {
+describe('lab unit conversion (standard factors, lab-units.ts)', () => {
   for (const [label, analyte, value, from, to, expected] of CONVERSIONS) {
     it(`${label}: ${value} ${from} -> ${expected} ${to}`, () => {
       assert.equal(convert(analyte, value, from, to), expected);
@@ -164,23 +185,37 @@ const THRESHOLDS: readonly ThresholdRow[] = [
   ['Ravelli 2016: platelets 182 x10^3/uL is not <= 181', 'platelets', 182, '10^3/uL', false, 1],
   ['Ravelli 2016: AST 48 U/L is not > 48', 'ast', 48, 'U/L', false, 0],
   ['Ravelli 2016: AST 49 U/L is > 48', 'ast', 49, 'U/L', true, 1],
-  ['definitions §6.1 SI: AST 0.80 ukat/L is not > 0.80', 'ast', 0.8, 'ukat/L', false, 0],
-  ['definitions §6.1 SI: AST 0.81 ukat/L is > 0.80', 'ast', 0.81, 'ukat/L', true, 1],
+  ['Ravelli 2016 in SI units: AST 0.80 ukat/L is not > 0.80', 'ast', 0.8, 'ukat/L', false, 0],
+  ['Ravelli 2016 in SI units: AST 0.81 ukat/L is > 0.80', 'ast', 0.81, 'ukat/L', true, 1],
   ['Ravelli 2016: TG 156 mg/dL is not > 156', 'triglycerides', 156, 'mg/dL', false, 0],
   ['Ravelli 2016: TG 157 mg/dL is > 156', 'triglycerides', 157, 'mg/dL', true, 1],
   [
-    'definitions TV-15: TG 1.76 mmol/L is not > 156 mg/dL',
+    'Ravelli 2016 per unit (ADR 0002): TG 1.76 mmol/L is not > 156 mg/dL',
     'triglycerides',
     1.76,
     'mmol/L',
     false,
     0,
   ],
-  ['definitions §6.1 SI: TG 1.77 mmol/L is > 1.76', 'triglycerides', 1.77, 'mmol/L', true, 1],
+  ['Ravelli 2016 in SI units: TG 1.77 mmol/L is > 1.76', 'triglycerides', 1.77, 'mmol/L', true, 1],
   ['Ravelli 2016: fibrinogen 360 mg/dL is <= 360', 'fibrinogen', 360, 'mg/dL', true, 0],
   ['Ravelli 2016: fibrinogen 361 mg/dL is not <= 360', 'fibrinogen', 361, 'mg/dL', false, 1],
-  ['definitions TV-15: fibrinogen 3.6 g/L meets <= 360 mg/dL', 'fibrinogen', 3.6, 'g/L', true, 0],
-  ['definitions §6.1 SI: fibrinogen 3.61 g/L is not <= 3.6', 'fibrinogen', 3.61, 'g/L', false, 1],
+  [
+    'Ravelli 2016 per unit (ADR 0002): fibrinogen 3.6 g/L meets <= 360 mg/dL',
+    'fibrinogen',
+    3.6,
+    'g/L',
+    true,
+    0,
+  ],
+  [
+    'Ravelli 2016 in SI units: fibrinogen 3.61 g/L is not <= 3.6',
+    'fibrinogen',
+    3.61,
+    'g/L',
+    false,
+    1,
+  ],
   [
     'fibrinogen 3 x 1.2 g/L (3.5999999999999996 in doubles) is exactly 3.6',
     'fibrinogen',
@@ -196,7 +231,7 @@ function asThreshold(analyte: keyof typeof MAS_2016_LAB_THRESHOLDS): LabThreshol
   return MAS_2016_LAB_THRESHOLDS[analyte] as unknown as LabThreshold<LabAnalyte>;
 }
 
-describe('MAS 2016 thresholds per unit (Ravelli 2016; definitions §6.1, TV-15)', () => {
+describe('MAS 2016 thresholds per unit (Ravelli 2016; compared per unit, ADR 0002)', () => {
   for (const [label, analyte, value, unit, meets, compare] of THRESHOLDS) {
     it(`${label}`, () => {
       const sample = { value, unit: unit as LabUnit<LabAnalyte> };
@@ -205,7 +240,7 @@ describe('MAS 2016 thresholds per unit (Ravelli 2016; definitions §6.1, TV-15)'
     });
   }
 
-  it('TV-15: converting the sample would flip the TG boundary; per-unit limits do not', () => {
+  it('TG 1.76 mmol/L (ADR 0002): converting the sample would flip the TG boundary; per-unit limits do not', () => {
     const asMgDl = convertLab('triglycerides', 1.76, 'mmol/L', 'mg/dL');
     assert.equal(asMgDl, 155.8832);
     const byConversion = meetsLabThreshold(

@@ -4,15 +4,16 @@
  * Rule: a threshold is applied in the unit the sample was reported in, against the value the
  * source publishes for that unit (triglycerides > 156 mg/dL and > 1.76 mmol/L), never by
  * converting the sample first. Converting loses the rounding of the original unit and flips
- * boundaries: 1.76 mmol/L is 155.8832 mg/dL, which is not > 156 (definitions TV-15).
+ * boundaries: 1.76 mmol/L is 155.8832 mg/dL, which is not > 156 (jia-trial's decision, ADR
+ * 0002).
  *
  * Thresholds: Ravelli A, Minoia F, Davi S, et al. 2016 Classification criteria for macrophage
  * activation syndrome complicating systemic juvenile idiopathic arthritis. Ann Rheum Dis
  * 2016;75(3):481-489. doi:10.1136/annrheumdis-2015-208982, PMID 26865703. The SI equivalents are
- * those reproduced in the MSD Manual and the Hindawi MAS table (definitions section 9); the MSD
- * Manual's "fibrinogen <= 10.58 g/L" is a unit error (10.58 is umol/L) and is not used.
+ * those reproduced in the MSD Manual and the Hindawi MAS table [S]; the MSD Manual's
+ * "fibrinogen <= 10.58 g/L" is a unit error (10.58 is umol/L) and is not used.
  *
- * Conversion factors (definitions section 9; standard): CRP mg/dL = mg/L / 10; ferritin
+ * Conversion factors (standard): CRP mg/dL = mg/L / 10; ferritin
  * ng/mL = ug/L; triglycerides mmol/L = mg/dL / 88.57 (triolein, 885.7 g/mol); fibrinogen
  * g/L = mg/dL / 100; platelets 10^9/L = 10^3/uL; AST ukat/L = U/L / 60 (1 U = 1 umol/min).
  * Every factor is a ratio of integers, so a conversion is one exact rational product on
@@ -73,8 +74,8 @@ export interface LabThreshold<A extends LabAnalyte> {
  * Known consequence of per-unit limits: the SI limits are the conventional ones rounded to the
  * precision labs report (156 mg/dL = 1.7613 mmol/L, printed 1.76), so a sample between 1.7600
  * and 1.7613 mmol/L meets "> 1.76 mmol/L" although it converts to just under 156 mg/dL. We follow
- * the published per-unit limit (definitions TV-15 [D]); labs report mmol/L to 2 decimals, where
- * the two readings agree (1.76 does not meet, 1.77 does).
+ * the published per-unit limit (a jia-trial decision, ADR 0002); labs report mmol/L to 2
+ * decimals, where the two readings agree (1.76 does not meet, 1.77 does).
  */
 export const MAS_2016_LAB_THRESHOLDS = {
   ferritin: { analyte: 'ferritin', comparator: '>', byUnit: { 'ng/mL': 684, 'ug/L': 684 } },

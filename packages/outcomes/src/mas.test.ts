@@ -39,44 +39,45 @@ type Row = readonly [
   missing: readonly string[],
 ];
 
+/** Boundary cases of the Ravelli 2016 thresholds, all febrile with systemic JIA. */
 const TV5: readonly Row[] = [
   [
-    'definitions TV-5a; Ravelli 2016 abstract: ferritin 684 is not > 684 -> no',
+    'Ravelli 2016 abstract: ferritin 684 is not > 684 -> no',
     febrileSjia(ng(684), plt(100), ul(100), mgdl(300), mgdl(100)),
     false,
     ['platelets', 'ast', 'triglycerides', 'fibrinogen'],
     [],
   ],
   [
-    'definitions TV-5b; Ravelli 2016 abstract: PLT 181 and AST 49 met, TG 156 and Fib 361 not -> yes',
+    'Ravelli 2016 abstract: PLT 181 and AST 49 met, TG 156 and Fib 361 not -> yes',
     febrileSjia(ng(685), plt(181), ul(49), mgdl(156), mgdl(361)),
     true,
     ['platelets', 'ast'],
     [],
   ],
   [
-    'definitions TV-5c; Ravelli 2016 abstract: PLT 182, AST 48, Fib 361 not met, only TG 157 -> no',
+    'Ravelli 2016 abstract: PLT 182, AST 48, Fib 361 not met, only TG 157 -> no',
     febrileSjia(ng(685), plt(182), ul(48), mgdl(157), mgdl(361)),
     false,
     ['triglycerides'],
     [],
   ],
   [
-    'definitions TV-5d; Ravelli 2016 abstract: TG 2.0 mmol/L and Fib 3.0 g/L in SI units -> yes',
+    'Ravelli 2016 abstract: TG 2.0 mmol/L and Fib 3.0 g/L in SI units -> yes',
     febrileSjia(ng(5000), plt(150), ul(30), [2, 'mmol/L'], [3, 'g/L']),
     true,
     ['platelets', 'triglycerides', 'fibrinogen'],
     [],
   ],
   [
-    'definitions TV-5e; Ravelli 2016 abstract: 2 met, TG and Fib missing -> yes (decidable)',
+    'Ravelli 2016 abstract, missing values per ADR 0003: 2 met, TG and Fib missing -> yes (decidable)',
     febrileSjia([1000, 'ug/L'], plt(100), ul(60), null, null),
     true,
     ['platelets', 'ast'],
     ['triglycerides', 'fibrinogen'],
   ],
   [
-    'definitions TV-5f; Ravelli 2016 abstract: 1 met, 2 missing could make 3 -> undeterminable',
+    'Ravelli 2016 abstract, missing values per ADR 0003: 1 met, 2 missing could make 3 -> undeterminable',
     febrileSjia(ng(1000), plt(100), ul(40), null, null),
     null,
     ['platelets'],
@@ -84,7 +85,7 @@ const TV5: readonly Row[] = [
   ],
 ];
 
-describe('MAS 2016 classification: definitions TV-5 (Ravelli 2016)', () => {
+describe('MAS 2016 classification: boundary cases of the published thresholds (Ravelli 2016)', () => {
   for (const [label, input, value, criteriaMet, missing] of TV5) {
     it(label, () => {
       const result = classifyMas2016(input);
@@ -126,21 +127,31 @@ const SIDES: readonly SideRow[] = [
   ['Ravelli 2016: platelets 181.5 x10^3/uL is not <= 181', 'platelets', [181.5, '10^3/uL'], false],
   ['Ravelli 2016: AST 48 U/L is not > 48', 'ast', [48, 'U/L'], false],
   ['Ravelli 2016: AST 48.1 U/L is > 48', 'ast', [48.1, 'U/L'], true],
-  ['definitions §6.1: AST 0.80 ukat/L is not > 0.80', 'ast', [0.8, 'ukat/L'], false],
-  ['definitions §6.1: AST 0.81 ukat/L is > 0.80', 'ast', [0.81, 'ukat/L'], true],
+  ['Ravelli 2016 in SI units: AST 0.80 ukat/L is not > 0.80', 'ast', [0.8, 'ukat/L'], false],
+  ['Ravelli 2016 in SI units: AST 0.81 ukat/L is > 0.80', 'ast', [0.81, 'ukat/L'], true],
   ['Ravelli 2016: TG 156 mg/dL is not > 156', 'triglycerides', [156, 'mg/dL'], false],
   ['Ravelli 2016: TG 156.1 mg/dL is > 156', 'triglycerides', [156.1, 'mg/dL'], true],
   [
-    'definitions TV-15: TG 1.76 mmol/L is not > 156 mg/dL',
+    'Ravelli 2016 per unit (ADR 0002): TG 1.76 mmol/L is not > 156 mg/dL',
     'triglycerides',
     [1.76, 'mmol/L'],
     false,
   ],
-  ['definitions §6.1: TG 1.77 mmol/L is > 1.76', 'triglycerides', [1.77, 'mmol/L'], true],
+  ['Ravelli 2016 in SI units: TG 1.77 mmol/L is > 1.76', 'triglycerides', [1.77, 'mmol/L'], true],
   ['Ravelli 2016: fibrinogen 360 mg/dL is <= 360', 'fibrinogen', [360, 'mg/dL'], true],
   ['Ravelli 2016: fibrinogen 360.1 mg/dL is not <= 360', 'fibrinogen', [360.1, 'mg/dL'], false],
-  ['definitions TV-15: fibrinogen 3.6 g/L meets <= 360 mg/dL', 'fibrinogen', [3.6, 'g/L'], true],
-  ['definitions §6.1: fibrinogen 3.61 g/L is not <= 3.6', 'fibrinogen', [3.61, 'g/L'], false],
+  [
+    'Ravelli 2016 per unit (ADR 0002): fibrinogen 3.6 g/L meets <= 360 mg/dL',
+    'fibrinogen',
+    [3.6, 'g/L'],
+    true,
+  ],
+  [
+    'Ravelli 2016 in SI units: fibrinogen 3.61 g/L is not <= 3.6',
+    'fibrinogen',
+    [3.61, 'g/L'],
+    false,
+  ],
 ];
 
 describe('MAS 2016: both sides of every threshold, in each unit (Ravelli 2016 abstract)', () => {
@@ -157,7 +168,7 @@ describe('MAS 2016: both sides of every threshold, in each unit (Ravelli 2016 ab
 
 const POSITIVE = febrileSjia(ng(1000), plt(100), ul(60), mgdl(100), mgdl(400));
 
-describe('MAS 2016: preconditions, veto and missing values (definitions §6.1)', () => {
+describe('MAS 2016: preconditions, veto (Ravelli 2016) and missing values (ADR 0003)', () => {
   const rows: readonly [string, Mas2016Input, boolean | null, boolean, readonly string[]][] = [
     [
       'febrile = false -> false (fever is a precondition)',
@@ -288,7 +299,8 @@ function febrileSjiaWith(patch: Partial<Mas2016Input>, base: Mas2016Input): Mas2
 /**
  * Exhaustive check of the three-valued logic against an independent oracle: for every
  * combination of present/absent inputs, a verdict is returned exactly when every completion of
- * the missing inputs gives that same verdict (definitions §1.4.2 applied to MAS).
+ * the missing inputs gives that same verdict (jia-trial's missing-data rule, ADR 0003, applied
+ * to MAS).
  */
 describe('MAS 2016: a verdict with missing inputs is one no completion could change', () => {
   const MEETS = {

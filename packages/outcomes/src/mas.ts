@@ -14,11 +14,12 @@
  * Rheumatol 2016;68(3):566-576, doi:10.1002/art.39332). Thresholds per unit: lab-units.ts.
  *
  * Missing values: three-valued (Kleene) logic. A verdict is returned despite missing inputs
- * whenever no value of the missing inputs could change it (definitions TV-5e: 2 criteria met with
- * 2 missing is MAS); otherwise the value is null (TV-5f). Fever is a precondition, not a counted
- * criterion: febrile = false gives false, febrile unknown gives null unless the laboratory values
- * already rule MAS out. The criteria apply only to systemic JIA: systemicJia = false gives null
- * with `applicable: false`; systemicJia unknown gives null.
+ * whenever no value of the missing inputs could change it (a jia-trial decision, ADR 0003: 2
+ * criteria met with 2 missing is MAS); otherwise the value is null (1 met with 2 missing could
+ * still reach 3). Fever is a precondition, not a counted criterion: febrile = false gives false,
+ * febrile unknown gives null unless the laboratory values already rule MAS out. The criteria
+ * apply only to systemic JIA: systemicJia = false gives null with `applicable: false`;
+ * systemicJia unknown gives null.
  *
  * Pitfall: `explainedOtherwise` is a clinician's confirmation. When it is not recorded it is
  * taken as "not explained otherwise" (it is not listed as missing): the veto applies only when

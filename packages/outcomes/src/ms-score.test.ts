@@ -34,25 +34,25 @@ type Row = readonly [label: string, input: MsScoreInput, value: number, band: 'm
 
 const ROWS: readonly Row[] = [
   [
-    'definitions TV-6 row 1 (Minoia 2019 Table 4 coefficients)',
+    'Minoia 2019 Table 4 coefficients: no CNS, haemorrhage or arthritis, ferritin 10000',
     ms(0, 0, 0, 100, 1000, 150, 10000),
     1.1,
     'mas',
   ],
   [
-    'definitions TV-6 row 2 (Minoia 2019 Table 4 coefficients)',
+    'Minoia 2019 Table 4 coefficients: active arthritis, PLT 450, ferritin 500',
     ms(0, 0, 1, 450, 300, 600, 500),
     -4.7,
     'no_mas',
   ],
   [
-    'definitions TV-6 row 3: labs at the 2016 thresholds do not reach the MS cut-off (Minoia 2019)',
+    'labs at the Ravelli 2016 thresholds do not reach the MS cut-off (Minoia 2019)',
     ms(0, 0, 1, 181, 500, 360, 684),
     -2.7146,
     'no_mas',
   ],
   [
-    'definitions TV-6 row 4 (Minoia 2019 Table 4 coefficients)',
+    'Minoia 2019 Table 4 coefficients: CNS and haemorrhage, ferritin 50000',
     ms(1, 1, 0, 50, 3000, 100, 50000),
     11.43,
     'mas',
@@ -76,13 +76,13 @@ const ROWS: readonly Row[] = [
     'mas',
   ],
   [
-    'definitions TV-16: below the published minimum -8.4 the score is not clamped',
+    'Minoia 2019 range: below the published minimum -8.4 the score is not clamped',
     ms(0, 0, 1, 2000, 0, 700, 0),
     -10.1,
     'no_mas',
   ],
   [
-    'definitions TV-16: beyond the published maximum 41.8 the score is not clamped',
+    'Minoia 2019 range: beyond the published maximum 41.8 the score is not clamped',
     ms(1, 1, 0, 10, 10000, 50, 400000),
     53.75,
     'mas',
@@ -90,7 +90,7 @@ const ROWS: readonly Row[] = [
   ['an all-zero input scores 0, which is >= -2.1', ms(0, 0, 0, 0, 0, 0, 0), 0, 'mas'],
 ];
 
-describe('MS score (Minoia 2019; definitions §6.2, TV-6)', () => {
+describe('MS score (Minoia 2019)', () => {
   for (const [label, input, value, band] of ROWS) {
     it(`${label}: MS = ${value} -> ${band}`, () => {
       const result = scoreMsScore(input);

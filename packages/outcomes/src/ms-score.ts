@@ -18,7 +18,8 @@
  * cut-off is decided on that exact value. Any missing input gives no score.
  *
  * Pitfall: the published range -8.4 to 41.8 describes realistic inputs; the score is linear in
- * unbounded laboratory values, so it is never clamped (definitions TV-16).
+ * unbounded laboratory values, so it is never clamped (ms-score.test.ts scores inputs below -8.4
+ * and above 41.8).
  */
 
 import type { MeasureInfo } from './citations.js';

@@ -22,7 +22,7 @@ const partialDate = z
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const text = z.string().min(1);
 const days = z.int().min(0);
-/** The evidence tags of ../shared/clinical/definitions.md: read at the source, secondary, unconfirmed, design decision. */
+/** Evidence tags (docs/clinical/README.md): read at the source, secondary, unconfirmed, jia-trial decision. */
 const evidence = z.enum(['V', 'S', 'M', 'D']);
 
 export const sourceSchema = z.strictObject({
@@ -158,7 +158,8 @@ export const retreatmentSchema = z.strictObject({
   /** The JIA-ACR level that counts as a response, against the baseline before the first infusion. */
   responseLevel: z.union(JIA_ACR_LEVELS.map((level) => z.literal(level))),
   /**
-   * What counts as loss of the response at a later visit (definitions.md 2.3 and 2.4):
+   * What counts as loss of the response at a later visit (jia-trial's reading of the pilot's
+   * "loss of response" [D]; docs/protocol-engine.md):
    * acr_lost: the response level is no longer met against the same baseline; flare: flare
    * against the response visit; inactive_disease_lost: inactive at the response visit, active
    * later.

@@ -1,8 +1,9 @@
 /**
  * Retreatment: whether a subject may receive another infusion now, and why (not). The rule is
- * the protocol's data; its default reading is the proposal of definitions.md section 2.3 (the
- * seed study allows "one and maximal two repeated infusions" after "ACR-Ped30 response but
- * subsequent loss of response", not further operationalised in any public text):
+ * the protocol's data; its default reading is jia-trial's design decision [D], explained in
+ * protocols/msc-jia/README.md and docs/protocol-engine.md (the seed study allows "one and
+ * maximal two repeated infusions" after "ACR-Ped30 response but subsequent loss of response",
+ * not further operationalised in any public text):
  * 1. a baseline: the last visit on or before the first infusion;
  * 2. a response after the latest infusion: a visit after it meeting JIA-ACR at the protocol's
  *    level against that baseline;
@@ -93,8 +94,8 @@ type CurrentLoss =
  * Whether the response is lost *now*: the latest visit after the response that decides it
  * shows a loss (a loss since recovered does not count). The loss is dated at the first visit
  * of the current run of losses. For the flare and inactive-disease options the reference is
- * the best response so far (the highest JIA-ACR level, the earliest on a tie; definitions.md
- * 2.3 (b)). Undeterminable visits decide nothing and are named.
+ * the best response so far (the highest JIA-ACR level, the earliest on a tie: a jia-trial
+ * decision, docs/protocol-engine.md). Undeterminable visits decide nothing and are named.
  */
 function currentLoss(
   protocol: ProtocolDefinition,

@@ -12,7 +12,8 @@
  *   meets the 2016 classification criteria (Ravelli 2016).
  * - MAS_WATCH (warning): a systemic-JIA patient whose IL-1 or IL-6 blocker (the protocol's drug
  *   catalogue) stopped in the last `withinDays`; MAS_SIGNS (urgent) when, under watch, ferritin
- *   is above the alarm level or the MS score reaches its cut-off (definitions.md 6.3).
+ *   is above the alarm level or the MS score reaches its cut-off (Minoia 2019). The watch is a
+ *   jia-trial decision prompted by the pilot's MAS case (Swart 2019; protocols/msc-jia/README.md).
  * - VISIT_OVERDUE (warning) and VISIT_MISSED (info): from the schedule.
  * - DOSE_OUT_OF_TOLERANCE (warning): a recorded dose outside the protocol's tolerance.
  */

@@ -29,7 +29,7 @@ describe('jia-trial score: output', () => {
     }
   });
 
-  it('scores the worked examples: TV-8 JADAS and TV-9a JIA-ACR 30 (definitions.md §11)', async () => {
+  it('scores the worked examples: JADAS (Consolaro 2009 formula) and JIA-ACR 30 (Giannini 1997 rule)', async () => {
     const codes12 =
       'cervical_spine;elbow_l;elbow_r;wrist_l;wrist_r;knee_l;knee_r;ankle_l;ankle_r;shoulder_l;shoulder_r;mtp1_l';
     const file = scratchFile(

@@ -1,8 +1,9 @@
 /**
  * The serious AEs and MAS episodes of a study, each with its timing: days after the first and
  * after the latest preceding infusion, and days after the last biological was stopped (with its
- * target: an IL-1 or IL-6 blocker stopped in systemic JIA is the danger the pilot met,
- * definitions.md 6.3). An AE is a MAS episode when its term names it (MAS_TERM).
+ * target: an IL-1 or IL-6 blocker stopped in systemic JIA is the danger the pilot met: MAS 9
+ * weeks after tocilizumab was stopped, Swart 2019). An AE is a MAS episode when its term names
+ * it (MAS_TERM).
  */
 import type { IlarCategory } from '@jia-trial/outcomes';
 import { day, drugInfo, type ProtocolDefinition, type SubjectTimeline } from '@jia-trial/protocol';

@@ -1,10 +1,11 @@
 /**
- * Adverse events before versus after the first infusion (issue 6; definitions.md 8.4): equal
- * windows of N months on each side, a window of N months being N/12 years of 365.25 days. An AE
- * counts by its onset day: before when first infusion - window <= onset < first infusion,
- * after when first infusion <= onset < first infusion + window (an AE on the infusion day is
- * after). Each subject contributes the window's length in person-time to each side, the
- * "after" side cut at a withdrawal.
+ * Adverse events before versus after the first infusion (issue 6; the pilot's primary outcome,
+ * AEs in the 3 months before versus after, Swart 2019; the windows below are jia-trial's
+ * decisions, docs/analysis.md): equal windows of N months on each side, a window of N months
+ * being N/12 years of 365.25 days. An AE counts by its onset day: before when first infusion -
+ * window <= onset < first infusion, after when first infusion <= onset < first infusion +
+ * window (an AE on the infusion day is after). Each subject contributes the window's length in
+ * person-time to each side, the "after" side cut at a withdrawal.
  */
 import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline, type TimelineAdverseEvent } from '@jia-trial/protocol';
