@@ -83,49 +83,48 @@ const packageOf = (spec: string) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
-test('each workspace imports only the workspaces below it, and declares what it imports', () => {
-  const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  for (const [name, layer] of Object.entries(LAYERS)) {
-    const pkg = JSON.parse(readFileSync(join(ROOT, layer.dir, 'package.json'), 'utf8'));
-    const declared = new Set(Object.keys(pkg.dependencies ?? {}));
-    const devDeclared = new Set(Object.keys(rootPackage.devDependencies ?? {}));
-    for (const file of sourceFiles(join(ROOT, layer.dir))) {
-      const where = relative(ROOT, file);
-      const isTest = /\.(test|fixture)\.ts$|test-support\.ts$/.test(file);
-      for (const spec of imports(file)) {
-        if (spec.startsWith('.')) {
-          const target = relative(join(ROOT, layer.dir), join(file, '..', spec));
-          // A test may run the repository's own tooling (scripts/); code stays in its package.
-          const tooling = isTest && relative(ROOT, join(file, '..', spec)).startsWith('scripts/');
-          assert.ok(!target.startsWith('..') || tooling, `${where}: ${spec} leaves ${layer.dir}`);
-          continue;
-        }
-        if (isNodeBuiltin(spec)) continue;
-        const pkgName = packageOf(spec);
-        if (pkgName.startsWith('@jia-trial/')) {
-          const target = Object.entries(LAYERS).find(
-            ([, l]) =>
-              JSON.parse(readFileSync(join(ROOT, l.dir, 'package.json'), 'utf8')).name === pkgName,
-          )?.[0];
-          assert.ok(target, `${where}: ${spec} is no workspace`);
-          assert.ok(
-            target === name || layer.may.includes(target),
-            `${where}: ${name} may not import ${target} (it may import: ${layer.may.join(', ') || 'nothing'})`,
-          );
-          if (target !== name)
-            assert.ok(
-              declared.has(pkgName) || (isTest && devDeclared.has(pkgName)),
-              `${where}: ${pkgName} is not in ${layer.dir}/package.json`,
-            );
-          continue;
-        }
-        assert.ok(
-          declared.has(pkgName) || (isTest && devDeclared.has(pkgName)),
-          `${where}: ${pkgName} is not declared in ${layer.dir}/package.json`,
-        );
-      }
-    }
+const readPackage = (dir: string) =>
+  JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+const WORKSPACE_BY_PACKAGE = new Map(
+  Object.entries(LAYERS).map(([name, layer]) => [readPackage(layer.dir).name as string, name]),
+);
+const ROOT_DEV_DEPENDENCIES = new Set(Object.keys(readPackage('.').devDependencies ?? {}));
+
+/** One import of one file, checked against its workspace's layer and package.json. */
+function checkImport(name: string, file: string, spec: string): void {
+  const layer = LAYERS[name] as (typeof LAYERS)[string];
+  const where = relative(ROOT, file);
+  const isTest = /\.(test|fixture)\.ts$|test-support\.ts$/.test(file);
+  if (spec.startsWith('.')) {
+    const target = relative(join(ROOT, layer.dir), join(file, '..', spec));
+    // A test may run the repository's own tooling (scripts/); code stays in its package.
+    const tooling = isTest && relative(ROOT, join(file, '..', spec)).startsWith('scripts/');
+    assert.ok(!target.startsWith('..') || tooling, `${where}: ${spec} leaves ${layer.dir}`);
+    return;
   }
+  if (isNodeBuiltin(spec)) return;
+  const pkgName = packageOf(spec);
+  const declared =
+    pkgName in (readPackage(layer.dir).dependencies ?? {}) ||
+    (isTest && ROOT_DEV_DEPENDENCIES.has(pkgName));
+  if (pkgName.startsWith('@jia-trial/')) {
+    const target = WORKSPACE_BY_PACKAGE.get(pkgName);
+    assert.ok(target, `${where}: ${spec} is no workspace`);
+    if (target === name) return;
+    assert.ok(
+      layer.may.includes(target),
+      `${where}: ${name} may not import ${target} (it may import: ${layer.may.join(', ') || 'nothing'})`,
+    );
+    assert.ok(declared, `${where}: ${pkgName} is not in ${layer.dir}/package.json`);
+    return;
+  }
+  assert.ok(declared, `${where}: ${pkgName} is not declared in ${layer.dir}/package.json`);
+}
+
+test('each workspace imports only the workspaces below it, and declares what it imports', () => {
+  for (const [name, layer] of Object.entries(LAYERS))
+    for (const file of sourceFiles(join(ROOT, layer.dir)))
+      for (const spec of imports(file)) checkImport(name, file, spec);
 });
 
 test('nothing outside apps/ imports from apps/', () => {

@@ -98,6 +98,14 @@ export const ERROR_CODES = {
     action:
       'Schema changes run as the owner role (`JIA_OWNER_DATABASE_URL`, docs/store.md); nothing else needs more rights.',
   },
+  DATABASE_INSECURE: {
+    status: 500,
+    exit: 'failure',
+    meaning:
+      "The database would give the application's role more rights than least privilege allows (it could create objects in the schema, or act as a superuser or the owner), which would let it bypass the audit trail. Nothing was changed.",
+    action:
+      'Run, as a superuser, the statement the message names (docs/store.md, "Roles"), then start again.',
+  },
   AUDIT_APPEND_ONLY: {
     status: 403,
     exit: 'failure',

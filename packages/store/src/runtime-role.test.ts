@@ -395,6 +395,7 @@ describe('a database of the last release (migration 6)', () => {
         assert.deepEqual(store.migrations?.applied, [
           '0007_lab_units_and_audit_context',
           '0008_runtime_role',
+          '0009_record_versions_from_one',
         ]);
         assert.deepEqual(store.notices, []);
         await saveVisit(

@@ -123,7 +123,7 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
     );
   if (found.dangerous || found.owner)
     throw new JiaError(
-      'PERMISSION_DENIED',
+      'DATABASE_INSECURE',
       `the role ${RUNTIME_ROLE} has more rights than the application may have (${found.owner ? 'it can act as the owner of the tables' : 'superuser, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS'}): make it a plain NOLOGIN role (docs/store.md, "Roles")`,
     );
 
@@ -203,7 +203,7 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
   );
   if (creates.rows[0]?.yes)
     throw new JiaError(
-      'DATABASE_UNAVAILABLE',
+      'DATABASE_INSECURE',
       `the runtime role may create objects in schema ${schema} (PostgreSQL 14 and older grant that to PUBLIC), which would let the application take over the owner's SECURITY DEFINER functions; the owner could not revoke it: a superuser runs REVOKE CREATE ON SCHEMA ${quote(schema)} FROM PUBLIC in this database (docs/store.md, "Roles")`,
     );
 }
