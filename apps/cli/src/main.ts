@@ -27,7 +27,7 @@ import { registerStoreCommands } from './store/register-store-commands.js';
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
-  /** DATABASE_URL and JIA_DATA_DIR are read from here (default: process.env). */
+  /** DATABASE_URL, JIA_OWNER_DATABASE_URL and JIA_DATA_DIR are read from here (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
 

@@ -32,6 +32,7 @@ import { sealNow, sealPending } from './audit/sealer.js';
 import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
 import { translateDatabaseError } from './errors.js';
 import { listMigrations } from './migrate.js';
+import { withSnapshot } from './transaction.js';
 
 /** Every table, parents before children (the load order). */
 export const BACKUP_TABLES = [
@@ -80,9 +81,7 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
   mkdirSync(partial, { recursive: true, mode: 0o700 });
   // Seal what is committed, so that the recorded head covers it (later work stays pending).
   await sealNow(pool);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const manifest = await withSnapshot(pool, async (client): Promise<Manifest> => {
     const version = await client.query<{ v: number }>(
       'SELECT max(version) AS v FROM schema_migration',
     );
@@ -97,30 +96,24 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
       await pipeline(copy, hashing(hash), createWriteStream(join(partial, file), { mode: 0o600 }));
       tables.push({ table, file, rows: copy.rowCount, sha256: hash.digest('hex') });
     }
-    await client.query('COMMIT');
-    const manifest: Manifest = {
+    return {
       format: FORMAT,
       createdAt: new Date().toISOString(),
       schemaVersion: version.rows[0]?.v ?? 0,
       auditHead: { blockSeq: head.rows[0]?.block_seq ?? '0', hash: head.rows[0]?.hash ?? '' },
       tables,
     };
-    writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
-      mode: 0o600,
-    });
-    renameSync(partial, dir);
-    return {
-      dir,
-      tables: tables.length,
-      rows: tables.reduce((sum, t) => sum + t.rows, 0),
-      auditHead: manifest.auditHead,
-    };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw translateDatabaseError(error);
-  } finally {
-    client.release();
-  }
+  });
+  writeFileSync(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  renameSync(partial, dir);
+  return {
+    dir,
+    tables: manifest.tables.length,
+    rows: manifest.tables.reduce((sum, t) => sum + t.rows, 0),
+    auditHead: manifest.auditHead,
+  };
 }
 
 export interface RestoreResult {

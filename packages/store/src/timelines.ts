@@ -20,7 +20,7 @@ import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { bundleTextExpression } from './bundle/export-bundle.js';
 import { notFound } from './errors.js';
-import { type PoolHolder, poolOf } from './transaction.js';
+import { type PoolHolder, withSnapshot } from './transaction.js';
 
 /** Every record of a file of the study, as cell texts, in key order (as the export writes it). */
 async function readTexts(
@@ -74,16 +74,5 @@ export async function loadStudyTimelines(
   studyId: string,
 ): Promise<SubjectTimeline[]> {
   if ('client' in db) return readStudy(db.client, studyId);
-  const client = await poolOf(db).connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const timelines = await readStudy(client, studyId);
-    await client.query('COMMIT');
-    return timelines;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  return withSnapshot(db, (client) => readStudy(client, studyId));
 }

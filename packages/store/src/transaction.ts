@@ -81,3 +81,26 @@ export async function withTransaction<T>(
     client.release();
   }
 }
+
+/**
+ * Runs `read` in one read-only REPEATABLE READ transaction: every query it makes sees the same
+ * snapshot, so that concurrent writers cannot make an export, a backup or an audit check see
+ * half of a change. Errors are translated as withTransaction translates them.
+ */
+export async function withSnapshot<T>(
+  store: PoolHolder,
+  read: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await poolOf(store).connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await read(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw translateDatabaseError(error);
+  } finally {
+    client.release();
+  }
+}

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Issue } from '@jia-trial/errors';
 import type pg from 'pg';
+import { withSnapshot } from '../transaction.js';
 import { AUDITED_TABLES } from './audited-tables.js';
 import { sealNow } from './sealer.js';
 
@@ -68,19 +69,8 @@ function blockHash(
 export async function verifyAudit(pool: pg.Pool): Promise<AuditReport> {
   // Committed work not sealed yet (a writer's background seal, a crash) is sealed first.
   await sealNow(pool);
-  const client = await pool.connect();
-  try {
-    // One snapshot for every query, so that concurrent writers cannot cause false alarms.
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const report = await inspectAudit(client);
-    await client.query('COMMIT');
-    return report;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  // One snapshot for every query, so that concurrent writers cannot cause false alarms.
+  return withSnapshot(pool, inspectAudit);
 }
 
 /**

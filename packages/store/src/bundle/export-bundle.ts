@@ -20,6 +20,7 @@ import type pg from 'pg';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { notFound } from '../errors.js';
+import { withSnapshot } from '../transaction.js';
 
 /** A column name as an SQL identifier. */
 const quote = escapeIdentifier;
@@ -57,9 +58,7 @@ export async function exportBundle(
   outDir: string,
   progress?: ExportProgress,
 ): Promise<ExportResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return withSnapshot(pool, async (client) => {
     const found = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
     if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
     const files: Array<{ file: BundleFileName; rows: number }> = [];
@@ -101,12 +100,6 @@ export async function exportBundle(
       progress?.(file.file, total, total);
       files.push({ file: file.file, rows: total });
     }
-    await client.query('COMMIT');
     return { studyId, files };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
