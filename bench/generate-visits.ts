@@ -23,15 +23,16 @@ import { parseArgs } from 'node:util';
 import { VISIT_COLUMNS as VISIT_COLUMN_DEFS } from '@jia-trial/interop';
 
 /** Bump when the generated content changes, so cached files are regenerated. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /**
  * The input columns of docs/score-command.md, in the documented order (the CLI's own list),
- * without the laboratory unit columns: the generated values are in the standard units.
+ * without the optional laboratory unit columns (the generated values are in the standard units)
+ * and the optional record version (the generated visits were never stored).
  */
-export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.filter((column) => column.kind !== 'unit').map(
-  (column) => column.name,
-);
+export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.filter(
+  (column) => column.kind !== 'unit' && column.kind !== 'version',
+).map((column) => column.name);
 
 export interface GenerateOptions {
   /** Number of visit rows (excluding the header). */

@@ -1,7 +1,9 @@
 /** `jia-trial dose`'s command-line definition. */
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
-import { runDose } from './dose-command.js';
+
+// Loaded when the command runs, so that every other command starts without it (start-up time).
+const commands = () => import('./dose-command.js');
 
 const positive = (flag: string) => (value: string) => {
   const n = Number(value);
@@ -43,7 +45,7 @@ export function registerDoseCommand(
         json?: boolean;
       }) =>
         run(async () =>
-          runDose(out, {
+          (await commands()).runDose(out, {
             weight: opts.weight,
             protocol: opts.protocol,
             concentration: opts.concentration,

@@ -3,7 +3,11 @@ import type { Timepoint } from '@jia-trial/analysis';
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
-import { DEMO_AS_OF, demoBundle, type ReportIo, runReport } from './report-command.js';
+import { DEMO_AS_OF } from './demo.js';
+import type { ReportIo } from './report-command.js';
+
+// Loaded when the command runs, so that every other command starts without it (start-up time).
+const commands = () => import('./report-command.js');
 
 /** `week8=56:14` -> a read-out (labelled with its id; one replacing the protocol's keeps its label). */
 function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
@@ -69,7 +73,13 @@ export function registerReportCommands(
           maxErrors: number;
         },
       ) =>
-        run(() => runReport(io, { dir, study: opts.study }, { ...opts, readouts: opts.readout })),
+        run(async () =>
+          (await commands()).runReport(
+            io,
+            { dir, study: opts.study },
+            { ...opts, readouts: opts.readout },
+          ),
+        ),
     );
 
   program
@@ -82,8 +92,9 @@ export function registerReportCommands(
     )
     .option('--out <dir>', 'folder for the report', 'jia-trial-demo-report')
     .action((opts: { out: string }) =>
-      run(() =>
-        runReport(
+      run(async () => {
+        const { demoBundle, runReport } = await commands();
+        await runReport(
           io,
           { dir: demoBundle() },
           {
@@ -93,7 +104,7 @@ export function registerReportCommands(
             maxErrors: 100,
             note: 'SYNTHETIC DEMONSTRATION DATA: six invented patients, built to match the published summary of the MSC-JIA pilot (Swart 2018/2019). No real patient is described.',
           },
-        ),
-      ),
+        );
+      }),
     );
 }

@@ -18,7 +18,6 @@ import { JiaError } from '@jia-trial/errors';
 import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
-import { renderPdf } from './render-pdf.js';
 
 export interface ReportOptions {
   readonly out: string;
@@ -93,6 +92,8 @@ export async function runReport(
   for (const [i, svg] of plots.entries())
     await writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
   const pdfPath = join(options.out, 'report.pdf');
+  // playwright-core is loaded only here: it alone takes most of a second to load.
+  const { renderPdf } = await import('./render-pdf.js');
   const pdf = await renderPdf(html, `${pdfPath}.tmp`, io.env ?? process.env);
   if (pdf.written) renameSync(`${pdfPath}.tmp`, pdfPath);
   else {
@@ -124,6 +125,3 @@ export function demoBundle(): string {
     'the demo bundle examples/msc-jia-demo was not found next to jia-trial',
   );
 }
-
-/** The demo's data cut: after the last one-year visit of the synthetic patients. */
-export const DEMO_AS_OF = '2017-12-31';

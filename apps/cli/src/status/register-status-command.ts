@@ -3,7 +3,10 @@
 import { PROTOCOLS } from '@jia-trial/protocols';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';
-import { runStatus, type StatusIo } from './status-command.js';
+import type { StatusIo } from './status-command.js';
+
+// Loaded when the command runs, so that every other command starts without it (start-up time).
+const commands = () => import('./status-command.js');
 
 export function registerStatusCommand(
   program: Command,
@@ -43,7 +46,7 @@ export function registerStatusCommand(
         },
       ) =>
         run(async () =>
-          runStatus(
+          (await commands()).runStatus(
             io,
             { dir, study: opts.study },
             {

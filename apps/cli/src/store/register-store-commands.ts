@@ -2,15 +2,10 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';
-import {
-  runBackup,
-  runExport,
-  runImport,
-  runMigrate,
-  runRestore,
-  runVerifyAudit,
-  type StoreIo,
-} from './store-commands.js';
+import type { StoreIo } from './store-commands.js';
+
+// Loaded when the command runs, so that every other command starts without it (start-up time).
+const commands = () => import('./store-commands.js');
 
 const DATABASE_HELP = `
 Database: DATABASE_URL (postgres://...) names an external PostgreSQL, connecting as the
@@ -39,7 +34,9 @@ export function registerStoreCommands(
     .description('Applies the pending schema migrations (every command also does so on start).')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', DATABASE_HELP)
-    .action((opts: { json?: boolean }) => run(() => runMigrate(storeIo, opts.json === true)));
+    .action((opts: { json?: boolean }) =>
+      run(async () => (await commands()).runMigrate(storeIo, opts.json === true)),
+    );
 
   program
     .command('import')
@@ -78,8 +75,8 @@ export function registerStoreCommands(
           json?: boolean;
         },
       ) =>
-        run(() =>
-          runImport(storeIo, dir, {
+        run(async () =>
+          (await commands()).runImport(storeIo, dir, {
             study: opts.study,
             reason: opts.reason,
             actor: opts.actor,
@@ -104,7 +101,13 @@ export function registerStoreCommands(
     .option('--json', 'print the row counts as JSON')
     .addHelpText('after', DATABASE_HELP)
     .action((opts: { out: string; study?: string; json?: boolean }) =>
-      run(() => runExport(storeIo, { out: opts.out, study: opts.study, json: opts.json === true })),
+      run(async () =>
+        (await commands()).runExport(storeIo, {
+          out: opts.out,
+          study: opts.study,
+          json: opts.json === true,
+        }),
+      ),
     );
 
   program
@@ -116,7 +119,9 @@ export function registerStoreCommands(
     )
     .option('--json', 'print the report as JSON')
     .addHelpText('after', DATABASE_HELP)
-    .action((opts: { json?: boolean }) => run(() => runVerifyAudit(storeIo, opts.json === true)));
+    .action((opts: { json?: boolean }) =>
+      run(async () => (await commands()).runVerifyAudit(storeIo, opts.json === true)),
+    );
 
   program
     .command('backup')
@@ -125,7 +130,7 @@ export function registerStoreCommands(
     .option('--json', 'print the result as JSON')
     .addHelpText('after', DATABASE_HELP)
     .action((dir: string, opts: { json?: boolean }) =>
-      run(() => runBackup(storeIo, dir, opts.json === true)),
+      run(async () => (await commands()).runBackup(storeIo, dir, opts.json === true)),
     );
 
   program
@@ -135,6 +140,6 @@ export function registerStoreCommands(
     .option('--json', 'print the audit verification as JSON')
     .addHelpText('after', DATABASE_HELP)
     .action((dir: string, opts: { json?: boolean }) =>
-      run(() => runRestore(storeIo, dir, opts.json === true)),
+      run(async () => (await commands()).runRestore(storeIo, dir, opts.json === true)),
     );
 }
