@@ -21,6 +21,7 @@ import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
 import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
+import { registerServeCommand } from './serve/register-serve-command.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
 
@@ -201,6 +202,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
   };
   registerStatusCommand(program, commandIo, run);
   registerReportCommands(program, commandIo, run);
+  registerServeCommand(program, commandIo, run);
   return program;
 }
 

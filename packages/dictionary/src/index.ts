@@ -7,5 +7,6 @@ export * from './bundle-spec.js';
 export * from './code-lists.js';
 export * from './lab-values.js';
 export * from './records.js';
+export * from './roles.js';
 export * from './timelines.js';
 export * from './types.js';

@@ -170,6 +170,84 @@ export const ERROR_CODES = {
     meaning: "An update tried to change a record's row_id, its identity in the audit trail.",
     action: 'Report it: no jia-trial statement changes a row_id.',
   },
+  UNAUTHENTICATED: {
+    status: 401,
+    exit: 'failure',
+    meaning:
+      'The request needs a signed-in user and has no valid session: never signed in, signed out, or the session expired (idle or absolute limit).',
+    action: 'Sign in again (`POST /api/v1/session`).',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    exit: 'failure',
+    meaning:
+      'The username and password do not match an active account. An unknown user, a disabled account and a wrong password give this same answer, in the same time.',
+    action:
+      'Check the username and password. After repeated failures the account locks (docs/server.md, "Accounts and sessions"); an administrator unlocks it with `jia-trial user reset`.',
+  },
+  ACCOUNT_LOCKED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'The account is locked after too many failed sign-ins in a row. No password is checked while it is locked.',
+    action: 'Ask an administrator to reset the password (`jia-trial user reset USERNAME`).',
+  },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    exit: 'failure',
+    meaning:
+      'Too many failed sign-ins for this user or from this address in a short time. The attempt was not checked.',
+    action:
+      'Wait the number of seconds the Retry-After header (and `details.retryAfterSeconds`) gives, then try again.',
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'The account signed in with a one-time password (a new account or a reset) and must choose its own password before anything else.',
+    action: 'Change the password (`PUT /api/v1/session/password`), then repeat the request.',
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      "A request that changes something did not carry the session's CSRF token in the X-CSRF-Token header, or carried another one. Nothing was changed.",
+    action:
+      'Send the `csrfToken` returned at sign-in (and by `GET /api/v1/session`) in the X-CSRF-Token header of every POST, PUT, PATCH and DELETE.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      "The signed-in user's roles in this study do not allow this (docs/roles.md). Nothing was changed.",
+    action: 'Ask the study administrator for the role that allows it.',
+  },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    exit: 'failure',
+    meaning:
+      'A change to an existing record must name the version it was based on (the If-Match header), so that it cannot overwrite an edit it has not seen. Nothing was changed.',
+    action: 'Read the record, then send its `version` in If-Match with the change.',
+  },
+  MALFORMED_REQUEST: {
+    status: 400,
+    exit: 'failure',
+    meaning:
+      'The request could not be read: its body is not valid JSON, or a header or path parameter is malformed.',
+    action: 'Send a JSON body (Content-Type: application/json) and check the parameters.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    exit: 'failure',
+    meaning: 'The request body is larger than the server accepts (docs/server.md, "Limits").',
+    action: 'Send less in one request.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    exit: 'failure',
+    meaning: 'The path exists, but not with this HTTP method.',
+    action: 'See the API document (`GET /api/v1/openapi.json`) for the methods of the path.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     exit: 'internal',

@@ -15,4 +15,5 @@ export * from './medicines.js';
 export * from './retreatment.js';
 export * from './safety.js';
 export * from './schedule.js';
+export * from './status-json.js';
 export * from './timeline.js';

@@ -1,3 +1,6 @@
+export * from './accounts/passwords.js';
+export * from './accounts/sessions.js';
+export * from './accounts/users.js';
 export * from './audit/audited-tables.js';
 export { requestSeal, sealNow } from './audit/sealer.js';
 export * from './audit/verify-audit.js';
@@ -15,6 +18,7 @@ export {
   pidTaken,
 } from './server/embedded-server.js';
 export * from './store.js';
+export * from './studies.js';
 export * from './timelines.js';
 export * from './transaction.js';
 export * from './visits.js';

@@ -19,7 +19,13 @@ import { AUDITED_TABLES } from './audit/audited-tables.js';
 export const RUNTIME_ROLE = 'jia_trial_runtime';
 
 /** Read and written by the application: the audited tables (their triggers audit each change). */
-export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [...AUDITED_TABLES, 'user_credential'];
+export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [
+  ...AUDITED_TABLES,
+  // Sign-in state, sessions and the sign-in log (migration 0010): the server's own bookkeeping.
+  'user_credential',
+  'user_session',
+  'sign_in_attempt',
+];
 
 /**
  * Only read by the application: the audit trail (written by the owner's triggers and sealer),

@@ -27,14 +27,22 @@ async function readTexts(
   client: pg.PoolClient,
   studyId: string,
   file: BundleFile,
+  subjectId: string | null,
 ): Promise<RecordTexts[]> {
   const select = file.columns
     .map((c) => `${bundleTextExpression(file, c)} AS ${escapeIdentifier(c.name)}`)
     .join(', ');
   const order = file.key.map((name) => escapeIdentifier(dbColumn(file, name))).join(', ');
+  // One subject's records: by their subject_id, or (joint findings, CHAQ answers) their visit's.
+  const ofSubject =
+    subjectId === null
+      ? ''
+      : file.columns.some((c) => c.name === 'subject_id')
+        ? ' AND subject_id = $2'
+        : ' AND visit_id IN (SELECT visit_id FROM visit WHERE study_id = $1 AND subject_id = $2)';
   const result = await client.query<Record<string, string | null>>(
-    `SELECT ${select} FROM ${file.table} WHERE study_id = $1 ORDER BY ${order}`,
-    [studyId],
+    `SELECT ${select} FROM ${file.table} WHERE study_id = $1${ofSubject} ORDER BY ${order}`,
+    subjectId === null ? [studyId] : [studyId, subjectId],
   );
   return result.rows.map(
     (row) =>
@@ -42,11 +50,16 @@ async function readTexts(
   );
 }
 
-async function readStudy(client: pg.PoolClient, studyId: string): Promise<SubjectTimeline[]> {
+async function readStudy(
+  client: pg.PoolClient,
+  studyId: string,
+  subjectId: string | null,
+): Promise<SubjectTimeline[]> {
   const found = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
   if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
   const texts = new Map<BundleFileName, RecordTexts[]>();
-  for (const file of BUNDLE_FILES) texts.set(file.file, await readTexts(client, studyId, file));
+  for (const file of BUNDLE_FILES)
+    texts.set(file.file, await readTexts(client, studyId, file, subjectId));
   const of = (file: BundleFileName) => texts.get(file) ?? [];
   return subjectTimelines({
     subjects: of('subjects.csv'),
@@ -73,6 +86,17 @@ export async function loadStudyTimelines(
   db: PoolHolder | { readonly client: pg.PoolClient },
   studyId: string,
 ): Promise<SubjectTimeline[]> {
-  if ('client' in db) return readStudy(db.client, studyId);
-  return withSnapshot(db, (client) => readStudy(client, studyId));
+  if ('client' in db) return readStudy(db.client, studyId, null);
+  return withSnapshot(db, (client) => readStudy(client, studyId, null));
+}
+
+/** One subject's timeline, read as loadStudyTimelines reads them all; null when there is none. */
+export async function loadSubjectTimeline(
+  db: PoolHolder | { readonly client: pg.PoolClient },
+  studyId: string,
+  subjectId: string,
+): Promise<SubjectTimeline | null> {
+  const read = (client: pg.PoolClient) => readStudy(client, studyId, subjectId);
+  const [timeline] = 'client' in db ? await read(db.client) : await withSnapshot(db, read);
+  return timeline ?? null;
 }

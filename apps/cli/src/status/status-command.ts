@@ -10,6 +10,7 @@ import {
   evaluate,
   inStudySince,
   type SubjectEvaluation,
+  subjectStatusJson,
 } from '@jia-trial/protocol';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
@@ -67,7 +68,7 @@ export async function runStatus(
   });
   if (options.json) {
     io.out(
-      `${JSON.stringify({ asOf, protocol: { id: protocol.id, version: protocol.version }, subjects: subjects.map(toJson) }, null, 2)}\n`,
+      `${JSON.stringify({ asOf, protocol: { id: protocol.id, version: protocol.version }, subjects: subjects.map(subjectStatusJson) }, null, 2)}\n`,
     );
   } else {
     io.out(
@@ -80,23 +81,6 @@ export async function runStatus(
     throw new JiaError('INTERNAL_ERROR', `${failed.length} subject(s) could not be evaluated`, {
       reported: true,
     });
-}
-
-/** The JSON of one subject: the issue's keys first (dueVisits is the whole schedule). */
-function toJson(s: SubjectEvaluation) {
-  return {
-    subjectId: s.subjectId,
-    state: s.state,
-    stateReason: s.stateReason,
-    infusions: s.infusions,
-    retreatment: s.retreatment,
-    dueVisits: s.schedule,
-    alerts: s.alerts,
-    eligibility: s.eligibility,
-    studyDayOne: s.studyDayOne,
-    studyDays: s.studyDays,
-    doses: s.doses,
-  };
 }
 
 const SEVERITY_LABEL = { urgent: 'URGENT ', warning: 'warning', info: 'info   ' } as const;

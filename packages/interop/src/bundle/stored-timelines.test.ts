@@ -10,7 +10,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { SubjectTimeline } from '@jia-trial/protocol';
-import { importBundle, loadStudyTimelines, withTransaction } from '@jia-trial/store';
+import {
+  importBundle,
+  loadStudyTimelines,
+  loadSubjectTimeline,
+  withTransaction,
+} from '@jia-trial/store';
 import { openTestDatabase, type TestDatabase, testActor } from '@jia-trial/store/test-support';
 import { scratchDir } from '../test-support.js';
 import { bundleTimelines } from './bundle-timelines.js';
@@ -65,6 +70,13 @@ async function compare(dir: string, studyId: string): Promise<void> {
   const fromStore = await loadStudyTimelines(db.store, studyId);
   assert.equal(fromStore.length, fromBundle.length);
   assert.deepEqual(canonical(fromStore), canonical(fromBundle));
+  // One subject read alone is that subject's timeline of the whole study.
+  for (const timeline of fromStore) {
+    const alone = await loadSubjectTimeline(db.store, studyId, timeline.subjectId);
+    assert.ok(alone, timeline.subjectId);
+    assert.deepEqual(canonical([alone]), canonical([timeline]));
+  }
+  assert.equal(await loadSubjectTimeline(db.store, studyId, 'no-such-subject'), null);
 }
 
 test('the pilot bundle and its imported study: the same timelines', async () => {

@@ -1,0 +1,265 @@
+/**
+ * The API against a real listening server and real PostgreSQL: sessions, CSRF, the error shape
+ * on every kind of failure, visits with versions, and status as the command line gives it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  ApiClient,
+  HOME_SUBJECT,
+  OTHER_SUBJECT,
+  PASSWORD,
+  STUDY,
+  startTestServer,
+  type TestServer,
+  TODAY,
+} from './test-support.js';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+  await server.addUser('ivy', [['investigator', null]]);
+  await server.addUser('nora', [['nurse', 'UMCU']]);
+  await server.addUser('otto', [['nurse', 'OTHER']]);
+});
+after(() => server?.close());
+
+const visitPath = (id: string) => `/api/v1/studies/${STUDY}/visits/${id}`;
+const newVisit = (overrides: Record<string, unknown> = {}) => ({
+  subjectId: HOME_SUBJECT,
+  visitDate: '2017-06-01',
+  physicianGlobal: 2.5,
+  parentGlobal: 3,
+  chaqDi: 0.5,
+  activeJoints: 2,
+  activeJointCodes: ['knee_l', 'knee_r'],
+  esr: 12,
+  crp: 4,
+  ...overrides,
+});
+
+/** The error shape of every failure: a code, a message and issues; no stack, no SQL. */
+function assertError(body: unknown, code: string): void {
+  const error = (body as { error: { code: string; message: string; issues: unknown[] } }).error;
+  assert.equal(error.code, code, JSON.stringify(body));
+  assert.equal(typeof error.message, 'string');
+  assert.ok(Array.isArray(error.issues));
+  assert.doesNotMatch(JSON.stringify(body), /\bat \S+:\d+:\d+|SELECT |INSERT |node_modules/);
+}
+
+describe('sessions', () => {
+  test('sign-in sets an HttpOnly, SameSite=Strict cookie and returns the CSRF token', async () => {
+    const client = new ApiClient(server.url);
+    const response = await client.signIn('ivy');
+    assert.equal(response.status, 200);
+    assert.equal(response.body.user.username, 'ivy');
+    assert.ok(response.body.csrfToken.length >= 32);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    assert.doesNotMatch(cookie, /Secure/, 'not Secure unless configured for HTTPS');
+    const session = await client.request('GET', '/api/v1/session');
+    assert.equal(session.status, 200);
+    assert.equal(session.body.csrfToken, response.body.csrfToken);
+  });
+
+  test('an unknown user and a wrong password get the same 401', async () => {
+    const unknown = await new ApiClient(server.url).signIn('nobody-here', PASSWORD);
+    const wrong = await new ApiClient(server.url).signIn('nora', 'not the password at all');
+    for (const r of [unknown, wrong]) {
+      assert.equal(r.status, 401);
+      assertError(r.body, 'INVALID_CREDENTIALS');
+    }
+    assert.equal(unknown.body.error.message, wrong.body.error.message);
+  });
+
+  test('repeated failures are throttled with 429 and Retry-After', async () => {
+    await server.addUser('tess', [['monitor', null]]);
+    const client = new ApiClient(server.url);
+    let last = await client.signIn('tess', 'wrong password 0');
+    for (let i = 1; i < 8 && last.status !== 429; i++)
+      last = await client.signIn('tess', `wrong password ${i}`);
+    assert.equal(last.status, 429);
+    assertError(last.body, 'TOO_MANY_ATTEMPTS');
+    assert.ok(Number(last.headers.get('retry-after')) > 0);
+  });
+
+  test('signing out ends the session', async () => {
+    const client = await server.client('ivy');
+    assert.equal((await client.request('DELETE', '/api/v1/session')).status, 204);
+    const after = await client.request('GET', '/api/v1/studies');
+    assert.equal(after.status, 401);
+    assertError(after.body, 'UNAUTHENTICATED');
+  });
+
+  test('a state change without the CSRF token is refused and changes nothing', async () => {
+    const client = await server.client('ivy');
+    const token = client.csrfToken;
+    client.csrfToken = null;
+    const refused = await client.request('PUT', visitPath('csrf-1'), newVisit());
+    assert.equal(refused.status, 403);
+    assertError(refused.body, 'CSRF_TOKEN_INVALID');
+    const wrong = await client.request('PUT', visitPath('csrf-1'), newVisit(), {
+      'x-csrf-token': `${token}x`,
+    });
+    assertError(wrong.body, 'CSRF_TOKEN_INVALID');
+    client.csrfToken = token;
+    const stored = await server.db.store.pool.query(
+      "SELECT 1 FROM visit WHERE study_id = $1 AND visit_id = 'csrf-1'",
+      [STUDY],
+    );
+    assert.equal(stored.rowCount, 0);
+  });
+});
+
+describe('the error shape on every kind of failure', () => {
+  test('unknown route 404, malformed JSON 400, oversized body 413, unknown field 422', async () => {
+    const client = await server.client('ivy');
+    const unknown = await client.request('GET', '/api/v1/no/such/route');
+    assert.equal(unknown.status, 404);
+    assertError(unknown.body, 'NOT_FOUND');
+    const malformed = await client.request('PUT', visitPath('v-bad'), '{"subjectId": ');
+    assert.equal(malformed.status, 400);
+    assertError(malformed.body, 'MALFORMED_REQUEST');
+    const huge = await client.request('PUT', visitPath('v-big'), {
+      ...newVisit(),
+      reason: 'x'.repeat(300_000),
+    });
+    assert.equal(huge.status, 413);
+    assertError(huge.body, 'PAYLOAD_TOO_LARGE');
+    const extra = await client.request('PUT', visitPath('v-extra'), { ...newVisit(), dose: 3 });
+    assert.equal(extra.status, 422);
+    assertError(extra.body, 'VALIDATION_FAILED');
+  });
+
+  test('every invalid field of a visit is listed by its path', async () => {
+    const client = await server.client('ivy');
+    const response = await client.request(
+      'PUT',
+      visitPath('v-invalid'),
+      newVisit({
+        physicianGlobal: 11,
+        esr: -1,
+        visitDate: '2017-02-30',
+        activeJointCodes: ['elbow_x'],
+      }),
+    );
+    assert.equal(response.status, 422);
+    assertError(response.body, 'VALIDATION_FAILED');
+    const paths = response.body.error.issues.map((i: { path: string }) => i.path).sort();
+    assert.deepEqual(paths, ['activeJointCodes[0]', 'esr', 'physicianGlobal', 'visitDate']);
+  });
+});
+
+describe('visits', () => {
+  test('create 201, replace needs If-Match (428), a stale one 409 with the current record', async () => {
+    const client = await server.client('nora');
+    const created = await client.request('PUT', visitPath('v-1'), newVisit());
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.version, 1);
+    assert.deepEqual(created.body.visit.activeJointCodes, ['knee_l', 'knee_r']);
+    assert.equal(typeof created.body.scores, 'object');
+    const again = await client.request('PUT', visitPath('v-1'), newVisit());
+    assert.equal(again.status, 428);
+    assertError(again.body, 'PRECONDITION_REQUIRED');
+    const noReason = await client.request('PUT', visitPath('v-1'), newVisit({ esr: 14 }), {
+      'if-match': '1',
+    });
+    assert.equal(noReason.status, 422);
+    assertError(noReason.body, 'REASON_REQUIRED');
+    const changed = await client.request(
+      'PUT',
+      visitPath('v-1'),
+      { ...newVisit({ esr: 14 }), reason: 'transcription error' },
+      { 'if-match': '"1"' },
+    );
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.version, 2);
+    assert.equal(changed.headers.get('etag'), '"2"');
+    const stale = await client.request(
+      'PUT',
+      visitPath('v-1'),
+      { ...newVisit({ esr: 99 }), reason: 'late edit' },
+      { 'if-match': '1' },
+    );
+    assert.equal(stale.status, 409);
+    assertError(stale.body, 'VERSION_CONFLICT');
+    assert.equal(stale.body.error.details.current.version, 2);
+    assert.equal(stale.body.error.details.current.visit.esr, 14);
+  });
+
+  test('the audit trail names the signed-in account, not a shared name', async () => {
+    const events = await server.db.store.pool.query(
+      "SELECT actor, actor_id, reason FROM audit_event WHERE table_name = 'visit' AND record_key LIKE '%v-1' ORDER BY event_id",
+    );
+    assert.deepEqual(
+      events.rows.map((e) => [e.actor, e.reason]),
+      [
+        ['Test nora', null],
+        ['Test nora', 'transcription error'],
+      ],
+    );
+    assert.match(events.rows[0].actor_id, /^user:\d+$/);
+  });
+
+  test('concurrent saves of one visit: exactly one wins, the others get 409, nothing is lost', async () => {
+    const client = await server.client('ivy');
+    assert.equal((await client.request('PUT', visitPath('v-race'), newVisit())).status, 201);
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        client.request(
+          'PUT',
+          visitPath('v-race'),
+          { ...newVisit({ esr: 20 + i }), reason: `edit ${i}` },
+          { 'if-match': '1' },
+        ),
+      ),
+    );
+    const statuses = attempts.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
+    const winner = attempts.find((a) => a.status === 200);
+    const stored = await server.db.store.pool.query(
+      "SELECT esr::float8 AS esr, version FROM visit WHERE study_id = $1 AND visit_id = 'v-race'",
+      [STUDY],
+    );
+    assert.equal(stored.rows[0].version, 2);
+    assert.equal(stored.rows[0].esr, winner?.body.visit.esr);
+  });
+
+  test('a nurse of another site cannot see or write the subject: 404 as for none', async () => {
+    const otto = await server.client('otto');
+    const write = await otto.request('PUT', visitPath('v-otto'), newVisit());
+    assert.equal(write.status, 404);
+    assertError(write.body, 'NOT_FOUND');
+    const own = await otto.request(
+      'PUT',
+      visitPath('v-otto'),
+      newVisit({ subjectId: OTHER_SUBJECT }),
+    );
+    assert.equal(own.status, 201, JSON.stringify(own.body));
+  });
+});
+
+describe('status', () => {
+  test("a subject's status has the keys and alert codes of `jia-trial status --json`", async () => {
+    const client = await server.client('ivy');
+    const response = await client.request(
+      'GET',
+      `/api/v1/studies/${STUDY}/subjects/D02/status?asOf=${TODAY}`,
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const cli = fileURLToPath(new URL('../../cli/bin/jia-trial.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'status', '--study', STUDY, '--subject', 'D02', '--as-of', TODAY, '--json'],
+      { env: { ...process.env, DATABASE_URL: server.db.url } },
+    );
+    const fromCli = JSON.parse(stdout);
+    assert.deepEqual(response.body.subject, fromCli.subjects[0]);
+    assert.deepEqual(response.body.protocol, fromCli.protocol);
+  });
+});

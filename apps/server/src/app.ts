@@ -1,0 +1,130 @@
+/**
+ * The trial server: the HTTP API under /api/v1 (docs/api.md), built on the store's services and
+ * the field dictionary. Stateless: sessions, throttling and everything else that matters are in
+ * PostgreSQL, so several servers can serve one database (docs/server.md).
+ */
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { Store } from '@jia-trial/store';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { type DeclaredRoute, registerAccessControl } from './access.js';
+import type { ServerContext } from './context.js';
+import { apiDocsPage } from './docs-page.js';
+import { registerErrorHandling } from './http-errors.js';
+import { sessionRoutes } from './routes/session.js';
+import { statusRoutes } from './routes/status.js';
+import { studyRoutes } from './routes/studies.js';
+import { visitRoutes } from './routes/visits.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the API with the access it declares. */
+    declaredRoutes: readonly DeclaredRoute[];
+  }
+}
+
+export const API_PREFIX = '/api/v1';
+/** The largest request body accepted (a visit with every joint and CHAQ answer is under 20 KiB). */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export interface ServerOptions {
+  readonly store: Store;
+  /** Mark the session cookie Secure: set when clients reach the server over HTTPS. */
+  readonly secureCookies?: boolean;
+  /** Trust X-Forwarded-For from a reverse proxy (docs/server.md, "HTTPS behind a proxy"). */
+  readonly trustProxy?: FastifyServerOptions['trustProxy'];
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Today as YYYY-MM-DD (tests fix it). */
+  readonly today?: () => string;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
+    // Ids in paths are at most 64 characters; nothing longer is a route of ours.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const context: ServerContext = {
+    store: options.store,
+    secureCookies: options.secureCookies ?? false,
+    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+  };
+  registerErrorHandling(app);
+  await app.register(helmet, {
+    // JSON needs no script; the API page is plain HTML with its own style only.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    // HSTS only means something over HTTPS.
+    strictTransportSecurity: context.secureCookies,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'jia-trial API',
+        version: '1.0.0',
+        description:
+          'The trial server of jia-trial. Every failure has the shape {error: {code, message, issues[]}} (docs/errors.md).',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'jia_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  const routes = registerAccessControl(app, options.store);
+  app.decorate('declaredRoutes', routes);
+  await app.register(
+    async (api) => {
+      await api.register(sessionRoutes(context));
+      await api.register(studyRoutes(context));
+      await api.register(statusRoutes(context));
+      await api.register(visitRoutes(context));
+      api.get(
+        '/openapi.json',
+        { config: { access: { kind: 'public' } }, schema: { hide: true } },
+        async () => app.swagger(),
+      );
+      api.get(
+        '/health',
+        { config: { access: { kind: 'public' } }, schema: { hide: true } },
+        async () => {
+          await options.store.pool.query('SELECT 1');
+          return { status: 'ok' };
+        },
+      );
+    },
+    { prefix: API_PREFIX },
+  );
+  app.get('/api/docs', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(apiDocsPage(app.swagger() as unknown as Parameters<typeof apiDocsPage>[0])),
+  );
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { Store } from '@jia-trial/store';
+
+/** What every route needs from the server it runs in. */
+export interface ServerContext {
+  readonly store: Store;
+  /** Whether the session cookie is marked Secure (the server is reached over HTTPS). */
+  readonly secureCookies: boolean;
+  /** Today (YYYY-MM-DD), for an `asOf` left out: the engine itself never reads a clock. */
+  today(): string;
+}

@@ -1,0 +1,96 @@
+/**
+ * Every failure as the one error shape of the API (docs/errors.md; ADR 0010):
+ * `{ "error": { "code", "message", "issues": [{ "path", "message" }] } }` with the code's HTTP
+ * status, on every route, including unknown routes, unreadable JSON and oversized bodies. A
+ * fault of jia-trial itself is logged with its stack and answered with a reference to the log
+ * line, never with the stack, SQL or the driver's text.
+ */
+import { randomUUID } from 'node:crypto';
+import { ERROR_CODES, type ErrorCode, errorBody, type Issue, JiaError } from '@jia-trial/errors';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** A zod issue's path as the API writes paths: `visits[3].esr`. */
+export function issuePath(parts: ReadonlyArray<PropertyKey>): string {
+  return parts
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** Fastify's own errors, by code, as ours. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_BAD_URL: 'MALFORMED_REQUEST',
+};
+
+function asApiError(error: FastifyError | JiaError | Error): JiaError {
+  if (error instanceof JiaError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues: Issue[] = error.validation.map((v) => {
+      const where = error.validationContext ?? 'body';
+      const path = v.instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      return {
+        path: where === 'body' ? issuePath(path) : issuePath([where, ...path]),
+        message: v.message ?? 'is invalid',
+      };
+    });
+    return new JiaError('VALIDATION_FAILED', `the request has ${issues.length} invalid field(s)`, {
+      issues,
+    });
+  }
+  const fastifyCode = (error as FastifyError).code;
+  const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
+  if (mapped)
+    return new JiaError(
+      mapped,
+      mapped === 'PAYLOAD_TOO_LARGE' ? 'the request body is too large' : error.message,
+    );
+  if (error instanceof SyntaxError) return new JiaError('MALFORMED_REQUEST', error.message);
+  return new JiaError('INTERNAL_ERROR', error.message, { cause: error });
+}
+
+export function sendError(reply: FastifyReply, error: JiaError): FastifyReply {
+  const status = ERROR_CODES[error.code].status;
+  if (error.code === 'TOO_MANY_ATTEMPTS') {
+    const wait = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (wait) void reply.header('retry-after', String(wait));
+  }
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(error));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const error = asApiError(raw);
+    if (error.code === 'INTERNAL_ERROR' || error.code === 'DATABASE_UNAVAILABLE') {
+      const reference = randomUUID();
+      request.log.error({ err: raw, reference }, 'request failed');
+      // The message of a fault may hold SQL or driver text: the log keeps it, the client gets
+      // the reference.
+      return sendError(
+        reply,
+        new JiaError(
+          error.code,
+          error.code === 'INTERNAL_ERROR'
+            ? `an internal error occurred (reference ${reference})`
+            : `the database is not available; try again shortly (reference ${reference})`,
+        ),
+      );
+    }
+    return sendError(reply, error);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new JiaError('NOT_FOUND', `there is no ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+}

@@ -1,0 +1,42 @@
+/** Schemas several routes share, named for the OpenAPI document. */
+import { z } from 'zod';
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable code (docs/errors.md)'),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() }).passthrough()),
+      moreIssues: z.number().int().optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const SessionUser = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    mustChangePassword: z.boolean(),
+  })
+  .meta({ id: 'User' });
+
+/** A study id in a path (the database's pattern). */
+export const StudyId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+/** A record id in a path (the dictionary's ids: 1-64 characters, no slash or control character). */
+export const RecordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^/\p{Cc}\s](?:[^/\p{Cc}]*[^/\p{Cc}\s])?$/u);
+
+export const StudyParams = z.strictObject({ studyId: StudyId });
+export const SubjectParams = z.strictObject({ studyId: StudyId, subjectId: RecordId });
+
+/** The responses every route of a study can give besides its own. */
+export const STUDY_ERRORS = {
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+} as const;

@@ -1,0 +1,275 @@
+/**
+ * Sign-in, sessions and throttling, all in the database (migration 0010), so that any of several
+ * servers on one PostgreSQL serves any session (docs/server.md, "Accounts and sessions").
+ *
+ * The policy follows OWASP's Authentication and Session Management cheat sheets: the same answer
+ * and the same work for an unknown user as for a wrong password; failures throttled per user and
+ * per address; the account locked after a run of failures; sessions with an idle and an absolute
+ * limit; the token stored only as its SHA-256.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { JiaError } from '@jia-trial/errors';
+import type pg from 'pg';
+import { type PoolHolder, poolOf } from '../transaction.js';
+import { verifyPassword } from './passwords.js';
+
+export interface SessionPolicy {
+  /** A session unused for this long ends. */
+  readonly idleMinutes: number;
+  /** A session ends this long after sign-in, however it is used. */
+  readonly absoluteHours: number;
+  /** The window over which failed sign-ins are counted for throttling. */
+  readonly throttleWindowMinutes: number;
+  /** Failed sign-ins for one username within the window before further attempts wait. */
+  readonly maxFailuresPerUser: number;
+  /** Failed sign-ins from one address within the window before further attempts wait. */
+  readonly maxFailuresPerAddress: number;
+  /** Failed sign-ins in a row (any time) that lock the account until an administrator resets it. */
+  readonly lockAfterFailures: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleMinutes: 30,
+  absoluteHours: 12,
+  throttleWindowMinutes: 15,
+  maxFailuresPerUser: 5,
+  maxFailuresPerAddress: 20,
+  lockAfterFailures: 10,
+};
+
+/**
+ * last_seen_at is written at most this often: a write on every request would cost a commit
+ * (and a WAL flush) per read. The idle limit is therefore exact to within this.
+ */
+const TOUCH_EVERY_SECONDS = 60;
+
+/** The signed-in user, as every request sees it. */
+export interface SessionUser {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly mustChangePassword: boolean;
+}
+
+export interface Session {
+  readonly user: SessionUser;
+  /** Sent back in the X-CSRF-Token header of every request that changes state. */
+  readonly csrfToken: string;
+  readonly expiresAt: string;
+}
+
+export interface NewSession extends Session {
+  /** The cookie's value: shown once, stored only as its hash. */
+  readonly token: string;
+}
+
+export interface SignInAttempt {
+  readonly username: string;
+  readonly password: string;
+  /** The client's address, for throttling and the log. */
+  readonly address: string;
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+const newToken = () => randomBytes(32).toString('base64url');
+
+type Outcome = 'success' | 'invalid' | 'locked' | 'throttled' | 'disabled';
+
+async function logAttempt(db: pg.Pool, attempt: SignInAttempt, outcome: Outcome): Promise<void> {
+  await db.query('INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)', [
+    attempt.username.slice(0, 200),
+    attempt.address,
+    outcome,
+  ]);
+}
+
+/** Seconds until the oldest counted failure leaves the window, or 0 when not throttled. */
+async function throttledFor(
+  db: pg.Pool,
+  attempt: SignInAttempt,
+  policy: SessionPolicy,
+): Promise<number> {
+  const found = await db.query<{ user_wait: number | null; address_wait: number | null }>(
+    `WITH recent AS (
+       SELECT username, address, at FROM sign_in_attempt
+        WHERE at > now() - make_interval(mins => $3) AND outcome IN ('invalid', 'locked')
+          AND (username = $1 OR address = $2))
+     SELECT
+       (SELECT ceil(extract(epoch FROM min(at) + make_interval(mins => $3) - now()))
+          FROM (SELECT at FROM recent WHERE username = $1 ORDER BY at DESC LIMIT $4) u
+         HAVING count(*) >= $4)::float8 AS user_wait,
+       (SELECT ceil(extract(epoch FROM min(at) + make_interval(mins => $3) - now()))
+          FROM (SELECT at FROM recent WHERE address = $2 ORDER BY at DESC LIMIT $5) a
+         HAVING count(*) >= $5)::float8 AS address_wait`,
+    [
+      attempt.username,
+      attempt.address,
+      policy.throttleWindowMinutes,
+      policy.maxFailuresPerUser,
+      policy.maxFailuresPerAddress,
+    ],
+  );
+  const row = found.rows[0];
+  return Math.max(row?.user_wait ?? 0, row?.address_wait ?? 0, 0);
+}
+
+/** One more failed password for the account; the run's end locks it. */
+async function countFailure(db: pg.Pool, userId: string, policy: SessionPolicy): Promise<void> {
+  await db.query(
+    `UPDATE user_credential SET failed_attempts = failed_attempts + 1,
+       locked_at = CASE WHEN failed_attempts + 1 >= $2 THEN now() END
+      WHERE user_id = $1`,
+    [userId, policy.lockAfterFailures],
+  );
+}
+
+/**
+ * Checks a username and password and opens a session. INVALID_CREDENTIALS for an unknown user,
+ * a disabled account or a wrong password alike (each costs one argon2 verification);
+ * TOO_MANY_ATTEMPTS (with `details.retryAfterSeconds`) while throttled; ACCOUNT_LOCKED once the
+ * account has failed `lockAfterFailures` times in a row.
+ */
+export async function signIn(
+  store: PoolHolder,
+  attempt: SignInAttempt,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<NewSession> {
+  const db = poolOf(store);
+  const wait = await throttledFor(db, attempt, policy);
+  if (wait > 0) {
+    await logAttempt(db, attempt, 'throttled');
+    throw new JiaError('TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${wait} s`, {
+      details: { retryAfterSeconds: wait },
+    });
+  }
+  const found = await db.query<{
+    id: string;
+    username: string;
+    display_name: string | null;
+    disabled: boolean;
+    password_hash: string;
+    must_change: boolean;
+    locked: boolean;
+  }>(
+    `SELECT u.row_id::text AS id, u.username, u.display_name, u.disabled, c.password_hash,
+            c.must_change, c.locked_at IS NOT NULL AS locked
+       FROM app_user u JOIN user_credential c ON c.user_id = u.row_id
+      WHERE u.username = $1`,
+    [attempt.username],
+  );
+  const account = found.rows[0];
+  const valid = await verifyPassword(account?.password_hash ?? null, attempt.password);
+  if (account?.locked) {
+    await logAttempt(db, attempt, 'locked');
+    throw new JiaError('ACCOUNT_LOCKED', `the account ${account.username} is locked`);
+  }
+  if (!account || account.disabled || !valid) {
+    if (account && !account.disabled) await countFailure(db, account.id, policy);
+    await logAttempt(db, attempt, account?.disabled ? 'disabled' : 'invalid');
+    throw new JiaError('INVALID_CREDENTIALS', 'the username or the password is wrong');
+  }
+  const token = newToken();
+  const csrfToken = newToken();
+  const opened = await db.query<{ expires_at: Date }>(
+    `WITH reset AS (UPDATE user_credential SET failed_attempts = 0 WHERE user_id = $1)
+     INSERT INTO user_session (token_hash, user_id, csrf_token, expires_at, address)
+     VALUES ($2, $1, $3, now() + make_interval(hours => $4), $5) RETURNING expires_at`,
+    [account.id, tokenHash(token), csrfToken, policy.absoluteHours, attempt.address],
+  );
+  await logAttempt(db, attempt, 'success');
+  return {
+    token,
+    csrfToken,
+    expiresAt: (opened.rows[0] as { expires_at: Date }).expires_at.toISOString(),
+    user: {
+      id: account.id,
+      username: account.username,
+      displayName: account.display_name ?? account.username,
+      mustChangePassword: account.must_change,
+    },
+  };
+}
+
+/**
+ * The session of a cookie's token, or null when there is none, it has expired (idle or
+ * absolute) or its account is disabled. Marks it used.
+ */
+export async function sessionOf(
+  store: PoolHolder,
+  token: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<Session | null> {
+  const db = poolOf(store);
+  const found = await db.query<{
+    id: string;
+    username: string;
+    display_name: string | null;
+    must_change: boolean;
+    csrf_token: string;
+    expires_at: Date;
+    stale: boolean;
+  }>(
+    `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, s.csrf_token,
+            s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale
+       FROM user_session s JOIN app_user u ON u.row_id = s.user_id
+       JOIN user_credential c ON c.user_id = u.row_id
+      WHERE s.token_hash = $1 AND s.expires_at > now()
+        AND s.last_seen_at > now() - make_interval(mins => $2)
+        AND NOT u.disabled AND c.locked_at IS NULL`,
+    [tokenHash(token), policy.idleMinutes, TOUCH_EVERY_SECONDS],
+  );
+  const row = found.rows[0];
+  if (!row) return null;
+  if (row.stale)
+    await db.query('UPDATE user_session SET last_seen_at = now() WHERE token_hash = $1', [
+      tokenHash(token),
+    ]);
+  return {
+    csrfToken: row.csrf_token,
+    expiresAt: row.expires_at.toISOString(),
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name ?? row.username,
+      mustChangePassword: row.must_change,
+    },
+  };
+}
+
+/**
+ * Whether `password` is the account's (re-entered to sign a record or to change the password).
+ * A wrong password here counts as a failed sign-in: it may lock the account.
+ */
+export async function verifyAccountPassword(
+  store: PoolHolder,
+  userId: string,
+  password: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<boolean> {
+  const db = poolOf(store);
+  const found = await db.query<{ password_hash: string }>(
+    'SELECT password_hash FROM user_credential WHERE user_id = $1 AND locked_at IS NULL',
+    [userId],
+  );
+  const valid = await verifyPassword(found.rows[0]?.password_hash ?? null, password);
+  if (!valid && found.rowCount) await countFailure(db, userId, policy);
+  return valid;
+}
+
+/** Ends a session (signing out); ending one that does not exist is not an error. */
+export async function endSession(store: PoolHolder, token: string): Promise<void> {
+  await poolOf(store).query('DELETE FROM user_session WHERE token_hash = $1', [tokenHash(token)]);
+}
+
+/** Removes sessions past their idle or absolute limit; returns how many. */
+export async function pruneSessions(
+  store: PoolHolder,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<number> {
+  const deleted = await poolOf(store).query(
+    `DELETE FROM user_session
+      WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1)`,
+    [policy.idleMinutes],
+  );
+  return deleted.rowCount ?? 0;
+}

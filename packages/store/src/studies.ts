@@ -1,0 +1,85 @@
+/** Studies as the server lists them: the ones a user holds a role in, with their sites. */
+import type { Role, RoleGrant } from '@jia-trial/dictionary';
+import type pg from 'pg';
+import { notFound } from './errors.js';
+import { type PoolHolder, poolOf, type Transaction } from './transaction.js';
+
+export interface StudySummary {
+  readonly studyId: string;
+  readonly title: string | null;
+  readonly protocolId: string | null;
+  readonly sites: Array<{ readonly code: string; readonly name: string | null }>;
+  /** The roles the user holds in the study. */
+  readonly roles: RoleGrant[];
+}
+
+/** The studies `userId` holds a role in, in study order. */
+export async function studiesOf(store: PoolHolder, userId: string): Promise<StudySummary[]> {
+  const found = await poolOf(store).query<{
+    study_id: string;
+    title: string | null;
+    protocol_id: string | null;
+    sites: Array<{ code: string; name: string | null }>;
+    roles: Array<{ role: Role; site: string | null }>;
+  }>(
+    `SELECT s.study_id, s.title, s.protocol_id,
+            coalesce((SELECT json_agg(json_build_object('code', t.site_code, 'name', t.name)
+                                      ORDER BY t.site_code)
+                        FROM site t WHERE t.study_id = s.study_id), '[]') AS sites,
+            (SELECT json_agg(json_build_object('role', r.role, 'site', r.site_code)
+                             ORDER BY r.role, r.site_code NULLS FIRST)
+               FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1) AS roles
+       FROM study s
+      WHERE EXISTS (SELECT 1 FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1)
+      ORDER BY s.study_id`,
+    [userId],
+  );
+  return found.rows.map((row) => ({
+    studyId: row.study_id,
+    title: row.title,
+    protocolId: row.protocol_id,
+    sites: row.sites,
+    roles: row.roles,
+  }));
+}
+
+/** The protocol id stored for a study (null: not set). NOT_FOUND when there is no study. */
+export async function protocolOfStudy(
+  db: PoolHolder | Pick<pg.Pool, 'query'>,
+  studyId: string,
+): Promise<string | null> {
+  const client = 'query' in db ? db : poolOf(db);
+  const found = await client.query<{ protocol_id: string | null }>(
+    'SELECT protocol_id FROM study WHERE study_id = $1',
+    [studyId],
+  );
+  if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
+  return found.rows[0]?.protocol_id ?? null;
+}
+
+/** Records the protocol a study runs under. */
+export async function setStudyProtocol(
+  tx: Transaction,
+  studyId: string,
+  protocolId: string,
+): Promise<void> {
+  const updated = await tx.client.query(
+    'UPDATE study SET protocol_id = $2 WHERE study_id = $1 AND protocol_id IS DISTINCT FROM $2',
+    [studyId, protocolId],
+  );
+  if (updated.rowCount === 0) await protocolOfStudy(tx.client, studyId);
+}
+
+/** The site of a subject, or null when the study has no such subject. */
+export async function siteOfSubject(
+  db: PoolHolder | Pick<pg.Pool, 'query'>,
+  studyId: string,
+  subjectId: string,
+): Promise<string | null> {
+  const client = 'query' in db ? db : poolOf(db);
+  const found = await client.query<{ site_code: string }>(
+    'SELECT site_code FROM subject WHERE study_id = $1 AND subject_id = $2',
+    [studyId, subjectId],
+  );
+  return found.rows[0]?.site_code ?? null;
+}
