@@ -24,12 +24,15 @@ import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/
 import { registerServeCommand } from './serve/register-serve-command.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
+import { registerUserCommands } from './user/register-user-commands.js';
 
 export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
   /** DATABASE_URL, JIA_OWNER_DATABASE_URL and JIA_DATA_DIR are read from here (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Read by `user add|reset --password-stdin` (default: process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 const positiveNumber = (flag: string) => (value: string) => {
@@ -203,7 +206,18 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
   registerStatusCommand(program, commandIo, run);
   registerReportCommands(program, commandIo, run);
   registerServeCommand(program, commandIo, run);
+  registerUserCommands(
+    program,
+    { ...commandIo, readStdin: () => readAll(io.stdin ?? process.stdin) },
+    run,
+  );
   return program;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Today in the machine's time zone: the clinic's day, not UTC's. */

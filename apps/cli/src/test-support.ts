@@ -1,6 +1,7 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
+
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { main } from './main.js';
@@ -27,9 +28,15 @@ class Capture extends Writable {
 }
 
 export async function runCli(...argv: string[]): Promise<CliRun> {
+  return runCliWithInput(null, ...argv);
+}
+
+/** Runs the CLI with `input` as its standard input (null: none). */
+export async function runCliWithInput(input: string | null, ...argv: string[]): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr });
+  const stdin = Readable.from(input === null ? [] : [Buffer.from(input)]);
+  const code = await main(argv, { stdout, stderr, stdin });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
