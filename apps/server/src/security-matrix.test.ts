@@ -1,0 +1,183 @@
+/**
+ * The security matrix: every route of the API, called by every role of a study, by a user with
+ * no role in it and without a session, against the policy the route declares (docs/roles.md).
+ * A forbidden call is refused (401 without a session, 404 without a role in the study, 403
+ * without the permission) and changes nothing; an allowed call is never refused for access. A
+ * route of the OpenAPI document without a declared policy or without a request here fails.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  allows,
+  type Permission,
+  ROLE_POLICIES,
+  type Role,
+  studyAccess,
+} from '@jia-trial/dictionary';
+import type { Access } from './access.js';
+import {
+  type ApiClient,
+  HOME_SITE,
+  HOME_SUBJECT,
+  PASSWORD,
+  STUDY,
+  startTestServer,
+  type TestServer,
+  TODAY,
+} from './test-support.js';
+
+let server: TestServer;
+
+/** Who calls: each role (site-bound roles at the home site), someone without a role, nobody. */
+type Principal = Role | 'outsider' | 'anonymous';
+const PRINCIPALS: readonly Principal[] = [
+  ...ROLE_POLICIES.map((p) => p.role),
+  'outsider',
+  'anonymous',
+];
+const clients = new Map<Principal, ApiClient>();
+
+interface Call {
+  /** The access the route must declare (docs/roles.md): the matrix pins it. */
+  readonly access: Access;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+const PUBLIC: Access = { kind: 'public' };
+const SIGNED_IN: Access = { kind: 'signed_in' };
+const SIGNED_IN_FIRST: Access = { kind: 'signed_in', beforePasswordChange: true };
+const study = (permission: Permission): Access => ({ kind: 'study', permission });
+
+/** A valid request for each route, by `METHOD url` as declared; `who` makes ids unique. */
+const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
+  'POST /api/v1/session': () => ({
+    access: PUBLIC,
+    path: '/api/v1/session',
+    body: { username: 'nobody-at-all', password: 'wrong password' },
+  }),
+  'GET /api/v1/session': () => ({ access: SIGNED_IN_FIRST, path: '/api/v1/session' }),
+  'DELETE /api/v1/session': () => ({ access: SIGNED_IN_FIRST, path: '/api/v1/session' }),
+  // The new password equals the current one: refused as invalid (422), never applied.
+  'PUT /api/v1/session/password': () => ({
+    access: SIGNED_IN_FIRST,
+    path: '/api/v1/session/password',
+    body: { currentPassword: PASSWORD, newPassword: PASSWORD },
+  }),
+  'GET /api/v1/openapi.json': () => ({ access: PUBLIC, path: '/api/v1/openapi.json' }),
+  'GET /api/v1/health': () => ({ access: PUBLIC, path: '/api/v1/health' }),
+  'GET /api/v1/studies': () => ({ access: SIGNED_IN, path: '/api/v1/studies' }),
+  'GET /api/v1/studies/:studyId/subjects/:subjectId/status': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/status?asOf=${TODAY}`,
+  }),
+  'PUT /api/v1/studies/:studyId/visits/:visitId': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/matrix-${who}`,
+    body: { subjectId: HOME_SUBJECT, visitDate: '2017-06-01', physicianGlobal: 1 },
+  }),
+};
+
+/** The answers that refuse access (a wrong password at sign-in is not one). */
+const ACCESS_REFUSALS = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CSRF_TOKEN_INVALID',
+  'PASSWORD_CHANGE_REQUIRED',
+]);
+
+/** The statuses the policy allows for `who` on a route declaring `access`. */
+function expected(access: Access, who: Principal): 'allowed' | 401 | 403 | 404 {
+  if (access.kind === 'public') return 'allowed';
+  if (who === 'anonymous') return 401;
+  if (access.kind === 'signed_in') return 'allowed';
+  if (who === 'outsider') return 404;
+  const site = ROLE_POLICIES.find((p) => p.role === who)?.scope === 'site' ? HOME_SITE : null;
+  return allows(studyAccess([{ role: who, site }]), access.permission, HOME_SITE) ? 'allowed' : 403;
+}
+
+/** Everything a request could change: the audit trail grows with every stored change. */
+async function changes(): Promise<number> {
+  const result = await server.db.store.pool.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM audit_event)::int + (SELECT count(*) FROM user_session)::int AS n',
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+before(async () => {
+  server = await startTestServer();
+  for (const policy of ROLE_POLICIES)
+    await server.addUser(`as-${policy.role}`, [
+      [policy.role, policy.scope === 'site' ? HOME_SITE : null],
+    ]);
+  await server.addUser('as-outsider', []);
+  for (const who of PRINCIPALS)
+    clients.set(who, await server.client(who === 'anonymous' ? undefined : `as-${who}`));
+});
+after(() => server?.close());
+
+test('every route of the OpenAPI document declares its access and has a request here', async () => {
+  const document = (await (await server.client()).request('GET', '/api/v1/openapi.json')).body;
+  const declared = new Set(server.app.declaredRoutes.map((r) => `${r.method} ${r.url}`));
+  for (const [path, operations] of Object.entries(document.paths as Record<string, object>))
+    for (const method of Object.keys(operations)) {
+      const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+      assert.ok(declared.has(key), `${key} is in the OpenAPI document but declares no access`);
+    }
+  for (const route of server.app.declaredRoutes) {
+    const make = REQUESTS[`${route.method} ${route.url}`];
+    assert.ok(make, `no request for ${route.method} ${route.url} in the matrix`);
+    assert.deepEqual(
+      route.access,
+      make('anonymous').access,
+      `${route.method} ${route.url}'s access`,
+    );
+  }
+});
+
+test('every role, an outsider and no session, on every route: as the policy declares', async () => {
+  // Signing out last: it ends the session the other calls use.
+  const routes = [...server.app.declaredRoutes].sort(
+    (a, b) =>
+      Number(a.method === 'DELETE' && a.url.endsWith('/session')) -
+      Number(b.method === 'DELETE' && b.url.endsWith('/session')),
+  );
+  const refused: string[] = [];
+  let calls = 0;
+  for (const route of routes)
+    for (const who of PRINCIPALS) {
+      const make = REQUESTS[`${route.method} ${route.url}`];
+      assert.ok(make);
+      const call = make(who);
+      const want = expected(route.access, who);
+      const before = want === 'allowed' ? 0 : await changes();
+      const response = await (clients.get(who) as ApiClient).request(
+        route.method,
+        call.path,
+        call.body,
+        call.headers,
+      );
+      calls++;
+      const where = `${who} ${route.method} ${call.path}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
+      if (want === 'allowed') {
+        const code: string | undefined = response.body?.error?.code;
+        assert.ok(!code || !ACCESS_REFUSALS.has(code), `refused: ${where}`);
+        assert.ok(
+          route.access.kind !== 'study' || response.status !== 404,
+          `not found though allowed: ${where}`,
+        );
+        assert.ok(response.status < 500, `failed: ${where}`);
+      } else {
+        assert.equal(response.status, want, where);
+        assert.ok(
+          ['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN'].includes(response.body.error.code),
+          where,
+        );
+        assert.equal(await changes(), before, `a refused call changed something: ${where}`);
+        refused.push(where);
+      }
+    }
+  assert.equal(calls, routes.length * PRINCIPALS.length);
+  assert.ok(refused.length > 0);
+});
