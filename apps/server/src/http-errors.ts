@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, type ErrorCode, errorBody, type Issue, JiaError } from '@jia-trial/errors';
+import { translateDatabaseError } from '@jia-trial/store';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -29,7 +30,9 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_BAD_URL: 'MALFORMED_REQUEST',
 };
 
-function asApiError(error: FastifyError | JiaError | Error): JiaError {
+function asApiError(raw: FastifyError | JiaError | Error): JiaError {
+  // The database's own errors first: a lost connection is DATABASE_UNAVAILABLE (503).
+  const error = translateDatabaseError(raw) as FastifyError | JiaError | Error;
   if (error instanceof JiaError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues: Issue[] = error.validation.map((v) => {

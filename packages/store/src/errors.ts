@@ -50,7 +50,22 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
   '3D000': 'DATABASE_UNAVAILABLE',
   '57P03': 'DATABASE_UNAVAILABLE',
   '53300': 'DATABASE_UNAVAILABLE',
+  // The connection was lost: reset, timed out, the server shut down or was terminated, or the
+  // network is down (SQLSTATE class 08, 57P01/57P02).
+  ECONNRESET: 'DATABASE_UNAVAILABLE',
+  ETIMEDOUT: 'DATABASE_UNAVAILABLE',
+  EHOSTUNREACH: 'DATABASE_UNAVAILABLE',
+  EPIPE: 'DATABASE_UNAVAILABLE',
+  '57P01': 'DATABASE_UNAVAILABLE',
+  '57P02': 'DATABASE_UNAVAILABLE',
+  '08000': 'DATABASE_UNAVAILABLE',
+  '08001': 'DATABASE_UNAVAILABLE',
+  '08003': 'DATABASE_UNAVAILABLE',
+  '08006': 'DATABASE_UNAVAILABLE',
 };
+
+/** node-postgres reports a connection lost mid-query with this message and no code. */
+const CONNECTION_LOST = /^Connection terminated\b|^Client has encountered a connection error/;
 
 /**
  * A database error as the JiaError it stands for (a JiaError or an error without a known code
@@ -58,7 +73,10 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
  */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof JiaError) return error;
-  const code = DATABASE_ERROR_CODES[(error as { code?: string } | null)?.code ?? ''];
+  const lost = error instanceof Error && CONNECTION_LOST.test(error.message);
+  const code = lost
+    ? 'DATABASE_UNAVAILABLE'
+    : DATABASE_ERROR_CODES[(error as { code?: string } | null)?.code ?? ''];
   if (!code) return error;
   return new JiaError(code, (error as Error).message.replace(/^jia-trial: /, ''), {
     cause: error,

@@ -1,7 +1,6 @@
 /** `jia-trial serve` (`npm start`): the trial server (docs/server.md). */
 import { JiaError } from '@jia-trial/errors';
 import type { Command } from 'commander';
-import { positiveInteger } from '../cli-args.js';
 
 // Loaded when the command runs, so that every other command starts without it (start-up time).
 const commands = () => import('./serve-command.js');
@@ -26,7 +25,9 @@ export function registerServeCommand(
         'it prints once. Database: DATABASE_URL (and JIA_OWNER_DATABASE_URL), else the embedded ' +
         'PostgreSQL on JIA_DATA_DIR (default ./data). docs/server.md.',
     )
-    .option('--port <n>', 'TCP port (default: PORT, else 8080)', positiveInteger)
+    .option('--port <n>', 'TCP port (default: PORT, else 8080; 0: any free port)', (v) =>
+      tcpPort('--port', v),
+    )
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option(
       '--secure-cookies',
@@ -60,13 +61,16 @@ export function registerServeCommand(
     );
 }
 
-function portFromEnv(value: string | undefined): number {
-  if (value === undefined || value === '') return 8080;
+function tcpPort(name: string, value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
     throw new JiaError(
       'USAGE_ERROR',
-      `PORT must be a TCP port (1-65535), got ${JSON.stringify(value)}`,
+      `${name} must be a TCP port (0-65535), got ${JSON.stringify(value)}`,
     );
   return port;
+}
+
+function portFromEnv(value: string | undefined): number {
+  return value === undefined || value === '' ? 8080 : tcpPort('PORT', value);
 }
