@@ -469,11 +469,14 @@ async function main(args: readonly string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-// `store`: the store benchmark; `score` or no command: the benchmark of `jia-trial score` above.
+// `store`: the store benchmark; `http`: the server's; `score` or no command: the benchmark of `jia-trial score` above.
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'store') {
   const { runStoreBench } = await import('./store.bench.js');
   process.exitCode = await runStoreBench(rest);
+} else if (command === 'http') {
+  const { runHttpBench } = await import('./http.bench.js');
+  process.exitCode = await runHttpBench(rest);
 } else if (command === 'report') {
   const { runReportBench } = await import('./report.bench.js');
   process.exitCode = await runReportBench(rest);

@@ -13,7 +13,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { allows, type Permission, type StudyAccess, studyAccess } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
-import { accountActorId, grantsOf, type Session, type Store, sessionOf } from '@jia-trial/store';
+import { accountActorId, type Session, type Store, sessionOf } from '@jia-trial/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sessionToken } from './session-cookie.js';
 
@@ -62,15 +62,14 @@ function checkCsrf(request: FastifyRequest, session: Session): void {
  * The user's access in the route's study: no role there is NOT_FOUND (as for a study that does
  * not exist); roles without `permission` are FORBIDDEN.
  */
-async function accessInStudy(
-  store: Store,
+function accessInStudy(
   request: FastifyRequest,
   session: Session,
   permission: Permission,
-): Promise<StudyAccess> {
+): StudyAccess {
   const studyId = (request.params as { studyId?: string }).studyId;
   if (!studyId) throw new Error(`route ${request.routeOptions.url} has no studyId`);
-  const grants = (await grantsOf(store, session.user.id)).get(studyId) ?? [];
+  const grants = session.grants.get(studyId) ?? [];
   if (grants.length === 0) throw new JiaError('NOT_FOUND', `there is no study ${studyId}`);
   const combined = studyAccess(grants);
   if (!allows(combined, permission, null))
@@ -119,7 +118,7 @@ export function registerAccessControl(app: FastifyInstance, store: Store): Decla
     )
       throw new JiaError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first');
     if (access.kind === 'study')
-      request.studyAccess = await accessInStudy(store, request, session, access.permission);
+      request.studyAccess = accessInStudy(request, session, access.permission);
   });
   return declared;
 }

@@ -225,6 +225,42 @@ export async function saveVisit(
   return { version: row.saved_version, scores };
 }
 
+/**
+ * What a save of visit `visitId` for `subjectId` needs to know first, in one query: the
+ * subject's site (null: no such subject) and, when the visit is stored, its version and its
+ * current subject's site (a save may move a visit to another subject).
+ */
+export async function visitSaveContext(
+  db: Pick<pg.Pool, 'query'>,
+  studyId: string,
+  subjectId: string,
+  visitId: string,
+): Promise<{
+  subjectSite: string | null;
+  stored: { version: number; subjectSite: string } | null;
+}> {
+  const found = await db.query<{
+    subject_site: string | null;
+    version: number | null;
+    stored_site: string | null;
+  }>(
+    `SELECT (SELECT site_code FROM subject WHERE study_id = $1 AND subject_id = $2) AS subject_site,
+            v.version, s.site_code AS stored_site
+       FROM (SELECT 1) one
+       LEFT JOIN visit v ON v.study_id = $1 AND v.visit_id = $3
+       LEFT JOIN subject s ON s.study_id = v.study_id AND s.subject_id = v.subject_id`,
+    [studyId, subjectId, visitId],
+  );
+  const row = found.rows[0];
+  return {
+    subjectSite: row?.subject_site ?? null,
+    stored:
+      row?.version != null
+        ? { version: row.version, subjectSite: row.stored_site as string }
+        : null,
+  };
+}
+
 /** A stored visit and its version, or null. */
 export async function loadVisit(
   db: Pick<pg.Pool, 'query'>,

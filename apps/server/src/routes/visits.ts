@@ -5,14 +5,20 @@
  * 409 VERSION_CONFLICT with the current record when another change came first.
  */
 import { isJiaError, JiaError } from '@jia-trial/errors';
-import { loadVisit, saveVisit, type VisitRecord, withTransaction } from '@jia-trial/store';
+import {
+  loadVisit,
+  type Store,
+  saveVisit,
+  type VisitRecord,
+  visitSaveContext,
+} from '@jia-trial/store';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../access.js';
+import { actorOf, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { recordSchema } from '../record-schemas.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
-import { subjectInScope } from './subject-scope.js';
 
 const VisitBody = recordSchema('visit', ['visit_id'])
   .extend({
@@ -51,6 +57,60 @@ export function ifMatchVersion(header: string | undefined): number | null {
   return Number(match[1]);
 }
 
+/** The request's fields as the store's visit record (the joint codes as one `;` list). */
+function visitRecord(visitId: string, fields: Record<string, unknown>): VisitRecord {
+  const codes = fields.activeJointCodes;
+  return {
+    ...fields,
+    visitId,
+    activeJointCodes: Array.isArray(codes) ? codes.join(';') : null,
+  } as unknown as VisitRecord;
+}
+
+/**
+ * Whether the save may go ahead, in one query: the subject, and the stored visit's current
+ * subject (a save may move a visit), must be at sites where the user writes (else 404 as for
+ * none); a stored visit is replaced only with If-Match. Returns the stored version, or null.
+ */
+async function checkVisitSave(
+  store: Store,
+  request: FastifyRequest,
+  studyId: string,
+  visit: VisitRecord,
+  basedOn: number | null,
+): Promise<number | null> {
+  const found = await visitSaveContext(store.pool, studyId, visit.subjectId, visit.visitId);
+  const sites = sitesFor(request, 'clinical.write');
+  const covered = (site: string | null) =>
+    site !== null && (sites === 'all' || sites.includes(site));
+  if (!covered(found.subjectSite) || (found.stored && !covered(found.stored.subjectSite)))
+    throw new JiaError('NOT_FOUND', `study ${studyId} has no subject ${visit.subjectId}`);
+  if (found.stored && basedOn === null)
+    throw new JiaError(
+      'PRECONDITION_REQUIRED',
+      `visit ${visit.visitId} exists (version ${found.stored.version}): send If-Match with the version you changed`,
+      { details: { currentVersion: found.stored.version } },
+    );
+  return found.stored?.version ?? null;
+}
+
+/** A version conflict with the record that won attached, to show beside the client's change. */
+async function withCurrentVisit(
+  store: Store,
+  studyId: string,
+  visitId: string,
+  error: unknown,
+): Promise<unknown> {
+  if (!isJiaError(error, 'VERSION_CONFLICT')) return error;
+  const current = await loadVisit(store.pool, studyId, visitId);
+  return new JiaError('VERSION_CONFLICT', error.message, {
+    details: {
+      ...error.details,
+      current: current ? { visit: visitJson(current.visit), version: current.version } : null,
+    },
+  });
+}
+
 export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
   const { store } = context;
   return async (app) => {
@@ -78,48 +138,23 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const { studyId, visitId } = request.params;
         const { reason, ...fields } = request.body as { reason?: string } & Record<string, unknown>;
         const basedOn = ifMatchVersion(request.headers['if-match']);
-        const visit = {
-          ...fields,
-          visitId,
-          activeJointCodes: Array.isArray(fields.activeJointCodes)
-            ? fields.activeJointCodes.join(';')
-            : null,
-        } as unknown as VisitRecord;
-        await subjectInScope(store, request, studyId, visit.subjectId, 'clinical.write');
-        const stored = await loadVisit(store.pool, studyId, visitId);
-        if (stored) {
-          // The visit's current subject must be in the user's sites too (a move between sites).
-          await subjectInScope(store, request, studyId, stored.visit.subjectId, 'clinical.write');
-          if (basedOn === null)
-            throw new JiaError(
-              'PRECONDITION_REQUIRED',
-              `visit ${visitId} exists (version ${stored.version}): send If-Match with the version you changed`,
-              { details: { currentVersion: stored.version } },
-            );
-        }
+        const visit = visitRecord(visitId, fields);
+        const stored = await checkVisitSave(store, request, studyId, visit, basedOn);
         try {
-          const saved = await withTransaction(store, actorOf(request), reason, (tx) =>
-            saveVisit(tx, studyId, visit, stored ? basedOn : null),
-          );
-          const after = await loadVisit(store.pool, studyId, visitId);
+          // One statement, one round trip: the store's save_visit with the account as actor.
+          const saved = await saveVisit(store.pool, studyId, visit, stored ? basedOn : null, {
+            actor: actorOf(request),
+            reason: reason ?? '',
+          });
           void reply.code(stored ? 200 : 201).header('etag', `"${saved.version}"`);
           return {
-            visit: visitJson(after?.visit ?? visit),
+            // As stored: save_visit stores the validated values exactly as given.
+            visit: visitJson(visit),
             version: saved.version,
             scores: saved.scores as unknown as Record<string, unknown>,
           };
         } catch (error) {
-          if (!isJiaError(error, 'VERSION_CONFLICT')) throw error;
-          // The client gets the record that won, to show beside its own change.
-          const current = await loadVisit(store.pool, studyId, visitId);
-          throw new JiaError('VERSION_CONFLICT', error.message, {
-            details: {
-              ...error.details,
-              current: current
-                ? { visit: visitJson(current.visit), version: current.version }
-                : null,
-            },
-          });
+          throw await withCurrentVisit(store, studyId, visitId, error);
         }
       },
     );

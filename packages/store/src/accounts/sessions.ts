@@ -8,6 +8,7 @@
  * limit; the token stored only as its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Role, RoleGrant } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { type PoolHolder, poolOf } from '../transaction.js';
@@ -53,12 +54,14 @@ export interface SessionUser {
 
 export interface Session {
   readonly user: SessionUser;
+  /** The account's roles, by study (read with the session: one query per request). */
+  readonly grants: ReadonlyMap<string, readonly RoleGrant[]>;
   /** Sent back in the X-CSRF-Token header of every request that changes state. */
   readonly csrfToken: string;
   readonly expiresAt: string;
 }
 
-export interface NewSession extends Session {
+export interface NewSession extends Omit<Session, 'grants'> {
   /** The cookie's value: shown once, stored only as its hash. */
   readonly token: string;
 }
@@ -208,9 +211,13 @@ export async function sessionOf(
     csrf_token: string;
     expires_at: Date;
     stale: boolean;
+    grants: Array<{ study: string; role: Role; site: string | null }> | null;
   }>(
     `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, s.csrf_token,
-            s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale
+            s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
+            (SELECT json_agg(json_build_object('study', r.study_id, 'role', r.role, 'site', r.site_code)
+                             ORDER BY r.study_id, r.role, r.site_code NULLS FIRST)
+               FROM role_assignment r WHERE r.user_id = u.row_id) AS grants
        FROM user_session s JOIN app_user u ON u.row_id = s.user_id
        JOIN user_credential c ON c.user_id = u.row_id
       WHERE s.token_hash = $1 AND s.expires_at > now()
@@ -224,7 +231,11 @@ export async function sessionOf(
     await db.query('UPDATE user_session SET last_seen_at = now() WHERE token_hash = $1', [
       tokenHash(token),
     ]);
+  const grants = new Map<string, RoleGrant[]>();
+  for (const g of row.grants ?? [])
+    grants.set(g.study, [...(grants.get(g.study) ?? []), { role: g.role, site: g.site }]);
   return {
+    grants,
     csrfToken: row.csrf_token,
     expiresAt: row.expires_at.toISOString(),
     user: {
