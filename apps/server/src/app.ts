@@ -18,6 +18,7 @@ import { type DeclaredRoute, registerAccessControl } from './access.js';
 import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling } from './http-errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
@@ -105,6 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(studyRoutes(context));
       await api.register(statusRoutes(context));
       await api.register(visitRoutes(context));
+      await api.register(adminRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

@@ -77,6 +77,35 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/visits/matrix-${who}`,
     body: { subjectId: HOME_SUBJECT, visitDate: '2017-06-01', physicianGlobal: 1 },
   }),
+  'GET /api/v1/studies/:studyId/users': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users`,
+  }),
+  'POST /api/v1/studies/:studyId/users': (who) => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users`,
+    body: { username: `new-${who}`, displayName: 'New', roles: [{ role: 'monitor', site: null }] },
+  }),
+  'POST /api/v1/studies/:studyId/users/:username/roles': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/roles`,
+    body: { role: 'dsmb', site: null },
+  }),
+  'DELETE /api/v1/studies/:studyId/users/:username/roles': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/roles`,
+    body: { role: 'monitor', site: null, reason: 'matrix' },
+  }),
+  'POST /api/v1/studies/:studyId/users/:username/password-reset': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/password-reset`,
+    body: { reason: 'matrix' },
+  }),
+  'POST /api/v1/studies/:studyId/sites': (who) => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/sites`,
+    body: { code: `SITE-${who}`, name: null },
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */
@@ -112,6 +141,8 @@ before(async () => {
       [policy.role, policy.scope === 'site' ? HOME_SITE : null],
     ]);
   await server.addUser('as-outsider', []);
+  // The account the admin routes change (only the admin's calls are allowed: once each).
+  await server.addUser('spare', [['monitor', null]]);
   for (const who of PRINCIPALS)
     clients.set(who, await server.client(who === 'anonymous' ? undefined : `as-${who}`));
 });

@@ -1,5 +1,6 @@
 /** Studies as the server lists them: the ones a user holds a role in, with their sites. */
 import type { Role, RoleGrant } from '@jia-trial/dictionary';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { notFound } from './errors.js';
 import { type PoolHolder, poolOf, type Transaction } from './transaction.js';
@@ -82,4 +83,44 @@ export async function siteOfSubject(
     [studyId, subjectId],
   );
   return found.rows[0]?.site_code ?? null;
+}
+
+/** Adds a site to a study; TARGET_EXISTS when the study has it already. */
+export async function addSite(
+  tx: Transaction,
+  studyId: string,
+  site: { readonly code: string; readonly name: string | null },
+): Promise<void> {
+  await protocolOfStudy(tx.client, studyId);
+  const added = await tx.client.query(
+    `INSERT INTO site (study_id, site_code, name) VALUES ($1, $2, $3)
+       ON CONFLICT (study_id, site_code) DO NOTHING`,
+    [studyId, site.code, site.name],
+  );
+  if (added.rowCount === 0)
+    throw new JiaError('TARGET_EXISTS', `study ${studyId} has a site ${site.code} already`);
+}
+
+export interface StudyMember {
+  readonly username: string;
+  readonly displayName: string;
+  readonly disabled: boolean;
+  readonly locked: boolean;
+  readonly roles: RoleGrant[];
+}
+
+/** The accounts holding a role in a study, with those roles. */
+export async function membersOf(store: PoolHolder, studyId: string): Promise<StudyMember[]> {
+  const found = await poolOf(store).query<StudyMember>(
+    `SELECT u.username, coalesce(u.display_name, u.username) AS "displayName", u.disabled,
+            (c.locked_at IS NOT NULL) AS locked,
+            json_agg(json_build_object('role', r.role, 'site', r.site_code)
+                     ORDER BY r.role, r.site_code NULLS FIRST) AS roles
+       FROM role_assignment r JOIN app_user u ON u.row_id = r.user_id
+       LEFT JOIN user_credential c ON c.user_id = u.row_id
+      WHERE r.study_id = $1
+      GROUP BY u.row_id, c.locked_at ORDER BY u.username`,
+    [studyId],
+  );
+  return found.rows;
 }

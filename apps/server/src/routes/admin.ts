@@ -1,0 +1,208 @@
+/**
+ * A study's set-up for its administrators (`admin.manage`; docs/roles.md): the accounts with a
+ * role in the study, new accounts with a one-time password, roles granted and revoked, password
+ * resets, and sites. Never clinical data. Every change is audited under the admin's account.
+ */
+import { codesOf } from '@jia-trial/dictionary';
+import { JiaError } from '@jia-trial/errors';
+import {
+  addSite,
+  createUser,
+  grantRole,
+  membersOf,
+  oneTimePassword,
+  revokeRole,
+  setPassword,
+  withTransaction,
+} from '@jia-trial/store';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../access.js';
+import type { ServerContext } from '../context.js';
+import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
+
+const Role = z.enum(codesOf('role') as [string, ...string[]]);
+const Username = z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,63}$/);
+const RoleGrant = z.strictObject({ role: Role, site: RecordId.nullable() });
+const Reason = z.string().trim().min(1).max(500);
+
+const Member = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    disabled: z.boolean(),
+    locked: z.boolean(),
+    roles: z.array(z.object({ role: z.string(), site: z.string().nullable() })),
+  })
+  .meta({ id: 'StudyMember' });
+
+const OneTimePassword = z
+  .object({ username: z.string(), oneTimePassword: z.string() })
+  .describe('Shown once: give it to the user, who must change it at the first sign-in');
+
+const UserParams = z.strictObject({ studyId: StudyId, username: Username });
+const ADMIN = { access: { kind: 'study', permission: 'admin.manage' } } as const;
+
+export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
+  const { store } = context;
+  return async (app) => {
+    app.get(
+      '/studies/:studyId/users',
+      {
+        config: ADMIN,
+        schema: {
+          summary: 'The accounts with a role in the study, and their roles',
+          tags: ['administration'],
+          params: z.strictObject({ studyId: StudyId }),
+          response: { 200: z.object({ users: z.array(Member) }), ...STUDY_ERRORS },
+        },
+      },
+      async (request) => ({ users: await membersOf(store, request.params.studyId) }),
+    );
+
+    app.post(
+      '/studies/:studyId/users',
+      {
+        config: ADMIN,
+        schema: {
+          summary: 'Create an account with roles in the study; returns its one-time password once',
+          tags: ['administration'],
+          params: z.strictObject({ studyId: StudyId }),
+          body: z.strictObject({
+            username: Username,
+            displayName: z.string().trim().min(1).max(200),
+            roles: z.array(RoleGrant).min(1).max(20),
+          }),
+          response: {
+            201: OneTimePassword,
+            ...STUDY_ERRORS,
+            409: STUDY_ERRORS[404],
+            422: STUDY_ERRORS[404],
+          },
+        },
+      },
+      async (request, reply) => {
+        const { studyId } = request.params;
+        const { username, displayName, roles } = request.body;
+        const password = oneTimePassword();
+        await withTransaction(store, actorOf(request), undefined, async (tx) => {
+          await createUser(tx, { username, displayName, password, mustChangePassword: true });
+          for (const grant of roles)
+            await grantRole(tx, { username, studyId, role: grant.role as never, site: grant.site });
+        });
+        return reply.code(201).send({ username, oneTimePassword: password });
+      },
+    );
+
+    app.post(
+      '/studies/:studyId/users/:username/roles',
+      {
+        config: ADMIN,
+        schema: {
+          summary: 'Grant a role in the study (granting one held changes nothing)',
+          tags: ['administration'],
+          params: UserParams,
+          body: RoleGrant,
+          response: { 204: z.null(), ...STUDY_ERRORS, 422: STUDY_ERRORS[404] },
+        },
+      },
+      async (request, reply) => {
+        const { studyId, username } = request.params;
+        await withTransaction(store, actorOf(request), undefined, (tx) =>
+          grantRole(tx, {
+            username,
+            studyId,
+            role: request.body.role as never,
+            site: request.body.site,
+          }),
+        );
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/studies/:studyId/users/:username/roles',
+      {
+        config: ADMIN,
+        schema: {
+          summary: 'Revoke a role in the study (with the reason)',
+          tags: ['administration'],
+          params: UserParams,
+          body: RoleGrant.extend({ reason: Reason }),
+          response: { 204: z.null(), ...STUDY_ERRORS, 422: STUDY_ERRORS[404] },
+        },
+      },
+      async (request, reply) => {
+        const { studyId, username } = request.params;
+        await memberOrNotFound(studyId, username);
+        const { role, site, reason } = request.body;
+        await withTransaction(store, actorOf(request), reason, (tx) =>
+          revokeRole(tx, { username, studyId, role: role as never, site }),
+        );
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/studies/:studyId/users/:username/password-reset',
+      {
+        config: ADMIN,
+        schema: {
+          summary:
+            "Reset a study member's password: unlocks, ends their sessions, returns a one-time password once",
+          tags: ['administration'],
+          params: UserParams,
+          body: z.strictObject({ reason: Reason }),
+          response: { 200: OneTimePassword, ...STUDY_ERRORS, 422: STUDY_ERRORS[404] },
+        },
+      },
+      async (request) => {
+        const { studyId, username } = request.params;
+        await memberOrNotFound(studyId, username);
+        const password = oneTimePassword();
+        await withTransaction(store, actorOf(request), request.body.reason, (tx) =>
+          setPassword(tx, username, password, { mustChangePassword: true }),
+        );
+        return { username, oneTimePassword: password };
+      },
+    );
+
+    app.post(
+      '/studies/:studyId/sites',
+      {
+        config: ADMIN,
+        schema: {
+          summary: 'Add a site to the study',
+          tags: ['administration'],
+          params: z.strictObject({ studyId: StudyId }),
+          body: z.strictObject({
+            code: RecordId,
+            name: z.string().trim().min(1).max(200).nullable(),
+          }),
+          response: {
+            204: z.null(),
+            ...STUDY_ERRORS,
+            409: STUDY_ERRORS[404],
+            422: STUDY_ERRORS[404],
+          },
+        },
+      },
+      async (request, reply) => {
+        await withTransaction(store, actorOf(request), undefined, (tx) =>
+          addSite(tx, request.params.studyId, request.body),
+        );
+        return reply.code(204).send(null);
+      },
+    );
+  };
+
+  /**
+   * An admin revokes and resets only the accounts of its own study: an account without a role
+   * in the study is NOT_FOUND. (Granting a first role to any existing account is allowed.)
+   */
+  async function memberOrNotFound(studyId: string, username: string): Promise<void> {
+    const members = await membersOf(store, studyId);
+    if (!members.some((m) => m.username === username))
+      throw new JiaError('NOT_FOUND', `${username} holds no role in ${studyId}`);
+  }
+}
