@@ -423,6 +423,7 @@ const ADVERSE_EVENT: RecordType = {
       false,
       {
         maxLength: 8,
+        pattern: { regex: /^\d{8}$/, description: 'an 8-digit MedDRA code' },
       },
     ),
     field(
