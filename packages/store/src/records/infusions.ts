@@ -41,8 +41,11 @@ export interface InfusionRecord {
   readonly postSpo2?: number | null;
 }
 
+/** What an infusion's dose is checked against: a protocol's id and its intervention. */
+export type DosingProtocol = Pick<ProtocolDefinition, 'id' | 'intervention'>;
+
 /** DOSE_REFUSED unless the (valid) infusion's dose is within the protocol's tolerance. */
-function doseWithin(protocol: ProtocolDefinition): RecordCheck {
+function doseWithin(protocol: DosingProtocol): RecordCheck {
   return (values) => {
     const intervention = protocol.intervention;
     if (!intervention)
@@ -65,7 +68,7 @@ export function createInfusion(
   tx: Transaction,
   studyId: string,
   infusion: InfusionRecord,
-  protocol: ProtocolDefinition,
+  protocol: DosingProtocol,
   sites: SiteScope,
 ): Promise<StoredRecord<InfusionRecord>> {
   return createRecord(tx, studyId, 'infusion', infusion, sites, doseWithin(protocol));
@@ -81,7 +84,7 @@ export function correctInfusion(
   rowId: string,
   infusion: InfusionRecord,
   basedOnVersion: number,
-  protocol: ProtocolDefinition,
+  protocol: DosingProtocol,
   sites: SiteScope,
 ): Promise<StoredRecord<InfusionRecord>> {
   return correctRecord(
