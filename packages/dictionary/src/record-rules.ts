@@ -8,7 +8,7 @@
 import { countActiveJointCodes, type LabAnalyte } from '@jia-trial/outcomes';
 import { checkInRange, type FieldValue } from './field-rules.js';
 import { standardUnit, standardValue } from './lab-values.js';
-import { recordType } from './records.js';
+import { recordType, VISIT_DATE_YEARS } from './records.js';
 import type { RecordTypeId } from './types.js';
 
 /** A rule's finding: the field it is about (its name) and why. */
@@ -67,6 +67,13 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
     );
   },
   visit: (v, known, out) => {
+    const date = v.get('visit_date');
+    const year = typeof date === 'string' ? Number(date.slice(0, 4)) : null;
+    if (year !== null && (year < VISIT_DATE_YEARS.first || year > VISIT_DATE_YEARS.last))
+      out.push({
+        field: 'visit_date',
+        message: `${date} is not a plausible visit date (${VISIT_DATE_YEARS.first}-${VISIT_DATE_YEARS.last})`,
+      });
     // Laboratory values: the range is stated in the standard unit (as the visits reader checks it).
     for (const field of VISIT_LABS) {
       const value = v.get(field.name);

@@ -181,6 +181,8 @@ describe('validateRecordValues', () => {
     assert.deepEqual(paths('visit', { ast: 1700, astUnit: 'ukat/L' }), ['ast'], '102,000 U/L');
     assert.deepEqual(paths('visit', { ast: 1700 }), [], 'in U/L');
     assert.deepEqual(paths('visit', { astUnit: 'mg/dL' }), ['astUnit']);
+    assert.deepEqual(paths('visit', { visitDate: '1899-12-31' }), ['visitDate'], 'implausible');
+    assert.deepEqual(paths('visit', { visitDate: '2100-12-31' }), []);
     assert.deepEqual(paths('visit', { activeJoints: 2, activeJointCodes: 'knee_l;knee_r' }), []);
     assert.deepEqual(paths('visit', { activeJoints: 1, activeJointCodes: 'knee_l;knee_r' }), [
       'activeJoints',

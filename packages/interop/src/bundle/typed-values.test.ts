@@ -2,12 +2,14 @@
  * The bundle reader and the API's validator (@jia-trial/dictionary validateRecordValues) accept
  * the same records: for every field of every file read by validateFile, a value at and around
  * each of its rules is accepted as a typed value exactly when the reader accepts it written as a
- * cell. Both apply the dictionary's field rules (field-rules.ts) and record rules
- * (record-rules.ts); this checks the two doors end to end, through the reader's CSV, header and
- * empty-cell handling. visits.csv is read by the byte-level visits reader of `jia-trial score`
- * instead (visits-csv/row-parser.ts), which the store's saveVisit mirrors with validateVisit.
+ * cell. The files other than visits.csv apply the dictionary's field rules (field-rules.ts) and
+ * record rules (record-rules.ts) themselves: this checks the two doors end to end, through the
+ * reader's CSV, header and empty-cell handling. visits.csv is read by the byte-level visits
+ * reader of `jia-trial score` (visits-csv/row-parser.ts), which implements the same rules on
+ * bytes, for speed: this checks it against the dictionary field by field too.
  */
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   BUNDLE_FILES,
@@ -20,6 +22,7 @@ import {
 } from '@jia-trial/dictionary';
 import fc from 'fast-check';
 import { scratchFile } from '../test-support.js';
+import { readVisits } from '../visits-csv/read-visits.js';
 import { ProblemList } from './bundle-problems.js';
 import { validateFile } from './validate-file.js';
 
@@ -148,6 +151,10 @@ function boundaryValues(field: FieldDefinition): unknown[] {
         '2010-04',
         '2030-01-01',
         '1999-12-31',
+        '1899-12-31',
+        '1900-01-01',
+        '2100-12-31',
+        '2101-01-01',
       ];
     case 'partial_date':
       return ['2010-04', '2010-00', '2010-13', '2010-04-30', '2010-04-31', '2010', '2016-01-01'];
@@ -280,5 +287,53 @@ describe('the bundle reader and validateRecordValues accept the same records', (
     // JSON writes 30 as 3e1 or 30.0 if it likes; a bundle cell is a plain decimal.
     for (const text of ['3e1', '.5', '30.', '+30', ' 30', '30 kg', '30,5'])
       assert.equal(withText(text), false, text);
+  });
+});
+
+describe('the visits reader and validateRecordValues accept the same visits', () => {
+  const valid: Values = { subjectId: 'P1', visitId: 'V1', visitDate: '2019-01-07' };
+  const fields = recordType('visit').fields;
+  const visitsReaderAccepts = (record: Values) => {
+    const csv = [
+      fields.map((f) => f.name).join(','),
+      fields.map((f) => quoteField(cellText(record[f.key]))).join(','),
+    ].join('\n');
+    const path = scratchFile('visits.csv', csv);
+    return (
+      readVisits({ path, fileSize: statSync(path).size, maxProblems: 100 }).problems.length === 0
+    );
+  };
+  const agree = (record: Values, what: string) =>
+    assert.equal(
+      validateRecordValues('visit', record).length === 0,
+      visitsReaderAccepts(record),
+      what,
+    );
+
+  test('every field at its boundaries, and every field left empty', () => {
+    assert.ok(visitsReaderAccepts(valid));
+    for (const field of fields)
+      for (const value of [...boundaryValues(field), null])
+        agree({ ...valid, [field.key]: value }, `${field.name} = ${JSON.stringify(value)}`);
+  });
+
+  test('a laboratory value in each of its units, and the joints listed against their count', () => {
+    for (const field of fields.filter((f) => f.unitField)) {
+      const unitField = fields.find((f) => f.name === field.unitField) as FieldDefinition;
+      const max = field.range?.max ?? 0;
+      for (const unit of [null, ...codesOf(unitField.codeList ?? 'sex')])
+        for (const value of [0, max / 100, max / 60, max / 10, max, max + 1])
+          agree(
+            { ...valid, [field.key]: value, [unitField.key]: unit },
+            `${field.name} = ${value} ${unit}`,
+          );
+    }
+    for (const [count, codes] of [
+      [2, 'knee_l;knee_r'],
+      [1, 'knee_l;knee_r'],
+      [0, null],
+      [0, 'knee_l'],
+    ] as const)
+      agree({ ...valid, activeJoints: count, activeJointCodes: codes }, `${count} ${codes}`);
   });
 });
