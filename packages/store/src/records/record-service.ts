@@ -123,7 +123,7 @@ function statements(type: ServedRecordType): TableStatements {
 }
 
 /** VALIDATION_FAILED listing every problem of the values, each at its field's key. */
-export function checkValues(type: ServedRecordType, values: Values): void {
+function checkValues(type: ServedRecordType, values: Values): void {
   const issues = validateRecordValues(type, values);
   if (issues.length > 0)
     throw new JiaError(

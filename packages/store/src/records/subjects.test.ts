@@ -74,6 +74,22 @@ describe('subjects: enrolment at a site, withdrawal', () => {
     );
   });
 
+  test('a subject with visits is corrected too (its id, which they name, stays)', async () => {
+    const p1 = {
+      subjectId: 'P1',
+      site: 'A',
+      sex: 'M',
+      birthDate: '2010-04',
+      ilarCategory: 'systemic',
+      diagnosisDate: '2015-01-01',
+      enrolmentDate: '2019-01-01',
+    } as const;
+    const corrected = await asNurse(db, 'sex misrecorded', (tx) =>
+      correctSubject(tx, STUDY, p1, 1, NURSE_SITES),
+    );
+    assert.deepEqual([corrected.record.sex, corrected.version], ['M', 2]);
+  });
+
   test('withdrawal sets the date and reason and keeps every other field; it needs a reason for change', async () => {
     const enrolled = await asNurse(db, null, (tx) =>
       enrolSubject(
