@@ -36,18 +36,11 @@ export interface BundleColumn {
   readonly sqlType: StorageType;
   /** The database column (the same name, but subjects' `site`). */
   readonly dbColumn: string;
+  /** An `enum` column's codes. */
   readonly values?: readonly string[];
-  readonly min?: number;
-  readonly max?: number;
-  /** Exclusive lower bound (a weight of 0 is not a weight). */
-  readonly positive?: boolean;
-  /** Longest text accepted, in characters. */
-  readonly maxLength?: number;
-  /** A text's form, and how to name it in a message. */
-  readonly pattern?: { readonly regex: RegExp; readonly description: string };
   /** When empty, the value of this other column of the same row is stored (awareness_date). */
   readonly defaultFrom?: string;
-  /** The dictionary's field behind the column. */
+  /** The dictionary's field behind the column: its rule (field-rules.ts) checks each cell. */
   readonly field: FieldDefinition;
 }
 
@@ -80,7 +73,7 @@ const BUNDLE_TYPES: Readonly<Record<FieldDefinition['type'], BundleColumnType>> 
   integer: 'integer',
   decimal: 'decimal',
   code: 'enum',
-  // Validated against the code list by the file's row rules (packages/interop row-rules.ts).
+  // Validated against the code list by the field's rule (field-rules.ts).
   codes: 'text',
   chaq_score: 'chaq_score',
 };
@@ -100,15 +93,6 @@ function bundleColumn(record: RecordType, field: FieldDefinition): BundleColumn 
     ...common,
     type,
     ...(type === 'enum' && field.codeList ? { values: codesOf(field.codeList) } : {}),
-    ...(field.range && type !== 'chaq_score'
-      ? {
-          min: field.range.min,
-          ...(field.range.max === undefined ? {} : { max: field.range.max }),
-          ...(field.range.minExclusive ? { positive: true } : {}),
-        }
-      : {}),
-    ...(field.maxLength === undefined ? {} : { maxLength: field.maxLength }),
-    ...(field.pattern ? { pattern: field.pattern } : {}),
     ...(field.defaultFrom ? { defaultFrom: field.defaultFrom } : {}),
   };
 }

@@ -5,8 +5,11 @@
  */
 export * from './bundle-spec.js';
 export * from './code-lists.js';
+export * from './field-rules.js';
 export * from './lab-values.js';
+export * from './record-rules.js';
 export * from './records.js';
 export * from './roles.js';
 export * from './timelines.js';
 export * from './types.js';
+export * from './validate-values.js';

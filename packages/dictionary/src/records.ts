@@ -25,6 +25,8 @@ import type {
 export const TEXT_MAX_LENGTH = 200;
 /** Longest identifier (subject, visit, AE, site, lot), in characters. */
 export const ID_MAX_LENGTH = 64;
+/** A visit dated outside these years is refused as implausible: a typing error (record-rules.ts). */
+export const VISIT_DATE_YEARS = { first: 1900, last: 2100 } as const;
 
 const STORAGE: Readonly<Record<FieldType, StorageType>> = {
   id: 'text',
@@ -423,6 +425,7 @@ const ADVERSE_EVENT: RecordType = {
       false,
       {
         maxLength: 8,
+        pattern: { regex: /^\d{8}$/, description: 'an 8-digit MedDRA code' },
       },
     ),
     field(

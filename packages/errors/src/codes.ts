@@ -42,7 +42,7 @@ export const ERROR_CODES = {
     status: 404,
     exit: 'failure',
     meaning:
-      'Something the request names does not exist: a study, a subject, a record, a baseline visit or a protocol.',
+      'Something the request names does not exist: a study, a site, a subject, a record, a baseline visit or a protocol. A record at a site the caller may not see is not found either (the two are not told apart).',
     action:
       'Check the name or id (the message says which one and, where it can, lists the known ones).',
   },
@@ -65,8 +65,8 @@ export const ERROR_CODES = {
     status: 422,
     exit: 'failure',
     meaning:
-      "A dose was refused: the body weight is not plausible, or the requested dose is outside the protocol's tolerance.",
-    action: "Check the weight and the requested dose against the protocol's dosing rule.",
+      "A dose was refused: the body weight is not plausible, the requested or recorded dose is outside the protocol's tolerance (the issues name the values), or the protocol has no intervention to dose.",
+    action: "Check the weight and the dose against the protocol's dosing rule (`jia-trial dose`).",
   },
   PROTOCOL_INVALID: {
     status: 422,

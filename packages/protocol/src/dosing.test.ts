@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
-import { checkInfusionDose, planDose } from './dosing.js';
+import { assessDose, checkInfusionDose, planDose } from './dosing.js';
 import { testProtocol } from './test-protocol.fixture.js';
 import { infusion } from './timeline-builder.js';
 
@@ -59,4 +59,17 @@ test('the heaviest weight a bundle accepts (300 kg) is planned; a recorded impla
   const check = checkInfusionDose(intervention, infusion('2020-01-01', { weightKg: 301 }), 1);
   assert.equal(check.withinTolerance, false);
   assert.match(check.reason, /weight 301 kg is not a plausible body weight/);
+});
+
+test('each reason a dose is outside the protocol names the value it is about', () => {
+  const fields = (weightKg: number, cellsPerKg: number, totalCells: number) =>
+    assessDose(intervention, { weightKg, cellsPerKg, totalCells }).problems.map((p) => p.field);
+  assert.deepEqual(fields(30, 2e6, 6e7), []);
+  assert.deepEqual(fields(30, 2e6, 7e7), ['totalCells']);
+  assert.deepEqual(fields(30, 2.3e6, 7e7), ['totalCells', 'cellsPerKg']);
+  assert.deepEqual(fields(301, 2e6, 6e7), ['weightKg']);
+  assert.equal(
+    assessDose(intervention, { weightKg: 301, cellsPerKg: 2e6, totalCells: 6e7 }).plan,
+    null,
+  );
 });

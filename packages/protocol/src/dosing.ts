@@ -70,55 +70,67 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
+/** One reason a recorded dose is outside the protocol, and the infusion value it is about. */
+export interface DoseProblem {
+  readonly field: 'weightKg' | 'totalCells' | 'cellsPerKg';
+  readonly message: string;
+}
+
+/**
+ * A recorded dose against the protocol: the plan for its weight (null when the weight is not
+ * plausible) and every reason it is outside the tolerance (none: within it). The store refuses
+ * an infusion with these reasons as issues; checkInfusionDose reports them as a finding.
+ */
+export function assessDose(
+  intervention: Intervention,
+  infusion: Pick<TimelineInfusion, 'weightKg' | 'totalCells' | 'cellsPerKg'>,
+): { readonly plan: DosePlan | null; readonly problems: readonly DoseProblem[] } {
+  let plan: DosePlan;
+  try {
+    plan = planDose(intervention, infusion.weightKg);
+  } catch (error) {
+    return { plan: null, problems: [{ field: 'weightKg', message: (error as Error).message }] };
+  }
+  const tolerance = intervention.tolerancePercent / 100;
+  const problems: DoseProblem[] = [];
+  if (!within(infusion.totalCells, plan.allowedRange))
+    problems.push({
+      field: 'totalCells',
+      message: `total ${formatCount(infusion.totalCells)} outside ${formatCount(plan.allowedRange[0])}-${formatCount(plan.allowedRange[1])}`,
+    });
+  if (
+    !within(infusion.cellsPerKg, [
+      intervention.dosePerKg * (1 - tolerance),
+      intervention.dosePerKg * (1 + tolerance),
+    ])
+  )
+    problems.push({
+      field: 'cellsPerKg',
+      message: `${formatCount(infusion.cellsPerKg)}/kg recorded, protocol ${formatCount(intervention.dosePerKg)}/kg +/- ${intervention.tolerancePercent}%`,
+    });
+  return { plan, problems };
+}
+
 /** A recorded infusion against the protocol: total and per-kg dose within tolerance. */
 export function checkInfusionDose(
   intervention: Intervention,
   infusion: TimelineInfusion,
   number: number,
 ): DoseCheck {
-  let plan: DosePlan;
-  try {
-    plan = planDose(intervention, infusion.weightKg);
-  } catch (error) {
-    // A recorded infusion is checked, never refused: the finding is the reason.
-    return {
-      infusion: number,
-      date: infusion.date,
-      weightKg: infusion.weightKg,
-      expectedTotal: Number.NaN,
-      allowedRange: [Number.NaN, Number.NaN],
-      recordedTotal: infusion.totalCells,
-      recordedPerKg: infusion.cellsPerKg,
-      withinTolerance: false,
-      reason: (error as Error).message,
-    };
-  }
-  const totalOk = within(infusion.totalCells, plan.allowedRange);
-  const tolerance = intervention.tolerancePercent / 100;
-  const perKgOk = within(infusion.cellsPerKg, [
-    intervention.dosePerKg * (1 - tolerance),
-    intervention.dosePerKg * (1 + tolerance),
-  ]);
-  const problems = [
-    totalOk
-      ? null
-      : `total ${formatCount(infusion.totalCells)} outside ${formatCount(plan.allowedRange[0])}-${formatCount(plan.allowedRange[1])}`,
-    perKgOk
-      ? null
-      : `${formatCount(infusion.cellsPerKg)}/kg recorded, protocol ${formatCount(intervention.dosePerKg)}/kg +/- ${intervention.tolerancePercent}%`,
-  ].filter((p): p is string => p !== null);
+  const { plan, problems } = assessDose(intervention, infusion);
+  // A recorded infusion is checked, never refused: the finding is the reason.
   return {
     infusion: number,
     date: infusion.date,
     weightKg: infusion.weightKg,
-    expectedTotal: plan.total,
-    allowedRange: plan.allowedRange,
+    expectedTotal: plan?.total ?? Number.NaN,
+    allowedRange: plan?.allowedRange ?? [Number.NaN, Number.NaN],
     recordedTotal: infusion.totalCells,
     recordedPerKg: infusion.cellsPerKg,
-    withinTolerance: problems.length === 0,
+    withinTolerance: plan !== null && problems.length === 0,
     reason:
-      problems.length === 0
+      plan !== null && problems.length === 0
         ? `${formatCount(infusion.totalCells)} ${intervention.unit} for ${infusion.weightKg} kg: within ${intervention.tolerancePercent}% of ${formatCount(plan.total)}`
-        : problems.join('; '),
+        : problems.map((p) => p.message).join('; '),
   };
 }

@@ -10,6 +10,16 @@ export * from './bundle/import-bundle.js';
 export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
 export * from './migrate.js';
+export * from './records/adverse-events.js';
+export * from './records/chaq-answers.js';
+export * from './records/eligibility.js';
+export * from './records/infusions.js';
+export * from './records/joint-findings.js';
+export * from './records/medications.js';
+export type { StoredRecord } from './records/record-texts.js';
+export * from './records/site-scope.js';
+export * from './records/subject-reads.js';
+export * from './records/subjects.js';
 export * from './runtime-role.js';
 export {
   type EmbeddedServer,

@@ -1,54 +1,23 @@
 /**
  * A stored study as the protocol engine's subject timelines, read straight from the database in
  * one snapshot: what `jia-trial status --study` and `jia-trial report --study` evaluate, and
- * what the server will. Each record is read as its bundle text (the export's expressions) and
- * mapped by the dictionary's subjectTimelines, the mapping a bundle goes through too, so that a
+ * what the server will. Each record is read as its bundle text (records/record-texts.ts, the
+ * export's expressions) and mapped by the dictionary's subjectTimelines, the mapping a bundle goes through too, so that a
  * bundle and the study imported from it give the same timelines (timelines.test.ts).
  * The day of evaluation is the engine's business (censor): every stored record is returned.
  */
 import {
   BUNDLE_FILES,
-  type BundleFile,
   type BundleFileName,
-  dbColumn,
   type RecordTexts,
   subjectTimelines,
   visitObservationOf,
 } from '@jia-trial/dictionary';
 import type { SubjectTimeline, TimelineVisit } from '@jia-trial/protocol';
 import type pg from 'pg';
-import { escapeIdentifier } from 'pg';
-import { bundleTextExpression } from './bundle/export-bundle.js';
 import { notFound } from './errors.js';
+import { readRecordTexts } from './records/record-texts.js';
 import { type PoolHolder, withSnapshot } from './transaction.js';
-
-/** Every record of a file of the study, as cell texts, in key order (as the export writes it). */
-async function readTexts(
-  client: pg.PoolClient,
-  studyId: string,
-  file: BundleFile,
-  subjectId: string | null,
-): Promise<RecordTexts[]> {
-  const select = file.columns
-    .map((c) => `${bundleTextExpression(file, c)} AS ${escapeIdentifier(c.name)}`)
-    .join(', ');
-  const order = file.key.map((name) => escapeIdentifier(dbColumn(file, name))).join(', ');
-  // One subject's records: by their subject_id, or (joint findings, CHAQ answers) their visit's.
-  const ofSubject =
-    subjectId === null
-      ? ''
-      : file.columns.some((c) => c.name === 'subject_id')
-        ? ' AND subject_id = $2'
-        : ' AND visit_id IN (SELECT visit_id FROM visit WHERE study_id = $1 AND subject_id = $2)';
-  const result = await client.query<Record<string, string | null>>(
-    `SELECT ${select} FROM ${file.table} WHERE study_id = $1${ofSubject} ORDER BY ${order}`,
-    subjectId === null ? [studyId] : [studyId, subjectId],
-  );
-  return result.rows.map(
-    (row) =>
-      new Map(Object.entries(row).filter((entry): entry is [string, string] => entry[1] !== null)),
-  );
-}
 
 async function readStudy(
   client: pg.PoolClient,
@@ -59,7 +28,10 @@ async function readStudy(
   if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
   const texts = new Map<BundleFileName, RecordTexts[]>();
   for (const file of BUNDLE_FILES)
-    texts.set(file.file, await readTexts(client, studyId, file, subjectId));
+    texts.set(
+      file.file,
+      await readRecordTexts(client, studyId, file, subjectId === null ? {} : { subjectId }),
+    );
   const of = (file: BundleFileName) => texts.get(file) ?? [];
   return subjectTimelines({
     subjects: of('subjects.csv'),

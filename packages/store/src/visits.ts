@@ -215,13 +215,7 @@ export async function saveVisit(
     }
     requestSeal(target);
   }
-  const reference = row.baseline;
-  const implicitLater =
-    !visit.baselineVisitId && reference !== null && String(reference.visit_date) > visit.visitDate;
-  const scores = scoreVisit(
-    standardised(visit),
-    reference && !implicitLater ? standardised(fromRow(reference)) : null,
-  );
+  const scores = scoreAgainstReference(visit, row.baseline ? fromRow(row.baseline) : null);
   return { version: row.saved_version, scores };
 }
 
@@ -259,6 +253,24 @@ export async function visitSaveContext(
         ? { version: row.version, subjectSite: row.stored_site as string }
         : null,
   };
+}
+
+/**
+ * A visit's scores in standard units against the visit it is compared with: `reference` is its
+ * named baseline or, when it names none, its subject's earliest other visit (by date, then id:
+ * save_visit's order), which is no baseline when it is later than the visit. saveVisit scores a
+ * visit so on saving it, and getSubject every visit it reads.
+ */
+export function scoreAgainstReference(
+  visit: VisitRecord,
+  reference: VisitRecord | null,
+): VisitScores {
+  const implicitLater =
+    !visit.baselineVisitId && reference !== null && reference.visitDate > visit.visitDate;
+  return scoreVisit(
+    standardised(visit),
+    reference && !implicitLater ? standardised(reference) : null,
+  );
 }
 
 /** A stored visit and its version, or null. */

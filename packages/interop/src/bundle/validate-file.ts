@@ -1,20 +1,24 @@
 /**
  * Validation of one bundle file other than visits.csv, driven by its spec in
- * @jia-trial/store (bundle-spec.ts): header, every cell's type and range, duplicate keys and
- * the rules between a row's columns. Every problem is collected with its line and column. The
+ * @jia-trial/dictionary (bundle-spec.ts): header, every cell by its field's rule (field-rules.ts,
+ * the rule the API's typed values follow too), duplicate keys and the rules between a row's
+ * columns (record-rules.ts). Every problem is collected with its line and column. The
  * valid records are kept as their exact bytes, to be copied into the database unchanged.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { BundleColumn, BundleFile } from '@jia-trial/dictionary';
-import { parseIsoDate } from '@jia-trial/outcomes';
+import {
+  type BundleColumn,
+  type BundleFile,
+  checkFieldValue,
+  checkRecordRules,
+  type FieldValue,
+  type ParsedText,
+  parseFieldText,
+} from '@jia-trial/dictionary';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
 import type { ProblemList } from './bundle-problems.js';
-import { checkRowRules } from './row-rules.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-const PARTIAL_DATE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const LF = new Uint8Array([0x0a]);
 
 /** A validated file: its header, its records' bytes, and each row's values by column. */
@@ -26,54 +30,12 @@ export interface ValidatedFile {
   readonly rows: Array<{ readonly line: number; readonly values: ReadonlyMap<string, string> }>;
 }
 
-function checkCell(column: BundleColumn, text: string): string | null {
-  switch (column.type) {
-    case 'text':
-      if (CONTROL_CHARACTER.test(text)) return 'contains a control character';
-      if (text !== text.trim()) return 'has leading or trailing spaces';
-      if (column.maxLength !== undefined && text.length > column.maxLength)
-        return `is ${text.length} characters long; at most ${column.maxLength} are allowed`;
-      if (column.pattern && !column.pattern.regex.test(text))
-        return `${JSON.stringify(text)} is not ${column.pattern.description}`;
-      return null;
-    case 'date':
-      return parseIsoDate(text) === null
-        ? `${JSON.stringify(text)} is not a date (YYYY-MM-DD)`
-        : null;
-    case 'partial_date':
-      return PARTIAL_DATE.test(text) || parseIsoDate(text) !== null
-        ? null
-        : `${JSON.stringify(text)} is not a date (YYYY-MM or YYYY-MM-DD)`;
-    case 'boolean':
-      return text === 'true' || text === 'false'
-        ? null
-        : `${JSON.stringify(text)} is not true or false`;
-    case 'enum':
-      return column.values?.includes(text)
-        ? null
-        : `${JSON.stringify(text)} is not one of: ${column.values?.join(', ')}`;
-    case 'chaq_score':
-      return /^[0-3]$/.test(text) || text === 'na'
-        ? null
-        : `${JSON.stringify(text)} is not 0, 1, 2, 3 or na`;
-    case 'integer':
-    case 'decimal':
-      return checkNumber(column, text);
-    default:
-      return null;
-  }
-}
-
-function checkNumber(column: BundleColumn, text: string): string | null {
-  const pattern = column.type === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
-  if (!pattern.test(text))
-    return `${JSON.stringify(text)} is not ${column.type === 'integer' ? 'a whole number' : 'a plain decimal number'}`;
-  const value = Number(text);
-  const { min, max } = column;
-  const below = min !== undefined && (column.positive ? value <= min : value < min);
-  if (below || (max !== undefined && value > max))
-    return `${text} is out of range (${column.positive ? `above ${min}` : `at least ${min}`}${max === undefined ? '' : ` and at most ${max}`})`;
-  return null;
+/** A cell's value, or why its text is not a valid value of its field (the dictionary's rule). */
+function readCell(column: BundleColumn, text: string): ParsedText {
+  const parsed = parseFieldText(column.field, text);
+  if ('problem' in parsed) return parsed;
+  const problem = checkFieldValue(column.field, parsed.value);
+  return problem === null ? parsed : { problem };
 }
 
 export function validateFile(path: string, spec: BundleFile, problems: ProblemList): ValidatedFile {
@@ -107,27 +69,29 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
   const onRow = (record: CsvRecordView) => {
     if (!headerOk) return;
     const values = new Map<string, string>();
-    let ok = true;
+    const typed = new Map<string, FieldValue>();
+    const invalid = new Set<string>();
     for (let i = 0; i < header.length; i++) {
       const column = header[i] as BundleColumn;
       const text = record.text(i);
       if (text === '') {
         if (column.required) {
           report(record.line, column.name, 'required value is empty');
-          ok = false;
+          invalid.add(column.name);
         }
         continue;
       }
-      const problem = checkCell(column, text);
-      if (problem) {
-        report(record.line, column.name, problem);
-        ok = false;
-      }
+      const cell = readCell(column, text);
+      if ('problem' in cell) {
+        report(record.line, column.name, cell.problem);
+        invalid.add(column.name);
+      } else typed.set(column.name, cell.value);
       values.set(column.name, text);
     }
-    if (!ok) return;
-    for (const rule of checkRowRules(spec.file, values))
-      report(record.line, rule.column, rule.message);
+    // An invalid value is unknown to the rules between columns (record-rules.ts).
+    for (const rule of checkRecordRules(spec.table, typed, (name) => !invalid.has(name)))
+      report(record.line, rule.field, rule.message);
+    if (invalid.size > 0) return;
     const key = spec.key.map((name) => values.get(name) ?? '').join('\u0000');
     const first = keys.get(key);
     if (first !== undefined)

@@ -5,7 +5,12 @@
  * every problem is reported with its line, visit and column.
  */
 
-import { standardUnit, standardValue } from '@jia-trial/dictionary';
+import {
+  ID_MAX_LENGTH,
+  standardUnit,
+  standardValue,
+  VISIT_DATE_YEARS,
+} from '@jia-trial/dictionary';
 import { fileIssue, type Issue } from '@jia-trial/errors';
 import {
   checkRange,
@@ -37,8 +42,8 @@ const CATEGORY_BYTES = ILAR_CATEGORY_CODES.map((code) => encoder.encode(code));
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** Visit dates outside these years are refused as implausible (a typing error). */
-const FIRST_YEAR = 1900;
-const LAST_YEAR = 2100;
+const FIRST_YEAR = VISIT_DATE_YEARS.first;
+const LAST_YEAR = VISIT_DATE_YEARS.last;
 
 type IdColumn = 'subject_id' | 'visit_id' | 'baseline_visit_id';
 const K_SUBJECT = 1;
@@ -271,7 +276,7 @@ export class RowParser {
   /**
    * Text of an id cell, or null (reported) when it is not a clean identifier: invalid UTF-8,
    * a control character (a line break inside an id is the mark of a stray quote that merged two
-   * records), or leading or trailing white space.
+   * records), leading or trailing white space, or more characters than an id may have.
    */
   private idText(i: number): string | null {
     const record = this.record as CsvRecordView;
@@ -291,6 +296,11 @@ export class RowParser {
       this.fail(i, `${JSON.stringify(text)} has leading or trailing spaces`);
       return null;
     }
+    // The field dictionary's limit, which the other bundle files apply too.
+    if (text.length > ID_MAX_LENGTH) {
+      this.fail(i, `is ${text.length} characters long; at most ${ID_MAX_LENGTH} are allowed`);
+      return null;
+    }
     return text;
   }
 
@@ -303,13 +313,17 @@ export class RowParser {
     }
   }
 
-  /** Whether an id cell is printable ASCII with no edge spaces (else idText must check it). */
+  /**
+   * Whether an id cell is printable ASCII with no edge spaces, within the length limit (else
+   * idText must check it).
+   */
   private isPlainAsciiId(i: number): boolean {
     const record = this.record as CsvRecordView;
     if (record.hasEscapes(i)) return false;
     const buffer = record.buffer;
     const start = record.contentStart(i);
     const end = record.contentEnd(i);
+    if (end - start > ID_MAX_LENGTH) return false; // idText reports it
     if (buffer[start] === 0x20 || buffer[end - 1] === 0x20) return false;
     for (let p = start; p < end; p++) {
       const byte = buffer[p] as number;
