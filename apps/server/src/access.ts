@@ -102,7 +102,9 @@ export function registerAccessControl(app: FastifyInstance, store: Store): Decla
     for (const method of [route.method].flat())
       if (method !== 'HEAD') declared.push({ method, url: route.url, access });
   });
-  app.addHook('preHandler', async (request) => {
+  // onRequest: before the body is read or validated, so that a refused caller learns nothing
+  // from validation and costs no parsing.
+  app.addHook('onRequest', async (request) => {
     const access = accessOf(request);
     if (!access) return; // outside /api/v1: the docs page, static files
     const token = sessionToken(request.headers.cookie);

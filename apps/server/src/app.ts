@@ -19,9 +19,11 @@ import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { recordRoutes } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
+import { subjectRoutes } from './routes/subjects.js';
 import { visitRoutes } from './routes/visits.js';
 
 declare module 'fastify' {
@@ -107,6 +109,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(statusRoutes(context));
       await api.register(visitRoutes(context));
       await api.register(adminRoutes(context));
+      await api.register(subjectRoutes(context));
+      await api.register(recordRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

@@ -106,6 +106,162 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/sites`,
     body: { code: `SITE-${who}`, name: null },
   }),
+  'GET /api/v1/studies/:studyId/subjects': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/subjects`,
+  }),
+  'GET /api/v1/studies/:studyId/subjects/:subjectId': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}`,
+  }),
+  'POST /api/v1/studies/:studyId/subjects': (who) => ({
+    access: study('enrolment.write'),
+    path: `/api/v1/studies/${STUDY}/subjects`,
+    body: {
+      subjectId: `N-${who}`,
+      site: HOME_SITE,
+      sex: 'F',
+      birthDate: '2012-03',
+      ilarCategory: 'oligoarticular_extended',
+      diagnosisDate: '2016-05-02',
+    },
+  }),
+  // A correction without If-Match: answered 428 when allowed, before anything is read.
+  'PUT /api/v1/studies/:studyId/subjects/:subjectId': () => ({
+    access: study('enrolment.write'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}`,
+    body: {
+      site: HOME_SITE,
+      sex: 'F',
+      birthDate: '2002-04',
+      ilarCategory: 'polyarticular_rf_negative',
+      diagnosisDate: '2005-11-19',
+      reason: 'matrix',
+    },
+  }),
+  'POST /api/v1/studies/:studyId/subjects/:subjectId/withdrawal': () => ({
+    access: study('enrolment.write'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/withdrawal`,
+    body: { withdrawalDate: '2017-12-01', withdrawalReason: 'matrix', reason: 'matrix' },
+  }),
+  'POST /api/v1/studies/:studyId/eligibility': (who) => ({
+    access: study('enrolment.write'),
+    path: `/api/v1/studies/${STUDY}/eligibility`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      criterionId: `matrix_${who}`,
+      value: true,
+      assessedDate: '2015-05-01',
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/eligibility/:subjectId/:criterionId': () => ({
+    access: study('enrolment.write'),
+    path: `/api/v1/studies/${STUDY}/eligibility/${HOME_SUBJECT}/matrix`,
+    body: { value: false, assessedDate: '2015-05-01', reason: 'matrix' },
+  }),
+  'POST /api/v1/studies/:studyId/medications': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/medications`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      drug: `matrix-${who}`,
+      drugClass: 'nsaid',
+      startDate: '2016-01-01',
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/medications/:rowId': () => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/medications/1`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      drug: 'naproxen',
+      drugClass: 'nsaid',
+      startDate: '2016-01-01',
+      reason: 'matrix',
+    },
+  }),
+  'POST /api/v1/studies/:studyId/infusions': (who) => ({
+    access: study('infusion.write'),
+    path: `/api/v1/studies/${STUDY}/infusions`,
+    body: {
+      subjectId: 'D03',
+      infusionDate: who === 'investigator' ? '2017-10-01' : '2017-11-01',
+      weightKg: 30,
+      cellsPerKg: 2e6,
+      totalCells: 6e7,
+      productLot: 'L1',
+      infusionReaction: false,
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/infusions/:rowId': () => ({
+    access: study('infusion.write'),
+    path: `/api/v1/studies/${STUDY}/infusions/1`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      infusionDate: '2015-06-10',
+      weightKg: 30,
+      cellsPerKg: 2e6,
+      totalCells: 6e7,
+      reason: 'matrix',
+    },
+  }),
+  'POST /api/v1/studies/:studyId/adverse-events': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/adverse-events`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      aeId: `AE-${who}`,
+      term: 'Headache',
+      onsetDate: '2016-02-02',
+      grade: 1,
+      serious: false,
+      related: 'unlikely',
+      outcome: 'recovered',
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/adverse-events/:aeId': () => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/adverse-events/AE-matrix`,
+    body: {
+      subjectId: HOME_SUBJECT,
+      term: 'Headache',
+      onsetDate: '2016-02-02',
+      grade: 1,
+      serious: false,
+      related: 'unlikely',
+      outcome: 'recovered',
+      reason: 'matrix',
+    },
+  }),
+  'POST /api/v1/studies/:studyId/visits/:visitId/joints': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/joints`,
+    body: {
+      jointCode: who === 'investigator' ? 'knee_l' : 'knee_r',
+      swollen: true,
+      tender: false,
+      limited: true,
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/visits/:visitId/joints/:jointCode': () => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/joints/knee_l`,
+    body: { swollen: false, tender: false, limited: false, reason: 'matrix' },
+  }),
+  'POST /api/v1/studies/:studyId/visits/:visitId/chaq': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/chaq`,
+    body: {
+      item: who === 'investigator' ? 'dressing_1' : 'dressing_2',
+      score: 1,
+      aidOrHelp: false,
+    },
+  }),
+  'PUT /api/v1/studies/:studyId/visits/:visitId/chaq/:item': () => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/chaq/dressing_1`,
+    body: { score: 2, aidOrHelp: false, reason: 'matrix' },
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */
