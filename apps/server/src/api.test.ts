@@ -263,3 +263,111 @@ describe('status', () => {
     assert.deepEqual(response.body.protocol, fromCli.protocol);
   });
 });
+
+describe('subjects and records', () => {
+  const base = `/api/v1/studies/${STUDY}`;
+  const headache = {
+    subjectId: HOME_SUBJECT,
+    aeId: 'AE-api-1',
+    term: 'Headache',
+    onsetDate: '2016-02-02',
+    grade: 1,
+    serious: false,
+    related: 'unlikely',
+    outcome: 'recovered',
+  };
+
+  test('an adverse event: created 201, corrected with If-Match and a reason, a stale one 409', async () => {
+    const nora = await server.client('nora');
+    const created = await nora.request('POST', `${base}/adverse-events`, headache);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.version, 1);
+    const { aeId: _, subjectId: __, ...rest } = headache;
+    const path = `${base}/adverse-events/AE-api-1`;
+    const noMatch = await nora.request('PUT', path, {
+      ...rest,
+      subjectId: HOME_SUBJECT,
+      grade: 2,
+      reason: 'worse',
+    });
+    assert.equal(noMatch.status, 428);
+    const corrected = await nora.request(
+      'PUT',
+      path,
+      { ...rest, subjectId: HOME_SUBJECT, grade: 2, reason: 'graded again' },
+      { 'if-match': '1' },
+    );
+    assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
+    assert.equal(corrected.body.record.grade, 2);
+    assert.equal(corrected.body.version, 2);
+    const stale = await nora.request(
+      'PUT',
+      path,
+      { ...rest, subjectId: HOME_SUBJECT, grade: 3, reason: 'late' },
+      { 'if-match': '1' },
+    );
+    assert.equal(stale.status, 409);
+    assertError(stale.body, 'VERSION_CONFLICT');
+  });
+
+  test('a nurse records no infusion (403); the subject shows its records with versions', async () => {
+    const nora = await server.client('nora');
+    const infusion = await nora.request('POST', `${base}/infusions`, {
+      subjectId: HOME_SUBJECT,
+      infusionDate: '2017-03-01',
+      weightKg: 30,
+      cellsPerKg: 2e6,
+      totalCells: 6e7,
+    });
+    assert.equal(infusion.status, 403);
+    assertError(infusion.body, 'FORBIDDEN');
+    const subject = await nora.request('GET', `${base}/subjects/${HOME_SUBJECT}`);
+    assert.equal(subject.status, 200, JSON.stringify(subject.body));
+    assert.equal(subject.body.subject.record.subjectId, HOME_SUBJECT);
+    assert.ok(subject.body.visits.length > 0);
+    assert.ok(
+      subject.body.visits.every(
+        (v: { scores: unknown; version: number }) => v.scores && v.version >= 1,
+      ),
+    );
+    assert.ok(
+      subject.body.adverseEvents.some(
+        (ae: { record: { aeId: string } }) => ae.record.aeId === 'AE-api-1',
+      ),
+    );
+  });
+
+  test("an infusion outside the protocol's dose is refused with the engine's reasons", async () => {
+    const ivy = await server.client('ivy');
+    const refused = await ivy.request('POST', `${base}/infusions`, {
+      subjectId: 'D03',
+      infusionDate: '2017-09-01',
+      weightKg: 30,
+      cellsPerKg: 9e6,
+      totalCells: 2.7e8,
+      productLot: 'L1',
+      infusionReaction: false,
+    });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assertError(refused.body, 'DOSE_REFUSED');
+    assert.ok(refused.body.error.issues.length > 0);
+  });
+
+  test("another site's nurse lists only her subjects and cannot read ours (404)", async () => {
+    const otto = await server.client('otto');
+    const listed = await otto.request('GET', `${base}/subjects`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(
+      listed.body.subjects.map((s: { subjectId: string }) => s.subjectId),
+      [OTHER_SUBJECT],
+    );
+    const ours = await otto.request('GET', `${base}/subjects/${HOME_SUBJECT}`);
+    assert.equal(ours.status, 404);
+    assertError(ours.body, 'NOT_FOUND');
+    const write = await otto.request('POST', `${base}/adverse-events`, {
+      ...headache,
+      aeId: 'AE-otto',
+    });
+    assert.equal(write.status, 404);
+  });
+});
