@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,6 +22,7 @@ import {
 } from './test-support.js';
 
 let server: TestServer;
+const CLI = fileURLToPath(new URL('../../cli/bin/jia-trial.js', import.meta.url));
 
 before(async () => {
   server = await startTestServer();
@@ -244,6 +248,26 @@ describe('visits', () => {
   });
 });
 
+describe('report', () => {
+  test('report.json of the stored study, as `jia-trial report --study` writes it', async () => {
+    const client = await server.client('ivy');
+    const response = await client.request('GET', `/api/v1/studies/${STUDY}/report?asOf=${TODAY}`);
+    assert.equal(response.status, 200, JSON.stringify(response.body).slice(0, 300));
+    const out = await mkdtemp(join(tmpdir(), 'jia-report-'));
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [CLI, 'report', '--study', STUDY, '--as-of', TODAY, '--out', out],
+        { env: { ...process.env, DATABASE_URL: server.db.url, JIA_CHROMIUM: '/nonexistent' } },
+      );
+      const fromCli = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      assert.deepEqual(response.body, fromCli);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('status', () => {
   test("a subject's status has the keys and alert codes of `jia-trial status --json`", async () => {
     const client = await server.client('ivy');
@@ -252,10 +276,9 @@ describe('status', () => {
       `/api/v1/studies/${STUDY}/subjects/D02/status?asOf=${TODAY}`,
     );
     assert.equal(response.status, 200, JSON.stringify(response.body));
-    const cli = fileURLToPath(new URL('../../cli/bin/jia-trial.js', import.meta.url));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [cli, 'status', '--study', STUDY, '--subject', 'D02', '--as-of', TODAY, '--json'],
+      [CLI, 'status', '--study', STUDY, '--subject', 'D02', '--as-of', TODAY, '--json'],
       { env: { ...process.env, DATABASE_URL: server.db.url } },
     );
     const fromCli = JSON.parse(stdout);

@@ -20,6 +20,7 @@ import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { recordRoutes } from './routes/records.js';
+import { reportRoutes } from './routes/report.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
@@ -111,6 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(adminRoutes(context));
       await api.register(subjectRoutes(context));
       await api.register(recordRoutes(context));
+      await api.register(reportRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

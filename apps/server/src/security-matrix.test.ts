@@ -262,6 +262,10 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/visits/D01-BL/chaq/dressing_1`,
     body: { score: 2, aidOrHelp: false, reason: 'matrix' },
   }),
+  'GET /api/v1/studies/:studyId/report': () => ({
+    access: study('report.read'),
+    path: `/api/v1/studies/${STUDY}/report?asOf=${TODAY}`,
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */
