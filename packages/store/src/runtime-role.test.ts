@@ -16,9 +16,11 @@ import { verifyAudit } from './audit/verify-audit.js';
 import { backupDatabase, restoreDatabase } from './backup.js';
 import { exportBundle } from './bundle/export-bundle.js';
 import { importBundle, type StagedFile } from './bundle/import-bundle.js';
+import { listMigrations } from './migrate.js';
 import {
   grantRuntimePrivileges,
   OWNER_FUNCTIONS,
+  RUNTIME_APPEND_ONLY_TABLES,
   RUNTIME_FUNCTIONS,
   RUNTIME_READ_ONLY_TABLES,
   RUNTIME_READ_WRITE_TABLES,
@@ -141,6 +143,8 @@ describe('the runtime role', () => {
     'DELETE FROM audit_table_key',
     "INSERT INTO schema_migration (version, name, checksum) VALUES (999, 'x', 'x')",
     'TRUNCATE visit CASCADE',
+    "UPDATE signature SET meaning = 'reviewed'",
+    'DELETE FROM signature',
     'TRUNCATE audit_event',
     'LOCK TABLE audit_head IN ACCESS EXCLUSIVE MODE',
     'CREATE TABLE public.shadow (a integer)',
@@ -268,13 +272,19 @@ describe("the runtime role's privileges", () => {
     const expected = (name: string) =>
       RUNTIME_READ_WRITE_TABLES.includes(name)
         ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE']
-        : RUNTIME_READ_ONLY_TABLES.includes(name)
-          ? ['SELECT']
-          : [];
+        : RUNTIME_APPEND_ONLY_TABLES.includes(name)
+          ? ['SELECT', 'INSERT']
+          : RUNTIME_READ_ONLY_TABLES.includes(name)
+            ? ['SELECT']
+            : [];
     for (const t of tables.rows) assert.deepEqual(t.privileges, expected(t.name), t.name);
     assert.deepEqual(
       tables.rows.map((t) => t.name).sort(),
-      [...RUNTIME_READ_WRITE_TABLES, ...RUNTIME_READ_ONLY_TABLES].sort(),
+      [
+        ...RUNTIME_READ_WRITE_TABLES,
+        ...RUNTIME_APPEND_ONLY_TABLES,
+        ...RUNTIME_READ_ONLY_TABLES,
+      ].sort(),
       'every table is classified, and every classified table exists',
     );
     const publicGrants = await db.store.pool.query(
@@ -392,11 +402,12 @@ describe('a database of the last release (migration 6)', () => {
         ownerDatabaseUrl: old.ownerUrl,
       });
       try {
-        assert.deepEqual(store.migrations?.applied, [
-          '0007_lab_units_and_audit_context',
-          '0008_runtime_role',
-          '0009_record_versions_from_one',
-        ]);
+        assert.deepEqual(
+          store.migrations?.applied,
+          listMigrations()
+            .filter((m) => m.version > 6)
+            .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`),
+        );
         assert.deepEqual(store.notices, []);
         await saveVisit(
           store.pool,
