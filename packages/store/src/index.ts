@@ -7,6 +7,11 @@ export * from './bundle/import-bundle.js';
 export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
 export * from './migrate.js';
+export * from './review/alerts.js';
+export { type AuditEntry, recordHistory } from './review/history.js';
+export * from './review/queries.js';
+export { isRecordTable, isStudyTable, STUDY_TABLES, type StudyTable } from './review/records.js';
+export * from './review/signatures.js';
 export * from './runtime-role.js';
 export {
   type EmbeddedServer,
