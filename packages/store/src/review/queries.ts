@@ -2,9 +2,12 @@
  * Data queries: a monitor or data manager questions one record of a study (one field of it, or
  * the whole record), the site answers, and the query is closed; it can be reopened.
  *
- *   raise ──> open ──answer──> answered ──close──> closed
- *              ^  └────────────close─────────────────^ │
- *              └───────reopen── answered, closed ──────┘
+ * The states (raising makes an open query; -: refused):
+ *
+ *   status     answer     close               reopen
+ *   open       answered   closed (withdrawn)  -
+ *   answered   -          closed (resolved)   open
+ *   closed     -          -                   open
  *
  * - answer: an open query gets its response (who and when are kept).
  * - close: an answered query is resolved; an open one is withdrawn (raised in error, or made moot
