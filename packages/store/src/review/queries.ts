@@ -176,7 +176,8 @@ const DONE = { answer: 'answered', close: 'closed', reopen: 'reopened' } as cons
 
 /**
  * One step: `set` applied only to the version the step was based on, and only from the statuses
- * the step may leave. Otherwise the reason: the query is missing, stale, or in another status.
+ * the step may leave; otherwise the reason: the query is missing, stale, or in another status.
+ * `set` may use $5 (the actor's id), $6 (the actor's name) and $7 on (`values`).
  */
 async function takeStep(
   tx: Transaction,
