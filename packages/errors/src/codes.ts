@@ -66,7 +66,7 @@ export const ERROR_CODES = {
     status: 403,
     exit: 'failure',
     meaning:
-      'An electronic signature was refused: only an enabled jia-trial account (an actor `user:<username>`) can sign, since a signature names one person by their account (21 CFR 11.100, 11.200). Nothing was signed.',
+      'An electronic signature was refused: only an enabled jia-trial account (an actor `user:<account id>`) can sign, since a signature names one person by their account (21 CFR 11.100, 11.200). Nothing was signed.',
     action: 'Sign in with your own account (not the command line) and sign again.',
   },
   REASON_REQUIRED: {

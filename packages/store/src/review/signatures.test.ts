@@ -9,7 +9,9 @@ import { saveVisit } from '../visits.js';
 import { type SignatureStatus, signaturesOf, signRecord } from './signatures.js';
 
 let db: TestDatabase;
-const anna: Actor = { id: 'user:anna', name: 'anna' };
+/** Actors of the accounts made in `before`: `user:<account id>`, as the server names them. */
+const accounts: Record<string, Actor> = {};
+let anna: Actor;
 const nurse = { actor: { id: 'test:nurse', name: 'nurse' } };
 
 function as<T>(actor: Actor, work: (tx: Transaction) => Promise<T>) {
@@ -24,15 +26,19 @@ before(async () => {
   db = await openTestDatabase();
   await seedStudy(db.store.pool, 'S', ['P1', 'P2']);
   await changeAs(db.store.pool, 'admin', undefined, async (client) => {
-    await client.query(
+    const users = await client.query<{ username: string; id: string }>(
       `INSERT INTO app_user (username, display_name, disabled) VALUES
-         ('anna', 'Dr Anna Investigator', false), ('olaf', 'Olaf Former', true), ('nn', NULL, false)`,
+         ('anna', 'Dr Anna Investigator', false), ('olaf', 'Olaf Former', true), ('nn', NULL, false)
+       RETURNING username, row_id::text AS id`,
     );
+    for (const user of users.rows)
+      accounts[user.username] = { id: `user:${user.id}`, name: user.username };
     await client.query(
       `INSERT INTO medication (study_id, subject_id, drug, drug_class, start_date)
        VALUES ('S', 'P1', 'methotrexate', 'csdmard', '2018-01-01')`,
     );
   });
+  anna = accounts.anna as Actor;
   for (const [visitId, subjectId] of [
     ['V1', 'P1'],
     ['V2', 'P1'],
@@ -201,15 +207,16 @@ describe('refusals', () => {
   test('only an enabled account signs: not the command line, not a disabled or unknown account', async () => {
     for (const actor of [
       { id: 'os:root', name: 'root' },
-      { id: 'user:olaf', name: 'Olaf' },
-      { id: 'user:nobody', name: 'Nobody' },
+      accounts.olaf as Actor,
+      { id: 'user:999999', name: 'Nobody' },
+      { id: 'user:anna', name: 'anna' }, // a username is not an account id
     ])
       await assert.rejects(
         sign(actor),
         (error) => isJiaError(error, 'SIGNATURE_REFUSED'),
         actor.id,
       );
-    const unnamed = await sign({ id: 'user:nn', name: 'N. N. (as signed in)' });
+    const unnamed = await sign({ id: accounts.nn?.id as string, name: 'N. N. (as signed in)' });
     assert.equal(unnamed.signer.name, 'N. N. (as signed in)', 'no display name: the actor name');
   });
   test('an unknown meaning, subject or visit, or a visit of another subject', async () => {
@@ -233,7 +240,7 @@ test('signatures are never changed or deleted, even by the owner, and are in the
        FROM audit_event WHERE table_name = 'signature' ORDER BY event_id LIMIT 1`,
   );
   assert.deepEqual(events.rows, [
-    { record_key: 'S/SIG-1', actor_id: 'user:anna', site_code: 'A', name: 'Dr Anna Investigator' },
+    { record_key: 'S/SIG-1', actor_id: anna.id, site_code: 'A', name: 'Dr Anna Investigator' },
   ]);
   assert.deepEqual((await verifyAudit(db.store.pool)).problems, []);
 });

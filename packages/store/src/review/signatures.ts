@@ -117,24 +117,32 @@ function covered(records: readonly CoveredRecord[], visitId: string | null): Sig
     .map(({ table, key, rowId, version }) => ({ table, key, rowId, version }));
 }
 
-/** The signer: the transaction's actor as an enabled account (`user:<username>`). */
+/**
+ * The signer: the transaction's actor as an enabled account. The server names an account's actor
+ * `user:<account id>`, the account's immutable row id (ADR 0012), never a name another account
+ * could take.
+ */
 async function signer(
   tx: Transaction,
 ): Promise<{ userId: string; username: string; name: string }> {
-  const username = /^user:(.+)$/.exec(tx.actor.id)?.[1];
-  const account = username
-    ? await tx.client.query<{ row_id: string; display_name: string | null; disabled: boolean }>(
-        'SELECT row_id::text, display_name, disabled FROM app_user WHERE username = $1',
-        [username],
+  const accountId = /^user:([1-9][0-9]{0,18})$/.exec(tx.actor.id)?.[1];
+  const account = accountId
+    ? await tx.client.query<{ username: string; display_name: string | null; disabled: boolean }>(
+        'SELECT username, display_name, disabled FROM app_user WHERE row_id = $1',
+        [accountId],
       )
     : null;
   const user = account?.rows[0];
-  if (!username || !user || user.disabled)
+  if (!accountId || !user || user.disabled)
     throw new JiaError(
       'SIGNATURE_REFUSED',
       `${tx.actor.name} (${tx.actor.id}) cannot sign: only an enabled jia-trial account signs`,
     );
-  return { userId: user.row_id, username, name: user.display_name?.trim() || tx.actor.name };
+  return {
+    userId: accountId,
+    username: user.username,
+    name: user.display_name?.trim() || tx.actor.name,
+  };
 }
 
 function meaningLabel(meaning: string): string {
