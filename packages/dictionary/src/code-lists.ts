@@ -245,6 +245,18 @@ const LISTS: readonly CodeList[] = [
     }),
     source: 'jia-trial',
   },
+  {
+    id: 'signature_meaning',
+    label: 'Meaning of an electronic signature',
+    codes: codes(['approved', 'reviewed', 'responsible', 'authored'] as const, {
+      approved: 'Approved as accurate and complete',
+      reviewed: 'Reviewed',
+      responsible: 'I take responsibility for these data',
+      authored: 'Authored: I entered these data',
+    }),
+    source:
+      '21 CFR 11.50(a)(3): the meaning associated with a signature, such as review, approval, responsibility or authorship',
+  },
   unitList('crp', 'Unit of C-reactive protein'),
   unitList('ferritin', 'Unit of ferritin'),
   unitList('platelets', 'Unit of the platelet count'),

@@ -111,6 +111,7 @@ export type CodeListId =
   | 'role'
   | 'alert_status'
   | 'query_status'
+  | 'signature_meaning'
   | 'unit_crp'
   | 'unit_ferritin'
   | 'unit_platelets'

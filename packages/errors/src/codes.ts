@@ -54,6 +54,21 @@ export const ERROR_CODES = {
     action:
       'Load the record again (for a bundle, export the study again), re-apply the change and save it. To overwrite deliberately with a bundle, import with `--replace` and a `--reason`.',
   },
+  INVALID_TRANSITION: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'A data query cannot make the change asked from the status it is in (an answer to a closed query, a reopening of an open one; docs/store.md gives the states). Nothing was changed.',
+    action:
+      'Load the query again: its status says what can be done next (an open query is answered or closed, an answered one closed or reopened, a closed one reopened).',
+  },
+  SIGNATURE_REFUSED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'An electronic signature was refused: only an enabled jia-trial account (an actor `user:<account id>`) can sign, since a signature names one person by their account (21 CFR 11.100, 11.200). Nothing was signed.',
+    action: 'Sign in with your own account (not the command line) and sign again.',
+  },
   REASON_REQUIRED: {
     status: 422,
     exit: 'failure',
@@ -110,9 +125,9 @@ export const ERROR_CODES = {
     status: 403,
     exit: 'failure',
     meaning:
-      'An update, deletion or truncation of the audit trail, or a truncation of a clinical table, was refused by the database: the audit trail is append-only.',
+      'An update, deletion or truncation of the audit trail or of an electronic signature, or a truncation of a clinical table, was refused by the database: the audit trail and the signatures are append-only.',
     action:
-      'Change clinical data through jia-trial, which records each change; the trail itself is never edited.',
+      'Change clinical data through jia-trial, which records each change; the trail and the signatures themselves are never edited (a change to a signed record breaks its signature, which is then signed again).',
   },
   AUDIT_TRAIL_BROKEN: {
     status: 500,

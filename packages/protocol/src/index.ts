@@ -4,6 +4,7 @@
  * subject's state on a day with a reason for every conclusion. Pure: no I/O, no clock (the day
  * is an argument), so it runs unchanged in the CLI, the server and the browser.
  */
+export * from './alert-identity.js';
 export * from './compliance.js';
 export * from './dates.js';
 export * from './definition.js';

@@ -238,6 +238,7 @@ describe('the database schema agrees with the field dictionary', () => {
       ['role_assignment', 'role', 'role'],
       ['alert', 'status', 'alert_status'],
       ['data_query', 'status', 'query_status'],
+      ['signature', 'meaning', 'signature_meaning'],
     ] as const) {
       const def = checks.rows.find(
         (c) => c.table === table && codeCheckOf(c.def, column) !== null,
@@ -245,7 +246,7 @@ describe('the database schema agrees with the field dictionary', () => {
       assert.deepEqual(codeCheckOf(def ?? '', column), [...codesOf(list as CodeListId)].sort());
       compared++;
     }
-    assert.ok(compared >= 17, `compared ${compared} code lists`);
+    assert.ok(compared >= 18, `compared ${compared} code lists`);
   });
 
   test('a laboratory value entered in any unit is standardised as convertLab standardises it', async () => {

@@ -20,6 +20,11 @@ export type { StoredRecord } from './records/record-texts.js';
 export * from './records/site-scope.js';
 export * from './records/subject-reads.js';
 export * from './records/subjects.js';
+export * from './review/alerts.js';
+export { type AuditEntry, recordHistory } from './review/history.js';
+export * from './review/queries.js';
+export { isRecordTable, isStudyTable, STUDY_TABLES, type StudyTable } from './review/records.js';
+export * from './review/signatures.js';
 export * from './runtime-role.js';
 export {
   type EmbeddedServer,

@@ -20,6 +20,7 @@ import { listMigrations } from './migrate.js';
 import {
   grantRuntimePrivileges,
   OWNER_FUNCTIONS,
+  RUNTIME_APPEND_ONLY_TABLES,
   RUNTIME_FUNCTIONS,
   RUNTIME_READ_ONLY_TABLES,
   RUNTIME_READ_WRITE_TABLES,
@@ -142,6 +143,8 @@ describe('the runtime role', () => {
     'DELETE FROM audit_table_key',
     "INSERT INTO schema_migration (version, name, checksum) VALUES (999, 'x', 'x')",
     'TRUNCATE visit CASCADE',
+    "UPDATE signature SET meaning = 'reviewed'",
+    'DELETE FROM signature',
     'TRUNCATE audit_event',
     'LOCK TABLE audit_head IN ACCESS EXCLUSIVE MODE',
     'CREATE TABLE public.shadow (a integer)',
@@ -269,13 +272,19 @@ describe("the runtime role's privileges", () => {
     const expected = (name: string) =>
       RUNTIME_READ_WRITE_TABLES.includes(name)
         ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE']
-        : RUNTIME_READ_ONLY_TABLES.includes(name)
-          ? ['SELECT']
-          : [];
+        : RUNTIME_APPEND_ONLY_TABLES.includes(name)
+          ? ['SELECT', 'INSERT']
+          : RUNTIME_READ_ONLY_TABLES.includes(name)
+            ? ['SELECT']
+            : [];
     for (const t of tables.rows) assert.deepEqual(t.privileges, expected(t.name), t.name);
     assert.deepEqual(
       tables.rows.map((t) => t.name).sort(),
-      [...RUNTIME_READ_WRITE_TABLES, ...RUNTIME_READ_ONLY_TABLES].sort(),
+      [
+        ...RUNTIME_READ_WRITE_TABLES,
+        ...RUNTIME_APPEND_ONLY_TABLES,
+        ...RUNTIME_READ_ONLY_TABLES,
+      ].sort(),
       'every table is classified, and every classified table exists',
     );
     const publicGrants = await db.store.pool.query(

@@ -18,9 +18,16 @@ import { AUDITED_TABLES } from './audit/audited-tables.js';
 /** The group role holding the application's privileges (created by migration 0008). */
 export const RUNTIME_ROLE = 'jia_trial_runtime';
 
+/**
+ * Only read and added to by the application: electronic signatures, which are never changed or
+ * deleted (21 CFR 11.70: a signature cannot be excised or transferred; migration 0011 also
+ * refuses it by trigger). Audited like the clinical tables.
+ */
+export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature'];
+
 /** Read and written by the application: the audited tables (their triggers audit each change). */
 export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [
-  ...AUDITED_TABLES,
+  ...AUDITED_TABLES.filter((table) => !RUNTIME_APPEND_ONLY_TABLES.includes(table)),
   // Sign-in state, sessions and the sign-in log (migration 0010): the server's own bookkeeping.
   'user_credential',
   'user_session',
@@ -135,18 +142,19 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
 
   const { schema, relations, routines } = await schemaObjects(client);
   const readWrite = new Set(RUNTIME_READ_WRITE_TABLES);
+  const appendOnly = new Set(RUNTIME_APPEND_ONLY_TABLES);
   const readOnly = new Set(RUNTIME_READ_ONLY_TABLES);
+  const classified = (name: string) =>
+    readWrite.has(name) || appendOnly.has(name) || readOnly.has(name);
   const tables = relations.filter((r) => r.kind !== 'S');
   const sequences = relations.filter((r) => r.kind === 'S');
   const runtimeFunctions = new Set(RUNTIME_FUNCTIONS);
   const ownerFunctions = new Set(OWNER_FUNCTIONS);
   const unknown = [
-    ...tables
-      .filter((t) => t.kind !== 'r' || !(readWrite.has(t.name) || readOnly.has(t.name)))
-      .map((t) => `relation ${t.name}`),
+    ...tables.filter((t) => t.kind !== 'r' || !classified(t.name)).map((t) => `relation ${t.name}`),
     // A sequence belongs with its table; one of no classified table's is unknown.
     ...sequences
-      .filter((s) => !s.ownerTable || !(readWrite.has(s.ownerTable) || readOnly.has(s.ownerTable)))
+      .filter((s) => !s.ownerTable || !classified(s.ownerTable))
       .map((s) => `sequence ${s.name}`),
     ...routines
       .filter(
@@ -173,6 +181,8 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
     statements.push(
       `GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${list(present(readWrite))} TO ${runtime}`,
     );
+  if (present(appendOnly).length > 0)
+    statements.push(`GRANT SELECT, INSERT ON TABLE ${list(present(appendOnly))} TO ${runtime}`);
   if (present(readOnly).length > 0)
     statements.push(`GRANT SELECT ON TABLE ${list(present(readOnly))} TO ${runtime}`);
   if (sequences.length > 0)
@@ -181,7 +191,9 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
     );
   // An identity column draws from its sequence without a privilege on it; a serial column's
   // DEFAULT nextval() needs USAGE.
-  const serials = sequences.filter((s) => !s.identity && readWrite.has(s.ownerTable ?? ''));
+  const serials = sequences.filter(
+    (s) => !s.identity && (readWrite.has(s.ownerTable ?? '') || appendOnly.has(s.ownerTable ?? '')),
+  );
   if (serials.length > 0)
     statements.push(`GRANT USAGE ON SEQUENCE ${list(serials.map((s) => s.name))} TO ${runtime}`);
   // Signatures are made of type names from format_type: safe to splice after the quoted name.

@@ -1,6 +1,7 @@
 /**
- * The tables whose every change is audited (migrations/0002_trial_schema.sql attaches the
- * triggers; audit-trail.test.ts checks that this list and the database agree).
+ * The tables whose every change is audited (migrations/0002_trial_schema.sql and later ones
+ * attach the triggers; audit-trail.test.ts checks that this list and the database agree), parents
+ * before children: a backup loads them in this order.
  */
 export const AUDITED_TABLES = [
   'study',
@@ -17,5 +18,6 @@ export const AUDITED_TABLES = [
   'alert',
   'data_query',
   'eligibility_assessment',
+  'signature',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
