@@ -394,3 +394,145 @@ describe('subjects and records', () => {
     assert.equal(write.status, 404);
   });
 });
+
+describe('review: queries, signatures, alerts, audit', () => {
+  const base = `/api/v1/studies/${STUDY}`;
+
+  test('a query raised by a monitor, answered by a nurse, closed by the monitor; counts by status', async () => {
+    await server.addUser('mona', [['monitor', 'UMCU']]);
+    const mona = await server.client('mona');
+    const nora = await server.client('nora');
+    const raised = await mona.request('POST', `${base}/queries`, {
+      table: 'visit',
+      recordKey: `${STUDY}/D01-W8`,
+      field: 'esr',
+      question: 'ESR 14 with CRP 4: please confirm.',
+    });
+    assert.equal(raised.status, 201, JSON.stringify(raised.body));
+    const id = raised.body.queryId;
+    assert.equal(raised.body.status, 'open');
+    const byNurseClose = await nora.request(
+      'POST',
+      `${base}/queries/${id}/close`,
+      {},
+      { 'if-match': '1' },
+    );
+    assert.equal(byNurseClose.status, 403, 'a nurse answers, never closes');
+    const answered = await nora.request(
+      'POST',
+      `${base}/queries/${id}/answer`,
+      { response: 'Confirmed against the lab report.' },
+      { 'if-match': String(raised.body.version) },
+    );
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.equal(answered.body.status, 'answered');
+    assert.equal(answered.body.answered.by.name, 'Test nora');
+    const again = await nora.request(
+      'POST',
+      `${base}/queries/${id}/answer`,
+      { response: 'again' },
+      {
+        'if-match': String(answered.body.version),
+      },
+    );
+    assert.equal(again.status, 409);
+    assertError(again.body, 'INVALID_TRANSITION');
+    const closed = await mona.request(
+      'POST',
+      `${base}/queries/${id}/close`,
+      {},
+      {
+        'if-match': String(answered.body.version),
+      },
+    );
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    const listed = await mona.request('GET', `${base}/queries?subjectId=D01`);
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.counts.closed, 1);
+    const otto = await server.client('otto');
+    const hidden = await otto.request('GET', `${base}/queries`);
+    assert.equal(hidden.body.queries.length, 0, 'another site sees none of ours');
+  });
+
+  test('an investigator signs a visit with the password; a later change breaks the signature', async () => {
+    const ivy = await server.client('ivy');
+    const wrong = await ivy.request('POST', `${base}/subjects/D02/signatures`, {
+      visitId: 'D02-BL',
+      meaning: 'approved',
+      password: 'not my password',
+    });
+    assert.equal(wrong.status, 403);
+    assertError(wrong.body, 'SIGNATURE_REFUSED');
+    const signed = await ivy.request('POST', `${base}/subjects/D02/signatures`, {
+      visitId: 'D02-BL',
+      meaning: 'approved',
+      password: PASSWORD,
+    });
+    assert.equal(signed.status, 201, JSON.stringify(signed.body));
+    const nora = await server.client('nora');
+    const nurseSigns = await nora.request('POST', `${base}/subjects/D02/signatures`, {
+      visitId: 'D02-BL',
+      meaning: 'approved',
+      password: PASSWORD,
+    });
+    assert.equal(nurseSigns.status, 403, 'a nurse does not sign');
+    let listed = await ivy.request('GET', `${base}/subjects/D02/signatures`);
+    assert.equal(listed.body.signatures.length, 1);
+    assert.equal(listed.body.signatures[0].broken, false);
+    assert.equal(listed.body.signatures[0].signer.name, 'Test ivy');
+    const visit = await ivy.request('GET', `${base}/subjects/D02`);
+    const bl = visit.body.visits.find(
+      (v: { record: { visitId: string } }) => v.record.visitId === 'D02-BL',
+    );
+    const { visitId: _, ...fields } = bl.record;
+    const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+    const changed = await ivy.request(
+      'PUT',
+      visitPath('D02-BL'),
+      { ...clean, esr: 99, reason: 'corrected after signing' },
+      { 'if-match': String(bl.version) },
+    );
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    listed = await ivy.request('GET', `${base}/subjects/D02/signatures`);
+    assert.equal(listed.body.signatures[0].broken, true);
+  });
+
+  test("a record's audit trail: who (the account), when, old and new values, reason", async () => {
+    const ivy = await server.client('ivy');
+    const history = await ivy.request('GET', `${base}/audit?table=visit&key=${STUDY}/D02-BL`);
+    assert.equal(history.status, 200, JSON.stringify(history.body));
+    const last = history.body.events.at(-1);
+    assert.equal(last.operation, 'update');
+    assert.equal(last.reason, 'corrected after signing');
+    assert.match(last.actor.id, /^user:\d+$/);
+    assert.equal(Number(last.newValues.esr), 99);
+    const otto = await server.client('otto');
+    const hidden = await otto.request('GET', `${base}/audit?table=visit&key=${STUDY}/D02-BL`);
+    assert.equal(hidden.status, 404);
+  });
+
+  test('an alert of the engine is acknowledged with a comment, and shows so in status', async () => {
+    const ivy = await server.client('ivy');
+    const subjects = ['D01', 'D02', 'D03', 'D04', 'D05', 'D06'];
+    let found: { subject: string; alertId: string } | null = null;
+    for (const subject of subjects) {
+      const status = await ivy.request('GET', `${base}/subjects/${subject}/status?asOf=${TODAY}`);
+      const alert = status.body.alerts?.[0];
+      if (alert) {
+        found = { subject, alertId: alert.alertId };
+        break;
+      }
+    }
+    assert.ok(found, 'the demo study raises an alert somewhere');
+    const path = `${base}/subjects/${found.subject}/alerts/${encodeURIComponent(found.alertId)}/acknowledgement`;
+    const ack = await ivy.request('POST', path, { comment: 'Seen; family called.', asOf: TODAY });
+    assert.equal(ack.status, 200, JSON.stringify(ack.body));
+    const status = await ivy.request(
+      'GET',
+      `${base}/subjects/${found.subject}/status?asOf=${TODAY}`,
+    );
+    const shown = status.body.alerts.find((a: { alertId: string }) => a.alertId === found?.alertId);
+    assert.equal(shown.acknowledgement.comment, 'Seen; family called.');
+    assert.equal(shown.acknowledgement.acknowledged.by.name, 'Test ivy');
+  });
+});

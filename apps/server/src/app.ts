@@ -21,6 +21,7 @@ import { registerErrorHandling } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
+import { reviewRoutes } from './routes/review.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
@@ -113,6 +114,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(subjectRoutes(context));
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));
+      await api.register(reviewRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

@@ -5,7 +5,12 @@
 import { JiaError } from '@jia-trial/errors';
 import { evaluate, subjectStatusJson } from '@jia-trial/protocol';
 import { protocolById } from '@jia-trial/protocols';
-import { loadSubjectTimeline, protocolOfStudy } from '@jia-trial/store';
+import {
+  alertAcknowledgements,
+  loadSubjectTimeline,
+  protocolOfStudy,
+  withAcknowledgements,
+} from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
@@ -39,6 +44,7 @@ export function statusRoutes(context: ServerContext): FastifyPluginAsyncZod {
               asOf: z.string(),
               protocol: z.object({ id: z.string(), version: z.string() }),
               subject: z.record(z.string(), z.unknown()),
+              alerts: z.array(z.record(z.string(), z.unknown())),
             }),
             ...STUDY_ERRORS,
             422: STUDY_ERRORS[404],
@@ -58,10 +64,17 @@ export function statusRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const timeline = await loadSubjectTimeline(store, studyId, subjectId);
         if (!timeline)
           throw new JiaError('NOT_FOUND', `study ${studyId} has no subject ${subjectId}`);
+        const evaluation = evaluate(protocol, timeline, asOf);
         return {
           asOf,
           protocol: { id: protocol.id, version: protocol.version },
-          subject: subjectStatusJson(evaluate(protocol, timeline, asOf)),
+          subject: subjectStatusJson(evaluation),
+          // The same alerts with their ids (to acknowledge them) and acknowledgements.
+          alerts: withAcknowledgements(
+            subjectId,
+            evaluation.alerts,
+            await alertAcknowledgements(store.pool, studyId, subjectId),
+          ) as unknown as Record<string, unknown>[],
         };
       },
     );

@@ -1,0 +1,364 @@
+/**
+ * Reviewing the data (docs/api.md, "Review"): data queries on any field of any record, alert
+ * acknowledgements, electronic signatures and a record's audit trail. The store's review
+ * services do the work; these routes check the site of each record against the user's roles
+ * (another site's record is 404, as one that does not exist).
+ */
+import { codesOf, type Permission } from '@jia-trial/dictionary';
+import { JiaError } from '@jia-trial/errors';
+import { evaluate } from '@jia-trial/protocol';
+import { protocolById } from '@jia-trial/protocols';
+import {
+  acknowledgeAlert,
+  alertAcknowledgements,
+  answerQuery,
+  closeQuery,
+  type DataQuery,
+  listQueries,
+  loadQuery,
+  loadSubjectTimeline,
+  loadVisit,
+  protocolOfStudy,
+  raiseQuery,
+  recordHistory,
+  reopenQuery,
+  type Store,
+  signaturesOf,
+  signRecord,
+  siteOfSubject,
+  type Transaction,
+  verifyAccountPassword,
+  withAcknowledgements,
+  withSnapshot,
+  withTransaction,
+} from '@jia-trial/store';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, sitesFor } from '../access.js';
+import type { ServerContext } from '../context.js';
+import { RecordId, STUDY_ERRORS, StudyId, StudyParams, SubjectParams } from './shared-schemas.js';
+import { subjectInScope } from './subject-scope.js';
+import { ifMatchVersion } from './visits.js';
+
+const Json = z.record(z.string(), z.unknown());
+const QueryParams = z.strictObject({ studyId: StudyId, queryId: RecordId });
+const ERRORS = {
+  ...STUDY_ERRORS,
+  409: STUDY_ERRORS[404],
+  422: STUDY_ERRORS[404],
+  428: STUDY_ERRORS[404],
+};
+
+function covers(request: FastifyRequest, permission: Permission, site: string): boolean {
+  const sites = sitesFor(request, permission);
+  return sites === 'all' || sites.includes(site);
+}
+
+function versionOf(header: string | undefined): number {
+  const version = ifMatchVersion(header);
+  if (version === null)
+    throw new JiaError('PRECONDITION_REQUIRED', 'send If-Match with the version of the query read');
+  return version;
+}
+
+/** The query, when it is at a site where the user holds `permission` (else NOT_FOUND). */
+async function queryInScope(
+  tx: Transaction,
+  request: FastifyRequest,
+  studyId: string,
+  queryId: string,
+  permission: Permission,
+): Promise<DataQuery> {
+  const query = await loadQuery(tx.client, studyId, queryId);
+  if (!query || !covers(request, permission, query.siteCode))
+    throw new JiaError('NOT_FOUND', `study ${studyId} has no query ${queryId}`);
+  return query;
+}
+
+const QUERY_STEPS = [
+  { step: 'answer', permission: 'query.answer', run: answerQuery, reason: 'query answered' },
+  { step: 'close', permission: 'query.close', run: closeQuery, reason: 'query closed' },
+  { step: 'reopen', permission: 'query.reopen', run: reopenQuery, reason: 'query reopened' },
+] as const;
+
+export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
+  const { store } = context;
+  return async (app) => {
+    app.post(
+      '/studies/:studyId/queries',
+      {
+        config: { access: { kind: 'study', permission: 'query.raise' } },
+        schema: {
+          summary: 'Raise a query on a record, or one field of it',
+          tags: ['queries'],
+          params: StudyParams,
+          body: z.strictObject({
+            table: z
+              .string()
+              .max(64)
+              .describe('The record type (subject, visit, adverse_event, ...)'),
+            recordKey: z
+              .string()
+              .min(1)
+              .max(300)
+              .describe('The record key as the audit trail writes it'),
+            field: z.string().max(64).nullable().optional(),
+            question: z.string().trim().min(1).max(2000),
+          }),
+          response: { 201: Json, ...ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const { studyId } = request.params;
+        const query = await withTransaction(store, actorOf(request), undefined, async (tx) => {
+          const raised = await raiseQuery(tx, { studyId, ...request.body });
+          // Raised only on a record at the user's sites: otherwise nothing was (rolled back).
+          if (!covers(request, 'query.raise', raised.siteCode))
+            throw new JiaError(
+              'NOT_FOUND',
+              `${request.body.table} ${request.body.recordKey} is not a record of study ${studyId}`,
+            );
+          return raised;
+        });
+        return reply.code(201).send(query as unknown as Record<string, unknown>);
+      },
+    );
+
+    for (const { step, permission, run, reason } of QUERY_STEPS)
+      app.post(
+        `/studies/:studyId/queries/:queryId/${step}`,
+        {
+          config: { access: { kind: 'study', permission } },
+          schema: {
+            summary: `${step[0]?.toUpperCase()}${step.slice(1)} a query (If-Match: its version)`,
+            tags: ['queries'],
+            params: QueryParams,
+            headers: z.object({ 'if-match': z.string().optional() }),
+            body:
+              step === 'answer'
+                ? z.strictObject({ response: z.string().trim().min(1).max(2000) })
+                : z.strictObject({}),
+            response: { 200: Json, ...ERRORS },
+          },
+        },
+        async (request) => {
+          const { studyId, queryId } = request.params;
+          const basedOnVersion = versionOf(request.headers['if-match']);
+          const body = request.body as { response?: string };
+          return (await withTransaction(store, actorOf(request), reason, async (tx) => {
+            await queryInScope(tx, request, studyId, queryId, permission);
+            return run(tx, { studyId, queryId, basedOnVersion, response: body.response ?? '' });
+          })) as unknown as Record<string, unknown>;
+        },
+      );
+
+    app.get(
+      '/studies/:studyId/queries',
+      {
+        config: { access: { kind: 'study', permission: 'clinical.read' } },
+        schema: {
+          summary: 'Queries of the study, a site or a subject, with counts by status',
+          tags: ['queries'],
+          params: StudyParams,
+          querystring: z.strictObject({
+            subjectId: RecordId.optional(),
+            site: RecordId.optional(),
+            status: z.enum(codesOf('query_status') as [string, ...string[]]).optional(),
+          }),
+          response: { 200: Json, ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { subjectId, site, status } = request.query;
+        const mine = sitesFor(request, 'clinical.read');
+        const sites = site
+          ? mine === 'all' || mine.includes(site)
+            ? [site]
+            : []
+          : mine === 'all'
+            ? undefined
+            : [...mine];
+        return (await withSnapshot(store, (client) =>
+          listQueries(client, request.params.studyId, {
+            subjectId,
+            sites,
+            status: status as DataQuery['status'] | undefined,
+          }),
+        )) as unknown as Record<string, unknown>;
+      },
+    );
+
+    app.post(
+      '/studies/:studyId/subjects/:subjectId/alerts/:alertId/acknowledgement',
+      {
+        config: { access: { kind: 'study', permission: 'alert.acknowledge' } },
+        schema: {
+          summary:
+            'Acknowledge an alert the protocol engine raises for the subject (with a comment)',
+          tags: ['alerts'],
+          params: z.strictObject({
+            studyId: StudyId,
+            subjectId: RecordId,
+            alertId: z.string().min(1).max(400),
+          }),
+          headers: z.object({ 'if-match': z.string().optional() }),
+          body: z.strictObject({
+            comment: z.string().trim().min(1).max(2000),
+            asOf: z.iso.date().optional(),
+          }),
+          response: { 200: Json, ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { studyId, subjectId, alertId } = request.params;
+        await subjectInScope(store, request, studyId, subjectId, 'alert.acknowledge');
+        const alert = (
+          await currentAlerts(store, studyId, subjectId, request.body.asOf ?? context.today())
+        ).find((a) => a.alertId === alertId);
+        if (!alert)
+          throw new JiaError('NOT_FOUND', `subject ${subjectId} has no alert ${alertId} now`);
+        const basedOnVersion = ifMatchVersion(request.headers['if-match']);
+        return (await withTransaction(
+          store,
+          actorOf(request),
+          basedOnVersion === null ? undefined : 'acknowledgement commented again',
+          (tx) =>
+            acknowledgeAlert(tx, {
+              studyId,
+              subjectId,
+              alert,
+              comment: request.body.comment,
+              basedOnVersion,
+            }),
+        )) as unknown as Record<string, unknown>;
+      },
+    );
+
+    app.post(
+      '/studies/:studyId/subjects/:subjectId/signatures',
+      {
+        config: { access: { kind: 'study', permission: 'sign' } },
+        schema: {
+          summary:
+            "Sign a visit, or the subject's casebook, by entering your password again (21 CFR 11.200)",
+          tags: ['signatures'],
+          params: SubjectParams,
+          body: z.strictObject({
+            visitId: RecordId.nullable().describe('The visit; null: the whole casebook'),
+            meaning: z.enum(codesOf('signature_meaning') as [string, ...string[]]),
+            password: z.string().min(1).max(1024),
+          }),
+          response: { 201: Json, ...ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const { studyId, subjectId } = request.params;
+        await subjectInScope(store, request, studyId, subjectId, 'sign');
+        const session = request.session as NonNullable<typeof request.session>;
+        // A signature is executed by the signer's own password, entered for it (11.200(a)(1)).
+        if (!(await verifyAccountPassword(store, session.user.id, request.body.password)))
+          throw new JiaError('SIGNATURE_REFUSED', 'the password is wrong: nothing was signed');
+        const { visitId, meaning } = request.body;
+        const signature = await withTransaction(store, actorOf(request), undefined, (tx) =>
+          signRecord(tx, { studyId, subjectId, visitId, meaning }),
+        );
+        return reply.code(201).send(signature as unknown as Record<string, unknown>);
+      },
+    );
+
+    app.get(
+      '/studies/:studyId/subjects/:subjectId/signatures',
+      {
+        config: { access: { kind: 'study', permission: 'clinical.read' } },
+        schema: {
+          summary:
+            "The subject's signatures, each marked broken when a signed record changed since",
+          tags: ['signatures'],
+          params: SubjectParams,
+          response: { 200: z.object({ signatures: z.array(Json) }), ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { studyId, subjectId } = request.params;
+        await subjectInScope(store, request, studyId, subjectId, 'clinical.read');
+        const signatures = await withSnapshot(store, (client) =>
+          signaturesOf(client, studyId, subjectId),
+        );
+        return { signatures: signatures as unknown as Record<string, unknown>[] };
+      },
+    );
+
+    app.get(
+      '/studies/:studyId/audit',
+      {
+        config: { access: { kind: 'study', permission: 'audit.read' } },
+        schema: {
+          summary: 'The audit events of one record: who, when, old and new values, reason',
+          tags: ['audit'],
+          params: StudyParams,
+          querystring: z.strictObject({
+            table: z.string().min(1).max(64),
+            key: z.string().min(1).max(300),
+          }),
+          response: { 200: z.object({ events: z.array(Json) }), ...ERRORS },
+        },
+      },
+      async (request) => {
+        const { studyId } = request.params;
+        const { table, key } = request.query;
+        const events = await withSnapshot(store, (client) =>
+          recordHistory(client, studyId, table, key),
+        );
+        await recordInScope(store, request, studyId, events);
+        return { events: events as unknown as Record<string, unknown>[] };
+      },
+    );
+  };
+}
+
+/** The subject's current alerts from the engine, each with its id and acknowledgement. */
+async function currentAlerts(store: Store, studyId: string, subjectId: string, asOf: string) {
+  const protocolId = await protocolOfStudy(store, studyId);
+  const timeline = await loadSubjectTimeline(store, studyId, subjectId);
+  if (protocolId === null || timeline === null) return [];
+  const evaluation = evaluate(protocolById(protocolId), timeline, asOf);
+  return withAcknowledgements(
+    subjectId,
+    evaluation.alerts,
+    await alertAcknowledgements(store.pool, studyId, subjectId),
+  );
+}
+
+/**
+ * A record's history is shown only where the user reads the audit trail: the record's subject
+ * (its values name it) must be at a covered site. Records without a subject (a site, a study's
+ * set-up) need the permission at every site.
+ */
+async function recordInScope(
+  store: Store,
+  request: FastifyRequest,
+  studyId: string,
+  events: ReadonlyArray<{
+    newValues: Readonly<Record<string, unknown>> | null;
+    oldValues: Readonly<Record<string, unknown>> | null;
+  }>,
+): Promise<void> {
+  const values = events.map((e) => e.newValues ?? e.oldValues).find((v) => v !== null);
+  // A joint finding or CHAQ answer names its visit, whose subject it is.
+  const visit =
+    typeof values?.visit_id === 'string' && typeof values.subject_id !== 'string'
+      ? await loadVisit(store.pool, studyId, values.visit_id)
+      : null;
+  const subjectId = visit ? visit.visit.subjectId : values?.subject_id;
+  const site =
+    typeof values?.site_code === 'string'
+      ? values.site_code
+      : typeof subjectId === 'string'
+        ? await siteOfSubject(store, studyId, subjectId)
+        : null;
+  const sites = sitesFor(request, 'audit.read');
+  if (sites === 'all') return;
+  if (site === null || !sites.includes(site))
+    throw new JiaError('NOT_FOUND', 'no such record in the study');
+}
