@@ -248,6 +248,27 @@ describe('visits', () => {
   });
 });
 
+describe('export', () => {
+  test('a data manager downloads the study as a ZIP of its bundle files', async () => {
+    await server.addUser('dana', [['data_manager', null]]);
+    const dana = await server.client('dana');
+    const response = await fetch(`${server.url}/api/v1/studies/${STUDY}/export`, {
+      headers: { cookie: dana.cookie ?? '' },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/zip');
+    const archive = Buffer.from(await response.arrayBuffer());
+    assert.equal(archive.readUInt32LE(0), 0x04034b50, 'a ZIP local header first');
+    for (const name of ['subjects.csv', 'visits.csv', 'adverse_events.csv'])
+      assert.ok(archive.includes(Buffer.from(name)), name);
+    const nurse = await (await server.client('nora')).request(
+      'GET',
+      `/api/v1/studies/${STUDY}/export`,
+    );
+    assert.equal(nurse.status, 403);
+  });
+});
+
 describe('report', () => {
   test('report.json of the stored study, as `jia-trial report --study` writes it', async () => {
     const client = await server.client('ivy');

@@ -19,6 +19,7 @@ import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { exportRoutes } from './routes/export.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
@@ -115,6 +116,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
+      await api.register(exportRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

@@ -313,6 +313,10 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     access: study('audit.read'),
     path: `/api/v1/studies/${STUDY}/audit?table=visit&key=${STUDY}/D01-BL`,
   }),
+  'GET /api/v1/studies/:studyId/export': () => ({
+    access: study('export'),
+    path: `/api/v1/studies/${STUDY}/export`,
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */

@@ -40,7 +40,8 @@ export interface Response {
 }
 
 export class ApiClient {
-  private cookie: string | null = null;
+  /** The session cookie (name=value) as a browser would send it. */
+  cookie: string | null = null;
   csrfToken: string | null = null;
 
   constructor(readonly baseUrl: string) {}

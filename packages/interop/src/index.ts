@@ -16,3 +16,4 @@ export * from './visits-csv/score-file.js';
 export * from './visits-csv/visit-columns.js';
 export * from './visits-csv/visit-table.js';
 export * from './visits-csv/write-scores.js';
+export * from './zip/write-zip.js';
