@@ -6,6 +6,7 @@
  * route of the OpenAPI document without a declared policy or without a request here fails.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
   allows,
@@ -374,6 +375,26 @@ test('every route of the OpenAPI document declares its access and has a request 
       route.access,
       make('anonymous').access,
       `${route.method} ${route.url}'s access`,
+    );
+  }
+});
+
+test('docs/roles.md lists every route with its access', () => {
+  const doc = readFileSync(new URL('../../../docs/roles.md', import.meta.url), 'utf8');
+  for (const route of server.app.declaredRoutes) {
+    const path = route.url.replace('/api/v1', '').replace(/:(\w+)/g, '{$1}');
+    const a = route.access;
+    const access =
+      a.kind === 'study'
+        ? `\`${a.permission}\``
+        : a.kind === 'public'
+          ? 'anyone'
+          : a.beforePasswordChange
+            ? 'signed in (also before the forced password change)'
+            : 'signed in';
+    assert.ok(
+      doc.includes(`| \`${route.method} ${path}\` | ${access} |`),
+      `docs/roles.md: ${route.method} ${path} with ${access}`,
     );
   }
 });
