@@ -4,16 +4,19 @@
  * loopback, beside the store's own save path (`saveVisit` on the pool) measured in the same
  * run on the same database; reading a subject with 50 visits; and the cost of a sign-in.
  *
- * A fresh embedded PostgreSQL in a temporary directory; the server runs in this process (as the
- * store path does), the clients are keep-alive HTTP connections, one per writer.
+ * A fresh embedded PostgreSQL in a temporary directory, shared by this process (the store path)
+ * and `jia-trial serve` (its own process, as in use; built CLI); the clients are keep-alive HTTP
+ * connections, one per writer.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readValidBundle } from '@jia-trial/interop';
-import { buildServer } from '@jia-trial/server';
 import {
   ARGON2_PARAMETERS,
   createUser,
@@ -168,6 +171,35 @@ async function setUp(store: Store, workDir: string, subjects: number): Promise<v
   });
 }
 
+const CLI = fileURLToPath(new URL('../apps/cli/bin/jia-trial.js', import.meta.url));
+
+/**
+ * `jia-trial serve` as its own process on the benchmark's embedded database (shared with this
+ * process, as every command shares it): the server as it runs in use, and no import of apps/.
+ */
+async function serve(dataDir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-demo'], {
+    env: { ...process.env, JIA_DATA_DIR: dataDir, DATABASE_URL: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let text = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = /server on http:\/\/[\d.]+:(\d+)/.exec(text);
+      if (found) resolve(Number(found[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`jia-trial serve exited ${code}: ${text}`)));
+  });
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const sumErrors = (runs: readonly Run[]) => runs.reduce((total, r) => total + r.errors, 0);
 
@@ -199,9 +231,8 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     ).rows.map((r) => r.subject_id);
     // The writes go to the first subjects; the reads to the last 20, which keep their 50 visits.
     const readIds = subjectIds.splice(-20);
-    const app = await buildServer({ store, today: () => '2022-01-01' });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const port = (app.server.address() as { port: number }).port;
+    const server = await serve(join(workDir, 'data'));
+    const port = server.port;
     const agent = new Agent({ keepAlive: true, maxSockets: writers });
     const clients = Array.from({ length: writers }, () => new Client(port, agent));
     for (const c of clients) await c.signIn('bench');
@@ -255,7 +286,7 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
       await probe.signIn('bench');
       signIns.push(performance.now() - t0);
     }
-    await app.close();
+    await server.stop();
 
     const med = (runs: Run[], key: keyof Run) => median(runs.map((r) => r[key]));
     const ratio = med(httpRuns, 'perSecond') / med(storeRuns, 'perSecond');
@@ -267,7 +298,7 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
       ['`GET /subjects/{id}/status`, 50 visits, 1 client', [statusOne]],
     ] as const;
     console.log(
-      `\n# Server benchmark\n\nDate: ${new Date().toISOString()}. Embedded PostgreSQL, ${writers} concurrent clients on loopback, ${seconds} s after ${warmup} s warm-up, ${reps} repetition(s) of the writes (medians); ${subjectIds.length + readIds.length} subjects with 50 visits each (the reads on 20 that the writes leave alone).\n`,
+      `\n# Server benchmark\n\nDate: ${new Date().toISOString()}. Embedded PostgreSQL, \`jia-trial serve\` in its own process, ${writers} concurrent clients on loopback, ${seconds} s after ${warmup} s warm-up, ${reps} repetition(s) of the writes (medians); ${subjectIds.length + readIds.length} subjects with 50 visits each (the reads on 20 that the writes leave alone).\n`,
     );
     console.log('| measurement | per s | p50 (ms) | p99 (ms) | max (ms) | errors | runs (per s) |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');

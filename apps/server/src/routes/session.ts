@@ -3,11 +3,13 @@ import { JiaError } from '@jia-trial/errors';
 import {
   DEFAULT_SESSION_POLICY,
   endSession,
+  type NewSession,
   setPassword,
   signIn,
   verifyAccountPassword,
   withTransaction,
 } from '@jia-trial/store';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
@@ -19,9 +21,27 @@ const SessionResponse = z
   .object({ user: SessionUser, csrfToken: z.string(), expiresAt: z.string() })
   .meta({ id: 'Session' });
 
+/** What a client keeps of a session: the user, the CSRF token, the absolute end. */
+const sessionBody = (session: Pick<NewSession, 'user' | 'csrfToken' | 'expiresAt'>) => ({
+  user: session.user,
+  csrfToken: session.csrfToken,
+  expiresAt: session.expiresAt,
+});
+
 export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
   const { store } = context;
   const cookieOptions = { secure: context.secureCookies };
+  /** A new session: its cookie set, its body returned. */
+  const opened = (reply: FastifyReply, session: NewSession) => {
+    void reply.header(
+      'set-cookie',
+      sessionCookie(session.token, {
+        ...cookieOptions,
+        maxAgeSeconds: DEFAULT_SESSION_POLICY.absoluteHours * 3600,
+      }),
+    );
+    return sessionBody(session);
+  };
   return async (app) => {
     app.post(
       '/session',
@@ -48,14 +68,7 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
           password: request.body.password,
           address: request.ip,
         });
-        void reply.header(
-          'set-cookie',
-          sessionCookie(session.token, {
-            ...cookieOptions,
-            maxAgeSeconds: DEFAULT_SESSION_POLICY.absoluteHours * 3600,
-          }),
-        );
-        return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+        return opened(reply, session);
       },
     );
 
@@ -70,8 +83,7 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const session = request.session as NonNullable<typeof request.session>;
-        return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+        return sessionBody(request.session as NonNullable<typeof request.session>);
       },
     );
 
@@ -123,14 +135,7 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
           password: newPassword,
           address: request.ip,
         });
-        void reply.header(
-          'set-cookie',
-          sessionCookie(renewed.token, {
-            ...cookieOptions,
-            maxAgeSeconds: DEFAULT_SESSION_POLICY.absoluteHours * 3600,
-          }),
-        );
-        return { user: renewed.user, csrfToken: renewed.csrfToken, expiresAt: renewed.expiresAt };
+        return opened(reply, renewed);
       },
     );
   };
