@@ -177,9 +177,18 @@ const CLI = fileURLToPath(new URL('../apps/cli/bin/jia-trial.js', import.meta.ur
  * `jia-trial serve` as its own process on the benchmark's embedded database (shared with this
  * process, as every command shares it): the server as it runs in use, and no import of apps/.
  */
-async function serve(dataDir: string): Promise<{ port: number; stop(): Promise<void> }> {
+async function serve(
+  dataDir: string,
+  poolSize: number,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-demo'], {
-    env: { ...process.env, JIA_DATA_DIR: dataDir, DATABASE_URL: '' },
+    // As many connections as the store path's pool: the same database concurrency for both.
+    env: {
+      ...process.env,
+      JIA_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      JIA_POOL_SIZE: String(poolSize),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let text = '';
@@ -231,7 +240,7 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     ).rows.map((r) => r.subject_id);
     // The writes go to the first subjects; the reads to the last 20, which keep their 50 visits.
     const readIds = subjectIds.splice(-20);
-    const server = await serve(join(workDir, 'data'));
+    const server = await serve(join(workDir, 'data'), writers);
     const port = server.port;
     const agent = new Agent({ keepAlive: true, maxSockets: writers });
     const clients = Array.from({ length: writers }, () => new Client(port, agent));

@@ -61,10 +61,13 @@ export interface Store {
  * JIA_DATA_DIR, else ./data.
  */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+  const poolSize = Number(env.JIA_POOL_SIZE);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     ownerDatabaseUrl: env.JIA_OWNER_DATABASE_URL || undefined,
     dataDir: env.JIA_DATA_DIR || 'data',
+    // The server's concurrent database work (docs/server.md); a bad value keeps the default.
+    ...(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 500 ? { poolSize } : {}),
   };
 }
 
