@@ -248,6 +248,30 @@ describe('visits', () => {
   });
 });
 
+describe('pseudonymised data', () => {
+  test('the statistician reads every subject with study days, ages and no calendar date', async () => {
+    await server.addUser('stan', [['statistician', null]]);
+    const stan = await server.client('stan');
+    const response = await stan.request('GET', `/api/v1/studies/${STUDY}/pseudonymised`);
+    assert.equal(response.status, 200, JSON.stringify(response.body).slice(0, 300));
+    const subjects = response.body.subjects;
+    assert.ok(subjects.length >= 7, 'every site');
+    const d01 = subjects.find(
+      (s: { subject: { subjectId: string } }) => s.subject.subjectId === 'D01',
+    );
+    assert.equal(d01.subject.enrolmentStudyDay, 1);
+    assert.equal(typeof d01.subject.ageAtDayOne, 'number');
+    assert.ok(d01.visits.length > 0 && d01.visits.every((v: { scores: unknown }) => v.scores));
+    assert.doesNotMatch(
+      JSON.stringify(subjects),
+      /\b(19|20)\d\d-\d\d(-\d\d)?\b/,
+      'no calendar date anywhere',
+    );
+    const clinical = await stan.request('GET', `/api/v1/studies/${STUDY}/subjects/D01`);
+    assert.equal(clinical.status, 403, 'no identified reads');
+  });
+});
+
 describe('export', () => {
   test('a data manager downloads the study as a ZIP of its bundle files', async () => {
     await server.addUser('dana', [['data_manager', null]]);

@@ -20,6 +20,7 @@ import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { exportRoutes } from './routes/export.js';
+import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
@@ -117,6 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
       await api.register(exportRoutes(context));
+      await api.register(pseudonymisedRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

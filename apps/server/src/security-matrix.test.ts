@@ -318,6 +318,10 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     access: study('export'),
     path: `/api/v1/studies/${STUDY}/export`,
   }),
+  'GET /api/v1/studies/:studyId/pseudonymised': () => ({
+    access: study('clinical.read_pseudonymised'),
+    path: `/api/v1/studies/${STUDY}/pseudonymised`,
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */

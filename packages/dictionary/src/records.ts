@@ -202,6 +202,7 @@ const SUBJECT: RecordType = {
     field('withdrawal_date', 'withdrawalDate', 'Date the subject left the study', 'date', false),
     field('withdrawal_reason', 'withdrawalReason', 'Reason for withdrawal', 'text', false, {
       maxLength: 500,
+      narrative: true,
     }),
   ],
 };

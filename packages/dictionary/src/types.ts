@@ -79,6 +79,11 @@ export interface FieldDefinition {
   readonly standardCodeByUnit?: Readonly<Record<string, StandardCode>>;
   /** When empty, the value of this other field of the same record is stored (awareness_date). */
   readonly defaultFrom?: string;
+  /**
+   * Free narrative a person writes (a reason in their own words): it may name people or places,
+   * so pseudonymised data leaves it out (pseudonymise.ts).
+   */
+  readonly narrative?: boolean;
 }
 
 /** One code of a code list, with its label and, for a unit, its UCUM code. */
