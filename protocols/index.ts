@@ -17,7 +17,8 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
 };
 
 export function protocolById(name: string): ProtocolDefinition {
-  const protocol = PROTOCOLS[name];
+  // Own properties only: `constructor` or `__proto__` name no protocol.
+  const protocol = Object.hasOwn(PROTOCOLS, name) ? PROTOCOLS[name] : undefined;
   if (!protocol)
     throw new JiaError(
       'NOT_FOUND',

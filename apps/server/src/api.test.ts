@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { grantRole, withTransaction } from '@jia-trial/store';
+import { seedStudy } from '@jia-trial/store/test-support';
 import {
   ApiClient,
   HOME_SUBJECT,
@@ -245,6 +247,64 @@ describe('visits', () => {
       newVisit({ subjectId: OTHER_SUBJECT }),
     );
     assert.equal(own.status, 201, JSON.stringify(own.body));
+  });
+});
+
+describe('what a reviewer found (regressions)', () => {
+  test("a study's admin resets no account that holds roles in a study it does not administer, and changes no role of its own", async () => {
+    await seedStudy(server.db.store.pool, 'other-study', []);
+    await server.addUser('ada', [['admin', null]]);
+    await server.addUser('bob', [['dsmb', null]]);
+    await withTransaction(server.db.store, { id: 'test:setup', name: 'setup' }, undefined, (tx) =>
+      grantRole(tx, { username: 'bob', studyId: 'other-study', role: 'investigator', site: null }),
+    );
+    const ada = await server.client('ada');
+    const users = `/api/v1/studies/${STUDY}/users`;
+    const reset = await ada.request('POST', `${users}/bob/password-reset`, { reason: 'takeover' });
+    assert.equal(reset.status, 403);
+    assertError(reset.body, 'FORBIDDEN');
+    const self = await ada.request('POST', `${users}/ada/roles`, {
+      role: 'investigator',
+      site: null,
+    });
+    assert.equal(self.status, 403);
+    assert.ok(await server.client('bob'), 'bob still signs in with his own password');
+  });
+
+  test("a site's investigator reads the report of their own sites' subjects only", async () => {
+    await server.addUser('olga', [['investigator', 'OTHER']]);
+    const olga = await server.client('olga');
+    const report = await olga.request('GET', `/api/v1/studies/${STUDY}/report?asOf=${TODAY}`);
+    assert.equal(report.status, 200);
+    const text = JSON.stringify(report.body);
+    assert.doesNotMatch(text, /"D0[1-6]"/, 'no subject of the other site');
+  });
+
+  test("a record's audit trail follows the record's current site, with one answer for every refusal", async () => {
+    const otto = await server.client('otto');
+    const foreign = await otto.request(
+      'GET',
+      `/api/v1/studies/${STUDY}/audit?table=visit&key=${STUDY}/D01-BL`,
+    );
+    const missing = await otto.request(
+      'GET',
+      `/api/v1/studies/${STUDY}/audit?table=visit&key=${STUDY}/nope`,
+    );
+    assert.equal(foreign.status, 404);
+    assert.equal(missing.status, 404);
+    assert.equal(
+      foreign.body.error.message.replace('D01-BL', 'X'),
+      missing.body.error.message.replace('nope', 'X'),
+    );
+  });
+
+  test('no answer of the API is cached; a malformed URL gets the error shape', async () => {
+    const client = await server.client('ivy');
+    const studies = await client.request('GET', '/api/v1/studies');
+    assert.equal(studies.headers.get('cache-control'), 'no-store');
+    const bad = await client.request('GET', '/api/v1/studies/%E0%A4%A');
+    assert.equal(bad.status, 400);
+    assertError(bad.body, 'MALFORMED_REQUEST');
   });
 });
 

@@ -5,8 +5,13 @@
  */
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
+import { JiaError } from '@jia-trial/errors';
 import type { Store } from '@jia-trial/store';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -17,7 +22,7 @@ import {
 import { type DeclaredRoute, registerAccessControl } from './access.js';
 import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
-import { registerErrorHandling } from './http-errors.js';
+import { registerErrorHandling, sendError } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { exportRoutes } from './routes/export.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
@@ -59,6 +64,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: options.trustProxy ?? false,
     // Ids in paths are at most 64 characters; nothing longer is a route of ours.
     routerOptions: { maxParamLength: 200 },
+    // The router's own errors (a malformed URL) in the API's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(
+        reply as unknown as FastifyReply,
+        new JiaError('MALFORMED_REQUEST', `the URL cannot be read (${error.code})`),
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -68,6 +80,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
   registerErrorHandling(app);
+  // Answers hold clinical data, CSRF tokens and one-time passwords: no browser or proxy keeps them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith(API_PREFIX)) void reply.header('cache-control', 'no-store');
+  });
   await app.register(helmet, {
     // JSON needs no script; the API page is plain HTML with its own style only.
     contentSecurityPolicy: {

@@ -61,6 +61,14 @@ function asApiError(raw: FastifyError | JiaError | Error): JiaError {
   return new JiaError('INTERNAL_ERROR', error.message, { cause: error });
 }
 
+/** The codes whose message is the database's own, and what the client reads instead. */
+const GENERIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  INTERNAL_ERROR: 'an internal error occurred',
+  DATABASE_UNAVAILABLE: 'the database is not available; try again shortly',
+  DATABASE_REFUSED: 'the database refused the change',
+  PERMISSION_DENIED: 'the database role may not do this',
+};
+
 export function sendError(reply: FastifyReply, error: JiaError): FastifyReply {
   const status = ERROR_CODES[error.code].status;
   if (error.code === 'TOO_MANY_ATTEMPTS') {
@@ -73,19 +81,14 @@ export function sendError(reply: FastifyReply, error: JiaError): FastifyReply {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const error = asApiError(raw);
-    if (error.code === 'INTERNAL_ERROR' || error.code === 'DATABASE_UNAVAILABLE') {
+    if (error.code in GENERIC_MESSAGES) {
       const reference = randomUUID();
       request.log.error({ err: raw, reference }, 'request failed');
-      // The message of a fault may hold SQL or driver text: the log keeps it, the client gets
-      // the reference.
+      // These messages may hold SQL, constraint names or the driver's text: the log keeps
+      // them, the client gets the reference.
       return sendError(
         reply,
-        new JiaError(
-          error.code,
-          error.code === 'INTERNAL_ERROR'
-            ? `an internal error occurred (reference ${reference})`
-            : `the database is not available; try again shortly (reference ${reference})`,
-        ),
+        new JiaError(error.code, `${GENERIC_MESSAGES[error.code]} (reference ${reference})`),
       );
     }
     return sendError(reply, error);

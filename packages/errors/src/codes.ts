@@ -198,14 +198,7 @@ export const ERROR_CODES = {
     meaning:
       'The username and password do not match an active account. An unknown user, a disabled account and a wrong password give this same answer, in the same time.',
     action:
-      'Check the username and password. After repeated failures the account locks (docs/server.md, "Accounts and sessions"); an administrator unlocks it with `jia-trial user reset`.',
-  },
-  ACCOUNT_LOCKED: {
-    status: 403,
-    exit: 'failure',
-    meaning:
-      'The account is locked after too many failed sign-ins in a row. No password is checked while it is locked.',
-    action: 'Ask an administrator to reset the password (`jia-trial user reset USERNAME`).',
+      'Check the username and password. After repeated failures further attempts wait (TOO_MANY_ATTEMPTS; docs/server.md, "Accounts and sessions").',
   },
   TOO_MANY_ATTEMPTS: {
     status: 429,

@@ -23,7 +23,13 @@ export * from './records/subjects.js';
 export * from './review/alerts.js';
 export { type AuditEntry, recordHistory } from './review/history.js';
 export * from './review/queries.js';
-export { isRecordTable, isStudyTable, STUDY_TABLES, type StudyTable } from './review/records.js';
+export {
+  findRecord,
+  isRecordTable,
+  isStudyTable,
+  STUDY_TABLES,
+  type StudyTable,
+} from './review/records.js';
 export * from './review/signatures.js';
 export * from './runtime-role.js';
 export {

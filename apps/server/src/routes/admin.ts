@@ -6,15 +6,18 @@
 import { codesOf } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import {
+  accountByUsername,
   addSite,
   createUser,
   grantRole,
+  grantsOf,
   membersOf,
   oneTimePassword,
   revokeRole,
   setPassword,
   withTransaction,
 } from '@jia-trial/store';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
@@ -42,6 +45,15 @@ const OneTimePassword = z
 
 const UserParams = z.strictObject({ studyId: StudyId, username: Username });
 const ADMIN = { access: { kind: 'study', permission: 'admin.manage' } } as const;
+
+/** An administrator changes no role or password of their own here (ADR 0013). */
+function notSelf(request: FastifyRequest, username: string): void {
+  if (request.session?.user.username === username)
+    throw new JiaError(
+      'FORBIDDEN',
+      'an administrator does not change their own roles or password here: another administrator does',
+    );
+}
 
 export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
   const { store } = context;
@@ -108,6 +120,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { studyId, username } = request.params;
+        notSelf(request, username);
         await withTransaction(store, actorOf(request), undefined, (tx) =>
           grantRole(tx, {
             username,
@@ -135,6 +148,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { studyId, username } = request.params;
         await memberOrNotFound(studyId, username);
+        notSelf(request, username);
         const { role, site, reason } = request.body;
         await withTransaction(store, actorOf(request), reason, (tx) =>
           revokeRole(tx, { username, studyId, role: role as never, site }),
@@ -159,6 +173,8 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       async (request) => {
         const { studyId, username } = request.params;
         await memberOrNotFound(studyId, username);
+        notSelf(request, username);
+        await adminOfEveryStudyOf(request, username);
         const password = oneTimePassword();
         await withTransaction(store, actorOf(request), request.body.reason, (tx) =>
           setPassword(tx, username, password, { mustChangePassword: true }),
@@ -195,6 +211,21 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
     );
   };
+
+  /**
+   * A password reset gives its maker the account: allowed only to an administrator of every
+   * study the account holds a role in (an account is the installation's, not one study's).
+   */
+  async function adminOfEveryStudyOf(request: FastifyRequest, username: string): Promise<void> {
+    const account = await accountByUsername(store.pool, username);
+    const mine = (request.session as NonNullable<typeof request.session>).grants;
+    for (const studyId of (await grantsOf(store, account.id)).keys())
+      if (!(mine.get(studyId) ?? []).some((g) => g.role === 'admin'))
+        throw new JiaError(
+          'FORBIDDEN',
+          `${username} holds roles in a study you do not administer: an administrator of every one of them, or jia-trial user reset, resets the password`,
+        );
+  }
 
   /**
    * An admin revokes and resets only the accounts of its own study: an account without a role

@@ -1,13 +1,15 @@
 /**
  * The study's analysis report (`report.read`): report.json exactly as `jia-trial report` writes
- * it, computed from the stored study under its protocol on the day asked (default today).
+ * it, computed from the stored study under its protocol on the day asked (default today), over
+ * the subjects of the sites where the user holds the permission.
  */
 import { analysedStudy, reportJson } from '@jia-trial/analysis';
 import { JiaError } from '@jia-trial/errors';
 import { protocolById } from '@jia-trial/protocols';
-import { loadStudyTimelines, protocolOfStudy } from '@jia-trial/store';
+import { listSubjects, loadStudyTimelines, protocolOfStudy } from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
@@ -44,7 +46,17 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
             'VALIDATION_FAILED',
             `protocol ${protocol.id} has no analysis plan to report`,
           );
-        const study = analysedStudy(protocol, await loadStudyTimelines(store, studyId), {
+        // The subjects of the sites where the user reads the report (a site-bound investigator:
+        // their own sites' subjects only).
+        const sites = sitesFor(request, 'report.read');
+        const inScope =
+          sites === 'all'
+            ? null
+            : new Set((await listSubjects(store, studyId, sites)).map((s) => s.subjectId));
+        const timelines = (await loadStudyTimelines(store, studyId)).filter(
+          (t) => inScope === null || inScope.has(t.subjectId),
+        );
+        const study = analysedStudy(protocol, timelines, {
           asOf: request.query.asOf ?? context.today(),
           note: null,
           generator: SERVER_VERSION,

@@ -14,10 +14,11 @@ import {
   answerQuery,
   closeQuery,
   type DataQuery,
+  findRecord,
+  isStudyTable,
   listQueries,
   loadQuery,
   loadSubjectTimeline,
-  loadVisit,
   protocolOfStudy,
   raiseQuery,
   recordHistory,
@@ -213,6 +214,15 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
       async (request) => {
         const { studyId, subjectId, alertId } = request.params;
         await subjectInScope(store, request, studyId, subjectId, 'alert.acknowledge');
+        // An alert is acknowledged as it stands now: not one a later day would raise.
+        if (request.body.asOf !== undefined && request.body.asOf > context.today())
+          throw new JiaError(
+            'VALIDATION_FAILED',
+            'an alert is acknowledged as of today or before',
+            {
+              issues: [{ path: 'asOf', message: `is after today (${context.today()})` }],
+            },
+          );
         const alert = (
           await currentAlerts(store, studyId, subjectId, request.body.asOf ?? context.today())
         ).find((a) => a.alertId === alertId);
@@ -307,10 +317,11 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
       async (request) => {
         const { studyId } = request.params;
         const { table, key } = request.query;
+        // Scope first, from the record as it is now: nothing of its history shows otherwise.
+        await recordInScope(store, request, studyId, table, key);
         const events = await withSnapshot(store, (client) =>
           recordHistory(client, studyId, table, key),
         );
-        await recordInScope(store, request, studyId, events);
         return { events: events as unknown as Record<string, unknown>[] };
       },
     );
@@ -331,34 +342,22 @@ async function currentAlerts(store: Store, studyId: string, subjectId: string, a
 }
 
 /**
- * A record's history is shown only where the user reads the audit trail: the record's subject
- * (its values name it) must be at a covered site. Records without a subject (a site, a study's
- * set-up) need the permission at every site.
+ * A record's history is shown only where the user reads the audit trail: the record's subject,
+ * as it is now, must be at a covered site. A record without a subject (a site, the study's
+ * set-up), or one no longer stored, needs the permission at every site. Every refusal is the
+ * same NOT_FOUND, as for a record that does not exist.
  */
 async function recordInScope(
   store: Store,
   request: FastifyRequest,
   studyId: string,
-  events: ReadonlyArray<{
-    newValues: Readonly<Record<string, unknown>> | null;
-    oldValues: Readonly<Record<string, unknown>> | null;
-  }>,
+  table: string,
+  key: string,
 ): Promise<void> {
-  const values = events.map((e) => e.newValues ?? e.oldValues).find((v) => v !== null);
-  // A joint finding or CHAQ answer names its visit, whose subject it is.
-  const visit =
-    typeof values?.visit_id === 'string' && typeof values.subject_id !== 'string'
-      ? await loadVisit(store.pool, studyId, values.visit_id)
-      : null;
-  const subjectId = visit ? visit.visit.subjectId : values?.subject_id;
-  const site =
-    typeof values?.site_code === 'string'
-      ? values.site_code
-      : typeof subjectId === 'string'
-        ? await siteOfSubject(store, studyId, subjectId)
-        : null;
   const sites = sitesFor(request, 'audit.read');
   if (sites === 'all') return;
+  const record = isStudyTable(table) ? await findRecord(store.pool, studyId, table, key) : null;
+  const site = record?.subjectId ? await siteOfSubject(store, studyId, record.subjectId) : null;
   if (site === null || !sites.includes(site))
-    throw new JiaError('NOT_FOUND', 'no such record in the study');
+    throw new JiaError('NOT_FOUND', `${table} ${key} has no audit history in study ${studyId}`);
 }

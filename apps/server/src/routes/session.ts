@@ -4,6 +4,7 @@ import {
   DEFAULT_SESSION_POLICY,
   endSession,
   type NewSession,
+  openSession,
   setPassword,
   signIn,
   verifyAccountPassword,
@@ -127,14 +128,23 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
           throw new JiaError('VALIDATION_FAILED', 'the new password is the current one', {
             issues: [{ path: 'newPassword', message: 'must differ from the current password' }],
           });
-        await withTransaction(store, actorOf(request), 'password changed by its user', (tx) =>
-          setPassword(tx, session.user.username, newPassword, { mustChangePassword: false }),
+        // The change and the new session in one transaction: every other session ends, and
+        // this one is replaced, whatever throttling the username is under.
+        const renewed = await withTransaction(
+          store,
+          actorOf(request),
+          'password changed by its user',
+          async (tx) => {
+            await setPassword(tx, session.user.username, newPassword, {
+              mustChangePassword: false,
+            });
+            return openSession(
+              tx.client,
+              { ...session.user, mustChangePassword: false },
+              request.ip,
+            );
+          },
         );
-        const renewed = await signIn(store, {
-          username: session.user.username,
-          password: newPassword,
-          address: request.ip,
-        });
         return opened(reply, renewed);
       },
     );

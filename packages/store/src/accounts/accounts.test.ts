@@ -186,7 +186,7 @@ describe('sign-in and sessions', () => {
     );
   });
 
-  test('the account locks after a run of failures; a reset unlocks it and forces a change', async () => {
+  test('the account locks after a run of failures (answered as throttling); a reset unlocks it and forces a change', async () => {
     await addUser('lena');
     const policy = { ...DEFAULT_SESSION_POLICY, maxFailuresPerUser: 100, lockAfterFailures: 3 };
     const other = { address: '192.0.2.1' };
@@ -198,7 +198,7 @@ describe('sign-in and sessions', () => {
       );
     await rejectsWith(
       signIn(db.store, { username: 'lena', password: PASSWORD, ...other }, policy),
-      'ACCOUNT_LOCKED',
+      'TOO_MANY_ATTEMPTS',
     );
     assert.equal(await sessionOf(db.store, open.token), null, 'a locked account has no session');
     const reset = 'a new one-time password';
@@ -231,6 +231,31 @@ describe('sign-in and sessions', () => {
       [second.token],
     );
     assert.equal(await sessionOf(db.store, second.token), null);
+  });
+
+  test('parallel attempts cannot pass the throttle together: at most the limit of passwords is checked', async () => {
+    await addUser('pat');
+    const from = '198.51.100.77';
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        signIn(
+          db.store,
+          { username: 'pat', password: `wrong password ${i}`, address: from },
+          strict,
+        ),
+      ),
+    );
+    const codes = results.map((r) =>
+      r.status === 'rejected' && isJiaError(r.reason) ? r.reason.code : 'ok',
+    );
+    assert.equal(
+      codes.filter((c) => c === 'INVALID_CREDENTIALS').length,
+      strict.maxFailuresPerUser,
+    );
+    assert.equal(
+      codes.filter((c) => c === 'TOO_MANY_ATTEMPTS').length,
+      12 - strict.maxFailuresPerUser,
+    );
   });
 
   test('disabling an account ends its sessions', async () => {

@@ -25,8 +25,10 @@ export interface SessionPolicy {
   readonly maxFailuresPerUser: number;
   /** Failed sign-ins from one address within the window before further attempts wait. */
   readonly maxFailuresPerAddress: number;
-  /** Failed sign-ins in a row (any time) that lock the account until an administrator resets it. */
+  /** Failed sign-ins in a row (any time) that lock the account... */
   readonly lockAfterFailures: number;
+  /** ...for this long, or until an administrator resets its password. */
+  readonly lockMinutes: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
@@ -36,6 +38,7 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   maxFailuresPerUser: 5,
   maxFailuresPerAddress: 20,
   lockAfterFailures: 10,
+  lockMinutes: 30,
 };
 
 /**
@@ -78,7 +81,11 @@ const newToken = () => randomBytes(32).toString('base64url');
 
 type Outcome = 'success' | 'invalid' | 'locked' | 'throttled' | 'disabled';
 
-async function logAttempt(db: pg.Pool, attempt: SignInAttempt, outcome: Outcome): Promise<void> {
+async function logAttempt(
+  db: pg.ClientBase,
+  attempt: SignInAttempt,
+  outcome: Outcome,
+): Promise<void> {
   await db.query('INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)', [
     attempt.username.slice(0, 200),
     attempt.address,
@@ -88,7 +95,7 @@ async function logAttempt(db: pg.Pool, attempt: SignInAttempt, outcome: Outcome)
 
 /** Seconds until the oldest counted failure leaves the window, or 0 when not throttled. */
 async function throttledFor(
-  db: pg.Pool,
+  db: pg.ClientBase,
   attempt: SignInAttempt,
   policy: SessionPolicy,
 ): Promise<number> {
@@ -116,81 +123,149 @@ async function throttledFor(
   return Math.max(row?.user_wait ?? 0, row?.address_wait ?? 0, 0);
 }
 
-/** One more failed password for the account; the run's end locks it. */
-async function countFailure(db: pg.Pool, userId: string, policy: SessionPolicy): Promise<void> {
+/**
+ * A failed attempt, logged, and counted against the account when there is one: one statement on
+ * every path (an unknown user's updates no row), so that the work, and the time, is the same
+ * whether the account exists or not. The run's end locks the account for `lockMinutes`.
+ */
+async function recordFailure(
+  db: pg.ClientBase,
+  attempt: SignInAttempt,
+  outcome: Outcome,
+  userId: string | null,
+  policy: SessionPolicy,
+): Promise<void> {
   await db.query(
-    `UPDATE user_credential SET failed_attempts = failed_attempts + 1,
-       locked_at = CASE WHEN failed_attempts + 1 >= $2 THEN now() END
-      WHERE user_id = $1`,
-    [userId, policy.lockAfterFailures],
+    `WITH counted AS (
+       UPDATE user_credential SET failed_attempts = failed_attempts + 1,
+              locked_at = CASE WHEN failed_attempts + 1 >= $5 THEN now() ELSE locked_at END
+        WHERE user_id = $4::bigint)
+     INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)`,
+    [attempt.username.slice(0, 200), attempt.address, outcome, userId, policy.lockAfterFailures],
   );
 }
 
 /**
- * Checks a username and password and opens a session. INVALID_CREDENTIALS for an unknown user,
- * a disabled account or a wrong password alike (each costs one argon2 verification);
- * TOO_MANY_ATTEMPTS (with `details.retryAfterSeconds`) while throttled; ACCOUNT_LOCKED once the
- * account has failed `lockAfterFailures` times in a row.
+ * Opens a session for an account whose identity is established (a right password, a password
+ * just changed), with no throttle: the caller has checked what needed checking.
  */
-export async function signIn(
-  store: PoolHolder,
-  attempt: SignInAttempt,
+export async function openSession(
+  db: Pick<pg.ClientBase, 'query'>,
+  user: SessionUser,
+  address: string,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<NewSession> {
-  const db = poolOf(store);
-  const wait = await throttledFor(db, attempt, policy);
-  if (wait > 0) {
-    await logAttempt(db, attempt, 'throttled');
-    throw new JiaError('TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${wait} s`, {
-      details: { retryAfterSeconds: wait },
-    });
-  }
-  const found = await db.query<{
-    id: string;
-    username: string;
-    display_name: string | null;
-    disabled: boolean;
-    password_hash: string;
-    must_change: boolean;
-    locked: boolean;
-  }>(
-    `SELECT u.row_id::text AS id, u.username, u.display_name, u.disabled, c.password_hash,
-            c.must_change, c.locked_at IS NOT NULL AS locked
-       FROM app_user u JOIN user_credential c ON c.user_id = u.row_id
-      WHERE u.username = $1`,
-    [attempt.username],
-  );
-  const account = found.rows[0];
-  const valid = await verifyPassword(account?.password_hash ?? null, attempt.password);
-  if (account?.locked) {
-    await logAttempt(db, attempt, 'locked');
-    throw new JiaError('ACCOUNT_LOCKED', `the account ${account.username} is locked`);
-  }
-  if (!account || account.disabled || !valid) {
-    if (account && !account.disabled) await countFailure(db, account.id, policy);
-    await logAttempt(db, attempt, account?.disabled ? 'disabled' : 'invalid');
-    throw new JiaError('INVALID_CREDENTIALS', 'the username or the password is wrong');
-  }
   const token = newToken();
   const csrfToken = newToken();
   const opened = await db.query<{ expires_at: Date }>(
     `WITH reset AS (UPDATE user_credential SET failed_attempts = 0 WHERE user_id = $1)
      INSERT INTO user_session (token_hash, user_id, csrf_token, expires_at, address)
      VALUES ($2, $1, $3, now() + make_interval(hours => $4), $5) RETURNING expires_at`,
-    [account.id, tokenHash(token), csrfToken, policy.absoluteHours, attempt.address],
+    [user.id, tokenHash(token), csrfToken, policy.absoluteHours, address],
   );
-  await logAttempt(db, attempt, 'success');
   return {
     token,
     csrfToken,
     expiresAt: (opened.rows[0] as { expires_at: Date }).expires_at.toISOString(),
-    user: {
-      id: account.id,
-      username: account.username,
-      displayName: account.display_name ?? account.username,
-      mustChangePassword: account.must_change,
-    },
+    user,
   };
+}
+
+/** Serialises the sign-ins of one username and of one address (advisory locks, this transaction). */
+async function serialise(client: pg.ClientBase, attempt: SignInAttempt): Promise<void> {
+  // Always the username first, then the address: no two sign-ins wait for each other in a cycle.
+  await client.query(
+    "SELECT pg_advisory_xact_lock(hashtext('jia-sign-in-user:' || $1)), pg_advisory_xact_lock(hashtext('jia-sign-in-address:' || $2))",
+    [attempt.username, attempt.address],
+  );
+}
+
+/**
+ * Checks a username and password and opens a session. INVALID_CREDENTIALS for an unknown user,
+ * a disabled account or a wrong password alike (each costs one argon2 verification and the same
+ * database work); TOO_MANY_ATTEMPTS (with `details.retryAfterSeconds`) while throttled, and
+ * while the account is locked after `lockAfterFailures` failures in a row (for `lockMinutes`, or
+ * until an administrator resets it). Sign-ins of one username, and of one address, run one at a
+ * time (advisory locks), so that parallel attempts cannot all pass the throttle together.
+ */
+export async function signIn(
+  store: PoolHolder,
+  attempt: SignInAttempt,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<NewSession> {
+  const client = await poolOf(store).connect();
+  try {
+    await client.query('BEGIN');
+    await serialise(client, attempt);
+    const session = await checkAndOpen(client, attempt, policy);
+    await client.query('COMMIT');
+    if (session instanceof JiaError) throw session;
+    return session;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The sign-in's work under its locks: a session, or the refusal (already logged) to throw. */
+async function checkAndOpen(
+  client: pg.PoolClient,
+  attempt: SignInAttempt,
+  policy: SessionPolicy,
+): Promise<NewSession | JiaError> {
+  const found = await client.query<{
+    id: string;
+    username: string;
+    display_name: string | null;
+    disabled: boolean;
+    password_hash: string;
+    must_change: boolean;
+    locked_for: number | null;
+  }>(
+    `SELECT u.row_id::text AS id, u.username, u.display_name, u.disabled, c.password_hash,
+            c.must_change,
+            ceil(extract(epoch FROM c.locked_at + make_interval(mins => $2) - now()))::float8 AS locked_for
+       FROM app_user u JOIN user_credential c ON c.user_id = u.row_id
+      WHERE u.username = $1`,
+    [attempt.username, policy.lockMinutes],
+  );
+  const account = found.rows[0];
+  const locked = Math.max(0, account?.locked_for ?? 0);
+  const wait = Math.max(await throttledFor(client, attempt, policy), locked);
+  if (wait > 0) {
+    // A locked account answers as a throttled name does: the lock tells nobody it exists.
+    await logAttempt(client, attempt, locked > 0 ? 'locked' : 'throttled');
+    return new JiaError('TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${wait} s`, {
+      details: { retryAfterSeconds: wait },
+    });
+  }
+  const valid = await verifyPassword(account?.password_hash ?? null, attempt.password);
+  if (!account || account.disabled || !valid) {
+    await recordFailure(
+      client,
+      attempt,
+      account?.disabled ? 'disabled' : 'invalid',
+      account && !account.disabled ? account.id : null,
+      policy,
+    );
+    return new JiaError('INVALID_CREDENTIALS', 'the username or the password is wrong');
+  }
+  const user: SessionUser = {
+    id: account.id,
+    username: account.username,
+    displayName: account.display_name ?? account.username,
+    mustChangePassword: account.must_change,
+  };
+  // An expired lock ends with the right password.
+  await client.query(
+    'UPDATE user_credential SET locked_at = NULL WHERE user_id = $1 AND locked_at IS NOT NULL',
+    [account.id],
+  );
+  const session = await openSession(client, user, attempt.address, policy);
+  await logAttempt(client, attempt, 'success');
+  return session;
 }
 
 /**
@@ -263,7 +338,13 @@ export async function verifyAccountPassword(
     [userId],
   );
   const valid = await verifyPassword(found.rows[0]?.password_hash ?? null, password);
-  if (!valid && found.rowCount) await countFailure(db, userId, policy);
+  if (!valid && found.rowCount)
+    await db.query(
+      `UPDATE user_credential SET failed_attempts = failed_attempts + 1,
+         locked_at = CASE WHEN failed_attempts + 1 >= $2 THEN now() ELSE locked_at END
+        WHERE user_id = $1`,
+      [userId, policy.lockAfterFailures],
+    );
   return valid;
 }
 
