@@ -9,6 +9,7 @@ import {
   loadVisit,
   type Store,
   saveVisit,
+  siteOfSubject,
   type VisitRecord,
   visitSaveContext,
 } from '@jia-trial/store';
@@ -97,12 +98,19 @@ async function checkVisitSave(
 /** A version conflict with the record that won attached, to show beside the client's change. */
 async function withCurrentVisit(
   store: Store,
+  request: FastifyRequest,
   studyId: string,
   visitId: string,
   error: unknown,
 ): Promise<unknown> {
   if (!isJiaError(error, 'VERSION_CONFLICT')) return error;
   const current = await loadVisit(store.pool, studyId, visitId);
+  // The visit that won may have been made meanwhile at a site the user does not write: then it
+  // is not shown (a 404, as for any record of another site).
+  const site = current ? await siteOfSubject(store, studyId, current.visit.subjectId) : null;
+  const sites = sitesFor(request, 'clinical.write');
+  if (current && (site === null || (sites !== 'all' && !sites.includes(site))))
+    return new JiaError('NOT_FOUND', `study ${studyId} has no visit ${visitId} you may change`);
   return new JiaError('VERSION_CONFLICT', error.message, {
     details: {
       ...error.details,
@@ -154,7 +162,7 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
             scores: saved.scores as unknown as Record<string, unknown>,
           };
         } catch (error) {
-          throw await withCurrentVisit(store, studyId, visitId, error);
+          throw await withCurrentVisit(store, request, studyId, visitId, error);
         }
       },
     );
