@@ -10,6 +10,7 @@ import {
   importBundle,
   oneTimePassword,
   openStore,
+  pruneSessions,
   type Store,
   type StoreOptions,
   setStudyProtocol,
@@ -105,6 +106,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await firstRun(store, options);
     app = await buildServer({ ...options, store });
     const url = await app.listen({ host: options.host, port: options.port });
+    // Expired sessions and old sign-in attempts go at start and every hour (several servers may
+    // all do it: deleting what is already gone deletes nothing).
+    const prune = () => pruneSessions(store).catch(() => {});
+    await prune();
+    const pruning = setInterval(prune, 60 * 60 * 1000);
+    pruning.unref();
     let closing: Promise<void> | null = null;
     const running = app;
     return {
@@ -113,6 +120,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       url,
       close() {
         closing ??= (async () => {
+          clearInterval(pruning);
           await running.close();
           await store.close();
         })();

@@ -9,6 +9,9 @@
 ALTER TABLE user_credential
   -- Set for a one-time password (a new account, a reset): the user must choose a new one first.
   ADD COLUMN must_change boolean NOT NULL DEFAULT false,
+  -- A one-time password is good until then (accounts.ts: 72 hours), so that one printed once
+  -- and forgotten in a log or a mailbox does not open the account for ever.
+  ADD COLUMN must_change_by timestamptz,
   -- Failed sign-ins since the last success; the account locks at a documented number.
   ADD COLUMN failed_attempts integer NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
   ADD COLUMN locked_at timestamptz;
@@ -35,7 +38,7 @@ CREATE TABLE sign_in_attempt (
   at          timestamptz NOT NULL DEFAULT now(),
   username    text NOT NULL,
   address     text NOT NULL,
-  outcome     text NOT NULL CHECK (outcome IN ('success', 'invalid', 'locked', 'throttled', 'disabled'))
+  outcome     text NOT NULL CHECK (outcome IN ('success', 'invalid', 'locked', 'throttled', 'disabled', 'expired'))
 );
 CREATE INDEX sign_in_attempt_username ON sign_in_attempt (username, at);
 CREATE INDEX sign_in_attempt_address ON sign_in_attempt (address, at);

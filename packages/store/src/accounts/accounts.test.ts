@@ -7,6 +7,7 @@ import { oneTimePassword } from './passwords.js';
 import {
   DEFAULT_SESSION_POLICY,
   endSession,
+  pruneSessions,
   type SessionPolicy,
   sessionOf,
   signIn,
@@ -256,6 +257,49 @@ describe('sign-in and sessions', () => {
       codes.filter((c) => c === 'TOO_MANY_ATTEMPTS').length,
       12 - strict.maxFailuresPerUser,
     );
+  });
+
+  test("a one-time password expires (refused as a wrong one); the account's own password does not", async () => {
+    await withTransaction(db.store, admin, undefined, (tx) =>
+      createUser(tx, {
+        username: 'otto',
+        displayName: 'Otto',
+        password: 'a one-time password',
+        mustChangePassword: true,
+      }),
+    );
+    await db.store.pool.query(
+      "UPDATE user_credential SET must_change_by = now() - interval '1 minute' WHERE user_id = (SELECT row_id FROM app_user WHERE username = 'otto')",
+    );
+    await rejectsWith(
+      signIn(db.store, { username: 'otto', password: 'a one-time password', address: '192.0.2.9' }),
+      'INVALID_CREDENTIALS',
+    );
+    const logged = await db.store.pool.query(
+      "SELECT outcome FROM sign_in_attempt WHERE username = 'otto' ORDER BY attempt_id DESC LIMIT 1",
+    );
+    assert.equal(logged.rows[0].outcome, 'expired');
+    await signIn(db.store, { username: 'sam', password: PASSWORD, address: '192.0.2.9' });
+  });
+
+  test('pruning removes ended sessions and attempts older than the log keeps', async () => {
+    const session = await signIn(db.store, {
+      username: 'sam',
+      password: PASSWORD,
+      address: '192.0.2.10',
+    });
+    await db.store.pool.query(
+      "UPDATE user_session SET expires_at = now() - interval '1 second' WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+      [session.token],
+    );
+    await db.store.pool.query(
+      "INSERT INTO sign_in_attempt (at, username, address, outcome) VALUES (now() - interval '91 days', 'old', '192.0.2.11', 'invalid')",
+    );
+    assert.ok((await pruneSessions(db.store)) >= 2);
+    const left = await db.store.pool.query(
+      "SELECT (SELECT count(*) FROM sign_in_attempt WHERE username = 'old')::int AS attempts",
+    );
+    assert.equal(left.rows[0].attempts, 0);
   });
 
   test('disabling an account ends its sessions', async () => {

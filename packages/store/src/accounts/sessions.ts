@@ -79,7 +79,7 @@ export interface SignInAttempt {
 const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 const newToken = () => randomBytes(32).toString('base64url');
 
-type Outcome = 'success' | 'invalid' | 'locked' | 'throttled' | 'disabled';
+type Outcome = 'success' | 'invalid' | 'locked' | 'throttled' | 'disabled' | 'expired';
 
 async function logAttempt(
   db: pg.ClientBase,
@@ -222,10 +222,11 @@ async function checkAndOpen(
     disabled: boolean;
     password_hash: string;
     must_change: boolean;
+    expired: boolean;
     locked_for: number | null;
   }>(
     `SELECT u.row_id::text AS id, u.username, u.display_name, u.disabled, c.password_hash,
-            c.must_change,
+            c.must_change, coalesce(c.must_change AND c.must_change_by < now(), false) AS expired,
             ceil(extract(epoch FROM c.locked_at + make_interval(mins => $2) - now()))::float8 AS locked_for
        FROM app_user u JOIN user_credential c ON c.user_id = u.row_id
       WHERE u.username = $1`,
@@ -242,15 +243,19 @@ async function checkAndOpen(
     });
   }
   const valid = await verifyPassword(account?.password_hash ?? null, attempt.password);
-  if (!account || account.disabled || !valid) {
+  // An expired one-time password is refused as a wrong one is: the answer tells nothing more.
+  if (!account || account.disabled || !valid || account.expired) {
     await recordFailure(
       client,
       attempt,
-      account?.disabled ? 'disabled' : 'invalid',
+      account?.disabled ? 'disabled' : valid && account?.expired ? 'expired' : 'invalid',
       account && !account.disabled ? account.id : null,
       policy,
     );
-    return new JiaError('INVALID_CREDENTIALS', 'the username or the password is wrong');
+    return new JiaError(
+      'INVALID_CREDENTIALS',
+      'the username or the password is wrong, or a one-time password has expired',
+    );
   }
   const user: SessionUser = {
     id: account.id,
@@ -353,15 +358,26 @@ export async function endSession(store: PoolHolder, token: string): Promise<void
   await poolOf(store).query('DELETE FROM user_session WHERE token_hash = $1', [tokenHash(token)]);
 }
 
-/** Removes sessions past their idle or absolute limit; returns how many. */
+/** How long the sign-in log keeps an attempt. */
+export const SIGN_IN_LOG_DAYS = 90;
+
+/**
+ * Removes sessions past their idle or absolute limit, and sign-in attempts older than
+ * SIGN_IN_LOG_DAYS (the server runs it at start and every hour); returns how many rows went.
+ */
 export async function pruneSessions(
   store: PoolHolder,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<number> {
-  const deleted = await poolOf(store).query(
+  const db = poolOf(store);
+  const sessions = await db.query(
     `DELETE FROM user_session
       WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1)`,
     [policy.idleMinutes],
   );
-  return deleted.rowCount ?? 0;
+  const attempts = await db.query(
+    'DELETE FROM sign_in_attempt WHERE at < now() - make_interval(days => $1)',
+    [SIGN_IN_LOG_DAYS],
+  );
+  return (sessions.rowCount ?? 0) + (attempts.rowCount ?? 0);
 }

@@ -34,6 +34,9 @@ export interface NewUser {
   readonly mustChangePassword: boolean;
 }
 
+/** How long a one-time password (a new account's, a reset's) opens the account. */
+export const ONE_TIME_PASSWORD_HOURS = 72;
+
 /** The actor id of an account in audit events: never a shared name. */
 export const accountActorId = (userId: string) => `user:${userId}`;
 
@@ -72,8 +75,9 @@ export async function createUser(tx: Transaction, user: NewUser): Promise<UserAc
   if (id === undefined)
     throw new JiaError('TARGET_EXISTS', `there is already an account ${user.username}`);
   await tx.client.query(
-    'INSERT INTO user_credential (user_id, password_hash, must_change) VALUES ($1, $2, $3)',
-    [id, passwordHash, user.mustChangePassword],
+    `INSERT INTO user_credential (user_id, password_hash, must_change, must_change_by)
+     VALUES ($1, $2, $3, CASE WHEN $3 THEN now() + make_interval(hours => $4) END)`,
+    [id, passwordHash, user.mustChangePassword, ONE_TIME_PASSWORD_HOURS],
   );
   return accountByUsername(tx.client, user.username);
 }
@@ -114,10 +118,12 @@ export async function setPassword(
   const account = await accountByUsername(tx.client, username);
   const passwordHash = await hashPassword(password);
   await tx.client.query(
-    `INSERT INTO user_credential (user_id, password_hash, must_change) VALUES ($1, $2, $3)
+    `INSERT INTO user_credential (user_id, password_hash, must_change, must_change_by)
+     VALUES ($1, $2, $3, CASE WHEN $3 THEN now() + make_interval(hours => $4) END)
        ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash,
-         must_change = EXCLUDED.must_change, changed_at = now(), failed_attempts = 0, locked_at = NULL`,
-    [account.id, passwordHash, options.mustChangePassword],
+         must_change = EXCLUDED.must_change, must_change_by = EXCLUDED.must_change_by,
+         changed_at = now(), failed_attempts = 0, locked_at = NULL`,
+    [account.id, passwordHash, options.mustChangePassword, ONE_TIME_PASSWORD_HOURS],
   );
   await tx.client.query('DELETE FROM user_session WHERE user_id = $1', [account.id]);
 }
