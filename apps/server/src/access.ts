@@ -13,7 +13,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { allows, type Permission, type StudyAccess, studyAccess } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
-import { accountActorId, type Session, type Store, sessionOf } from '@jia-trial/store';
+import { accountActorId, inScope, type Session, type Store, sessionOf } from '@jia-trial/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sessionToken } from './session-cookie.js';
 
@@ -131,6 +131,19 @@ export function sitesFor(
   permission: Permission,
 ): 'all' | readonly string[] {
   return request.studyAccess?.permissions.get(permission) ?? [];
+}
+
+/**
+ * Whether the request's user holds `permission` at `site` (null: a record with no site, which
+ * only a permission held at every site covers). The store's inScope decides.
+ */
+export function coversSite(
+  request: FastifyRequest,
+  permission: Permission,
+  site: string | null,
+): boolean {
+  const sites = sitesFor(request, permission);
+  return site === null ? sites === 'all' : inScope(sites, site);
 }
 
 /** The signed-in user as the store's actor: audit events name the account, never a shared name. */

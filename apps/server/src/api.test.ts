@@ -140,6 +140,10 @@ describe('the error shape on every kind of failure', () => {
     const extra = await client.request('PUT', visitPath('v-extra'), { ...newVisit(), dose: 3 });
     assert.equal(extra.status, 422);
     assertError(extra.body, 'VALIDATION_FAILED');
+    assert.deepEqual(
+      extra.body.error.issues.map((i: { path: string }) => i.path),
+      ['dose'],
+    );
   });
 
   test('every invalid field of a visit is listed by its path', async () => {

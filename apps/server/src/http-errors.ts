@@ -35,16 +35,23 @@ function asApiError(raw: FastifyError | JiaError | Error): JiaError {
   const error = translateDatabaseError(raw) as FastifyError | JiaError | Error;
   if (error instanceof JiaError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues: Issue[] = error.validation.map((v) => {
-      const where = error.validationContext ?? 'body';
+    const where = error.validationContext ?? 'body';
+    const pathOf = (parts: ReadonlyArray<string | number>) =>
+      where === 'body' ? issuePath(parts) : issuePath([where, ...parts]);
+    const issues: Issue[] = error.validation.flatMap((v) => {
       const path = v.instancePath
         .split('/')
         .filter(Boolean)
         .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      return {
-        path: where === 'body' ? issuePath(path) : issuePath([where, ...path]),
-        message: v.message ?? 'is invalid',
-      };
+      // An unknown field is named by its own path, one issue each, not by its object's.
+      const unknown =
+        v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : null;
+      if (unknown?.length)
+        return unknown.map((key) => ({
+          path: pathOf([...path, key]),
+          message: 'is not a field of this request',
+        }));
+      return [{ path: pathOf(path), message: v.message ?? 'is invalid' }];
     });
     return new JiaError('VALIDATION_FAILED', `the request has ${issues.length} invalid field(s)`, {
       issues,

@@ -1,12 +1,13 @@
 /**
  * The API's request schemas, derived from the field dictionary (docs/field-dictionary.md): one
- * zod schema per record type, with each field's type, range, length, pattern and code list.
- * They validate requests, type the handlers and become the OpenAPI document; nothing here
- * restates a field. Values are typed JSON (numbers as numbers, dates as YYYY-MM-DD, a `codes`
+ * zod schema per record type, with each field's JSON type and code list, and the dictionary's
+ * own value rule (checkFieldValue) for everything else. They validate requests, type the
+ * handlers and become the OpenAPI document; nothing here restates a field or a rule. Values are typed JSON (numbers as numbers, dates as YYYY-MM-DD, a `codes`
  * field as an array of codes); unknown keys are refused.
  */
 import {
   type CodeListId,
+  checkFieldValue,
   codesOf,
   type FieldDefinition,
   type RecordTypeId,
@@ -14,56 +15,43 @@ import {
 } from '@jia-trial/dictionary';
 import { z } from 'zod';
 
-/** Ids: no control characters, no spaces at either end (the dictionary's `id` type). */
-const ID_TEXT = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;
-const PARTIAL_DATE = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
-
 function codeSchema(list: CodeListId): z.ZodType<string> {
   const codes = codesOf(list) as [string, ...string[]];
   return z.enum(codes);
 }
 
-function numberSchema(field: FieldDefinition, integer: boolean): z.ZodType<number> {
-  let schema = integer ? z.number().int() : z.number();
-  const range = field.range;
-  if (range) {
-    schema = range.minExclusive ? schema.gt(range.min) : schema.gte(range.min);
-    if (range.max !== undefined) schema = schema.lte(range.max);
-  }
-  return schema;
+/**
+ * The dictionary's own rule for a field's value (checkFieldValue: lengths, patterns, control
+ * characters, calendar days, ranges), so that no rule is restated here. A laboratory value's
+ * range is checked once converted to its standard unit, by the store (as the dictionary says).
+ */
+function byTheDictionary<T extends z.ZodType>(schema: T, field: FieldDefinition): T {
+  return schema.superRefine((value, ctx) => {
+    const problem = checkFieldValue(field, value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  }) as unknown as T;
 }
 
-/** One field's value, not yet optional or nullable. */
+/** One field's value, not yet optional or nullable: its JSON type, and the dictionary's rule. */
 export function fieldSchema(field: FieldDefinition): z.ZodType {
   let schema: z.ZodType;
   switch (field.type) {
     case 'id':
-      schema = z
-        .string()
-        .min(1)
-        .max(field.maxLength ?? 64)
-        .regex(ID_TEXT);
-      break;
-    case 'text': {
-      let text = z.string().max(field.maxLength ?? 200);
-      if (field.pattern) text = text.regex(field.pattern.regex, field.pattern.description);
-      schema = text;
-      break;
-    }
-    case 'date':
-      schema = z.iso.date();
-      break;
+    case 'text':
     case 'partial_date':
-      schema = z.string().regex(PARTIAL_DATE, 'YYYY-MM or YYYY-MM-DD');
+      schema = byTheDictionary(z.string(), field);
+      break;
+    case 'date':
+      schema = byTheDictionary(z.string().meta({ format: 'date' }), field);
       break;
     case 'boolean':
       schema = z.boolean();
       break;
     case 'integer':
-      schema = numberSchema(field, true);
+      schema = byTheDictionary(z.number().int(), field);
       break;
     case 'decimal':
-      schema = numberSchema(field, false);
+      schema = byTheDictionary(z.number(), field);
       break;
     case 'code':
       schema = field.codeList ? codeSchema(field.codeList) : z.string();
@@ -72,7 +60,7 @@ export function fieldSchema(field: FieldDefinition): z.ZodType {
       schema = z.array(field.codeList ? codeSchema(field.codeList) : z.string());
       break;
     case 'chaq_score':
-      schema = z.union([z.number().int().gte(0).lte(3), z.literal('na')]);
+      schema = byTheDictionary(z.union([z.number().int(), z.literal('na')]), field);
       break;
   }
   return field.label ? schema.describe(field.label) : schema;

@@ -15,6 +15,7 @@ import {
   oneTimePassword,
   revokeRole,
   setPassword,
+  USERNAME_PATTERN,
   withTransaction,
 } from '@jia-trial/store';
 import type { FastifyRequest } from 'fastify';
@@ -25,7 +26,7 @@ import type { ServerContext } from '../context.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
 const Role = z.enum(codesOf('role') as [string, ...string[]]);
-const Username = z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,63}$/);
+const Username = z.string().regex(USERNAME_PATTERN);
 const RoleGrant = z.strictObject({ role: Role, site: RecordId.nullable() });
 const Reason = z.string().trim().min(1).max(500);
 

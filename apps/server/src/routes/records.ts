@@ -36,8 +36,8 @@ import { z } from 'zod';
 import { actorOf, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { recordSchema } from '../record-schemas.js';
+import { IfMatchHeaders, requiredVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
-import { ifMatchVersion } from './visits.js';
 
 /** What a record type's routes need; `key` names the path parameters that identify a record. */
 interface RecordRoute {
@@ -239,7 +239,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
             summary: `Correct a stored ${route.label} (If-Match: its version; a reason)`,
             tags: ['records'],
             params: paramsSchema([...collectionParams, ...route.key]),
-            headers: z.object({ 'if-match': z.string().optional() }),
+            headers: IfMatchHeaders,
             body: bodySchema(route, true),
             response: { 200: StoredRecordResponse, ...responses, 428: STUDY_ERRORS[404] },
           },
@@ -250,7 +250,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
             string,
             unknown
           >;
-          const version = requiredVersion(request.headers['if-match']);
+          const version = requiredVersion(request.headers['if-match'], route.label);
           const keyFields = route.byRowId
             ? Object.fromEntries(Object.entries(pathFields).filter(([k]) => k !== 'rowId'))
             : pathFields;
@@ -278,7 +278,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
           summary: 'Record that a subject left the study (If-Match: the subject version; a reason)',
           tags: ['records'],
           params: paramsSchema(['subjectId']),
-          headers: z.object({ 'if-match': z.string().optional() }),
+          headers: IfMatchHeaders,
           body: z.strictObject({
             withdrawalDate: z.iso.date(),
             withdrawalReason: z.string().max(200).nullable().optional(),
@@ -296,7 +296,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
       async (request) => {
         const { studyId, subjectId } = request.params as Record<string, string>;
         const { reason, ...withdrawal } = request.body;
-        const version = requiredVersion(request.headers['if-match']);
+        const version = requiredVersion(request.headers['if-match'], 'subject');
         const stored = await withTransaction(store, actorOf(request), reason, (tx) =>
           withdrawSubject(
             tx,
@@ -314,15 +314,4 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-/** A correction must name the version it was based on (If-Match), else 428. */
-function requiredVersion(header: string | undefined): number {
-  const version = ifMatchVersion(header);
-  if (version === null)
-    throw new JiaError(
-      'PRECONDITION_REQUIRED',
-      'a correction names the version it is based on: send If-Match with it',
-    );
-  return version;
 }

@@ -36,11 +36,11 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, sitesFor } from '../access.js';
+import { actorOf, coversSite, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { IfMatchHeaders, ifMatchVersion, requiredVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId, StudyParams, SubjectParams } from './shared-schemas.js';
 import { subjectInScope } from './subject-scope.js';
-import { ifMatchVersion } from './visits.js';
 
 const Json = z.record(z.string(), z.unknown());
 const QueryParams = z.strictObject({ studyId: StudyId, queryId: RecordId });
@@ -51,18 +51,6 @@ const ERRORS = {
   428: STUDY_ERRORS[404],
 };
 
-function covers(request: FastifyRequest, permission: Permission, site: string): boolean {
-  const sites = sitesFor(request, permission);
-  return sites === 'all' || sites.includes(site);
-}
-
-function versionOf(header: string | undefined): number {
-  const version = ifMatchVersion(header);
-  if (version === null)
-    throw new JiaError('PRECONDITION_REQUIRED', 'send If-Match with the version of the query read');
-  return version;
-}
-
 /** The query, when it is at a site where the user holds `permission` (else NOT_FOUND). */
 async function queryInScope(
   tx: Transaction,
@@ -72,7 +60,7 @@ async function queryInScope(
   permission: Permission,
 ): Promise<DataQuery> {
   const query = await loadQuery(tx.client, studyId, queryId);
-  if (!query || !covers(request, permission, query.siteCode))
+  if (!query || !coversSite(request, permission, query.siteCode))
     throw new JiaError('NOT_FOUND', `study ${studyId} has no query ${queryId}`);
   return query;
 }
@@ -115,7 +103,7 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const query = await withTransaction(store, actorOf(request), undefined, async (tx) => {
           const raised = await raiseQuery(tx, { studyId, ...request.body });
           // Raised only on a record at the user's sites: otherwise nothing was (rolled back).
-          if (!covers(request, 'query.raise', raised.siteCode))
+          if (!coversSite(request, 'query.raise', raised.siteCode))
             throw new JiaError(
               'NOT_FOUND',
               `${request.body.table} ${request.body.recordKey} is not a record of study ${studyId}`,
@@ -135,7 +123,7 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
             summary: `${step[0]?.toUpperCase()}${step.slice(1)} a query (If-Match: its version)`,
             tags: ['queries'],
             params: QueryParams,
-            headers: z.object({ 'if-match': z.string().optional() }),
+            headers: IfMatchHeaders,
             body:
               step === 'answer'
                 ? z.strictObject({ response: z.string().trim().min(1).max(2000) })
@@ -145,7 +133,7 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
         },
         async (request) => {
           const { studyId, queryId } = request.params;
-          const basedOnVersion = versionOf(request.headers['if-match']);
+          const basedOnVersion = requiredVersion(request.headers['if-match'], 'query');
           const body = request.body as { response?: string };
           return (await withTransaction(store, actorOf(request), reason, async (tx) => {
             await queryInScope(tx, request, studyId, queryId, permission);
@@ -174,7 +162,7 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const { subjectId, site, status } = request.query;
         const mine = sitesFor(request, 'clinical.read');
         const sites = site
-          ? mine === 'all' || mine.includes(site)
+          ? coversSite(request, 'clinical.read', site)
             ? [site]
             : []
           : mine === 'all'
@@ -203,7 +191,7 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
             subjectId: RecordId,
             alertId: z.string().min(1).max(400),
           }),
-          headers: z.object({ 'if-match': z.string().optional() }),
+          headers: IfMatchHeaders,
           body: z.strictObject({
             comment: z.string().trim().min(1).max(2000),
             asOf: z.iso.date().optional(),
@@ -354,10 +342,8 @@ async function recordInScope(
   table: string,
   key: string,
 ): Promise<void> {
-  const sites = sitesFor(request, 'audit.read');
-  if (sites === 'all') return;
   const record = isStudyTable(table) ? await findRecord(store.pool, studyId, table, key) : null;
   const site = record?.subjectId ? await siteOfSubject(store, studyId, record.subjectId) : null;
-  if (site === null || !sites.includes(site))
+  if (!coversSite(request, 'audit.read', site))
     throw new JiaError('NOT_FOUND', `${table} ${key} has no audit history in study ${studyId}`);
 }

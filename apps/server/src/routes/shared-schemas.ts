@@ -1,4 +1,5 @@
 /** Schemas several routes share, named for the OpenAPI document. */
+import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
 import { z } from 'zod';
 
 export const ErrorResponse = z
@@ -22,8 +23,8 @@ export const SessionUser = z
   })
   .meta({ id: 'User' });
 
-/** A study id in a path (the database's pattern). */
-export const StudyId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+/** A study id in a path (the dictionary's pattern, which the database checks too). */
+export const StudyId = z.string().regex(STUDY_ID_PATTERN);
 /** A record id in a path (the dictionary's ids: 1-64 characters, no slash or control character). */
 export const RecordId = z
   .string()

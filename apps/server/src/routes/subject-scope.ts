@@ -6,7 +6,7 @@ import type { Permission } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { type Store, siteOfSubject } from '@jia-trial/store';
 import type { FastifyRequest } from 'fastify';
-import { sitesFor } from '../access.js';
+import { coversSite } from '../access.js';
 
 /** The subject's site, once the request's user is known to hold `permission` there. */
 export async function subjectInScope(
@@ -17,8 +17,7 @@ export async function subjectInScope(
   permission: Permission,
 ): Promise<string> {
   const site = await siteOfSubject(store, studyId, subjectId);
-  const sites = sitesFor(request, permission);
-  if (site === null || (sites !== 'all' && !sites.includes(site)))
+  if (site === null || !coversSite(request, permission, site))
     throw new JiaError('NOT_FOUND', `study ${studyId} has no subject ${subjectId}`);
   return site;
 }

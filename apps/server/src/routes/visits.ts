@@ -16,9 +16,10 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, sitesFor } from '../access.js';
+import { actorOf, coversSite } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { recordSchema } from '../record-schemas.js';
+import { IfMatchHeaders, ifMatchVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
 const VisitBody = recordSchema('visit', ['visit_id'])
@@ -47,17 +48,6 @@ export function visitJson(visit: VisitRecord): Record<string, unknown> {
   return { ...visit, activeJointCodes: codes ? codes.split(';') : [] };
 }
 
-/** The version an If-Match header names (`3` or the ETag form `"3"`), or null without one. */
-export function ifMatchVersion(header: string | undefined): number | null {
-  if (header === undefined) return null;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match)
-    throw new JiaError('MALFORMED_REQUEST', `If-Match ${JSON.stringify(header)} is not a version`, {
-      issues: [{ path: 'headers.if-match', message: 'is the version number of the record read' }],
-    });
-  return Number(match[1]);
-}
-
 /** The request's fields as the store's visit record (the joint codes as one `;` list). */
 function visitRecord(visitId: string, fields: Record<string, unknown>): VisitRecord {
   const codes = fields.activeJointCodes;
@@ -81,9 +71,8 @@ async function checkVisitSave(
   basedOn: number | null,
 ): Promise<number | null> {
   const found = await visitSaveContext(store.pool, studyId, visit.subjectId, visit.visitId);
-  const sites = sitesFor(request, 'clinical.write');
   const covered = (site: string | null) =>
-    site !== null && (sites === 'all' || sites.includes(site));
+    site !== null && coversSite(request, 'clinical.write', site);
   if (!covered(found.subjectSite) || (found.stored && !covered(found.stored.subjectSite)))
     throw new JiaError('NOT_FOUND', `study ${studyId} has no subject ${visit.subjectId}`);
   if (found.stored && basedOn === null)
@@ -108,8 +97,7 @@ async function withCurrentVisit(
   // The visit that won may have been made meanwhile at a site the user does not write: then it
   // is not shown (a 404, as for any record of another site).
   const site = current ? await siteOfSubject(store, studyId, current.visit.subjectId) : null;
-  const sites = sitesFor(request, 'clinical.write');
-  if (current && (site === null || (sites !== 'all' && !sites.includes(site))))
+  if (current && (site === null || !coversSite(request, 'clinical.write', site)))
     return new JiaError('NOT_FOUND', `study ${studyId} has no visit ${visitId} you may change`);
   return new JiaError('VERSION_CONFLICT', error.message, {
     details: {
@@ -130,7 +118,7 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
           summary: 'Create a visit, or replace a stored one (If-Match: its version)',
           tags: ['visits'],
           params: z.strictObject({ studyId: StudyId, visitId: RecordId }),
-          headers: z.object({ 'if-match': z.string().optional() }),
+          headers: IfMatchHeaders,
           body: VisitBody,
           response: {
             200: VisitResponse,

@@ -124,6 +124,15 @@ async function throttledFor(
 }
 
 /**
+ * The statement that counts one more wrong password for the account `user` (a parameter), and
+ * locks it when the run reaches `limit` (a parameter).
+ */
+const countFailure = (user: string, limit: string) =>
+  `UPDATE user_credential SET failed_attempts = failed_attempts + 1,
+          locked_at = CASE WHEN failed_attempts + 1 >= ${limit} THEN now() ELSE locked_at END
+    WHERE user_id = ${user}`;
+
+/**
  * A failed attempt, logged, and counted against the account when there is one: one statement on
  * every path (an unknown user's updates no row), so that the work, and the time, is the same
  * whether the account exists or not. The run's end locks the account for `lockMinutes`.
@@ -136,10 +145,7 @@ async function recordFailure(
   policy: SessionPolicy,
 ): Promise<void> {
   await db.query(
-    `WITH counted AS (
-       UPDATE user_credential SET failed_attempts = failed_attempts + 1,
-              locked_at = CASE WHEN failed_attempts + 1 >= $5 THEN now() ELSE locked_at END
-        WHERE user_id = $4::bigint)
+    `WITH counted AS (${countFailure('$4::bigint', '$5')})
      INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)`,
     [attempt.username.slice(0, 200), attempt.address, outcome, userId, policy.lockAfterFailures],
   );
@@ -344,12 +350,7 @@ export async function verifyAccountPassword(
   );
   const valid = await verifyPassword(found.rows[0]?.password_hash ?? null, password);
   if (!valid && found.rowCount)
-    await db.query(
-      `UPDATE user_credential SET failed_attempts = failed_attempts + 1,
-         locked_at = CASE WHEN failed_attempts + 1 >= $2 THEN now() ELSE locked_at END
-        WHERE user_id = $1`,
-      [userId, policy.lockAfterFailures],
-    );
+    await db.query(countFailure('$1', '$2'), [userId, policy.lockAfterFailures]);
   return valid;
 }
 
