@@ -10,10 +10,10 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readValidBundle } from '@jia-trial/interop';
@@ -28,6 +28,7 @@ import {
   setStudyProtocol,
   withTransaction,
 } from '@jia-trial/store';
+import { ownCpuMs, treeCpuMs } from './process-cpu.js';
 import { median } from './stats.js';
 import { writeStoreBundle } from './store-bundle-generator.js';
 
@@ -41,6 +42,15 @@ interface Run {
   readonly p99: number;
   readonly max: number;
   readonly errors: number;
+  /** CPU ms per operation (warm-up included) of each process group, when sampled. */
+  readonly cpuPerOp: CpuSample | null;
+}
+
+/** CPU ms used so far: this process (the clients or the store path), the server, PostgreSQL. */
+interface CpuSample {
+  readonly bench: number;
+  readonly server: number;
+  readonly postgres: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -54,9 +64,12 @@ async function measure(
   warmup: number,
   seconds: number,
   work: (writer: number, n: number) => Promise<void>,
+  cpu?: () => CpuSample,
 ): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
+  let done = 0;
+  const cpuBefore = cpu?.();
   const start = performance.now();
   const measureFrom = start + warmup * 1000;
   const end = measureFrom + seconds * 1000;
@@ -72,12 +85,19 @@ async function measure(
           continue;
         }
         const t1 = performance.now();
+        done++;
         if (t0 >= measureFrom && t1 <= end) latencies.push(t1 - t0);
       }
     }),
   );
   latencies.sort((a, b) => a - b);
+  const cpuAfter = cpu?.();
+  const perOp = (key: keyof CpuSample) =>
+    cpuBefore && cpuAfter ? (cpuAfter[key] - cpuBefore[key]) / done : Number.NaN;
   return {
+    cpuPerOp: cpu
+      ? { bench: perOp('bench'), server: perOp('server'), postgres: perOp('postgres') }
+      : null,
     perSecond: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -171,6 +191,15 @@ async function setUp(store: Store, workDir: string, subjects: number): Promise<v
   });
 }
 
+/** The embedded PostgreSQL's postmaster: the first line of postmaster.pid under `dataDir`. */
+async function postmasterPid(dataDir: string): Promise<number> {
+  const found = (await readdir(dataDir, { recursive: true })).find(
+    (f) => basename(f) === 'postmaster.pid',
+  );
+  if (!found) throw new Error(`no postmaster.pid under ${dataDir}`);
+  return Number((await readFile(join(dataDir, found), 'utf8')).split('\n')[0]);
+}
+
 const CLI = fileURLToPath(new URL('../apps/cli/bin/jia-trial.js', import.meta.url));
 
 /**
@@ -180,7 +209,7 @@ const CLI = fileURLToPath(new URL('../apps/cli/bin/jia-trial.js', import.meta.ur
 async function serve(
   dataDir: string,
   poolSize: number,
-): Promise<{ port: number; stop(): Promise<void> }> {
+): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-demo'], {
     // As many connections as the store path's pool: the same database concurrency for both.
     env: {
@@ -202,6 +231,7 @@ async function serve(
   });
   return {
     port,
+    pid: child.pid as number,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -242,6 +272,12 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     const readIds = subjectIds.splice(-20);
     const server = await serve(join(workDir, 'data'), writers);
     const port = server.port;
+    const postmaster = await postmasterPid(join(workDir, 'data'));
+    const cpu = (): CpuSample => ({
+      bench: ownCpuMs(),
+      server: treeCpuMs(server.pid),
+      postgres: treeCpuMs(postmaster),
+    });
     const agent = new Agent({ keepAlive: true, maxSockets: writers });
     const clients = Array.from({ length: writers }, () => new Client(port, agent));
     for (const c of clients) await c.signIn('bench');
@@ -251,23 +287,41 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     const change = { actor: { id: 'bench:store', name: 'store path' }, reason: '' };
     for (let rep = 0; rep < reps; rep++) {
       storeRuns.push(
-        await measure(writers, warmup, seconds, async (w, n) => {
-          const subject = subjectIds[(w * 7919 + n) % subjectIds.length] as string;
-          await saveVisit(store.pool, STUDY, visit(subject, `s${rep}-${w}-${n}`, n), null, change);
-        }),
+        await measure(
+          writers,
+          warmup,
+          seconds,
+          async (w, n) => {
+            const subject = subjectIds[(w * 7919 + n) % subjectIds.length] as string;
+            await saveVisit(
+              store.pool,
+              STUDY,
+              visit(subject, `s${rep}-${w}-${n}`, n),
+              null,
+              change,
+            );
+          },
+          cpu,
+        ),
       );
       httpRuns.push(
-        await measure(writers, warmup, seconds, async (w, n) => {
-          const subject = subjectIds[(w * 7919 + n) % subjectIds.length] as string;
-          const id = `h${rep}-${w}-${n}`;
-          const { visitId: _, ...body } = visit(subject, id, n);
-          const r = await (clients[w] as Client).call(
-            'PUT',
-            `/api/v1/studies/${STUDY}/visits/${id}`,
-            body,
-          );
-          if (r.status !== 201) throw new Error(`${r.status} ${r.text}`);
-        }),
+        await measure(
+          writers,
+          warmup,
+          seconds,
+          async (w, n) => {
+            const subject = subjectIds[(w * 7919 + n) % subjectIds.length] as string;
+            const id = `h${rep}-${w}-${n}`;
+            const { visitId: _, ...body } = visit(subject, id, n);
+            const r = await (clients[w] as Client).call(
+              'PUT',
+              `/api/v1/studies/${STUDY}/visits/${id}`,
+              body,
+            );
+            if (r.status !== 201) throw new Error(`${r.status} ${r.text}`);
+          },
+          cpu,
+        ),
       );
       console.log(
         `rep ${rep + 1}: store ${fmt(storeRuns.at(-1)?.perSecond ?? 0, 0)}/s, HTTP ${fmt(httpRuns.at(-1)?.perSecond ?? 0, 0)}/s`,
@@ -297,7 +351,8 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     }
     await server.stop();
 
-    const med = (runs: Run[], key: keyof Run) => median(runs.map((r) => r[key]));
+    const med = (runs: Run[], key: Exclude<keyof Run, 'cpuPerOp'>) =>
+      median(runs.map((r) => r[key]));
     const ratio = med(httpRuns, 'perSecond') / med(storeRuns, 'perSecond');
     const rows = [
       ['`saveVisit` on the pool (store path)', storeRuns],
@@ -325,6 +380,22 @@ export async function runHttpBench(args: readonly string[]): Promise<number> {
     console.log(
       `- subject read p99, one client: **${fmt(readOne.p99)} ms**; ${writers} clients at once: ${fmt(readRun.p99)} ms (target under 20 ms: ${readOne.p99 < 20 ? 'met' : 'NOT met'} for one client)`,
     );
+    console.log(
+      '\nCPU per save (ms; warm-up included): the benchmark process (the store path, or the HTTP clients), `jia-trial serve`, PostgreSQL (postmaster and backends)\n',
+    );
+    console.log('| path | benchmark process | server | PostgreSQL | total |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [name, runs] of [
+      ['store path', storeRuns],
+      ['HTTP', httpRuns],
+    ] as const) {
+      const part = (key: keyof CpuSample) =>
+        median(runs.map((r) => r.cpuPerOp?.[key] ?? Number.NaN));
+      const [b, sv, pg] = [part('bench'), part('server'), part('postgres')];
+      console.log(
+        `| ${name} | ${fmt(b, 2)} | ${fmt(sv, 2)} | ${fmt(pg, 2)} | ${fmt(b + sv + pg, 2)} |`,
+      );
+    }
     const sorted = [...signIns].sort((a, b) => a - b);
     console.log(
       `- a sign-in (argon2id m=${ARGON2_PARAMETERS.memoryCost} KiB, t=${ARGON2_PARAMETERS.timeCost}, p=${ARGON2_PARAMETERS.parallelism}, one at a time): median ${fmt(median(sorted))} ms, min ${fmt(sorted[0] ?? 0)} ms, max ${fmt(sorted.at(-1) ?? 0)} ms over ${sorted.length}`,

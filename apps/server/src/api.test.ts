@@ -200,6 +200,16 @@ describe('visits', () => {
     assertError(stale.body, 'VERSION_CONFLICT');
     assert.equal(stale.body.error.details.current.version, 2);
     assert.equal(stale.body.error.details.current.visit.esr, 14);
+    // An If-Match for a visit that is not stored is a conflict with nothing, never a create.
+    const gone = await client.request(
+      'PUT',
+      visitPath('v-never'),
+      { ...newVisit(), reason: 'edit' },
+      { 'if-match': '1' },
+    );
+    assert.equal(gone.status, 409, JSON.stringify(gone.body));
+    assertError(gone.body, 'VERSION_CONFLICT');
+    assert.equal(gone.body.error.details.current, null);
   });
 
   test('the audit trail names the signed-in account, not a shared name', async () => {

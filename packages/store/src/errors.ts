@@ -1,6 +1,6 @@
 /**
  * The store's refusals as JiaErrors (docs/errors.md), and the database's own error codes mapped
- * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT011, and
+ * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT012, and
  * PostgreSQL's own classes (a constraint, a missing privilege) are named too.
  */
 import { JiaError } from '@jia-trial/errors';
@@ -39,6 +39,7 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
   JT004: 'ROW_IDENTITY_IMMUTABLE',
   JT010: 'VERSION_CONFLICT',
   JT011: 'NOT_FOUND',
+  JT012: 'NOT_FOUND',
   // insufficient_privilege: the runtime role may not do this (docs/store.md, roles).
   '42501': 'PERMISSION_DENIED',
   // The server cannot be reached or will not let us in: refused, unknown host, a wrong password

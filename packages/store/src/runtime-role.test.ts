@@ -154,7 +154,7 @@ describe('the runtime role', () => {
     'CREATE SCHEMA shadow',
     'ALTER TABLE visit ADD COLUMN shadow integer',
     'DROP TABLE audit_event',
-    'ALTER FUNCTION save_visit(text, jsonb, integer, text, text, text) SECURITY DEFINER',
+    'ALTER FUNCTION save_visit(text, jsonb, integer, text, text, text, text[]) SECURITY DEFINER',
     'ALTER FUNCTION audit_seal_pending(integer, boolean) SECURITY INVOKER',
     'ALTER FUNCTION audit_rows_visit() RESET search_path',
     'CREATE OR REPLACE FUNCTION audit_rows_visit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$',

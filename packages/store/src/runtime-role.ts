@@ -52,7 +52,7 @@ export const RUNTIME_READ_ONLY_TABLES: readonly string[] = [
  * CHECK constraint's is_partial_date), by signature: a new overload must be classified too.
  */
 export const RUNTIME_FUNCTIONS: readonly string[] = [
-  'save_visit(text,jsonb,integer,text,text,text)',
+  'save_visit(text,jsonb,integer,text,text,text,text[])',
   'audit_seal_pending(integer,boolean)',
   'is_partial_date(text)',
 ];

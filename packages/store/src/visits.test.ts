@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
-import { openTestDatabase, seedStudy, type TestDatabase, testActor } from './test-support.js';
+import {
+  changeAs,
+  openTestDatabase,
+  seedStudy,
+  type TestDatabase,
+  testActor,
+} from './test-support.js';
 import { loadVisit, saveVisit, type VisitRecord } from './visits.js';
 
 let db: TestDatabase;
@@ -165,5 +171,51 @@ test('refusals change nothing: a stale edit, an existing new visit, a missing ba
   assert.deepEqual(
     visits.rows.map((r) => r.visit_id),
     ['V0', 'V1'],
+  );
+});
+
+test('a save at some sites refuses a subject or a stored visit elsewhere as one that is not there', async () => {
+  await seedStudy(db.store.pool, 'T', ['Q1', 'Q2']);
+  await changeAs(db.store.pool, 'test-setup', 'a second site', async (client) => {
+    await client.query("INSERT INTO site (study_id, site_code) VALUES ('T', 'B')");
+    await client.query(
+      "UPDATE subject SET site_code = 'B' WHERE study_id = 'T' AND subject_id = 'Q2'",
+    );
+  });
+  const atA = { ...nurse, sites: ['A'] };
+  const visit = { ...baseline, visitId: 'W1', subjectId: 'Q1' };
+  const saved = await saveVisit(db.store.pool, 'T', visit, null, atA);
+  assert.equal(saved.version, 1);
+  const refused = (error: unknown) =>
+    isJiaError(error, 'NOT_FOUND') && /study T has no subject/.test(error.message);
+  await assert.rejects(
+    saveVisit(db.store.pool, 'T', { ...visit, visitId: 'W2', subjectId: 'Q2' }, null, atA),
+    refused,
+    'a subject at another site',
+  );
+  await assert.rejects(
+    saveVisit(db.store.pool, 'T', { ...visit, visitId: 'W2', subjectId: 'Q9' }, null, nurse),
+    refused,
+    'no such subject, for a caller at every site',
+  );
+  // Moved to a subject at site B, the visit is out of reach at A: not even a stale version shows.
+  await saveVisit(db.store.pool, 'T', { ...visit, subjectId: 'Q2' }, 1, {
+    ...nurse,
+    reason: 'wrong subject',
+  });
+  await assert.rejects(
+    saveVisit(db.store.pool, 'T', visit, 1, { ...atA, reason: 'back' }),
+    refused,
+    'a stored visit of a subject at another site',
+  );
+  await assert.rejects(
+    saveVisit(db.store.pool, 'T', visit, null, { ...atA, sites: [] }),
+    refused,
+    'no site at all',
+  );
+  await assert.rejects(
+    saveVisit(db.store.pool, 'T', visit, 1, { ...nurse, sites: ['A', 'B'], reason: 'back' }),
+    (error) => isJiaError(error, 'VERSION_CONFLICT'),
+    'at both sites, the stale version is a conflict',
   );
 });

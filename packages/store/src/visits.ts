@@ -27,6 +27,7 @@ import {
 import type pg from 'pg';
 import { requestSeal } from './audit/sealer.js';
 import { notFound, translateDatabaseError, versionConflict } from './errors.js';
+import type { SiteScope } from './records/site-scope.js';
 import { type ChangeContext, checkedActor, type Transaction } from './transaction.js';
 
 /**
@@ -100,9 +101,10 @@ function fromRow(row: Record<string, unknown>): VisitRecord {
   return out as unknown as VisitRecord;
 }
 
-/** SQLSTATEs raised by save_visit (migrations/0007). */
+/** SQLSTATEs raised by save_visit (migrations/0007, 0012). */
 const STALE_EDIT = 'JT010';
 const BASELINE_MISSING = 'JT011';
+const NOT_AT_SITES = 'JT012';
 
 /** The error a failed save statement stands for; `current` reads the version that won. */
 async function saveError(
@@ -120,6 +122,7 @@ async function saveError(
       basedOnVersion ?? 0,
       await current(),
     );
+  if (code === NOT_AT_SITES) return notFound(`study ${studyId} has no subject ${visit.subjectId}`);
   if (code === BASELINE_MISSING)
     return notFound(
       `baseline visit ${visit.baselineVisitId} is not a visit of subject ${visit.subjectId}`,
@@ -146,7 +149,9 @@ async function currentVersion(
  * standard units.
  *
  * In a transaction (withTransaction), the visit is saved with the transaction's actor and reason
- * and commits with the rest of it. Given the pool and who and why, it is saved in one round trip,
+ * and commits with the rest of it. Given the pool, who and why, and the sites where the caller
+ * may write (`sites`, default all: a subject or stored visit elsewhere is NOT_FOUND, as one that
+ * does not exist, checked by save_visit before anything else), it is saved in one round trip,
  * one statement: the server-side function save_visit (migrations/0007) sets the audit context,
  * writes the row and returns the baseline, in its own transaction; it is called through a
  * prepared statement, so neither it nor its queries are planned again. Measured under 32
@@ -164,14 +169,14 @@ export function saveVisit(
   studyId: string,
   visit: VisitRecord,
   basedOnVersion: number | null,
-  change: ChangeContext,
+  change: ChangeContext & { readonly sites?: SiteScope },
 ): Promise<SavedVisit>;
 export async function saveVisit(
   target: pg.Pool | Transaction,
   studyId: string,
   visit: VisitRecord,
   basedOnVersion: number | null,
-  change?: ChangeContext,
+  change?: ChangeContext & { readonly sites?: SiteScope },
 ): Promise<SavedVisit> {
   const problems = validateVisit(visit);
   if (problems.length > 0)
@@ -183,12 +188,21 @@ export async function saveVisit(
   const inTransaction = 'client' in target;
   const actor = checkedActor(inTransaction ? target.actor : (change as ChangeContext).actor);
   const reason = inTransaction ? target.reason : (change?.reason?.trim() ?? '');
+  const sites = inTransaction ? 'all' : (change?.sites ?? 'all');
   const record: Record<string, unknown> = { visit_id: visit.visitId };
   for (const { field, column } of FIELDS) record[column] = visit[field] ?? null;
   const statement = {
     name: 'jia_save_visit',
-    text: 'SELECT saved_version, baseline FROM save_visit($1, $2, $3, $4, $5, $6)',
-    values: [studyId, record, basedOnVersion, actor.name, reason ?? '', actor.id],
+    text: 'SELECT saved_version, baseline FROM save_visit($1, $2, $3, $4, $5, $6, $7)',
+    values: [
+      studyId,
+      record,
+      basedOnVersion,
+      actor.name,
+      reason ?? '',
+      actor.id,
+      sites === 'all' ? null : sites,
+    ],
   };
   let row: { saved_version: number; baseline: Record<string, unknown> | null };
   if (inTransaction) {
@@ -217,42 +231,6 @@ export async function saveVisit(
   }
   const scores = scoreAgainstReference(visit, row.baseline ? fromRow(row.baseline) : null);
   return { version: row.saved_version, scores };
-}
-
-/**
- * What a save of visit `visitId` for `subjectId` needs to know first, in one query: the
- * subject's site (null: no such subject) and, when the visit is stored, its version and its
- * current subject's site (a save may move a visit to another subject).
- */
-export async function visitSaveContext(
-  db: Pick<pg.Pool, 'query'>,
-  studyId: string,
-  subjectId: string,
-  visitId: string,
-): Promise<{
-  subjectSite: string | null;
-  stored: { version: number; subjectSite: string } | null;
-}> {
-  const found = await db.query<{
-    subject_site: string | null;
-    version: number | null;
-    stored_site: string | null;
-  }>(
-    `SELECT (SELECT site_code FROM subject WHERE study_id = $1 AND subject_id = $2) AS subject_site,
-            v.version, s.site_code AS stored_site
-       FROM (SELECT 1) one
-       LEFT JOIN visit v ON v.study_id = $1 AND v.visit_id = $3
-       LEFT JOIN subject s ON s.study_id = v.study_id AND s.subject_id = v.subject_id`,
-    [studyId, subjectId, visitId],
-  );
-  const row = found.rows[0];
-  return {
-    subjectSite: row?.subject_site ?? null,
-    stored:
-      row?.version != null
-        ? { version: row.version, subjectSite: row.stored_site as string }
-        : null,
-  };
 }
 
 /**

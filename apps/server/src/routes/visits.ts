@@ -11,12 +11,11 @@ import {
   saveVisit,
   siteOfSubject,
   type VisitRecord,
-  visitSaveContext,
 } from '@jia-trial/store';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, coversSite } from '../access.js';
+import { actorOf, coversSite, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
 import { recordSchema } from '../record-schemas.js';
 import { IfMatchHeaders, ifMatchVersion } from './if-match.js';
@@ -56,32 +55,6 @@ function visitRecord(visitId: string, fields: Record<string, unknown>): VisitRec
     visitId,
     activeJointCodes: Array.isArray(codes) ? codes.join(';') : null,
   } as unknown as VisitRecord;
-}
-
-/**
- * Whether the save may go ahead, in one query: the subject, and the stored visit's current
- * subject (a save may move a visit), must be at sites where the user writes (else 404 as for
- * none); a stored visit is replaced only with If-Match. Returns the stored version, or null.
- */
-async function checkVisitSave(
-  store: Store,
-  request: FastifyRequest,
-  studyId: string,
-  visit: VisitRecord,
-  basedOn: number | null,
-): Promise<number | null> {
-  const found = await visitSaveContext(store.pool, studyId, visit.subjectId, visit.visitId);
-  const covered = (site: string | null) =>
-    site !== null && coversSite(request, 'clinical.write', site);
-  if (!covered(found.subjectSite) || (found.stored && !covered(found.stored.subjectSite)))
-    throw new JiaError('NOT_FOUND', `study ${studyId} has no subject ${visit.subjectId}`);
-  if (found.stored && basedOn === null)
-    throw new JiaError(
-      'PRECONDITION_REQUIRED',
-      `visit ${visit.visitId} exists (version ${found.stored.version}): send If-Match with the version you changed`,
-      { details: { currentVersion: found.stored.version } },
-    );
-  return found.stored?.version ?? null;
 }
 
 /** A version conflict with the record that won attached, to show beside the client's change. */
@@ -135,14 +108,15 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const { reason, ...fields } = request.body as { reason?: string } & Record<string, unknown>;
         const basedOn = ifMatchVersion(request.headers['if-match']);
         const visit = visitRecord(visitId, fields);
-        const stored = await checkVisitSave(store, request, studyId, visit, basedOn);
         try {
-          // One statement, one round trip: the store's save_visit with the account as actor.
-          const saved = await saveVisit(store.pool, studyId, visit, stored ? basedOn : null, {
+          // One statement, one round trip: the store's save_visit with the account as actor,
+          // refusing a subject or stored visit outside the user's sites as one that is not there.
+          const saved = await saveVisit(store.pool, studyId, visit, basedOn, {
             actor: actorOf(request),
             reason: reason ?? '',
+            sites: sitesFor(request, 'clinical.write'),
           });
-          void reply.code(stored ? 200 : 201).header('etag', `"${saved.version}"`);
+          void reply.code(basedOn === null ? 201 : 200).header('etag', `"${saved.version}"`);
           return {
             // As stored: save_visit stores the validated values exactly as given.
             visit: visitJson(visit),
@@ -150,7 +124,15 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
             scores: saved.scores as unknown as Record<string, unknown>,
           };
         } catch (error) {
-          throw await withCurrentVisit(store, request, studyId, visitId, error);
+          const refused = await withCurrentVisit(store, request, studyId, visitId, error);
+          // A create of a visit that is stored already: replacing one needs its version.
+          if (basedOn === null && isJiaError(refused, 'VERSION_CONFLICT'))
+            throw new JiaError(
+              'PRECONDITION_REQUIRED',
+              `visit ${visitId} exists: send If-Match with the version you changed`,
+              { details: { ...refused.details } },
+            );
+          throw refused;
         }
       },
     );

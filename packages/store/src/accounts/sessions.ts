@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Role, RoleGrant } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
+import { prepared } from '../prepared.js';
 import { type PoolHolder, poolOf } from '../transaction.js';
 import { verifyPassword } from './passwords.js';
 
@@ -299,7 +300,9 @@ export async function sessionOf(
     stale: boolean;
     grants: Array<{ study: string; role: Role; site: string | null }> | null;
   }>(
-    `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, s.csrf_token,
+    // Prepared: every request runs it.
+    prepared(
+      `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, s.csrf_token,
             s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
             (SELECT json_agg(json_build_object('study', r.study_id, 'role', r.role, 'site', r.site_code)
                              ORDER BY r.study_id, r.role, r.site_code NULLS FIRST)
@@ -309,7 +312,8 @@ export async function sessionOf(
       WHERE s.token_hash = $1 AND s.expires_at > now()
         AND s.last_seen_at > now() - make_interval(mins => $2)
         AND NOT u.disabled AND c.locked_at IS NULL`,
-    [tokenHash(token), policy.idleMinutes, TOUCH_EVERY_SECONDS],
+      [tokenHash(token), policy.idleMinutes, TOUCH_EVERY_SECONDS],
+    ),
   );
   const row = found.rows[0];
   if (!row) return null;

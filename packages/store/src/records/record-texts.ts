@@ -17,6 +17,7 @@ import {
 import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { bundleTextExpression } from '../bundle/export-bundle.js';
+import { prepared } from '../prepared.js';
 
 /** A stored record: its typed values by field key, its version, and its row's identity. */
 export interface StoredRecord<T> {
@@ -84,8 +85,10 @@ export async function readRecordTexts(
     .map((name) => escapeIdentifier(dbColumn(file, name)))
     .join(', ');
   const result = await client.query<Record<string, string | null>>(
-    `SELECT ${textColumns(file)} FROM ${file.table} WHERE ${where} ORDER BY ${order}`,
-    params,
+    prepared(
+      `SELECT ${textColumns(file)} FROM ${file.table} WHERE ${where} ORDER BY ${order}`,
+      params,
+    ),
   );
   return result.rows.map(textsOf);
 }

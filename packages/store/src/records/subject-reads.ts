@@ -9,6 +9,7 @@
 import type { IlarCategory, VisitScores } from '@jia-trial/outcomes';
 import type pg from 'pg';
 import { notFound } from '../errors.js';
+import { prepared } from '../prepared.js';
 import { type PoolHolder, withSnapshot } from '../transaction.js';
 import { scoreAgainstReference, type VisitRecord } from '../visits.js';
 import type { AdverseEventRecord } from './adverse-events.js';
@@ -51,10 +52,13 @@ export function listSubjects(
   sites: SiteScope,
 ): Promise<SubjectSummary[]> {
   return read(db, async (client) => {
-    const study = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
+    const study = await client.query(
+      prepared('SELECT 1 FROM study WHERE study_id = $1', [studyId]),
+    );
     if (study.rowCount === 0) throw notFound(`there is no study ${studyId}`);
     const result = await client.query<SubjectSummary>(
-      `SELECT s.subject_id AS "subjectId", s.site_code AS site, s.ilar_category AS "ilarCategory",
+      prepared(
+        `SELECT s.subject_id AS "subjectId", s.site_code AS site, s.ilar_category AS "ilarCategory",
               to_char(s.enrolment_date, 'YYYY-MM-DD') AS "enrolmentDate",
               to_char(s.withdrawal_date, 'YYYY-MM-DD') AS "withdrawalDate",
               v.count AS "visitCount", to_char(v.last, 'YYYY-MM-DD') AS "lastVisitDate",
@@ -64,7 +68,8 @@ export function listSubjects(
                               WHERE study_id = s.study_id AND subject_id = s.subject_id) v
         WHERE s.study_id = $1 AND ($2::text[] IS NULL OR s.site_code = ANY ($2))
         ORDER BY s.subject_id`,
-      [studyId, sites === 'all' ? null : sites],
+        [studyId, sites === 'all' ? null : sites],
+      ),
     );
     return result.rows;
   });
