@@ -14,6 +14,7 @@ import { grantRole, withTransaction } from '@jia-trial/store';
 import { seedStudy } from '@jia-trial/store/test-support';
 import {
   ApiClient,
+  HOME_SITE,
   HOME_SUBJECT,
   OTHER_SUBJECT,
   PASSWORD,
@@ -384,6 +385,88 @@ describe('report', () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the report pseudonymised for whoever does not read every subject identified', () => {
+  const CALENDAR_DATE = /^\d{4}-\d{2}(-\d{2})?$/;
+  /** Where a value of `value` is a calendar date (a path per date), the data cut aside. */
+  const datesIn = (value: unknown, path = ''): string[] =>
+    value !== null && typeof value === 'object'
+      ? Object.entries(value).flatMap(([k, v]) => datesIn(v, path ? `${path}.${k}` : k))
+      : typeof value === 'string' && CALENDAR_DATE.test(value) && path !== 'asOf'
+        ? [path]
+        : [];
+  /** `value` without the keys `drop` names, at any depth. */
+  const without = (value: unknown, drop: RegExp): unknown =>
+    Array.isArray(value)
+      ? value.map((v) => without(v, drop))
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([k]) => !drop.test(k))
+              .map(([k, v]) => [k, without(v, drop)]),
+          )
+        : value;
+  const report = async (username: string) => {
+    const response = await (await server.client(username)).request(
+      'GET',
+      `/api/v1/studies/${STUDY}/report?asOf=${TODAY}`,
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body).slice(0, 300));
+    return response.body;
+  };
+
+  test('an investigator gets the dates; the statistician and the DSMB study days, and no date', async () => {
+    await server.addUser('sam', [['statistician', null]]);
+    await server.addUser('dina', [['dsmb', null]]);
+    const identified = await report('ivy');
+    assert.ok(!('pseudonymised' in identified));
+    assert.ok(datesIn(identified).length > 0, 'the identified report lists dates');
+    const d01 = identified.infusions.perSubject.find(
+      (s: { subjectId: string }) => s.subjectId === 'D01',
+    );
+    assert.deepEqual(d01.dates, ['2015-06-08', '2015-12-21']);
+    for (const username of ['sam', 'dina']) {
+      const body = await report(username);
+      assert.equal(body.pseudonymised, true, username);
+      assert.equal(body.asOf, TODAY);
+      assert.deepEqual(datesIn(body), [], `${username}: no calendar date but the data cut`);
+      assert.doesNotMatch(JSON.stringify(body), /"\w*Date"|"dates"/);
+      // D01's day one is its enrolment (2015-05-18): infused on days 22 and 218.
+      const own = body.infusions.perSubject.find(
+        (s: { subjectId: string }) => s.subjectId === 'D01',
+      );
+      assert.deepEqual(own.studyDays, [22, 218]);
+      // D02's MAS (2015-11-02) on day 71 from its enrolment (2015-08-24), 9 weeks after
+      // tocilizumab was stopped (2015-08-31, day 8).
+      const mas = body.adverseEvents.seriousAndMas.find(
+        (e: { aeId: string }) => e.aeId === 'AE-014',
+      );
+      assert.equal(mas.onsetStudyDay, 71);
+      assert.deepEqual(mas.stoppedBlocker, {
+        drug: 'tocilizumab',
+        target: 'IL-6',
+        stopStudyDay: 8,
+        daysBefore: 63,
+      });
+      // The protocol, the data cut and every number stay as they are.
+      const { pseudonymised: _, ...rest } = body;
+      assert.deepEqual(
+        without(rest, /StudyDay$|^studyDays$/),
+        without(identified, /Date$|^dates$/),
+      );
+    }
+  });
+
+  test('report.read over sites whose clinical data one does not read is enough to pseudonymise', async () => {
+    await server.addUser('ines', [
+      ['statistician', null],
+      ['investigator', HOME_SITE],
+    ]);
+    const body = await report('ines');
+    assert.equal(body.pseudonymised, true);
+    assert.deepEqual(datesIn(body), []);
   });
 });
 

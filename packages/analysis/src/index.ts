@@ -3,6 +3,7 @@
  * (packages/analysis/fixtures), and the tables of a JIA study computed from subject timelines.
  */
 
+export * from './report/pseudonymised-report.js';
 export * from './report/render-html.js';
 export * from './report/report-json.js';
 export * from './report/svg.js';

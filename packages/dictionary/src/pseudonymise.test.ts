@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pseudonymDayOne, pseudonymise } from './pseudonymise.js';
-import { RECORD_TYPES } from './records.js';
+import { RECORD_TYPES, recordType } from './records.js';
+import { subjectTimelines, visitObservationOf } from './timelines.js';
+import type { FieldDefinition, RecordTypeId } from './types.js';
 
 const subject = {
   subjectId: 'D01',
@@ -51,4 +53,38 @@ test('without enrolment, day one is the first visit; no record keeps a calendar 
     const out = pseudonymise(type.id, record, '2015-12-31');
     assert.doesNotMatch(JSON.stringify(out), /2016-01-01|2010-01/, type.id);
   }
+});
+
+test('no narrative field reaches a subject timeline, so nothing computed from them (the report) has one', () => {
+  const NARRATIVE = 'words of a person';
+  const cell = (f: FieldDefinition): string | null => {
+    if (f.narrative) return NARRATIVE;
+    if (f.type === 'code' || f.type === 'codes') return null;
+    if (f.type === 'date') return '2020-01-01';
+    if (f.type === 'partial_date') return '2010-01';
+    if (f.type === 'boolean') return 'true';
+    if (f.type === 'integer' || f.type === 'decimal' || f.type === 'chaq_score') return '1';
+    return f.name === 'subject_id' ? 'S1' : 'x';
+  };
+  const row = (type: RecordTypeId) =>
+    new Map(
+      recordType(type).fields.flatMap((f) => {
+        const value = cell(f);
+        return value === null ? [] : [[f.name, value] as const];
+      }),
+    );
+  const narrative = RECORD_TYPES.flatMap((t) => t.fields.filter((f) => f.narrative));
+  assert.ok(narrative.length > 0, 'the dictionary has narrative fields to keep out');
+  const timelines = subjectTimelines({
+    subjects: [row('subject')],
+    medications: [row('medication')],
+    infusions: [row('infusion')],
+    adverseEvents: [row('adverse_event')],
+    eligibility: [row('eligibility_assessment')],
+    visits: [
+      ['S1', { visitId: 'V1', date: '2020-01-01', observation: visitObservationOf(row('visit')) }],
+    ],
+  });
+  assert.equal(timelines[0]?.adverseEvents.length, 1, 'every record type read');
+  assert.doesNotMatch(JSON.stringify(timelines), new RegExp(NARRATIVE));
 });

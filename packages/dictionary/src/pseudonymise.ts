@@ -14,14 +14,14 @@ import { ageInterval, studyDay } from '@jia-trial/protocol';
 import { recordType } from './records.js';
 import type { RecordTypeId } from './types.js';
 
-type Values = Readonly<Record<string, unknown>>;
+/**
+ * The subject's day one: enrolment, else the first visit, else diagnosis (YYYY-MM-DD). The rule
+ * is the protocol engine's, so that the pseudonymised report (packages/analysis) counts from the
+ * same day as these records.
+ */
+export { pseudonymDayOne } from '@jia-trial/protocol';
 
-/** The subject's day one: enrolment, else the first visit, else diagnosis (YYYY-MM-DD). */
-export function pseudonymDayOne(subject: Values, visitDates: readonly string[]): string | null {
-  const first = [...visitDates].sort()[0];
-  const candidates = [subject.enrolmentDate, first, subject.diagnosisDate];
-  return (candidates.find((d) => typeof d === 'string' && d !== '') as string | undefined) ?? null;
-}
+type Values = Readonly<Record<string, unknown>>;
 
 /** A record of `type` pseudonymised against `dayOne` (YYYY-MM-DD, or null: dates dropped). */
 export function pseudonymise(type: RecordTypeId, record: Values, dayOne: string | null): Values {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codesOf } from './code-lists.js';
-import { allows, ROLE_CODE_LIST, ROLE_POLICIES, studyAccess } from './roles.js';
+import {
+  allows,
+  holdsWherever,
+  ROLE_CODE_LIST,
+  ROLE_POLICIES,
+  type RoleGrant,
+  studyAccess,
+} from './roles.js';
 
 test('the policy names every role of the code list, once', () => {
   assert.deepEqual(ROLE_POLICIES.map((p) => p.role).sort(), [...codesOf(ROLE_CODE_LIST)].sort());
@@ -54,4 +61,23 @@ test('grants add up: a monitor of S01 who is investigator at S02 writes only at 
 
 test('no grant, no permission', () => {
   assert.ok(!allows(studyAccess([]), 'study.read', null));
+});
+
+test('the report is identified only where its reader reads the clinical data of every site it covers', () => {
+  const identified = (...grants: RoleGrant[]) =>
+    holdsWherever(studyAccess(grants), 'clinical.read', 'report.read');
+  assert.ok(identified({ role: 'investigator', site: 'S01' }), 'own sites only');
+  assert.ok(
+    identified({ role: 'investigator', site: 'S01' }, { role: 'investigator', site: 'S02' }),
+  );
+  assert.ok(identified({ role: 'data_manager', site: null }));
+  assert.ok(identified({ role: 'dsmb', site: null }, { role: 'monitor', site: null }));
+  assert.ok(!identified({ role: 'statistician', site: null }));
+  assert.ok(!identified({ role: 'dsmb', site: null }));
+  assert.ok(
+    !identified({ role: 'statistician', site: null }, { role: 'investigator', site: 'S01' }),
+    'the report covers every site, the clinical data only S01',
+  );
+  assert.ok(!identified({ role: 'dsmb', site: null }, { role: 'monitor', site: 'S01' }));
+  assert.ok(identified({ role: 'nurse', site: 'S01' }), 'no report at all: nothing to hide');
 });

@@ -179,3 +179,20 @@ export function allows(access: StudyAccess, permission: Permission, site: string
   if (covered === undefined) return false;
   return covered === 'all' || site === null || covered.includes(site);
 }
+
+/**
+ * Whether `permission` holds at every site where `over` holds (true when `over` holds nowhere).
+ * The report (`report.read`) is identified only for a user who reads the clinical data
+ * (`clinical.read`) of every site it covers; for anyone else it is pseudonymised (docs/roles.md).
+ */
+export function holdsWherever(
+  access: StudyAccess,
+  permission: Permission,
+  over: Permission,
+): boolean {
+  const needed = access.permissions.get(over);
+  const held = access.permissions.get(permission);
+  if (needed === undefined || held === 'all') return true;
+  if (held === undefined || needed === 'all') return false;
+  return needed.every((site) => held.includes(site));
+}

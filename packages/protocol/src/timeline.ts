@@ -139,3 +139,19 @@ export function inStudySince(timeline: SubjectTimeline): string | null {
   ].filter((d): d is string => d !== null);
   return dates.sort()[0] ?? null;
 }
+
+/**
+ * The subject's day one in pseudonymised data (docs/roles.md): its enrolment date, else its
+ * first visit, else its diagnosis (YYYY-MM-DD; null when none is known). Every date of the
+ * subject becomes its CDISC study day from it. Defined here, below the dictionary (the
+ * pseudonymised records) and the analysis (the pseudonymised report), so that both count from
+ * the same day. `subject`: a subject record or a timeline; an empty text counts as absent.
+ */
+export function pseudonymDayOne(
+  subject: { readonly enrolmentDate?: unknown; readonly diagnosisDate?: unknown },
+  visitDates: readonly string[],
+): string | null {
+  const first = [...visitDates].sort()[0];
+  const candidates = [subject.enrolmentDate, first, subject.diagnosisDate];
+  return (candidates.find((d) => typeof d === 'string' && d !== '') as string | undefined) ?? null;
+}

@@ -1,9 +1,12 @@
 /**
  * The study's analysis report (`report.read`): report.json exactly as `jia-trial report` writes
  * it, computed from the stored study under its protocol on the day asked (default today), over
- * the subjects of the sites where the user holds the permission.
+ * the subjects of the sites where the user holds the permission. A user who does not read the
+ * clinical data (`clinical.read`) of every one of those sites (the statistician, the DSMB) gets
+ * it pseudonymised: `"pseudonymised": true`, study days for dates (docs/roles.md).
  */
-import { analysedStudy, reportJson } from '@jia-trial/analysis';
+import { analysedStudy, pseudonymisedReportJson, reportJson } from '@jia-trial/analysis';
+import { holdsWherever } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { protocolById } from '@jia-trial/protocols';
 import { listSubjects, loadStudyTimelines, protocolOfStudy } from '@jia-trial/store';
@@ -25,6 +28,8 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
         config: { access: { kind: 'study', permission: 'report.read' } },
         schema: {
           summary: "The study's analysis: report.json as `jia-trial report` writes it",
+          description:
+            'Pseudonymised (`"pseudonymised": true`, dates as study days) for a reader without `clinical.read` at every site it covers.',
           tags: ['report'],
           params: StudyParams,
           querystring: z.strictObject({ asOf: z.iso.date().optional() }),
@@ -61,8 +66,13 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
           note: null,
           generator: SERVER_VERSION,
         });
-        // Through report.json's own text, so that the content is exactly the command's.
-        return JSON.parse(reportJson(study)) as Record<string, unknown>;
+        const identified =
+          request.studyAccess !== null &&
+          holdsWherever(request.studyAccess, 'clinical.read', 'report.read');
+        // Through report.json's own text, so that the content is exactly the command's. The
+        // day ones come from the subjects as stored, as in the pseudonymised records.
+        const text = identified ? reportJson(study) : pseudonymisedReportJson(study, timelines);
+        return JSON.parse(text) as Record<string, unknown>;
       },
     );
   };

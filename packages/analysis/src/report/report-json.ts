@@ -33,8 +33,13 @@ export function analysedStudy(
 
 /** report.json: the analysis; a non-finite number (an infinite rate ratio) is written as null. */
 export function reportJson(study: AnalysedStudy): string {
+  return reportJsonText({ ...study.analysis, note: study.note, generator: study.generator });
+}
+
+/** A report as report.json's text: indented, a non-finite number as null, a final newline. */
+export function reportJsonText(report: object): string {
   return `${JSON.stringify(
-    { ...study.analysis, note: study.note, generator: study.generator },
+    report,
     (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
     2,
   )}\n`;
