@@ -187,6 +187,37 @@ describe('sign-in and sessions', () => {
     );
   });
 
+  test('an IPv6 client is throttled by its /64, whichever of its addresses it uses', async () => {
+    const policy = { ...strict, maxFailuresPerUser: 100, maxFailuresPerAddress: 3 };
+    for (let i = 1; i <= 3; i++)
+      await rejectsWith(
+        signIn(
+          db.store,
+          { username: `v6guess${i}`, password: 'x', address: `2001:db8:7:7::${i.toString(16)}` },
+          policy,
+        ),
+        'INVALID_CREDENTIALS',
+      );
+    await rejectsWith(
+      signIn(
+        db.store,
+        { username: 'sam', password: PASSWORD, address: '2001:db8:7:7:abcd::99' },
+        policy,
+      ),
+      'TOO_MANY_ATTEMPTS',
+    );
+    // The next /64 is another network; the log keeps each address as it came.
+    await signIn(
+      db.store,
+      { username: 'sam', password: PASSWORD, address: '2001:db8:7:8::1' },
+      policy,
+    );
+    const logged = await db.store.pool.query(
+      "SELECT address, network FROM sign_in_attempt WHERE username = 'v6guess2'",
+    );
+    assert.deepEqual(logged.rows, [{ address: '2001:db8:7:7::2', network: '2001:db8:7:7::/64' }]);
+  });
+
   test('the account locks after a run of failures (answered as throttling); a reset unlocks it and forces a change', async () => {
     await addUser('lena');
     const policy = { ...DEFAULT_SESSION_POLICY, maxFailuresPerUser: 100, lockAfterFailures: 3 };
@@ -293,7 +324,7 @@ describe('sign-in and sessions', () => {
       [session.token],
     );
     await db.store.pool.query(
-      "INSERT INTO sign_in_attempt (at, username, address, outcome) VALUES (now() - interval '91 days', 'old', '192.0.2.11', 'invalid')",
+      "INSERT INTO sign_in_attempt (at, username, address, network, outcome) VALUES (now() - interval '91 days', 'old', '192.0.2.11', '192.0.2.11', 'invalid')",
     );
     assert.ok((await pruneSessions(db.store)) >= 2);
     const left = await db.store.pool.query(

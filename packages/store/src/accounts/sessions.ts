@@ -4,7 +4,7 @@
  *
  * The policy follows OWASP's Authentication and Session Management cheat sheets: the same answer
  * and the same work for an unknown user as for a wrong password; failures throttled per user and
- * per address; the account locked after a run of failures; sessions with an idle and an absolute
+ * per network (an IPv4 address, an IPv6 /64); the account locked after a run of failures; sessions with an idle and an absolute
  * limit; the token stored only as its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { prepared } from '../prepared.js';
 import { type PoolHolder, poolOf } from '../transaction.js';
+import { throttleNetwork } from './networks.js';
 import { verifyPassword } from './passwords.js';
 
 export interface SessionPolicy {
@@ -24,7 +25,7 @@ export interface SessionPolicy {
   readonly throttleWindowMinutes: number;
   /** Failed sign-ins for one username within the window before further attempts wait. */
   readonly maxFailuresPerUser: number;
-  /** Failed sign-ins from one address within the window before further attempts wait. */
+  /** Failed sign-ins from one network (an IPv4 address, an IPv6 /64) within the window before further attempts wait. */
   readonly maxFailuresPerAddress: number;
   /** Failed sign-ins in a row (any time) that lock the account... */
   readonly lockAfterFailures: number;
@@ -87,11 +88,10 @@ async function logAttempt(
   attempt: SignInAttempt,
   outcome: Outcome,
 ): Promise<void> {
-  await db.query('INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)', [
-    attempt.username.slice(0, 200),
-    attempt.address,
-    outcome,
-  ]);
+  await db.query(
+    'INSERT INTO sign_in_attempt (username, address, network, outcome) VALUES ($1, $2, $3, $4)',
+    [attempt.username.slice(0, 200), attempt.address, throttleNetwork(attempt.address), outcome],
+  );
 }
 
 /** Seconds until the oldest counted failure leaves the window, or 0 when not throttled. */
@@ -102,19 +102,19 @@ async function throttledFor(
 ): Promise<number> {
   const found = await db.query<{ user_wait: number | null; address_wait: number | null }>(
     `WITH recent AS (
-       SELECT username, address, at FROM sign_in_attempt
+       SELECT username, network, at FROM sign_in_attempt
         WHERE at > now() - make_interval(mins => $3) AND outcome IN ('invalid', 'locked')
-          AND (username = $1 OR address = $2))
+          AND (username = $1 OR network = $2))
      SELECT
        (SELECT ceil(extract(epoch FROM min(at) + make_interval(mins => $3) - now()))
           FROM (SELECT at FROM recent WHERE username = $1 ORDER BY at DESC LIMIT $4) u
          HAVING count(*) >= $4)::float8 AS user_wait,
        (SELECT ceil(extract(epoch FROM min(at) + make_interval(mins => $3) - now()))
-          FROM (SELECT at FROM recent WHERE address = $2 ORDER BY at DESC LIMIT $5) a
+          FROM (SELECT at FROM recent WHERE network = $2 ORDER BY at DESC LIMIT $5) a
          HAVING count(*) >= $5)::float8 AS address_wait`,
     [
       attempt.username,
-      attempt.address,
+      throttleNetwork(attempt.address),
       policy.throttleWindowMinutes,
       policy.maxFailuresPerUser,
       policy.maxFailuresPerAddress,
@@ -147,8 +147,15 @@ async function recordFailure(
 ): Promise<void> {
   await db.query(
     `WITH counted AS (${countFailure('$4::bigint', '$5')})
-     INSERT INTO sign_in_attempt (username, address, outcome) VALUES ($1, $2, $3)`,
-    [attempt.username.slice(0, 200), attempt.address, outcome, userId, policy.lockAfterFailures],
+     INSERT INTO sign_in_attempt (username, address, network, outcome) VALUES ($1, $2, $6, $3)`,
+    [
+      attempt.username.slice(0, 200),
+      attempt.address,
+      outcome,
+      userId,
+      policy.lockAfterFailures,
+      throttleNetwork(attempt.address),
+    ],
   );
 }
 
@@ -178,12 +185,12 @@ export async function openSession(
   };
 }
 
-/** Serialises the sign-ins of one username and of one address (advisory locks, this transaction). */
+/** Serialises the sign-ins of one username and of one network (advisory locks, this transaction). */
 async function serialise(client: pg.ClientBase, attempt: SignInAttempt): Promise<void> {
   // Always the username first, then the address: no two sign-ins wait for each other in a cycle.
   await client.query(
     "SELECT pg_advisory_xact_lock(hashtext('jia-sign-in-user:' || $1)), pg_advisory_xact_lock(hashtext('jia-sign-in-address:' || $2))",
-    [attempt.username, attempt.address],
+    [attempt.username, throttleNetwork(attempt.address)],
   );
 }
 
