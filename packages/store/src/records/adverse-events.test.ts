@@ -93,3 +93,27 @@ describe('adverse events', () => {
     );
   });
 });
+
+describe('an id used at another site', () => {
+  test('is refused as taken, without the record or its version', async () => {
+    await asNurse(db, null, (tx) =>
+      createAdverseEvent(tx, STUDY, { ...headache, subjectId: 'P3', aeId: 'AE-B' }, 'all'),
+    );
+    await assert.rejects(
+      asNurse(db, null, (tx) =>
+        createAdverseEvent(tx, STUDY, { ...headache, aeId: 'AE-B' }, NURSE_SITES),
+      ),
+      (error) =>
+        isJiaError(error, 'VERSION_CONFLICT') &&
+        /already used in study S, at a site you do not work at/.test(error.message) &&
+        !('currentVersion' in (error.details ?? {})),
+    );
+    // At every site, the same create is the usual conflict, with the stored version.
+    await assert.rejects(
+      asNurse(db, null, (tx) =>
+        createAdverseEvent(tx, STUDY, { ...headache, aeId: 'AE-B' }, 'all'),
+      ),
+      (error) => isJiaError(error, 'VERSION_CONFLICT') && error.details?.currentVersion === 1,
+    );
+  });
+});

@@ -154,22 +154,37 @@ async function requireOwner(
     throw notFound(`there is no ${owner} ${id} in study ${studyId}`);
 }
 
-/** The version of the record with the values' natural key (other than row `except`), or null. */
-async function versionByKey(
+/**
+ * The refusal of a record whose natural key another stored record (other than row `except`) has:
+ * VERSION_CONFLICT with that record's version when it is at the caller's sites; when it is at a
+ * site they do not work at, only that the key is taken (ids are unique in a study, so that much
+ * cannot be hidden), never its version. null when the key is free.
+ */
+async function keyTaken(
   client: pg.ClientBase,
   studyId: string,
   type: ServedRecordType,
   values: Values,
+  sites: SiteScope,
   except: string | null = null,
-): Promise<number | null> {
+): Promise<JiaError | null> {
   const sql = statements(type);
   const keys = sql.keyFields.map((key) => values[key]);
-  const found = await client.query<{ version: number }>(
-    `SELECT version FROM ${type} t WHERE t.study_id = $1 AND ${sql.keyWhere}
-        AND t.row_id IS DISTINCT FROM $${keys.length + 2}::bigint`,
+  const found = await client.query<{ version: number; site: string | null }>(
+    `SELECT version, ${ROW_SITE[OWNER[type]]} AS site FROM ${type} t
+      WHERE t.study_id = $1 AND ${sql.keyWhere} AND t.row_id IS DISTINCT FROM $${keys.length + 2}::bigint`,
     [studyId, ...keys, except],
   );
-  return found.rows[0]?.version ?? null;
+  const other = found.rows[0];
+  if (!other) return null;
+  const key = keyText(studyId, type, values);
+  if (other.site !== null && inScope(sites, other.site))
+    return versionConflict(type, key, 0, other.version);
+  return new JiaError(
+    'VERSION_CONFLICT',
+    `${sql.label} ${key} is already used in study ${studyId}, at a site you do not work at: choose another`,
+    { details: { table: type, key, expectedVersion: 0 } },
+  );
 }
 
 /** A database refusal as the JiaError it stands for (a constraint: DATABASE_REFUSED). */
@@ -220,11 +235,9 @@ export function createRecord<T>(
     ]);
     const row = inserted.rows[0];
     if (!row)
-      throw versionConflict(
-        type,
-        keyText(studyId, type, given),
-        0,
-        await versionByKey(tx.client, studyId, type, given),
+      throw (
+        (await keyTaken(tx.client, studyId, type, given, sites)) ??
+        versionConflict(type, keyText(studyId, type, given), 0, null)
       );
     return storedRecordOf<T>(type, textsOf(row));
   });
@@ -281,8 +294,8 @@ export function correctRecord<T>(
       throw versionConflict(type, keyText(studyId, type, given), basedOnVersion, current.version);
     await requireOwner(tx.client, studyId, type, given, sites);
     if (!byKey) {
-      const other = await versionByKey(tx.client, studyId, type, given, current.row_id);
-      if (other !== null) throw versionConflict(type, keyText(studyId, type, given), 0, other);
+      const taken = await keyTaken(tx.client, studyId, type, given, sites, current.row_id);
+      if (taken) throw taken;
     }
     const updated = await tx.client.query<Record<string, string | null>>(sql.update, [
       studyId,
