@@ -34,6 +34,7 @@ import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { visitRoutes } from './routes/visits.js';
+import { DEFAULT_WEB_ROOT, isBuilt, registerWebApp } from './web-app.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,6 +56,11 @@ export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Today as YYYY-MM-DD (tests fix it). */
   readonly today?: () => string;
+  /**
+   * The built browser application to serve at / (default apps/web/dist; null: none). When it is
+   * not built, / says how to build it.
+   */
+  readonly webRoot?: string | null;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -79,19 +85,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     secureCookies: options.secureCookies ?? false,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
-  registerErrorHandling(app);
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  const serveApp = webRoot !== null && isBuilt(webRoot);
+  registerErrorHandling(app, serveApp);
   // Answers hold clinical data, CSRF tokens and one-time passwords: no browser or proxy keeps them.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith(API_PREFIX)) void reply.header('cache-control', 'no-store');
   });
   await app.register(helmet, {
-    // JSON needs no script; the API page is plain HTML with its own style only.
+    // The application's own scripts and styles only; JSON and the API page need nothing more.
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
+        // The browser application: its own scripts and styles, calls to its own origin.
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'none'"],
@@ -151,6 +162,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: API_PREFIX },
   );
+  if (serveApp) await registerWebApp(app, webRoot as string);
+  else
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          'jia-trial: the browser application is not built here (npm run build). The API is at /api/v1, its documentation at /api/docs.\n',
+        ),
+    );
   app.get('/api/docs', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')

@@ -10,6 +10,7 @@ import { ERROR_CODES, type ErrorCode, errorBody, type Issue, JiaError } from '@j
 import { translateDatabaseError } from '@jia-trial/store';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isAppPage } from './web-app.js';
 
 /** A zod issue's path as the API writes paths: `visits[3].esr`. */
 export function issuePath(parts: ReadonlyArray<PropertyKey>): string {
@@ -85,7 +86,11 @@ export function sendError(reply: FastifyReply, error: JiaError): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * The error handler and the 404 of unknown routes, in the one error shape; with `appPage`, a
+ * GET of an unknown path outside /api is the browser application's index.html instead.
+ */
+export function registerErrorHandling(app: FastifyInstance, appPage = false): void {
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const error = asApiError(raw);
     if (error.code in GENERIC_MESSAGES) {
@@ -100,10 +105,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendError(reply, error);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
+  app.setNotFoundHandler((request, reply) => {
+    // A page of the browser application (its own routes, e.g. /#/studies/x reloaded as a path).
+    if (appPage && isAppPage(request.method, request.url))
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return sendError(
       reply,
       new JiaError('NOT_FOUND', `there is no ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+    );
+  });
 }

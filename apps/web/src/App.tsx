@@ -1,0 +1,82 @@
+/**
+ * The application shell: who is signed in decides the page (sign-in, the forced password
+ * change, then the study pages), and the location's hash decides which study page
+ * (`#/studies/{studyId}`), so that a page can be reloaded and linked without a router.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api, rememberSession, type SessionBody } from './api/client';
+import { ChangePassword } from './pages/ChangePassword';
+import { SignIn } from './pages/SignIn';
+import { StudyList } from './pages/StudyList';
+import { StudyPage } from './pages/StudyPage';
+
+type SessionState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'signed_out' }
+  | {
+      readonly kind: 'signed_in';
+      readonly session: SessionBody;
+    };
+
+function useHash(): string {
+  const [hash, setHash] = useState(() => window.location.hash);
+  useEffect(() => {
+    const changed = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const [state, setState] = useState<SessionState>({ kind: 'loading' });
+  const hash = useHash();
+
+  const signedIn = useCallback((session: SessionBody) => {
+    rememberSession(session);
+    setState({ kind: 'signed_in', session });
+  }, []);
+
+  useEffect(() => {
+    void api.GET('/api/v1/session').then(({ data }) => {
+      if (data) signedIn(data);
+      else setState({ kind: 'signed_out' });
+    });
+  }, [signedIn]);
+
+  const signOut = async () => {
+    await api.DELETE('/api/v1/session');
+    rememberSession(null);
+    window.location.hash = '';
+    setState({ kind: 'signed_out' });
+  };
+
+  if (state.kind === 'loading') return <p className="loading">Loading…</p>;
+  if (state.kind === 'signed_out') return <SignIn onSignedIn={signedIn} />;
+  const { session } = state;
+  const studyId = /^#\/studies\/([^/]+)$/.exec(hash)?.[1];
+  return (
+    <>
+      <header className="bar">
+        <a className="brand" href="#/">
+          jia-trial
+        </a>
+        <span className="who">
+          Signed in as <strong>{session.user.displayName}</strong>
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        {session.user.mustChangePassword ? (
+          <ChangePassword onChanged={signedIn} />
+        ) : studyId ? (
+          <StudyPage studyId={decodeURIComponent(studyId)} />
+        ) : (
+          <StudyList />
+        )}
+      </main>
+    </>
+  );
+}

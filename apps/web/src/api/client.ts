@@ -1,0 +1,47 @@
+/**
+ * The API client: typed by the server's own OpenAPI document (schema.generated.ts, made by
+ * scripts/generate-api-types.ts; never hand-copied types). A request that changes state carries
+ * the session's CSRF token (docs/api.md, "Sessions"); the cookie travels by itself.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema.generated';
+
+export type SessionBody = components['schemas']['Session'];
+export type Study = components['schemas']['Study'];
+export type SubjectSummary = components['schemas']['SubjectSummary'];
+
+/** The error shape of every failure (docs/errors.md). */
+export interface ApiError {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+  };
+}
+
+let csrfToken: string | null = null;
+
+/** Keeps the token of the session the server opened (sign-in, password change, reload). */
+export function rememberSession(session: SessionBody | null): void {
+  csrfToken = session?.csrfToken ?? null;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (!SAFE.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
+    return request;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+api.use(csrf);
+
+/** The message to show for a failed call: the server's words, or why there were none. */
+export function messageOf(error: unknown): string {
+  const shaped = error as Partial<ApiError> | undefined;
+  return (
+    shaped?.error?.message ?? 'The server could not be reached. Check the connection and try again.'
+  );
+}
