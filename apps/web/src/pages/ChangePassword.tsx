@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, messageOf, type SessionBody } from '../api/client';
+import { Field, Problem } from '../components/forms';
 
 /** The forced change of a one-time password (docs/server.md, "Accounts and sessions"). */
 export function ChangePassword({
@@ -34,41 +35,28 @@ export function ChangePassword({
     <form onSubmit={submit} className="card narrow" aria-labelledby="change-title">
       <h1 id="change-title">Choose your password</h1>
       <p>Your password was set for one use. Choose your own before you go on.</p>
-      <label>
-        One-time password
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={currentPassword}
-          onChange={(e) => setCurrent(e.target.value)}
-          required
-        />
-      </label>
-      <label>
-        New password
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-          required
-        />
-      </label>
-      <label>
-        New password again
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={repeated}
-          onChange={(e) => setRepeated(e.target.value)}
-          required
-        />
-      </label>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
+      <Field
+        label="One-time password"
+        type="password"
+        autoComplete="current-password"
+        value={currentPassword}
+        onValue={setCurrent}
+      />
+      <Field
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={newPassword}
+        onValue={setNew}
+      />
+      <Field
+        label="New password again"
+        type="password"
+        autoComplete="new-password"
+        value={repeated}
+        onValue={setRepeated}
+      />
+      <Problem text={problem} />
       <button type="submit">Change password</button>
     </form>
   );

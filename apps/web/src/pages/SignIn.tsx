@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, messageOf, type SessionBody } from '../api/client';
+import { Field, Problem } from '../components/forms';
 
 export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: SessionBody) => void }) {
   const [username, setUsername] = useState('');
@@ -27,32 +28,22 @@ export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: SessionB
       <h1>jia-trial</h1>
       <form onSubmit={submit} className="card" aria-labelledby="sign-in-title">
         <h2 id="sign-in-title">Sign in</h2>
-        <label>
-          Username
-          <input
-            name="username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        {problem && (
-          <p role="alert" className="problem">
-            {problem}
-          </p>
-        )}
+        <Field
+          label="Username"
+          name="username"
+          autoComplete="username"
+          value={username}
+          onValue={setUsername}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
+        <Problem text={problem} />
         <button type="submit" disabled={busy}>
           Sign in
         </button>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, messageOf, type Study } from '../api/client';
+import { Problem } from '../components/forms';
 
 const roleText = (roles: Study['roles']) =>
   roles.map((r) => (r.site ? `${r.role} (${r.site})` : r.role)).join(', ');
@@ -17,11 +18,7 @@ export function StudyList() {
   return (
     <section aria-labelledby="studies-title">
       <h1 id="studies-title">Your studies</h1>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {studies === null && !problem && <p className="loading">Loading…</p>}
       {studies?.length === 0 && <p>You hold no role in any study yet. Ask an administrator.</p>}
       {studies && studies.length > 0 && (

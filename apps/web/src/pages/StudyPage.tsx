@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, messageOf, type SubjectSummary } from '../api/client';
+import { Problem } from '../components/forms';
 
 /** A study's subjects at the sites the user may see: enrolment by site, then each subject. */
 export function StudyPage({ studyId }: { readonly studyId: string }) {
@@ -25,11 +26,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
         <a href="#/">← Your studies</a>
       </p>
       <h1 id="study-title">Study {studyId}</h1>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {subjects && (
         <>

@@ -1,0 +1,31 @@
+/** The pieces every form and page repeats: a labelled input, a problem told in words. */
+import type { InputHTMLAttributes } from 'react';
+
+/** A labelled text or password input; the label is its accessible name. */
+export function Field({
+  label,
+  value,
+  onValue,
+  ...input
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+  return (
+    <label>
+      {label}
+      <input value={value} onChange={(e) => onValue(e.target.value)} required {...input} />
+    </label>
+  );
+}
+
+/** A problem to show (nothing when null), announced to screen readers as it appears. */
+export function Problem({ text }: { readonly text: string | null }) {
+  if (text === null) return null;
+  return (
+    <p role="alert" className="problem">
+      {text}
+    </p>
+  );
+}
