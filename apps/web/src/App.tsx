@@ -1,7 +1,6 @@
 /**
  * The application shell: who is signed in decides the page (sign-in, the forced password
- * change, then the study pages), and the location's hash decides which study page
- * (`#/studies/{studyId}`), so that a page can be reloaded and linked without a router.
+ * change, then the study pages), and the location's hash decides which study page (routes.ts).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
@@ -9,6 +8,9 @@ import { ChangePassword } from './pages/ChangePassword';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
 import { StudyPage } from './pages/StudyPage';
+import { SubjectPage } from './pages/SubjectPage';
+import { VisitEntry } from './pages/VisitEntry';
+import { type Route, routeOf } from './routes';
 
 type SessionState =
   | { readonly kind: 'loading' }
@@ -54,7 +56,6 @@ export function App() {
   if (state.kind === 'loading') return <p className="loading">Loading…</p>;
   if (state.kind === 'signed_out') return <SignIn onSignedIn={signedIn} />;
   const { session } = state;
-  const studyId = /^#\/studies\/([^/]+)$/.exec(hash)?.[1];
   return (
     <>
       <header className="bar">
@@ -71,12 +72,25 @@ export function App() {
       <main>
         {session.user.mustChangePassword ? (
           <ChangePassword onChanged={signedIn} />
-        ) : studyId ? (
-          <StudyPage studyId={decodeURIComponent(studyId)} />
         ) : (
-          <StudyList />
+          <Page route={routeOf(hash)} />
         )}
       </main>
     </>
   );
+}
+
+function Page({ route }: { readonly route: Route }) {
+  switch (route.page) {
+    case 'studies':
+      return <StudyList />;
+    case 'study':
+      return <StudyPage studyId={route.studyId} />;
+    case 'subject':
+      return <SubjectPage studyId={route.studyId} subjectId={route.subjectId} />;
+    case 'visit':
+      return (
+        <VisitEntry studyId={route.studyId} subjectId={route.subjectId} visitId={route.visitId} />
+      );
+  }
 }

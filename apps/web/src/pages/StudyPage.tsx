@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, messageOf, type SubjectSummary } from '../api/client';
 import { Problem } from '../components/forms';
+import { hrefOf } from '../routes';
 
 /** A study's subjects at the sites the user may see: enrolment by site, then each subject. */
 export function StudyPage({ studyId }: { readonly studyId: string }) {
@@ -66,7 +67,11 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
               <tbody>
                 {subjects.map((s) => (
                   <tr key={s.subjectId}>
-                    <th scope="row">{s.subjectId}</th>
+                    <th scope="row">
+                      <a href={hrefOf({ page: 'subject', studyId, subjectId: s.subjectId })}>
+                        {s.subjectId}
+                      </a>
+                    </th>
                     <td>{s.site}</td>
                     <td>{s.ilarCategory}</td>
                     <td>{s.enrolmentDate ?? '—'}</td>

@@ -1,0 +1,44 @@
+/**
+ * The application's pages as locations (the hash, so that a page can be reloaded and linked
+ * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/subjects/{p}`
+ * a subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit).
+ */
+export type Route =
+  | { readonly page: 'studies' }
+  | { readonly page: 'study'; readonly studyId: string }
+  | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
+  | {
+      readonly page: 'visit';
+      readonly studyId: string;
+      readonly subjectId: string;
+      /** null: a new visit. */
+      readonly visitId: string | null;
+    };
+
+export function routeOf(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
+  const [studies, studyId, subjects, subjectId, visits, visitId] = parts;
+  if (studies !== 'studies' || !studyId) return { page: 'studies' };
+  if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
+  if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
+  return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
+}
+
+/** The location of a route (for links: `href={hrefOf(...)}`). */
+export function hrefOf(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.page) {
+    case 'studies':
+      return '#/';
+    case 'study':
+      return `#/studies/${e(route.studyId)}`;
+    case 'subject':
+      return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
+    case 'visit':
+      return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}/visits/${e(route.visitId ?? 'new')}`;
+  }
+}
