@@ -489,6 +489,62 @@ describe('status', () => {
   });
 });
 
+describe('dashboard', () => {
+  test("the dashboard agrees with each subject's status, over the user's sites, safety first", async () => {
+    const nora = await server.client('nora');
+    const board = await nora.request('GET', `/api/v1/studies/${STUDY}/dashboard?asOf=${TODAY}`);
+    assert.equal(board.status, 200, JSON.stringify(board.body));
+    const body = board.body;
+    assert.deepEqual(
+      body.enrolment.map((e: { site: string }) => e.site),
+      ['UMCU'],
+    );
+    const subjects = await nora.request('GET', `/api/v1/studies/${STUDY}/subjects`);
+    let alertsSeen = 0;
+    for (const { subjectId } of subjects.body.subjects) {
+      const status = await nora.request(
+        'GET',
+        `/api/v1/studies/${STUDY}/subjects/${subjectId}/status?asOf=${TODAY}`,
+      );
+      const ids = (list: Array<{ alertId: string; subjectId?: string }>) =>
+        list.map((a) => a.alertId).sort();
+      assert.deepEqual(
+        ids(body.alerts.filter((a: { subjectId: string }) => a.subjectId === subjectId)),
+        ids(status.body.alerts),
+        `alerts of ${subjectId}`,
+      );
+      alertsSeen += status.body.alerts.length;
+      const due = status.body.subject.dueVisits.filter(
+        (v: { status: string }) => v.status === 'due' || v.status === 'overdue',
+      );
+      assert.equal(
+        body.visits.filter((v: { subjectId: string }) => v.subjectId === subjectId).length,
+        due.length,
+        `visits due of ${subjectId}`,
+      );
+    }
+    assert.ok(alertsSeen > 0, 'the demo study raises alerts');
+    // MAS_CRITERIA_MET and SAE_REPORT_DUE before any other alert.
+    const codes: string[] = body.alerts.map((a: { code: string }) => a.code);
+    const safety = (c: string) => c === 'MAS_CRITERIA_MET' || c === 'SAE_REPORT_DUE';
+    const lastSafety = codes.findLastIndex(safety);
+    const firstOther = codes.findIndex((c) => !safety(c));
+    assert.ok(lastSafety === -1 || firstOther === -1 || lastSafety < firstOther, codes.join());
+    assert.ok(
+      body.alerts.every((a: { site: string }) => a.site === 'UMCU') &&
+        body.unsignedVisits.every((v: { site: string }) => v.site === 'UMCU'),
+    );
+    assert.deepEqual(Object.keys(body.queries).sort(), ['answered', 'closed', 'open']);
+    // Another site's nurse sees her own subject only.
+    const otto = await server.client('otto');
+    const theirs = await otto.request('GET', `/api/v1/studies/${STUDY}/dashboard?asOf=${TODAY}`);
+    assert.deepEqual(theirs.body.enrolment, [
+      { site: 'OTHER', screened: 0, enrolled: 1, withdrawn: 0 },
+    ]);
+    assert.ok(theirs.body.unsignedVisits.every((v: { site: string }) => v.site === 'OTHER'));
+  });
+});
+
 describe('subjects and records', () => {
   const base = `/api/v1/studies/${STUDY}`;
   const headache = {

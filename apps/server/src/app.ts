@@ -24,6 +24,7 @@ import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling, sendError } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { recordRoutes } from './routes/records.js';
@@ -137,6 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     async (api) => {
       await api.register(sessionRoutes(context));
       await api.register(studyRoutes(context));
+      await api.register(dashboardRoutes(context));
       await api.register(statusRoutes(context));
       await api.register(visitRoutes(context));
       await api.register(adminRoutes(context));

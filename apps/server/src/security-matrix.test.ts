@@ -109,6 +109,10 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/sites`,
     body: { code: `SITE-${who}`, name: null },
   }),
+  'GET /api/v1/studies/:studyId/dashboard': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/dashboard`,
+  }),
   'GET /api/v1/studies/:studyId/subjects': () => ({
     access: study('clinical.read'),
     path: `/api/v1/studies/${STUDY}/subjects`,

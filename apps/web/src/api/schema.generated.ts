@@ -245,6 +245,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies/{studyId}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The study's dashboard on a day: enrolment, alerts (safety first), visits due, queries, unsigned visits */
+        get: {
+            parameters: {
+                query?: {
+                    asOf?: string;
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/studies/{studyId}/subjects/{subjectId}/status": {
         parameters: {
             query?: never;
@@ -3884,6 +3960,50 @@ export interface components {
                 site: string | null;
             }[];
         };
+        DashboardInput: {
+            asOf: string;
+            protocol: {
+                id: string;
+                version: string;
+            };
+            enrolment: {
+                site: string;
+                screened: number;
+                enrolled: number;
+                withdrawn: number;
+            }[];
+            alerts: {
+                subjectId: string;
+                site: string;
+                alertId: string;
+                code: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "urgent";
+                message: string;
+                acknowledged: boolean;
+            }[];
+            visits: {
+                subjectId: string;
+                site: string;
+                name: string;
+                targetDate: string;
+                windowStart: string;
+                windowEnd: string;
+                /** @enum {string} */
+                status: "due" | "overdue";
+            }[];
+            queries: {
+                open: number;
+                answered: number;
+                closed: number;
+            };
+            unsignedVisits: {
+                subjectId: string;
+                site: string;
+                visitId: string;
+                visitDate: string;
+            }[];
+        };
         StoredRecordInput: {
             record: {
                 [key: string]: unknown;
@@ -4021,6 +4141,50 @@ export interface components {
             roles: {
                 role: string;
                 site: string | null;
+            }[];
+        };
+        Dashboard: {
+            asOf: string;
+            protocol: {
+                id: string;
+                version: string;
+            };
+            enrolment: {
+                site: string;
+                screened: number;
+                enrolled: number;
+                withdrawn: number;
+            }[];
+            alerts: {
+                subjectId: string;
+                site: string;
+                alertId: string;
+                code: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "urgent";
+                message: string;
+                acknowledged: boolean;
+            }[];
+            visits: {
+                subjectId: string;
+                site: string;
+                name: string;
+                targetDate: string;
+                windowStart: string;
+                windowEnd: string;
+                /** @enum {string} */
+                status: "due" | "overdue";
+            }[];
+            queries: {
+                open: number;
+                answered: number;
+                closed: number;
+            };
+            unsignedVisits: {
+                subjectId: string;
+                site: string;
+                visitId: string;
+                visitDate: string;
             }[];
         };
         StoredRecord: {
