@@ -1,25 +1,37 @@
 import { useEffect, useState } from 'react';
 import { api, messageOf, type SubjectSummary } from '../api/client';
+import {
+  AlertList,
+  type Dashboard,
+  DueVisits,
+  Enrolment,
+  ReviewWork,
+} from '../components/dashboard';
 import { Problem } from '../components/forms';
 import { hrefOf } from '../routes';
 
-/** A study's subjects at the sites the user may see: enrolment by site, then each subject. */
+/**
+ * A study's dashboard (alerts safety first, visits due, review work, enrolment by site) and its
+ * subjects at the sites the user may see.
+ */
 export function StudyPage({ studyId }: { readonly studyId: string }) {
   const [subjects, setSubjects] = useState<readonly SubjectSummary[] | null>(null);
+  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     setSubjects(null);
+    setDashboard(null);
     setProblem(null);
-    void api
-      .GET('/api/v1/studies/{studyId}/subjects', { params: { path: { studyId } } })
-      .then(({ data, error }) => {
-        if (data) setSubjects(data.subjects);
-        else setProblem(messageOf(error));
-      });
+    const path = { params: { path: { studyId } } };
+    void Promise.all([
+      api.GET('/api/v1/studies/{studyId}/subjects', path),
+      api.GET('/api/v1/studies/{studyId}/dashboard', path),
+    ]).then(([listed, board]) => {
+      if (listed.data) setSubjects(listed.data.subjects);
+      if (board.data) setDashboard(board.data);
+      if (!listed.data || !board.data) setProblem(messageOf(listed.error ?? board.error));
+    });
   }, [studyId]);
-
-  const bySite = new Map<string, number>();
-  for (const s of subjects ?? []) bySite.set(s.site, (bySite.get(s.site) ?? 0) + 1);
 
   return (
     <section aria-labelledby="study-title">
@@ -29,26 +41,26 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
       <h1 id="study-title">Study {studyId}</h1>
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
+      {dashboard && (
+        <>
+          <p className="as-of">
+            As of {dashboard.asOf}, protocol {dashboard.protocol.id} version{' '}
+            {dashboard.protocol.version}
+          </p>
+          <div className="dashboard">
+            <AlertList studyId={studyId} alerts={dashboard.alerts} />
+            <DueVisits studyId={studyId} visits={dashboard.visits} />
+            <ReviewWork
+              studyId={studyId}
+              queries={dashboard.queries}
+              unsigned={dashboard.unsignedVisits}
+            />
+            <Enrolment rows={dashboard.enrolment} />
+          </div>
+        </>
+      )}
       {subjects && (
         <>
-          <h2>Enrolment by site</h2>
-          <table className="numbers">
-            <caption className="visually-hidden">Subjects by site</caption>
-            <thead>
-              <tr>
-                <th scope="col">Site</th>
-                <th scope="col">Subjects</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...bySite].map(([site, count]) => (
-                <tr key={site}>
-                  <th scope="row">{site}</th>
-                  <td>{count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
           <h2>Subjects</h2>
           <div className="scroll">
             <table className="numbers">

@@ -1,0 +1,181 @@
+/** The parts of a study's dashboard (GET /studies/{studyId}/dashboard; docs/api.md). */
+import type { components } from '../api/schema.generated';
+import { hrefOf } from '../routes';
+
+export type Dashboard = components['schemas']['Dashboard'];
+
+const SEVERITY_TEXT: Readonly<Record<Dashboard['alerts'][number]['severity'], string>> = {
+  urgent: 'Urgent',
+  warning: 'Warning',
+  info: 'Information',
+};
+
+function SubjectLink({
+  studyId,
+  subjectId,
+}: {
+  readonly studyId: string;
+  readonly subjectId: string;
+}) {
+  return <a href={hrefOf({ page: 'subject', studyId, subjectId })}>{subjectId}</a>;
+}
+
+/** Open alerts, safety first as the server orders them; the severity in words, not colour. */
+export function AlertList({
+  studyId,
+  alerts,
+}: {
+  readonly studyId: string;
+  readonly alerts: Dashboard['alerts'];
+}) {
+  const open = alerts.filter((a) => !a.acknowledged);
+  return (
+    <section aria-labelledby="alerts-title" className="card">
+      <h2 id="alerts-title">
+        Alerts <span className="count">{open.length} open</span>
+      </h2>
+      {alerts.length === 0 ? (
+        <p>No alerts.</p>
+      ) : (
+        <ul className="alerts">
+          {alerts.map((a) => (
+            <li key={a.alertId} className={`alert severity-${a.severity}`}>
+              <span className="severity">{SEVERITY_TEXT[a.severity]}</span>{' '}
+              <SubjectLink studyId={studyId} subjectId={a.subjectId} /> <code>{a.code}</code>{' '}
+              {a.message}
+              {a.acknowledged && <span className="acknowledged"> (acknowledged)</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The visits the protocol's schedule has due or overdue today. */
+export function DueVisits({
+  studyId,
+  visits,
+}: {
+  readonly studyId: string;
+  readonly visits: Dashboard['visits'];
+}) {
+  return (
+    <section aria-labelledby="due-title" className="card">
+      <h2 id="due-title">
+        Visits due <span className="count">{visits.length}</span>
+      </h2>
+      {visits.length === 0 ? (
+        <p>No visit is due.</p>
+      ) : (
+        <table className="numbers">
+          <thead>
+            <tr>
+              <th scope="col">Subject</th>
+              <th scope="col">Visit</th>
+              <th scope="col">Target</th>
+              <th scope="col">Window</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {visits.map((v) => (
+              <tr key={`${v.subjectId}-${v.name}`}>
+                <td>
+                  <SubjectLink studyId={studyId} subjectId={v.subjectId} />
+                </td>
+                <td>{v.name}</td>
+                <td>{v.targetDate}</td>
+                <td>
+                  {v.windowStart} to {v.windowEnd}
+                </td>
+                <td className={`status-${v.status}`}>
+                  {v.status === 'overdue' ? 'Overdue' : 'Due'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Data queries by status, and the visits no valid signature covers. */
+export function ReviewWork({
+  studyId,
+  queries,
+  unsigned,
+}: {
+  readonly studyId: string;
+  readonly queries: Dashboard['queries'];
+  readonly unsigned: Dashboard['unsignedVisits'];
+}) {
+  return (
+    <section aria-labelledby="review-title" className="card">
+      <h2 id="review-title">Review</h2>
+      <dl>
+        <dt>Open queries</dt>
+        <dd>{queries.open}</dd>
+        <dt>Answered queries</dt>
+        <dd>{queries.answered}</dd>
+        <dt>Closed queries</dt>
+        <dd>{queries.closed}</dd>
+        <dt>Unsigned visits</dt>
+        <dd>{unsigned.length}</dd>
+      </dl>
+      {unsigned.length > 0 && (
+        <details>
+          <summary>The unsigned visits</summary>
+          <ul>
+            {unsigned.map((v) => (
+              <li key={v.visitId}>
+                <SubjectLink studyId={studyId} subjectId={v.subjectId} />:{' '}
+                <a
+                  href={hrefOf({
+                    page: 'visit',
+                    studyId,
+                    subjectId: v.subjectId,
+                    visitId: v.visitId,
+                  })}
+                >
+                  {v.visitId}
+                </a>{' '}
+                ({v.visitDate})
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** Subjects by site: screened, enrolled, withdrawn. */
+export function Enrolment({ rows }: { readonly rows: Dashboard['enrolment'] }) {
+  return (
+    <section aria-labelledby="enrolment-title" className="card">
+      <h2 id="enrolment-title">Enrolment by site</h2>
+      <table className="numbers">
+        <thead>
+          <tr>
+            <th scope="col">Site</th>
+            <th scope="col">Screened</th>
+            <th scope="col">Enrolled</th>
+            <th scope="col">Withdrawn</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.site}>
+              <th scope="row">{r.site}</th>
+              <td>{r.screened}</td>
+              <td>{r.enrolled}</td>
+              <td>{r.withdrawn}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
