@@ -18,10 +18,13 @@ export function linear(d0: number, d1: number, r0: number, r1: number): (v: numb
   return (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
 }
 
-/** Round ticks from 0 to at least `max`, at most about `count` of them. */
+/**
+ * Round ticks from 0 to at least `max`, at most about `count` of them, never closer than 1:
+ * both charted measures (a joint count, a 0-40 score) read in whole units.
+ */
 export function valueTicks(max: number, count = 5): number[] {
   const top = Math.max(max, 1);
-  const raw = top / count;
+  const raw = Math.max(top / count, 1);
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: number[] = [];

@@ -3,7 +3,7 @@
  * what the page shows. Pure (no React, no fetch), so that the ordering rules are testable in
  * Node: visits and events by date, and the alerts that must be seen first, first.
  */
-import type { components, paths } from '../../api/schema.generated';
+import type { components, paths } from '../../api/schema.generated.js';
 import {
   booleanOf,
   isObject,
@@ -13,7 +13,7 @@ import {
   objectOf,
   textOf,
   textsOf,
-} from './read';
+} from './read.js';
 
 export type SubjectBody = components['schemas']['Subject'];
 export type StatusBody =

@@ -9,7 +9,7 @@ import type {
   InfusionRow,
   SubjectRecords,
   VisitRow,
-} from './subject-data';
+} from './subject-data.js';
 
 export type TimelineEvent =
   | { readonly kind: 'visit'; readonly date: string; readonly visit: VisitRow }
