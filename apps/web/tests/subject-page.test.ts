@@ -94,7 +94,7 @@ describe('the subject page', () => {
 
   test("D02's MAS alert comes first on the day it was raised", async () => {
     const page = await openSubject('ivan', 'D02');
-    await page.getByLabel(/Status on/).fill('2015-11-02');
+    await page.getByLabel('Status on (empty: today)').fill('2015-11-02');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('heading', { name: 'Status on 2015-11-02' }).waitFor();
     const alerts = page.locator('ol.alerts > li');
