@@ -591,6 +591,39 @@ describe('subjects and records', () => {
     assertError(stale.body, 'VERSION_CONFLICT');
   });
 
+  test('a list of codes (seriousness criteria) is an array in and out, on every route', async () => {
+    const nora = await server.client('nora');
+    const serious = {
+      ...headache,
+      aeId: 'AE-api-codes',
+      grade: 4,
+      serious: true,
+      seriousnessCriteria: ['hospitalisation', 'life_threatening'],
+    };
+    const created = await nora.request('POST', `${base}/adverse-events`, serious);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.record.seriousnessCriteria, [
+      'hospitalisation',
+      'life_threatening',
+    ]);
+    const subject = await nora.request('GET', `${base}/subjects/${HOME_SUBJECT}`);
+    const listed = subject.body.adverseEvents.find(
+      (ae: { record: { aeId: string } }) => ae.record.aeId === 'AE-api-codes',
+    );
+    assert.deepEqual(listed.record.seriousnessCriteria, ['hospitalisation', 'life_threatening']);
+    const headacheListed = subject.body.adverseEvents.find(
+      (ae: { record: { aeId: string } }) => ae.record.aeId === 'AE-api-1',
+    );
+    assert.deepEqual(headacheListed.record.seriousnessCriteria, []);
+    const wrong = await nora.request('POST', `${base}/adverse-events`, {
+      ...serious,
+      aeId: 'AE-api-codes-2',
+      seriousnessCriteria: 'hospitalisation',
+    });
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.body.error.issues[0].path, 'seriousnessCriteria');
+  });
+
   test('a nurse records no infusion (403); the subject shows its records with versions', async () => {
     const nora = await server.client('nora');
     const infusion = await nora.request('POST', `${base}/infusions`, {

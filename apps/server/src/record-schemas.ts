@@ -82,3 +82,36 @@ export function recordSchema(id: RecordTypeId, omit: readonly string[] = []) {
   }
   return z.strictObject(shape);
 }
+
+/** The keys of a record type's `codes` fields (a list of codes: an array in JSON). */
+function codesKeys(id: RecordTypeId): string[] {
+  return recordType(id)
+    .fields.filter((f) => f.type === 'codes')
+    .map((f) => f.key);
+}
+
+/**
+ * A request's values as the store takes them: each `codes` field's array as one `;` list (the
+ * bundle's and the store's form; the dictionary's rules check it there).
+ */
+export function codesAsText(
+  id: RecordTypeId,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...values };
+  for (const key of codesKeys(id)) {
+    const codes = out[key];
+    if (Array.isArray(codes)) out[key] = codes.length === 0 ? null : codes.join(';');
+  }
+  return out;
+}
+
+/** A stored record as the API returns it: each `codes` field as an array (empty: none). */
+export function codesAsArrays<T>(id: RecordTypeId, record: T): T {
+  const out = { ...(record as Record<string, unknown>) };
+  for (const key of codesKeys(id)) {
+    const codes = out[key];
+    out[key] = typeof codes === 'string' && codes !== '' ? codes.split(';') : [];
+  }
+  return out as T;
+}

@@ -23,6 +23,7 @@ let env: BrowserEnv;
 before(async () => {
   env = await startBrowserEnv();
   await env.server.addUser('nina', [['nurse', HOME_SITE]]);
+  await env.server.addUser('ivy', [['investigator', HOME_SITE]]);
 });
 after(() => env?.close());
 
@@ -59,6 +60,32 @@ describe('the browser application', () => {
     await page.getByRole('heading', { name: `Study ${STUDY}` }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.close();
+  });
+
+  test('a serious AE shows on the dashboard as SAE_REPORT_DUE, before the other alerts', async () => {
+    const ivy = await env.server.client('ivy');
+    const recorded = await ivy.request('POST', `/api/v1/studies/${STUDY}/adverse-events`, {
+      subjectId: HOME_SUBJECT,
+      aeId: 'AE-dashboard',
+      term: 'Pneumonia',
+      onsetDate: '2017-12-29',
+      awarenessDate: '2017-12-30',
+      grade: 3,
+      serious: true,
+      seriousnessCriteria: ['hospitalisation'],
+      related: 'possible',
+      outcome: 'recovering',
+    });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+    const page = await env.browser.newPage();
+    await signIn(page, 'ivy', PASSWORD);
+    await page.goto(`${env.server.url}/#/studies/${STUDY}`);
+    const alerts = page.getByRole('region', { name: /^Alerts/ }).getByRole('listitem');
+    await alerts.first().waitFor();
+    assert.match((await alerts.first().textContent()) ?? '', /SAE_REPORT_DUE.*AE-dashboard/);
+    await page.getByRole('heading', { name: /^Visits due/ }).waitFor();
+    await review(page, 'dashboard');
     await page.close();
   });
 

@@ -35,7 +35,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
-import { recordSchema } from '../record-schemas.js';
+import { codesAsArrays, codesAsText, recordSchema } from '../record-schemas.js';
 import { IfMatchHeaders, requiredVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
@@ -157,6 +157,14 @@ const StoredRecordResponse = z
   })
   .meta({ id: 'StoredRecord' });
 
+/** A stored record as the routes answer it: its `codes` fields as arrays. */
+function asResponse(
+  type: RecordTypeId,
+  stored: StoredRecord<unknown>,
+): z.infer<typeof StoredRecordResponse> {
+  return { ...stored, record: codesAsArrays(type, stored.record as Record<string, unknown>) };
+}
+
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The record's fields as the API takes them: the dictionary's, and the path's fields left out. */
@@ -221,13 +229,13 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
             route.create(
               tx,
               studyId as string,
-              { ...fields, ...pathFields } as never,
+              { ...codesAsText(route.type, fields), ...pathFields } as never,
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
           );
           void reply.header('etag', `"${stored.version}"`);
-          return reply.code(201).send(stored as z.infer<typeof StoredRecordResponse>);
+          return reply.code(201).send(asResponse(route.type, stored));
         },
       );
 
@@ -259,13 +267,13 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               tx,
               studyId as string,
               pathFields,
-              { ...fields, ...keyFields } as never,
+              { ...codesAsText(route.type, fields), ...keyFields } as never,
               version,
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
           );
-          return stored as z.infer<typeof StoredRecordResponse>;
+          return asResponse(route.type, stored);
         },
       );
     }
@@ -310,7 +318,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
             sitesFor(request, 'enrolment.write'),
           ),
         );
-        return stored as unknown as z.infer<typeof StoredRecordResponse>;
+        return asResponse('subject', stored);
       },
     );
   };

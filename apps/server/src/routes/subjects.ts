@@ -1,11 +1,12 @@
 /** A study's subjects, and one subject with every record of theirs (docs/api.md, "Subjects"). */
+import type { RecordTypeId } from '@jia-trial/dictionary';
 import { getSubject, listSubjects } from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { codesAsArrays } from '../record-schemas.js';
 import { STUDY_ERRORS, StudyParams, SubjectParams } from './shared-schemas.js';
-import { visitJson } from './visits.js';
 
 const SubjectSummary = z
   .object({
@@ -83,9 +84,18 @@ export function subjectRoutes(context: ServerContext): FastifyPluginAsyncZod {
           subjectId,
           sitesFor(request, 'clinical.read'),
         );
+        // Each record's `codes` fields as arrays, as every route answers them.
+        const each = <T extends { record: unknown }>(type: RecordTypeId, list: readonly T[]) =>
+          list.map((r) => ({ ...r, record: codesAsArrays(type, r.record) }));
         return {
-          ...found,
-          visits: found.visits.map((v) => ({ ...v, record: visitJson(v.record) })),
+          subject: { ...found.subject, record: codesAsArrays('subject', found.subject.record) },
+          visits: each('visit', found.visits),
+          jointFindings: each('joint_finding', found.jointFindings),
+          chaqAnswers: each('chaq_response', found.chaqAnswers),
+          medications: each('medication', found.medications),
+          infusions: each('infusion', found.infusions),
+          adverseEvents: each('adverse_event', found.adverseEvents),
+          eligibilityAssessments: each('eligibility_assessment', found.eligibilityAssessments),
         } as unknown as z.infer<typeof Subject>;
       },
     );

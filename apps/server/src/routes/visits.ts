@@ -17,7 +17,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, coversSite, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
-import { recordSchema } from '../record-schemas.js';
+import { codesAsArrays, codesAsText, recordSchema } from '../record-schemas.js';
 import { IfMatchHeaders, ifMatchVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
@@ -43,18 +43,12 @@ const VisitResponse = z
 
 /** A stored visit as the API returns it: the `codes` field as an array. */
 export function visitJson(visit: VisitRecord): Record<string, unknown> {
-  const codes = visit.activeJointCodes;
-  return { ...visit, activeJointCodes: codes ? codes.split(';') : [] };
+  return codesAsArrays('visit', visit as unknown as Record<string, unknown>);
 }
 
 /** The request's fields as the store's visit record (the joint codes as one `;` list). */
 function visitRecord(visitId: string, fields: Record<string, unknown>): VisitRecord {
-  const codes = fields.activeJointCodes;
-  return {
-    ...fields,
-    visitId,
-    activeJointCodes: Array.isArray(codes) ? codes.join(';') : null,
-  } as unknown as VisitRecord;
+  return { ...codesAsText('visit', fields), visitId } as unknown as VisitRecord;
 }
 
 /** A version conflict with the record that won attached, to show beside the client's change. */

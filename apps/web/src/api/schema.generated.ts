@@ -4029,16 +4029,6 @@ export interface components {
                 site: string | null;
             }[];
         };
-        VisitInput: {
-            [key: string]: unknown;
-        };
-        SavedVisitInput: {
-            visit: components["schemas"]["VisitInput"];
-            version: number;
-            scores: {
-                [key: string]: unknown;
-            };
-        };
         SubjectSummaryInput: {
             subjectId: string;
             site: string;
@@ -4109,6 +4099,16 @@ export interface components {
                 version: number;
                 rowId: string;
             }[];
+        };
+        VisitInput: {
+            [key: string]: unknown;
+        };
+        SavedVisitInput: {
+            visit: components["schemas"]["VisitInput"];
+            version: number;
+            scores: {
+                [key: string]: unknown;
+            };
         };
         Error: {
             error: {
@@ -4212,16 +4212,6 @@ export interface components {
                 site: string | null;
             }[];
         };
-        Visit: {
-            [key: string]: unknown;
-        };
-        SavedVisit: {
-            visit: components["schemas"]["Visit"];
-            version: number;
-            scores: {
-                [key: string]: unknown;
-            };
-        };
         SubjectSummary: {
             subjectId: string;
             site: string;
@@ -4292,6 +4282,16 @@ export interface components {
                 version: number;
                 rowId: string;
             }[];
+        };
+        Visit: {
+            [key: string]: unknown;
+        };
+        SavedVisit: {
+            visit: components["schemas"]["Visit"];
+            version: number;
+            scores: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
