@@ -144,6 +144,7 @@ export function BodyMap({
               </g>
             );
           })}
+          <FindingLetters states={states} />
         </svg>
         <fieldset className="bm-panel" disabled={disabled || !selectedJoint}>
           <legend>
@@ -177,9 +178,6 @@ export function BodyMap({
 
 function JointMarker({ state }: { readonly state: JointState | undefined }) {
   const marked = hasFinding(state);
-  const letters = FINDINGS.filter((f) => state?.[f])
-    .map((f) => LETTER[f])
-    .join('');
   return (
     <>
       <rect className="bm-focus" x={-15} y={-15} width={30} height={30} rx={4} />
@@ -190,12 +188,35 @@ function JointMarker({ state }: { readonly state: JointState | undefined }) {
         fill={state?.swollen ? 'url(#bm-hatch)' : undefined}
       />
       {state?.limited ? <line className="bm-limited" x1={-12} y1={0} x2={12} y2={0} /> : null}
-      {letters ? (
-        <text className="bm-letters" y={26} textAnchor="middle">
-          {letters}
-        </text>
-      ) : null}
     </>
+  );
+}
+
+/**
+ * The letters S, T, L under each joint with findings: drawn apart from the joint controls, whose
+ * accessible names already say the findings in words.
+ */
+function FindingLetters({ states }: { readonly states: JointStates }) {
+  return (
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: SVG text is not focusable; the joints' names say it in words
+    <g className="bm-letter-layer" aria-hidden="true">
+      {PLACED_JOINTS.map((joint) => {
+        const letters = FINDINGS.filter((f) => states[joint.code]?.[f])
+          .map((f) => LETTER[f])
+          .join('');
+        return letters ? (
+          <text
+            key={joint.code}
+            className="bm-letters"
+            x={joint.x}
+            y={joint.y + 26}
+            textAnchor="middle"
+          >
+            {letters}
+          </text>
+        ) : null;
+      })}
+    </g>
   );
 }
 
