@@ -4,6 +4,7 @@
  * the same fields.
  */
 export * from './bundle-spec.js';
+export * from './chaq-answers.js';
 export * from './code-lists.js';
 export * from './field-rules.js';
 export * from './lab-values.js';
@@ -14,3 +15,4 @@ export * from './roles.js';
 export * from './timelines.js';
 export * from './types.js';
 export * from './validate-values.js';
+export * from './visit-scoring.js';

@@ -12,7 +12,9 @@ import {
   fieldOf,
   LAB_UNIT_FIELDS,
   recordType,
+  scoreAgainstReference,
   standardised,
+  type VisitRecord,
 } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import {
@@ -20,8 +22,6 @@ import {
   ILAR_CATEGORY_CODES,
   type IlarCategory,
   parseIsoDate,
-  scoreVisit,
-  type VisitObservation,
   type VisitScores,
 } from '@jia-trial/outcomes';
 import type pg from 'pg';
@@ -30,24 +30,8 @@ import { notFound, translateDatabaseError, versionConflict } from './errors.js';
 import type { SiteScope } from './records/site-scope.js';
 import { type ChangeContext, checkedActor, type Transaction } from './transaction.js';
 
-/**
- * A visit as entered: one property per field of the dictionary's visit record, numbers as
- * numbers, dates as YYYY-MM-DD. A laboratory value is in the unit its unit property names
- * (absent or null: the standard unit); `standardised` gives the values the scores read.
- */
-export interface VisitRecord extends VisitObservation {
-  readonly visitId: string;
-  readonly subjectId: string;
-  readonly visitDate: string;
-  readonly baselineVisitId?: string | null;
-  readonly activeJointCodes?: string | null;
-  readonly crpUnit?: string | null;
-  readonly ferritinUnit?: string | null;
-  readonly plateletsUnit?: string | null;
-  readonly astUnit?: string | null;
-  readonly triglyceridesUnit?: string | null;
-  readonly fibrinogenUnit?: string | null;
-}
+/** A visit as entered (the dictionary's, shared with the browser's visit form). */
+export type { VisitRecord };
 
 export interface SavedVisit {
   readonly version: number;
@@ -231,24 +215,6 @@ export async function saveVisit(
   }
   const scores = scoreAgainstReference(visit, row.baseline ? fromRow(row.baseline) : null);
   return { version: row.saved_version, scores };
-}
-
-/**
- * A visit's scores in standard units against the visit it is compared with: `reference` is its
- * named baseline or, when it names none, its subject's earliest other visit (by date, then id:
- * save_visit's order), which is no baseline when it is later than the visit. saveVisit scores a
- * visit so on saving it, and getSubject every visit it reads.
- */
-export function scoreAgainstReference(
-  visit: VisitRecord,
-  reference: VisitRecord | null,
-): VisitScores {
-  const implicitLater =
-    !visit.baselineVisitId && reference !== null && reference.visitDate > visit.visitDate;
-  return scoreVisit(
-    standardised(visit),
-    reference && !implicitLater ? standardised(reference) : null,
-  );
 }
 
 /** A stored visit and its version, or null. */

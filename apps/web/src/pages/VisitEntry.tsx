@@ -1,6 +1,123 @@
+/**
+ * A visit's entry: the body map, the visit's fields, the CHAQ and the live scores, saved as the
+ * visit and its joint findings and CHAQ answers (save-visit.ts). What is typed is kept in the
+ * tab's sessionStorage until saved (draft.ts); a conflict shows the stored version beside what
+ * was typed and overwrites nothing until the user chooses (ConflictPanel).
+ */
+import type { ChaqAnswerValues } from '@jia-trial/dictionary';
+import { CHAQ_ITEM_CODES, type ChaqResponse } from '@jia-trial/outcomes';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { api, messageOf } from '../api/client';
+import { BodyMap } from '../components/BodyMap';
+import { Problem } from '../components/forms';
 import { hrefOf } from '../routes';
+import { ChaqSection } from '../visit/ChaqSection';
+import { ConflictPanel } from '../visit/ConflictPanel';
+import { keepingMine, takingStored, typedFor } from '../visit/conflict-choices';
+import { dropDraft, keepDraft, loadDraft } from '../visit/draft';
+import { liveScoresOf } from '../visit/live-scores';
+import { ScoresPanel } from '../visit/ScoresPanel';
+import { type SaveRefusal, type StoredVisitState, saveVisit } from '../visit/save-visit';
+import { VisitFields } from '../visit/VisitFields';
+import {
+  chaqAnswersOf,
+  chaqDiOf,
+  fieldValuesOf,
+  type JointValues,
+  jointCountsOf,
+  TYPED_FIELDS,
+  type VisitFormValues,
+  visitJsonOf,
+  visitRecordOf,
+  visitRecordOfJson,
+} from '../visit/visit-form';
+import '../visit/visit-entry.css';
+import type { VisitRecord } from '@jia-trial/dictionary';
 
-/** A visit's entry (issue 13: the body map, globals, CHAQ, labs, live scores). */
+interface Loaded {
+  readonly subjectVisits: readonly VisitRecord[];
+  readonly stored: StoredVisitState;
+  readonly initial: VisitFormValues;
+}
+
+/** Reads the subject and, for a stored visit, its record, joint findings and CHAQ answers. */
+async function load(
+  studyId: string,
+  subjectId: string,
+  visitId: string | null,
+): Promise<Loaded | string> {
+  const { data, error } = await api.GET('/api/v1/studies/{studyId}/subjects/{subjectId}', {
+    params: { path: { studyId, subjectId } },
+  });
+  if (!data) return messageOf(error);
+  const subjectVisits = data.visits.map((v) => visitRecordOfJson(v.record));
+  const category = String(data.subject.record.ilarCategory ?? '');
+  if (visitId === null)
+    return {
+      subjectVisits,
+      stored: { visitVersion: null, joints: {}, chaq: {} },
+      initial: {
+        visitId: '',
+        fields: { ilarCategory: category },
+        joints: {},
+        chaq: {},
+        reason: '',
+      },
+    };
+  const visit = data.visits.find((v) => v.record.visitId === visitId);
+  if (!visit) return `Subject ${subjectId} has no visit ${visitId}.`;
+  const joints: Record<string, { values: JointValues; version: number }> = {};
+  for (const f of data.jointFindings) {
+    const r = f.record as unknown as { visitId: string; jointCode: string } & JointValues;
+    if (r.visitId === visitId)
+      joints[r.jointCode] = {
+        values: { swollen: r.swollen, tender: r.tender, limited: r.limited },
+        version: f.version,
+      };
+  }
+  const chaq: Record<string, { values: ChaqAnswerValues; version: number }> = {};
+  for (const a of data.chaqAnswers) {
+    const r = a.record as unknown as {
+      visitId: string;
+      item: string;
+      score: ChaqResponse;
+      aidOrHelp: boolean;
+    };
+    if (r.visitId === visitId)
+      chaq[r.item] = {
+        values: { item: r.item, score: r.score, aidOrHelp: r.aidOrHelp },
+        version: a.version,
+      };
+  }
+  return {
+    subjectVisits,
+    stored: { visitVersion: visit.version, joints, chaq },
+    initial: {
+      visitId,
+      fields: fieldValuesOf(visit.record),
+      joints: Object.fromEntries(Object.entries(joints).map(([k, v]) => [k, v.values])),
+      chaq: Object.fromEntries(
+        Object.entries(chaq).map(([k, v]) => [
+          k,
+          { score: String(v.values.score), aidOrHelp: v.values.aidOrHelp },
+        ]),
+      ),
+      reason: '',
+    },
+  };
+}
+
+/** The issues of a refusal by the field they name (`esr`, `activeJointCodes[0]` -> `activeJointCodes`). */
+function errorsOf(refusal: SaveRefusal | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (refusal?.kind !== 'invalid') return out;
+  for (const issue of refusal.issues) {
+    const key = issue.path.split(/[.[]/)[0] || 'form';
+    out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
+  }
+  return out;
+}
+
 export function VisitEntry({
   studyId,
   subjectId,
@@ -10,12 +127,243 @@ export function VisitEntry({
   readonly subjectId: string;
   readonly visitId: string | null;
 }) {
+  const [loaded, setLoaded] = useState<Loaded | string | null>(null);
+  const [values, setValues] = useState<VisitFormValues | null>(null);
+  const [stored, setStored] = useState<StoredVisitState | null>(null);
+  const [restored, setRestored] = useState(false);
+  const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [savedNote, setSavedNote] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setLoaded(null);
+    void load(studyId, subjectId, visitId).then(
+      (result) => {
+        if (!live) return;
+        setLoaded(result);
+        if (typeof result === 'string') return;
+        const draft = loadDraft(studyId, subjectId, visitId);
+        setValues(draft ?? result.initial);
+        setRestored(draft !== null);
+        setStored(result.stored);
+        setRefusal(null);
+      },
+      () => live && setLoaded('The server could not be reached. Check the connection and reload.'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [studyId, subjectId, visitId]);
+
+  const change = (next: VisitFormValues) => {
+    setValues(next);
+    keepDraft(studyId, subjectId, visitId, next);
+    setSavedNote(null);
+  };
+
+  const derived = useMemo(() => {
+    if (!values || !loaded || typeof loaded === 'string') return null;
+    const record = visitRecordOf(subjectId, values);
+    const counts = jointCountsOf(values.joints);
+    return {
+      record,
+      counts,
+      chaqDi: chaqDiOf(values.chaq)?.value ?? null,
+      live: liveScoresOf(record, loaded.subjectVisits),
+    };
+  }, [values, loaded, subjectId]);
+
+  if (loaded === null || (typeof loaded !== 'string' && (!values || !stored)))
+    return <p className="loading">Loading…</p>;
+  if (typeof loaded === 'string' || !values || !stored || !derived)
+    return <Problem text={String(loaded)} />;
+
+  const save = async (over: StoredVisitState = stored) => {
+    setSaving(true);
+    const result = await saveVisit(studyId, subjectId, values, chaqAnswersOf(values.chaq), over);
+    setSaving(false);
+    setStored(result.stored);
+    setRefusal(result.refusal);
+    if (result.refusal) return;
+    dropDraft(studyId, subjectId, visitId);
+    setRestored(false);
+    setSavedNote(`Saved: visit ${values.visitId.trim()}, version ${result.stored.visitVersion}.`);
+    if (visitId === null)
+      window.location.replace(
+        hrefOf({ page: 'visit', studyId, subjectId, visitId: values.visitId.trim() }),
+      );
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void save();
+  };
+
+  const conflict = refusal?.kind === 'conflict' ? refusal : null;
+  const keepMine = () => {
+    if (!conflict) return;
+    const next = keepingMine(stored, conflict);
+    setStored(next);
+    void save(next);
+  };
+  const takeStored = () => {
+    if (!conflict) return;
+    const taken = takingStored(values, stored, conflict);
+    change(taken.values);
+    setStored(taken.stored);
+    setRefusal(null);
+  };
+
+  const errors = errorsOf(refusal);
+  const isStored = stored.visitVersion !== null;
+  const otherVisits = loaded.subjectVisits.filter((v) => v.visitId !== values.visitId.trim());
+
   return (
-    <section aria-labelledby="visit-title">
+    <section aria-labelledby="visit-title" className="visit-entry">
       <p>
         <a href={hrefOf({ page: 'subject', studyId, subjectId })}>← Subject {subjectId}</a>
       </p>
-      <h1 id="visit-title">{visitId === null ? 'New visit' : `Visit ${visitId}`}</h1>
+      <h1 id="visit-title">
+        {visitId === null ? `New visit of ${subjectId}` : `Visit ${visitId} of ${subjectId}`}
+        {isStored ? ` (version ${stored.visitVersion})` : ''}
+      </h1>
+      {restored ? (
+        <p className="notice" role="status">
+          What you typed before was restored (not saved yet).{' '}
+          <button
+            type="button"
+            onClick={() => {
+              dropDraft(studyId, subjectId, visitId);
+              setRestored(false);
+              if (typeof loaded !== 'string') setValues(loaded.initial);
+            }}
+          >
+            Discard it
+          </button>
+        </p>
+      ) : null}
+      {conflict ? (
+        <ConflictPanel
+          conflict={conflict}
+          typed={typedFor(conflict, values, visitJsonOf(derived.record))}
+          onKeepMine={keepMine}
+          onTakeStored={takeStored}
+        />
+      ) : null}
+      <div className="visit-layout">
+        <form className="visit-form" onSubmit={onSubmit} noValidate>
+          {visitId === null ? (
+            <TextField
+              id="visit-visitId"
+              label="Visit identifier"
+              value={values.visitId}
+              error={errors.visitId}
+              onValue={(v) => change({ ...values, visitId: v })}
+            />
+          ) : null}
+          <VisitFields
+            values={values.fields}
+            errors={errors}
+            otherVisits={otherVisits}
+            onValue={(key, value) =>
+              change({ ...values, fields: { ...values.fields, [key]: value } })
+            }
+          />
+          <fieldset className="visit-group">
+            <legend>Joint examination (71 joints)</legend>
+            <BodyMap
+              states={values.joints}
+              onChange={(code, state) =>
+                change({ ...values, joints: { ...values.joints, [code]: state } })
+              }
+            />
+            {errors.activeJointCodes || errors.activeJoints ? (
+              <span className="field-error">{errors.activeJointCodes ?? errors.activeJoints}</span>
+            ) : null}
+          </fieldset>
+          <ChaqSection
+            chaq={values.chaq}
+            storedItems={new Set(Object.keys(stored.chaq))}
+            errors={errors}
+            onChange={(item, v) => change({ ...values, chaq: { ...values.chaq, [item]: v } })}
+          />
+          {isStored ? (
+            <TextField
+              id="visit-reason"
+              label="Reason for the change (kept in the audit trail)"
+              value={values.reason}
+              error={errors.reason}
+              onValue={(v) => change({ ...values, reason: v })}
+            />
+          ) : null}
+          <Problem text={refusalText(refusal, errors)} />
+          {savedNote ? (
+            <p className="saved" role="status">
+              {savedNote}
+            </p>
+          ) : null}
+          <p className="actions">
+            <button type="submit" disabled={saving}>
+              {saving ? 'Saving…' : isStored ? 'Save changes' : 'Save visit'}
+            </button>
+          </p>
+        </form>
+        <ScoresPanel
+          live={derived.live}
+          activeCodes={derived.counts.activeCodes}
+          limited={derived.counts.limited.value}
+          chaqDi={derived.chaqDi}
+        />
+      </div>
     </section>
   );
+}
+
+/** A labelled text input with the server's words about it beneath. */
+function TextField({
+  id,
+  label,
+  value,
+  error,
+  onValue,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly error: string | undefined;
+  readonly onValue: (value: string) => void;
+}) {
+  return (
+    <div className="visit-field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+        {...(error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {})}
+      />
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The words for a refusal that is not shown beside a field or as a conflict; null: none. */
+function refusalText(
+  refusal: SaveRefusal | null,
+  errors: Readonly<Record<string, string>>,
+): string | null {
+  if (!refusal || refusal.kind === 'conflict') return null;
+  if (refusal.kind !== 'invalid') return refusal.message;
+  const shownBeside = (k: string) =>
+    ['reason', 'visitId', 'activeJoints', 'activeJointCodes'].includes(k) ||
+    TYPED_FIELDS.some((f) => f.key === k || `${f.key}Unit` === k) ||
+    (CHAQ_ITEM_CODES as readonly string[]).includes(k);
+  const elsewhere = Object.entries(errors).filter(([k]) => !shownBeside(k));
+  return `Not saved: ${
+    elsewhere.length ? elsewhere.map(([k, m]) => `${k}: ${m}`).join('; ') : 'see the fields marked'
+  }.`;
 }

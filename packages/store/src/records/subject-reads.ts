@@ -6,12 +6,13 @@
  * scoring (scoreAgainstReference). A subject outside the caller's sites is NOT_FOUND exactly as
  * a missing one.
  */
+import { referenceVisitOf, scoreAgainstReference } from '@jia-trial/dictionary';
 import type { IlarCategory, VisitScores } from '@jia-trial/outcomes';
 import type pg from 'pg';
 import { notFound } from '../errors.js';
 import { prepared } from '../prepared.js';
 import { type PoolHolder, withSnapshot } from '../transaction.js';
-import { scoreAgainstReference, type VisitRecord } from '../visits.js';
+import type { VisitRecord } from '../visits.js';
 import type { AdverseEventRecord } from './adverse-events.js';
 import type { ChaqAnswerRecord } from './chaq-answers.js';
 import type { EligibilityAssessmentRecord } from './eligibility.js';
@@ -105,11 +106,11 @@ export interface SubjectRecords {
  */
 function scored(visits: readonly StoredRecord<VisitRecord>[]): ScoredVisit[] {
   return visits.map((visit) => {
-    const named = visit.record.baselineVisitId;
-    const reference = named
-      ? visits.find((other) => other.record.visitId === named)
-      : visits.find((other) => other.record.visitId !== visit.record.visitId);
-    return { ...visit, scores: scoreAgainstReference(visit.record, reference?.record ?? null) };
+    const reference = referenceVisitOf(
+      visit.record,
+      visits.map((other) => other.record),
+    );
+    return { ...visit, scores: scoreAgainstReference(visit.record, reference) };
   });
 }
 

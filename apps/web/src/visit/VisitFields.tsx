@@ -1,0 +1,191 @@
+/**
+ * The visit's own fields, each labelled with the field dictionary's label and its unit (a fixed
+ * unit in the label, a choice of units as a labelled list beside the value), and each with the
+ * server's words about it, from `error.issues[].path`, right under it.
+ */
+import { CODE_LISTS, type CodeListId, type FieldDefinition } from '@jia-trial/dictionary';
+import { numberOf, TYPED_FIELDS, unitsOf } from './visit-form';
+
+const UNIT_KEYS = new Set(TYPED_FIELDS.filter((f) => f.unitField).map((f) => `${f.key}Unit`));
+/** Grouped as the examination runs: the visit, the assessments, the laboratory. */
+const GROUPS: readonly { readonly title: string; readonly keys: readonly string[] }[] = [
+  { title: 'Visit', keys: ['visitDate', 'baselineVisitId', 'ilarCategory'] },
+  {
+    title: 'Assessments',
+    keys: [
+      'physicianGlobal',
+      'parentGlobal',
+      'morningStiffnessMinutes',
+      'systemicFeatures',
+      'activeUveitis',
+      'fever',
+    ],
+  },
+  {
+    title: 'Laboratory',
+    keys: ['esr', 'crp', 'ferritin', 'platelets', 'ast', 'triglycerides', 'fibrinogen'],
+  },
+];
+
+export interface FieldProps {
+  readonly values: Readonly<Record<string, string>>;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly onValue: (key: string, value: string) => void;
+  /** The subject's other visits, for the baseline choice. */
+  readonly otherVisits: readonly { readonly visitId: string; readonly visitDate: string }[];
+}
+
+export function VisitFields(props: FieldProps) {
+  return (
+    <>
+      {GROUPS.map((group) => (
+        <fieldset key={group.title} className="visit-group">
+          <legend>{group.title}</legend>
+          {group.keys.map((key) => {
+            const field = TYPED_FIELDS.find((f) => f.key === key);
+            return field && !UNIT_KEYS.has(key) ? (
+              <OneField key={key} field={field} {...props} />
+            ) : null;
+          })}
+        </fieldset>
+      ))}
+    </>
+  );
+}
+
+function ErrorText({ id, text }: { readonly id: string; readonly text: string | undefined }) {
+  return text ? (
+    <span id={id} className="field-error">
+      {text}
+    </span>
+  ) : null;
+}
+
+/** The control of one field: a list for a yes/no, a baseline or a code, else a text input. */
+function FieldInput({
+  field,
+  id,
+  value,
+  onValue,
+  otherVisits,
+  described,
+}: {
+  readonly field: FieldDefinition;
+  readonly id: string;
+  readonly value: string;
+  readonly onValue: FieldProps['onValue'];
+  readonly otherVisits: FieldProps['otherVisits'];
+  readonly described: Readonly<Record<string, unknown>>;
+}) {
+  const select = (empty: string, options: readonly (readonly [string, string])[]) => (
+    <select
+      id={id}
+      value={value}
+      onChange={(e) => onValue(field.key, e.target.value)}
+      {...described}
+    >
+      <option value="">{empty}</option>
+      {options.map(([code, text]) => (
+        <option key={code} value={code}>
+          {text}
+        </option>
+      ))}
+    </select>
+  );
+  if (field.type === 'boolean')
+    return select('Not recorded', [
+      ['yes', 'Yes'],
+      ['no', 'No'],
+    ]);
+  if (field.key === 'baselineVisitId')
+    return select(
+      "The subject's earliest other visit",
+      otherVisits.map((v) => [v.visitId, `${v.visitId} (${v.visitDate})`]),
+    );
+  if (field.codeList)
+    return select(
+      'Not recorded',
+      CODE_LISTS[field.codeList as CodeListId].codes.map((c) => [c.code, c.label]),
+    );
+  const numeric =
+    field.type === 'decimal' ? 'decimal' : field.type === 'integer' ? 'numeric' : undefined;
+  return (
+    <input
+      id={id}
+      type={field.type === 'date' ? 'date' : 'text'}
+      inputMode={numeric}
+      value={value}
+      required={field.required}
+      onChange={(e) => onValue(field.key, e.target.value)}
+      {...described}
+    />
+  );
+}
+
+function UnitOf({
+  field,
+  values,
+  onValue,
+}: {
+  readonly field: FieldDefinition;
+  readonly values: FieldProps['values'];
+  readonly onValue: FieldProps['onValue'];
+}) {
+  const units = field.unitField ? unitsOf(`${field.key}Unit`) : [];
+  const unitKey = `${field.key}Unit`;
+  if (units.length > 0)
+    return (
+      <select
+        aria-label={`Unit of ${field.label}`}
+        value={values[unitKey] || units[0]}
+        onChange={(e) => onValue(unitKey, e.target.value)}
+      >
+        {units.map((u) => (
+          <option key={u} value={u}>
+            {u}
+          </option>
+        ))}
+      </select>
+    );
+  return field.unit ? (
+    <span className="visit-unit" aria-hidden="true">
+      {field.unit.symbol}
+    </span>
+  ) : null;
+}
+
+function OneField({
+  field,
+  values,
+  errors,
+  onValue,
+  otherVisits,
+}: FieldProps & { readonly field: FieldDefinition }) {
+  const id = `visit-${field.key}`;
+  const value = values[field.key] ?? '';
+  const numeric = field.type === 'integer' || field.type === 'decimal';
+  const typedWrong = numeric && Number.isNaN(numberOf(value));
+  const error =
+    errors[field.key] ?? errors[`${field.key}Unit`] ?? (typedWrong ? 'is not a number' : undefined);
+  const described = error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
+  // A fixed unit is part of the label; a choice of units is its own labelled list.
+  const fixedUnit = field.unit && !field.unitField ? ` (${field.unit.symbol})` : '';
+  const dateHint = field.type === 'date' ? ' (YYYY-MM-DD)' : '';
+  return (
+    <div className="visit-field">
+      <label htmlFor={id}>{`${field.label}${fixedUnit}${dateHint}`}</label>
+      <span className="visit-input">
+        <FieldInput
+          field={field}
+          id={id}
+          value={value}
+          onValue={onValue}
+          otherVisits={otherVisits}
+          described={described}
+        />
+        <UnitOf field={field} values={values} onValue={onValue} />
+      </span>
+      <ErrorText id={`${id}-error`} text={error} />
+    </div>
+  );
+}
