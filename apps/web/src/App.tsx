@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
 import { ChangePassword } from './pages/ChangePassword';
+import { ReportPage } from './pages/ReportPage';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
 import { StudyPage } from './pages/StudyPage';
@@ -86,6 +87,8 @@ function Page({ route }: { readonly route: Route }) {
       return <StudyList />;
     case 'study':
       return <StudyPage studyId={route.studyId} />;
+    case 'report':
+      return <ReportPage studyId={route.studyId} />;
     case 'subject':
       return <SubjectPage studyId={route.studyId} subjectId={route.subjectId} />;
     case 'visit':

@@ -1,11 +1,12 @@
 /**
  * The application's pages as locations (the hash, so that a page can be reloaded and linked
- * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/subjects/{p}`
+ * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report, `#/studies/{s}/subjects/{p}`
  * a subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit).
  */
 export type Route =
   | { readonly page: 'studies' }
   | { readonly page: 'study'; readonly studyId: string }
+  | { readonly page: 'report'; readonly studyId: string }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -23,6 +24,7 @@ export function routeOf(hash: string): Route {
     .map(decodeURIComponent);
   const [studies, studyId, subjects, subjectId, visits, visitId] = parts;
   if (studies !== 'studies' || !studyId) return { page: 'studies' };
+  if (subjects === 'report') return { page: 'report', studyId };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -36,6 +38,8 @@ export function hrefOf(route: Route): string {
       return '#/';
     case 'study':
       return `#/studies/${e(route.studyId)}`;
+    case 'report':
+      return `#/studies/${e(route.studyId)}/report`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':
