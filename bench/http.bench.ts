@@ -8,13 +8,10 @@
  * and `jia-trial serve` (its own process, as in use; built CLI); the clients are keep-alive HTTP
  * connections, one per writer.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readValidBundle } from '@jia-trial/interop';
 import {
@@ -29,6 +26,7 @@ import {
   withTransaction,
 } from '@jia-trial/store';
 import { ownCpuMs, treeCpuMs } from './process-cpu.js';
+import { postmasterPid, serve } from './serve-process.js';
 import { median } from './stats.js';
 import { writeStoreBundle } from './store-bundle-generator.js';
 
@@ -189,54 +187,6 @@ async function setUp(store: Store, workDir: string, subjects: number): Promise<v
     });
     await grantRole(tx, { username: 'bench', studyId: STUDY, role: 'investigator', site: null });
   });
-}
-
-/** The embedded PostgreSQL's postmaster: the first line of postmaster.pid under `dataDir`. */
-async function postmasterPid(dataDir: string): Promise<number> {
-  const found = (await readdir(dataDir, { recursive: true })).find(
-    (f) => basename(f) === 'postmaster.pid',
-  );
-  if (!found) throw new Error(`no postmaster.pid under ${dataDir}`);
-  return Number((await readFile(join(dataDir, found), 'utf8')).split('\n')[0]);
-}
-
-const CLI = fileURLToPath(new URL('../apps/cli/bin/jia-trial.js', import.meta.url));
-
-/**
- * `jia-trial serve` as its own process on the benchmark's embedded database (shared with this
- * process, as every command shares it): the server as it runs in use, and no import of apps/.
- */
-async function serve(
-  dataDir: string,
-  poolSize: number,
-): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-demo'], {
-    // As many connections as the store path's pool: the same database concurrency for both.
-    env: {
-      ...process.env,
-      JIA_DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      JIA_POOL_SIZE: String(poolSize),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let text = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const found = /server on http:\/\/[\d.]+:(\d+)/.exec(text);
-      if (found) resolve(Number(found[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`jia-trial serve exited ${code}: ${text}`)));
-  });
-  return {
-    port,
-    pid: child.pid as number,
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);

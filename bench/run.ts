@@ -477,6 +477,9 @@ if (command === 'store') {
 } else if (command === 'http') {
   const { runHttpBench } = await import('./http.bench.js');
   process.exitCode = await runHttpBench(rest);
+} else if (command === 'web') {
+  const { runWebBench } = await import('./web.bench.js');
+  process.exitCode = await runWebBench(rest);
 } else if (command === 'report') {
   const { runReportBench } = await import('./report.bench.js');
   process.exitCode = await runReportBench(rest);
