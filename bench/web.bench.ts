@@ -2,8 +2,9 @@
  * The browser application's speed (`npm run bench -- web`; bench/README.md), in Debian's
  * Chromium (playwright-core) against `jia-trial serve` in its own process on a fresh embedded
  * PostgreSQL, on loopback:
- * - cold load of the dashboard: a new browser context (no cache) with a session, from
- *   navigation to the dashboard's alerts rendered from the server's data (the demo study);
+ * - cold load of the dashboard: a new browser context (no cache) with a session, from the start
+ *   of the navigation to the dashboard's alerts rendered from the server's data (the demo
+ *   study), on the page's clock, and as the benchmark sees it (with the DevTools round trips);
  * - the subject page of a subject with 50 visits, from the navigation (the location's change)
  *   to its timeline listing the 50 visits, measured in the page;
  * - live re-scoring after a keystroke on the visit page: from the input event to the JADAS-10
@@ -113,9 +114,12 @@ export async function runWebBench(args: readonly string[]): Promise<number> {
       visitsPerSubject: 50,
       seed: 1,
     });
+    // One import per transaction: an import stages its files in the transaction's own tables.
     await withTransaction(store, ACTOR, 'benchmark set-up', async (tx) => {
       await importBundle(tx, 'demo', readValidBundle(DEMO, 20).files);
       await setStudyProtocol(tx, 'demo', 'msc-jia');
+    });
+    await withTransaction(store, ACTOR, 'benchmark set-up', async (tx) => {
       await importBundle(tx, 'bench', readValidBundle(made.dir, 20).files);
       await setStudyProtocol(tx, 'bench', 'jia-cohort');
       await createUser(tx, {
@@ -148,16 +152,28 @@ export async function runWebBench(args: readonly string[]): Promise<number> {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
     });
     const cold: number[] = [];
+    const coldWall: number[] = [];
     const subjectPage: number[] = [];
     const rescore: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const context = await browser.newContext();
       await context.addCookies([{ name: 'jia_session', value: cookie, url }]);
+      // The moment the dashboard's alerts appear, on the page's own clock (from the start of the
+      // navigation): recorded by an observer installed before the application's scripts run.
+      await context.addInitScript(`new MutationObserver((_, observer) => {
+        if (document.getElementById('alerts-title')) {
+          window.__alertsAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });`);
       const page = await context.newPage();
       const t0 = performance.now();
       await page.goto(`${url}/#/studies/demo`);
       await page.locator('#alerts-title').waitFor();
-      cold.push(performance.now() - t0);
+      coldWall.push(performance.now() - t0);
+      cold.push((await page.evaluate('window.__alertsAt')) as number);
+      if (process.env.JIA_BENCH_TIMELINE)
+        console.log(await page.evaluate(`JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(e => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd), Math.round(e.domContentLoadedEventEnd || 0)]))`));
       const subjectHash = `#/studies/bench/subjects/${subject.subject_id}`;
       subjectPage.push(
         await navigationMs(page, subjectHash, 'ol.timeline a[href*="/visits/"]', 50),
@@ -178,7 +194,10 @@ export async function runWebBench(args: readonly string[]): Promise<number> {
     );
     console.log('| measurement | median (ms) | min (ms) | max (ms) | n | target |');
     console.log('|---|---:|---:|---:|---:|---|');
-    console.log(line('cold load of the dashboard (demo study) to its alerts', cold, 1000));
+    console.log(
+      line('cold load of the dashboard (demo study) to its alerts, in the page', cold, 1000),
+    );
+    console.log(line('the same, by the benchmark (page.goto to alerts seen)', coldWall, 1000));
     console.log(line('subject page, 50 visits, navigation to timeline listed', subjectPage, 300));
     console.log(line('live re-scoring after a keystroke (to JADAS-10 shown)', rescore, 5));
     console.log(

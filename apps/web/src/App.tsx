@@ -2,16 +2,31 @@
  * The application shell: who is signed in decides the page (sign-in, the forced password
  * change, then the study pages), and the location's hash decides which study page (routes.ts).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
 import { ChangePassword } from './pages/ChangePassword';
-import { ReportPage } from './pages/ReportPage';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
 import { StudyPage } from './pages/StudyPage';
-import { SubjectPage } from './pages/SubjectPage';
-import { VisitEntry } from './pages/VisitEntry';
 import { type Route, routeOf } from './routes';
+
+// Loaded when first opened: the dashboard, the first page, does not wait for the body map, the
+// outcome library, the charts or the report (docs/performance.md, "The browser application").
+const subjectPage = () => import('./pages/SubjectPage');
+const visitEntry = () => import('./pages/VisitEntry');
+const reportPage = () => import('./pages/ReportPage');
+const SubjectPage = lazy(() => subjectPage().then((m) => ({ default: m.SubjectPage })));
+const VisitEntry = lazy(() => visitEntry().then((m) => ({ default: m.VisitEntry })));
+const ReportPage = lazy(() => reportPage().then((m) => ({ default: m.ReportPage })));
+
+/** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
+function prefetchPages(): void {
+  setTimeout(() => {
+    void subjectPage();
+    void visitEntry();
+    void reportPage();
+  }, 300);
+}
 
 type SessionState =
   | { readonly kind: 'loading' }
@@ -39,6 +54,8 @@ export function App() {
     rememberSession(session);
     setState({ kind: 'signed_in', session });
   }, []);
+
+  useEffect(prefetchPages, []);
 
   useEffect(() => {
     void api.GET('/api/v1/session').then(({ data }) => {
@@ -74,7 +91,9 @@ export function App() {
         {session.user.mustChangePassword ? (
           <ChangePassword onChanged={signedIn} />
         ) : (
-          <Page route={routeOf(hash)} />
+          <Suspense fallback={<p className="loading">Loading…</p>}>
+            <Page route={routeOf(hash)} />
+          </Suspense>
         )}
       </main>
     </>
