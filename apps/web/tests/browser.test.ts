@@ -81,7 +81,11 @@ describe('the browser application', () => {
     const page = await env.browser.newPage();
     await signIn(page, 'ivy', PASSWORD);
     await page.goto(`${env.server.url}/#/studies/${STUDY}`);
-    const alerts = page.getByRole('region', { name: /^Alerts/ }).getByRole('listitem');
+    const alerts = page
+      .getByRole('region', { name: /^Alerts/ })
+      .getByRole('table')
+      .first()
+      .locator('tbody tr');
     await alerts.first().waitFor();
     assert.match((await alerts.first().textContent()) ?? '', /SAE_REPORT_DUE.*AE-dashboard/);
     await page.getByRole('heading', { name: /^Visits due/ }).waitFor();

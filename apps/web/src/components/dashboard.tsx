@@ -20,7 +20,49 @@ function SubjectLink({
   return <a href={hrefOf({ page: 'subject', studyId, subjectId })}>{subjectId}</a>;
 }
 
-/** Open alerts, safety first as the server orders them; the severity in words, not colour. */
+function AlertRows({
+  studyId,
+  alerts,
+}: {
+  readonly studyId: string;
+  readonly alerts: Dashboard['alerts'];
+}) {
+  return (
+    <table className="alerts-table">
+      <thead>
+        <tr>
+          <th scope="col">Severity</th>
+          <th scope="col">Subject</th>
+          <th scope="col">Alert</th>
+          <th scope="col">What</th>
+        </tr>
+      </thead>
+      <tbody>
+        {alerts.map((a) => (
+          <tr key={a.alertId} className={`severity-${a.severity}`}>
+            <td className="severity">{SEVERITY_TEXT[a.severity]}</td>
+            <td>
+              <SubjectLink studyId={studyId} subjectId={a.subjectId} />
+            </td>
+            <td>
+              <code>{a.code}</code>
+            </td>
+            <td>
+              {a.message}
+              {a.acknowledged && <span className="acknowledged"> (acknowledged)</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * Alerts, safety first as the server orders them, the severity in words (not colour alone).
+ * Information notices (a missed visit of long ago) are many: they are folded under their count,
+ * so that the alerts to act on stay in view.
+ */
 export function AlertList({
   studyId,
   alerts,
@@ -28,25 +70,24 @@ export function AlertList({
   readonly studyId: string;
   readonly alerts: Dashboard['alerts'];
 }) {
-  const open = alerts.filter((a) => !a.acknowledged);
+  const toAct = alerts.filter((a) => a.severity !== 'info');
+  const notices = alerts.filter((a) => a.severity === 'info');
+  const open = toAct.filter((a) => !a.acknowledged).length;
   return (
-    <section aria-labelledby="alerts-title" className="card">
+    <section aria-labelledby="alerts-title" className="card wide">
       <h2 id="alerts-title">
-        Alerts <span className="count">{open.length} open</span>
+        Alerts <span className="count">{open} to act on, not acknowledged</span>
       </h2>
-      {alerts.length === 0 ? (
-        <p>No alerts.</p>
+      {toAct.length === 0 ? (
+        <p>No urgent alert and no warning.</p>
       ) : (
-        <ul className="alerts">
-          {alerts.map((a) => (
-            <li key={a.alertId} className={`alert severity-${a.severity}`}>
-              <span className="severity">{SEVERITY_TEXT[a.severity]}</span>{' '}
-              <SubjectLink studyId={studyId} subjectId={a.subjectId} /> <code>{a.code}</code>{' '}
-              {a.message}
-              {a.acknowledged && <span className="acknowledged"> (acknowledged)</span>}
-            </li>
-          ))}
-        </ul>
+        <AlertRows studyId={studyId} alerts={toAct} />
+      )}
+      {notices.length > 0 && (
+        <details>
+          <summary>{notices.length} information notices</summary>
+          <AlertRows studyId={studyId} alerts={notices} />
+        </details>
       )}
     </section>
   );
