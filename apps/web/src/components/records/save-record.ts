@@ -68,6 +68,9 @@ const OFFLINE: SaveOutcome = {
   },
 };
 
+const withoutKey = (body: Record<string, unknown>, key: string) =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => k !== key));
+
 type Answer = { data?: Stored; error?: ErrorBody; response: Response };
 
 function send(
@@ -95,7 +98,11 @@ function send(
       return correction
         ? api.PUT('/api/v1/studies/{studyId}/adverse-events/{aeId}', {
             params: { path: { studyId, aeId: correction.id }, header },
-            body: withReason as Body<'/api/v1/studies/{studyId}/adverse-events/{aeId}', 'put'>,
+            // The AE's id is its key, named by the path: the body may not repeat it.
+            body: withoutKey(withReason, 'aeId') as Body<
+              '/api/v1/studies/{studyId}/adverse-events/{aeId}',
+              'put'
+            >,
           })
         : api.POST('/api/v1/studies/{studyId}/adverse-events', {
             params: { path: { studyId } },
