@@ -6,6 +6,7 @@
  */
 import { type FormEvent, useState } from 'react';
 import { Problem } from '../components/forms';
+import { RecordEntry } from '../components/records/RecordEntry';
 import { AlertList } from '../components/subject/AlertList';
 import { QueryList, SignatureList } from '../components/subject/ReviewPanel';
 import { EligibilityStatus, RetreatmentStatus } from '../components/subject/StatusPanel';
@@ -100,6 +101,8 @@ export function SubjectPage({
           </>
         )}
       </section>
+
+      <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reloadStatus} />
 
       <section aria-labelledby="trends-title">
         <h2 id="trends-title">Trends</h2>

@@ -1,0 +1,131 @@
+/**
+ * One field of a record, drawn from its dictionary definition: its label (with its unit), the
+ * control its type calls for (a list of the code list's labels, yes/no, boxes for a list of
+ * codes) and, right under it, what was said about it (the server's issues or the form's own),
+ * tied to the control by aria-describedby so a screen reader reads it with the field.
+ */
+import type { FieldDefinition } from '@jia-trial/dictionary';
+import type { ReactNode } from 'react';
+import { optionsOf } from './record-form';
+
+export interface RecordFieldProps {
+  /** Unique on the page: the form's id. */
+  readonly formId: string;
+  readonly field: FieldDefinition;
+  readonly value: string | readonly string[];
+  readonly errors: readonly string[] | undefined;
+  readonly onValue: (value: string | readonly string[]) => void;
+  /** Words under the label (how a value is computed, what an empty field means). */
+  readonly hint?: ReactNode;
+}
+
+const labelOf = (field: FieldDefinition) =>
+  field.unit ? `${field.label} (${field.unit.symbol})` : field.label;
+
+export function RecordField({ formId, field, value, errors, onValue, hint }: RecordFieldProps) {
+  const id = `${formId}-${field.key}`;
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, errors?.length ? errorId : null]
+    .filter(Boolean)
+    .join(' ');
+  const aria = {
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    ...(errors?.length ? { 'aria-invalid': true } : {}),
+  };
+  const text = typeof value === 'string' ? value : '';
+  const under = (
+    <>
+      {hint && (
+        <span id={hintId} className="record-hint">
+          {hint}
+        </span>
+      )}
+      {errors?.length ? (
+        <span id={errorId} className="field-error">
+          {errors.join('; ')}
+        </span>
+      ) : null}
+    </>
+  );
+
+  if (field.type === 'codes' || field.type === 'boolean') {
+    const choices =
+      field.type === 'boolean'
+        ? [
+            { code: 'true', label: 'Yes' },
+            { code: 'false', label: 'No' },
+          ]
+        : optionsOf(field);
+    const ticked = Array.isArray(value) ? value : [];
+    return (
+      <fieldset className="record-field record-choices" {...aria}>
+        <legend>{labelOf(field)}</legend>
+        {field.type === 'boolean'
+          ? choices.map((c) => (
+              <label key={c.code}>
+                <input
+                  type="radio"
+                  name={id}
+                  value={c.code}
+                  checked={text === c.code}
+                  required={field.required}
+                  onChange={() => onValue(c.code)}
+                />{' '}
+                {c.label}
+              </label>
+            ))
+          : choices.map((c) => (
+              <label key={c.code}>
+                <input
+                  type="checkbox"
+                  value={c.code}
+                  checked={ticked.includes(c.code)}
+                  onChange={(e) =>
+                    onValue(
+                      e.target.checked ? [...ticked, c.code] : ticked.filter((t) => t !== c.code),
+                    )
+                  }
+                />{' '}
+                {c.label}
+              </label>
+            ))}
+        {under}
+      </fieldset>
+    );
+  }
+
+  const options = optionsOf(field);
+  return (
+    <div className="record-field">
+      <label htmlFor={id}>{labelOf(field)}</label>
+      {options.length > 0 ? (
+        <select
+          id={id}
+          value={text}
+          required={field.required}
+          onChange={(e) => onValue(e.target.value)}
+          {...aria}
+        >
+          <option value="">{field.required ? 'Choose…' : 'None'}</option>
+          {options.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          type={field.type === 'date' ? 'date' : 'text'}
+          inputMode={field.type === 'decimal' || field.type === 'integer' ? 'decimal' : undefined}
+          value={text}
+          required={field.required}
+          onChange={(e) => onValue(e.target.value)}
+          {...aria}
+        />
+      )}
+      {under}
+    </div>
+  );
+}
