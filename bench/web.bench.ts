@@ -173,7 +173,11 @@ export async function runWebBench(args: readonly string[]): Promise<number> {
       coldWall.push(performance.now() - t0);
       cold.push((await page.evaluate('window.__alertsAt')) as number);
       if (process.env.JIA_BENCH_TIMELINE)
-        console.log(await page.evaluate(`JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(e => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd), Math.round(e.domContentLoadedEventEnd || 0)]))`));
+        console.log(
+          await page.evaluate(
+            `JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(e => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd), Math.round(e.domContentLoadedEventEnd || 0)]))`,
+          ),
+        );
       const subjectHash = `#/studies/bench/subjects/${subject.subject_id}`;
       subjectPage.push(
         await navigationMs(page, subjectHash, 'ol.timeline a[href*="/visits/"]', 50),
