@@ -1,5 +1,6 @@
+import { allows, studyAccess } from '@jia-trial/dictionary';
 import { useEffect, useState } from 'react';
-import { api, messageOf, type SubjectSummary } from '../api/client';
+import { api, messageOf, type Study, type SubjectSummary } from '../api/client';
 import {
   AlertList,
   type Dashboard,
@@ -7,7 +8,9 @@ import {
   Enrolment,
   ReviewWork,
 } from '../components/dashboard';
+import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
+import { grantsOf } from '../components/subject/permissions';
 import { hrefOf } from '../routes';
 
 /**
@@ -17,21 +20,31 @@ import { hrefOf } from '../routes';
 export function StudyPage({ studyId }: { readonly studyId: string }) {
   const [subjects, setSubjects] = useState<readonly SubjectSummary[] | null>(null);
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
+  const [study, setStudy] = useState<Study | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // Bumped after an enrolment: the subjects and the dashboard are read again.
+  const [reads, setReads] = useState(0);
   useEffect(() => {
-    setSubjects(null);
-    setDashboard(null);
+    void reads;
     setProblem(null);
     const path = { params: { path: { studyId } } };
     void Promise.all([
       api.GET('/api/v1/studies/{studyId}/subjects', path),
       api.GET('/api/v1/studies/{studyId}/dashboard', path),
-    ]).then(([listed, board]) => {
+      api.GET('/api/v1/studies'),
+    ]).then(([listed, board, studies]) => {
       if (listed.data) setSubjects(listed.data.subjects);
       if (board.data) setDashboard(board.data);
+      setStudy(studies.data?.studies.find((s) => s.studyId === studyId) ?? null);
       if (!listed.data || !board.data) setProblem(messageOf(listed.error ?? board.error));
     });
-  }, [studyId]);
+  }, [studyId, reads]);
+
+  // The sites where the user may enrol, by the role policy the server enforces.
+  const access = studyAccess(grantsOf(study ?? undefined));
+  const enrolSites = (study?.sites ?? [])
+    .map((s) => s.code)
+    .filter((site) => allows(access, 'enrolment.write', site));
 
   return (
     <section aria-labelledby="study-title">
@@ -58,6 +71,13 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
             <Enrolment rows={dashboard.enrolment} />
           </div>
         </>
+      )}
+      {enrolSites.length > 0 && (
+        <EnrolSubject
+          studyId={studyId}
+          sites={enrolSites}
+          onEnrolled={() => setReads((n) => n + 1)}
+        />
       )}
       {subjects && (
         <>
