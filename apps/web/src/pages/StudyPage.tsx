@@ -8,6 +8,7 @@ import {
   ReviewWork,
 } from '../components/dashboard';
 import { Problem } from '../components/forms';
+import { ReportLink } from '../components/review/ReportLink';
 import { hrefOf } from '../routes';
 
 /**
@@ -39,6 +40,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
         <a href="#/">← Your studies</a>
       </p>
       <h1 id="study-title">Study {studyId}</h1>
+      <ReportLink studyId={studyId} />
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (
