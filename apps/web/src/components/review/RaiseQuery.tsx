@@ -33,6 +33,8 @@ export function RaiseQuery({
   const [at, setAt] = useState(0);
   const [field, setField] = useState(WHOLE_RECORD);
   const [question, setQuestion] = useState('');
+  const recordId = useId();
+  const fieldId = useId();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
@@ -76,9 +78,10 @@ export function RaiseQuery({
     <form className="raise-query" onSubmit={submit}>
       <h3>Raise a query</h3>
       <div className="sign-choices">
-        <label>
-          Record
+        <div className="choice">
+          <label htmlFor={recordId}>Record</label>
           <select
+            id={recordId}
             value={at}
             onChange={(e) => {
               setAt(Number(e.target.value));
@@ -91,10 +94,10 @@ export function RaiseQuery({
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Field
-          <select value={field} onChange={(e) => setField(e.target.value)}>
+        </div>
+        <div className="choice">
+          <label htmlFor={fieldId}>Field</label>
+          <select id={fieldId} value={field} onChange={(e) => setField(e.target.value)}>
             <option value={WHOLE_RECORD}>The whole record</option>
             {queryableFields(record.table).map((f) => (
               <option key={f.name} value={f.name}>
@@ -102,7 +105,7 @@ export function RaiseQuery({
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <label htmlFor={id}>Question</label>
       <textarea

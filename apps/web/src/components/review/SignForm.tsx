@@ -6,7 +6,7 @@
  * Only for a role holding `sign` at the subject's site (the caller decides).
  */
 import { CODE_LISTS } from '@jia-trial/dictionary';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { api, messageOf } from '../../api/client';
 import type { paths } from '../../api/schema.generated';
 import { Field, Problem } from '../forms';
@@ -35,6 +35,8 @@ export function SignForm({
   const [visitId, setVisitId] = useState(visitIds.at(-1) ?? CASEBOOK);
   const [meaning, setMeaning] = useState<Meaning>('approved');
   const [password, setPassword] = useState('');
+  const whatId = useId();
+  const meaningId = useId();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -65,9 +67,9 @@ export function SignForm({
     <form className="sign-form" onSubmit={submit}>
       <h3>Sign</h3>
       <div className="sign-choices">
-        <label>
-          What to sign
-          <select value={visitId} onChange={(e) => setVisitId(e.target.value)}>
+        <div className="choice">
+          <label htmlFor={whatId}>What to sign</label>
+          <select id={whatId} value={visitId} onChange={(e) => setVisitId(e.target.value)}>
             {visitIds.map((v) => (
               <option key={v} value={v}>
                 Visit {v}
@@ -75,10 +77,11 @@ export function SignForm({
             ))}
             <option value={CASEBOOK}>The whole casebook</option>
           </select>
-        </label>
-        <label>
-          Meaning of the signature
+        </div>
+        <div className="choice">
+          <label htmlFor={meaningId}>Meaning of the signature</label>
           <select
+            id={meaningId}
             value={meaning}
             onChange={(e) => isMeaning(e.target.value) && setMeaning(e.target.value)}
           >
@@ -88,7 +91,7 @@ export function SignForm({
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <p className="sign-statement" aria-live="polite">
         By signing {what} you state: <strong>{meaningText}</strong>. Your printed name, the time

@@ -33,6 +33,7 @@ export function SubjectReview({
   const items = queries.kind === 'ok' ? queries.value : [];
   const unresolved = items.filter((q) => q.status !== 'closed');
   const closed = items.filter((q) => q.status === 'closed');
+  const count = (status: string) => items.filter((q) => q.status === status).length;
 
   return (
     <>
@@ -55,10 +56,7 @@ export function SubjectReview({
         {queries.kind === 'problem' && <Problem text={queries.text} />}
         {queries.kind === 'ok' && (
           <p>
-            {unresolved.length === 0
-              ? 'No query open or answered.'
-              : `${unresolved.length} query(ies) open or answered.`}{' '}
-            {closed.length} closed.
+            {count('open')} open, {count('answered')} answered, {closed.length} closed.
           </p>
         )}
         <div className="queries">
