@@ -10,6 +10,7 @@ import {
 } from '../components/dashboard';
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
+import { ReportLink } from '../components/review/ReportLink';
 import { grantsOf } from '../components/subject/permissions';
 import { hrefOf } from '../routes';
 
@@ -52,6 +53,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
         <a href="#/">← Your studies</a>
       </p>
       <h1 id="study-title">Study {studyId}</h1>
+      <ReportLink studyId={studyId} />
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (

@@ -7,8 +7,8 @@
 import { type FormEvent, useState } from 'react';
 import { Problem } from '../components/forms';
 import { RecordEntry } from '../components/records/RecordEntry';
+import { SubjectReview } from '../components/review/SubjectReview';
 import { AlertList } from '../components/subject/AlertList';
-import { QueryList, SignatureList } from '../components/subject/ReviewPanel';
 import { EligibilityStatus, RetreatmentStatus } from '../components/subject/StatusPanel';
 import { SubjectHeader } from '../components/subject/SubjectHeader';
 import { SubjectTimeline } from '../components/subject/SubjectTimeline';
@@ -46,11 +46,7 @@ export function SubjectPage({
   readonly subjectId: string;
 }) {
   const [asOf, setAsOf] = useState<string | null>(null);
-  const { subject, status, signatures, queries, reloadStatus } = useSubjectPage(
-    studyId,
-    subjectId,
-    asOf,
-  );
+  const { subject, status, reloadStatus } = useSubjectPage(studyId, subjectId, asOf);
 
   if (subject.kind !== 'ok')
     return (
@@ -118,15 +114,7 @@ export function SubjectPage({
         />
       </section>
 
-      <section aria-labelledby="signatures-title">
-        <h2 id="signatures-title">Signatures</h2>
-        <SignatureList signatures={signatures} />
-      </section>
-
-      <section aria-labelledby="queries-title">
-        <h2 id="queries-title">Queries</h2>
-        <QueryList queries={queries} />
-      </section>
+      <SubjectReview studyId={studyId} subjectId={subjectId} records={records} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { BodyMap } from '../components/BodyMap';
 import { Problem } from '../components/forms';
+import { VisitReview } from '../components/review/VisitReview';
 import { hrefOf } from '../routes';
 import { ChaqSection } from '../visit/ChaqSection';
 import { ConflictPanel } from '../visit/ConflictPanel';
@@ -227,6 +228,9 @@ export function VisitEntry({
         {visitId === null ? `New visit of ${subjectId}` : `Visit ${visitId} of ${subjectId}`}
         {isStored ? ` (version ${stored.visitVersion})` : ''}
       </h1>
+      {visitId !== null && (
+        <VisitReview studyId={studyId} subjectId={subjectId} visitId={visitId} />
+      )}
       {restored ? (
         <p className="notice" role="status">
           What you typed before was restored (not saved yet).{' '}
