@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { ChangePassword } from './pages/ChangePassword';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
@@ -91,9 +92,11 @@ export function App() {
         {session.user.mustChangePassword ? (
           <ChangePassword onChanged={signedIn} />
         ) : (
-          <Suspense fallback={<p className="loading">Loading…</p>}>
-            <Page route={routeOf(hash)} />
-          </Suspense>
+          <PageErrorBoundary key={hash}>
+            <Suspense fallback={<p className="loading">Loading…</p>}>
+              <Page route={routeOf(hash)} />
+            </Suspense>
+          </PageErrorBoundary>
         )}
       </main>
     </>

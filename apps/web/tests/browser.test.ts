@@ -93,6 +93,34 @@ describe('the browser application', () => {
     await page.close();
   });
 
+  test('an investigator enrols a subject at her site and finds it in the study', async () => {
+    const page = await env.browser.newPage();
+    await signIn(page, 'ivy', PASSWORD);
+    await page.goto(`${env.server.url}/#/studies/${STUDY}`);
+    const form = page.getByRole('form', { name: 'Enrol a subject' });
+    await form.getByLabel(/^Subject code/).fill('D99');
+    await form.getByLabel('Sex').selectOption({ index: 1 });
+    await form.getByLabel(/^Birth date/).fill('2011-04');
+    await form.getByLabel('JIA category (ILAR)').selectOption('systemic');
+    await form.getByLabel('Date of JIA diagnosis').fill('2016-02-01');
+    await form.getByLabel(/^Date of enrolment/).fill('2017-12-01');
+    await form.getByRole('button', { name: 'Enrol' }).click();
+    await form.getByRole('status').getByRole('link', { name: 'D99' }).waitFor();
+    const subjects = page.getByRole('table', { name: 'Subjects of the study' });
+    await subjects.getByRole('rowheader', { name: 'D99' }).waitFor();
+    // A second enrolment under the same code is refused in words, the form kept.
+    await form.getByLabel(/^Subject code/).fill('D99');
+    await form.getByLabel(/^Birth date/).fill('2011-04');
+    await form.getByLabel('Date of JIA diagnosis').fill('2016-02-01');
+    await form.getByLabel('JIA category (ILAR)').selectOption('systemic');
+    await form.getByLabel('Sex').selectOption({ index: 1 });
+    await form.getByRole('button', { name: 'Enrol' }).click();
+    await form.getByRole('alert').first().waitFor();
+    assert.equal(await form.getByLabel(/^Subject code/).inputValue(), 'D99');
+    await review(page, 'enrol');
+    await page.close();
+  });
+
   test('a one-time password must be changed before anything else', async () => {
     await withTransaction(env.server.db.store, { id: 'test:setup', name: 'setup' }, 'test', (tx) =>
       createUser(tx, {

@@ -4,10 +4,11 @@
  * the user holds `enrolment.write`. Without an enrolment date the subject is screened. A refusal
  * keeps what was typed, each issue under its field.
  */
+import { recordType } from '@jia-trial/dictionary';
 import { type FormEvent, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { hrefOf } from '../routes';
-import { Problem } from './forms';
+import { Field, Problem } from './forms';
 import { RecordField } from './records/RecordField';
 import {
   bodyOfValues,
@@ -18,8 +19,8 @@ import {
   placeIssues,
 } from './records/record-form';
 
+/** The subject record's fields the form asks for (the subject code, its key, above them). */
 const KEYS = [
-  'subjectId',
   'site',
   'sex',
   'birthDate',
@@ -38,6 +39,7 @@ export function EnrolSubject({
   readonly sites: readonly string[];
   readonly onEnrolled: () => void;
 }) {
+  const [subjectId, setSubjectId] = useState('');
   const [values, setValues] = useState<FormValues>(() => ({
     ...emptyValues('subject', KEYS),
     site: sites.length === 1 ? (sites[0] as string) : '',
@@ -50,13 +52,17 @@ export function EnrolSubject({
     event.preventDefault();
     setProblem(null);
     setEnrolled(null);
-    const subjectId = typeof values.subjectId === 'string' ? values.subjectId.trim() : '';
-    const { body, problems } = bodyOfValues('subject', subjectId, values);
+    const code = subjectId.trim();
+    const { body, problems } = bodyOfValues('subject', code, values);
     const shown = Object.fromEntries(
-      Object.entries(body).filter(([k]) => KEYS.includes(k as never)),
+      Object.entries(body).filter(([k]) => k === 'subjectId' || KEYS.includes(k as never)),
     );
-    if (problems.some((p) => KEYS.includes(p.path as never))) {
-      setIssues(problems);
+    const refused = [
+      ...(code === '' ? [{ path: 'subjectId', message: 'is required' }] : []),
+      ...problems.filter((p) => KEYS.includes(p.path as never)),
+    ];
+    if (refused.length > 0) {
+      setIssues(refused);
       return;
     }
     try {
@@ -66,7 +72,8 @@ export function EnrolSubject({
       });
       if (data) {
         setIssues([]);
-        setEnrolled(subjectId);
+        setEnrolled(code);
+        setSubjectId('');
         setValues({ ...emptyValues('subject', KEYS), site: values.site ?? '' });
         onEnrolled();
       } else {
@@ -79,11 +86,17 @@ export function EnrolSubject({
     }
   };
 
-  const placed = placeIssues(issues, [...KEYS]);
+  const placed = placeIssues(issues, ['subjectId', ...KEYS]);
+  const codeLabel =
+    recordType('subject').fields.find((f) => f.key === 'subjectId')?.label ?? 'Subject code';
   const siteField = fieldOfKey('subject', 'site');
   return (
     <form onSubmit={submit} className="card enrol" aria-labelledby="enrol-title" noValidate>
       <h2 id="enrol-title">Enrol a subject</h2>
+      <Field label={codeLabel} value={subjectId} onValue={setSubjectId} autoComplete="off" />
+      {placed.byField.subjectId && (
+        <span className="field-error">{placed.byField.subjectId.join('; ')}</span>
+      )}
       {KEYS.map((key) =>
         key === 'site' ? (
           <label key={key}>
