@@ -35,7 +35,30 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+/**
+ * One request for identical GETs in flight at once: the parts of a page each read what they
+ * show (the subject, the user's roles), and the page's first draw would otherwise ask the server
+ * the same question several times. Only while in flight: an answer is never reused later.
+ */
+const inFlight = new Map<string, Promise<Response>>();
+
+function sharedFetch(request: Request): Promise<Response> {
+  if (request.method !== 'GET') return fetch(request);
+  const key = request.url;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = fetch(request).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  // Each reader gets its own copy of the body.
+  return pending.then((response) => response.clone());
+}
+
+export const api = createClient<paths>({
+  baseUrl: '',
+  credentials: 'same-origin',
+  fetch: sharedFetch,
+});
 api.use(csrf);
 
 /** The message to show for a failed call: the server's words, or why there were none. */

@@ -8,12 +8,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../../api/client';
 import { grantsOf, type SubjectAbilities, subjectAbilities } from './permissions';
 import {
-  type SignatureView,
-  type SubjectQueries,
   type SubjectRecords,
   type SubjectStatus,
-  signatureViews,
-  subjectQueries,
   subjectRecords,
   subjectStatus,
 } from './subject-data';
@@ -39,8 +35,6 @@ export type SubjectLoad =
 export interface SubjectPageData {
   readonly subject: SubjectLoad;
   readonly status: Loaded<SubjectStatus>;
-  readonly signatures: Loaded<SignatureView[]>;
-  readonly queries: Loaded<SubjectQueries>;
   /** Reads the status again (after an acknowledgement). */
   readonly reloadStatus: () => void;
 }
@@ -49,15 +43,11 @@ export interface SubjectPageData {
 export function useSubjectPage(studyId: string, subjectId: string, asOf: string | null) {
   const [subject, setSubject] = useState<SubjectLoad>(LOADING);
   const [status, setStatus] = useState<Loaded<SubjectStatus>>(LOADING);
-  const [signatures, setSignatures] = useState<Loaded<SignatureView[]>>(LOADING);
-  const [queries, setQueries] = useState<Loaded<SubjectQueries>>(LOADING);
   const [statusRound, setStatusRound] = useState(0);
 
   useEffect(() => {
     let live = true;
     setSubject(LOADING);
-    setSignatures(LOADING);
-    setQueries(LOADING);
     const path = { studyId, subjectId };
     void Promise.all([
       api.GET('/api/v1/studies/{studyId}/subjects/{subjectId}', { params: { path } }),
@@ -78,28 +68,6 @@ export function useSubjectPage(studyId: string, subjectId: string, asOf: string 
         abilities: subjectAbilities(grantsOf(study), records.facts.site),
       });
     });
-    void api
-      .GET('/api/v1/studies/{studyId}/subjects/{subjectId}/signatures', { params: { path } })
-      .then(({ data, error }) => {
-        if (live)
-          setSignatures(
-            data
-              ? { kind: 'ok', value: signatureViews(data) }
-              : { kind: 'problem', text: messageOf(error) },
-          );
-      });
-    void api
-      .GET('/api/v1/studies/{studyId}/queries', {
-        params: { path: { studyId }, query: { subjectId } },
-      })
-      .then(({ data, error }) => {
-        if (live)
-          setQueries(
-            data
-              ? { kind: 'ok', value: subjectQueries(data) }
-              : { kind: 'problem', text: messageOf(error) },
-          );
-      });
     return () => {
       live = false;
     };
@@ -127,5 +95,5 @@ export function useSubjectPage(studyId: string, subjectId: string, asOf: string 
   }, [studyId, subjectId, asOf, statusRound]);
 
   const reloadStatus = useCallback(() => setStatusRound((n) => n + 1), []);
-  return { subject, status, signatures, queries, reloadStatus } satisfies SubjectPageData;
+  return { subject, status, reloadStatus } satisfies SubjectPageData;
 }
