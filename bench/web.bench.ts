@@ -179,9 +179,16 @@ export async function runWebBench(args: readonly string[]): Promise<number> {
           ),
         );
       const subjectHash = `#/studies/bench/subjects/${subject.subject_id}`;
+      const navigatedAt = (await page.evaluate('performance.now()')) as number;
       subjectPage.push(
         await navigationMs(page, subjectHash, 'ol.timeline a[href*="/visits/"]', 50),
       );
+      if (process.env.JIA_BENCH_TIMELINE)
+        console.log(
+          await page.evaluate(
+            `JSON.stringify(performance.getEntriesByType('resource').filter(e => e.startTime > ${navigatedAt}).map(e => [e.name.replace(location.origin, ''), Math.round(e.startTime - ${navigatedAt}), Math.round(e.responseEnd - ${navigatedAt})]))`,
+          ),
+        );
       await page.goto(`${url}/${subjectHash}/visits/${subject.visit_id}`);
       await page.locator('[data-score="jadas10"] .score-value').waitFor();
       for (let k = 0; k < 10; k++) rescore.push(await rescoreMs(page, String(1 + ((rep + k) % 9))));

@@ -2,32 +2,20 @@
  * The application shell: who is signed in decides the page (sign-in, the forced password
  * change, then the study pages), and the location's hash decides which study page (routes.ts).
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Suspense, use, useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
+import {
+  prefetchPages,
+  reportPageModule,
+  subjectPageModule,
+  visitEntryModule,
+} from './page-modules';
 import { ChangePassword } from './pages/ChangePassword';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
 import { StudyPage } from './pages/StudyPage';
 import { type Route, routeOf } from './routes';
-
-// Loaded when first opened: the dashboard, the first page, does not wait for the body map, the
-// outcome library, the charts or the report (docs/performance.md, "The browser application").
-const subjectPage = () => import('./pages/SubjectPage');
-const visitEntry = () => import('./pages/VisitEntry');
-const reportPage = () => import('./pages/ReportPage');
-const SubjectPage = lazy(() => subjectPage().then((m) => ({ default: m.SubjectPage })));
-const VisitEntry = lazy(() => visitEntry().then((m) => ({ default: m.VisitEntry })));
-const ReportPage = lazy(() => reportPage().then((m) => ({ default: m.ReportPage })));
-
-/** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
-function prefetchPages(): void {
-  setTimeout(() => {
-    void subjectPage();
-    void visitEntry();
-    void reportPage();
-  }, 300);
-}
 
 type SessionState =
   | { readonly kind: 'loading' }
@@ -109,13 +97,19 @@ function Page({ route }: { readonly route: Route }) {
       return <StudyList />;
     case 'study':
       return <StudyPage studyId={route.studyId} />;
-    case 'report':
+    case 'report': {
+      const { ReportPage } = use(reportPageModule());
       return <ReportPage studyId={route.studyId} />;
-    case 'subject':
+    }
+    case 'subject': {
+      const { SubjectPage } = use(subjectPageModule());
       return <SubjectPage studyId={route.studyId} subjectId={route.subjectId} />;
-    case 'visit':
+    }
+    case 'visit': {
+      const { VisitEntry } = use(visitEntryModule());
       return (
         <VisitEntry studyId={route.studyId} subjectId={route.subjectId} visitId={route.visitId} />
       );
+    }
   }
 }
