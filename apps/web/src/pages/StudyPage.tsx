@@ -74,13 +74,6 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
           </div>
         </>
       )}
-      {enrolSites.length > 0 && (
-        <EnrolSubject
-          studyId={studyId}
-          sites={enrolSites}
-          onEnrolled={() => setReads((n) => n + 1)}
-        />
-      )}
       {subjects && (
         <>
           <h2>Subjects</h2>
@@ -118,6 +111,13 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
             </table>
           </div>
         </>
+      )}
+      {enrolSites.length > 0 && (
+        <EnrolSubject
+          studyId={studyId}
+          sites={enrolSites}
+          onEnrolled={() => setReads((n) => n + 1)}
+        />
       )}
     </section>
   );

@@ -32,7 +32,13 @@ function StatusDay({
   return (
     <form className="status-day" onSubmit={submit}>
       <label htmlFor="status-day">Status on (empty: today)</label>
-      <input id="status-day" type="date" value={day} onChange={(e) => setDay(e.target.value)} />
+      <input
+        id="status-day"
+        type="text"
+        placeholder="YYYY-MM-DD"
+        value={day}
+        onChange={(e) => setDay(e.target.value)}
+      />
       <button type="submit">Show</button>
     </form>
   );

@@ -112,7 +112,10 @@ function FieldInput({
   return (
     <input
       id={id}
-      type={field.type === 'date' ? 'date' : 'text'}
+      // Text, not the browser's date widget, which shows its locale's form (07/01/2017): dates
+      // are written and read in ISO 8601 everywhere in the trial.
+      type="text"
+      placeholder={field.type === 'date' ? 'YYYY-MM-DD' : undefined}
       inputMode={numeric}
       value={value}
       required={field.required}

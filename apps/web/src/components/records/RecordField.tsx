@@ -117,7 +117,10 @@ export function RecordField({ formId, field, value, errors, onValue, hint }: Rec
       ) : (
         <input
           id={id}
-          type={field.type === 'date' ? 'date' : 'text'}
+          // Text, not the browser's date widget, which shows its locale's form (07/01/2017): dates
+          // are written and read in ISO 8601 everywhere in the trial.
+          type="text"
+          placeholder={field.type === 'date' ? 'YYYY-MM-DD' : undefined}
           inputMode={field.type === 'decimal' || field.type === 'integer' ? 'decimal' : undefined}
           value={text}
           required={field.required}
