@@ -137,6 +137,11 @@ describe('record entry on the subject page', () => {
       .getByRole('table', { name: 'Adverse events recorded' })
       .getByRole('cell', { name: AE, exact: true })
       .waitFor();
+    // The page's timeline is read again after the save: the AE is in it without a reload.
+    await page
+      .locator('ol.timeline li', { hasText: `Adverse event ${AE}` })
+      .first()
+      .waitFor();
     await review(page, 'record-entry');
     await page.close();
   });

@@ -52,7 +52,7 @@ export function SubjectPage({
   readonly subjectId: string;
 }) {
   const [asOf, setAsOf] = useState<string | null>(null);
-  const { subject, status, reloadStatus } = useSubjectPage(studyId, subjectId, asOf);
+  const { subject, status, reloadStatus, reload } = useSubjectPage(studyId, subjectId, asOf);
 
   if (subject.kind !== 'ok')
     return (
@@ -104,7 +104,7 @@ export function SubjectPage({
         )}
       </section>
 
-      <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reloadStatus} />
+      <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
 
       <section aria-labelledby="trends-title">
         <h2 id="trends-title">Trends</h2>

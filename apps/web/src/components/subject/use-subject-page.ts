@@ -4,7 +4,7 @@
  * subject's own answer decides the page: 404 is "not found" (a subject of a site the role does
  * not cover answers exactly as one that does not exist, docs/roles.md).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, messageOf } from '../../api/client';
 import { grantsOf, type SubjectAbilities, subjectAbilities } from './permissions';
 import {
@@ -37,6 +37,8 @@ export interface SubjectPageData {
   readonly status: Loaded<SubjectStatus>;
   /** Reads the status again (after an acknowledgement). */
   readonly reloadStatus: () => void;
+  /** Reads the subject's records and the status again (after a record is saved on the page). */
+  readonly reload: () => void;
 }
 
 /** `asOf`: the status's day, null for the server's today. */
@@ -44,10 +46,17 @@ export function useSubjectPage(studyId: string, subjectId: string, asOf: string 
   const [subject, setSubject] = useState<SubjectLoad>(LOADING);
   const [status, setStatus] = useState<Loaded<SubjectStatus>>(LOADING);
   const [statusRound, setStatusRound] = useState(0);
+  const [subjectRound, setSubjectRound] = useState(0);
+  // The subject whose records are on the page: a re-read of the same one keeps them shown
+  // until the new answer replaces them (no flash of "Loading" after a save).
+  const shown = useRef<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    setSubject(LOADING);
+    void subjectRound;
+    const key = `${studyId}/${subjectId}`;
+    if (shown.current !== key) setSubject(LOADING);
+    shown.current = key;
     const path = { studyId, subjectId };
     void Promise.all([
       api.GET('/api/v1/studies/{studyId}/subjects/{subjectId}', { params: { path } }),
@@ -71,7 +80,7 @@ export function useSubjectPage(studyId: string, subjectId: string, asOf: string 
     return () => {
       live = false;
     };
-  }, [studyId, subjectId]);
+  }, [studyId, subjectId, subjectRound]);
 
   useEffect(() => {
     let live = true;
@@ -95,5 +104,9 @@ export function useSubjectPage(studyId: string, subjectId: string, asOf: string 
   }, [studyId, subjectId, asOf, statusRound]);
 
   const reloadStatus = useCallback(() => setStatusRound((n) => n + 1), []);
-  return { subject, status, reloadStatus } satisfies SubjectPageData;
+  const reload = useCallback(() => {
+    setSubjectRound((n) => n + 1);
+    setStatusRound((n) => n + 1);
+  }, []);
+  return { subject, status, reloadStatus, reload } satisfies SubjectPageData;
 }
