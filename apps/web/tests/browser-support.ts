@@ -76,6 +76,9 @@ export async function review(page: Page, name: string): Promise<void> {
   assert.deepEqual(await accessibilityProblems(page), [], `accessibility of ${name}`);
   for (const width of [1280, 768]) {
     await page.setViewportSize({ width, height: 900 });
+    // A tablet never scrolls the page sideways: a wide table scrolls within its own box.
+    const pageWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    assert.ok(pageWidth <= width, `${name} is ${pageWidth} px wide at ${width} px`);
     await page.screenshot({
       path: new URL(`${name}-${width}.png`, SCREENSHOTS).pathname,
       fullPage: true,

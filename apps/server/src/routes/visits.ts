@@ -42,7 +42,7 @@ const VisitResponse = z
   .meta({ id: 'SavedVisit' });
 
 /** A stored visit as the API returns it: the `codes` field as an array. */
-export function visitJson(visit: VisitRecord): Record<string, unknown> {
+function visitJson(visit: VisitRecord): Record<string, unknown> {
   return codesAsArrays('visit', visit as unknown as Record<string, unknown>);
 }
 
