@@ -108,6 +108,12 @@ describe('the browser application', () => {
     await form.getByRole('status').getByRole('link', { name: 'D99' }).waitFor();
     const subjects = page.getByRole('table', { name: 'Subjects of the study' });
     await subjects.getByRole('rowheader', { name: 'D99' }).waitFor();
+    // The category in words, as the dictionary's code list names it, not its code.
+    const row = subjects
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'D99' }) });
+    assert.match((await row.textContent()) ?? '', /Systemic arthritis/);
+    assert.doesNotMatch((await row.textContent()) ?? '', /systemic\b/);
     // A second enrolment under the same code is refused in words, the form kept.
     await form.getByLabel(/^Subject code/).fill('D99');
     await form.getByLabel(/^Birth date/).fill('2011-04');

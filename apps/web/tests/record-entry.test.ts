@@ -3,7 +3,8 @@
  * (browser-support.ts): an infusion with the protocol engine's computed dose; a dose outside
  * the protocol's tolerance refused with the engine's reason under its field and the typed values
  * kept; a serious AE that shows SAE_REPORT_DUE among the alerts; a correction that meets a
- * change made meanwhile and shows the stored record beside the typed one; a nurse, who may not
+ * change made meanwhile and shows the stored record beside the typed one; a medication typed
+ * when the session has ended, kept and restored after signing in again; a nurse, who may not
  * record infusions, sees no infusion form.
  */
 import assert from 'node:assert/strict';
@@ -199,6 +200,46 @@ describe('record entry on the subject page', () => {
     const after = (await storedSubject()).adverseEvents.find((a) => a.record.aeId === AE);
     assert.equal(after?.record.term, 'Lobar pneumonia');
     assert.equal(after?.record.outcome, 'recovered');
+    await page.close();
+  });
+
+  test('a medication typed when the session has ended is kept, and restored after signing in again', async () => {
+    const page = await openSubject('nora');
+    const form = page.getByRole('form', { name: 'Record a medication' });
+    await form.getByLabel('Drug (generic name recommended)').fill('naproxen');
+    await form.getByLabel('Drug class').selectOption({ label: 'NSAID' });
+    await form.getByLabel(/^First day/).fill('2017-12-20');
+    // The session ends (expired, or signed out elsewhere): the cookie is gone.
+    await page.context().clearCookies();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form
+      .getByRole('alert')
+      .getByText(/Your session has ended/)
+      .waitFor();
+    assert.equal(await form.getByLabel('Drug (generic name recommended)').inputValue(), 'naproxen');
+
+    await page.reload();
+    await signIn(page, env.server, 'nora', PASSWORD);
+    await page.getByRole('heading', { name: 'Your studies' }).waitFor();
+    await page.goto(`${env.server.url}/#/studies/${STUDY}/subjects/${HOME_SUBJECT}`);
+    const again = page.getByRole('form', { name: 'Record a medication' });
+    await again.getByText('What you typed before was restored').waitFor();
+    assert.equal(
+      await again.getByLabel('Drug (generic name recommended)').inputValue(),
+      'naproxen',
+    );
+    assert.equal(await again.getByLabel(/^First day/).inputValue(), '2017-12-20');
+    await again.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Record a medication: saved/)
+      .waitFor();
+    // Saved: the draft is gone, and a reload shows an empty form.
+    await page.reload();
+    const fresh = page.getByRole('form', { name: 'Record a medication' });
+    await fresh.waitFor();
+    assert.equal(await fresh.getByLabel('Drug (generic name recommended)').inputValue(), '');
+    assert.equal(await fresh.getByText('What you typed before was restored').count(), 0);
     await page.close();
   });
 

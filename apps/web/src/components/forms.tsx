@@ -29,3 +29,15 @@ export function Problem({ text }: { readonly text: string | null }) {
     </p>
   );
 }
+
+/** Says that a form holds what was typed before (drafts.ts), not saved yet, and offers to drop it. */
+export function DraftNotice({ onDiscard }: { readonly onDiscard: () => void }) {
+  return (
+    <p className="notice" role="status">
+      What you typed before was restored (not saved yet).{' '}
+      <button type="button" onClick={onDiscard}>
+        Discard it
+      </button>
+    </p>
+  );
+}

@@ -11,6 +11,7 @@ import {
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
 import { ReportLink } from '../components/review/ReportLink';
+import { labelOf } from '../components/subject/format';
 import { grantsOf } from '../components/subject/permissions';
 import { hrefOf } from '../routes';
 
@@ -100,7 +101,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
                       </a>
                     </th>
                     <td>{s.site}</td>
-                    <td>{s.ilarCategory}</td>
+                    <td>{labelOf('ilar_category', s.ilarCategory)}</td>
                     <td>{s.enrolmentDate ?? '—'}</td>
                     <td>{s.withdrawalDate ?? '—'}</td>
                     <td>{s.visitCount}</td>

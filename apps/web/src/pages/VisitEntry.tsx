@@ -1,7 +1,7 @@
 /**
  * A visit's entry: the body map, the visit's fields, the CHAQ and the live scores, saved as the
  * visit and its joint findings and CHAQ answers (save-visit.ts). What is typed is kept in the
- * tab's sessionStorage until saved (draft.ts); a conflict shows the stored version beside what
+ * tab's sessionStorage until saved (drafts.ts); a conflict shows the stored version beside what
  * was typed and overwrites nothing until the user chooses (ConflictPanel).
  */
 import type { ChaqAnswerValues } from '@jia-trial/dictionary';
@@ -9,13 +9,13 @@ import { CHAQ_ITEM_CODES, type ChaqResponse } from '@jia-trial/outcomes';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { BodyMap } from '../components/BodyMap';
-import { Problem } from '../components/forms';
+import { DraftNotice, Problem } from '../components/forms';
 import { VisitReview } from '../components/review/VisitReview';
+import { draftOf } from '../drafts';
 import { hrefOf } from '../routes';
 import { ChaqSection } from '../visit/ChaqSection';
 import { ConflictPanel } from '../visit/ConflictPanel';
 import { keepingMine, takingStored, typedFor } from '../visit/conflict-choices';
-import { dropDraft, keepDraft, loadDraft } from '../visit/draft';
 import { liveScoresOf } from '../visit/live-scores';
 import { ScoresPanel } from '../visit/ScoresPanel';
 import { type SaveRefusal, type StoredVisitState, saveVisit } from '../visit/save-visit';
@@ -135,6 +135,10 @@ export function VisitEntry({
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [saving, setSaving] = useState(false);
   const [savedNote, setSavedNote] = useState<string | null>(null);
+  const draft = useMemo(
+    () => draftOf<VisitFormValues>('visit', studyId, subjectId, visitId ?? 'new'),
+    [studyId, subjectId, visitId],
+  );
 
   useEffect(() => {
     let live = true;
@@ -144,9 +148,9 @@ export function VisitEntry({
         if (!live) return;
         setLoaded(result);
         if (typeof result === 'string') return;
-        const draft = loadDraft(studyId, subjectId, visitId);
-        setValues(draft ?? result.initial);
-        setRestored(draft !== null);
+        const kept = draft.load();
+        setValues(kept ?? result.initial);
+        setRestored(kept !== null);
         setStored(result.stored);
         setRefusal(null);
       },
@@ -155,11 +159,11 @@ export function VisitEntry({
     return () => {
       live = false;
     };
-  }, [studyId, subjectId, visitId]);
+  }, [studyId, subjectId, visitId, draft]);
 
   const change = (next: VisitFormValues) => {
     setValues(next);
-    keepDraft(studyId, subjectId, visitId, next);
+    draft.keep(next);
     setSavedNote(null);
   };
 
@@ -187,7 +191,7 @@ export function VisitEntry({
     setStored(result.stored);
     setRefusal(result.refusal);
     if (result.refusal) return;
-    dropDraft(studyId, subjectId, visitId);
+    draft.drop();
     setRestored(false);
     setSavedNote(`Saved: visit ${values.visitId.trim()}, version ${result.stored.visitVersion}.`);
     if (visitId === null)
@@ -232,19 +236,13 @@ export function VisitEntry({
         <VisitReview studyId={studyId} subjectId={subjectId} visitId={visitId} />
       )}
       {restored ? (
-        <p className="notice" role="status">
-          What you typed before was restored (not saved yet).{' '}
-          <button
-            type="button"
-            onClick={() => {
-              dropDraft(studyId, subjectId, visitId);
-              setRestored(false);
-              if (typeof loaded !== 'string') setValues(loaded.initial);
-            }}
-          >
-            Discard it
-          </button>
-        </p>
+        <DraftNotice
+          onDiscard={() => {
+            draft.drop();
+            setRestored(false);
+            if (typeof loaded !== 'string') setValues(loaded.initial);
+          }}
+        />
       ) : null}
       {conflict ? (
         <ConflictPanel

@@ -2,11 +2,14 @@
  * One record's form, new or a correction: the dictionary's fields (RecordField), a reason when a
  * stored record is corrected, the save, and every refusal shown where it belongs: an issue under
  * its field, a conflict as the stored record beside the typed one. What was typed is never
- * cleared by a refusal; only a successful save of a new record empties the form.
+ * cleared by a refusal; only a successful save of a new record empties the form. Until then it is
+ * kept in the tab (drafts.ts), so that a form opened again after an expired session or a reload
+ * has it back, saying so.
  */
 import type { RecordTypeId } from '@jia-trial/dictionary';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { Problem } from '../forms';
+import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
+import { draftOf } from '../../drafts';
+import { DraftNotice, Problem } from '../forms';
 import { type ConflictState, RecordConflict } from './RecordConflict';
 import { RecordField } from './RecordField';
 import {
@@ -48,17 +51,48 @@ export interface RecordEditorProps {
   readonly onCancel?: () => void;
 }
 
+/** What the draft keeps: the fields and, for a correction, its reason. */
+interface Typed {
+  readonly values: FormValues;
+  readonly reason: string;
+}
+
 export function RecordEditor(props: RecordEditorProps) {
   const { type, formId, keys, target } = props;
-  const [values, setValues] = useState<FormValues>(props.initial);
+  const draft = useMemo(
+    () => draftOf<Typed>('record', props.studyId, props.subjectId, type, target?.id ?? 'new'),
+    [props.studyId, props.subjectId, type, target?.id],
+  );
+  // Read once, when the form opens.
+  const [kept] = useState(() => draft.load());
+  const [restored, setRestored] = useState(kept !== null);
+  const [values, setValues] = useState<FormValues>(kept?.values ?? props.initial);
   const [issues, setIssues] = useState<readonly Issue[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<ConflictState | null>(null);
   const [version, setVersion] = useState(target?.stored.version ?? null);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(kept?.reason ?? '');
   const [saving, setSaving] = useState(false);
 
-  const set = (changes: FormValues) => setValues((v) => ({ ...v, ...changes }));
+  // Kept from the first keystroke on (an untouched form leaves no draft behind).
+  const [touched, setTouched] = useState(kept !== null);
+  useEffect(() => {
+    if (touched) draft.keep({ values, reason });
+  }, [touched, values, reason, draft]);
+
+  const set = (changes: FormValues) => {
+    setTouched(true);
+    setValues((v) => ({ ...v, ...changes }));
+  };
+  const changeReason = (text: string) => {
+    setTouched(true);
+    setReason(text);
+  };
+  const forget = () => {
+    draft.drop();
+    setTouched(false);
+    setRestored(false);
+  };
   const visible = keys.filter((k) => props.shownWhen?.[k]?.(values) ?? true);
   const placed = placeIssues(issues, [...visible, 'reason']);
 
@@ -80,6 +114,7 @@ export function RecordEditor(props: RecordEditorProps) {
     const outcome = await saveRecord(type, props.studyId, body, correction);
     setSaving(false);
     if (outcome.kind === 'saved') {
+      forget();
       setIssues([]);
       if (!target) setValues(props.initial);
       props.onSaved(`${props.title}: saved (version ${outcome.stored.version}).`);
@@ -106,6 +141,15 @@ export function RecordEditor(props: RecordEditorProps) {
       noValidate
     >
       <h4 id={`${formId}-title`}>{props.title}</h4>
+      {restored && (
+        <DraftNotice
+          onDiscard={() => {
+            forget();
+            setValues(props.initial);
+            setReason('');
+          }}
+        />
+      )}
       <Problem text={problem} />
       {placed.other.length > 0 && (
         <ul className="field-error" aria-label="Other problems">
@@ -153,7 +197,7 @@ export function RecordEditor(props: RecordEditorProps) {
                 id={`${formId}-reason`}
                 value={reason}
                 required
-                onChange={(e) => setReason(e.target.value)}
+                onChange={(e) => changeReason(e.target.value)}
                 {...(placed.byField.reason
                   ? { 'aria-invalid': true, 'aria-describedby': `${formId}-reason-error` }
                   : {})}
@@ -173,7 +217,14 @@ export function RecordEditor(props: RecordEditorProps) {
           {saving ? 'Saving…' : target ? 'Save the correction' : 'Save'}
         </button>
         {props.onCancel && (
-          <button type="button" className="secondary" onClick={props.onCancel}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              forget();
+              props.onCancel?.();
+            }}
+          >
             Cancel
           </button>
         )}
