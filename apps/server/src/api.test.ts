@@ -589,6 +589,16 @@ describe('subjects and records', () => {
     );
     assert.equal(stale.status, 409);
     assertError(stale.body, 'VERSION_CONFLICT');
+    // The record that won, as the routes answer a record (codes as arrays), to show beside.
+    assert.equal(stale.body.error.details.current.version, 2);
+    assert.equal(stale.body.error.details.current.record.grade, 2);
+    assert.deepEqual(stale.body.error.details.current.record.seriousnessCriteria, []);
+    assert.equal(stale.body.error.details.current.rowId, corrected.body.rowId);
+    // A second create under the same id: the stored one is the current record.
+    const twice = await nora.request('POST', `${base}/adverse-events`, headache);
+    assert.equal(twice.status, 409);
+    assert.equal(twice.body.error.details.current.record.aeId, 'AE-api-1');
+    assert.equal(twice.body.error.details.current.version, 2);
   });
 
   test('a list of codes (seriousness criteria) is an array in and out, on every route', async () => {

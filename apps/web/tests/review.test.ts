@@ -72,6 +72,11 @@ describe('review', () => {
     // The investigator sees the marker on the visit's page and answers there.
     page = await open('ivan', `${subjectPath}/visits/D01-W8`, /^Visit D01-W8 of D01/);
     const marker = page.locator('.query-marker');
+    // The field the query names carries its own worded marker, which its input's description reads.
+    await page.getByText('Open query on this field').waitFor();
+    const esr = page.getByLabel(/^Erythrocyte sedimentation rate/);
+    assert.match((await esr.getAttribute('aria-describedby')) ?? '', /visit-esr-query/);
+    assert.equal(await page.locator('.query-flag').count(), 1, 'only the field queried is marked');
     await marker.getByText('1 query(ies) on this visit not closed').click();
     await marker.getByRole('button', { name: /^Answer/ }).click();
     await marker.getByLabel(/^Answer to query/).fill('Confirmed against the lab report.');
@@ -154,6 +159,58 @@ describe('review', () => {
     assert.match(text, /Test ivan/);
     assert.match(text, /Erythrocyte sedimentation rate[^:]*: 31 → 11/);
     assert.match(text, /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await page.close();
+  });
+
+  test('a query raised on the visit page; the history of a medication and an eligibility answer', async () => {
+    let page = await open('mona', `${subjectPath}/visits/D01-Y1`, /^Visit D01-Y1 of D01/);
+    assert.equal(await page.locator('.query-flag').count(), 0);
+    // A monitor reads the visit: no save, and the fields cannot be typed into.
+    await page.getByText('Read only: your role does not change visits at site').waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Save/ }).count(), 0);
+    assert.equal(await page.getByLabel(/^C-reactive protein/).isDisabled(), true);
+    await page.getByRole('button', { name: 'Raise a query' }).click();
+    const raise = page.locator('form.raise-query');
+    assert.equal(
+      await raise.getByLabel('Record').locator('option').count(),
+      1,
+      'the visit only: the demo visit has no joint findings or CHAQ answers stored',
+    );
+    await raise.getByLabel('Field').selectOption({ value: 'crp' });
+    await raise.getByLabel('Question').fill('CRP unit: mg/L or mg/dL?');
+    await raise.getByRole('button', { name: 'Raise query' }).click();
+    await page.getByText('Open query on this field').waitFor();
+    assert.match(
+      (await page.getByLabel(/^C-reactive protein/).getAttribute('aria-describedby')) ?? '',
+      /visit-crp-query/,
+    );
+    await page
+      .locator('.query-marker')
+      .getByText('1 query(ies) on this visit not closed')
+      .waitFor();
+    await review(page, 'visit-query');
+    await page.close();
+
+    page = await open('ivan', subjectPath, `Subject ${HOME_SUBJECT}`);
+    const history = page.getByRole('region', { name: 'Record history' });
+    await history.getByText('History of Medication etanercept from 2011-01-29').click();
+    await history.locator('table.history').getByText('Entered').first().waitFor();
+    await history.getByText('History of Eligibility answer: infection_or_malignancy').click();
+    await history.locator('table.history').nth(1).getByText('Entered').first().waitFor();
+    // Raising may also name the subject's medications and eligibility answers (a monitor's task).
+    await page.close();
+    page = await open('mona', subjectPath, `Subject ${HOME_SUBJECT}`);
+    const queries = page.getByRole('region', { name: 'Queries' });
+    await queries.getByRole('button', { name: 'Raise a query' }).click();
+    await queries
+      .getByLabel('Record')
+      .selectOption({ label: 'Medication etanercept from 2011-01-29' });
+    await queries.getByLabel('Field').selectOption({ label: 'Last day (empty: ongoing)' });
+    await queries.getByLabel('Question').fill('Stop day from the pharmacy record?');
+    await queries.getByRole('button', { name: 'Raise query' }).click();
+    await queries
+      .getByText(/Medication demo\/D01\/etanercept\/2011-01-29, field Last day/)
+      .waitFor();
     await page.close();
   });
 

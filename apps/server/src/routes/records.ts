@@ -7,7 +7,7 @@
  * overwrite. A record at a site the user does not write is NOT_FOUND, as one that does not exist.
  */
 import type { Permission, RecordTypeId } from '@jia-trial/dictionary';
-import { JiaError } from '@jia-trial/errors';
+import { isJiaError, JiaError } from '@jia-trial/errors';
 import { protocolById } from '@jia-trial/protocols';
 import {
   correctAdverseEvent,
@@ -165,6 +165,19 @@ function asResponse(
   return { ...stored, record: codesAsArrays(type, stored.record as Record<string, unknown>) };
 }
 
+/**
+ * A version conflict's record that won (`details.current`, attached by the store for a record at
+ * the caller's sites) as the routes answer a record: its codes as arrays.
+ */
+function conflictAnswered(type: RecordTypeId, error: unknown): unknown {
+  if (!isJiaError(error, 'VERSION_CONFLICT')) return error;
+  const current = error.details?.current as StoredRecord<unknown> | null | undefined;
+  if (!current) return error;
+  return new JiaError('VERSION_CONFLICT', error.message, {
+    details: { ...error.details, current: asResponse(type, current) },
+  });
+}
+
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The record's fields as the API takes them: the dictionary's, and the path's fields left out. */
@@ -233,7 +246,9 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
-          );
+          ).catch((error: unknown) => {
+            throw conflictAnswered(route.type, error);
+          });
           void reply.header('etag', `"${stored.version}"`);
           return reply.code(201).send(asResponse(route.type, stored));
         },
@@ -272,7 +287,9 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
-          );
+          ).catch((error: unknown) => {
+            throw conflictAnswered(route.type, error);
+          });
           return asResponse(route.type, stored);
         },
       );

@@ -10,6 +10,8 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { BodyMap } from '../components/BodyMap';
 import { DraftNotice, Problem } from '../components/forms';
+import { recordKeyOf } from '../components/review/record-keys';
+import { may } from '../components/review/use-study-access';
 import { VisitReview } from '../components/review/VisitReview';
 import { draftOf } from '../drafts';
 import { hrefOf } from '../routes';
@@ -32,10 +34,13 @@ import {
   visitRecordOf,
   visitRecordOfJson,
 } from '../visit/visit-form';
+import { queryableOfVisit, useVisitQueries } from '../visit/visit-queries';
 import '../visit/visit-entry.css';
 import type { VisitRecord } from '@jia-trial/dictionary';
 
 interface Loaded {
+  /** The subject's site: where the user's permissions are looked up. */
+  readonly site: string;
   readonly subjectVisits: readonly VisitRecord[];
   readonly stored: StoredVisitState;
   readonly initial: VisitFormValues;
@@ -53,8 +58,10 @@ async function load(
   if (!data) return messageOf(error);
   const subjectVisits = data.visits.map((v) => visitRecordOfJson(v.record));
   const category = String(data.subject.record.ilarCategory ?? '');
+  const site = String(data.subject.record.site ?? '');
   if (visitId === null)
     return {
+      site,
       subjectVisits,
       stored: { visitVersion: null, joints: {}, chaq: {} },
       initial: {
@@ -91,6 +98,7 @@ async function load(
       };
   }
   return {
+    site,
     subjectVisits,
     stored: { visitVersion: visit.version, joints, chaq },
     initial: {
@@ -135,6 +143,11 @@ export function VisitEntry({
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [saving, setSaving] = useState(false);
   const [savedNote, setSavedNote] = useState<string | null>(null);
+  const review = useVisitQueries(
+    studyId,
+    subjectId,
+    visitId === null ? null : recordKeyOf(studyId, 'visit', { visitId }),
+  );
   const draft = useMemo(
     () => draftOf<VisitFormValues>('visit', studyId, subjectId, visitId ?? 'new'),
     [studyId, subjectId, visitId],
@@ -220,6 +233,9 @@ export function VisitEntry({
   };
 
   const errors = errorsOf(refusal);
+  // A role that may not change visits reads them: the fields shown but not editable, and no
+  // save (absent, not disabled; the server refuses anyway). Until the roles are read, too.
+  const canWrite = may(review.access, 'clinical.write', loaded.site);
   const isStored = stored.visitVersion !== null;
   const otherVisits = loaded.subjectVisits.filter((v) => v.visitId !== values.visitId.trim());
 
@@ -233,7 +249,14 @@ export function VisitEntry({
         {isStored ? ` (version ${stored.visitVersion})` : ''}
       </h1>
       {visitId !== null && (
-        <VisitReview studyId={studyId} subjectId={subjectId} visitId={visitId} />
+        <VisitReview
+          studyId={studyId}
+          site={loaded.site}
+          {...queryableOfVisit(studyId, visitId, loaded.initial.fields.visitDate ?? '', stored)}
+          access={review.access}
+          queries={review.queries}
+          onQueriesChanged={review.reload}
+        />
       )}
       {restored ? (
         <DraftNotice
@@ -254,42 +277,52 @@ export function VisitEntry({
       ) : null}
       <div className="visit-layout">
         <form className="visit-form" onSubmit={onSubmit} noValidate>
-          {visitId === null ? (
-            <TextField
-              id="visit-visitId"
-              label="Visit identifier"
-              value={values.visitId}
-              error={errors.visitId}
-              onValue={(v) => change({ ...values, visitId: v })}
-            />
-          ) : null}
-          <VisitFields
-            values={values.fields}
-            errors={errors}
-            otherVisits={otherVisits}
-            onValue={(key, value) =>
-              change({ ...values, fields: { ...values.fields, [key]: value } })
-            }
-          />
-          <fieldset className="visit-group">
-            <legend>Joint examination (71 joints)</legend>
-            <BodyMap
-              states={values.joints}
-              onChange={(code, state) =>
-                change({ ...values, joints: { ...values.joints, [code]: state } })
+          <fieldset className="visit-body" disabled={!canWrite}>
+            {visitId === null ? (
+              <TextField
+                id="visit-visitId"
+                label="Visit identifier"
+                value={values.visitId}
+                error={errors.visitId}
+                onValue={(v) => change({ ...values, visitId: v })}
+              />
+            ) : null}
+            <VisitFields
+              values={values.fields}
+              errors={errors}
+              otherVisits={otherVisits}
+              openQueries={review.byField}
+              onValue={(key, value) =>
+                change({ ...values, fields: { ...values.fields, [key]: value } })
               }
             />
-            {errors.activeJointCodes || errors.activeJoints ? (
-              <span className="field-error">{errors.activeJointCodes ?? errors.activeJoints}</span>
-            ) : null}
+            <fieldset className="visit-group">
+              <legend>Joint examination (71 joints)</legend>
+              <BodyMap
+                states={values.joints}
+                onChange={(code, state) =>
+                  change({ ...values, joints: { ...values.joints, [code]: state } })
+                }
+              />
+              {errors.activeJointCodes || errors.activeJoints ? (
+                <span className="field-error">
+                  {errors.activeJointCodes ?? errors.activeJoints}
+                </span>
+              ) : null}
+            </fieldset>
+            <ChaqSection
+              chaq={values.chaq}
+              storedItems={new Set(Object.keys(stored.chaq))}
+              errors={errors}
+              onChange={(item, v) => change({ ...values, chaq: { ...values.chaq, [item]: v } })}
+            />
           </fieldset>
-          <ChaqSection
-            chaq={values.chaq}
-            storedItems={new Set(Object.keys(stored.chaq))}
-            errors={errors}
-            onChange={(item, v) => change({ ...values, chaq: { ...values.chaq, [item]: v } })}
-          />
-          {isStored ? (
+          {!canWrite && (
+            <p className="notice">
+              Read only: your role does not change visits at site {loaded.site}.
+            </p>
+          )}
+          {canWrite && isStored ? (
             <TextField
               id="visit-reason"
               label="Reason for the change (kept in the audit trail)"
@@ -304,11 +337,13 @@ export function VisitEntry({
               {savedNote}
             </p>
           ) : null}
-          <p className="actions">
-            <button type="submit" disabled={saving}>
-              {saving ? 'Saving…' : isStored ? 'Save changes' : 'Save visit'}
-            </button>
-          </p>
+          {canWrite && (
+            <p className="actions">
+              <button type="submit" disabled={saving}>
+                {saving ? 'Saving…' : isStored ? 'Save changes' : 'Save visit'}
+              </button>
+            </p>
+          )}
         </form>
         <ScoresPanel
           live={derived.live}

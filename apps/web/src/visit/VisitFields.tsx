@@ -33,6 +33,8 @@ export interface FieldProps {
   readonly onValue: (key: string, value: string) => void;
   /** The subject's other visits, for the baseline choice. */
   readonly otherVisits: readonly { readonly visitId: string; readonly visitDate: string }[];
+  /** How many data queries not closed name each field (the marker beside it; query-data.ts). */
+  readonly openQueries: ReadonlyMap<string, number>;
 }
 
 export function VisitFields(props: FieldProps) {
@@ -163,6 +165,7 @@ function OneField({
   errors,
   onValue,
   otherVisits,
+  openQueries,
 }: FieldProps & { readonly field: FieldDefinition }) {
   const id = `visit-${field.key}`;
   const value = values[field.key] ?? '';
@@ -170,13 +173,26 @@ function OneField({
   const typedWrong = numeric && Number.isNaN(numberOf(value));
   const error =
     errors[field.key] ?? errors[`${field.key}Unit`] ?? (typedWrong ? 'is not a number' : undefined);
-  const described = error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
+  const queried = openQueries.get(field.key) ?? 0;
+  const describedBy = [error ? `${id}-error` : '', queried ? `${id}-query` : '']
+    .filter(Boolean)
+    .join(' ');
+  const described = {
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    ...(error ? { 'aria-invalid': true } : {}),
+  };
   // A fixed unit is part of the label; a choice of units is its own labelled list.
   const fixedUnit = field.unit && !field.unitField ? ` (${field.unit.symbol})` : '';
   const dateHint = field.type === 'date' ? ' (YYYY-MM-DD)' : '';
   return (
     <div className="visit-field">
       <label htmlFor={id}>{`${field.label}${fixedUnit}${dateHint}`}</label>
+      {queried > 0 && (
+        // In words and with a mark, never by colour alone; the threads are with the visit above.
+        <span id={`${id}-query`} className="query-flag">
+          {queried === 1 ? 'Open query' : `${queried} open queries`} on this field
+        </span>
+      )}
       <span className="visit-input">
         <FieldInput
           field={field}

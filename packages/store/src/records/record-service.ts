@@ -179,12 +179,52 @@ async function keyTaken(
   if (!other) return null;
   const key = keyText(studyId, type, values);
   if (other.site !== null && inScope(sites, other.site))
-    return versionConflict(type, key, 0, other.version);
+    return withCurrent(
+      versionConflict(type, key, 0, other.version),
+      await storedByKey(client, studyId, type, values),
+    );
   return new JiaError(
     'VERSION_CONFLICT',
     `${sql.label} ${key} is already used in study ${studyId}, at a site you do not work at: choose another`,
     { details: { table: type, key, expectedVersion: 0 } },
   );
+}
+
+/**
+ * A version conflict with the record that won in `details.current` (docs/api.md, "Versions"), for
+ * the client to show beside its own change. Only for a record at the caller's sites.
+ */
+function withCurrent(conflict: JiaError, current: StoredRecord<unknown> | null): JiaError {
+  return new JiaError('VERSION_CONFLICT', conflict.message, {
+    details: { ...conflict.details, current },
+  });
+}
+
+async function storedByKey(
+  client: pg.ClientBase,
+  studyId: string,
+  type: ServedRecordType,
+  values: Values,
+): Promise<StoredRecord<unknown> | null> {
+  const sql = statements(type);
+  const found = await client.query<Record<string, string | null>>(
+    `SELECT ${sql.select} FROM ${type} t WHERE t.study_id = $1 AND ${sql.keyWhere}`,
+    [studyId, ...sql.keyFields.map((key) => values[key])],
+  );
+  return found.rows[0] ? storedRecordOf(type, textsOf(found.rows[0])) : null;
+}
+
+async function storedByRowId(
+  client: pg.ClientBase,
+  studyId: string,
+  type: ServedRecordType,
+  rowId: string,
+): Promise<StoredRecord<unknown> | null> {
+  const found = await client.query<Record<string, string | null>>(
+    `SELECT ${statements(type).select} FROM ${type} t WHERE t.study_id = $1 AND t.row_id = $2`,
+    [studyId, rowId],
+  );
+  return found.rows[0] ? storedRecordOf(type, textsOf(found.rows[0])) : null;
 }
 
 /** A database refusal as the JiaError it stands for (a constraint: DATABASE_REFUSED). */
@@ -291,7 +331,10 @@ export function correctRecord<T>(
     const current = located.rows[0];
     if (!current || !inScope(sites, current.site)) throw missing();
     if (current.version !== basedOnVersion)
-      throw versionConflict(type, keyText(studyId, type, given), basedOnVersion, current.version);
+      throw withCurrent(
+        versionConflict(type, keyText(studyId, type, given), basedOnVersion, current.version),
+        await storedByRowId(tx.client, studyId, type, current.row_id),
+      );
     await requireOwner(tx.client, studyId, type, given, sites);
     if (!byKey) {
       const taken = await keyTaken(tx.client, studyId, type, given, sites, current.row_id);

@@ -125,7 +125,11 @@ export function RecordEditor(props: RecordEditorProps) {
     if (refusal.kind === 'conflict' && target)
       setConflict({
         message: refusal.message,
-        stored: await props.readStored(target.stored.rowId),
+        // The server sends the record that won; read again only when it did not.
+        stored:
+          refusal.current !== undefined
+            ? refusal.current
+            : await props.readStored(target.stored.rowId),
       });
     else setProblem(refusal.message);
   };

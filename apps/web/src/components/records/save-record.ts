@@ -23,7 +23,16 @@ export type EntryType = 'infusion' | 'adverse_event' | 'medication';
 
 export type Refusal =
   | { readonly kind: 'invalid'; readonly message: string; readonly issues: readonly Issue[] }
-  | { readonly kind: 'conflict'; readonly message: string; readonly currentVersion: number | null }
+  | {
+      readonly kind: 'conflict';
+      readonly message: string;
+      readonly currentVersion: number | null;
+      /**
+       * The record that won, as the server sends it in `details.current` (null: it is gone);
+       * undefined when the answer has none (an id taken at a site the user does not work at).
+       */
+      readonly current: Stored | null | undefined;
+    }
   | { readonly kind: 'failed'; readonly message: string };
 
 export type SaveOutcome =
@@ -43,21 +52,31 @@ export function refusalOf(error: ErrorBody | undefined, status: number): Refusal
     return {
       kind: 'failed',
       message:
-        'Your session has ended. What you typed is kept: sign in again in another tab and save.',
+        'Your session has ended. What you typed is kept in this tab: sign in again (here or in another tab) and save.',
     };
   const message = e?.message ?? `the server answered ${status}`;
   if (e?.code === 'VERSION_CONFLICT') {
-    const current = e.details?.currentVersion;
+    const version = e.details?.currentVersion;
     return {
       kind: 'conflict',
       message,
-      currentVersion: typeof current === 'number' ? current : null,
+      currentVersion: typeof version === 'number' ? version : null,
+      current: storedOf(e.details?.current),
     };
   }
   if (e?.code === 'REASON_REQUIRED')
     return { kind: 'invalid', message, issues: [{ path: 'reason', message }] };
   if (e?.issues?.length) return { kind: 'invalid', message, issues: e.issues };
   return { kind: 'failed', message };
+}
+
+/** `details.current` when it has a stored record's shape (the API types details as open). */
+function storedOf(value: unknown): Stored | null | undefined {
+  if (value === null) return null;
+  const v = value as Partial<Stored> | undefined;
+  return v && typeof v.version === 'number' && typeof v.rowId === 'string' && v.record
+    ? (v as Stored)
+    : undefined;
 }
 
 const OFFLINE: SaveOutcome = {

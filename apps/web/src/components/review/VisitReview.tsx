@@ -1,33 +1,43 @@
 /**
  * On a visit's page, beside its heading: a marker of the visit's queries not closed yet (on the
  * visit or its joint findings and CHAQ answers), opening to their threads and the steps the
- * user may take, and the visit's history. The query's own site decides the steps (it is the
- * subject's site), so the page needs no more than the visit's identity.
+ * user may take; raising a query on the visit, one of its fields, a joint finding or a CHAQ
+ * answer; and the visit's history. The page reads the queries (it also marks the fields they
+ * name), and each control appears only for a role holding its permission at the subject's site.
  */
 
+import type { StudyAccess } from '@jia-trial/dictionary';
+import type { Loaded } from '../subject/use-subject-page';
 import { QueryThread } from './QueryThread';
-import { queriesOfVisit } from './query-data';
+import { type QueryItem, queriesOfVisit } from './query-data';
+import { type QueryableRecord, RaiseQuery } from './RaiseQuery';
 import { RecordHistory } from './RecordHistory';
-import { recordKeyOf } from './record-keys';
-import { useSubjectQueries } from './use-review-data';
-import { may, useStudyAccess } from './use-study-access';
+import { may } from './use-study-access';
 import './review.css';
 
 export function VisitReview({
   studyId,
-  subjectId,
-  visitId,
+  site,
+  visit,
+  parts,
+  access,
+  queries,
+  onQueriesChanged,
 }: {
   readonly studyId: string;
-  readonly subjectId: string;
-  readonly visitId: string;
+  /** The subject's site: where the user's permissions are looked up. */
+  readonly site: string;
+  /** The visit itself, as a query and the history name it. */
+  readonly visit: QueryableRecord;
+  /** Its stored joint findings and CHAQ answers, which a query may also name. */
+  readonly parts: readonly QueryableRecord[];
+  readonly access: StudyAccess | null;
+  readonly queries: Loaded<QueryItem[]>;
+  readonly onQueriesChanged: () => void;
 }) {
-  const access = useStudyAccess(studyId);
-  const { queries, reload } = useSubjectQueries(studyId, subjectId);
-  const visitKey = recordKeyOf(studyId, 'visit', { visitId });
   const open =
     queries.kind === 'ok'
-      ? queriesOfVisit(queries.value, visitKey).filter((q) => q.status !== 'closed')
+      ? queriesOfVisit(queries.value, visit.recordKey).filter((q) => q.status !== 'closed')
       : [];
   return (
     <div className="visit-review">
@@ -41,17 +51,16 @@ export function VisitReview({
                 studyId={studyId}
                 query={q}
                 access={access}
-                onChanged={reload}
+                onChanged={onQueriesChanged}
               />
             ))}
           </div>
         </details>
       )}
-      {may(access, 'audit.read', null) && (
-        <RecordHistory
-          record={{ studyId, table: 'visit', recordKey: visitKey, label: `visit ${visitId}` }}
-        />
+      {may(access, 'query.raise', site) && (
+        <RaiseQuery studyId={studyId} records={[visit, ...parts]} onRaised={onQueriesChanged} />
       )}
+      {may(access, 'audit.read', site) && <RecordHistory record={{ studyId, ...visit }} />}
     </div>
   );
 }

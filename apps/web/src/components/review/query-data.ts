@@ -79,3 +79,26 @@ export function allowedSteps(status: string): ReadonlyArray<'answer' | 'close' |
   if (status === 'closed') return ['reopen'];
   return [];
 }
+
+/** The visit's fields by their dictionary name (as a query names them) -> the form's key. */
+const VISIT_FIELD_KEYS: ReadonlyMap<string, string> = new Map(
+  (RECORD_TYPES.find((r) => r.id === 'visit')?.fields ?? []).map((f) => [f.name, f.key]),
+);
+
+/**
+ * How many queries not closed name each field of the visit itself, by the form's field key
+ * (`esr`, `physicianGlobal`): the marker beside the field. Queries on the whole visit or on its
+ * parts are shown with the visit, not on a field.
+ */
+export function openQueriesByField(
+  items: readonly QueryItem[],
+  visitKey: string,
+): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>();
+  for (const q of items) {
+    if (q.status === 'closed' || q.table !== 'visit' || q.recordKey !== visitKey) continue;
+    const key = q.field === null ? undefined : VISIT_FIELD_KEYS.get(q.field);
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

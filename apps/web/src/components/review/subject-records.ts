@@ -1,6 +1,7 @@
 /**
- * The subject's records the review parts name (visits, infusions, adverse events), each with its
- * table, its key as the audit trail writes it and a label, in the page's order.
+ * The subject's records the review parts name (the subject's own record, visits, infusions,
+ * adverse events, medications, eligibility answers), each with its table, its key as the audit
+ * trail writes it and a label, in the page's order.
  */
 import type { SubjectRecords } from '../subject/subject-data';
 import type { QueryableRecord } from './RaiseQuery';
@@ -12,6 +13,11 @@ export function reviewableRecords(
   records: SubjectRecords,
 ): QueryableRecord[] {
   return [
+    {
+      table: 'subject' as const,
+      recordKey: recordKeyOf(studyId, 'subject', { subjectId }),
+      label: `Subject ${subjectId} (enrolment record)`,
+    },
     ...records.visits.map((v) => ({
       table: 'visit' as const,
       recordKey: recordKeyOf(studyId, 'visit', { visitId: v.visitId }),
@@ -26,6 +32,23 @@ export function reviewableRecords(
       table: 'adverse_event' as const,
       recordKey: recordKeyOf(studyId, 'adverse_event', { aeId: a.aeId }),
       label: `Adverse event ${a.aeId}: ${a.term} (${a.onsetDate})`,
+    })),
+    ...records.medications.map((m) => ({
+      table: 'medication' as const,
+      recordKey: recordKeyOf(studyId, 'medication', {
+        subjectId,
+        drug: m.drug,
+        startDate: m.startDate,
+      }),
+      label: `Medication ${m.drug} from ${m.startDate}`,
+    })),
+    ...records.eligibilityAnswers.map((e) => ({
+      table: 'eligibility_assessment' as const,
+      recordKey: recordKeyOf(studyId, 'eligibility_assessment', {
+        subjectId,
+        criterionId: e.criterionId,
+      }),
+      label: `Eligibility answer: ${e.criterionId}`,
     })),
   ];
 }

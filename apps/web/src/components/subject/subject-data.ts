@@ -63,11 +63,26 @@ export interface AdverseEventRow {
   readonly outcome: string | null;
 }
 
+/** A medication by its key (the drug and its first day). */
+export interface MedicationRow {
+  readonly drug: string;
+  readonly startDate: string;
+}
+
+/** An investigator's answer to one eligibility criterion. */
+export interface EligibilityAnswerRow {
+  readonly criterionId: string;
+  readonly value: boolean | null;
+  readonly assessedDate: string | null;
+}
+
 export interface SubjectRecords {
   readonly facts: SubjectFacts;
   readonly visits: readonly VisitRow[];
   readonly infusions: readonly InfusionRow[];
   readonly adverseEvents: readonly AdverseEventRow[];
+  readonly medications: readonly MedicationRow[];
+  readonly eligibilityAnswers: readonly EligibilityAnswerRow[];
 }
 
 const byDate = <T extends { readonly date: string }>(rows: T[]) =>
@@ -123,6 +138,25 @@ export function subjectRecords(body: SubjectBody): SubjectRecords {
       ];
     })
     .sort((a, b) => a.date.localeCompare(b.date));
+  const medications = body.medications
+    .flatMap((m): MedicationRow[] => {
+      const drug = textOf(m.record.drug);
+      const startDate = textOf(m.record.startDate);
+      return drug === null || startDate === null ? [] : [{ drug, startDate }];
+    })
+    .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.drug.localeCompare(b.drug));
+  const eligibilityAnswers = body.eligibilityAssessments.flatMap((e): EligibilityAnswerRow[] => {
+    const criterionId = textOf(e.record.criterionId);
+    if (criterionId === null) return [];
+    const value = e.record.value;
+    return [
+      {
+        criterionId,
+        value: typeof value === 'boolean' ? value : null,
+        assessedDate: textOf(e.record.assessedDate),
+      },
+    ];
+  });
   return {
     facts: {
       subjectId: textOf(s.subjectId) ?? '',
@@ -135,6 +169,8 @@ export function subjectRecords(body: SubjectBody): SubjectRecords {
     visits: byDate(visits),
     infusions: byDate(infusions),
     adverseEvents,
+    medications,
+    eligibilityAnswers,
   };
 }
 
