@@ -317,33 +317,25 @@ export function VisitEntry({
               onChange={(item, v) => change({ ...values, chaq: { ...values.chaq, [item]: v } })}
             />
           </fieldset>
-          {!canWrite && (
+          {canWrite ? (
+            <SaveControls
+              isStored={isStored}
+              reason={values.reason}
+              errors={errors}
+              saving={saving}
+              onReason={(v) => change({ ...values, reason: v })}
+            />
+          ) : (
             <p className="notice">
               Read only: your role does not change visits at site {loaded.site}.
             </p>
           )}
-          {canWrite && isStored ? (
-            <TextField
-              id="visit-reason"
-              label="Reason for the change (kept in the audit trail)"
-              value={values.reason}
-              error={errors.reason}
-              onValue={(v) => change({ ...values, reason: v })}
-            />
-          ) : null}
           <Problem text={refusalText(refusal, errors)} />
           {savedNote ? (
             <p className="saved" role="status">
               {savedNote}
             </p>
           ) : null}
-          {canWrite && (
-            <p className="actions">
-              <button type="submit" disabled={saving}>
-                {saving ? 'Saving…' : isStored ? 'Save changes' : 'Save visit'}
-              </button>
-            </p>
-          )}
         </form>
         <ScoresPanel
           live={derived.live}
@@ -353,6 +345,40 @@ export function VisitEntry({
         />
       </div>
     </section>
+  );
+}
+
+/** A stored visit's reason for the change, and the save. */
+function SaveControls({
+  isStored,
+  reason,
+  errors,
+  saving,
+  onReason,
+}: {
+  readonly isStored: boolean;
+  readonly reason: string;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly saving: boolean;
+  readonly onReason: (value: string) => void;
+}) {
+  return (
+    <>
+      {isStored ? (
+        <TextField
+          id="visit-reason"
+          label="Reason for the change (kept in the audit trail)"
+          value={reason}
+          error={errors.reason}
+          onValue={onReason}
+        />
+      ) : null}
+      <p className="actions">
+        <button type="submit" disabled={saving}>
+          {saving ? 'Saving…' : isStored ? 'Save changes' : 'Save visit'}
+        </button>
+      </p>
+    </>
   );
 }
 
