@@ -40,8 +40,9 @@ describe('an indication whose minimum age changed (etanercept pJIA: 4 years from
   test('a 3-year-old: not on label before the change, open during its range, on label after', () => {
     assert.equal(on(etanercept, '2008-10-31', born('2005-01-01')), 'not_registered');
     assert.equal(on(etanercept, '2008-11-01', born('2005-01-01')), 'unknown');
-    assert.equal(on(etanercept, '2012-08-31', born('2009-06-01')), 'unknown');
-    assert.equal(on(etanercept, '2012-09-01', born('2009-06-01')), 'registered');
+    // The range's last day is the first on which the change has certainly happened.
+    assert.equal(on(etanercept, '2012-08-30', born('2009-06-01')), 'unknown');
+    assert.equal(on(etanercept, '2012-08-31', born('2009-06-01')), 'registered');
   });
   test('a 5-year-old: on label under both wordings once the first is certainly in force', () => {
     assert.equal(on(etanercept, '2000-01-31', born('1995-01-01')), 'not_registered');
