@@ -4,16 +4,11 @@
  * the investigator, whatever the protocol makes of it (ADR 0017): a biological-naive child
  * with persistent oligoarthritis passes that criterion without having failed anything, and
  * someone should look. Warning while the protocol waits for the investigator's confirmation,
- * information once the criterion is decided.
+ * information once the criterion is decided. The message is the criterion's reason, which says
+ * what the protocol makes of the pass.
  */
 import type { Criterion, ProtocolDefinition } from './definition.js';
 import { type Alert, alert, type EligibilityResult } from './findings.js';
-
-const WHAT_THE_PROTOCOL_DOES: Readonly<Record<string, string>> = {
-  met: 'the protocol counts it as met',
-  not_met: 'the protocol does not count it',
-  confirm: "the protocol asks for the investigator's confirmation",
-};
 
 export function vacuousPassAlerts(
   protocol: ProtocolDefinition,
@@ -31,8 +26,7 @@ export function vacuousPassAlerts(
       return alert(
         'ELIGIBILITY_NONE_REGISTERED',
         c.status === 'unknown' ? 'warning' : 'info',
-        `${c.text}: ${c.reason}` +
-          (policy ? ` (${WHAT_THE_PROTOCOL_DOES[policy]}; status ${c.status})` : ''),
+        `${c.text}: ${c.reason}`,
         {
           criterionId: c.id,
           referenceDate: eligibility.referenceDate,
