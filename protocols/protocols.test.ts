@@ -71,11 +71,23 @@ describe('MSC-JIA eligibility of a therapy-refractory systemic-JIA patient', () 
         day,
       );
     assert.equal(on('2016-01-11').eligibility.status, 'eligible');
+    // Anakinra is on label from 8 months and 10 kg: before the infusion no weight is recorded.
     const later = on('2018-06-01').eligibility.criteria.find(
       (c) => c.id === 'failed_registered_biologicals',
     );
-    assert.equal(later?.status, 'not_met');
-    assert.match(later?.reason ?? '', /not failed: anakinra \(authorised 2018-04\)/);
+    assert.equal(later?.status, 'unknown');
+    assert.deepEqual(later?.missing, ['body weight on 2018-06-01']);
+    const infusedThen = evaluate(
+      MSC_JIA,
+      {
+        ...noAnakinra,
+        visits: [visit('SCR', '2018-05-30', { activeJoints: 9, fever: false })],
+        infusions: [infusion('2018-06-01', { weightKg: 35, cellsPerKg: 2e6, totalCells: 7e7 })],
+      },
+      '2018-06-01',
+    ).eligibility.criteria.find((c) => c.id === 'failed_registered_biologicals');
+    assert.equal(infusedThen?.status, 'not_met');
+    assert.match(infusedThen?.reason ?? '', /not failed: anakinra \(authorised 2018-04\)/);
   });
   test('not eligible with canakinumab never given', () => {
     const without = {
@@ -206,4 +218,34 @@ test('a medicine recorded by its EU brand name counts as the medicine (the catal
   assert.ok(
     evaluate(MSC_JIA, failedByBrand, '2016-01-11').alerts.some((a) => a.code === 'MAS_WATCH'),
   );
+});
+
+describe('the EMA register carries the history of each indication (issue 14)', () => {
+  const naive = (ilarCategory: 'systemic' | 'polyarticular_rf_negative', birthDate: string) =>
+    subject({ ilarCategory, birthDate, medications: [], enrolmentDate: null });
+  const criterionOn = (t: ReturnType<typeof naive>, day: string) =>
+    evaluate(MSC_JIA, t, day).eligibility.criteria.find(
+      (c) => c.id === 'failed_registered_biologicals',
+    );
+  test('tocilizumab for sJIA was on label from 2 years in 2011, from 1 year only after 2018', () => {
+    // A child of 1 year and a half in 2012: no sJIA biological was on label for it then
+    // (canakinumab came in 2013, at 2 years); a naive child of 2 and a half was not refractory.
+    const toddler = criterionOn(naive('systemic', '2010-07-01'), '2012-01-10');
+    assert.equal(toddler?.vacuous, true, toddler?.reason);
+    const older = criterionOn(naive('systemic', '2009-07-01'), '2012-01-10');
+    assert.match(older?.reason ?? '', /not failed: tocilizumab/);
+  });
+  test('etanercept for pJIA was on label from 4 years in 2000, from 2 years only after the change', () => {
+    const three = criterionOn(naive('polyarticular_rf_negative', '2002-01-01'), '2005-06-01');
+    assert.equal(three?.vacuous, true, three?.reason);
+    const five = criterionOn(naive('polyarticular_rf_negative', '2000-01-01'), '2005-06-01');
+    assert.match(five?.reason ?? '', /not failed: etanercept/);
+  });
+  test('every version of every indication names its source and an evidence tag', () => {
+    for (const indication of MSC_JIA.registeredIndications)
+      for (const version of indication.history) {
+        assert.ok(version.source.length > 20, `${indication.drug} ${indication.ilarCategory}`);
+        assert.match(version.evidence, /^[VSM]$/);
+      }
+  });
 });

@@ -110,6 +110,10 @@ export const MSC_JIA = defineProtocol({
         text: "Failed every biological registered (EMA) for the patient's JIA category",
         kinds: ['biological'],
         failureReasons: [...FAILED],
+        // A category with nothing registered (persistent oligoarthritis; psoriatic arthritis
+        // under 12 before 2022) passes only vacuously: the investigator confirms that the
+        // child is refractory (ADR 0017) [D].
+        whenNoneRegistered: 'confirm',
         source: 'ema_jia',
       },
     ],

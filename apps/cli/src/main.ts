@@ -144,7 +144,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .addOption(
       new Option(
         '--cutoffs <set>',
-        'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014) or trincianti2021 (ACR 2021)',
+        'JADAS disease-activity cut-offs: consolaro (Consolaro 2012/2014), consolaro-extrapolated (the same, with the polyarticular cut-offs extrapolated to psoriatic, enthesitis-related and undifferentiated JIA) or trincianti2021 (ACR 2021)',
       )
         .choices(CUTOFF_SET_IDS)
         .default('consolaro'),

@@ -8,8 +8,13 @@
  *   Rheum 64:2366-74, doi:10.1002/art.34373); high disease activity strictly above the limit,
  *   Consolaro 2014 (Ann Rheum Dis 73:1380-3, doi:10.1136/annrheumdis-2013-204186); the cJADAS-10
  *   set, Consolaro 2014 (Arthritis Care Res 66:1703-9, doi:10.1002/acr.22393). Persistent
- *   oligoarthritis uses the oligoarticular cut-offs, every other category the
- *   polyarticular-course ones.
+ *   oligoarthritis uses the oligoarticular cut-offs; extended oligoarthritis, RF-negative and
+ *   RF-positive polyarthritis and systemic arthritis without systemic features (the categories
+ *   the polyarticular cut-offs were made for) the polyarticular-course ones. Psoriatic,
+ *   enthesitis-related and undifferentiated JIA get no band: no cut-off was derived for them.
+ * - 'consolaro-extrapolated': the same, with psoriatic, enthesitis-related and undifferentiated
+ *   JIA banded by the polyarticular-course column: an extrapolation the user asks for by name
+ *   (a jia-trial option [D], docs/clinical/jadas-cutoffs.md), never the default.
  * - 'trincianti2021': the ACR 2021 cut-offs (Trincianti 2021, Arthritis Rheumatol 73:1966-75,
  *   doi:10.1002/art.41879), validated only for oligoarthritis and RF-negative polyarthritis;
  *   each published cut-off belongs to the lower state. "Minimal" activity is coded 'low'.
@@ -30,7 +35,7 @@ export type DiseaseActivityBand = (typeof DISEASE_ACTIVITY_BANDS)[number];
 /** The scores cut-offs are published for. */
 export type BandedScore = 'jadas10' | 'jadas27' | 'jadas71' | 'cjadas10';
 export type CutoffGroup = 'oligoarticular' | 'polyarticular';
-export type CutoffSetId = 'consolaro' | 'trincianti2021';
+export type CutoffSetId = 'consolaro' | 'consolaro-extrapolated' | 'trincianti2021';
 
 /** Upper limits (inclusive) of inactive, low and moderate; above the last is high. */
 export type BandLimits = readonly [inactive: number, low: number, moderate: number];
@@ -45,26 +50,42 @@ export interface CutoffSet {
   >;
 }
 
+const CONSOLARO_LIMITS: CutoffSet['limits'] = {
+  jadas10: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 10.5] },
+  jadas71: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 10.5] },
+  jadas27: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 8.5] },
+  cjadas10: { oligoarticular: [1, 1.5, 4], polyarticular: [1, 2.5, 8.5] },
+};
+
+/** The categories Consolaro's cut-offs were derived for (the ARD 2017 table footnote [S]). */
+const CONSOLARO_GROUPS: CutoffSet['groupOf'] = {
+  systemic: 'polyarticular',
+  oligoarticular_persistent: 'oligoarticular',
+  oligoarticular_extended: 'polyarticular',
+  polyarticular_rf_negative: 'polyarticular',
+  polyarticular_rf_positive: 'polyarticular',
+  psoriatic: null,
+  enthesitis_related: null,
+  undifferentiated: null,
+};
+
 export const CUTOFF_SETS: Readonly<Record<CutoffSetId, CutoffSet>> = {
   consolaro: {
     id: 'consolaro',
     name: 'Consolaro 2012/2014',
+    groupOf: CONSOLARO_GROUPS,
+    limits: CONSOLARO_LIMITS,
+  },
+  'consolaro-extrapolated': {
+    id: 'consolaro-extrapolated',
+    name: 'Consolaro 2012/2014, polyarticular cut-offs extrapolated to psoriatic, enthesitis-related and undifferentiated JIA',
     groupOf: {
-      systemic: 'polyarticular',
-      oligoarticular_persistent: 'oligoarticular',
-      oligoarticular_extended: 'polyarticular',
-      polyarticular_rf_negative: 'polyarticular',
-      polyarticular_rf_positive: 'polyarticular',
+      ...CONSOLARO_GROUPS,
       psoriatic: 'polyarticular',
       enthesitis_related: 'polyarticular',
       undifferentiated: 'polyarticular',
     },
-    limits: {
-      jadas10: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 10.5] },
-      jadas71: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 10.5] },
-      jadas27: { oligoarticular: [1, 2, 4.2], polyarticular: [1, 3.8, 8.5] },
-      cjadas10: { oligoarticular: [1, 1.5, 4], polyarticular: [1, 2.5, 8.5] },
-    },
+    limits: CONSOLARO_LIMITS,
   },
   trincianti2021: {
     id: 'trincianti2021',

@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alertId, alertOccasion } from './alert-identity.js';
+import { evaluate } from './evaluate.js';
 import type { Alert } from './findings.js';
 import { ALERT_CODES } from './findings.js';
-import { safetyAlerts } from './safety.js';
-import { buildSchedule } from './schedule.js';
 import { testProtocol } from './test-protocol.fixture.js';
-import { censor, type SubjectTimeline } from './timeline.js';
+import type { SubjectTimeline } from './timeline.js';
 import { adverseEvent, infusion, medication, subject, visit } from './timeline-builder.js';
 
 const protocol = testProtocol();
 
-function alertsOn(timeline: SubjectTimeline, asOf: string): Alert[] {
-  const known = censor(timeline, asOf);
-  return safetyAlerts(protocol, known, buildSchedule(protocol, known, asOf), asOf);
+/** Every alert of the evaluation: the safety rules' and the eligibility's (vacuous-pass.ts). */
+function alertsOn(timeline: SubjectTimeline, asOf: string): readonly Alert[] {
+  return evaluate(protocol, timeline, asOf).alerts;
 }
 
 const ids = (t: SubjectTimeline, asOf: string) =>

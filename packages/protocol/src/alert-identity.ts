@@ -8,7 +8,7 @@
  *
  * The identity is the subject, the code and the alert's occasion: the record or event it is
  * about, named by its key (an AE's id, an infusion's date, a visit's id, a scheduled visit, a
- * stopped medication). Its message, severity and figures are left out: they change while the
+ * stopped medication, an eligibility criterion). Its message, severity and figures are left out: they change while the
  * alert stays the same. Two alerts of one code on one subject always differ in their occasion
  * (each rule raises at most one alert of a code per occasion), which the tests check.
  */
@@ -66,6 +66,11 @@ const OCCASIONS: Readonly<Record<AlertCode, (alert: Alert) => AlertOccasion>> = 
   }),
   VISIT_OVERDUE: bySchedule,
   VISIT_MISSED: bySchedule,
+  // One per criterion: the eligibility it is about is the subject's, read on the reference day.
+  ELIGIBILITY_NONE_REGISTERED: (a) => ({
+    occasion: occasionOf('criterion', text(a, ['criterionId'])),
+    raisedOn: text(a, ['referenceDate']),
+  }),
 };
 
 /** An infusion has one per subject and day (the infusion table's key). */

@@ -82,6 +82,15 @@ export const criterionSchema = z.discriminatedUnion('kind', [
     ...criterionBase,
     kinds: z.array(z.enum(['biological', 'tsDMARD'])).min(1),
     failureReasons,
+    /**
+     * When nothing of those kinds is registered for the subject on the day, "every one failed"
+     * holds vacuously (a biological-naive child with persistent oligoarthritis). The protocol
+     * decides what that pass is worth (ADR 0017): `met` counts it, `not_met` refuses it,
+     * `confirm` leaves it unknown until the investigator answers for this criterion id.
+     * It is reported as vacuous (`vacuous: true`) and raised as ELIGIBILITY_NONE_REGISTERED
+     * whatever the choice.
+     */
+    whenNoneRegistered: z.enum(['met', 'not_met', 'confirm']),
   }),
   /** A medicine of the class running on the reference day. */
   z.strictObject({
@@ -93,17 +102,46 @@ export const criterionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('confirmation'), ...criterionBase }),
 ]);
 
+/**
+ * When a label change took effect: a date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`: some day in it) or
+ * a range `FROM..TO` (some day from the first day of FROM to the last day of TO) where only
+ * bounds were found, e.g. a CHMP opinion and the next text read that carries the change.
+ */
+const changeDate = z.string().refine((value) => {
+  const parts = value.split('..');
+  return (
+    parts.length <= 2 &&
+    parts.every((part) => partialDate.safeParse(part).success) &&
+    (parts.length === 1 || (parts[0] as string) <= (parts[1] as string))
+  );
+}, 'YYYY, YYYY-MM or YYYY-MM-DD, or a range FROM..TO of those');
+
+/**
+ * One version of an indication's wording, in force from `from` until the next version's
+ * `from` (the last one until today): the conditions a child had to meet for the medicine to
+ * be on label for them in that period. Each version names the text it was read from.
+ */
+export const indicationPeriodSchema = z.strictObject({
+  /** Null when the date was not found: the first version then leaves registration unknown; a later one may have started any day after the previous. */
+  from: changeDate.nullable(),
+  /** Minimum age in years (a fraction for months: 8 months = 0.67); 0 when the label sets none. */
+  minAgeYears: z.number().min(0),
+  /** Minimum body weight (kg) on the day, when the label sets one. */
+  minWeightKg: z.number().positive().optional(),
+  /** Only after an inadequate response to a TNF inhibitor (abatacept, 2010 wording). */
+  afterTnfInhibitor: z.literal(true).optional(),
+  evidence,
+  source: text,
+});
+
 export const registeredIndicationSchema = z.strictObject({
   drug: text,
   brand: text,
   target: text,
   kind: z.enum(['biological', 'tsDMARD']),
   ilarCategory: z.enum(ILAR_CATEGORY_CODES),
-  minAgeYears: z.number().min(0),
-  /** Null when the date of the indication was not found (the criterion is then unknown). */
-  authorisedOn: partialDate.nullable(),
-  evidence,
-  source: text,
+  /** The versions of the wording, oldest first (at least one). */
+  history: z.array(indicationPeriodSchema).min(1),
 });
 
 export const drugSchema = z.strictObject({
@@ -260,6 +298,7 @@ export const protocolSchema = z.strictObject({
 export type ProtocolDefinition = z.infer<typeof protocolSchema>;
 export type Criterion = z.infer<typeof criterionSchema>;
 export type RegisteredIndication = z.infer<typeof registeredIndicationSchema>;
+export type IndicationPeriod = z.infer<typeof indicationPeriodSchema>;
 export type DrugInfo = z.infer<typeof drugSchema>;
 export type ScheduledVisitDefinition = z.infer<typeof scheduledVisitSchema>;
 export type SafetyRule = z.infer<typeof safetyRuleSchema>;
@@ -344,6 +383,20 @@ function crossReferenceProblems(p: ProtocolDefinition): Issue[] {
         path: `retreatment.recheckCriteria.${i}`,
         message: `no eligibility criterion ${criterion}`,
       });
+  });
+  p.registeredIndications.forEach((indication, i) => {
+    const starts = indication.history.map((period) => period.from?.split('..')[0] ?? null);
+    starts.forEach((start, k) => {
+      const before = starts
+        .slice(0, k)
+        .filter((s) => s !== null)
+        .at(-1);
+      if (start !== null && before !== undefined && start < before)
+        problems.push({
+          path: `registeredIndications.${i}.history.${k}.from`,
+          message: `${start} is before the previous version's ${before}: list the versions oldest first`,
+        });
+    });
   });
   refer('intervention', p.intervention?.source);
   refer('schedule', p.schedule.source);

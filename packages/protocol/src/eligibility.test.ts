@@ -99,7 +99,9 @@ describe('active disease at the screening visit', () => {
       'active',
     );
     assert.equal(late.status, 'unknown');
-    assert.deepEqual(late.missing, ['a screening visit with an active joint count']);
+    assert.deepEqual(late.missing, [
+      'a screening visit with an active joint count, dated from 2020-01-06 to 2020-02-03',
+    ]);
   });
   test('the last visit before the reference is the screening visit; a later one does not count', () => {
     const visits = [
@@ -238,10 +240,7 @@ test('a minimum age in months (anakinra: 8 months, 0.67 years) is compared in mo
         target: 'IL-1',
         kind: 'biological',
         ilarCategory: 'systemic',
-        minAgeYears: 0.67,
-        authorisedOn: '2018-04',
-        evidence: 'D',
-        source: 'test',
+        history: [{ from: '2018-04', minAgeYears: 0.67, evidence: 'D', source: 'test' }],
       },
     ],
   });

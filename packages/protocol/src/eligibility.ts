@@ -6,7 +6,7 @@
  * eligible when an inclusion is not met or an exclusion is; otherwise unknown.
  */
 import { ILAR_CATEGORIES } from '@jia-trial/outcomes';
-import { ageInterval, completedYears, day, partialDateInterval } from './dates.js';
+import { ageInterval, completedYears, day, formatIsoDate, partialDateInterval } from './dates.js';
 import type { Criterion, ProtocolDefinition } from './definition.js';
 import type { CriterionResult, CriterionStatus, EligibilityResult } from './findings.js';
 import { failedBy, isDrug, registrationOn, runningOn } from './medicines.js';
@@ -16,6 +16,8 @@ interface Verdict {
   readonly status: CriterionStatus;
   readonly reason: string;
   readonly missing?: readonly string[];
+  /** Decided only because nothing it quantifies over exists (none registered). */
+  readonly vacuous?: boolean;
 }
 
 const met = (reason: string): Verdict => ({ status: 'met', reason });
@@ -34,6 +36,11 @@ export function screeningVisit(
 ): TimelineVisit | undefined {
   const earliest = day(reference) - maxDaysBefore;
   return timeline.visits.findLast((v) => v.date <= reference && day(v.date) >= earliest);
+}
+
+/** "from YYYY-MM-DD to YYYY-MM-DD": the days a screening visit for `reference` may fall on. */
+function screeningWindow(reference: string, maxDaysBefore: number): string {
+  return `from ${formatIsoDate(day(reference) - maxDaysBefore)} to ${reference}`;
 }
 
 type Of<K extends Criterion['kind']> = Extract<Criterion, { kind: K }>;
@@ -72,7 +79,7 @@ function activeDiseaseVerdict(
   const visit = screeningVisit(timeline, reference, criterion.maxDaysBefore);
   if (!visit)
     return unknown(`no visit in the ${criterion.maxDaysBefore} days up to ${reference}`, [
-      'a screening visit with an active joint count',
+      `a screening visit with an active joint count, dated ${screeningWindow(reference, criterion.maxDaysBefore)}`,
     ]);
   const joints = visit.observation.activeJoints;
   if (joints === null || joints === undefined)
@@ -98,7 +105,11 @@ function febrileVerdict(
       visit
         ? `fever not recorded at visit ${visit.visitId}`
         : `no visit in the ${criterion.maxDaysBefore} days up to ${reference}`,
-      ['fever at the screening visit'],
+      [
+        visit
+          ? `fever at visit ${visit.visitId} (${visit.date})`
+          : `a screening visit recording fever (yes or no), dated ${screeningWindow(reference, criterion.maxDaysBefore)}`,
+      ],
     );
   return fever
     ? met(`febrile at visit ${visit.visitId} (${visit.date})`)
@@ -217,8 +228,9 @@ function failedRegisteredVerdict(
   const failed: string[] = [];
   const notFailed: string[] = [];
   const open: string[] = [];
+  const missing: string[] = [];
   for (const indication of indications) {
-    const registration = registrationOn(indication, timeline, on);
+    const registration = registrationOn(indication, timeline, on, protocol.drugs);
     if (registration.status === 'not_registered') continue;
     const wasFailed = timeline.medications.some(
       (m) =>
@@ -228,23 +240,66 @@ function failedRegisteredVerdict(
     if (wasFailed) failed.push(indication.drug);
     else if (registration.status === 'registered')
       notFailed.push(`${indication.drug} (${registration.why})`);
-    else open.push(`${indication.drug} (${registration.why})`);
+    else {
+      open.push(`${indication.drug} (${registration.why})`);
+      missing.push(...registration.missing);
+    }
   }
   const category = ILAR_CATEGORIES[timeline.ilarCategory].name;
+  const kinds = criterion.kinds.join('/');
   if (notFailed.length > 0)
     return notMet(
       `registered for ${category} on ${reference} and not failed: ${notFailed.join(', ')}`,
     );
   if (open.length > 0)
-    return unknown(
-      `not failed, and registration on ${reference} undecided: ${open.join(', ')}`,
-      open.map((o) => `registration date of ${o}`),
+    return unknown(`not failed, and registration on ${reference} undecided: ${open.join(', ')}`, [
+      ...new Set(missing),
+    ]);
+  if (failed.length > 0)
+    return met(
+      `every ${kinds} registered for ${category} on ${reference} failed: ${failed.join(', ')}`,
     );
-  return met(
-    failed.length > 0
-      ? `every ${criterion.kinds.join('/')} registered for ${category} on ${reference} failed: ${failed.join(', ')}`
-      : `no ${criterion.kinds.join('/')} registered for ${category} on ${reference}`,
+  return noneRegisteredVerdict(
+    criterion,
+    timeline,
+    reference,
+    `${kinds} registered for ${category} on ${reference}`,
   );
+}
+
+/**
+ * "Every one failed" with nothing registered is true only vacuously: the protocol decides what
+ * it is worth (whenNoneRegistered, ADR 0017), and the result says it was vacuous.
+ */
+function noneRegisteredVerdict(
+  criterion: Of<'failed_registered_medicines'>,
+  timeline: SubjectTimeline,
+  reference: string,
+  what: string,
+): Verdict {
+  const none = `no ${what}: met only vacuously (none registered)`;
+  switch (criterion.whenNoneRegistered) {
+    case 'met':
+      return { ...met(`${none}; the protocol counts it`), vacuous: true };
+    case 'not_met':
+      return { ...notMet(`${none}; the protocol does not count it`), vacuous: true };
+    case 'confirm': {
+      const answer = timeline.confirmations?.[criterion.id];
+      if (!answer || answer.date > reference)
+        return {
+          ...unknown(`${none}; the protocol asks the investigator to confirm it`, [
+            `the investigator's confirmation of "${criterion.text}" (none registered)`,
+          ]),
+          vacuous: true,
+        };
+      return {
+        ...(answer.value
+          ? met(`${none}; confirmed by the investigator on ${answer.date}`)
+          : notMet(`${none}; not confirmed by the investigator (${answer.date})`)),
+        vacuous: true,
+      };
+    }
+  }
 }
 
 /** The protocol's criteria (those whose id `only` lists, when given) on the reference day. */
@@ -266,6 +321,7 @@ export function evaluateCriteria(
         status: verdict.status,
         reason: verdict.reason,
         missing: verdict.missing ?? [],
+        vacuous: verdict.vacuous ?? false,
         source: criterion.source ?? null,
       });
     }

@@ -149,9 +149,11 @@ describe('a patient walked through the protocol', () => {
       on('2020-10-31', { ...course, withdrawalDate: '2020-11-01' }).state,
       'in_follow_up',
     );
+    // Three infusions: the rule itself refuses a fourth, withdrawn or not.
+    const withdrawn = on('2021-06-01', { ...course, withdrawalDate: '2020-11-01' }).retreatment;
     assert.deepEqual(
-      on('2021-06-01', { ...course, withdrawalDate: '2020-11-01' }).retreatment.reasons,
-      ['withdrawn on 2020-11-01'],
+      [withdrawn.qualifies, withdrawn.allowed, withdrawn.ruleReasons],
+      [false, false, ['3 infusions given: the protocol allows at most 3 (2 repeats)']],
     );
   });
 });

@@ -19,6 +19,7 @@ import { retreatmentDecision } from './retreatment.js';
 import { safetyAlerts } from './safety.js';
 import { buildSchedule, type Schedule } from './schedule.js';
 import { censor, type SubjectTimeline } from './timeline.js';
+import { vacuousPassAlerts } from './vacuous-pass.js';
 
 export interface SubjectEvaluation {
   readonly subjectId: string;
@@ -129,6 +130,9 @@ export function evaluate(
       ? t.infusions.map((inf, k) => checkInfusionDose(intervention, inf, k + 1))
       : [],
     retreatment: retreatmentDecision(protocol, t, asOf),
-    alerts: safetyAlerts(protocol, t, schedule, asOf),
+    alerts: [
+      ...safetyAlerts(protocol, t, schedule, asOf),
+      ...vacuousPassAlerts(protocol, eligibility),
+    ],
   };
 }

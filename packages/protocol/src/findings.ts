@@ -15,6 +15,11 @@ export interface CriterionResult {
   readonly reason: string;
   /** What would have to be recorded to decide an unknown criterion. */
   readonly missing: readonly string[];
+  /**
+   * Decided only vacuously: "every registered medicine failed" with none registered for the
+   * subject (ADR 0017). The status is what the protocol's `whenNoneRegistered` makes of it.
+   */
+  readonly vacuous: boolean;
   readonly source: string | null;
 }
 
@@ -40,6 +45,7 @@ export const ALERT_CODES = [
   'VISIT_OVERDUE',
   'VISIT_MISSED',
   'DOSE_OUT_OF_TOLERANCE',
+  'ELIGIBILITY_NONE_REGISTERED',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 
@@ -80,8 +86,33 @@ export interface ScheduledVisit {
   readonly late: boolean;
 }
 
+/** A check of the day for a repeat infusion (not withdrawn, the interval, a recheck criterion). */
+export interface RetreatmentCheck {
+  /** `withdrawal`, `min_days_between_infusions`, or the id of the eligibility criterion rechecked. */
+  readonly id: string;
+  readonly text: string;
+  readonly reason: string;
+  /** For a pending check: what would settle it (to record); empty for a blocker. */
+  readonly settledBy: readonly string[];
+}
+
+/**
+ * Whether another infusion may be given now, as two facts apart (ADR 0016): whether the
+ * subject qualifies under the protocol's rule (a response after the latest infusion, lost now,
+ * fewer infusions than the maximum), and whether every check of the day is known and met.
+ */
 export interface RetreatmentDecision {
+  /** Qualifies, and every check of the day is known and met: a repeat may be given today. */
   readonly allowed: boolean;
+  /** The protocol's rule: response, its current loss, and the infusion limit. */
+  readonly qualifies: boolean;
+  /** Why the subject qualifies or not (the rule alone). */
+  readonly ruleReasons: readonly string[];
+  /** Checks of the day known not to be met (only when the subject qualifies). */
+  readonly blockers: readonly RetreatmentCheck[];
+  /** Checks of the day still unknown, each with what would settle it (only when the subject qualifies). */
+  readonly pending: readonly RetreatmentCheck[];
+  /** Every reason in one list: the rule's, then the blockers, then the pending checks. */
   readonly reasons: readonly string[];
   readonly infusionsSoFar: number;
   readonly maxInfusions: number | null;

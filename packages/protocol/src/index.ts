@@ -18,3 +18,4 @@ export * from './safety.js';
 export * from './schedule.js';
 export * from './status-json.js';
 export * from './timeline.js';
+export * from './vacuous-pass.js';

@@ -10,8 +10,12 @@
  * 3. a loss at a later visit: the level no longer met against the same baseline (acr_lost),
  *    flare against the response visit (flare), or inactive disease at the response visit and
  *    not at the later one (inactive_disease_lost);
- * 4. fewer infusions than the maximum, enough days since the last, not withdrawn, and the
- *    protocol's recheck criteria still satisfied on the day.
+ * 4. fewer infusions than the maximum.
+ * Those four make the subject *qualify*. A repeat is *allowed* today only when, besides, every
+ * check of the day is known and met: not withdrawn, enough days since the last infusion, and
+ * the protocol's recheck criteria on the day. A check still unknown (no screening visit in the
+ * last 7 days to say whether the child is febrile) is *pending*, with what would settle it,
+ * and is not a refusal of the rule (ADR 0016).
  * The study report calls this same function (issue 6), so the two cannot disagree.
  */
 import {
@@ -24,7 +28,7 @@ import {
 import { day } from './dates.js';
 import type { ProtocolDefinition, RetreatmentRule } from './definition.js';
 import { criterionSatisfied, evaluateCriteria } from './eligibility.js';
-import type { RetreatmentDecision } from './findings.js';
+import type { RetreatmentCheck, RetreatmentDecision } from './findings.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
 
 /** The last visit on or before the first infusion (null before any infusion or without one). */
@@ -144,40 +148,39 @@ function currentLoss(
   };
 }
 
-export function retreatmentDecision(
+interface Qualification {
+  readonly qualifies: boolean;
+  readonly reasons: string[];
+  readonly baselineVisitId: string | null;
+  readonly responseVisitId: string | null;
+  readonly lossVisitId: string | null;
+}
+
+/** The protocol's rule alone: a response after the latest infusion, lost now, and the infusion limit. */
+function qualification(
   protocol: ProtocolDefinition,
+  rule: RetreatmentRule,
   timeline: SubjectTimeline,
-  asOf: string,
-): RetreatmentDecision {
-  const rule = protocol.retreatment;
-  const given = timeline.infusions.length;
-  const base = {
-    infusionsSoFar: given,
-    maxInfusions: rule?.maxInfusions ?? null,
-    baselineVisitId: null as string | null,
-    responseVisitId: null as string | null,
-    lossVisitId: null as string | null,
-  };
-  const refuse = (...reasons: string[]): RetreatmentDecision => ({
-    ...base,
-    allowed: false,
+): Qualification {
+  const ids = { baselineVisitId: null, responseVisitId: null, lossVisitId: null };
+  const no = (reasons: string[], found: Partial<Qualification> = {}): Qualification => ({
+    ...ids,
+    ...found,
+    qualifies: false,
     reasons,
   });
-  if (rule === null) return refuse('the protocol has no retreatment');
-  if (timeline.withdrawalDate !== null) return refuse(`withdrawn on ${timeline.withdrawalDate}`);
+  const given = timeline.infusions.length;
   const latest = timeline.infusions.at(-1);
-  if (!latest) return refuse('no infusion yet: retreatment follows a response to an infusion');
+  if (!latest) return no(['no infusion yet: retreatment follows a response to an infusion']);
   if (given >= rule.maxInfusions)
-    return refuse(
+    return no([
       `${given} infusions given: the protocol allows at most ${rule.maxInfusions} (${rule.maxInfusions - 1} repeats)`,
-    );
+    ]);
   const baseline = baselineVisit(timeline);
   if (!baseline)
-    return refuse(
+    return no([
       `no baseline: no visit on or before the first infusion (${timeline.infusions[0]?.date})`,
-    );
-  base.baselineVisitId = baseline.visitId;
-
+    ]);
   const after = timeline.visits.filter((v) => v.date > latest.date);
   const undecided: string[] = [];
   const responseIndex = after.findIndex((v) => {
@@ -187,34 +190,117 @@ export function retreatmentDecision(
   });
   const response = after[responseIndex];
   if (!response)
-    return refuse(
-      `no JIA-ACR ${rule.responseLevel} response against baseline ${label(baseline)} after infusion ${given} (${latest.date})` +
-        (undecided.length > 0
-          ? `; undeterminable at ${undecided.join(', ')} (core-set values missing)`
-          : ''),
+    return no(
+      [
+        `no JIA-ACR ${rule.responseLevel} response against baseline ${label(baseline)} after infusion ${given} (${latest.date})` +
+          (undecided.length > 0
+            ? `; undeterminable at ${undecided.join(', ')} (core-set values missing)`
+            : ''),
+      ],
+      { baselineVisitId: baseline.visitId },
     );
-  base.responseVisitId = response.visitId;
   const reasons = [
     `JIA-ACR ${rule.responseLevel} reached at ${label(response)} against baseline ${label(baseline)}, after infusion ${given} (${latest.date})`,
   ];
-
+  const found = { baselineVisitId: baseline.visitId, responseVisitId: response.visitId };
   const current = currentLoss(protocol, rule, baseline, after.slice(responseIndex));
-  if (current.kind !== 'lost') return refuse(...reasons, current.why);
-  base.lossVisitId = current.visit.visitId;
-  reasons.push(`response lost at ${label(current.visit)}: ${current.why}`);
+  if (current.kind !== 'lost') return no([...reasons, current.why], found);
+  return {
+    ...found,
+    lossVisitId: current.visit.visitId,
+    qualifies: true,
+    reasons: [
+      ...reasons,
+      `response lost at ${label(current.visit)}: ${current.why}`,
+      `${given} of at most ${rule.maxInfusions} infusions given`,
+    ],
+  };
+}
 
-  const blockers: string[] = [];
-  const sinceLast = day(asOf) - day(latest.date);
+/**
+ * The checks of the day for a subject who qualifies: not withdrawn, the minimum interval since
+ * the last infusion, and the protocol's recheck criteria on the day (a febrile illness, a
+ * biologic running). Each is met, not met (a blocker) or unknown (pending, with what would
+ * settle it).
+ */
+function checksOfTheDay(
+  protocol: ProtocolDefinition,
+  rule: RetreatmentRule,
+  timeline: SubjectTimeline,
+  asOf: string,
+): { blockers: RetreatmentCheck[]; pending: RetreatmentCheck[] } {
+  const blockers: RetreatmentCheck[] = [];
+  const pending: RetreatmentCheck[] = [];
+  if (timeline.withdrawalDate !== null)
+    blockers.push({
+      id: 'withdrawal',
+      text: 'Not withdrawn',
+      reason: `withdrawn on ${timeline.withdrawalDate}`,
+      settledBy: [],
+    });
+  const last = timeline.infusions.at(-1);
+  const sinceLast = last ? day(asOf) - day(last.date) : Number.POSITIVE_INFINITY;
   if (sinceLast < rule.minDaysBetweenInfusions)
-    blockers.push(
-      `${sinceLast} days since the last infusion; at least ${rule.minDaysBetweenInfusions} required`,
-    );
+    blockers.push({
+      id: 'min_days_between_infusions',
+      text: `At least ${rule.minDaysBetweenInfusions} days since the last infusion`,
+      reason: `${sinceLast} days since the last infusion; at least ${rule.minDaysBetweenInfusions} required`,
+      settledBy: [],
+    });
   for (const result of evaluateCriteria(protocol, timeline, asOf, rule.recheckCriteria)) {
     const satisfied = criterionSatisfied(result);
-    if (satisfied === 'not_met') blockers.push(`${result.text}: ${result.reason}`);
-    else if (satisfied === 'unknown') blockers.push(`${result.text}: unknown (${result.reason})`);
+    const check = { id: result.id, text: result.text, reason: result.reason };
+    if (satisfied === 'not_met') blockers.push({ ...check, settledBy: [] });
+    else if (satisfied === 'unknown') pending.push({ ...check, settledBy: result.missing });
   }
-  if (blockers.length > 0) return refuse(...reasons, ...blockers);
-  reasons.push(`${given} of at most ${rule.maxInfusions} infusions given`);
-  return { ...base, allowed: true, reasons };
+  return { blockers, pending };
+}
+
+export function retreatmentDecision(
+  protocol: ProtocolDefinition,
+  timeline: SubjectTimeline,
+  asOf: string,
+): RetreatmentDecision {
+  const rule = protocol.retreatment;
+  const common = {
+    infusionsSoFar: timeline.infusions.length,
+    maxInfusions: rule?.maxInfusions ?? null,
+  };
+  if (rule === null) {
+    const reasons = ['the protocol has no retreatment'];
+    return {
+      ...common,
+      allowed: false,
+      qualifies: false,
+      ruleReasons: reasons,
+      blockers: [],
+      pending: [],
+      reasons,
+      baselineVisitId: null,
+      responseVisitId: null,
+      lossVisitId: null,
+    };
+  }
+  const q = qualification(protocol, rule, timeline);
+  const { blockers, pending } = q.qualifies
+    ? checksOfTheDay(protocol, rule, timeline, asOf)
+    : { blockers: [], pending: [] };
+  return {
+    ...common,
+    allowed: q.qualifies && blockers.length === 0 && pending.length === 0,
+    qualifies: q.qualifies,
+    ruleReasons: q.reasons,
+    blockers,
+    pending,
+    reasons: [
+      ...q.reasons,
+      ...blockers.map((b) => `${b.text}: ${b.reason}`),
+      ...pending.map(
+        (p) => `${p.text}: unknown (${p.reason}); to settle it: ${p.settledBy.join(', ')}`,
+      ),
+    ],
+    baselineVisitId: q.baselineVisitId,
+    responseVisitId: q.responseVisitId,
+    lossVisitId: q.lossVisitId,
+  };
 }

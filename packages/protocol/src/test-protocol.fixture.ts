@@ -38,6 +38,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
           text: 'Failed registered biologicals',
           kinds: ['biological'],
           failureReasons: ['inefficacy', 'intolerance'],
+          whenNoneRegistered: 'met',
         },
       ],
       exclusion: [
@@ -63,10 +64,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
         target: 'TNF',
         kind: 'biological',
         ilarCategory: 'polyarticular_rf_negative',
-        minAgeYears: 2,
-        authorisedOn: '2012-08',
-        evidence: 'D',
-        source: 'test',
+        history: [{ from: '2012-08', minAgeYears: 2, evidence: 'D', source: 'test' }],
       },
       {
         drug: 'tocilizumab',
@@ -74,10 +72,7 @@ export function testProtocol(overrides: Partial<ProtocolDefinition> = {}): Proto
         target: 'IL-6',
         kind: 'biological',
         ilarCategory: 'polyarticular_rf_negative',
-        minAgeYears: 2,
-        authorisedOn: '2013',
-        evidence: 'D',
-        source: 'test',
+        history: [{ from: '2013', minAgeYears: 2, evidence: 'D', source: 'test' }],
       },
     ],
     intervention: {

@@ -46,7 +46,14 @@ interface StatusJson {
     subjectId: string;
     state: string;
     infusions: number;
-    retreatment: { allowed: boolean; reasons: string[] };
+    retreatment: {
+      allowed: boolean;
+      qualifies: boolean;
+      reasons: string[];
+      ruleReasons: string[];
+      blockers: Array<{ id: string }>;
+      pending: Array<{ id: string; text: string; reason: string; settledBy: string[] }>;
+    };
     dueVisits: Array<{
       name: string;
       targetDate: string;
@@ -139,7 +146,51 @@ describe('jia-trial status', () => {
       run.stdout,
       /URGENT {2}SAE_REPORT_DUE: serious AE AE-1 \(Macrophage activation syndrome\), known since 2016-03-02: report within 24 h, by 2016-03-03 - OVERDUE by 1 day/,
     );
-    assert.match(run.stdout, /retreatment: not allowed: /);
+    assert.match(run.stdout, /retreatment: does not qualify; not allowed: /);
+  });
+
+  test('retreatment: qualifies and allowed apart; a check of the day still unknown is pending (issue 14)', async () => {
+    // Responded at RESP, lost it at LOSS (afebrile); the febrile-illness recheck needs a visit
+    // in the last 7 days.
+    const dir = bundle({
+      'subjects.csv': `subject_id,site,sex,birth_date,ilar_category,diagnosis_date,enrolment_date
+S-LOST,UMCU,F,2008-04,polyarticular_rf_negative,2012-01-10,2016-01-04
+`,
+      'visits.csv': `subject_id,visit_id,visit_date,physician_global,parent_global,chaq_di,active_joints,limited_joints,esr,fever
+S-LOST,BASE,2016-01-11,6,7,1.2,10,8,40,false
+S-LOST,RESP,2016-02-09,3,3,0.6,4,4,15,false
+S-LOST,LOSS,2016-04-05,6,7,1.2,10,8,40,false
+`,
+      'medications.csv': 'subject_id,drug,drug_class,start_date,stop_date,stop_reason\n',
+      'infusions.csv': `subject_id,infusion_date,weight_kg,cells_per_kg,total_cells,product_lot,infusion_reaction
+S-LOST,2016-01-12,30,2000000,60000000,LOT-1,false
+`,
+      'adverse_events.csv':
+        'subject_id,ae_id,term,onset_date,grade,serious,related,outcome,awareness_date\n',
+      'eligibility.csv': 'subject_id,criterion_id,value,assessed_date\n',
+    });
+    const seventh = (await status(dir, '--as-of', '2016-04-12')).subjects[0]?.retreatment;
+    assert.deepEqual([seventh?.qualifies, seventh?.allowed, seventh?.pending], [true, true, []]);
+    const eighth = (await status(dir, '--as-of', '2016-04-13')).subjects[0]?.retreatment;
+    assert.deepEqual([eighth?.qualifies, eighth?.allowed, eighth?.blockers], [true, false, []]);
+    assert.deepEqual(
+      eighth?.pending.map((p) => [p.id, p.settledBy]),
+      [
+        [
+          'febrile_illness',
+          ['a screening visit recording fever (yes or no), dated from 2016-04-06 to 2016-04-13'],
+        ],
+      ],
+    );
+    const text = await runCli('status', dir, '--as-of', '2016-04-13');
+    assert.match(
+      text.stdout,
+      /retreatment: qualifies; not allowed yet: checks pending: JIA-ACR 30 reached at RESP/,
+    );
+    assert.match(
+      text.stdout,
+      /pending febrile_illness: no visit in the 7 days up to 2016-04-13; to settle it: a screening visit recording fever/,
+    );
   });
 
   test('the observational cohort protocol reads the same bundle', async () => {

@@ -83,6 +83,26 @@ export async function runStatus(
     });
 }
 
+/**
+ * The retreatment decision as two facts (ADR 0016): whether the subject qualifies under the
+ * protocol's rule, and whether a repeat may be given today, with what is still unknown.
+ */
+function retreatmentLines(r: SubjectEvaluation['retreatment']): string[] {
+  const today = r.allowed
+    ? 'ALLOWED today'
+    : !r.qualifies
+      ? 'not allowed'
+      : r.blockers.length > 0
+        ? `not allowed today: ${r.blockers.map((b) => `${b.id} (${b.reason})`).join('; ')}`
+        : 'not allowed yet: checks pending';
+  const lines = [
+    `  retreatment: ${r.qualifies ? 'qualifies' : 'does not qualify'}; ${today}: ${r.ruleReasons.join('; ')}`,
+  ];
+  for (const p of r.pending)
+    lines.push(`    pending ${p.id}: ${p.reason}; to settle it: ${p.settledBy.join(', ')}`);
+  return lines;
+}
+
 const SEVERITY_LABEL = { urgent: 'URGENT ', warning: 'warning', info: 'info   ' } as const;
 
 function describe(s: SubjectEvaluation): string {
@@ -90,6 +110,7 @@ function describe(s: SubjectEvaluation): string {
   const e = s.eligibility;
   const open = e.criteria.filter((c) => c.status === 'unknown');
   const against = e.criteria.filter((c) => criterionSatisfied(c) === 'not_met');
+  const vacuous = e.criteria.filter((c) => c.vacuous);
   lines.push(
     `  eligibility on ${e.referenceDate}: ${e.status.replaceAll('_', ' ')}` +
       (against.length > 0
@@ -97,11 +118,12 @@ function describe(s: SubjectEvaluation): string {
         : '') +
       (open.length > 0
         ? `; open: ${open.map((c) => `${c.id} (${c.missing.join(', ')})`).join('; ')}`
+        : '') +
+      (vacuous.length > 0
+        ? `; none registered: ${vacuous.map((c) => `${c.id} (${c.status.replaceAll('_', ' ')})`).join('; ')}`
         : ''),
   );
-  lines.push(
-    `  retreatment: ${s.retreatment.allowed ? 'ALLOWED' : 'not allowed'}: ${s.retreatment.reasons.join('; ')}`,
-  );
+  lines.push(...retreatmentLines(s.retreatment));
   const shown = s.schedule.filter((v) => v.status === 'due' || v.status === 'overdue');
   const next = s.schedule.find((v) => v.status === 'upcoming');
   const done = s.schedule.filter((v) => v.status === 'done').length;

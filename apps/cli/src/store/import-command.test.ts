@@ -60,7 +60,7 @@ describe('jia-trial import / export', () => {
         ['medications.csv', 32],
         ['infusions.csv', 7],
         ['adverse_events.csv', 5],
-        ['eligibility.csv', 6],
+        ['eligibility.csv', 7],
       ],
     );
     const before = await snapshot(database());

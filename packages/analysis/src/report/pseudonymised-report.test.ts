@@ -147,6 +147,7 @@ describe('the report pseudonymised', () => {
     assert.deepEqual([...new Set(identified)].sort(), [
       'adverseEvents.seriousAndMas.N.onsetDate',
       'adverseEvents.seriousAndMas.N.stoppedBlocker.stopDate',
+      'decisions.eligibility.N.referenceDate',
       'infusions.perSubject.N.dates.N',
     ]);
   });

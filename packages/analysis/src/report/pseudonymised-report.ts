@@ -90,6 +90,13 @@ export const KEPT_TEXT = {
   label: "a read-out's or a measure's label",
   method: 'the statistical method',
   warnings: "R's warnings of a test",
+  responseVisitId: "the response visit's identifier",
+  lossVisitId: 'the identifier of the visit where the response was lost',
+  blockers: "ids of the protocol's retreatment checks",
+  pending: "ids of the protocol's retreatment checks",
+  status: 'a code (eligibility or criterion status)',
+  criterionId: 'a criterion id of the protocol',
+  text: "the protocol's wording of a retreatment check or a criterion (no subject data)",
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

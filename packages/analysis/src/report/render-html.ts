@@ -92,6 +92,7 @@ function findings(a: AnalysedStudy['analysis']): string[] {
     )}.`,
     `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)}); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
     ...ae.seriousAndMas.slice(0, MAX_LISTED).map(eventLine),
+    ...decisionFindings(a.decisions),
   ];
   for (const r of Object.values(a.efficacy)) {
     const aj = r.activeJoints;
@@ -100,6 +101,75 @@ function findings(a: AnalysedStudy['analysis']): string[] {
     );
   }
   return out;
+}
+
+/** Retreatment as two facts (qualifies; allowed today, or waiting on checks), and vacuous passes. */
+function decisionFindings(d: AnalysedStudy['analysis']['decisions']): string[] {
+  const qualifying = d.retreatment.filter((r) => r.qualifies);
+  const allowed = qualifying.filter((r) => r.allowed).map((r) => r.subjectId);
+  const waiting = qualifying
+    .filter((r) => !r.allowed && r.blockers.length === 0)
+    .map((r) => r.subjectId);
+  const blocked = qualifying.filter((r) => r.blockers.length > 0).map((r) => r.subjectId);
+  const vacuous = d.eligibility.filter((e) => e.noneRegistered.length > 0).map((e) => e.subjectId);
+  return [
+    `At the data cut, ${qualifying.length} of ${d.retreatment.length} infused patients qualify for a repeat infusion under the protocol's rule (a response, lost now, within the infusion limit)${qualifying.length > 0 ? `: allowed today ${allowed.length}${allowed.length > 0 ? ` (${list(allowed)})` : ''}, waiting on a check of the day still unknown ${waiting.length}${waiting.length > 0 ? ` (${list(waiting)})` : ''}, blocked by a check not met ${blocked.length}${blocked.length > 0 ? ` (${list(blocked)})` : ''}` : ''}.`,
+    ...(vacuous.length > 0
+      ? [
+          `${plural(vacuous.length, 'subject')} met "failed every registered biological" only vacuously (none registered for the category and age on the reference day): ${list(vacuous)}; the protocol decides whether that counts, and the investigator was alerted (ELIGIBILITY_NONE_REGISTERED).`,
+        ]
+      : []),
+  ];
+}
+
+function decisionsSection(d: AnalysedStudy['analysis']['decisions']): string {
+  const named = new Map(d.checks.map((c) => [c.id, c.text]));
+  const names = (ids: readonly string[]) =>
+    ids.length === 0 ? '-' : ids.map((id) => esc(named.get(id) ?? id)).join('; ');
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const retreatment = table(
+    [
+      'patient',
+      'infusions',
+      'qualifies',
+      'allowed today',
+      'blocked by',
+      'pending',
+      'response / loss visit',
+    ],
+    d.retreatment
+      .slice(0, MAX_LISTED)
+      .map((r) => [
+        esc(r.subjectId),
+        String(r.infusions),
+        yes(r.qualifies),
+        yes(r.allowed),
+        names(r.blockers),
+        names(r.pending),
+        `${esc(r.responseVisitId ?? '-')} / ${esc(r.lossVisitId ?? '-')}`,
+      ]),
+  );
+  const vacuous = d.eligibility.filter((e) => e.noneRegistered.length > 0);
+  const eligibility =
+    vacuous.length === 0
+      ? '<p>No eligibility criterion was met only vacuously.</p>'
+      : table(
+          ['patient', 'eligibility', 'on', 'met only vacuously (none registered)'],
+          vacuous
+            .slice(0, MAX_LISTED)
+            .map((e) => [
+              esc(e.subjectId),
+              e.status.replaceAll('_', ' '),
+              e.referenceDate,
+              e.noneRegistered
+                .map(
+                  (c) =>
+                    `${esc(named.get(c.criterionId) ?? c.criterionId)}: ${c.status.replaceAll('_', ' ')}`,
+                )
+                .join('; '),
+            ]),
+        );
+  return `<h3>Retreatment</h3><p>"Qualifies": the protocol's rule (a response after the latest infusion, lost now, fewer infusions than the maximum). "Allowed today": qualifies and every check of the day (not withdrawn, the interval, the recheck criteria) known and met; a check still unknown is pending, not a refusal.</p>${retreatment}${moreRows(d.retreatment.length)}<h3>Eligibility passed only vacuously</h3>${eligibility}`;
 }
 
 function baselineSection(a: AnalysedStudy['analysis']): string {
@@ -331,6 +401,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
             ]),
         )
   }
+<h2>Retreatment and eligibility at the data cut</h2>${decisionsSection(a.decisions)}
 <h2>Efficacy against the baseline</h2>${Object.values(a.efficacy).map(readoutSection).join('')}
 <h2>Plots</h2>${plots(study)}
 <h2>Methods</h2><ul>

@@ -17,6 +17,7 @@ import {
 } from './baseline.js';
 import { analyseReadout, type ReadoutAnalysis } from './efficacy.js';
 import { type ListedEvent, listSeriousAndMas } from './events.js';
+import { type ProtocolDecisions, protocolDecisions } from './protocol-decisions.js';
 import { type AeWindowAnalysis, analyseAeWindows } from './safety.js';
 import type { Timepoint } from './timepoints.js';
 
@@ -44,6 +45,8 @@ export interface StudyAnalysis {
     readonly seriousAndMas: readonly ListedEvent[];
   };
   readonly efficacy: Readonly<Record<string, ReadoutAnalysis>>;
+  /** Retreatment (qualifies, allowed, pending) and vacuous eligibility passes at the data cut. */
+  readonly decisions: ProtocolDecisions;
   /** Upper limits of normal used for inactive disease and the "normal" statements. */
   readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
 }
@@ -108,6 +111,7 @@ export function analysePopulation(
         analyseReadout(known, tp, limits, options.asOf),
       ]),
     ),
+    decisions: protocolDecisions(protocol, known, options.asOf),
     limits,
   };
 }
