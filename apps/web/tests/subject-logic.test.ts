@@ -52,7 +52,24 @@ describe('alerts', () => {
     const body: StatusBody = {
       asOf: '2015-11-02',
       protocol: { id: 'msc-jia', version: '1.0' },
-      subject: { state: 'infused', retreatment: { allowed: false, reasons: ['too early', 3] } },
+      subject: {
+        state: 'infused',
+        retreatment: {
+          allowed: false,
+          qualifies: true,
+          reasons: ['too early', 3],
+          ruleReasons: ['response lost at D02-W26'],
+          blockers: [],
+          pending: [
+            {
+              id: 'febrile_illness',
+              text: 'No fever',
+              reason: 'no visit',
+              settledBy: ['a visit', 1],
+            },
+          ],
+        },
+      },
       alerts: [
         {
           code: 'VISIT_MISSED',
@@ -76,6 +93,12 @@ describe('alerts', () => {
     const status = subjectStatus(body);
     assert.equal(status.retreatment.allowed, false);
     assert.deepEqual(status.retreatment.reasons, ['too early']);
+    assert.equal(status.retreatment.qualifies, true);
+    assert.deepEqual(status.retreatment.ruleReasons, ['response lost at D02-W26']);
+    assert.deepEqual(status.retreatment.blockers, []);
+    assert.deepEqual(status.retreatment.pending, [
+      { id: 'febrile_illness', text: 'No fever', reason: 'no visit', settledBy: ['a visit'] },
+    ]);
     assert.equal(status.eligibility.status, null);
     assert.deepEqual(status.alerts, [
       {

@@ -73,7 +73,7 @@ describe('the subject page', () => {
     const retreatment = page.getByRole('region', { name: 'Retreatment' });
     assert.match(
       (await retreatment.textContent()) ?? '',
-      /not allowed on 2017-12-31.*JIA-ACR 30 reached at D01-Y1.*no later visit yet/s,
+      /does not qualify for a repeat infusion on 2017-12-31.*JIA-ACR 30 reached at D01-Y1.*no later visit yet/s,
     );
     await review(page, 'subject');
     await page.close();

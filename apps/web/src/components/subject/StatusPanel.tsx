@@ -4,7 +4,7 @@
  * (each criterion with what it read). The page never re-derives them: the engine is the rule.
  */
 import { wordsOf } from './format';
-import type { SubjectStatus } from './subject-data';
+import type { DayCheck, SubjectStatus } from './subject-data';
 import './subject.css';
 
 const CRITERION_TEXT: Readonly<Record<string, string>> = {
@@ -13,19 +13,52 @@ const CRITERION_TEXT: Readonly<Record<string, string>> = {
   unknown: 'not known',
 };
 
+/** Two facts apart (ADR 0016): whether the protocol's rule qualifies the subject, and whether
+ * every check of the day is known and met; the checks not known yet say what would settle them. */
+function retreatmentVerdict(status: SubjectStatus): string {
+  const r = status.retreatment;
+  if (r.allowed === null) return 'The engine gave no decision.';
+  if (r.allowed) return `A repeat infusion is allowed on ${status.asOf}.`;
+  if (r.qualifies === false)
+    return `The subject does not qualify for a repeat infusion on ${status.asOf}.`;
+  if (r.qualifies && r.blockers.length === 0 && r.pending.length > 0)
+    return `The subject qualifies; a repeat infusion is not allowed yet on ${status.asOf}: checks of the day are pending.`;
+  if (r.qualifies)
+    return `The subject qualifies, but a repeat infusion is not allowed on ${status.asOf}.`;
+  return `A repeat infusion is not allowed on ${status.asOf}.`;
+}
+
+function DayChecks({
+  title,
+  checks,
+}: {
+  readonly title: string;
+  readonly checks: readonly DayCheck[];
+}) {
+  if (checks.length === 0) return null;
+  return (
+    <>
+      <h4>{title}</h4>
+      <ul className="reasons">
+        {checks.map((c) => (
+          <li key={c.id}>
+            <strong>{c.text}</strong>: {c.reason}
+            {c.settledBy.length > 0 && <> To settle it: {c.settledBy.join('; ')}.</>}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function RetreatmentStatus({ status }: { readonly status: SubjectStatus }) {
   const r = status.retreatment;
-  const verdict =
-    r.allowed === null
-      ? 'The engine gave no decision.'
-      : r.allowed
-        ? `A repeat infusion is allowed on ${status.asOf}.`
-        : `A repeat infusion is not allowed on ${status.asOf}.`;
+  const rule = r.ruleReasons.length > 0 ? r.ruleReasons : r.reasons;
   return (
     <section aria-labelledby="retreatment-title" className="card">
       <h3 id="retreatment-title">Retreatment</h3>
       <p className={r.allowed ? 'verdict verdict-yes' : 'verdict verdict-no'}>
-        <strong>{verdict}</strong>
+        <strong>{retreatmentVerdict(status)}</strong>
       </p>
       {r.infusionsSoFar !== null && (
         <p>
@@ -33,12 +66,14 @@ export function RetreatmentStatus({ status }: { readonly status: SubjectStatus }
           {r.maxInfusions !== null && ` of at most ${r.maxInfusions}`}.
         </p>
       )}
-      <h4>Why</h4>
+      <h4>Why (the protocol's rule)</h4>
       <ul className="reasons">
-        {r.reasons.map((reason) => (
+        {rule.map((reason) => (
           <li key={reason}>{reason}</li>
         ))}
       </ul>
+      <DayChecks title="Checks of the day not met" checks={r.blockers} />
+      <DayChecks title="Checks of the day not known yet" checks={r.pending} />
     </section>
   );
 }
@@ -68,7 +103,10 @@ export function EligibilityStatus({ status }: { readonly status: SubjectStatus }
               <tr key={c.id}>
                 <th scope="row">{c.text}</th>
                 <td>{c.type}</td>
-                <td>{CRITERION_TEXT[c.status] ?? c.status}</td>
+                <td>
+                  {CRITERION_TEXT[c.status] ?? c.status}
+                  {c.vacuous && ' (none registered for the category)'}
+                </td>
                 <td>
                   {c.reason}
                   {c.missing.length > 0 && ` (to record: ${c.missing.join(', ')})`}

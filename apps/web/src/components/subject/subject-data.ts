@@ -243,6 +243,28 @@ export interface Criterion {
   readonly status: string;
   readonly reason: string;
   readonly missing: readonly string[];
+  /** Met only because nothing was registered to fail (the investigator is asked to confirm). */
+  readonly vacuous: boolean;
+}
+
+/** A check of the infusion day: known not met (a blocker), or not known yet (pending). */
+export interface DayCheck {
+  readonly id: string;
+  readonly text: string;
+  readonly reason: string;
+  /** What to record to settle a pending check. */
+  readonly settledBy: readonly string[];
+}
+
+function dayChecksOf(value: unknown): DayCheck[] {
+  return listOf(value)
+    .map(objectOf)
+    .map((c) => ({
+      id: textOf(c.id) ?? '',
+      text: textOf(c.text) ?? '',
+      reason: textOf(c.reason) ?? '',
+      settledBy: textsOf(c.settledBy),
+    }));
 }
 
 export interface SubjectStatus {
@@ -252,6 +274,11 @@ export interface SubjectStatus {
   readonly stateReason: string | null;
   readonly retreatment: {
     readonly allowed: boolean | null;
+    /** The protocol's rule alone (response lost, infusions left), apart from the day's checks. */
+    readonly qualifies: boolean | null;
+    readonly ruleReasons: readonly string[];
+    readonly blockers: readonly DayCheck[];
+    readonly pending: readonly DayCheck[];
     readonly infusionsSoFar: number | null;
     readonly maxInfusions: number | null;
     readonly reasons: readonly string[];
@@ -277,6 +304,10 @@ export function subjectStatus(body: StatusBody): SubjectStatus {
     stateReason: textOf(s.stateReason),
     retreatment: {
       allowed: booleanOf(retreatment.allowed),
+      qualifies: booleanOf(retreatment.qualifies),
+      ruleReasons: textsOf(retreatment.ruleReasons),
+      blockers: dayChecksOf(retreatment.blockers),
+      pending: dayChecksOf(retreatment.pending),
       infusionsSoFar: numberOf(retreatment.infusionsSoFar),
       maxInfusions: numberOf(retreatment.maxInfusions),
       reasons: textsOf(retreatment.reasons),
@@ -293,6 +324,7 @@ export function subjectStatus(body: StatusBody): SubjectStatus {
           status: textOf(c.status) ?? 'unknown',
           reason: textOf(c.reason) ?? '',
           missing: textsOf(c.missing),
+          vacuous: c.vacuous === true,
         })),
     },
     alerts: orderAlerts(body.alerts.map(alertView).filter((a): a is AlertView => a !== null)),
