@@ -127,6 +127,11 @@ describe('visit entry', () => {
       answers.map((a: { record: unknown }) => a.record),
       [{ visitId: VISIT, item: 'walking_1', score: 0, aidOrHelp: true }],
     );
+    // Each stored part has its own history on the visit's page.
+    const parts = page.locator('details.part-histories');
+    await parts.getByText('History of its joint findings and CHAQ answers (4)').click();
+    await parts.getByText('History of Joint finding: Right knee').click();
+    await parts.locator('table.history').getByText('Entered').first().waitFor();
 
     // Someone changes the visit meanwhile, through the API.
     const { visitId: _key, ...record } = saved.record;

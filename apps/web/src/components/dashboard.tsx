@@ -1,6 +1,7 @@
 /** The parts of a study's dashboard (GET /studies/{studyId}/dashboard; docs/api.md). */
 import type { components } from '../api/schema.generated';
 import { hrefOf } from '../routes';
+import { ColumnHeads } from './table';
 
 export type Dashboard = components['schemas']['Dashboard'];
 
@@ -29,14 +30,7 @@ function AlertRows({
 }) {
   return (
     <table className="alerts-table">
-      <thead>
-        <tr>
-          <th scope="col">Severity</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Alert</th>
-          <th scope="col">What</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Severity', 'Subject', 'Alert', 'What']} />
       <tbody>
         {alerts.map((a) => (
           <tr key={a.alertId} className={`severity-${a.severity}`}>
@@ -110,15 +104,7 @@ export function DueVisits({
         <p>No visit is due.</p>
       ) : (
         <table className="numbers">
-          <thead>
-            <tr>
-              <th scope="col">Subject</th>
-              <th scope="col">Visit</th>
-              <th scope="col">Target</th>
-              <th scope="col">Window</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Subject', 'Visit', 'Target', 'Window', 'Status']} />
           <tbody>
             {visits.map((v) => (
               <tr key={`${v.subjectId}-${v.name}`}>
@@ -198,14 +184,7 @@ export function Enrolment({ rows }: { readonly rows: Dashboard['enrolment'] }) {
     <section aria-labelledby="enrolment-title" className="card">
       <h2 id="enrolment-title">Enrolment by site</h2>
       <table className="numbers">
-        <thead>
-          <tr>
-            <th scope="col">Site</th>
-            <th scope="col">Screened</th>
-            <th scope="col">Enrolled</th>
-            <th scope="col">Withdrawn</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Site', 'Screened', 'Enrolled', 'Withdrawn']} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.site}>

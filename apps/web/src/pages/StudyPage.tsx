@@ -13,6 +13,7 @@ import { Problem } from '../components/forms';
 import { ReportLink } from '../components/review/ReportLink';
 import { labelOf } from '../components/subject/format';
 import { grantsOf } from '../components/subject/permissions';
+import { ColumnHeads } from '../components/table';
 import { hrefOf } from '../routes';
 
 /**
@@ -81,17 +82,17 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
           <div className="scroll">
             <table className="numbers">
               <caption className="visually-hidden">Subjects of the study</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Site</th>
-                  <th scope="col">ILAR category</th>
-                  <th scope="col">Enrolled</th>
-                  <th scope="col">Withdrawn</th>
-                  <th scope="col">Visits</th>
-                  <th scope="col">Last visit</th>
-                </tr>
-              </thead>
+              <ColumnHeads
+                names={[
+                  'Subject',
+                  'Site',
+                  'ILAR category',
+                  'Enrolled',
+                  'Withdrawn',
+                  'Visits',
+                  'Last visit',
+                ]}
+              />
               <tbody>
                 {subjects.map((s) => (
                   <tr key={s.subjectId}>

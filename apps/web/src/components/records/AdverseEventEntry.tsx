@@ -4,9 +4,8 @@
  * (ICH E2A) are asked only of a serious event and sent as an array of codes. A serious event
  * raises SAE_REPORT_DUE at once: the page reads the status again after every save.
  */
-import { CorrectableRecords } from './CorrectableRecords';
+import { CorrectableRecords, type RecordListProps } from './CorrectableRecords';
 import { emptyValues, type FormValues } from './record-form';
-import type { StoredRow } from './use-stored-records';
 
 const KEYS = [
   'aeId',
@@ -26,13 +25,7 @@ const CORRECTION_KEYS = KEYS.filter((k) => k !== 'aeId');
 const LISTED = ['aeId', 'term', 'onsetDate', 'grade', 'serious', 'outcome'];
 const SHOWN_WHEN = { seriousnessCriteria: (v: FormValues) => v.serious === 'true' };
 
-export function AdverseEventEntry(props: {
-  readonly studyId: string;
-  readonly subjectId: string;
-  readonly rows: readonly StoredRow[];
-  readonly readStored: (rowId: string) => Promise<StoredRow | null>;
-  readonly onSaved: (text: string) => void;
-}) {
+export function AdverseEventEntry(props: RecordListProps) {
   return (
     <CorrectableRecords
       {...props}

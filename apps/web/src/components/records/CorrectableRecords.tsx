@@ -36,6 +36,12 @@ export interface CorrectableRecordsProps {
   readonly shownWhen?: RecordEditorProps['shownWhen'];
 }
 
+/** What a page gives each type's entry: the subject, its stored rows, and what to do after. */
+export type RecordListProps = Pick<
+  CorrectableRecordsProps,
+  'studyId' | 'subjectId' | 'rows' | 'readStored' | 'onSaved'
+>;
+
 export function CorrectableRecords(props: CorrectableRecordsProps) {
   const { type, studyId, subjectId, rows, idOf } = props;
   const [editing, setEditing] = useState<EditTarget | null>(() => {

@@ -3,18 +3,11 @@
  * .../medications/{rowId}`: the drug and start day, its natural key, may be what is corrected),
  * with If-Match and a reason; and a new one (`POST .../medications`).
  */
-import { CorrectableRecords } from './CorrectableRecords';
-import type { StoredRow } from './use-stored-records';
+import { CorrectableRecords, type RecordListProps } from './CorrectableRecords';
 
 const KEYS = ['drug', 'drugClass', 'startDate', 'stopDate', 'stopReason'];
 
-export function MedicationEntry(props: {
-  readonly studyId: string;
-  readonly subjectId: string;
-  readonly rows: readonly StoredRow[];
-  readonly readStored: (rowId: string) => Promise<StoredRow | null>;
-  readonly onSaved: (text: string) => void;
-}) {
+export function MedicationEntry(props: RecordListProps) {
   return (
     <CorrectableRecords
       {...props}

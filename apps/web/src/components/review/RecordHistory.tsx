@@ -8,6 +8,7 @@ import { api, messageOf } from '../../api/client';
 import { Problem } from '../forms';
 import { utcText } from '../subject/format';
 import type { Loaded } from '../subject/use-subject-page';
+import { ColumnHeads } from '../table';
 import { type AuditRow, auditRows, OPERATION_TEXT } from './audit-view';
 import { fieldLabel } from './record-keys';
 import './review.css';
@@ -32,15 +33,7 @@ function HistoryTable({
   return (
     <div className="scroll">
       <table className="history">
-        <thead>
-          <tr>
-            <th scope="col">When (UTC)</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Changed fields: old → new</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['When (UTC)', 'Who', 'What', 'Changed fields: old → new', 'Reason']} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.eventId}>

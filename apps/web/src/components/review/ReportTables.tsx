@@ -7,6 +7,7 @@
  */
 import { labelOf } from '../subject/format';
 import { isObject, type Json, listOf, objectOf, textOf, textsOf } from '../subject/read';
+import { ColumnHeads } from '../table';
 import { intervalText, num, proportionText, pText, summaryText } from './report-format';
 
 /** Baseline summaries in the report's order, with their row labels. */
@@ -77,15 +78,9 @@ export function InfusionTable({ infusions }: { readonly infusions: Json }) {
         Infusions: {num(infusions.total)} in all, {num(infusions.subjectsWithRepeat)} subject(s)
         with a repeat
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Subject</th>
-          <th scope="col">Infusions</th>
-          <th scope="col">Dates or study days</th>
-          <th scope="col">Cells per kg</th>
-          <th scope="col">Reactions</th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        names={['Subject', 'Infusions', 'Dates or study days', 'Cells per kg', 'Reactions']}
+      />
       <tbody>
         {listOf(infusions.perSubject)
           .map(objectOf)
@@ -138,13 +133,7 @@ export function AeComparison({
           {title}: {num(comparison.windowMonths)} months before and after the first infusion,{' '}
           {num(comparison.subjects)} subjects
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Measure</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Measure', 'Before', 'After']} />
         <tbody>
           {rows.map(([label, read]) => (
             <tr key={label}>
@@ -176,18 +165,18 @@ export function SeriousAndMas({ events }: { readonly events: readonly unknown[] 
   return (
     <table>
       <caption>Serious adverse events and MAS</caption>
-      <thead>
-        <tr>
-          <th scope="col">Subject</th>
-          <th scope="col">AE</th>
-          <th scope="col">Term</th>
-          <th scope="col">Onset (date or study day)</th>
-          <th scope="col">Grade</th>
-          <th scope="col">MAS</th>
-          <th scope="col">Days after first infusion</th>
-          <th scope="col">Biologic stopped before</th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        names={[
+          'Subject',
+          'AE',
+          'Term',
+          'Onset (date or study day)',
+          'Grade',
+          'MAS',
+          'Days after first infusion',
+          'Biologic stopped before',
+        ]}
+      />
       <tbody>
         {events.map(objectOf).map((e) => {
           const blocker = isObject(e.stoppedBlocker) ? e.stoppedBlocker : null;
@@ -233,16 +222,9 @@ export function ReadOut({ readout }: { readonly readout: Json }) {
           {textOf(readout.label)} (day {num(readout.targetDay)} ± {num(readout.toleranceDays)}):
           each measure against baseline
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Measure</th>
-            <th scope="col">n</th>
-            <th scope="col">Baseline median</th>
-            <th scope="col">Median</th>
-            <th scope="col">Improved</th>
-            <th scope="col">Wilcoxon p</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          names={['Measure', 'n', 'Baseline median', 'Median', 'Improved', 'Wilcoxon p']}
+        />
         <tbody>
           {measures.map(([key, value]) => {
             const m = objectOf(value);

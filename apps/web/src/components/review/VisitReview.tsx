@@ -2,8 +2,9 @@
  * On a visit's page, beside its heading: a marker of the visit's queries not closed yet (on the
  * visit or its joint findings and CHAQ answers), opening to their threads and the steps the
  * user may take; raising a query on the visit, one of its fields, a joint finding or a CHAQ
- * answer; and the visit's history. The page reads the queries (it also marks the fields they
- * name), and each control appears only for a role holding its permission at the subject's site.
+ * answer; and the history of the visit and of each of its stored parts. The page reads the
+ * queries (it also marks the fields they name), and each control appears only for a role holding
+ * its permission at the subject's site.
  */
 
 import type { StudyAccess } from '@jia-trial/dictionary';
@@ -60,7 +61,24 @@ export function VisitReview({
       {may(access, 'query.raise', site) && (
         <RaiseQuery studyId={studyId} records={[visit, ...parts]} onRaised={onQueriesChanged} />
       )}
-      {may(access, 'audit.read', site) && <RecordHistory record={{ studyId, ...visit }} />}
+      {may(access, 'audit.read', site) && (
+        <>
+          <RecordHistory record={{ studyId, ...visit }} />
+          {parts.length > 0 && (
+            <details className="part-histories">
+              <summary>History of its joint findings and CHAQ answers ({parts.length})</summary>
+              <ul className="record-list">
+                {parts.map((part) => (
+                  <li key={`${part.table}:${part.recordKey}`}>
+                    <span>{part.label}</span>
+                    <RecordHistory record={{ studyId, ...part }} />
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
     </div>
   );
 }

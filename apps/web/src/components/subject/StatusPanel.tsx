@@ -3,6 +3,8 @@
  * whether a repeat infusion is allowed (retreatment) and whether the subject was eligible
  * (each criterion with what it read). The page never re-derives them: the engine is the rule.
  */
+
+import { ColumnHeads } from '../table';
 import { wordsOf } from './format';
 import type { DayCheck, SubjectStatus } from './subject-data';
 import './subject.css';
@@ -90,14 +92,7 @@ export function EligibilityStatus({ status }: { readonly status: SubjectStatus }
       <div className="scroll">
         <table>
           <caption className="visually-hidden">Eligibility criteria</caption>
-          <thead>
-            <tr>
-              <th scope="col">Criterion</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Criterion', 'Type', 'Status', 'Reason']} />
           <tbody>
             {e.criteria.map((c) => (
               <tr key={c.id}>
