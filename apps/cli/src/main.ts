@@ -10,11 +10,11 @@ import { EXIT_CODES } from '@jia-trial/errors';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop';
 import {
   CUTOFF_SET_IDS,
-  SYSTEMIC_JIA_ACR_RULES,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
   DEFAULT_ESR_UPPER_LIMIT,
   describeRange,
   ILAR_CATEGORY_CODES,
+  SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { positiveInteger } from './cli-args.js';

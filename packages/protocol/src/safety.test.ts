@@ -337,9 +337,9 @@ describe('early warning of evolving MAS under watch: the laboratory trend (ADR 0
     ]);
     const raised = alerts(t, '2020-02-11', 'MAS_LAB_TREND');
     assert.deepEqual(
-      (raised[0]?.data.changes as { analyte: string; fromVisit: string; toVisit: string }[]).map(
-        (c) => [c.analyte, c.fromVisit, c.toVisit],
-      ),
+      (
+        (raised[0]?.data.changes ?? []) as { analyte: string; fromVisit: string; toVisit: string }[]
+      ).map((c) => [c.analyte, c.fromVisit, c.toVisit]),
       [['ferritin', 'A', 'C']],
     );
     assert.equal(raised[0]?.data.visitId, 'C');
