@@ -1,6 +1,6 @@
 /**
  * Cross-checks `jia-trial score` against the independent R implementation (bench/score.R): reads
- * both scored CSVs of the same input, pairs rows by visit_id and compares the 10 score columns.
+ * both scored CSVs of the same input, pairs rows by visit_id and compares the 11 score columns.
  * Numbers are compared as decimals with a 1e-9 tolerance, true/false case-insensitively, and an
  * empty cell equals NA. Prints the disagreements per column and the first differing rows in full.
  * Not part of the timed benchmark.

@@ -20,8 +20,9 @@ joints_csv <- if (length(args) >= 3L) args[[3L]] else
 # ---- read --------------------------------------------------------------------------------
 numeric_cols <- c("physician_global", "parent_global", "chaq_di", "active_joints",
                   "limited_joints", "esr", "crp", "morning_stiffness_min", "ferritin",
-                  "platelets", "ast", "triglycerides", "fibrinogen")
-logical_cols <- c("systemic_features", "active_uveitis", "fever")
+                  "platelets", "ast", "triglycerides", "fibrinogen", "ldh")
+logical_cols <- c("systemic_features", "active_uveitis", "fever", "cns_involvement",
+                  "haemorrhagic_manifestations")
 text_cols <- c("subject_id", "visit_id", "visit_date", "baseline_visit_id", "ilar_category",
                "active_joint_codes")
 classes <- c(setNames(rep("character", length(text_cols)), text_cols),
@@ -149,9 +150,18 @@ labs_ok <- fcase(hits >= 2L, TRUE, hits + rowSums(is.na(lab_hits)) < 2L, FALSE, 
 mas <- col("fever", NA) & mu(col("ferritin", NA_real_)) > 684 * U & labs_ok
 mas[is.na(category) | category != "systemic"] <- NA
 
+# ---- MS score (Minoia 2019 Table 4): systemic JIA with all seven inputs ------------------
+# Coefficients in 10^-4 times values in micro-units: an integer sum in 10^-10, rounded once to
+# micro-units, halves towards +infinity (as the CLI). NA when any input is missing.
+ms_sum <- 24400 * col("cns_involvement", NA) * U + 15400 * col("haemorrhagic_manifestations", NA) * U -
+  13000 * (ajc > 0) * U - 30 * mu(col("platelets", NA_real_)) + 10 * mu(col("ldh", NA_real_)) -
+  40 * mu(col("fibrinogen", NA_real_)) + mu(col("ferritin", NA_real_))
+ms <- floor(ms_sum / 1e4 + 0.5) / U
+ms[is.na(category) | category != "systemic"] <- NA
+
 # ---- write -------------------------------------------------------------------------------
 tf <- function(x) c("false", "true")[x + 1L]
 for (v in intersect(logical_cols, input_cols)) set(dt, j = v, value = tf(dt[[v]]))
 dt[, `:=`(acr_pedi = acr, flare = tf(flare), inactive_disease = tf(inactive),
-          mas_2016 = tf(mas))]
+          mas_2016 = tf(mas), ms_score = ms)]
 fwrite(dt, args[[2L]], na = "")

@@ -97,13 +97,21 @@ describe('MSC-JIA eligibility of a therapy-refractory systemic-JIA patient', () 
     const e = evaluate(MSC_JIA, without, '2016-01-12').eligibility;
     assert.equal(e.status, 'not_eligible');
   });
-  test("the study's danger: MAS watch after tocilizumab is stopped, MAS criteria met 7 weeks after the infusion", () => {
-    // Tocilizumab stopped 2015-11-10; infusion 2016-01-12 (9 weeks later, less 2 days); MAS at
-    // 7 weeks after the infusion, 2016-03-01 (16 weeks after the stop: the watch of 12 weeks is over).
+  test("the study's danger: MAS watch after tocilizumab is stopped, an afebrile early warning, then MAS criteria met 7 weeks after the infusion", () => {
+    // Tocilizumab stopped 2015-11-10; infusion 2016-01-12 (9 weeks later, less 2 days); at 4
+    // weeks after the infusion ferritin has doubled and platelets fallen by 29% without fever
+    // (the 2016 criteria cannot apply); MAS at 7 weeks after the infusion, 2016-03-01: 16 weeks
+    // after the stop, inside the 6-month watch (a 12-week watch would have ended on 2016-02-02).
     const mas = {
       ...patient,
       visits: [
-        ...patient.visits,
+        visit('SCR', '2016-01-11', {
+          activeJoints: 9,
+          fever: false,
+          ferritin: 250,
+          platelets: 380,
+        }),
+        visit('W4', '2016-02-09', { activeJoints: 8, fever: false, ferritin: 520, platelets: 270 }),
         visit('W7', '2016-03-01', {
           fever: true,
           ferritin: 12000,
@@ -114,16 +122,23 @@ describe('MSC-JIA eligibility of a therapy-refractory systemic-JIA patient', () 
         }),
       ],
     };
-    const atInfusion = evaluate(MSC_JIA, mas, '2016-01-12').alerts.map((a) => [a.code, a.severity]);
-    assert.deepEqual(
-      atInfusion.filter(([code]) => code === 'MAS_WATCH'),
-      [['MAS_WATCH', 'warning']],
-    );
-    const atMas = evaluate(MSC_JIA, mas, '2016-03-01').alerts.map((a) => [a.code, a.severity]);
-    assert.deepEqual(
-      atMas.filter(([code]) => String(code).startsWith('MAS')),
-      [['MAS_CRITERIA_MET', 'urgent']],
-    );
+    const masAlerts = (asOf: string) =>
+      evaluate(MSC_JIA, mas, asOf)
+        .alerts.filter((a) => a.code.startsWith('MAS') || a.code.startsWith('MS_'))
+        .map((a) => [a.code, a.severity]);
+    assert.deepEqual(masAlerts('2016-01-12'), [['MAS_WATCH', 'warning']]);
+    assert.deepEqual(masAlerts('2016-02-09'), [
+      ['MAS_WATCH', 'warning'],
+      ['MAS_LAB_TREND', 'warning'],
+    ]);
+    assert.deepEqual(masAlerts('2016-03-01'), [
+      ['MAS_CRITERIA_MET', 'urgent'],
+      ['MAS_SIGNS', 'urgent'],
+      ['MAS_WATCH', 'warning'],
+      ['MAS_LAB_TREND', 'warning'],
+    ]);
+    // The watch lasts 182 days after the stop: 2016-05-10 is its last day.
+    assert.deepEqual(masAlerts('2016-05-11'), []);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
   DEFAULT_ESR_UPPER_LIMIT,
   MAS_2016_LAB_THRESHOLDS,
+  MAS_TREND_DEFAULTS,
   MS_SCORE_CUTOFF,
 } from '@jia-trial/outcomes';
 import { defineProtocol } from '@jia-trial/protocol';
@@ -54,6 +55,20 @@ export const MSC_JIA = defineProtocol({
         'Ravelli A, Minoia F, Davì S, et al. 2016 Classification criteria for macrophage activation syndrome complicating systemic juvenile idiopathic arthritis. Ann Rheum Dis 2016;75(3):481-489. doi:10.1136/annrheumdis-2015-208982. PMID 26865703',
       url: 'https://doi.org/10.1136/annrheumdis-2015-208982',
       evidence: 'V',
+    },
+    {
+      id: 'minoia2019',
+      citation:
+        "Minoia F, Bovis F, Davì S, et al. Development and initial validation of the MS score for diagnosis of macrophage activation syndrome in systemic juvenile idiopathic arthritis. Ann Rheum Dis 2019;78(10):1357-1362. doi:10.1136/annrheumdis-2019-215211 (coefficients and cut-off read at the publisher's Table 4; PMID unconfirmed)",
+      url: 'https://doi.org/10.1136/annrheumdis-2019-215211',
+      evidence: 'V',
+    },
+    {
+      id: 'mas_lab_trend',
+      citation:
+        "Early warning of evolving MAS from the trend of its laboratory values (ADR 0018): the analytes and the importance of their change from Ravelli A, Minoia F, Davì S, et al. Expert consensus on dynamics of laboratory tests for diagnosis of MAS complicating sJIA. RMD Open 2016;2(1):e000161, doi:10.1136/rmdopen-2015-000161, PMID 26848401 [V: abstract]; fever and ferritin blunted under IL-6 blockade, Shimizu M, et al. Pediatr Rheumatol 2020;18:2, PMID 31924225 [V: abstract]. No published cut-off of the change exists: the percentages are jia-trial's decision",
+      url: 'https://doi.org/10.1136/rmdopen-2015-000161',
+      evidence: 'D',
     },
     {
       id: 'ich_e2a',
@@ -188,14 +203,30 @@ export const MSC_JIA = defineProtocol({
       source: 'design',
     },
     { kind: 'sae_reporting', withinHours: 24, source: 'ich_e2a' },
-    { kind: 'mas_criteria', lookbackDays: 28, source: 'ravelli2016' },
+    {
+      kind: 'mas_criteria',
+      lookbackDays: 28,
+      // The MS score's published cut-off (Minoia 2019, Table 4) beside the 2016 criteria.
+      msScoreCutoff: MS_SCORE_CUTOFF.value,
+      source: 'ravelli2016',
+    },
     {
       kind: 'mas_watch',
       targets: ['IL-1', 'IL-6'],
-      withinDays: 84,
+      // 6 months (26 weeks), the specification's default (definitions.md 6.3; ADR 0018): the
+      // pilot's MAS came 63 days after tocilizumab was stopped, 3 weeks before an 84-day watch
+      // would have ended.
+      withinDays: 182,
       // The 2016 criteria's ferritin limit (Ravelli 2016) and the MS score's cut-off (Minoia 2019).
       ferritinAlarmNgPerMl: MAS_2016_LAB_THRESHOLDS.ferritin.byUnit['ng/mL'],
       msScoreCutoff: MS_SCORE_CUTOFF.value,
+      labTrend: {
+        ferritinRisePercent: MAS_TREND_DEFAULTS.ferritin,
+        plateletsFallPercent: MAS_TREND_DEFAULTS.platelets,
+        astRisePercent: MAS_TREND_DEFAULTS.ast,
+        fibrinogenFallPercent: MAS_TREND_DEFAULTS.fibrinogen,
+        source: 'mas_lab_trend',
+      },
       source: 'design',
     },
     { kind: 'visit_overdue', source: 'design' },
@@ -213,4 +244,8 @@ export const MSC_JIA = defineProtocol({
   },
   esrUpperLimit: DEFAULT_ESR_UPPER_LIMIT,
   crpUpperLimit: DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
+  // The registered end points are the standard ACR Pedi 70 and 30 (NTR4146), for every
+  // category: the adapted systemic-JIA rule (ADR 0019) is not this pilot's.
+  systemicJiaAcr: 'standard',
+  systemicJiaAcrSource: 'ntr4146',
 });

@@ -14,6 +14,7 @@ import {
   DEFAULT_ESR_UPPER_LIMIT,
   describeRange,
   ILAR_CATEGORY_CODES,
+  SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { positiveInteger } from './cli-args.js';
@@ -123,7 +124,8 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     .description(
       'Reads a visits CSV and writes every row back, in input order, with its scores: JADAS-10/27/71, ' +
         'cJADAS-10, JADAS-10-CRP, the JADAS-10 disease-activity band, the highest JIA-ACR level and ' +
-        'flare against the baseline, ACR 2011 clinical inactive disease and the 2016 MAS criteria. ' +
+        'flare against the baseline, ACR 2011 clinical inactive disease, the 2016 MAS criteria and the ' +
+        'MS score. ' +
         'The whole file is checked before anything is written; on bad input every problem is listed ' +
         '(file:line: visit, column: why) and nothing is written. Columns and rules: ' +
         'docs/score-command.md. Exit codes: 0 ok, 1 data error, 2 usage error.',
@@ -161,6 +163,14 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       positiveNumber('--crp-uln'),
       DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
     )
+    .addOption(
+      new Option(
+        '--systemic-jia-acr <rule>',
+        'JIA-ACR of systemic-JIA visits: standard (Giannini 1997) or adapted (also without fever at the follow-up)',
+      )
+        .choices(SYSTEMIC_JIA_ACR_RULES)
+        .default('standard'),
+    )
     .option(
       '--max-errors <n>',
       'list at most this many problems (the rest are counted)',
@@ -181,6 +191,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         cutoffs: opts.cutoffs as ScoreCommandOptions['cutoffs'],
         esrUpperLimit: opts.esrUln as number,
         crpUpperLimit: opts.crpUln as number,
+        systemicJiaAcr: opts.systemicJiaAcr as ScoreCommandOptions['systemicJiaAcr'],
         maxErrors: opts.maxErrors as number,
         threads: opts.threads as number | undefined,
       };

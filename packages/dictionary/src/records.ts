@@ -293,6 +293,31 @@ const VISIT: RecordType = {
         'Fibrinogen [Mass/volume] in Platelet poor plasma by Coagulation assay',
       ),
     }),
+    // The MS score's other inputs, named as in Minoia 2019 Table 4 (docs/clinical/ms-score.md),
+    // each recorded as present or absent at the visit. LDH in U/L only: a
+    // value in ukat/L is entered times 60. Its LOINC code is from laboratory test catalogues
+    // [S], its long name not read at loinc.org (docs/field-dictionary.md).
+    measure('ldh', 'ldh', 'Lactate dehydrogenase (LDH)', {
+      unit: unit('U/L'),
+      standardCode: loinc(
+        '2532-0',
+        'Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma',
+      ),
+    }),
+    field(
+      'cns_involvement',
+      'cnsInvolvement',
+      'Central nervous system involvement',
+      'boolean',
+      false,
+    ),
+    field(
+      'haemorrhagic_manifestations',
+      'haemorrhagicManifestations',
+      'Haemorrhagic manifestations',
+      'boolean',
+      false,
+    ),
   ],
 };
 

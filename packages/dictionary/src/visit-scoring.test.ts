@@ -75,7 +75,30 @@ describe('scoreAgainstReference', () => {
     assert.deepEqual(reasons.inactiveDisease.missing, ['activeUveitis', 'morningStiffnessMinutes']);
     assert.deepEqual(reasons.inactiveDisease.failed, ['activeJoints', 'physicianGlobal']);
     assert.equal(reasons.mas2016, null);
+    assert.equal(reasons.msScore, null, 'not systemic JIA');
     assert.equal(explainAgainstReference(baseline, null).jiaAcr, null);
+  });
+
+  it('gives the MS score of a systemic-JIA visit, in standard units, with what it lacks', () => {
+    const sjia: VisitRecord = {
+      visitId: 'M1',
+      subjectId: 'P1',
+      visitDate: '2020-01-01',
+      ilarCategory: 'systemic',
+      activeJoints: 2,
+      platelets: 200,
+      fibrinogen: 2,
+      fibrinogenUnit: 'g/L',
+      ferritin: 3000,
+      cnsInvolvement: false,
+      haemorrhagicManifestations: false,
+    };
+    const lacking = explainAgainstReference(sjia, null).msScore;
+    assert.deepEqual([lacking?.value, lacking?.missing], [null, ['ldh']]);
+    // fibrinogen 2 g/L = 200 mg/dL: -1.30 - 0.6 + 0.3 - 0.8 + 0.3 = -2.1 (Minoia 2019 Table 4).
+    const scored = explainAgainstReference({ ...sjia, ldh: 300 }, null).msScore;
+    assert.deepEqual([scored?.value, scored?.band], [-2.1, 'mas']);
+    assert.equal(scoreAgainstReference({ ...sjia, ldh: 300 }, null).msScore, -2.1);
   });
 });
 

@@ -22,8 +22,10 @@ import {
   type InactiveDiseaseResult,
   type JiaAcrResult,
   type Mas2016Result,
+  type MsScoreResult,
   scoreJiaAcr,
   scoreVisit,
+  scoreVisitMsScore,
   type VisitObservation,
   type VisitScores,
 } from '@jia-trial/outcomes';
@@ -113,6 +115,11 @@ export interface VisitScoreReasons {
   readonly inactiveDisease: InactiveDiseaseResult;
   /** Null for a non-systemic or unknown category (scoreVisit gives no MAS verdict then). */
   readonly mas2016: Mas2016Result | null;
+  /**
+   * The MS score with the inputs it lacks (`missing`: e.g. ldh, cnsInvolvement), so that a
+   * form can say what to record; null for a non-systemic or unknown category.
+   */
+  readonly msScore: MsScoreResult | null;
 }
 
 /**
@@ -142,5 +149,6 @@ export function explainAgainstReference(
     flare: baseline ? evaluateFlare(baseline, current) : null,
     inactiveDisease: evaluateInactiveDisease(current, 'wallace2011'),
     mas2016: category === 'systemic' ? classifyVisitForMas(current) : null,
+    msScore: category === 'systemic' ? scoreVisitMsScore(current) : null,
   };
 }

@@ -21,6 +21,7 @@ export * from './joints/catalogue.js';
 export * from './joints/joint-counts.js';
 export * from './lab-units.js';
 export * from './mas.js';
+export * from './mas-trend.js';
 export * from './measures.js';
 export * from './ms-score.js';
 export * from './result.js';

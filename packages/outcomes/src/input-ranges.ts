@@ -33,6 +33,9 @@ export const INPUT_RANGES = {
   ast: { min: 0, max: 100_000, integer: false, unit: 'U/L' },
   triglycerides: { min: 0, max: 10_000, integer: false, unit: 'mg/dL' },
   fibrinogen: { min: 0, max: 5000, integer: false, unit: 'mg/dL' },
+  // Lactate dehydrogenase, an input of the MS score (Minoia 2019): U/L only (from ukat/L, x 60).
+  // MAS raises it to the thousands; 100,000 U/L, as for AST, is far beyond any reported value.
+  ldh: { min: 0, max: 100_000, integer: false, unit: 'U/L' },
 } as const satisfies Record<string, InputRange>;
 
 export type RangedInput = keyof typeof INPUT_RANGES;

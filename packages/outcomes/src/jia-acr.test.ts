@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type CoreSet,
+  coreSetMicro,
   describeChanges,
   isImproved,
   isWorsened,
   percentChange,
 } from './core-set.js';
-import { evaluateJiaAcr, scoreJiaAcr } from './jia-acr.js';
+import { evaluateJiaAcr, jiaAcrLevel, jiaAcrLevelMicro, scoreJiaAcr } from './jia-acr.js';
 
 /** PhGA, PGA, CHAQ, AJC, LOM, ESR: Giannini 1997's six core-set variables, as CORE_SET_VARIABLES. */
 function visit(values: readonly (number | null)[]): CoreSet {
@@ -143,5 +144,59 @@ describe('JIA-ACR (Giannini 1997)', () => {
     const withCrp = evaluateJiaAcr(baseline, followUp, 30, { acutePhaseReactant: 'crp' });
     assert.deepEqual(withCrp.worsened, []);
     assert.ok(withCrp.improved.includes('acutePhaseReactant'));
+  });
+});
+
+describe('adapted JIA-ACR for systemic JIA: the core rule plus absence of fever (De Benedetti 2012)', () => {
+  // Giannini 1997 rule: 3 improved >= 30% (PhGA, CHAQ, AJC), 1 worsened: ACR 30 met, ACR 50 not.
+  const baseline = visit([6, 5, 1.5, 10, 8, 40]);
+  const responder = visit([3, 4, 1.0, 5, 7, 60]);
+  const adapted = { requireAbsenceOfFever: true } as const;
+
+  it('meets the level without fever and fails it with fever', () => {
+    assert.equal(scoreJiaAcr(baseline, { ...responder, fever: false }, adapted).value, 30);
+    const febrile = scoreJiaAcr(baseline, { ...responder, fever: true }, adapted);
+    assert.equal(febrile.value, 0);
+    assert.equal(febrile.levels[30], false);
+    assert.equal(febrile.afebrile, false);
+  });
+
+  it('does not read fever unless asked (the core rule is the default)', () => {
+    const result = scoreJiaAcr(baseline, { ...responder, fever: true });
+    assert.equal(result.value, 30);
+    assert.equal('afebrile' in result, false);
+  });
+
+  it('leaves a met level undeterminable when fever is unknown, and names fever as missing', () => {
+    const result = scoreJiaAcr(baseline, responder, adapted);
+    assert.equal(result.levels[30], null);
+    assert.equal(result.value, null);
+    assert.deepEqual(result.missing, ['fever']);
+    assert.equal(result.complete, false);
+    const level = evaluateJiaAcr(baseline, responder, 30, adapted);
+    assert.equal(level.value, null);
+    assert.deepEqual(level.missing, ['fever']);
+  });
+
+  it('a non-responder stays a non-responder whatever the fever', () => {
+    const nonResponder = visit([6, 5, 1.5, 10, 8, 40]);
+    assert.equal(scoreJiaAcr(baseline, nonResponder, adapted).value, 0);
+  });
+
+  it('fever fails the level even when the core rule is undeterminable', () => {
+    const sparse = visit([3, 4, 1.0, null, null, null]);
+    assert.equal(evaluateJiaAcr(baseline, sparse, 30).value, null, 'core: 3 observed');
+    assert.equal(evaluateJiaAcr(baseline, { ...sparse, fever: true }, 30, adapted).value, false);
+    assert.equal(evaluateJiaAcr(baseline, { ...sparse, fever: false }, 30, adapted).value, null);
+  });
+
+  it('jiaAcrLevel and jiaAcrLevelMicro read the same fever', () => {
+    const b = coreSetMicro(baseline, 'esr', new Float64Array(6));
+    const f = coreSetMicro(responder, 'esr', new Float64Array(6));
+    for (const fever of [true, false, null]) {
+      const expected = scoreJiaAcr(baseline, { ...responder, fever }, adapted).value;
+      assert.equal(jiaAcrLevel(baseline, { ...responder, fever }, adapted), expected);
+      assert.equal(jiaAcrLevelMicro(b, f, adapted, fever), expected);
+    }
   });
 });

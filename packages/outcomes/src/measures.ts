@@ -15,6 +15,7 @@ import { jiaAcrMeasure } from './jia-acr.js';
 import { jointCountsMeasure } from './joints/joint-counts.js';
 import { labUnitsMeasure } from './lab-units.js';
 import { mas2016Measure } from './mas.js';
+import { masTrendMeasure } from './mas-trend.js';
 import { msScoreMeasure } from './ms-score.js';
 
 export const MEASURES: readonly MeasureInfo[] = [
@@ -29,6 +30,7 @@ export const MEASURES: readonly MeasureInfo[] = [
   chaqMeasure,
   mas2016Measure,
   msScoreMeasure,
+  masTrendMeasure,
   labUnitsMeasure,
   ilarCategoriesMeasure,
 ];

@@ -9,8 +9,14 @@
  *
  * Source: Minoia F, Bovis F, Davi S, et al. Development and initial validation of the MS score
  * for diagnosis of macrophage activation syndrome in systemic juvenile idiopathic arthritis.
- * Ann Rheum Dis 2019;78(10):1357-1362. doi:10.1136/annrheumdis-2019-215211, PMID 31296501
- * (coefficients: Table 4).
+ * Ann Rheum Dis 2019;78(10):1357-1362. doi:10.1136/annrheumdis-2019-215211 [V: publisher
+ * citation record]; PMID 31296501 unconfirmed [M]. The seven coefficients, their units, the
+ * formula and the cut-off ">= -2.1" in a febrile patient [V: read at the publisher's Table 4,
+ * checked again for issue 14]; range -8.4 to 41.8, sensitivity and specificity [V: abstract].
+ * Not the Arthritis Rheumatol journal: the score was published in Ann Rheum Dis.
+ *
+ * Missing inputs give no score and nothing is imputed [D]. Which visit items feed the clinical
+ * inputs (active arthritis: at least one active joint) is scoreVisitMsScore's reading [D].
  *
  * Arithmetic: every coefficient has at most 4 decimals and every input is taken in micro-units,
  * so the sum is an exact integer in units of 10^-10, rounded once to 6 decimals. Inputs with at
@@ -39,7 +45,7 @@ export const msScoreMeasure: MeasureInfo = {
   citations: ['minoia2019'],
 };
 
-/** Coefficients per input (Minoia 2019, Table 4), in the units of MS_SCORE_UNITS. */
+/** Coefficients per input (Minoia 2019, Table 4 [V]), in the units of MS_SCORE_UNITS. */
 export const MS_SCORE_COEFFICIENTS = {
   cnsInvolvement: 2.44,
   haemorrhagicManifestations: 1.54,
@@ -50,7 +56,10 @@ export const MS_SCORE_COEFFICIENTS = {
   ferritin: 0.0001,
 } as const;
 
-/** The units the coefficients are defined in; samples in other units are converted exactly. */
+/**
+ * The units the coefficients are defined in (Table 4 and its footnote "the observed values in the
+ * above-mentioned unit" [V]); samples in other units are converted exactly.
+ */
 export const MS_SCORE_UNITS = {
   platelets: '10^9/L',
   ldh: 'U/L',
@@ -58,7 +67,7 @@ export const MS_SCORE_UNITS = {
   ferritin: 'ng/mL',
 } as const;
 
-/** MS >= -2.1 indicates MAS (Minoia 2019). */
+/** MS >= -2.1 indicates MAS in a febrile patient with known or suspected sJIA (Minoia 2019, Table 4 [V]). */
 export const MS_SCORE_CUTOFF = { comparator: '>=', value: -2.1, band: 'mas' } as const;
 
 export type MsScoreBand = 'mas' | 'no_mas';

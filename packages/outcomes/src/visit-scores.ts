@@ -10,8 +10,9 @@ import type { IlarCategory } from './ilar-categories.js';
 import { inactiveDiseaseVerdict } from './inactive-disease.js';
 import { type JadasInput, type JadasScores, scoreJadasVariants } from './jadas.js';
 import { type CutoffSetId, classifyJadas, type DiseaseActivityBand } from './jadas-cutoffs.js';
-import { type JiaAcrLevel, jiaAcrLevelMicro } from './jia-acr.js';
+import { type JiaAcrLevel, type JiaAcrOptions, jiaAcrLevelMicro } from './jia-acr.js';
 import { classifyMas2016, type Mas2016Result } from './mas.js';
+import { type MsScoreResult, scoreMsScore } from './ms-score.js';
 import type { Maybe, Verdict } from './result.js';
 
 /** One visit's observations, in the units of the visits CSV (docs/score-command.md). */
@@ -31,7 +32,24 @@ export interface VisitObservation extends CoreSet, JadasInput {
   readonly triglycerides?: Maybe<number>;
   /** mg/dL */
   readonly fibrinogen?: Maybe<number>;
+  /** Lactate dehydrogenase, U/L (an input of the MS score). */
+  readonly ldh?: Maybe<number>;
+  /** Central nervous system involvement (MS score; Minoia 2019). */
+  readonly cnsInvolvement?: Maybe<boolean>;
+  /** Haemorrhagic manifestations (MS score; Minoia 2019). */
+  readonly haemorrhagicManifestations?: Maybe<boolean>;
 }
+
+/**
+ * Which JIA-ACR a systemic-JIA visit is scored by: 'standard' (Giannini 1997, the default) or
+ * 'adapted' (also without fever at the follow-up; De Benedetti 2012; ADR 0019). Other
+ * categories are always scored by the standard rule.
+ */
+export type SystemicJiaAcr = 'standard' | 'adapted';
+export const SYSTEMIC_JIA_ACR_RULES = [
+  'standard',
+  'adapted',
+] as const satisfies readonly SystemicJiaAcr[];
 
 export interface VisitScoreOptions {
   readonly cutoffs?: CutoffSetId;
@@ -39,7 +57,19 @@ export interface VisitScoreOptions {
   readonly esrUpperLimit?: number;
   /** CRP upper limit of normal, mg/L (default 10). */
   readonly crpUpperLimit?: number;
+  /** The JIA-ACR of systemic-JIA visits (default 'standard'). */
+  readonly systemicJiaAcr?: SystemicJiaAcr;
 }
+
+/** The JIA-ACR options of a visit of `category` under `rule` (ADR 0019). */
+export function jiaAcrOptionsFor(
+  category: Maybe<IlarCategory>,
+  rule: SystemicJiaAcr = 'standard',
+): JiaAcrOptions {
+  return rule === 'adapted' && category === 'systemic' ? ADAPTED_ACR : STANDARD_ACR;
+}
+const STANDARD_ACR: JiaAcrOptions = Object.freeze({});
+const ADAPTED_ACR: JiaAcrOptions = Object.freeze({ requireAbsenceOfFever: true });
 
 export interface VisitScores {
   readonly jadas10: number | null;
@@ -55,6 +85,8 @@ export interface VisitScores {
   readonly inactiveDisease: Verdict;
   /** 2016 MAS classification; null for a non-systemic or unknown category. */
   readonly mas2016: Verdict;
+  /** MS score (Minoia 2019); null for a non-systemic or unknown category, or an input missing. */
+  readonly msScore: number | null;
 }
 
 /**
@@ -110,10 +142,18 @@ export function scoreVisit(
             options.cutoffs ?? 'consolaro',
             visit.systemicFeatures ?? null,
           ),
-    acrPedi: baselineCoreSet ? jiaAcrLevelMicro(baselineCoreSet, visitCoreSet) : null,
+    acrPedi: baselineCoreSet
+      ? jiaAcrLevelMicro(
+          baselineCoreSet,
+          visitCoreSet,
+          jiaAcrOptionsFor(category, options.systemicJiaAcr),
+          visit.fever,
+        )
+      : null,
     flare: baselineCoreSet ? flareVerdictMicro(baselineCoreSet, visitCoreSet) : null,
     inactiveDisease: inactiveDiseaseVerdict(visit, 'wallace2011', options),
     mas2016: category === 'systemic' ? classifyVisitForMas(visit).value : null,
+    msScore: category === 'systemic' ? scoreVisitMsScore(visit).value : null,
   };
 }
 
@@ -131,6 +171,26 @@ export function classifyVisitForMas(visit: VisitObservation): Mas2016Result {
     ast: quantity(visit.ast, 'U/L'),
     triglycerides: quantity(visit.triglycerides, 'mg/dL'),
     fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
+  });
+}
+
+/**
+ * The MS score (Minoia 2019) of one visit's observations (units of the visits CSV), for a
+ * patient with known or suspected systemic JIA: the one call shared by scoreVisit and the
+ * protocol engine. Active arthritis is read as at least one active joint [D: the visit's
+ * joint count is the record's measure of it]; CNS involvement and haemorrhagic manifestations
+ * are the visit's own items. Any input missing: no score (`missing` names it).
+ */
+export function scoreVisitMsScore(visit: VisitObservation): MsScoreResult {
+  const activeJoints = visit.activeJoints;
+  return scoreMsScore({
+    cnsInvolvement: visit.cnsInvolvement,
+    haemorrhagicManifestations: visit.haemorrhagicManifestations,
+    activeArthritis: activeJoints === null || activeJoints === undefined ? null : activeJoints > 0,
+    platelets: quantity(visit.platelets, '10^9/L'),
+    ldh: visit.ldh,
+    fibrinogen: quantity(visit.fibrinogen, 'mg/dL'),
+    ferritin: quantity(visit.ferritin, 'ng/mL'),
   });
 }
 

@@ -25,6 +25,11 @@ const masLabs = {
   ast: 80,
   triglycerides: 200,
   fibrinogen: 300,
+  // The MS score's other inputs: MS 0.94 (>= -2.1).
+  activeJoints: 0,
+  ldh: 2000,
+  cnsInvolvement: false,
+  haemorrhagicManifestations: false,
 };
 
 /** Timelines that between them raise every alert code, several of a code on one subject. */

@@ -49,6 +49,7 @@ const OCCASIONS: Readonly<Record<AlertCode, (alert: Alert) => AlertOccasion>> = 
   DOSE_OUT_OF_TOLERANCE: byInfusion,
   MAS_CRITERIA_MET: byVisit,
   MAS_CRITERIA_UNDETERMINED: byVisit,
+  MS_SCORE_AT_CUTOFF: byVisit,
   MAS_WATCH: (a) => ({
     occasion: occasionOf('medication', text(a, ['drug']), text(a, ['stopDate'])),
     raisedOn: text(a, ['stopDate']),
@@ -63,6 +64,16 @@ const OCCASIONS: Readonly<Record<AlertCode, (alert: Alert) => AlertOccasion>> = 
       text(a, ['latestVisit', 'visitId']),
     ),
     raisedOn: text(a, ['latestVisit', 'date']),
+  }),
+  // A trend is read up to a visit: a trend up to a later visit is a new alert.
+  MAS_LAB_TREND: (a) => ({
+    occasion: occasionOf(
+      'medication',
+      text(a, ['drug']),
+      text(a, ['stopDate']),
+      text(a, ['visitId']),
+    ),
+    raisedOn: text(a, ['date']),
   }),
   VISIT_OVERDUE: bySchedule,
   VISIT_MISSED: bySchedule,

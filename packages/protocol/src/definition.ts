@@ -10,6 +10,7 @@ import {
   ILAR_CATEGORY_CODES,
   JIA_ACR_LEVELS,
   parseIsoDate,
+  SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { z } from 'zod';
 import { DRUG_CLASSES, STOP_REASONS } from './timeline.js';
@@ -211,6 +212,25 @@ export const retreatmentSchema = z.strictObject({
   source: id.optional(),
 });
 
+/** A percentage above 0 with at most 1 decimal (the MAS trend's thresholds decide on tenths). */
+const trendPercent = z
+  .number()
+  .positive()
+  .refine((v) => Math.abs(Math.round(v * 10) - v * 10) < 1e-9, 'at most 1 decimal');
+
+/**
+ * The early warning of evolving MAS under watch (outcomes mas-trend.ts, ADR 0018): the minimum
+ * relative change of each MAS laboratory value between its two latest values; null leaves an
+ * analyte unwatched. Not the classification criteria.
+ */
+export const masTrendSchema = z.strictObject({
+  ferritinRisePercent: trendPercent.nullable(),
+  plateletsFallPercent: trendPercent.max(99.9).nullable(),
+  astRisePercent: trendPercent.nullable(),
+  fibrinogenFallPercent: trendPercent.max(99.9).nullable(),
+  source: id.optional(),
+});
+
 export const safetyRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('infusion_reaction'),
@@ -229,7 +249,16 @@ export const safetyRuleSchema = z.discriminatedUnion('kind', [
     withinHours: z.int().positive(),
     source: id.optional(),
   }),
-  z.strictObject({ kind: z.literal('mas_criteria'), lookbackDays: days, source: id.optional() }),
+  z.strictObject({
+    kind: z.literal('mas_criteria'),
+    lookbackDays: days,
+    /**
+     * With it, a systemic-JIA visit in the lookback whose MS score (Minoia 2019) reaches it
+     * raises MS_SCORE_AT_CUTOFF too; without it, only the 2016 criteria are applied.
+     */
+    msScoreCutoff: z.number().optional(),
+    source: id.optional(),
+  }),
   z.strictObject({
     kind: z.literal('mas_watch'),
     /** Targets (drug catalogue) whose stopping puts a systemic-JIA patient under watch. */
@@ -237,6 +266,8 @@ export const safetyRuleSchema = z.discriminatedUnion('kind', [
     withinDays: z.int().positive(),
     ferritinAlarmNgPerMl: z.number().positive(),
     msScoreCutoff: z.number(),
+    /** The early warning from the laboratory trend (MAS_LAB_TREND); absent: not raised. */
+    labTrend: masTrendSchema.optional(),
     source: id.optional(),
   }),
   z.strictObject({ kind: z.literal('visit_overdue'), source: id.optional() }),
@@ -293,6 +324,14 @@ export const protocolSchema = z.strictObject({
   /** Reactant limits for inactive disease (mm/h, mg/L). */
   esrUpperLimit: z.number().positive(),
   crpUpperLimit: z.number().positive(),
+  /**
+   * The JIA-ACR of systemic-JIA subjects: 'standard' (Giannini 1997; the default when absent)
+   * or 'adapted', which also needs absence of fever at the follow-up (De Benedetti 2012; ADR
+   * 0019). jiaAcrOptionsOf gives the options for a subject.
+   */
+  systemicJiaAcr: z.enum(SYSTEMIC_JIA_ACR_RULES).optional(),
+  /** The source of the systemicJiaAcr choice. */
+  systemicJiaAcrSource: id.optional(),
 });
 
 export type ProtocolDefinition = z.infer<typeof protocolSchema>;
@@ -305,6 +344,7 @@ export type SafetyRule = z.infer<typeof safetyRuleSchema>;
 export type RetreatmentRule = z.infer<typeof retreatmentSchema>;
 export type Intervention = z.infer<typeof interventionSchema>;
 export type AnalysisPlan = z.infer<typeof analysisSchema>;
+export type MasTrendRule = z.infer<typeof masTrendSchema>;
 
 /** PROTOCOL_INVALID, listing every problem with its path in the definition. */
 function protocolInvalid(protocolId: string, issues: readonly Issue[]): JiaError {
@@ -402,8 +442,14 @@ function crossReferenceProblems(p: ProtocolDefinition): Issue[] {
   refer('schedule', p.schedule.source);
   refer('retreatment', p.retreatment?.source);
   refer('analysis', p.analysis?.source);
+  if (p.systemicJiaAcrSource !== undefined && !sources.has(p.systemicJiaAcrSource))
+    problems.push({
+      path: 'systemicJiaAcrSource',
+      message: `no source with id ${p.systemicJiaAcrSource} in sources`,
+    });
   p.safety.forEach((rule, i) => {
     refer(`safety.${i}`, rule.source);
+    if (rule.kind === 'mas_watch') refer(`safety.${i}.labTrend`, rule.labTrend?.source);
   });
   const kinds = new Set<string>();
   p.safety.forEach((rule, i) => {

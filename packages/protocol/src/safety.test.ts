@@ -215,6 +215,159 @@ describe('MAS watch after an IL-1 or IL-6 blocker is stopped', () => {
   });
 });
 
+describe('MS score (Minoia 2019) on systemic-JIA visits, at the cut-off -2.1', () => {
+  // MS = -1.30 (active arthritis) - 0.6 (PLT 200) + 0.3 (LDH 300) - 0.8 (fib 200) + FERR/10^4.
+  const inputs = (ferritin: number) => ({
+    activeJoints: 3,
+    cnsInvolvement: false,
+    haemorrhagicManifestations: false,
+    platelets: 200,
+    ldh: 300,
+    fibrinogen: 200,
+    ferritin,
+  });
+  const sjia = (labs: object) =>
+    subject({ ilarCategory: 'systemic', visits: [visit('V', '2020-03-01', labs)] });
+  const raised = (labs: object) => alerts(sjia(labs), '2020-03-02', 'MS_SCORE_AT_CUTOFF');
+
+  test('both sides of -2.1: -2.1 raises, -2.1001 does not', () => {
+    const at = raised({ ...inputs(3000), fever: true });
+    assert.deepEqual(
+      at.map((a) => [a.severity, a.data.msScore]),
+      [['urgent', -2.1]],
+    );
+    assert.deepEqual(raised({ ...inputs(2999), fever: true }), []);
+  });
+  test('febrile: urgent; fever not recorded: a warning; afebrile: nothing (the score is for febrile patients)', () => {
+    assert.deepEqual(
+      raised(inputs(5000)).map((a) => a.severity),
+      ['warning'],
+    );
+    assert.match(raised(inputs(5000))[0]?.message ?? '', /fever not recorded/);
+    assert.deepEqual(raised({ ...inputs(5000), fever: false }), []);
+  });
+  test('every input is needed: without LDH, or CNS involvement, no score', () => {
+    assert.deepEqual(raised({ ...inputs(5000), fever: true, ldh: null }), []);
+    assert.deepEqual(raised({ ...inputs(5000), fever: true, cnsInvolvement: null }), []);
+  });
+  test('only for systemic JIA, and only when the rule names a cut-off', () => {
+    const other = subject({
+      ilarCategory: 'psoriatic',
+      visits: [visit('V', '2020-03-01', { ...inputs(5000), fever: true })],
+    });
+    assert.deepEqual(alerts(other, '2020-03-02', 'MS_SCORE_AT_CUTOFF'), []);
+    const without = testProtocol({
+      safety: protocol.safety.map((r) =>
+        r.kind === 'mas_criteria' ? { kind: 'mas_criteria', lookbackDays: 28 } : r,
+      ),
+    });
+    const known = censor(sjia({ ...inputs(5000), fever: true }), '2020-03-02');
+    const codes = safetyAlerts(
+      without,
+      known,
+      buildSchedule(without, known, '2020-03-02'),
+      '2020-03-02',
+    ).map((a) => a.code);
+    assert.equal(codes.includes('MS_SCORE_AT_CUTOFF'), false);
+  });
+  test('under MAS watch, the MS score of the latest visit is a sign at -2.1, not at -2.1001', () => {
+    // Ferritin 500 (below the alarm 684): -2.65 + LDH/1000, so LDH 550 gives exactly -2.1.
+    const watched = (ldh: number) =>
+      subject({
+        ilarCategory: 'systemic',
+        medications: [
+          medication('tocilizumab', 'biologic', '2018-01-01', {
+            stopDate: '2020-02-01',
+            stopReason: 'inefficacy',
+          }),
+        ],
+        visits: [visit('V', '2020-03-01', { ...inputs(500), ldh, fever: false })],
+      });
+    const signs = alerts(watched(550), '2020-03-02', 'MAS_SIGNS');
+    assert.equal(signs.length, 1);
+    assert.match(signs[0]?.message ?? '', /MS score -2.1 on 2020-03-01 \(>= -2.1\)/);
+    assert.deepEqual(alerts(watched(549.9), '2020-03-02', 'MAS_SIGNS'), []);
+  });
+});
+
+describe('early warning of evolving MAS under watch: the laboratory trend (ADR 0018)', () => {
+  const watched = (visits: SubjectTimeline['visits']) =>
+    subject({
+      ilarCategory: 'systemic',
+      medications: [
+        medication('tocilizumab', 'biologic', '2018-01-01', {
+          stopDate: '2020-01-01',
+          stopReason: 'inefficacy',
+        }),
+      ],
+      visits,
+    });
+  const trend = (labsA: object, labsB: object) =>
+    alerts(
+      watched([visit('A', '2020-01-20', labsA), visit('B', '2020-02-10', labsB)]),
+      '2020-02-11',
+      'MAS_LAB_TREND',
+    );
+
+  test('ferritin up 50% raises it, 49.9% does not (afebrile: the criteria cannot apply yet)', () => {
+    const up = trend({ ferritin: 200 }, { ferritin: 300, fever: false });
+    assert.deepEqual(
+      up.map((a) => [a.severity, a.data.visitId, a.data.fever]),
+      [['warning', 'B', false]],
+    );
+    assert.match(
+      up[0]?.message ?? '',
+      /ferritin up 50% \(200 -> 300 ng\/mL, 2020-01-20 -> 2020-02-10; threshold 50%\)/,
+    );
+    assert.match(up[0]?.message ?? '', /not the classification criteria/);
+    assert.match(up[0]?.message ?? '', /afebrile/);
+    assert.deepEqual(trend({ ferritin: 200 }, { ferritin: 299.8 }), []);
+  });
+  test('platelets and fibrinogen down 25% raise it, 24.9% does not', () => {
+    assert.equal(trend({ platelets: 400 }, { platelets: 300 }).length, 1);
+    assert.deepEqual(trend({ platelets: 400 }, { platelets: 300.4 }), []);
+    assert.equal(trend({ fibrinogen: 400 }, { fibrinogen: 300 }).length, 1);
+    assert.deepEqual(trend({ fibrinogen: 400 }, { fibrinogen: 300.4 }), []);
+  });
+  test('each analyte is compared with its own previous value, visits apart', () => {
+    const t = watched([
+      visit('A', '2020-01-20', { ferritin: 200, platelets: 400 }),
+      visit('B', '2020-02-01', { platelets: 390 }),
+      visit('C', '2020-02-10', { ferritin: 450 }),
+    ]);
+    const raised = alerts(t, '2020-02-11', 'MAS_LAB_TREND');
+    assert.deepEqual(
+      (
+        (raised[0]?.data.changes ?? []) as { analyte: string; fromVisit: string; toVisit: string }[]
+      ).map((c) => [c.analyte, c.fromVisit, c.toVisit]),
+      [['ferritin', 'A', 'C']],
+    );
+    assert.equal(raised[0]?.data.visitId, 'C');
+  });
+  test('not after the watch, not without the option', () => {
+    const t = watched([
+      visit('A', '2020-01-20', { ferritin: 200 }),
+      visit('B', '2020-02-10', { ferritin: 600 }),
+    ]);
+    assert.deepEqual(alerts(t, '2020-03-26', 'MAS_LAB_TREND'), [], 'day 85 of an 84-day watch');
+    const without = testProtocol({
+      safety: protocol.safety.map((r) => {
+        if (r.kind !== 'mas_watch') return r;
+        const { labTrend: _, ...rest } = r;
+        return rest;
+      }),
+    });
+    const known = censor(t, '2020-02-11');
+    const codes = safetyAlerts(
+      without,
+      known,
+      buildSchedule(without, known, '2020-02-11'),
+      '2020-02-11',
+    ).map((a) => a.code);
+    assert.equal(codes.includes('MAS_LAB_TREND'), false);
+  });
+});
+
 test('overdue and missed visits, and doses outside the tolerance, raise their alerts', () => {
   const t = subject({
     infusions: [infusion('2020-01-01', { totalCells: 9e7 })],

@@ -9,18 +9,32 @@
  *   (no reported_date); `overdue` once the reporting period is over. SAE_REPORTED_LATE (info):
  *   reported after the period, a deviation to document.
  * - MAS_CRITERIA_MET (urgent): a visit in the last `lookbackDays` of a systemic-JIA patient
- *   meets the 2016 classification criteria (Ravelli 2016).
+ *   meets the 2016 classification criteria (Ravelli 2016). MS_SCORE_AT_CUTOFF, when the rule
+ *   names `msScoreCutoff`: such a visit's MS score (Minoia 2019) reaches it; urgent when the
+ *   visit is febrile (the score's population), a warning when fever is not recorded.
  * - MAS_WATCH (warning): a systemic-JIA patient whose IL-1 or IL-6 blocker (the protocol's drug
  *   catalogue) stopped in the last `withinDays`; MAS_SIGNS (urgent) when, under watch, ferritin
- *   is above the alarm level or the MS score reaches its cut-off (Minoia 2019). The watch is a
- *   jia-trial decision prompted by the pilot's MAS case (Swart 2019; protocols/msc-jia/README.md).
+ *   is above the alarm level or the MS score reaches its cut-off (Minoia 2019); MAS_LAB_TREND
+ *   (warning), with the rule's `labTrend`, when a MAS laboratory value moved towards MAS by its
+ *   threshold between its two latest values (the early warning of ADR 0018, not the
+ *   classification criteria). The watch is a jia-trial decision prompted by the pilot's MAS case
+ *   (Swart 2019; protocols/msc-jia/README.md; ADR 0018).
  * - VISIT_OVERDUE (warning) and VISIT_MISSED (info): from the schedule.
  * - DOSE_OUT_OF_TOLERANCE (warning): a recorded dose outside the protocol's tolerance.
  */
-import { classifyVisitForMas, scoreMsScore, type VisitObservation } from '@jia-trial/outcomes';
+import {
+  classifyVisitForMas,
+  evaluateMasTrend,
+  MAS_TREND_ANALYTES,
+  type MasTrendAnalyte,
+  type MasTrendThresholds,
+  meetsThreshold,
+  scoreVisitMsScore,
+  type VisitObservation,
+} from '@jia-trial/outcomes';
 import { infusionComplianceAlerts } from './compliance.js';
 import { day, formatIsoDate } from './dates.js';
-import type { ProtocolDefinition, SafetyRule } from './definition.js';
+import type { MasTrendRule, ProtocolDefinition, SafetyRule } from './definition.js';
 import { checkInfusionDose } from './dosing.js';
 import { type Alert, alert, type Severity } from './findings.js';
 import { drugInfo } from './medicines.js';
@@ -174,37 +188,66 @@ function saeAlerts(rule: Rule<'sae_reporting'>, t: SubjectTimeline, asOf: number
 }
 
 const systemic = (t: SubjectTimeline) => t.ilarCategory === 'systemic';
-const quantity = <U extends string>(value: number | null | undefined, unit: U) =>
-  value === null || value === undefined ? null : { value, unit };
 
 function masCriteriaAlerts(rule: Rule<'mas_criteria'>, t: SubjectTimeline, asOf: number): Alert[] {
   if (!systemic(t)) return [];
-  return t.visits
-    .filter((v) => day(v.date) >= asOf - rule.lookbackDays)
-    .flatMap((v) => {
-      const result = classifyVisitForMas(v.observation);
-      if (result.value === null && result.ferritinMet === true)
-        return [undeterminedMas(rule, v, result.missing, result.criteriaMet)];
-      if (result.value !== true) return [];
-      return [
-        alert(
-          'MAS_CRITERIA_MET',
-          'urgent',
-          `visit ${v.visitId} (${v.date}) meets the 2016 MAS classification criteria: febrile, ferritin ${v.observation.ferritin} ng/mL, ${result.criteriaMet.join(', ')}`,
-          {
-            visitId: v.visitId,
-            date: v.date,
-            ferritin: v.observation.ferritin,
-            criteriaMet: result.criteriaMet,
-            platelets: v.observation.platelets,
-            ast: v.observation.ast,
-            triglycerides: v.observation.triglycerides,
-            fibrinogen: v.observation.fibrinogen,
-          },
-          rule,
-        ),
-      ];
-    });
+  const recent = t.visits.filter((v) => day(v.date) >= asOf - rule.lookbackDays);
+  const cutoff = rule.msScoreCutoff;
+  return [
+    ...ravelliAlerts(rule, recent),
+    ...(cutoff === undefined ? [] : recent.flatMap((v) => msScoreAlerts(rule, v, cutoff))),
+  ];
+}
+
+/**
+ * MS score at or above the cut-off on a systemic-JIA visit. Minoia 2019 states the cut-off for
+ * "a febrile patient with known or suspected sJIA": urgent when febrile, a warning naming fever
+ * when it is not recorded, nothing when afebrile (a patient under MAS watch still gets
+ * MAS_SIGNS from the score).
+ */
+function msScoreAlerts(rule: Rule<'mas_criteria'>, v: TimelineVisit, cutoff: number): Alert[] {
+  const ms = msScore(v.observation);
+  const fever = v.observation.fever ?? null;
+  if (ms.value === null || !meetsThreshold(ms.value, '>=', cutoff) || fever === false) return [];
+  return [
+    alert(
+      'MS_SCORE_AT_CUTOFF',
+      fever ? 'urgent' : 'warning',
+      `visit ${v.visitId} (${v.date}): MS score ${ms.value} (>= ${cutoff}, Minoia 2019)` +
+        (fever
+          ? ', febrile: consider MAS'
+          : '; fever not recorded: the cut-off is for a febrile patient'),
+      { visitId: v.visitId, date: v.date, msScore: ms.value, cutoff, fever, inputs: ms.inputs },
+      rule,
+    ),
+  ];
+}
+
+function ravelliAlerts(rule: Rule<'mas_criteria'>, visits: readonly TimelineVisit[]): Alert[] {
+  return visits.flatMap((v) => {
+    const result = classifyVisitForMas(v.observation);
+    if (result.value === null && result.ferritinMet === true)
+      return [undeterminedMas(rule, v, result.missing, result.criteriaMet)];
+    if (result.value !== true) return [];
+    return [
+      alert(
+        'MAS_CRITERIA_MET',
+        'urgent',
+        `visit ${v.visitId} (${v.date}) meets the 2016 MAS classification criteria: febrile, ferritin ${v.observation.ferritin} ng/mL, ${result.criteriaMet.join(', ')}`,
+        {
+          visitId: v.visitId,
+          date: v.date,
+          ferritin: v.observation.ferritin,
+          criteriaMet: result.criteriaMet,
+          platelets: v.observation.platelets,
+          ast: v.observation.ast,
+          triglycerides: v.observation.triglycerides,
+          fibrinogen: v.observation.fibrinogen,
+        },
+        rule,
+      ),
+    ];
+  });
 }
 
 /**
@@ -288,14 +331,18 @@ function masWatchAlerts(
     ),
   ];
   const latestFerritin = ferritin.at(-1);
+  if (rule.labTrend) {
+    const trend = labTrendAlert(rule, rule.labTrend, labs, data);
+    if (trend) alerts.push(trend);
+  }
   const signs = [
     ...(latestFerritin?.ngPerMl != null && latestFerritin.ngPerMl > rule.ferritinAlarmNgPerMl
       ? [
           `ferritin ${latestFerritin.ngPerMl} ng/mL on ${latestFerritin.date} (> ${rule.ferritinAlarmNgPerMl})`,
         ]
       : []),
-    ...(ms?.value != null && ms.value >= rule.msScoreCutoff
-      ? [`MS score ${ms.value} (>= ${rule.msScoreCutoff})`]
+    ...(ms?.value != null && meetsThreshold(ms.value, '>=', rule.msScoreCutoff)
+      ? [`MS score ${ms.value} on ${latest?.date} (>= ${rule.msScoreCutoff})`]
       : []),
   ];
   if (signs.length > 0)
@@ -311,19 +358,107 @@ function masWatchAlerts(
   return alerts;
 }
 
-/** The MS score where the visit has its inputs; the visit record carries no LDH, CNS or haemorrhage items yet. */
-function msScore(o: VisitObservation): { value: number | null; missing: readonly string[] } {
-  const activeJoints = o.activeJoints;
-  const result = scoreMsScore({
-    cnsInvolvement: null,
-    haemorrhagicManifestations: null,
-    activeArthritis: activeJoints == null ? null : activeJoints > 0,
-    platelets: quantity(o.platelets, '10^9/L'),
-    ldh: null,
-    fibrinogen: quantity(o.fibrinogen, 'mg/dL'),
-    ferritin: quantity(o.ferritin, 'ng/mL'),
+/** The MS score of a visit (Minoia 2019), what it lacks, and the inputs it read. */
+function msScore(o: VisitObservation): {
+  value: number | null;
+  missing: readonly string[];
+  inputs: Readonly<Record<string, unknown>>;
+} {
+  const result = scoreVisitMsScore(o);
+  return {
+    value: result.value,
+    missing: result.missing,
+    inputs: {
+      cnsInvolvement: o.cnsInvolvement ?? null,
+      haemorrhagicManifestations: o.haemorrhagicManifestations ?? null,
+      activeJoints: o.activeJoints ?? null,
+      platelets: o.platelets ?? null,
+      ldh: o.ldh ?? null,
+      fibrinogen: o.fibrinogen ?? null,
+      ferritin: o.ferritin ?? null,
+    },
+  };
+}
+
+const TREND_UNITS: Readonly<Record<MasTrendAnalyte, string>> = {
+  ferritin: 'ng/mL',
+  platelets: 'x10^9/L',
+  ast: 'U/L',
+  fibrinogen: 'mg/dL',
+};
+
+/**
+ * The early warning of evolving MAS under watch (outcomes mas-trend.ts; ADR 0018): each watched
+ * analyte's latest value against its previous one, among the watch's visits. Raised whatever
+ * the fever, and says whether the visit was febrile: afebrile is the case the 2016 criteria
+ * cannot classify yet. Null when no analyte moved by its threshold.
+ */
+function labTrendAlert(
+  rule: Rule<'mas_watch'>,
+  trend: MasTrendRule,
+  labs: readonly TimelineVisit[],
+  watch: Record<string, unknown>,
+): Alert | null {
+  const thresholds: MasTrendThresholds = {
+    ferritin: trend.ferritinRisePercent,
+    platelets: trend.plateletsFallPercent,
+    ast: trend.astRisePercent,
+    fibrinogen: trend.fibrinogenFallPercent,
+  };
+  const previous: Partial<Record<MasTrendAnalyte, number>> = {};
+  const current: Partial<Record<MasTrendAnalyte, number>> = {};
+  const visits: Partial<Record<MasTrendAnalyte, [TimelineVisit, TimelineVisit]>> = {};
+  for (const analyte of MAS_TREND_ANALYTES) {
+    const measured = labs.filter((v) => v.observation[analyte] != null);
+    const [from, to] = [measured.at(-2), measured.at(-1)];
+    if (!from || !to) continue;
+    previous[analyte] = from.observation[analyte] as number;
+    current[analyte] = to.observation[analyte] as number;
+    visits[analyte] = [from, to];
+  }
+  const result = evaluateMasTrend(previous, current, thresholds);
+  if (result.value !== true) return null;
+  const changes = result.changes.map((c) => {
+    const [from, to] = visits[c.analyte] as [TimelineVisit, TimelineVisit];
+    return {
+      ...c,
+      fromVisit: from.visitId,
+      fromDate: from.date,
+      toVisit: to.visitId,
+      toDate: to.date,
+    };
   });
-  return { value: result.value, missing: result.missing };
+  // The alert is about the latest visit a change reached.
+  const last = changes.reduce((a, b) => (b.toDate > a.toDate ? b : a));
+  const at = labs.find((v) => v.visitId === last.toVisit) as TimelineVisit;
+  const fever = at.observation.fever ?? null;
+  const described = changes.map(
+    (c) =>
+      `${c.analyte} ${c.direction === 'rise' ? 'up' : 'down'} ${c.percent === null ? 'from 0' : `${Math.abs(c.percent)}%`} ` +
+      `(${c.from} -> ${c.to} ${TREND_UNITS[c.analyte]}, ${c.fromDate} -> ${c.toDate}; threshold ${c.thresholdPercent}%)`,
+  );
+  const feverText =
+    fever === false
+      ? 'afebrile, so the 2016 classification criteria cannot apply yet'
+      : fever === true
+        ? 'febrile'
+        : 'fever not recorded';
+  return alert(
+    'MAS_LAB_TREND',
+    'warning',
+    `under MAS watch, early warning of evolving MAS (laboratory trend, not the classification criteria): ${described.join('; ')}; ${feverText}`,
+    {
+      drug: watch.drug,
+      stopDate: watch.stopDate,
+      visitId: at.visitId,
+      date: at.date,
+      fever,
+      changes,
+      thresholds,
+      notCompared: result.missing,
+    },
+    trend.source ? { source: trend.source } : rule,
+  );
 }
 
 function scheduleAlerts(rule: Rule<'visit_overdue'>, schedule: Schedule): Alert[] {

@@ -10,7 +10,7 @@ const examples = join(root, 'examples/visits.csv');
 const HEADER =
   'subject_id,visit_id,visit_date,baseline_visit_id,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,active_joint_codes,esr,crp,morning_stiffness_min,systemic_features,active_uveitis,fever,ferritin,platelets,ast,triglycerides,fibrinogen';
 const SCORES =
-  'jadas10,jadas27,jadas71,cjadas10,jadas10_crp,jadas10_band,acr_pedi,flare,inactive_disease,mas_2016';
+  'jadas10,jadas27,jadas71,cjadas10,jadas10_crp,jadas10_band,acr_pedi,flare,inactive_disease,mas_2016,ms_score';
 
 function csv(...rows: string[]): string {
   return `${[HEADER, ...rows].join('\n')}\n`;
@@ -87,7 +87,7 @@ describe('jia-trial score: output', () => {
     const line = run.stdout.split('\n')[1];
     assert.equal(
       line,
-      '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,,2,2,2,2,,low,,,false,',
+      '"S,1",V1,2020-01-01,,"oligoarticular_persistent",1,1,0,0,0,,10,,,,,,,,,,,2,2,2,2,,low,,,false,,',
     );
   });
 
@@ -117,7 +117,8 @@ describe('jia-trial score: output', () => {
     const lines = run.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 19);
     assert.match(lines[0] ?? '', /^subject\s+visit\s+date\s+jadas10/);
-    assert.match(lines.find((l) => l.includes('P03-W7')) ?? '', /\s+true$/);
+    // mas_2016 true; no MS score (the example records no LDH).
+    assert.match(lines.find((l) => l.includes('P03-W7')) ?? '', /\s+true\s+-$/);
   });
 
   it('applies --cutoffs and the normal limits', async () => {
@@ -134,6 +135,52 @@ describe('jia-trial score: output', () => {
     assert.equal(consolaro?.inactive_disease, 'true');
     const strict = parseSimpleCsv((await runCli('score', file, '--esr-uln', '12')).stdout)[0];
     assert.equal(strict?.inactive_disease, 'false');
+  });
+
+  it('scores the MS score of a systemic-JIA row with its seven inputs, on both sides of -2.1 (Minoia 2019)', async () => {
+    // -1.30 (active arthritis) - 0.6 (PLT 200) + 0.3 (LDH 300) - 0.8 (fib 200) + ferritin/10^4.
+    const file = scratchFile(
+      'visits.csv',
+      [
+        'subject_id,visit_id,visit_date,ilar_category,active_joints,fever,ferritin,platelets,fibrinogen,ldh,cns_involvement,haemorrhagic_manifestations',
+        'S1,V1,2020-01-01,systemic,2,true,3000,200,200,300,false,false',
+        'S2,V1b,2020-01-01,systemic,2,true,2999,200,200,300,false,false',
+        'S3,V1c,2020-01-01,systemic,2,true,3000,200,200,,false,false',
+        'S4,V1d,2020-01-01,psoriatic,2,true,3000,200,200,300,false,false',
+      ].join('\n'),
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      parseSimpleCsv(run.stdout).map((r) => r.ms_score),
+      ['-2.1', '-2.1001', '', ''],
+    );
+    const ranged = scratchFile(
+      'visits.csv',
+      'subject_id,visit_id,visit_date,ldh\nS1,V1,2020-01-01,100001\n',
+    );
+    const refused = await runCli('score', ranged);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /ldh.*100001 is outside 0-100000 U\/L/);
+  });
+
+  it('applies --systemic-jia-acr adapted to a febrile systemic-JIA follow-up only', async () => {
+    const header =
+      'subject_id,visit_id,visit_date,ilar_category,physician_global,parent_global,chaq_di,active_joints,limited_joints,esr,fever';
+    const file = scratchFile(
+      'visits.csv',
+      [
+        header,
+        'S1,V0,2020-01-01,systemic,6,6,1.5,10,8,40,true',
+        'S1,V1,2020-03-01,systemic,3,3,1.5,5,8,40,true',
+        'S2,W0,2020-01-01,psoriatic,6,6,1.5,10,8,40,true',
+        'S2,W1,2020-03-01,psoriatic,3,3,1.5,5,8,40,true',
+      ].join('\n'),
+    );
+    const level = async (...options: string[]) =>
+      parseSimpleCsv((await runCli('score', file, ...options)).stdout).map((r) => r.acr_pedi);
+    assert.deepEqual(await level(), ['', '50', '', '50']);
+    assert.deepEqual(await level('--systemic-jia-acr', 'adapted'), ['', '0', '', '50']);
   });
 
   it('writes --out atomically and leaves no temporary file', async () => {
@@ -369,6 +416,11 @@ describe('jia-trial score: usage errors exit 2', () => {
       /Allowed choices are csv, json, table/,
     ],
     [
+      'a bad --systemic-jia-acr',
+      ['score', examples, '--systemic-jia-acr', 'sjia'],
+      /Allowed choices are standard, adapted/,
+    ],
+    [
       'a bad --esr-uln',
       ['score', examples, '--esr-uln', 'abc'],
       /--esr-uln must be a positive number/,
@@ -418,6 +470,7 @@ describe('jia-trial score: usage errors exit 2', () => {
       '--cutoffs',
       '--esr-uln',
       '--crp-uln',
+      '--systemic-jia-acr',
       '--max-errors',
       'docs/score-command.md',
     ]) {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
 import { type OutputSink, PARALLEL_MIN_BYTES, scoreVisitsFile } from '@jia-trial/interop';
-import type { CutoffSetId } from '@jia-trial/outcomes';
+import type { CutoffSetId, SystemicJiaAcr } from '@jia-trial/outcomes';
 import { writeOutput } from '../output.js';
 
 export interface ScoreCommandOptions {
@@ -17,6 +17,8 @@ export interface ScoreCommandOptions {
   readonly cutoffs: CutoffSetId;
   readonly esrUpperLimit: number;
   readonly crpUpperLimit: number;
+  /** The JIA-ACR of systemic-JIA visits (default 'standard'; ADR 0019). */
+  readonly systemicJiaAcr?: SystemicJiaAcr | undefined;
   readonly maxErrors: number;
   /** 1 or 2; undefined: 2 for files of PARALLEL_MIN_BYTES or more on a machine with 2 cores. */
   readonly threads?: number | undefined;
@@ -41,6 +43,7 @@ export async function runScore(
         cutoffs: options.cutoffs,
         esrUpperLimit: options.esrUpperLimit,
         crpUpperLimit: options.crpUpperLimit,
+        systemicJiaAcr: options.systemicJiaAcr ?? 'standard',
       },
       maxProblems: options.maxErrors,
       threads,

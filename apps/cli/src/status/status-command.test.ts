@@ -97,7 +97,8 @@ describe('jia-trial status', () => {
         .filter((a) => a.severity === 'urgent')
         .map((a) => a.code)
         .sort(),
-      ['MAS_CRITERIA_MET', 'SAE_REPORT_DUE'],
+      // Tocilizumab stopped 2015-11-10: 113 days before, inside msc-jia's 6-month MAS watch.
+      ['MAS_CRITERIA_MET', 'MAS_SIGNS', 'SAE_REPORT_DUE'],
     );
     const sae = mas.alerts.find((a) => a.code === 'SAE_REPORT_DUE');
     assert.deepEqual(

@@ -470,6 +470,9 @@ export interface paths {
                         triglyceridesUnit?: ("mg/dL" | "mmol/L") | null;
                         fibrinogen?: number | null;
                         fibrinogenUnit?: ("mg/dL" | "g/L") | null;
+                        ldh?: number | null;
+                        cnsInvolvement?: boolean | null;
+                        haemorrhagicManifestations?: boolean | null;
                         /** @description Why a stored visit is changed (required to replace one) */
                         reason?: string;
                     };

@@ -43,6 +43,10 @@ test('a bundle becomes one timeline per subject, every file read into its fields
     ast: 154,
     triglycerides: 290,
     fibrinogen: 130,
+    // The MS score's inputs, not recorded in this bundle (no column): null, never dropped.
+    ldh: null,
+    cnsInvolvement: null,
+    haemorrhagicManifestations: null,
     systemicFeatures: true,
     activeUveitis: false,
     fever: true,

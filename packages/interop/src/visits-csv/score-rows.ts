@@ -48,6 +48,9 @@ class ObservationView implements VisitObservation {
   ast: number | null = null;
   triglycerides: number | null = null;
   fibrinogen: number | null = null;
+  ldh: number | null = null;
+  cnsInvolvement: boolean | null = null;
+  haemorrhagicManifestations: boolean | null = null;
 
   load(table: VisitTable, row: number): this {
     const n = table.numbers;
@@ -66,13 +69,16 @@ class ObservationView implements VisitObservation {
     this.systemicFeatures = bool(b.systemicFeatures[row] as number);
     this.activeUveitis = bool(b.activeUveitis[row] as number);
     this.fever = bool(b.fever[row] as number);
-    // The MAS laboratory values are read only by the systemic-JIA criteria.
+    this.cnsInvolvement = bool(b.cnsInvolvement[row] as number);
+    this.haemorrhagicManifestations = bool(b.haemorrhagicManifestations[row] as number);
+    // The MAS laboratory values are read only by the systemic-JIA criteria and the MS score.
     const systemic = this.masLabsOfEveryVisit || this.ilarCategory === 'systemic';
     this.ferritin = systemic ? num(n.ferritin[row] as number) : null;
     this.platelets = systemic ? num(n.platelets[row] as number) : null;
     this.ast = systemic ? num(n.ast[row] as number) : null;
     this.triglycerides = systemic ? num(n.triglycerides[row] as number) : null;
     this.fibrinogen = systemic ? num(n.fibrinogen[row] as number) : null;
+    this.ldh = systemic ? num(n.ldh[row] as number) : null;
     return this;
   }
 }

@@ -109,6 +109,7 @@ export const SCORE_COLUMN_FIELDS = [
   ['flare', 'flare'],
   ['inactive_disease', 'inactiveDisease'],
   ['mas_2016', 'mas2016'],
+  ['ms_score', 'msScore'],
 ] as const satisfies readonly (readonly [string, keyof VisitScores])[];
 
 export const SCORE_COLUMNS = SCORE_COLUMN_FIELDS.map(([column]) => column);
@@ -132,5 +133,6 @@ export function scoreValues(s: VisitScores, out: ScoreValue[] = []): ScoreValue[
   out[7] = s.flare;
   out[8] = s.inactiveDisease;
   out[9] = s.mas2016;
+  out[10] = s.msScore;
   return out;
 }
