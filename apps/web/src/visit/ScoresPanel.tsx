@@ -97,6 +97,16 @@ export function ScoresPanel({
         ? `ferritin > 684 ng/mL: ${verdict(reasons.mas2016.ferritinMet, 'met', 'not met')}; criteria met: ${list(reasons.mas2016.criteriaMet)}; missing: ${list(reasons.mas2016.missing)}`
         : 'for systemic JIA only',
     ],
+    [
+      'ms-score',
+      'MS score (Minoia 2019)',
+      reasons.msScore
+        ? reasons.msScore.value === null
+          ? 'cannot be computed'
+          : `${reasons.msScore.value} (${reasons.msScore.band === 'mas' ? 'at or above' : 'below'} the cut-off -2.1)`
+        : 'not applicable',
+      reasons.msScore ? `missing: ${list(reasons.msScore.missing)}` : 'for systemic JIA only',
+    ],
   ];
   return (
     <section className="card scores" aria-labelledby="scores-title">

@@ -19,11 +19,13 @@ const GROUPS: readonly { readonly title: string; readonly keys: readonly string[
       'systemicFeatures',
       'activeUveitis',
       'fever',
+      'cnsInvolvement',
+      'haemorrhagicManifestations',
     ],
   },
   {
     title: 'Laboratory',
-    keys: ['esr', 'crp', 'ferritin', 'platelets', 'ast', 'triglycerides', 'fibrinogen'],
+    keys: ['esr', 'crp', 'ferritin', 'platelets', 'ast', 'triglycerides', 'fibrinogen', 'ldh'],
   },
 ];
 
