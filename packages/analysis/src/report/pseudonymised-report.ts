@@ -90,6 +90,15 @@ export const KEPT_TEXT = {
   label: "a read-out's or a measure's label",
   method: 'the statistical method',
   warnings: "R's warnings of a test",
+  superseded: 'subject codes',
+  baselineFrom: 'a code: the baseline a read-out is compared with (first or series)',
+  zeroMethod: "a code: the Wilcoxon test's zero method",
+  pMethod: "a code: the rate ratio's p-value method",
+  rateRatioP: "a code: the rate ratio's p-value method",
+  wilcoxonZeroMethod: "a code: the Wilcoxon test's zero method",
+  wilcoxonExactWithTies: "a code: the Wilcoxon test's method with ties",
+  family: 'a path in the report: where a family of tests is',
+  adjustment: 'a code: the multiplicity adjustment (none)',
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

@@ -162,7 +162,7 @@ describe('the signed-rank distributions', () => {
   test('the permutation distribution of untied ranks is the signed-rank distribution', () => {
     const perm = permutationDistribution([2, 4, 6, 8, 10, 12]);
     const counts = signedRankCounts(6);
-    counts.forEach((k, v) => assert.equal(perm[2 * v], k / 64));
+    for (const [v, k] of counts.entries()) assert.equal(perm[2 * v], k / 64);
     assert.throws(() => permutationDistribution([1.5]), /whole numbers/);
   });
 });
