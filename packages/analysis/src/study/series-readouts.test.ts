@@ -117,10 +117,7 @@ describe('the visits of a series, at their edges', () => {
     subject({ infusions: [infusion('2020-01-01'), infusion('2020-02-26')], visits });
   test('a visit on the day of the next infusion is that infusion’s baseline, not this series’ read-out; the day before is', () => {
     assert.equal(seriesReadoutVisit(twice([visit('V', '2020-02-26')]), week8, 1), null);
-    assert.equal(
-      seriesReadoutVisit(twice([visit('V', '2020-02-25')]), week8, 1)?.visitId,
-      'V',
-    );
+    assert.equal(seriesReadoutVisit(twice([visit('V', '2020-02-25')]), week8, 1)?.visitId, 'V');
     assert.equal(seriesBaselineVisit(twice([visit('V', '2020-02-26')]), 2)?.visitId, 'V');
   });
   test('the baseline of series 2 lies after infusion 1: a visit on infusion 1’s day is not it, the day after is', () => {
