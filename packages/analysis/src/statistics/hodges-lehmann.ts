@@ -1,7 +1,8 @@
 /**
- * The Hodges-Lehmann estimate of the median difference of paired values with its exact
- * distribution-free confidence interval (Hodges & Lehmann 1963; Bauer 1972, JASA 67:687-690;
- * Hollander & Wolfe 1973, section 3.3): the median of the n(n+1)/2 Walsh averages
+ * The Hodges-Lehmann estimate of the location of paired differences (the pseudomedian, which is
+ * the median difference when the differences are symmetric: R's ?wilcox.test, after Hollander &
+ * Wolfe 1973, p. 34) with its exact distribution-free confidence interval (Bauer 1972, JASA
+ * 67:687-690, doi:10.1080/01621459.1972.10481279, as R cites it): the median of the n(n+1)/2 Walsh averages
  * (d_i + d_j)/2, i <= j, and the interval between the Walsh averages of order qu and
  * n(n+1)/2 - qu + 1, with qu = qsignrank(alpha/2, n) (at least 1). This is R's
  * `wilcox.test(d, conf.int = TRUE)` on its exact branch (stats/R/wilcox.test.R, R 4.2.2),

@@ -12,7 +12,8 @@
  * - `exactWithTies: 'permutation'`: with ties or zeros, the exact permutation distribution of
  *   the midrank statistic instead of the normal approximation (coin's
  *   `wilcoxsign_test(distribution = exact())`, exactRankTests' `wilcox.exact`);
- * - `zeroMethod: 'pratt'`: Pratt (1959): the zeros are ranked with the other differences, then
+ * - `zeroMethod: 'pratt'`: Pratt (1959, JASA 54:655-667, doi:10.1080/01621459.1959.10501526,
+ *   as coin's documentation cites it): the zeros are ranked with the other differences, then
  *   dropped, so the remaining ranks keep their places (coin's `zero.method = "Pratt"`).
  * The normal approximation is written for any ranks: mean sum(r)/2, variance sum(r^2)/4, which
  * for the wilcox method is R's n(n+1)/4 and n(n+1)(2n+1)/24 - sum(t^3 - t)/48. With
@@ -144,9 +145,9 @@ export function midranks(values: readonly number[]): number[] {
 }
 
 /**
- * The normal approximation for any ranks: mean sum(r)/2, variance sum(r^2)/4 (Lehmann 1975,
- * the conditional moments given the ranks); R's continuity correction moves V by 1/2 towards
- * the mean.
+ * The normal approximation for any ranks: mean sum(r)/2, variance sum(r^2)/4, the moments of V
+ * given the ranks under random signs (exactRankTests' asymptotic branch computes the same);
+ * R's continuity correction moves V by 1/2 towards the mean.
  */
 function normalP(
   v: number,
