@@ -136,6 +136,12 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
     const y1 = report.efficacyBySeries.year1;
     assert.deepEqual(y1[0].ownBaseline.superseded, ['D01', 'D03', 'D04']);
     assert.equal(y1[1].firstBaseline.baselineFrom, 'first');
+    // No visit 8 weeks after a repeat infusion in the demo: said, not an empty table.
+    assert.deepEqual(report.efficacyBySeries.week8[1].ownBaseline.missing, ['D01', 'D03', 'D04']);
+    assert.match(
+      html,
+      /Infusion 2: 3 patients with this infusion<\/h4><p>No patient has this read-out/,
+    );
     assert.equal(report.multiplicity.tests, 55);
     assert.match(html, /This report made 55 tests/);
   });

@@ -130,7 +130,8 @@ function seriesTable(s: SeriesReadout): string {
   ];
   const nri = (r: ReadoutAnalysis) =>
     `JIA-ACR 30 ${proportionCell(r.responders.acrPedi30.completers)} of the completers, ${proportionCell(r.responders.acrPedi30.nonResponderImputation)} with non-responder imputation`;
-  return `<h4>Infusion ${s.series}: ${plural(own.visits.length, 'patient')} with this infusion</h4>${table(head, rows)}<p>Against ${s.series === 1 ? 'the baseline' : 'its own pre-infusion visit'}: ${nri(own)}.${first ? ` Against the baseline before the first infusion: ${nri(first)}.` : ''}${whoIsOut(own)}</p>`;
+  const none = measures().every((m) => own[m].n === 0);
+  return `<h4>Infusion ${s.series}: ${plural(own.visits.length, 'patient')} with this infusion</h4>${none ? '<p>No patient has this read-out after this infusion.</p>' : table(head, rows)}<p>Against ${s.series === 1 ? 'the baseline' : 'its own pre-infusion visit'}: ${nri(own)}.${first ? ` Against the baseline before the first infusion: ${nri(first)}.` : ''}${whoIsOut(own)}</p>`;
 }
 
 /** Each read-out from every series' own infusion. */
