@@ -99,6 +99,7 @@ export const KEPT_TEXT = {
   wilcoxonExactWithTies: "a code: the Wilcoxon test's method with ties",
   family: 'a path in the report: where a family of tests is',
   adjustment: 'a code: the multiplicity adjustment (none)',
+  hodgesLehmannOmitted: 'a code: why an estimate was not computed',
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

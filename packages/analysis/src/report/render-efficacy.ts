@@ -3,6 +3,7 @@
  * every series' own infusion, and the number of tests the report made. Every p is printed with
  * its method; every paired p with the Hodges-Lehmann median change and its exact interval.
  */
+import { HODGES_LEHMANN_MAX_N } from '../statistics/hodges-lehmann.js';
 import {
   EFFICACY_MEASURES,
   type EfficacyMeasure,
@@ -32,6 +33,12 @@ const RESPONDER_LABELS: Readonly<Record<ResponderOutcome, string>> = {
   acrPedi90: 'JIA-ACR 90',
   inactiveDisease: 'Inactive disease (Wallace 2011)',
 };
+
+/** The median change, or why it is not there. */
+const change = (c: MeasureComparison): string =>
+  c.hodgesLehmannOmitted === 'too_many_pairs'
+    ? `not computed (more than ${HODGES_LEHMANN_MAX_N} pairs)`
+    : hodgesLehmannText(c.hodgesLehmann);
 
 const measures = () => Object.keys(EFFICACY_MEASURES) as EfficacyMeasure[];
 const pWithMethod = (c: MeasureComparison) =>
@@ -66,7 +73,7 @@ export function readoutSection(r: ReadoutAnalysis): string {
       medianIqr(c.baseline),
       medianIqr(c.readout),
       String(c.improved),
-      hodgesLehmannText(c.hodgesLehmann),
+      change(c),
       p(c.wilcoxonP),
       esc(c.wilcoxon?.method ?? 'n/a'),
       p(c.wilcoxonAsymptotic?.p),
@@ -107,15 +114,9 @@ function seriesTable(s: SeriesReadout): string {
       esc(c.label),
       String(c.n),
       `${n1(c.baselineMedian)} to ${n1(c.median)}`,
-      hodgesLehmannText(c.hodgesLehmann),
+      change(c),
       pWithMethod(c),
-      ...(f
-        ? [
-            `${n1(f.baselineMedian)} to ${n1(f.median)}`,
-            hodgesLehmannText(f.hodgesLehmann),
-            pWithMethod(f),
-          ]
-        : []),
+      ...(f ? [`${n1(f.baselineMedian)} to ${n1(f.median)}`, change(f), pWithMethod(f)] : []),
     ];
   });
   const head = [

@@ -16,6 +16,13 @@
  */
 import { pSignedRank, qSignedRank } from './signed-rank-distribution.js';
 
+/**
+ * Above this many pairs the estimate is not computed: the n(n+1)/2 Walsh averages and the
+ * n(n+1)/2 + 1 counts of the exact distribution grow with n^2 (a registry of 10,000 would need
+ * 50 million). The caller says why it is missing (`hodgesLehmannOmitted`).
+ */
+export const HODGES_LEHMANN_MAX_N = 200;
+
 export interface HodgesLehmann {
   /** Differences used (every pair, zeros included). */
   readonly n: number;
@@ -36,7 +43,10 @@ export function walshAverages(d: readonly number[]): number[] {
   return averages.sort((a, b) => a - b);
 }
 
-/** Null for no differences. `differences` are read-out minus baseline (or any paired d). */
+/**
+ * Null for no differences. `differences` are read-out minus baseline (or any paired d); at most
+ * HODGES_LEHMANN_MAX_N of them (more are refused: see hodgesLehmannOmitted).
+ */
 export function hodgesLehmann(
   differences: readonly number[],
   confidence = 0.95,
@@ -47,6 +57,10 @@ export function hodgesLehmann(
     throw new RangeError('paired differences must be finite numbers');
   const n = differences.length;
   if (n === 0) return null;
+  if (n > HODGES_LEHMANN_MAX_N)
+    throw new RangeError(
+      `the exact Hodges-Lehmann interval is computed for at most ${HODGES_LEHMANN_MAX_N} pairs, got ${n}`,
+    );
   const w = walshAverages(differences);
   const m = w.length;
   const estimate =

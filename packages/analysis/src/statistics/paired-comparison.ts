@@ -10,7 +10,7 @@
  *   used, so that its verdicts can be compared (TV-4, TV-10). Printed beside, never instead;
  * - `hodgesLehmann`: the median change (after - before) with its exact interval.
  */
-import { type HodgesLehmann, hodgesLehmann } from './hodges-lehmann.js';
+import { HODGES_LEHMANN_MAX_N, type HodgesLehmann, hodgesLehmann } from './hodges-lehmann.js';
 import {
   type ExactWithTies,
   type WilcoxonResult,
@@ -28,8 +28,10 @@ export interface PairedTestOptions {
 export interface PairedComparison {
   readonly wilcoxon: WilcoxonResult;
   readonly asymptotic: WilcoxonResult;
-  /** Of after - before. */
+  /** Of after - before; null without a pair, or when omitted (below). */
   readonly hodgesLehmann: HodgesLehmann | null;
+  /** Why the estimate is missing though there are pairs: more than HODGES_LEHMANN_MAX_N. */
+  readonly hodgesLehmannOmitted: 'too_many_pairs' | null;
 }
 
 export function comparePaired(
@@ -47,6 +49,10 @@ export function comparePaired(
       correct: false,
       zeroMethod: 'wilcox',
     }),
-    hodgesLehmann: hodgesLehmann(after.map((a, i) => a - (before[i] as number))),
+    hodgesLehmann:
+      before.length > HODGES_LEHMANN_MAX_N
+        ? null
+        : hodgesLehmann(after.map((a, i) => a - (before[i] as number))),
+    hodgesLehmannOmitted: before.length > HODGES_LEHMANN_MAX_N ? 'too_many_pairs' : null,
   };
 }

@@ -137,6 +137,22 @@ describe('Hodges-Lehmann median difference with its exact interval', () => {
     assert.throws(() => hodgesLehmann([1, 2], 1), /between 0 and 1/);
     assert.throws(() => hodgesLehmann([1, 2], 0), /between 0 and 1/);
   });
+  test('at most 200 pairs: 200 get the estimate, 201 get none and the reason', () => {
+    const pairs = (n: number) => Array.from({ length: n }, (_, i) => i % 7);
+    const at = comparePaired(
+      pairs(200),
+      pairs(200).map((v) => v - 1),
+    );
+    assert.equal(at.hodgesLehmann?.estimate, -1);
+    assert.equal(at.hodgesLehmannOmitted, null);
+    const above = comparePaired(
+      pairs(201),
+      pairs(201).map((v) => v - 1),
+    );
+    assert.equal(above.hodgesLehmann, null);
+    assert.equal(above.hodgesLehmannOmitted, 'too_many_pairs');
+    assert.throws(() => hodgesLehmann(pairs(201)), /at most 200 pairs/);
+  });
   test('Walsh averages: n(n+1)/2 of them, sorted', () => {
     assert.deepEqual(walshAverages([3, 1]), [1, 2, 3]);
   });

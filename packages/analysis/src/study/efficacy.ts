@@ -74,6 +74,8 @@ export interface MeasureComparison {
   readonly wilcoxonAsymptotic: WilcoxonResult | null;
   /** Hodges-Lehmann median change (read-out - baseline) with its exact 95% interval. */
   readonly hodgesLehmann: HodgesLehmann | null;
+  /** Why there is no estimate despite pairs: more pairs than the exact computation takes. */
+  readonly hodgesLehmannOmitted: 'too_many_pairs' | null;
   readonly pairs: ReadonlyArray<{
     readonly subjectId: string;
     readonly baseline: number;
@@ -171,6 +173,7 @@ function compare(
     wilcoxonP: comparison?.wilcoxon.p ?? null,
     wilcoxonAsymptotic: comparison?.asymptotic ?? null,
     hodgesLehmann: comparison?.hodgesLehmann ?? null,
+    hodgesLehmannOmitted: comparison?.hodgesLehmannOmitted ?? null,
     pairs: complete,
   };
 }
