@@ -1,5 +1,5 @@
 /** `jia-trial report` and `jia-trial demo`: command-line definitions. */
-import type { Timepoint } from '@jia-trial/analysis';
+import type { ExactWithTies, RateRatioPMethod, Timepoint, ZeroMethod } from '@jia-trial/analysis';
 import { PROTOCOLS } from '@jia-trial/protocols';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
@@ -19,6 +19,17 @@ function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
   const id = m[1] as string;
   return [...previous, { id, label: id, day: Number(m[2]), toleranceDays: Number(m[3]) }];
 }
+
+/** A value from a fixed list, refused with the list otherwise. */
+const oneOf =
+  <T extends string>(choices: readonly T[]) =>
+  (value: string): T => {
+    if (!(choices as readonly string[]).includes(value))
+      throw new InvalidArgumentError(
+        `must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`,
+      );
+    return value as T;
+  };
 
 const months = (value: string) => {
   const n = Number(value);
@@ -59,6 +70,24 @@ export function registerReportCommands(
       readoutOption,
       [],
     )
+    .option(
+      '--rate-ratio-p <method>',
+      "the AE rate ratio's two-sided p: central (twice the smaller one-sided p, agrees with the CI) or minlike (R's poisson.test)",
+      oneOf<RateRatioPMethod>(['central', 'minlike']),
+      'central',
+    )
+    .option(
+      '--wilcoxon-zeros <method>',
+      'zero differences in the Wilcoxon test: wilcox (dropped, as R and SPSS) or pratt (ranked, then dropped)',
+      oneOf<ZeroMethod>(['wilcox', 'pratt']),
+      'wilcox',
+    )
+    .option(
+      '--wilcoxon-ties <method>',
+      "with ties or zeros: permutation (the exact permutation test) or normal-approximation (R's wilcox.test)",
+      oneOf<ExactWithTies>(['permutation', 'normal-approximation']),
+      'permutation',
+    )
     .option('--max-errors <n>', 'list at most this many bundle problems', positiveInteger, 100)
     .action(
       (
@@ -71,13 +100,22 @@ export function registerReportCommands(
           asOf?: string;
           readout: Timepoint[];
           maxErrors: number;
+          rateRatioP: RateRatioPMethod;
+          wilcoxonZeros: ZeroMethod;
+          wilcoxonTies: ExactWithTies;
         },
       ) =>
         run(async () =>
           (await commands()).runReport(
             io,
             { dir, study: opts.study },
-            { ...opts, readouts: opts.readout },
+            {
+              ...opts,
+              readouts: opts.readout,
+              rateRatioP: opts.rateRatioP,
+              wilcoxonZeroMethod: opts.wilcoxonZeros,
+              wilcoxonExactWithTies: opts.wilcoxonTies,
+            },
           ),
         ),
     );

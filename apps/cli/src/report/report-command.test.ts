@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
+import { DEMO_AS_OF } from './demo.js';
+import { demoBundle } from './report-command.js';
 
 /**
  * The demo study must show each statement of the pilot's published summary (issue 6), computed
@@ -108,9 +110,77 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
     assert.equal(y1.inactiveDisease, 3);
     assert.match(
       html,
-      /1 year: active joints lower in 6 of 6 \(median 8\.5 to 0\.5; Wilcoxon p = 0\.031, exact\)/,
+      /1 year: active joints lower in 6 of 6 \(median 8\.5 to 0\.5; median change -8\.5 \(-14 to -4; 96\.9% CI\); Wilcoxon p = 0\.031, exact; SPSS-style asymptotic p = 0\.028\)/,
     );
   });
+  test('issue 14: every p with its method, Hodges-Lehmann beside each paired p, responders two ways, the series read-outs, the number of tests', () => {
+    const ae = report.adverseEvents;
+    assert.equal(ae.rateRatio.pMethod, 'central');
+    // 11 before vs 3 after in equal windows: the null is symmetric, so both conventions agree.
+    assert.equal(ae.rateRatio.pCentral, ae.rateRatio.pMinlike);
+    assert.match(
+      html,
+      /p = 0\.057 \(exact conditional test, central p: twice the smaller one-sided p/,
+    );
+    const w8 = report.efficacy.week8;
+    // Tied changes in active joints at week 8: the exact permutation test, not R's approximation.
+    assert.equal(w8.activeJoints.wilcoxon.method, 'exact permutation (midranks)');
+    assert.equal(w8.activeJoints.wilcoxonP, 0.125);
+    assert.match(html, /<th>SPSS-style asymptotic p<\/th>/);
+    assert.deepEqual(w8.activeJoints.hodgesLehmann.ci, [-8, 1]);
+    assert.deepEqual(
+      [w8.responders.acrPedi30.completers.x, w8.responders.acrPedi30.nonResponderImputation.n],
+      [3, 6],
+    );
+    // The three retreated patients: their first series ends before its one-year read-out.
+    const y1 = report.efficacyBySeries.year1;
+    assert.deepEqual(y1[0].ownBaseline.superseded, ['D01', 'D03', 'D04']);
+    assert.equal(y1[1].firstBaseline.baselineFrom, 'first');
+    // No visit 8 weeks after a repeat infusion in the demo: said, not an empty table.
+    assert.deepEqual(report.efficacyBySeries.week8[1].ownBaseline.missing, ['D01', 'D03', 'D04']);
+    assert.match(
+      html,
+      /Infusion 2: 3 patients with this infusion<\/h4><p>No patient has this read-out/,
+    );
+    assert.equal(report.multiplicity.tests, 55);
+    assert.match(html, /This report made 55 tests/);
+  });
+});
+
+test('--rate-ratio-p minlike and --wilcoxon-zeros pratt are used and printed; an unknown method is a usage error', async () => {
+  const out = join(scratchDir(), 'options');
+  try {
+    process.env.JIA_CHROMIUM = '/nonexistent/chromium';
+    const run = await runCli(
+      'report',
+      demoBundle(),
+      '--out',
+      out,
+      '--as-of',
+      DEMO_AS_OF,
+      '--rate-ratio-p',
+      'minlike',
+      '--wilcoxon-zeros',
+      'pratt',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.deepEqual(report.methods, {
+      rateRatioP: 'minlike',
+      wilcoxonZeroMethod: 'pratt',
+      wilcoxonExactWithTies: 'permutation',
+    });
+    assert.equal(report.adverseEvents.rateRatio.pMethod, 'minlike');
+    assert.equal(report.efficacy.week8.activeJoints.wilcoxon.zeroMethod, 'pratt');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /minlike p as R's poisson\.test/);
+    assert.match(html, /Pratt's method/);
+    const bad = await runCli('report', demoBundle(), '--out', out, '--rate-ratio-p', 'midp');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /must be one of central, minlike/);
+  } finally {
+    delete process.env.JIA_CHROMIUM;
+  }
 });
 
 test('without a working Chromium the report says so, writes everything else, and leaves no stale PDF', async () => {

@@ -9,10 +9,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   analysedStudy,
+  type ExactWithTies,
+  type RateRatioPMethod,
   renderHtml,
   reportJson,
   reportPlots,
   type Timepoint,
+  type ZeroMethod,
 } from '@jia-trial/analysis';
 import { JiaError } from '@jia-trial/errors';
 import { writeOutput } from '../output.js';
@@ -25,6 +28,9 @@ export interface ReportOptions {
   readonly asOf?: string | undefined;
   readonly aeWindowMonths?: number | undefined;
   readonly readouts?: readonly Timepoint[] | undefined;
+  readonly rateRatioP?: RateRatioPMethod | undefined;
+  readonly wilcoxonZeroMethod?: ZeroMethod | undefined;
+  readonly wilcoxonExactWithTies?: ExactWithTies | undefined;
   readonly maxErrors: number;
   readonly note?: string | null;
 }
@@ -80,6 +86,9 @@ export async function runReport(
     asOf,
     aeWindowMonths: options.aeWindowMonths,
     readouts: options.readouts,
+    rateRatioP: options.rateRatioP,
+    wilcoxonZeroMethod: options.wilcoxonZeroMethod,
+    wilcoxonExactWithTies: options.wilcoxonExactWithTies,
     note: options.note ?? null,
     generator: version(),
   });

@@ -97,6 +97,16 @@ export const KEPT_TEXT = {
   status: 'a code (eligibility or criterion status)',
   criterionId: 'a criterion id of the protocol',
   text: "the protocol's wording of a retreatment check or a criterion (no subject data)",
+  superseded: 'subject codes',
+  baselineFrom: 'a code: the baseline a read-out is compared with (first or series)',
+  zeroMethod: "a code: the Wilcoxon test's zero method",
+  pMethod: "a code: the rate ratio's p-value method",
+  rateRatioP: "a code: the rate ratio's p-value method",
+  wilcoxonZeroMethod: "a code: the Wilcoxon test's zero method",
+  wilcoxonExactWithTies: "a code: the Wilcoxon test's method with ties",
+  family: 'a path in the report: where a family of tests is',
+  adjustment: 'a code: the multiplicity adjustment (none)',
+  hodgesLehmannOmitted: 'a code: why an estimate was not computed',
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

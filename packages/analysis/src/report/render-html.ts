@@ -6,43 +6,29 @@
 
 import { ILAR_CATEGORIES, inactiveDiseaseVerdict } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline } from '@jia-trial/protocol';
-import type { ProportionInterval } from '../statistics/binomial.js';
 import type { Summary } from '../statistics/quantiles.js';
-import {
-  EFFICACY_MEASURES,
-  type EfficacyMeasure,
-  type ReadoutAnalysis,
-} from '../study/efficacy.js';
+import { EFFICACY_MEASURES, type ReadoutAnalysis } from '../study/efficacy.js';
 import { MAS_TERM } from '../study/events.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
+import {
+  hodgesLehmannText,
+  list,
+  MAX_LISTED,
+  medianIqr,
+  n1,
+  n2,
+  p,
+  plural,
+  RATE_RATIO_P_TEXT,
+  table,
+} from './format.js';
+import { multiplicityParagraph, readoutSection, seriesSection } from './render-efficacy.js';
 import type { AnalysedStudy } from './report-json.js';
 import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
 
-const n1 = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x)
-    ? 'n/a'
-    : (Math.round(x * 10) / 10).toString();
-const n2 = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2);
-const p = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x)
-    ? 'n/a'
-    : x < 0.001
-      ? '<0.001'
-      : x.toFixed(3);
-const medianIqr = (s: Summary) =>
-  s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`;
 const range = (s: Summary) =>
   s.n === 0 ? 'n/a' : `${n1(s.median)} (range ${n1(s.min)}-${n1(s.max)})`;
 const weeks = (days: number) => `${days} days (${n1(days / 7)} weeks)`;
-const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
-  `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
-
-function proportion(label: string, p: ProportionInterval | null): string {
-  return p === null
-    ? `${label}: n/a`
-    : `${label} ${p.x}/${p.n} (${Math.round(p.estimate * 100)}%, ${Math.round(p.ci[0] * 100)}-${Math.round(p.ci[1] * 100)}%)`;
-}
 
 /** Compared as rates: the windows may hold different person-time (a data cut, a withdrawal). */
 function fewerOrMore(after: number, before: number): string {
@@ -62,23 +48,20 @@ function normal(
   return `median ESR ${state(r.esr.median, limits.esrUpperLimit)}, median CRP ${state(r.crp.median, limits.crpUpperLimit)}`;
 }
 
-/** Per-patient listings stop here in the page (report.json has them all): a registry has thousands. */
-const MAX_LISTED = 50;
-const list = (ids: readonly string[]) =>
-  ids.length <= MAX_LISTED
-    ? ids.map(esc).join(', ')
-    : `${ids.slice(0, MAX_LISTED).map(esc).join(', ')} and ${ids.length - MAX_LISTED} more (report.json lists them)`;
 const moreRows = (n: number) =>
   n > MAX_LISTED
     ? `<p>The first ${MAX_LISTED} of ${n} are shown; report.json has them all.</p>`
     : '';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function eventLine(e: AnalysedStudy['analysis']['adverseEvents']['seriousAndMas'][number]): string {
   const blocker = e.stoppedBlocker;
   return `${esc(e.subjectId)} (${esc(ILAR_CATEGORIES[e.ilarCategory].name)}): ${esc(e.term)} (grade ${e.grade}${e.serious ? ', serious' : ''}) ${e.daysAfterLatestInfusion === null ? 'before any infusion' : `${weeks(e.daysAfterLatestInfusion)} after the infusion`}${blocker ? `, ${weeks(blocker.daysBefore)} after ${esc(blocker.drug)}${blocker.target ? ` (${esc(blocker.target)} blocker)` : ''} was stopped` : ''}.`;
 }
+
+const nri = (r: ReadoutAnalysis) => {
+  const x = r.responders.acrPedi30.nonResponderImputation;
+  return x === null ? 'none due' : `${x.x} of ${x.n} with non-responder imputation`;
+};
 
 function findings(a: AnalysedStudy['analysis']): string[] {
   const b = a.baseline;
@@ -90,14 +73,14 @@ function findings(a: AnalysedStudy['analysis']): string[] {
       a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0),
       'acute infusion reaction',
     )}.`,
-    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)}); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
     ...ae.seriousAndMas.slice(0, MAX_LISTED).map(eventLine),
     ...decisionFindings(a.decisions),
   ];
   for (const r of Object.values(a.efficacy)) {
     const aj = r.activeJoints;
     out.push(
-      `${esc(r.label)}: active joints lower in ${aj.improved} of ${aj.n} (median ${n1(aj.baselineMedian)} to ${n1(aj.median)}; Wilcoxon p = ${p(aj.wilcoxonP)}, ${aj.wilcoxon?.method ?? 'n/a'}); ${r.improvedInThreeOrMoreCoreSet} improved in at least 3 of the 6 core-set variables; inflammatory markers down in ${r.inflammatoryMarkersDown} of the ${r.raisedInflammatoryMarkers} with raised markers; well-being median ${n1(r.parentGlobal.baselineMedian)} to ${n1(r.parentGlobal.median)} (p = ${p(r.parentGlobal.wilcoxonP)}); median ESR ${n1(r.esr.median)} mm/h and CRP ${n1(r.crp.median)} mg/L (${normal(r, a.limits)}); JIA-ACR 30 in ${r.acrPedi30}; inactive disease in ${r.inactiveDisease}${r.missing.length > 0 ? `; no visit for ${list(r.missing)}` : ''}${r.notYetDue.length > 0 ? `; not yet due for ${list(r.notYetDue)}` : ''}.`,
+      `${esc(r.label)}: active joints lower in ${aj.improved} of ${aj.n} (median ${n1(aj.baselineMedian)} to ${n1(aj.median)}; median change ${hodgesLehmannText(aj.hodgesLehmann)}; Wilcoxon p = ${p(aj.wilcoxonP)}, ${aj.wilcoxon?.method ?? 'n/a'}; SPSS-style asymptotic p = ${p(aj.wilcoxonAsymptotic?.p)}); ${r.improvedInThreeOrMoreCoreSet} improved in at least 3 of the 6 core-set variables; inflammatory markers down in ${r.inflammatoryMarkersDown} of the ${r.raisedInflammatoryMarkers} with raised markers; well-being median ${n1(r.parentGlobal.baselineMedian)} to ${n1(r.parentGlobal.median)} (p = ${p(r.parentGlobal.wilcoxonP)}, ${r.parentGlobal.wilcoxon?.method ?? 'n/a'}); median ESR ${n1(r.esr.median)} mm/h and CRP ${n1(r.crp.median)} mg/L (${normal(r, a.limits)}); JIA-ACR 30 in ${r.acrPedi30} (${nri(r)}); inactive disease in ${r.inactiveDisease}${r.missing.length > 0 ? `; no visit for ${list(r.missing)}` : ''}${r.notYetDue.length > 0 ? `; not yet due for ${list(r.notYetDue)}` : ''}.`,
     );
   }
   return out;
@@ -226,42 +209,7 @@ function aeSection(title: string, ae: AeWindowAnalysis): string {
       [`${ae.windowMonths} months before`, ...side(ae.pre)],
       [`${ae.windowMonths} months after`, ...side(ae.post)],
     ],
-  )}<p>Rate ratio (after/before) ${n2(ae.rateRatio.estimate)}, 95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, exact p = ${p(ae.rateRatio.p)} (conditional binomial, as R's poisson.test). Patients with any AE: Fisher's exact p = ${p(ae.fisherP)}; exact McNemar p = ${p(ae.mcnemarP)}. Per patient (after vs before): Wilcoxon signed-rank p = ${p(ae.perPatient.wilcoxon.p)} (${ae.perPatient.wilcoxon.method}); exact sign test p = ${p(ae.perPatient.signTest.p)}.</p>`;
-}
-
-function readoutSection(r: ReadoutAnalysis): string {
-  const rows = (Object.keys(EFFICACY_MEASURES) as EfficacyMeasure[]).map((m) => {
-    const c = r[m];
-    return [
-      esc(c.label),
-      String(c.n),
-      medianIqr(c.baseline),
-      medianIqr(c.readout),
-      String(c.improved),
-      p(c.wilcoxonP),
-      esc(c.wilcoxon?.method ?? 'n/a'),
-    ];
-  });
-  return `<h3>${esc(r.label)} (the visit nearest day ${r.targetDay} after the first infusion, within ${r.toleranceDays} days)</h3>${table(
-    [
-      'measure',
-      'n',
-      'baseline, median (IQR)',
-      `${esc(r.label)}, median (IQR)`,
-      'improved',
-      'Wilcoxon p',
-      'method',
-    ],
-    rows,
-  )}<p>${proportion('JIA-ACR 30', r.proportions.acrPedi30)}; ${proportion('JIA-ACR 70', r.proportions.acrPedi70)}; ${proportion('inactive disease', r.proportions.inactiveDisease)} (Clopper-Pearson 95% CI).</p><p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used (study day, day 1 = the first infusion): ${r.visits
-    .slice(0, MAX_LISTED)
-    .map(
-      (v) =>
-        `${esc(v.subjectId)} ${v.visitId === null ? 'none' : `${esc(v.visitId)} (day ${v.studyDay})`}`,
-    )
-    .join(
-      '; ',
-    )}${r.visits.length > MAX_LISTED ? `; and ${r.visits.length - MAX_LISTED} more (report.json)` : ''}.${r.missing.length > 0 ? ` Missing: ${list(r.missing)}.` : ''}${r.notYetDue.length > 0 ? ` Not yet due by the data cut: ${list(r.notYetDue)}.` : ''}</p>`;
+  )}<p>Rate ratio (after/before) ${n2(ae.rateRatio.estimate)}, 95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)} (${RATE_RATIO_P_TEXT[ae.rateRatio.pMethod]}; the ${ae.rateRatio.pMethod === 'central' ? 'minlike' : 'central'} p is ${p(ae.rateRatio.pMethod === 'central' ? ae.rateRatio.pMinlike : ae.rateRatio.pCentral)}). Patients with any AE: Fisher's exact p = ${p(ae.fisherP)}; exact McNemar p = ${p(ae.mcnemarP)}. Per patient (after vs before): Wilcoxon signed-rank p = ${p(ae.perPatient.wilcoxon.p)} (${ae.perPatient.wilcoxon.method}); exact sign test p = ${p(ae.perPatient.signTest.p)}.</p>`;
 }
 
 /** The report's plots as standalone SVG documents: report.html inlines them, the CLI writes them as files. */
@@ -351,6 +299,16 @@ table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}th,td{border:1
 th{background:#f3f5f7}.banner{background:#fff3cd;border:1px solid #e0c36a;padding:0.5em 1em}figure{margin:1em 0}
 ul.findings li{margin:0.3em 0}@media print{figure{break-inside:avoid}h2{break-before:page}}`;
 
+function wilcoxonMethodText(a: AnalysedStudy['analysis']): string {
+  const zeros =
+    a.methods.wilcoxonZeroMethod === 'pratt'
+      ? "zero differences ranked with the others, then dropped (Pratt's method)"
+      : 'zero differences dropped (as R and SPSS)';
+  return a.methods.wilcoxonExactWithTies === 'permutation'
+    ? `Wilcoxon signed-rank test, exact; with ties or zero differences the exact permutation test of the midrank statistic (as coin and exactRankTests); with 50 pairs or more the normal approximation with continuity correction; ${zeros}`
+    : `Wilcoxon signed-rank test as R's wilcox.test: exact when there are no ties or zero differences, otherwise the normal approximation with continuity correction; ${zeros}`;
+}
+
 export function renderHtml(study: AnalysedStudy): string {
   const a = study.analysis;
   return `<!doctype html>
@@ -403,11 +361,15 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
   }
 <h2>Retreatment and eligibility at the data cut</h2>${decisionsSection(a.decisions)}
 <h2>Efficacy against the baseline</h2>${Object.values(a.efficacy).map(readoutSection).join('')}
+<h2>Efficacy after each infusion</h2><p>A patient infused again starts a new series: each read-out is taken again from that infusion's day, before the next infusion, and compared with the visit before that infusion and with the baseline before the first.</p>${seriesSection(a.efficacyBySeries)}
+<h2>Multiplicity</h2>${multiplicityParagraph(a.multiplicity)}
 <h2>Plots</h2>${plots(study)}
 <h2>Methods</h2><ul>
 <li>Baseline: the last visit on or before the first infusion. Read-outs: the visit nearest the target day after the first infusion within the tolerance shown; a patient without one is counted as missing and listed.</li>
 <li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after, so on the day grid the 3-month windows hold the 91 days before and the infusion day with the 91 days after; each side counts N/12 patient-years; the "after" window ends at a withdrawal or the data cut. Serious AEs and AEs of grade 3 or more are analysed the same way. A MAS episode is an AE whose term names it.</li>
-<li>Paired comparisons: Wilcoxon signed-rank, exact when there are no ties or zero differences, otherwise the normal approximation with continuity correction (as R's wilcox.test); rate ratio by the conditional binomial (R's poisson.test); Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures).</li>
+<li>Efficacy, paired comparisons: ${wilcoxonMethodText(a)}; beside it the SPSS-style asymptotic p (normal approximation with the tie-corrected variance, no continuity correction, zero differences dropped), which the pilot's paper used, and the Hodges-Lehmann median change (read-out minus baseline) with its exact distribution-free 95% CI (the Walsh averages between the order statistics of the signed-rank distribution; with 5 patients or fewer the widest interval falls short of 95% and its own level is printed).</li>
+<li>Responders: among the completers (patients whose response could be decided) and with non-responder imputation (every patient due by the data cut; no read-out, an undetermined response or a repeat infusion before the read-out count as no response), each with its Clopper-Pearson 95% CI.</li>
+<li>AEs: rate ratio by the exact conditional binomial test with its Clopper-Pearson CI (R's poisson.test); p: ${RATE_RATIO_P_TEXT[a.methods.rateRatioP]}. Per patient: Wilcoxon signed-rank as R's wilcox.test and the exact sign test; Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures: stats, coin and exactRankTests).</li>
 <li>Inactive disease: Wallace 2011 (ESR upper limit ${a.limits.esrUpperLimit} mm/h, CRP ${a.limits.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
 </ul>
 </body></html>

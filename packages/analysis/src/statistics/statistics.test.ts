@@ -39,7 +39,7 @@ test('every section of the R fixtures has cases (a renamed section must not run 
   const expected = {
     wilcoxon: 21,
     signTest: 10,
-    poissonRateRatio: 12,
+    poissonRateRatio: 14,
     clopperPearson: 10,
     fisher: 11,
     mcnemar: 6,
@@ -76,19 +76,47 @@ describe('exact sign test (binom.test against 1/2)', () => {
     test(String(c.id), () => close(binomialP(c.k as number, c.n as number), c.p, 'p'));
 });
 
-describe('Poisson rate ratio (poisson.test, two samples)', () => {
+describe('Poisson rate ratio (poisson.test, two samples): both p conventions', () => {
   for (const c of R.poissonRateRatio as Array<Record<string, unknown>>)
     test(String(c.id), () => {
-      const result = poissonRateRatio(
+      const args = [
         c.x as [number, number],
         c.t as [number, number],
         c.conf_level as number,
-      );
+      ] as const;
+      const result = poissonRateRatio(...args);
       close(result.estimate, c.estimate, 'estimate');
       close(result.ci[0], (c.ci as unknown[])[0], 'lower');
       close(result.ci[1], (c.ci as unknown[])[1], 'upper');
-      close(result.p, c.p, 'p');
+      close(result.pMinlike, c.p, 'minlike p (poisson.test)');
+      close(result.pCentral, c.p_central, 'central p (twice the smaller tail)');
+      assert.equal(result.pMethod, 'central', 'central by default (definitions.md 8.4)');
+      assert.equal(result.p, result.pCentral);
+      const minlike = poissonRateRatio(...args, 'minlike');
+      assert.equal(minlike.pMethod, 'minlike');
+      close(minlike.p, c.p, "R's poisson.test p when minlike is asked for");
     });
+  test('the central p agrees with the interval in every case: p < 1 - level exactly when the CI excludes 1', () => {
+    for (const c of R.poissonRateRatio as Array<Record<string, unknown>>) {
+      const level = c.conf_level as number;
+      const r = poissonRateRatio(c.x as [number, number], c.t as [number, number], level);
+      const excludesOne = r.ci[0] > 1 || r.ci[1] < 1;
+      assert.equal(r.pCentral < 1 - level, excludesOne, String(c.id));
+    }
+  });
+  test("TV-2 (Fay's vignette): minlike p 0.033 below 0.05 with a CI that includes 1; the central p 0.0501 is not", () => {
+    const r = poissonRateRatio([2, 9], [17877, 16660]);
+    assert.ok(r.ci[0] < 1 && r.ci[1] > 1, 'the interval 0.0218-1.0005 includes 1');
+    assert.ok(r.pMinlike < 0.05, 'minlike: below 0.05');
+    assert.equal(r.pCentral.toFixed(5), '0.05011', 'the published central p');
+    assert.ok(r.p >= 0.05, 'the default p agrees with the interval');
+  });
+  test('an unknown p method is refused', () => {
+    assert.throws(
+      () => poissonRateRatio([1, 2], [1, 1], 0.95, 'midp' as never),
+      /central or minlike/,
+    );
+  });
 });
 
 describe('Clopper-Pearson intervals (binom.test conf.int)', () => {

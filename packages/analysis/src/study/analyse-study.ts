@@ -9,6 +9,8 @@ import {
   type ProtocolDefinition,
   type SubjectTimeline,
 } from '@jia-trial/protocol';
+import type { RateRatioPMethod } from '../statistics/poisson.js';
+import type { ExactWithTies, ZeroMethod } from '../statistics/wilcoxon.js';
 import {
   type BaselineTable,
   baselineTable,
@@ -17,8 +19,15 @@ import {
 } from './baseline.js';
 import { analyseReadout, type ReadoutAnalysis } from './efficacy.js';
 import { type ListedEvent, listSeriousAndMas } from './events.js';
+import {
+  aeTestPValues,
+  countTests,
+  type Multiplicity,
+  readoutTestPValues,
+} from './multiplicity.js';
 import { type ProtocolDecisions, protocolDecisions } from './protocol-decisions.js';
 import { type AeWindowAnalysis, analyseAeWindows } from './safety.js';
+import { analyseSeriesReadouts, type SeriesReadout } from './series-readouts.js';
 import type { Timepoint } from './timepoints.js';
 
 export interface StudyAnalysisOptions {
@@ -27,6 +36,19 @@ export interface StudyAnalysisOptions {
   readonly aeWindowMonths?: number | undefined;
   /** Read-outs replacing the protocol's of the same id, or added after them. */
   readonly readouts?: readonly Timepoint[] | undefined;
+  /** The rate ratio's two-sided p: central (default, matches the interval) or R's minlike. */
+  readonly rateRatioP?: RateRatioPMethod | undefined;
+  /** Zero differences in the Wilcoxon test: dropped (wilcox, default) or ranked first (pratt). */
+  readonly wilcoxonZeroMethod?: ZeroMethod | undefined;
+  /** With ties or zeros: the exact permutation test (default) or R's normal approximation. */
+  readonly wilcoxonExactWithTies?: ExactWithTies | undefined;
+}
+
+/** The statistical options the analysis ran with (printed with the report). */
+export interface AnalysisMethods {
+  readonly rateRatioP: RateRatioPMethod;
+  readonly wilcoxonZeroMethod: ZeroMethod;
+  readonly wilcoxonExactWithTies: ExactWithTies;
 }
 
 export interface StudyAnalysis {
@@ -44,9 +66,15 @@ export interface StudyAnalysis {
     readonly grade3OrMore: AeWindowAnalysis;
     readonly seriousAndMas: readonly ListedEvent[];
   };
+  /** Each read-out from the first infusion, against the baseline before it. */
   readonly efficacy: Readonly<Record<string, ReadoutAnalysis>>;
   /** Retreatment (qualifies, allowed, pending) and vacuous eligibility passes at the data cut. */
   readonly decisions: ProtocolDecisions;
+  /** Each read-out from every infusion series' own infusion (series-readouts.ts). */
+  readonly efficacyBySeries: Readonly<Record<string, readonly SeriesReadout[]>>;
+  readonly methods: AnalysisMethods;
+  /** The tests made, and how many are below 0.05 with and without Bonferroni's bound. */
+  readonly multiplicity: Multiplicity;
   /** Upper limits of normal used for inactive disease and the "normal" statements. */
   readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
 }
@@ -91,6 +119,61 @@ export function analysePopulation(
   if (!plan) throw new RangeError(`protocol ${protocol.id} has no analysis plan`);
   const windowMonths = options.aeWindowMonths ?? plan.aeWindowMonths;
   const limits = { esrUpperLimit: protocol.esrUpperLimit, crpUpperLimit: protocol.crpUpperLimit };
+  const methods: AnalysisMethods = {
+    rateRatioP: options.rateRatioP ?? 'central',
+    wilcoxonZeroMethod: options.wilcoxonZeroMethod ?? 'wilcox',
+    wilcoxonExactWithTies: options.wilcoxonExactWithTies ?? 'permutation',
+  };
+  const paired = {
+    zeroMethod: methods.wilcoxonZeroMethod,
+    exactWithTies: methods.wilcoxonExactWithTies,
+  };
+  const all = () => true;
+  const ae = (months: number, include: Parameters<typeof analyseAeWindows>[3] = all) =>
+    analyseAeWindows(known, months, options.asOf, include, methods.rateRatioP);
+  const adverseEvents = {
+    ...ae(windowMonths),
+    sensitivity: ae(plan.sensitivityAeWindowMonths),
+    serious: ae(windowMonths, (e) => e.serious),
+    grade3OrMore: ae(windowMonths, (e) => e.grade >= 3),
+    seriousAndMas: listSeriousAndMas(protocol, known),
+  };
+  const timepoints = readoutsOf(plan.timepoints, options.readouts ?? []);
+  const efficacy = Object.fromEntries(
+    timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits, options.asOf, paired)]),
+  );
+  const efficacyBySeries = Object.fromEntries(
+    timepoints.map((tp) => [
+      tp.id,
+      analyseSeriesReadouts(
+        known.filter((t) => t.infusions.length > 0),
+        tp,
+        limits,
+        options.asOf,
+        paired,
+      ),
+    ]),
+  );
+  const multiplicity = countTests([
+    aeTestPValues('adverseEvents', adverseEvents),
+    aeTestPValues('adverseEvents.sensitivity', adverseEvents.sensitivity),
+    aeTestPValues('adverseEvents.serious', adverseEvents.serious),
+    aeTestPValues('adverseEvents.grade3OrMore', adverseEvents.grade3OrMore),
+    ...Object.entries(efficacy).map(([id, r]) => readoutTestPValues(`efficacy.${id}`, r)),
+    ...Object.entries(efficacyBySeries).flatMap(([id, series]) =>
+      series.flatMap((s) => [
+        readoutTestPValues(`efficacyBySeries.${id}[${s.series - 1}].ownBaseline`, s.ownBaseline),
+        ...(s.firstBaseline
+          ? [
+              readoutTestPValues(
+                `efficacyBySeries.${id}[${s.series - 1}].firstBaseline`,
+                s.firstBaseline,
+              ),
+            ]
+          : []),
+      ]),
+    ),
+  ]);
   return {
     protocol: { id: protocol.id, version: protocol.version, title: protocol.title },
     asOf: options.asOf,
@@ -98,19 +181,11 @@ export function analysePopulation(
     notInfused: known.filter((t) => t.infusions.length === 0).map((t) => t.subjectId),
     baseline: baselineTable(protocol, known),
     infusions: infusionSummary(known),
-    adverseEvents: {
-      ...analyseAeWindows(known, windowMonths, options.asOf),
-      sensitivity: analyseAeWindows(known, plan.sensitivityAeWindowMonths, options.asOf),
-      serious: analyseAeWindows(known, windowMonths, options.asOf, (ae) => ae.serious),
-      grade3OrMore: analyseAeWindows(known, windowMonths, options.asOf, (ae) => ae.grade >= 3),
-      seriousAndMas: listSeriousAndMas(protocol, known),
-    },
-    efficacy: Object.fromEntries(
-      readoutsOf(plan.timepoints, options.readouts ?? []).map((tp) => [
-        tp.id,
-        analyseReadout(known, tp, limits, options.asOf),
-      ]),
-    ),
+    adverseEvents,
+    efficacy,
+    efficacyBySeries,
+    methods,
+    multiplicity,
     decisions: protocolDecisions(protocol, known, options.asOf),
     limits,
   };

@@ -1,10 +1,14 @@
 /**
- * Efficacy at each read-out against the baseline (issue 6): for each measure, the subjects with
- * both values, the medians with IQR, how many improved (a lower value than at baseline: every
- * measure here is "lower is better"), and the paired Wilcoxon signed-rank test (exact when
- * there are no ties or zeros, otherwise R's normal approximation, as the result says); the
- * JIA-ACR 30/50/70/90 responders and the subjects in inactive disease (Wallace 2011). Subjects
- * without a baseline or a read-out visit are counted as missing and listed.
+ * Efficacy at each read-out against the baseline (issue 6; issue 14 section 4): for each
+ * measure, the subjects with both values, the medians with IQR, how many improved (a lower
+ * value than at baseline: every measure here is "lower is better"), the paired comparison
+ * (statistics/paired-comparison.ts: the exact Wilcoxon signed-rank test, with ties or zeros the
+ * exact permutation test, the SPSS-style asymptotic p beside it, and the Hodges-Lehmann median
+ * change with its exact interval); the JIA-ACR 30/50/70/90 responders and the subjects in
+ * inactive disease (Wallace 2011), as proportions of the completers and with non-responder
+ * imputation (responders.ts). Every infused subject is accounted for: analysed, missing (due
+ * without a baseline or a read-out visit), not yet due, or superseded (a repeat infusion ended
+ * the series before its read-out; series read-outs only, series-readouts.ts).
  */
 import {
   CORE_SET_VARIABLES,
@@ -15,9 +19,17 @@ import {
   type VisitObservation,
 } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline, studyDay, type TimelineVisit } from '@jia-trial/protocol';
-import { clopperPearson, type ProportionInterval } from '../statistics/binomial.js';
+import type { ProportionInterval } from '../statistics/binomial.js';
+import type { HodgesLehmann } from '../statistics/hodges-lehmann.js';
+import { comparePaired, type PairedTestOptions } from '../statistics/paired-comparison.js';
 import { type Summary, summarise } from '../statistics/quantiles.js';
-import { type WilcoxonResult, wilcoxonSignedRank } from '../statistics/wilcoxon.js';
+import type { WilcoxonResult } from '../statistics/wilcoxon.js';
+import {
+  RESPONDER_OUTCOMES,
+  type ResponderOutcome,
+  type ResponderProportions,
+  responderProportions,
+} from './responders.js';
 import { baselineVisit, readoutVisit, type Timepoint } from './timepoints.js';
 
 export const EFFICACY_MEASURES = {
@@ -55,8 +67,15 @@ export interface MeasureComparison {
   readonly median: number | null;
   /** Lower than at baseline. */
   readonly improved: number;
+  /** The test the report stands on (its `method` says which); null without a pair. */
   readonly wilcoxon: WilcoxonResult | null;
   readonly wilcoxonP: number | null;
+  /** SPSS's "Asymptotic Sig.": normal approximation, no continuity correction, zeros dropped. */
+  readonly wilcoxonAsymptotic: WilcoxonResult | null;
+  /** Hodges-Lehmann median change (read-out - baseline) with its exact 95% interval. */
+  readonly hodgesLehmann: HodgesLehmann | null;
+  /** Why there is no estimate despite pairs: more pairs than the exact computation takes. */
+  readonly hodgesLehmannOmitted: 'too_many_pairs' | null;
   readonly pairs: ReadonlyArray<{
     readonly subjectId: string;
     readonly baseline: number;
@@ -72,17 +91,26 @@ export interface ReadoutCounts {
   readonly label: string;
   readonly targetDay: number;
   readonly toleranceDays: number;
+  /** The infusion the days count from: null for the first (the study read-out), else its number. */
+  readonly series: number | null;
+  /** The baseline compared with: before the first infusion, or before the series' own infusion. */
+  readonly baselineFrom: 'first' | 'series';
   /** The visit used per subject, or why none. */
   readonly visits: ReadonlyArray<{
     readonly subjectId: string;
     readonly baselineVisitId: string | null;
     readonly visitId: string | null;
+    /** Day 1 = the first infusion. */
     readonly studyDay: number | null;
+    /** Days from the infusion the read-out counts from (the first, or the series'). */
+    readonly daysAfterInfusion: number | null;
   }>;
-  /** Due by the data cut but without a baseline or a read-out visit. */
+  /** Without a baseline, or due by the data cut without a read-out visit. */
   readonly missing: readonly string[];
   /** Whose read-out window had not closed by the data cut (and no visit yet). */
   readonly notYetDue: readonly string[];
+  /** Series read-outs: a repeat infusion came before the read-out window closed, with no read-out. */
+  readonly superseded: readonly string[];
   readonly acrPedi30: number;
   readonly acrPedi50: number;
   readonly acrPedi70: number;
@@ -91,7 +119,12 @@ export interface ReadoutCounts {
   readonly acrUndetermined: number;
   readonly inactiveDisease: number;
   readonly inactiveUndetermined: number;
-  /** Responders and inactive disease as proportions of the subjects with the read-out, with Clopper-Pearson 95% intervals. */
+  /** Each responder outcome among the completers and with non-responder imputation (responders.ts). */
+  readonly responders: Readonly<Record<ResponderOutcome, ResponderProportions>>;
+  /**
+   * The completers' proportions of `responders` (kept for readers of the earlier report.json):
+   * responders among the subjects whose verdict could be decided, Clopper-Pearson 95%.
+   */
   readonly proportions: {
     readonly acrPedi30: ProportionInterval | null;
     readonly acrPedi70: ProportionInterval | null;
@@ -110,6 +143,7 @@ const finite = (v: number | null | undefined): v is number =>
 function compare(
   measure: EfficacyMeasure,
   pairs: ReadonlyArray<{ subjectId: string; baseline: TimelineVisit; readout: TimelineVisit }>,
+  paired: PairedTestOptions,
 ): MeasureComparison {
   const { label, value } = EFFICACY_MEASURES[measure];
   const complete = pairs.flatMap(({ subjectId, baseline, readout }) => {
@@ -117,12 +151,13 @@ function compare(
     const r = value(readout.observation);
     return finite(b) && finite(r) ? [{ subjectId, baseline: b, readout: r }] : [];
   });
-  const wilcoxon =
+  const comparison =
     complete.length === 0
       ? null
-      : wilcoxonSignedRank(
+      : comparePaired(
           complete.map((p) => p.baseline),
           complete.map((p) => p.readout),
+          paired,
         );
   const baseline = summarise(complete.map((p) => p.baseline));
   const readout = summarise(complete.map((p) => p.readout));
@@ -134,37 +169,98 @@ function compare(
     baselineMedian: baseline.median,
     median: readout.median,
     improved: complete.filter((p) => p.readout < p.baseline).length,
-    wilcoxon,
-    wilcoxonP: wilcoxon?.p ?? null,
+    wilcoxon: comparison?.wilcoxon ?? null,
+    wilcoxonP: comparison?.wilcoxon.p ?? null,
+    wilcoxonAsymptotic: comparison?.asymptotic ?? null,
+    hodgesLehmann: comparison?.hodgesLehmann ?? null,
+    hodgesLehmannOmitted: comparison?.hodgesLehmannOmitted ?? null,
     pairs: complete,
   };
 }
 
+/** One infused subject at a read-out: the visits found, and whether the read-out was due. */
+export interface SubjectReadout {
+  readonly timeline: SubjectTimeline;
+  readonly baseline: TimelineVisit | null;
+  readonly readout: TimelineVisit | null;
+  /** The read-out window had closed by the data cut. */
+  readonly due: boolean;
+  /** A repeat infusion came before the read-out window closed (series read-outs only). */
+  readonly superseded: boolean;
+  /** The date the read-out's days count from. */
+  readonly anchorDate: string;
+}
+
+export interface ReadoutSettings {
+  readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
+  readonly paired?: PairedTestOptions | undefined;
+}
+
+/** The study read-out: days and baseline from the first infusion (issue 6). */
 export function analyseReadout(
   timelines: readonly SubjectTimeline[],
   timepoint: Timepoint,
   limits: { esrUpperLimit: number; crpUpperLimit: number },
   asOf: string,
+  paired: PairedTestOptions = {},
 ): ReadoutAnalysis {
-  const infused = timelines.filter((t) => t.infusions.length > 0);
-  const due = (t: SubjectTimeline) =>
-    day(t.infusions[0]?.date as string) + timepoint.day + timepoint.toleranceDays <= day(asOf);
-  const found = infused.map((t) => ({
-    t,
-    baseline: baselineVisit(t),
-    readout: readoutVisit(t, timepoint),
-  }));
-  const pairs = found.flatMap(({ t, baseline, readout }) =>
-    baseline && readout ? [{ subjectId: t.subjectId, baseline, readout }] : [],
+  const subjects = timelines
+    .filter((t) => t.infusions.length > 0)
+    .map((t): SubjectReadout => {
+      const anchorDate = t.infusions[0]?.date as string;
+      return {
+        timeline: t,
+        baseline: baselineVisit(t),
+        readout: readoutVisit(t, timepoint),
+        due: day(anchorDate) + timepoint.day + timepoint.toleranceDays <= day(asOf),
+        superseded: false,
+        anchorDate,
+      };
+    });
+  return analyseSubjectReadouts(subjects, timepoint, { limits, paired }, null, 'first');
+}
+
+/** The analysis of a read-out from each subject's visits (the study's, or a series'). */
+export function analyseSubjectReadouts(
+  subjects: readonly SubjectReadout[],
+  timepoint: Timepoint,
+  settings: ReadoutSettings,
+  series: number | null,
+  baselineFrom: 'first' | 'series',
+): ReadoutAnalysis {
+  const { limits } = settings;
+  const pairs = subjects.flatMap(({ timeline, baseline, readout }) =>
+    baseline && readout ? [{ subjectId: timeline.subjectId, baseline, readout }] : [],
   );
+  // Every subject in exactly one of: pairs, superseded, not yet due, missing.
+  const inPairs = (s: SubjectReadout) => s.baseline !== null && s.readout !== null;
+  const superseded = subjects.filter((s) => !inPairs(s) && !s.readout && s.superseded);
+  const notYetDue = subjects.filter((s) => !inPairs(s) && !s.readout && !s.superseded && !s.due);
+  const missing = subjects.filter(
+    (s) => !inPairs(s) && !superseded.includes(s) && !notYetDue.includes(s),
+  );
+  const due = pairs.length + missing.length + superseded.length;
   const measures = Object.fromEntries(
-    (Object.keys(EFFICACY_MEASURES) as EfficacyMeasure[]).map((m) => [m, compare(m, pairs)]),
+    (Object.keys(EFFICACY_MEASURES) as EfficacyMeasure[]).map((m) => [
+      m,
+      compare(m, pairs, settings.paired ?? {}),
+    ]),
   ) as Record<EfficacyMeasure, MeasureComparison>;
   const levels = pairs.map((p) => jiaAcrLevel(p.baseline.observation, p.readout.observation));
   const inactive = pairs.map((p) =>
     inactiveDiseaseVerdict(p.readout.observation, 'wallace2011', limits),
   );
   const atLeast = (level: number) => levels.filter((l) => l !== null && l >= level).length;
+  const reaches = (level: number) => levels.map((l) => (l === null ? null : l >= level));
+  const responders = Object.fromEntries(
+    RESPONDER_OUTCOMES.map((outcome) => [
+      outcome,
+      responderProportions(
+        outcome === 'inactiveDisease' ? inactive : reaches(Number(outcome.slice(-2))),
+        due,
+      ),
+    ]),
+  ) as Record<ResponderOutcome, ResponderProportions>;
   // The six core-set variables of the outcome library (Giannini 1997), ESR as the reactant.
   const improvedIn = (p: (typeof pairs)[number]) =>
     CORE_SET_VARIABLES.filter((v) => {
@@ -179,20 +275,25 @@ export function analyseReadout(
     });
     return markers.length === 0 ? [] : [{ p, markers }];
   });
+  const ids = (list: readonly SubjectReadout[]) => list.map((s) => s.timeline.subjectId);
   return {
     ...measures,
     id: timepoint.id,
     label: timepoint.label,
     targetDay: timepoint.day,
     toleranceDays: timepoint.toleranceDays,
-    visits: found.map(({ t, baseline, readout }) => ({
-      subjectId: t.subjectId,
+    series,
+    baselineFrom,
+    visits: subjects.map(({ timeline, baseline, readout, anchorDate }) => ({
+      subjectId: timeline.subjectId,
       baselineVisitId: baseline?.visitId ?? null,
       visitId: readout?.visitId ?? null,
-      studyDay: readout ? studyDayOf(t, readout) : null,
+      studyDay: readout ? studyDayOf(timeline, readout) : null,
+      daysAfterInfusion: readout ? day(readout.date) - day(anchorDate) : null,
     })),
-    missing: found.filter((f) => (!f.baseline || !f.readout) && due(f.t)).map((f) => f.t.subjectId),
-    notYetDue: found.filter((f) => !f.readout && !due(f.t)).map((f) => f.t.subjectId),
+    missing: ids(missing),
+    notYetDue: ids(notYetDue),
+    superseded: ids(superseded),
     acrPedi30: atLeast(30),
     acrPedi50: atLeast(50),
     acrPedi70: atLeast(70),
@@ -200,13 +301,11 @@ export function analyseReadout(
     acrUndetermined: levels.filter((l) => l === null).length,
     inactiveDisease: inactive.filter((v) => v === true).length,
     inactiveUndetermined: inactive.filter((v) => v === null).length,
+    responders,
     proportions: {
-      acrPedi30: pairs.length === 0 ? null : clopperPearson(atLeast(30), pairs.length),
-      acrPedi70: pairs.length === 0 ? null : clopperPearson(atLeast(70), pairs.length),
-      inactiveDisease:
-        pairs.length === 0
-          ? null
-          : clopperPearson(inactive.filter((v) => v === true).length, pairs.length),
+      acrPedi30: responders.acrPedi30.completers,
+      acrPedi70: responders.acrPedi70.completers,
+      inactiveDisease: responders.inactiveDisease.completers,
     },
     improvedInThreeOrMoreCoreSet: pairs.filter((p) => improvedIn(p) >= 3).length,
     raisedInflammatoryMarkers: raised.length,

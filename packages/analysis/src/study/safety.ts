@@ -11,7 +11,7 @@ import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline, type TimelineAdverseEvent } from '@jia-trial/protocol';
 import { exactMcNemar, signTest } from '../statistics/binomial.js';
 import { fisherExactP } from '../statistics/fisher.js';
-import { poissonRateRatio, type RateRatio } from '../statistics/poisson.js';
+import { poissonRateRatio, type RateRatio, type RateRatioPMethod } from '../statistics/poisson.js';
 import { type WilcoxonResult, wilcoxonSignedRank } from '../statistics/wilcoxon.js';
 
 export interface WindowSide {
@@ -32,11 +32,14 @@ export interface AeWindowAnalysis {
   readonly subjects: number;
   readonly pre: WindowSide;
   readonly post: WindowSide;
-  /** after / before. */
+  /** after / before; `p` is the one of `pMethod` (central by default, ADR 0014), both given. */
   readonly rateRatio: {
     readonly estimate: number | null;
     readonly ci95: readonly [number, number];
     readonly p: number;
+    readonly pMethod: RateRatioPMethod;
+    readonly pCentral: number;
+    readonly pMinlike: number;
   };
   /** Patients with any AE, before vs after, as two groups (as the pilot reported). */
   readonly fisherP: number;
@@ -77,6 +80,7 @@ export function analyseAeWindows(
   windowMonths: number,
   asOf: string,
   include: (ae: TimelineAdverseEvent) => boolean = () => true,
+  rateRatioP: RateRatioPMethod = 'central',
 ): AeWindowAnalysis {
   const windowDays = (windowMonths / 12) * DAYS_PER_YEAR;
   const infused = timelines.filter((t) => t.infusions.length > 0);
@@ -103,6 +107,8 @@ export function analyseAeWindows(
   const ratio: RateRatio = poissonRateRatio(
     [after.count, before.count],
     [Math.max(postYears, 1e-9), Math.max(preYears, 1e-9)],
+    0.95,
+    rateRatioP,
   );
   const any = (events: TimelineAdverseEvent[][], i: number) =>
     (events[i]?.length ?? 0) > 0 ? 1 : 0;
@@ -120,7 +126,14 @@ export function analyseAeWindows(
     subjects: infused.length,
     pre: before,
     post: after,
-    rateRatio: { estimate: ratio.estimate, ci95: ratio.ci, p: ratio.p },
+    rateRatio: {
+      estimate: ratio.estimate,
+      ci95: ratio.ci,
+      p: ratio.p,
+      pMethod: ratio.pMethod,
+      pCentral: ratio.pCentral,
+      pMinlike: ratio.pMinlike,
+    },
     fisherP:
       infused.length === 0
         ? 1

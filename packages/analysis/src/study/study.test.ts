@@ -103,3 +103,51 @@ describe('read-outs', () => {
     );
   });
 });
+
+describe('the statistics of a read-out and of the AE rate ratio (issue 14 section 4)', () => {
+  const week8 = { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 };
+  // Active joints fall by 2, 2, 3, 4, 5 and 6 (TV-10's tied vector, read as decreases).
+  const drops = [2, 2, 3, 4, 5, 6];
+  const six = drops.map((drop, i) =>
+    subject({
+      subjectId: `S${i + 1}`,
+      infusions: [infusion('2020-01-01')],
+      visits: [
+        visit(`B${i}`, '2019-12-30', { activeJoints: 10 }),
+        visit(`W${i}`, '2020-02-26', { activeJoints: 10 - drop }),
+      ],
+    }),
+  );
+  test('a tie: the exact permutation p (0.03125) is the one reported, the SPSS-style p beside it, and the median change', () => {
+    const r = analyseReadout(six, week8, LIMITS, '2021-01-01');
+    assert.equal(r.activeJoints.wilcoxon?.method, 'exact permutation (midranks)');
+    assert.equal(r.activeJoints.wilcoxonP?.toFixed(5), '0.03125');
+    assert.equal(r.activeJoints.wilcoxonAsymptotic?.method, 'normal approximation');
+    assert.equal(r.activeJoints.wilcoxonAsymptotic?.p?.toFixed(5), '0.02728');
+    assert.equal(r.activeJoints.hodgesLehmann?.estimate, -3.5);
+    assert.deepEqual(r.activeJoints.hodgesLehmann?.ci, [-6, -2]);
+  });
+  test("R's wilcox.test on request: the normal approximation with continuity correction (0.0355)", () => {
+    const r = analyseReadout(six, week8, LIMITS, '2021-01-01', {
+      exactWithTies: 'normal-approximation',
+    });
+    assert.equal(r.activeJoints.wilcoxonP?.toFixed(5), '0.03552');
+  });
+  test('the rate ratio reports its p method: central by default, minlike on request', () => {
+    // 4 AEs before, 1 after, each in its 3-month window.
+    const t = subject({
+      infusions: [infusion('2020-04-01')],
+      adverseEvents: ['2020-01-10', '2020-02-01', '2020-02-20', '2020-03-10', '2020-05-01'].map(
+        (d, i) => adverseEvent(`AE${i}`, d),
+      ),
+    });
+    const central = analyseAeWindows([t], 3, '2021-01-01');
+    assert.equal(central.rateRatio.pMethod, 'central');
+    assert.equal(central.rateRatio.p, central.rateRatio.pCentral);
+    const minlike = analyseAeWindows([t], 3, '2021-01-01', () => true, 'minlike');
+    assert.equal(minlike.rateRatio.pMethod, 'minlike');
+    assert.equal(minlike.rateRatio.p, minlike.rateRatio.pMinlike);
+    // binom.test(1, 5, 0.5): 0.375 both ways (symmetric null).
+    assert.equal(central.rateRatio.pCentral, 0.375);
+  });
+});

@@ -1,0 +1,60 @@
+/** The report page's number and table formatting, shared by its sections. */
+import type { ProportionInterval } from '../statistics/binomial.js';
+import type { HodgesLehmann } from '../statistics/hodges-lehmann.js';
+import type { RateRatioPMethod } from '../statistics/poisson.js';
+import type { Summary } from '../statistics/quantiles.js';
+import { escapeXml as esc } from './svg.js';
+
+export const n1 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : (Math.round(x * 10) / 10).toString();
+export const n2 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2);
+export const p = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : x < 0.001
+      ? '<0.001'
+      : x.toFixed(3);
+export const medianIqr = (s: Summary) =>
+  s.n === 0 ? 'n/a' : `${n1(s.median)} (${n1(s.q25)}-${n1(s.q75)})`;
+export const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
+  `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+
+export function proportion(label: string, x: ProportionInterval | null): string {
+  return x === null
+    ? `${label}: n/a`
+    : `${label} ${x.x}/${x.n} (${Math.round(x.estimate * 100)}%, ${Math.round(x.ci[0] * 100)}-${Math.round(x.ci[1] * 100)}%)`;
+}
+
+/** A proportion in a table cell: "2/6 (33%, 4-78%)". */
+export const proportionCell = (x: ProportionInterval | null) =>
+  x === null
+    ? 'n/a'
+    : `${x.x}/${x.n} (${Math.round(x.estimate * 100)}%, ${Math.round(x.ci[0] * 100)}-${Math.round(x.ci[1] * 100)}%)`;
+
+/**
+ * "-3.5 (-6 to -2; 96.9% CI)": the interval with its own exact level, which a discrete
+ * distribution makes differ from the 95% asked for (at least 95% from n = 6 on).
+ */
+export function hodgesLehmannText(hl: HodgesLehmann | null): string {
+  if (hl === null) return 'n/a';
+  const level = Math.round(hl.achievedConfidence * 1000) / 10;
+  return `${n1(hl.estimate)} (${n1(hl.ci[0])} to ${n1(hl.ci[1])}; ${level}% CI)`;
+}
+
+/** The rate ratio's p method, as the report prints it beside the p. */
+export const RATE_RATIO_P_TEXT: Readonly<Record<RateRatioPMethod, string>> = {
+  central:
+    'exact conditional test, central p: twice the smaller one-sided p, which agrees with the CI',
+  minlike: "exact conditional test, minlike p as R's poisson.test (may disagree with the CI)",
+};
+
+/** Per-patient listings stop here in the page (report.json has them all): a registry has thousands. */
+export const MAX_LISTED = 50;
+export const list = (ids: readonly string[]) =>
+  ids.length <= MAX_LISTED
+    ? ids.map(esc).join(', ')
+    : `${ids.slice(0, MAX_LISTED).map(esc).join(', ')} and ${ids.length - MAX_LISTED} more (report.json lists them)`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
