@@ -116,3 +116,30 @@ describe('qualifies (the rule) and allowed (today) are two facts', () => {
     );
   });
 });
+
+describe("the protocol's JIA-ACR for systemic JIA (ADR 0019)", () => {
+  // Responded at R, but febrile there: a response under the standard rule only.
+  const febrileResponse = (ilarCategory: SubjectTimeline['ilarCategory']) =>
+    subject({
+      ilarCategory,
+      enrolmentDate: '2020-02-01',
+      visits: [
+        visit('B', '2020-01-30', ACTIVE),
+        visit('R', '2020-03-02', { ...BETTER, fever: true }),
+        visit('L', '2020-04-27', { ...ACTIVE, fever: false }),
+      ],
+      infusions: [infusion('2020-02-03')],
+    });
+  const adapted = testProtocol({ ...protocol, systemicJiaAcr: 'adapted' });
+  test('adapted: a febrile systemic-JIA visit is no response, so nothing was lost', () => {
+    const d = evaluate(adapted, febrileResponse('systemic'), '2020-04-28').retreatment;
+    assert.equal(d.qualifies, false);
+    assert.match(d.ruleReasons.join(' '), /no JIA-ACR 30 response/);
+  });
+  test('standard rule, or another category: the same visits qualify', () => {
+    const standard = evaluate(protocol, febrileResponse('systemic'), '2020-04-28').retreatment;
+    assert.equal(standard.qualifies, true);
+    const poly = evaluate(adapted, febrileResponse('polyarticular_rf_negative'), '2020-04-28');
+    assert.equal(poly.retreatment.qualifies, true);
+  });
+});

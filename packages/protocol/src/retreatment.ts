@@ -22,6 +22,7 @@ import {
   evaluateFlare,
   evaluateInactiveDisease,
   evaluateJiaAcr,
+  type JiaAcrOptions,
   jiaAcrLevel,
   type VisitObservation,
 } from '@jia-trial/outcomes';
@@ -29,6 +30,7 @@ import { day } from './dates.js';
 import type { ProtocolDefinition, RetreatmentRule } from './definition.js';
 import { criterionSatisfied, evaluateCriteria } from './eligibility.js';
 import type { RetreatmentCheck, RetreatmentDecision } from './findings.js';
+import { jiaAcrOptionsOf } from './response-options.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
 
 /** The last visit on or before the first infusion (null before any infusion or without one). */
@@ -45,8 +47,10 @@ function responds(
   rule: RetreatmentRule,
   baseline: TimelineVisit,
   visit: TimelineVisit,
+  options: JiaAcrOptions,
 ): boolean | null {
-  return evaluateJiaAcr(baseline.observation, visit.observation, rule.responseLevel).value;
+  return evaluateJiaAcr(baseline.observation, visit.observation, rule.responseLevel, options)
+    .value;
 }
 
 /** Whether `visit` has lost the response: true, false, or null (undeterminable), and what a loss means. */
@@ -56,11 +60,12 @@ function lossAt(
   baseline: TimelineVisit,
   reference: TimelineVisit,
   visit: TimelineVisit,
+  options: JiaAcrOptions,
 ): { value: boolean | null; why: string } {
   const level = `JIA-ACR ${rule.responseLevel}`;
   switch (rule.loss) {
     case 'acr_lost': {
-      const value = responds(rule, baseline, visit);
+      const value = responds(rule, baseline, visit, options);
       return {
         value: value === null ? null : !value,
         why: `${level} against baseline ${label(baseline)} no longer met`,
@@ -106,17 +111,18 @@ function currentLoss(
   rule: RetreatmentRule,
   baseline: TimelineVisit,
   fromResponse: readonly TimelineVisit[],
+  options: JiaAcrOptions,
 ): CurrentLoss {
   const [first, ...later] = fromResponse;
   if (!first) return { kind: 'not_lost', why: 'no later visit yet to show a loss of the response' };
   let best = first;
-  let bestLevel = jiaAcrLevel(baseline.observation, first.observation) ?? 0;
+  let bestLevel = jiaAcrLevel(baseline.observation, first.observation, options) ?? 0;
   let runStart: TimelineVisit | null = null;
   let lastDecided: { visit: TimelineVisit; lost: boolean } | null = null;
   let why = '';
   const undecided: string[] = [];
   for (const visit of later) {
-    const verdict = lossAt(protocol, rule, baseline, best, visit);
+    const verdict = lossAt(protocol, rule, baseline, best, visit, options);
     why = verdict.why;
     if (verdict.value === null) {
       undecided.push(label(visit));
@@ -124,7 +130,7 @@ function currentLoss(
       if (verdict.value && !lastDecided?.lost) runStart = visit;
       lastDecided = { visit, lost: verdict.value };
     }
-    const level = jiaAcrLevel(baseline.observation, visit.observation);
+    const level = jiaAcrLevel(baseline.observation, visit.observation, options);
     if (!lastDecided?.lost && level !== null && level > bestLevel) {
       best = visit;
       bestLevel = level;
@@ -169,6 +175,8 @@ function qualification(
     qualifies: false,
     reasons,
   });
+  // The protocol's JIA-ACR for this subject (the adapted rule for systemic JIA when chosen).
+  const options = jiaAcrOptionsOf(protocol, timeline.ilarCategory);
   const given = timeline.infusions.length;
   const latest = timeline.infusions.at(-1);
   if (!latest) return no(['no infusion yet: retreatment follows a response to an infusion']);
@@ -184,7 +192,7 @@ function qualification(
   const after = timeline.visits.filter((v) => v.date > latest.date);
   const undecided: string[] = [];
   const responseIndex = after.findIndex((v) => {
-    const value = responds(rule, baseline, v);
+    const value = responds(rule, baseline, v, options);
     if (value === null) undecided.push(label(v));
     return value === true;
   });
@@ -203,7 +211,7 @@ function qualification(
     `JIA-ACR ${rule.responseLevel} reached at ${label(response)} against baseline ${label(baseline)}, after infusion ${given} (${latest.date})`,
   ];
   const found = { baselineVisitId: baseline.visitId, responseVisitId: response.visitId };
-  const current = currentLoss(protocol, rule, baseline, after.slice(responseIndex));
+  const current = currentLoss(protocol, rule, baseline, after.slice(responseIndex), options);
   if (current.kind !== 'lost') return no([...reasons, current.why], found);
   return {
     ...found,

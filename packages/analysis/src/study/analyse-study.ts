@@ -124,9 +124,13 @@ export function analysePopulation(
     wilcoxonZeroMethod: options.wilcoxonZeroMethod ?? 'wilcox',
     wilcoxonExactWithTies: options.wilcoxonExactWithTies ?? 'permutation',
   };
-  const paired = {
-    zeroMethod: methods.wilcoxonZeroMethod,
-    exactWithTies: methods.wilcoxonExactWithTies,
+  const readoutOptions = {
+    paired: {
+      zeroMethod: methods.wilcoxonZeroMethod,
+      exactWithTies: methods.wilcoxonExactWithTies,
+    },
+    // The protocol's JIA-ACR for systemic JIA, as retreatment judges it (ADR 0019).
+    systemicJiaAcr: protocol.systemicJiaAcr,
   };
   const all = () => true;
   const ae = (months: number, include: Parameters<typeof analyseAeWindows>[3] = all) =>
@@ -140,7 +144,10 @@ export function analysePopulation(
   };
   const timepoints = readoutsOf(plan.timepoints, options.readouts ?? []);
   const efficacy = Object.fromEntries(
-    timepoints.map((tp) => [tp.id, analyseReadout(known, tp, limits, options.asOf, paired)]),
+    timepoints.map((tp) => [
+      tp.id,
+      analyseReadout(known, tp, limits, options.asOf, readoutOptions),
+    ]),
   );
   const efficacyBySeries = Object.fromEntries(
     timepoints.map((tp) => [
@@ -150,7 +157,7 @@ export function analysePopulation(
         tp,
         limits,
         options.asOf,
-        paired,
+        readoutOptions,
       ),
     ]),
   );

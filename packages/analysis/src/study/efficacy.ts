@@ -15,6 +15,8 @@ import {
   coreSetValue,
   inactiveDiseaseVerdict,
   jiaAcrLevel,
+  jiaAcrOptionsFor,
+  type SystemicJiaAcr,
   scoreJadasVariants,
   type VisitObservation,
 } from '@jia-trial/outcomes';
@@ -191,9 +193,15 @@ export interface SubjectReadout {
   readonly anchorDate: string;
 }
 
-export interface ReadoutSettings {
-  readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
+/** How a read-out is tested and judged: the paired test's options, the protocol's JIA-ACR. */
+export interface ReadoutOptions {
   readonly paired?: PairedTestOptions | undefined;
+  /** The JIA-ACR of systemic-JIA subjects, the protocol's `systemicJiaAcr` (ADR 0019). */
+  readonly systemicJiaAcr?: SystemicJiaAcr | undefined;
+}
+
+export interface ReadoutSettings extends ReadoutOptions {
+  readonly limits: { readonly esrUpperLimit: number; readonly crpUpperLimit: number };
 }
 
 /** The study read-out: days and baseline from the first infusion (issue 6). */
@@ -202,7 +210,7 @@ export function analyseReadout(
   timepoint: Timepoint,
   limits: { esrUpperLimit: number; crpUpperLimit: number },
   asOf: string,
-  paired: PairedTestOptions = {},
+  options: ReadoutOptions = {},
 ): ReadoutAnalysis {
   const subjects = timelines
     .filter((t) => t.infusions.length > 0)
@@ -217,7 +225,7 @@ export function analyseReadout(
         anchorDate,
       };
     });
-  return analyseSubjectReadouts(subjects, timepoint, { limits, paired }, null, 'first');
+  return analyseSubjectReadouts(subjects, timepoint, { ...options, limits }, null, 'first');
 }
 
 /** The analysis of a read-out from each subject's visits (the study's, or a series'). */
@@ -230,7 +238,9 @@ export function analyseSubjectReadouts(
 ): ReadoutAnalysis {
   const { limits } = settings;
   const pairs = subjects.flatMap(({ timeline, baseline, readout }) =>
-    baseline && readout ? [{ subjectId: timeline.subjectId, baseline, readout }] : [],
+    baseline && readout
+      ? [{ subjectId: timeline.subjectId, category: timeline.ilarCategory, baseline, readout }]
+      : [],
   );
   // Every subject in exactly one of: pairs, superseded, not yet due, missing.
   const inPairs = (s: SubjectReadout) => s.baseline !== null && s.readout !== null;
@@ -246,7 +256,13 @@ export function analyseSubjectReadouts(
       compare(m, pairs, settings.paired ?? {}),
     ]),
   ) as Record<EfficacyMeasure, MeasureComparison>;
-  const levels = pairs.map((p) => jiaAcrLevel(p.baseline.observation, p.readout.observation));
+  const levels = pairs.map((p) =>
+    jiaAcrLevel(
+      p.baseline.observation,
+      p.readout.observation,
+      jiaAcrOptionsFor(p.category, settings.systemicJiaAcr),
+    ),
+  );
   const inactive = pairs.map((p) =>
     inactiveDiseaseVerdict(p.readout.observation, 'wallace2011', limits),
   );

@@ -16,8 +16,12 @@
  * independent pairs; series are not pooled (a patient's series are not independent).
  */
 import { day, type SubjectTimeline, type TimelineVisit } from '@jia-trial/protocol';
-import type { PairedTestOptions } from '../statistics/paired-comparison.js';
-import { analyseSubjectReadouts, type ReadoutAnalysis, type SubjectReadout } from './efficacy.js';
+import {
+  analyseSubjectReadouts,
+  type ReadoutAnalysis,
+  type ReadoutOptions,
+  type SubjectReadout,
+} from './efficacy.js';
 import { baselineVisit, type Timepoint } from './timepoints.js';
 
 export interface SeriesReadout {
@@ -70,7 +74,7 @@ export function analyseSeriesReadouts(
   timepoint: Timepoint,
   limits: { esrUpperLimit: number; crpUpperLimit: number },
   asOf: string,
-  paired: PairedTestOptions = {},
+  options: ReadoutOptions = {},
 ): SeriesReadout[] {
   const most = Math.max(0, ...timelines.map((t) => t.infusions.length));
   const out: SeriesReadout[] = [];
@@ -91,7 +95,7 @@ export function analyseSeriesReadouts(
       });
     const withBaseline = (baseline: (t: SubjectTimeline) => TimelineVisit | null) =>
       subjects.map((s): SubjectReadout => ({ ...s, baseline: baseline(s.timeline) }));
-    const settings = { limits, paired };
+    const settings = { ...options, limits };
     out.push({
       series: k,
       ownBaseline: analyseSubjectReadouts(

@@ -129,7 +129,7 @@ describe('the statistics of a read-out and of the AE rate ratio (issue 14 sectio
   });
   test("R's wilcox.test on request: the normal approximation with continuity correction (0.0355)", () => {
     const r = analyseReadout(six, week8, LIMITS, '2021-01-01', {
-      exactWithTies: 'normal-approximation',
+      paired: { exactWithTies: 'normal-approximation' },
     });
     assert.equal(r.activeJoints.wilcoxonP?.toFixed(5), '0.03552');
   });
@@ -149,5 +149,41 @@ describe('the statistics of a read-out and of the AE rate ratio (issue 14 sectio
     assert.equal(minlike.rateRatio.p, minlike.rateRatio.pMinlike);
     // binom.test(1, 5, 0.5): 0.375 both ways (symmetric null).
     assert.equal(central.rateRatio.pCentral, 0.375);
+  });
+});
+
+describe("a read-out's JIA-ACR follows the protocol's choice for systemic JIA (ADR 0019)", () => {
+  const core = (n: number) => ({
+    physicianGlobal: n,
+    parentGlobal: n,
+    chaqDi: n / 10,
+    activeJoints: n,
+    limitedJoints: n,
+    esr: 4 * n,
+  });
+  // Every core-set variable halved at week 8, but febrile: JIA-ACR 50 under the standard rule.
+  const febrile = (ilarCategory: 'systemic' | 'polyarticular_rf_negative') =>
+    subject({
+      ilarCategory,
+      infusions: [infusion('2020-01-01')],
+      visits: [
+        visit('BL', '2019-12-30', core(8)),
+        visit('W8', '2020-02-26', { ...core(4), fever: true }),
+      ],
+    });
+  const week8 = { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 };
+  test('adapted: a febrile systemic-JIA read-out is no response; standard: JIA-ACR 50', () => {
+    const adapted = analyseReadout([febrile('systemic')], week8, LIMITS, '2021-01-01', {
+      systemicJiaAcr: 'adapted',
+    });
+    assert.equal(adapted.acrPedi30, 0);
+    const standard = analyseReadout([febrile('systemic')], week8, LIMITS, '2021-01-01');
+    assert.deepEqual([standard.acrPedi30, standard.acrPedi50, standard.acrPedi70], [1, 1, 0]);
+  });
+  test('adapted leaves other categories to the standard rule', () => {
+    const r = analyseReadout([febrile('polyarticular_rf_negative')], week8, LIMITS, '2021-01-01', {
+      systemicJiaAcr: 'adapted',
+    });
+    assert.equal(r.acrPedi50, 1);
   });
 });
