@@ -318,9 +318,10 @@ class VisitFactory {
   }
 
   /**
-   * systemic_features, active_uveitis, fever and the five MAS labs. Labs are mostly recorded on
-   * systemic rows, scattered around the Ravelli 2016 thresholds; a systemic subject is now and
-   * then in (or near) macrophage activation syndrome.
+   * systemic_features, active_uveitis, fever, the five MAS labs and the MS score's other inputs
+   * (LDH, CNS involvement, haemorrhagic manifestations). Labs are mostly recorded on systemic
+   * rows, scattered around the Ravelli 2016 thresholds; a systemic subject is now and then in
+   * (or near) macrophage activation syndrome, when CNS and bleeding signs are likelier.
    */
   private systemic(s: Subject, a: number): string[] {
     const rng = this.rng;
@@ -343,6 +344,9 @@ class VisitFactory {
       lab(48, 0.7, 1), // AST U/L
       lab(156, 0.45, 0.5), // triglycerides mg/dL
       lab(360, 0.35, -0.5), // fibrinogen mg/dL
+      lab(500, 0.6, 1), // LDH U/L
+      hasLabs ? this.blank5(String(rng.chance(masLike ? 0.2 : 0.01))) : '', // CNS involvement
+      hasLabs ? this.blank5(String(rng.chance(masLike ? 0.15 : 0.01))) : '', // haemorrhagic
     ];
   }
 }

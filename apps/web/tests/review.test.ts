@@ -221,7 +221,22 @@ describe('review', () => {
     await page.getByText('Pseudonymised:', { exact: false }).waitFor();
     await page.getByRole('table', { name: /^Baseline/ }).waitFor();
     await page.getByRole('table', { name: /^All adverse events, primary window/ }).waitFor();
-    await page.getByRole('table', { name: /^Week 8/ }).waitFor();
+    const week8 = page.getByRole('table', { name: /^Week 8.*each measure against baseline/ });
+    await week8.waitFor();
+    // Effect sizes and both p conventions (ADR 0014, 0015), and the tests counted.
+    const week8Text = (await week8.textContent()) ?? '';
+    assert.match(week8Text, /Median change \(exact CI\).*SPSS-style p/);
+    assert.match(week8Text, /Active joints6.*-3\.5 \(-8–1; 96\.9% CI\)0\.125exact permutation/);
+    await page
+      .getByText(/Rate ratio .*\(central p, twice the smaller one-sided p/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/non-responders imputed/)
+      .first()
+      .waitFor();
+    await page.getByText(/^Multiplicity: \d+ tests in this report/).waitFor();
+    await page.getByRole('table', { name: /^Retreatment at the data cut/ }).waitFor();
     const infusions = (await page.getByRole('table', { name: /^Infusions/ }).textContent()) ?? '';
     assert.match(infusions, /day \d+/);
     assert.doesNotMatch(infusions, /\d{4}-\d{2}-\d{2}/, 'no calendar date of a subject');

@@ -49,8 +49,7 @@ function responds(
   visit: TimelineVisit,
   options: JiaAcrOptions,
 ): boolean | null {
-  return evaluateJiaAcr(baseline.observation, visit.observation, rule.responseLevel, options)
-    .value;
+  return evaluateJiaAcr(baseline.observation, visit.observation, rule.responseLevel, options).value;
 }
 
 /** Whether `visit` has lost the response: true, false, or null (undeterminable), and what a loss means. */

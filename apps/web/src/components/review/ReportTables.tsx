@@ -1,12 +1,12 @@
 /**
  * The study report (report.json as `jia-trial report` writes it; docs/analysis.md) as tables:
  * baseline, infusions, adverse events before and after the first infusion with their statistics,
- * serious AEs and MAS, and each efficacy read-out. The API types the report as an open object,
+ * serious AEs and MAS, and each efficacy read-out with its effect size and both p conventions. The API types the report as an open object,
  * so each value is narrowed where it is shown (../subject/read.ts). A pseudonymised report
  * (statistician, DSMB) has study days where the identified one has dates: both are read.
  */
 import { labelOf } from '../subject/format';
-import { isObject, type Json, listOf, objectOf, textOf, textsOf } from '../subject/read';
+import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads } from '../table';
 import { intervalText, num, proportionText, pText, summaryText } from './report-format';
 
@@ -147,7 +147,7 @@ export function AeComparison({
       <ul className="statistics">
         <li>
           Rate ratio (after / before) {num(ratio.estimate)}, 95% CI {intervalText(ratio.ci95)}, p ={' '}
-          {pText(ratio.p)}
+          {pText(ratio.p)} ({rateRatioMethod(ratio)})
         </li>
         <li>Fisher's exact test (patients with an event) p = {pText(comparison.fisherP)}</li>
         <li>McNemar's test p = {pText(comparison.mcnemarP)}</li>
@@ -202,28 +202,64 @@ export function SeriousAndMas({ events }: { readonly events: readonly unknown[] 
   );
 }
 
-const PROPORTIONS = [
+/** The rate ratio's p convention in words, with the other convention's value (ADR 0014). */
+function rateRatioMethod(ratio: Json): string {
+  if (ratio.pMethod === 'minlike') return `R's minlike p; central p ${pText(ratio.pCentral)}`;
+  if (ratio.pMethod === 'central')
+    return `central p, twice the smaller one-sided p; R's minlike p ${pText(ratio.pMinlike)}`;
+  return 'method not stated';
+}
+
+const RESPONDERS = [
   ['acrPedi30', 'ACR-Pedi 30'],
+  ['acrPedi50', 'ACR-Pedi 50'],
   ['acrPedi70', 'ACR-Pedi 70'],
+  ['acrPedi90', 'ACR-Pedi 90'],
   ['inactiveDisease', 'Inactive disease'],
 ] as const;
 
+/** The Hodges-Lehmann median change with its exact interval at the level it reaches (ADR 0015). */
+function medianChangeText(m: Json): string {
+  if (textOf(m.hodgesLehmannOmitted)) return `— (${textOf(m.hodgesLehmannOmitted)})`;
+  const hl = objectOf(m.hodgesLehmann);
+  if (numberOf(hl.estimate) === null) return '—';
+  const level = numberOf(hl.achievedConfidence);
+  return `${num(hl.estimate)} (${intervalText(hl.ci)}; ${level === null ? '—' : `${(level * 100).toFixed(1)}%`} CI)`;
+}
+
 /** One efficacy read-out (week 8, 1 year): each measure against baseline, and the responses. */
-export function ReadOut({ readout }: { readonly readout: Json }) {
+export function ReadOut({
+  readout,
+  caption,
+}: {
+  readonly readout: Json;
+  /** What the read-out is measured from, when not the study's first infusion and baseline. */
+  readonly caption?: string;
+}) {
   // A measure is an entry with a label and pairs: the report's own list, whatever it holds.
   const measures = Object.entries(readout).filter(
     ([, v]) => isObject(v) && typeof v.label === 'string' && Array.isArray(v.pairs),
   );
-  const proportions = objectOf(readout.proportions);
+  const responders = objectOf(readout.responders);
   return (
     <>
       <table className="numbers">
         <caption>
-          {textOf(readout.label)} (day {num(readout.targetDay)} ± {num(readout.toleranceDays)}):
-          each measure against baseline
+          {textOf(readout.label)} (day {num(readout.targetDay)} ± {num(readout.toleranceDays)}):{' '}
+          {caption ?? 'each measure against baseline'}
         </caption>
         <ColumnHeads
-          names={['Measure', 'n', 'Baseline median', 'Median', 'Improved', 'Wilcoxon p']}
+          names={[
+            'Measure',
+            'n',
+            'Baseline median',
+            'Median',
+            'Improved',
+            'Median change (exact CI)',
+            'Wilcoxon p',
+            'Method',
+            'SPSS-style p',
+          ]}
         />
         <tbody>
           {measures.map(([key, value]) => {
@@ -235,7 +271,10 @@ export function ReadOut({ readout }: { readonly readout: Json }) {
                 <td>{num(m.baselineMedian)}</td>
                 <td>{num(m.median)}</td>
                 <td>{num(m.improved)}</td>
+                <td>{medianChangeText(m)}</td>
                 <td>{pText(m.wilcoxonP)}</td>
+                <td>{textOf(objectOf(m.wilcoxon).method) ?? '—'}</td>
+                <td>{pText(objectOf(m.wilcoxonAsymptotic).p)}</td>
               </tr>
             );
           })}
@@ -247,16 +286,21 @@ export function ReadOut({ readout }: { readonly readout: Json }) {
           {num(readout.acrPedi70)} / {num(readout.acrPedi90)} (undetermined{' '}
           {num(readout.acrUndetermined)}); inactive disease {num(readout.inactiveDisease)}
         </li>
-        {PROPORTIONS.map(([key, label]) =>
-          isObject(proportions[key]) ? (
+        {RESPONDERS.map(([key, label]) => {
+          const r = objectOf(responders[key]);
+          return isObject(r.completers) ? (
             <li key={key}>
-              {label}: {proportionText(proportions[key])}
+              {label}: completers {proportionText(r.completers)}; non-responders imputed{' '}
+              {isObject(r.nonResponderImputation)
+                ? proportionText(r.nonResponderImputation)
+                : '— (none due)'}
             </li>
-          ) : null,
-        )}
+          ) : null;
+        })}
         <li>
           Missing read-out: {listOf(readout.missing).length}; not yet due:{' '}
-          {listOf(readout.notYetDue).length}
+          {listOf(readout.notYetDue).length}; infused again before the read-out:{' '}
+          {listOf(readout.superseded).length}
         </li>
       </ul>
     </>

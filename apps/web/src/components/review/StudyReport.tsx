@@ -9,6 +9,8 @@ import { api, messageOf } from '../../api/client';
 import { Problem } from '../forms';
 import { isObject, type Json, listOf, objectOf, textOf } from '../subject/read';
 import type { Loaded } from '../subject/use-subject-page';
+import { ScrollBox } from '../table';
+import { Decisions, Multiplicity, SeriesReadOuts } from './ReportDecisions';
 import { AeComparison, BaselineTable, InfusionTable, ReadOut, SeriousAndMas } from './ReportTables';
 import { may, useStudyAccess } from './use-study-access';
 import './review.css';
@@ -63,6 +65,7 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
   const protocol = objectOf(r.protocol);
   const ae = objectOf(r.adverseEvents);
   const efficacy = Object.entries(objectOf(r.efficacy)).filter(([, v]) => isObject(v));
+  const bySeries = objectOf(r.efficacyBySeries);
   return (
     <div className="study-report">
       {r.pseudonymised === true && (
@@ -106,11 +109,20 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
       {efficacy.map(([id, readout]) => (
         <section key={id} aria-label={`Read-out ${textOf(objectOf(readout).label) ?? id}`}>
           <h3>{textOf(objectOf(readout).label) ?? id}</h3>
-          <div className="scroll">
+          <ScrollBox label={`${textOf(objectOf(readout).label) ?? id}: the measures`}>
             <ReadOut readout={objectOf(readout)} />
-          </div>
+          </ScrollBox>
+          <SeriesReadOuts series={listOf(bySeries[id])} />
         </section>
       ))}
+      <Multiplicity multiplicity={objectOf(r.multiplicity)} />
+
+      {isObject(r.decisions) && (
+        <>
+          <h2>Retreatment and eligibility at the data cut</h2>
+          <Decisions decisions={r.decisions} />
+        </>
+      )}
     </div>
   );
 }
