@@ -126,7 +126,8 @@ const LISTS: readonly CodeList[] = [
       fresh: 'Fresh (never frozen)',
       cryopreserved: 'Cryopreserved and thawed',
     }),
-    source: 'jia-trial: the product attribute the MSC literature reports (docs/field-dictionary.md)',
+    source:
+      'jia-trial: the product attribute the MSC literature reports (docs/field-dictionary.md)',
   },
   {
     id: 'drug_class',

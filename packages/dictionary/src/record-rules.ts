@@ -111,7 +111,10 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
     // (ADR 0023: the intercurrent events listed by read-out).
     const route = v.get('route');
     if (v.has('joint_codes') && known('route') && route !== 'intra_articular')
-      out.push({ field: 'joint_codes', message: 'joints are given only for route intra_articular' });
+      out.push({
+        field: 'joint_codes',
+        message: 'joints are given only for route intra_articular',
+      });
     if (route === 'intra_articular' && known('joint_codes') && !v.has('joint_codes'))
       out.push({ field: 'joint_codes', message: 'an intra-articular injection names its joints' });
   },

@@ -116,11 +116,14 @@ export const JADI_E_POINTS_LIMIT = 17;
 export type JadiItemCode = string;
 
 /** Every JADI item jia-trial records, with the highest points it takes. */
-export const JADI_ITEMS: readonly { readonly code: string; readonly name: string; readonly max: number }[] =
-  [
-    ...JADI_A_UNITS.map((u) => ({ code: u.code, name: u.name, max: JADI_A_UNIT_MAX })),
-    ...JADI_E_DOMAINS.map((d) => ({ code: d.code, name: d.name, max: JADI_E_POINTS_LIMIT })),
-  ];
+export const JADI_ITEMS: readonly {
+  readonly code: string;
+  readonly name: string;
+  readonly max: number;
+}[] = [
+  ...JADI_A_UNITS.map((u) => ({ code: u.code, name: u.name, max: JADI_A_UNIT_MAX })),
+  ...JADI_E_DOMAINS.map((d) => ({ code: d.code, name: d.name, max: JADI_E_POINTS_LIMIT })),
+];
 
 const ITEM_MAX = new Map(JADI_ITEMS.map((i) => [i.code, i.max]));
 
@@ -180,7 +183,9 @@ function scorePart(
  * RangeError naming the item when a value is invalid (jadiItemProblem): a record is validated
  * before it is scored, so an invalid one here is a programming error, never scored.
  */
-export function scoreJadi(points: ReadonlyMap<string, number> | Readonly<Record<string, number>>): JadiResult {
+export function scoreJadi(
+  points: ReadonlyMap<string, number> | Readonly<Record<string, number>>,
+): JadiResult {
   const recorded = points instanceof Map ? points : new Map(Object.entries(points));
   for (const [code, value] of recorded) {
     const problem = jadiItemProblem(code, value);

@@ -34,7 +34,9 @@ export interface DamageAtReadout {
   readonly jadiEEvidence: 'M';
 }
 
-function valuesAt(visit: TimelineVisit | null): { values: DamageValues; incomplete: boolean } | null {
+function valuesAt(
+  visit: TimelineVisit | null,
+): { values: DamageValues; incomplete: boolean } | null {
   if (!visit?.damage) return null;
   const { articular, extraArticular } = scoreJadi(visit.damage);
   const recorded = (part: JadiPart) => part.recordedSum !== null;
@@ -53,7 +55,14 @@ export function damageAtReadout(
     const b = valuesAt(baseline);
     const r = valuesAt(readout);
     return b || r
-      ? [{ subjectId, baseline: b?.values ?? null, readout: r?.values ?? null, incomplete: !!(b?.incomplete || r?.incomplete) }]
+      ? [
+          {
+            subjectId,
+            baseline: b?.values ?? null,
+            readout: r?.values ?? null,
+            incomplete: !!(b?.incomplete || r?.incomplete),
+          },
+        ]
       : [];
   });
   const change = (key: keyof DamageValues) => {
@@ -71,7 +80,11 @@ export function damageAtReadout(
   const a = change('jadiA');
   const e = change('jadiE');
   return {
-    subjects: subjects.map(({ subjectId, baseline, readout }) => ({ subjectId, baseline, readout })),
+    subjects: subjects.map(({ subjectId, baseline, readout }) => ({
+      subjectId,
+      baseline,
+      readout,
+    })),
     incomplete: subjects.filter((s) => s.incomplete).map((s) => s.subjectId),
     jadiAPairs: a.pairs,
     jadiAWorse: a.worse,

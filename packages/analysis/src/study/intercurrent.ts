@@ -79,7 +79,9 @@ export function intercurrentEventsOf(
       ...(inWindow(m.stopDate) ? [event(m, 'corticosteroid_stopped', m.stopDate)] : []),
     ];
   });
-  return events.sort((a, b) => a.eventDate.localeCompare(b.eventDate) || a.kind.localeCompare(b.kind));
+  return events.sort(
+    (a, b) => a.eventDate.localeCompare(b.eventDate) || a.kind.localeCompare(b.kind),
+  );
 }
 
 export function intercurrentEvents(
