@@ -166,6 +166,8 @@ describe('the report pseudonymised', () => {
         ['S1', 3],
         ['S1', 178],
         ['S2', 8],
+        // S4 from its enrolment (2020-12-01): 2020-12-20 is day 20.
+        ['S4', 20],
       ],
     );
     const [pneumonia, mas, s2Event] = pseudonymised.adverseEvents.seriousAndMas;
