@@ -46,8 +46,8 @@ export const MSC_JIA = defineProtocol({
     {
       id: 'ema_jia',
       citation:
-        'European Medicines Agency product information (SmPC 4.1) of the medicines authorised for JIA; protocols/data/ema-jia-indications.md',
-      evidence: 'V',
+        'European Medicines Agency product information (SmPC 4.1) of the medicines authorised for JIA; protocols/data/ema-jia-indications.md. Each label version carries its own tag there, S or M: no Commission decision was read and no version is V, so the register as a whole is S',
+      evidence: 'S',
     },
     {
       id: 'ravelli2016',
@@ -75,6 +75,18 @@ export const MSC_JIA = defineProtocol({
       citation:
         'ICH E2A: Clinical Safety Data Management: Definitions and Standards for Expedited Reporting (1994); the 24-hour sponsor notification of a serious AE by the investigator (EU Directive 2001/20/EC art. 16) as the issue states it',
       evidence: 'S',
+    },
+    {
+      id: 'retreatment_rule',
+      citation:
+        'Retreatment: an ACR Pedi 30 response followed by its loss allows one and at most two repeat infusions (at most 3 in all) [V: Swart 2018 EULAR abstract]. How the loss is decided (JIA-ACR 30 versus the same baseline no longer met), the flare definition offered, no minimum interval between infusions and the criteria re-checked before a repeat infusion are jia-trial design decisions (definitions.md 2.3; ADR 0016) [D]',
+      evidence: 'D',
+    },
+    {
+      id: 'analysis_plan',
+      citation:
+        'Analysis plan: AEs in the 3 months before versus after the infusion, and read-outs at week 8 and 1 year after the infusion compared with the pre-infusion baseline by the two-tailed Wilcoxon signed-rank test [V: Swart 2019 abstract; S for the test: a secondary summary]. The 12-month sensitivity window and the read-out tolerances (14 and 42 days) are jia-trial design decisions [D]',
+      evidence: 'D',
     },
     {
       id: 'design',
@@ -189,7 +201,8 @@ export const MSC_JIA = defineProtocol({
     flareDefinition: 'withdrawal_trial',
     minDaysBetweenInfusions: 0,
     recheckCriteria: ['concurrent_biologic', 'febrile_illness'],
-    source: 'swart2018',
+    // The limits are the abstract's [V]; the rule that decides a loss is a design decision [D].
+    source: 'retreatment_rule',
   },
   safety: [
     {
@@ -240,7 +253,8 @@ export const MSC_JIA = defineProtocol({
       { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 },
       { id: 'year1', label: '1 year', day: 365, toleranceDays: 42 },
     ],
-    source: 'swart2019',
+    // The windows and read-outs are the paper's [V]; tolerances and the sensitivity window [D].
+    source: 'analysis_plan',
   },
   esrUpperLimit: DEFAULT_ESR_UPPER_LIMIT,
   crpUpperLimit: DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,

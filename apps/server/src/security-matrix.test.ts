@@ -269,6 +269,16 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/visits/D01-BL/chaq/dressing_1`,
     body: { score: 2, aidOrHelp: false, reason: 'matrix' },
   }),
+  'POST /api/v1/studies/:studyId/visits/:visitId/damage': (who) => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/damage`,
+    body: { item: who === 'investigator' ? 'jadi_a_knee_l' : 'jadi_a_knee_r', score: 1 },
+  }),
+  'PUT /api/v1/studies/:studyId/visits/:visitId/damage/:item': () => ({
+    access: study('clinical.write'),
+    path: `/api/v1/studies/${STUDY}/visits/D01-BL/damage/jadi_a_knee_l`,
+    body: { score: 2, reason: 'matrix' },
+  }),
   'GET /api/v1/studies/:studyId/report': () => ({
     access: study('report.read'),
     path: `/api/v1/studies/${STUDY}/report?asOf=${TODAY}`,

@@ -10,6 +10,7 @@ import {
   CHAQ_DOMAINS,
   ILAR_CATEGORIES,
   ILAR_CATEGORY_CODES,
+  JADI_ITEMS,
   JOINTS,
   LAB_ANALYTES,
   type LabAnalyte,
@@ -84,6 +85,49 @@ const LISTS: readonly CodeList[] = [
       })),
     ),
     source: '@jia-trial/outcomes CHAQ_DOMAINS (Singh 1994)',
+  },
+  {
+    id: 'jadi_item',
+    label: 'JADI item (JADI-A unit or JADI-E domain)',
+    codes: JADI_ITEMS.map((item) => ({ code: item.code, label: item.name })),
+    source:
+      '@jia-trial/outcomes JADI_ITEMS: the 36 JADI-A units (Viola 2005, restated by Sarma 2008 [S]) and five JADI-E domains [M] (docs/clinical/jadi.md)',
+  },
+  {
+    id: 'medication_route',
+    label: 'Route of administration',
+    codes: codes(
+      [
+        'oral',
+        'intravenous',
+        'subcutaneous',
+        'intramuscular',
+        'intra_articular',
+        'topical',
+        'other',
+      ] as const,
+      {
+        oral: 'Oral',
+        intravenous: 'Intravenous',
+        subcutaneous: 'Subcutaneous',
+        intramuscular: 'Intramuscular',
+        intra_articular: 'Intra-articular injection',
+        topical: 'Topical (skin or eye)',
+        other: 'Other',
+      },
+    ),
+    source:
+      'jia-trial: the routes a JIA trial records; an intra-articular injection is an intercurrent event (ICH E9(R1), ADR 0023)',
+  },
+  {
+    id: 'product_state',
+    label: 'State of the cell product when infused',
+    codes: codes(['fresh', 'cryopreserved'] as const, {
+      fresh: 'Fresh (never frozen)',
+      cryopreserved: 'Cryopreserved and thawed',
+    }),
+    source:
+      'jia-trial: the product attribute the MSC literature reports (docs/field-dictionary.md)',
   },
   {
     id: 'drug_class',

@@ -5,7 +5,7 @@
  * they get a message a person can act on. Values are the record's valid typed values by field
  * name (field-rules.ts); dates are ISO text, so they compare as strings.
  */
-import { countActiveJointCodes, type LabAnalyte } from '@jia-trial/outcomes';
+import { countActiveJointCodes, jadiItemProblem, type LabAnalyte } from '@jia-trial/outcomes';
 import { checkInRange, type FieldValue } from './field-rules.js';
 import { standardUnit, standardValue } from './lab-values.js';
 import { recordType, VISIT_DATE_YEARS } from './records.js';
@@ -107,6 +107,24 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
   medication: (v, known, out) => {
     notBefore(v, 'stop_date', 'start_date', out);
     needs(v, known, 'stop_reason', 'stop_date', 'a stop reason needs a stop_date', out);
+    // An intra-articular injection names its joints, and only an injection names joints
+    // (ADR 0023: the intercurrent events listed by read-out).
+    const route = v.get('route');
+    if (v.has('joint_codes') && known('route') && route !== 'intra_articular')
+      out.push({
+        field: 'joint_codes',
+        message: 'joints are given only for route intra_articular',
+      });
+    if (route === 'intra_articular' && known('joint_codes') && !v.has('joint_codes'))
+      out.push({ field: 'joint_codes', message: 'an intra-articular injection names its joints' });
+  },
+  damage_item: (v, known, out) => {
+    const item = v.get('item');
+    const score = v.get('score');
+    if (typeof item === 'string' && typeof score === 'number' && known('item')) {
+      const problem = jadiItemProblem(item, score);
+      if (problem) out.push({ field: 'score', message: problem });
+    }
   },
   adverse_event: (v, known, out) => {
     for (const field of ['resolution_date', 'awareness_date', 'reported_date'])

@@ -8,7 +8,7 @@
  * profiles and NLM's LOINC-UCUM mapping (docs/field-dictionary.md lists the sources). Morning
  * stiffness has no LOINC code.
  */
-import { INPUT_RANGES, type RangedInput } from '@jia-trial/outcomes';
+import { INPUT_RANGES, JADI_E_POINTS_LIMIT, type RangedInput } from '@jia-trial/outcomes';
 import { BODY_WEIGHT_KG_MAX } from '@jia-trial/protocol';
 import { UCUM_BY_SYMBOL } from './code-lists.js';
 import type {
@@ -360,6 +360,30 @@ const CHAQ_RESPONSE: RecordType = {
   ],
 };
 
+/**
+ * A JADI item scored at a visit (docs/clinical/jadi.md): a JADI-A unit (0-2) or a JADI-E
+ * domain's points. The range here is the widest an item takes (a JADI-E domain, up to the
+ * recalled JADI-E total [M]); the record rule narrows a JADI-A unit to 0-2 (record-rules.ts).
+ */
+const DAMAGE_ITEM: RecordType = {
+  id: 'damage_item',
+  label: 'JADI damage score',
+  file: 'damage.csv',
+  optionalFile: true,
+  key: ['visit_id', 'item'],
+  references: [{ fields: ['visit_id'], to: 'visit' }],
+  fields: [
+    visitRef(),
+    field('item', 'item', 'JADI item (JADI-A unit or JADI-E domain)', 'code', true, {
+      codeList: 'jadi_item',
+    }),
+    field('score', 'score', 'Damage points (JADI-A unit: 0, 1 or 2)', 'integer', true, {
+      storage: 'smallint',
+      range: { min: 0, max: JADI_E_POINTS_LIMIT },
+    }),
+  ],
+};
+
 const MEDICATION: RecordType = {
   id: 'medication',
   label: 'Medication',
@@ -375,6 +399,18 @@ const MEDICATION: RecordType = {
     field('stop_date', 'stopDate', 'Last day (empty: ongoing)', 'date', false),
     field('stop_reason', 'stopReason', 'Why it was stopped', 'code', false, {
       codeList: 'stop_reason',
+    }),
+    // Intercurrent events (ICH E9(R1), ADR 0023): a corticosteroid's dose, and an
+    // intra-articular injection (route intra_articular, its joints; start = stop = the day).
+    field('dose_mg', 'doseMg', 'Dose per administration', 'decimal', false, {
+      range: { min: 0, max: 10000, minExclusive: true },
+      unit: { symbol: 'mg', ucum: 'mg' },
+    }),
+    field('route', 'route', 'Route of administration', 'code', false, {
+      codeList: 'medication_route',
+    }),
+    field('joint_codes', 'jointCodes', 'Joints injected (intra-articular)', 'codes', false, {
+      codeList: 'joint',
     }),
   ],
 };
@@ -414,6 +450,18 @@ const INFUSION: RecordType = {
     field('volume_ml', 'volumeMl', 'Infused volume', 'decimal', false, {
       range: { min: 0, max: 5000, minExclusive: true },
       unit: { symbol: 'mL', ucum: 'mL' },
+    }),
+    // The product as given (issue 14, section 6; the seed paper's product details were not
+    // found, definitions.md 12.2): viable fraction, culture passage, fresh or thawed.
+    field('viability_pct', 'viabilityPct', 'Viable cells in the product', 'decimal', false, {
+      range: { min: 0, max: 100 },
+      unit: { symbol: '%', ucum: '%' },
+    }),
+    field('passage', 'passage', 'Culture passage of the cells', 'integer', false, {
+      range: { min: 0, max: 50 },
+    }),
+    field('product_state', 'productState', 'Fresh or cryopreserved', 'code', false, {
+      codeList: 'product_state',
     }),
     ...vitals('pre'),
     ...vitals('post'),
@@ -528,6 +576,7 @@ export const RECORD_TYPES: readonly RecordType[] = [
   VISIT,
   JOINT_FINDING,
   CHAQ_RESPONSE,
+  DAMAGE_ITEM,
   MEDICATION,
   INFUSION,
   ADVERSE_EVENT,

@@ -34,6 +34,8 @@ export interface StudyRecordTexts {
   readonly eligibility: readonly RecordTexts[];
   /** Each visit with its subject. */
   readonly visits: Iterable<readonly [string, TimelineVisit]>;
+  /** JADI items (damage.csv), attached to their visits; absent: none recorded. */
+  readonly damage?: readonly RecordTexts[];
 }
 
 const text = (row: RecordTexts, column: string): string => row.get(column) ?? '';
@@ -114,6 +116,9 @@ export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
         startDate: text(r, 'start_date'),
         stopDate: optional(r, 'stop_date'),
         stopReason: optional(r, 'stop_reason') as TimelineMedication['stopReason'],
+        doseMg: number(r, 'dose_mg'),
+        route: optional(r, 'route'),
+        jointCodes: optional(r, 'joint_codes')?.split(';') ?? null,
       },
     ]),
   );
@@ -128,6 +133,10 @@ export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
         productLot: text(r, 'product_lot'),
         infusionReaction: text(r, 'infusion_reaction') === 'true',
         volumeMl: number(r, 'volume_ml'),
+        viabilityPct: number(r, 'viability_pct'),
+        passage: number(r, 'passage'),
+        productState: optional(r, 'product_state'),
+        donorCode: optional(r, 'donor_code'),
         pre: vitals(r, 'pre'),
         post: vitals(r, 'post'),
       },
@@ -158,6 +167,17 @@ export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
       ],
     ]),
   );
+  const damage = new Map<string, Record<string, number>>();
+  for (const r of records.damage ?? []) {
+    const visitId = text(r, 'visit_id');
+    const items = damage.get(visitId) ?? {};
+    items[text(r, 'item')] = Number(text(r, 'score'));
+    damage.set(visitId, items);
+  }
+  const withDamage = (visit: TimelineVisit): TimelineVisit => {
+    const items = damage.get(visit.visitId);
+    return items ? { ...visit, damage: items } : visit;
+  };
   return records.subjects.map((r) => {
     const id = text(r, 'subject_id');
     return {
@@ -168,7 +188,7 @@ export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
       diagnosisDate: text(r, 'diagnosis_date'),
       enrolmentDate: optional(r, 'enrolment_date'),
       withdrawalDate: optional(r, 'withdrawal_date'),
-      visits: visits.get(id) ?? [],
+      visits: (visits.get(id) ?? []).map(withDamage),
       medications: medications.get(id) ?? [],
       infusions: infusions.get(id) ?? [],
       adverseEvents: adverseEvents.get(id) ?? [],

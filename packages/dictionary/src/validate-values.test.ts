@@ -23,6 +23,7 @@ const VALID: Readonly<Record<RecordTypeId, Readonly<Record<string, unknown>>>> =
     limited: true,
   },
   chaq_response: { visitId: 'V1', item: 'dressing_1', score: 'na', aidOrHelp: false },
+  damage_item: { visitId: 'V1', item: 'jadi_a_knee_l', score: 2 },
   medication: {
     subjectId: 'P1',
     drug: 'methotrexate',

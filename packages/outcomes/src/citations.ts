@@ -266,6 +266,32 @@ export const CITATIONS = {
     evidence: 'V',
     note: 'DOI at the publisher, PMCID at PMC, PMID from a PubMed-derived record. Volume and article number not confirmed.',
   },
+  viola2005: {
+    authors:
+      'Viola S, Felici E, Magni-Manzoni S, Pistorio A, Buoncompagni A, Ruperto N, Rossi F, Bartoli M, Martini A, Ravelli A',
+    year: 2005,
+    title:
+      'Development and validation of a clinical index for assessment of long-term damage in juvenile idiopathic arthritis',
+    journal: 'Arthritis Rheum',
+    volume: '52(7)',
+    pages: '2092-2102',
+    doi: '10.1002/art.21119',
+    pmid: '15986372',
+    evidence: 'V',
+    note: 'PubMed record and Wiley abstract read (two parts, JADI-A and JADI-E; 158 patients). The item definitions (full text, appendix) were not readable: JADI-A from sarma2008 [S], JADI-E items [M].',
+  },
+  sarma2008: {
+    authors: 'Sarma PK, Misra R, Aggarwal A',
+    year: 2008,
+    title:
+      'Outcome in patients with enthesitis related arthritis (ERA): juvenile arthritis damage index (JADI) and functional status',
+    journal: 'Pediatr Rheumatol Online J',
+    volume: '6',
+    pages: '18',
+    doi: '10.1186/1546-0096-6-18',
+    evidence: 'S',
+    note: 'Methods read at the publisher (the 36 JADI-A units and their 0/1/2 scoring, restating Viola 2005). Authors and title are recalled, not read; the DOI is the page read.',
+  },
   swart2019: {
     authors:
       'Swart JF, de Roock S, Nievelstein RAJ, Slaper-Cortenbach ICM, Boelens JJ, Wulffraat NM',

@@ -2,17 +2,20 @@
  * Clinical inactive disease (CID).
  *
  * 'wallace2011' (default; ACR provisional criteria, Wallace CA, et al. Arthritis Care Res
- * 2011;63:929-36, doi:10.1002/acr.20497): all of no active joints; no fever, rash, serositis,
- * splenomegaly or generalised lymphadenopathy attributable to JIA; no active uveitis (SUN); ESR
- * or CRP within normal limits or, if elevated, not attributable to JIA; physician global at the
- * best possible score; morning stiffness <= 15 minutes.
- * 'wallace2004' (preliminary criteria, J Rheumatol 2004;31:2290-4, PMID 15517647): the first
- * five without the attribution escape and without morning stiffness; if both ESR and CRP were
- * tested, both must be normal.
+ * 2011;63(7):929-936, doi:10.1002/acr.20497 [V: DOI at the publisher]; PMID 21717596 not
+ * confirmed [M]): all of no active joints; no fever, rash, serositis, splenomegaly or
+ * generalised lymphadenopathy attributable to JIA; no active uveitis (SUN); ESR or CRP within
+ * normal limits or, if elevated, not attributable to JIA; physician global at the best possible
+ * score; morning stiffness <= 15 minutes [V: Wiley abstract and the Table 3 reproduction in
+ * Consolaro 2016].
+ * 'wallace2004' (preliminary criteria, J Rheumatol 2004;31(11):2290- [S: publisher page; last
+ * page and PMID 15517647 not confirmed, M]): the first five without the attribution escape and
+ * without morning stiffness; if both ESR and CRP were tested, both must be normal [V: abstract
+ * (J Rheumatol page, OpenAIRE record)].
  *
- * Decisions (ADR 0003): every recorded reactant must be normal and at least one recorded; an
- * elevated reactant counts against CID unless the clinician states it is not attributable to JIA
- * (2011); for a non-systemic ILAR category an unrecorded `systemicFeatures` counts as absent,
+ * Decisions [D] (ADR 0003; no source states them): every recorded reactant must be normal and at
+ * least one recorded; an elevated reactant counts against CID unless the clinician states it is
+ * not attributable to JIA (2011); for a non-systemic ILAR category an unrecorded `systemicFeatures` counts as absent,
  * since systemic features attributable to JIA do not occur there. Undecided items give null only
  * when no recorded item already fails.
  */

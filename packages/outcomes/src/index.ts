@@ -16,6 +16,7 @@ export * from './inactive-disease.js';
 export * from './input-ranges.js';
 export * from './jadas.js';
 export * from './jadas-cutoffs.js';
+export * from './jadi.js';
 export * from './jia-acr.js';
 export * from './joints/catalogue.js';
 export * from './joints/joint-counts.js';

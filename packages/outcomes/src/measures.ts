@@ -11,6 +11,7 @@ import { ilarCategoriesMeasure } from './ilar-categories.js';
 import { inactiveDiseaseMeasure } from './inactive-disease.js';
 import { jadasMeasure } from './jadas.js';
 import { jadasCutoffsMeasure } from './jadas-cutoffs.js';
+import { jadiMeasure } from './jadi.js';
 import { jiaAcrMeasure } from './jia-acr.js';
 import { jointCountsMeasure } from './joints/joint-counts.js';
 import { labUnitsMeasure } from './lab-units.js';
@@ -28,6 +29,7 @@ export const MEASURES: readonly MeasureInfo[] = [
   inactiveDiseaseMeasure,
   clinicalRemissionMeasure,
   chaqMeasure,
+  jadiMeasure,
   mas2016Measure,
   msScoreMeasure,
   masTrendMeasure,

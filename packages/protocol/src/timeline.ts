@@ -13,6 +13,8 @@ export interface TimelineVisit {
   readonly visitId: string;
   readonly date: string;
   readonly observation: VisitObservation;
+  /** JADI items scored at the visit (item code -> points; docs/clinical/jadi.md), if any. */
+  readonly damage?: Readonly<Record<string, number>>;
 }
 
 export interface TimelineMedication {
@@ -22,6 +24,10 @@ export interface TimelineMedication {
   readonly startDate: string;
   readonly stopDate: string | null;
   readonly stopReason: StopReason | null;
+  /** Dose per administration in mg, route and injected joints: intercurrent events (ADR 0023). */
+  readonly doseMg?: number | null;
+  readonly route?: string | null;
+  readonly jointCodes?: readonly string[] | null;
 }
 
 export interface VitalSigns {
@@ -40,6 +46,11 @@ export interface TimelineInfusion {
   readonly productLot: string;
   readonly infusionReaction: boolean;
   readonly volumeMl: number | null;
+  /** The product as given (optional bundle columns): viable %, passage, fresh or thawed, donor. */
+  readonly viabilityPct?: number | null;
+  readonly passage?: number | null;
+  readonly productState?: string | null;
+  readonly donorCode?: string | null;
   readonly pre: VitalSigns;
   readonly post: VitalSigns;
 }

@@ -40,6 +40,8 @@ const CODES_CHECKED_BY_THE_APPLICATION = new Set([
   'visit.active_joint_codes',
   'joint_finding.joint_code',
   'chaq_response.item',
+  'damage_item.item',
+  'medication.joint_codes',
   'adverse_event.seriousness_criteria',
 ]);
 
@@ -62,6 +64,7 @@ const VALID: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
     limited: false,
   },
   chaq_response: { visit_id: 'V1', item: 'dressing_1', score: 1, aid_or_help: false },
+  damage_item: { visit_id: 'V1', item: 'jadi_a_knee_l', score: 1 },
   medication: {
     subject_id: 'P1',
     drug: 'methotrexate',

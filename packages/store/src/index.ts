@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './migrate.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';
+export * from './records/damage-items.js';
 export * from './records/eligibility.js';
 export * from './records/infusions.js';
 export * from './records/joint-findings.js';

@@ -22,7 +22,8 @@ test('migrations are numbered from 1 without gaps', () => {
 test('a migrated database is left alone by another migrate', async () => {
   const report = await migrate(db.store.ownerPool());
   assert.deepEqual(report.applied, []);
-  assert.equal(report.current, listMigrations().length);
+  // The latest migration's number: migrate() reports the version, not a count.
+  assert.equal(report.current, listMigrations().at(-1)?.version);
 });
 
 test('a released migration that was edited is refused, naming it', async () => {

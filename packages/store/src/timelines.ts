@@ -39,6 +39,7 @@ async function readStudy(
     infusions: of('infusions.csv'),
     adverseEvents: of('adverse_events.csv'),
     eligibility: of('eligibility.csv'),
+    damage: of('damage.csv'),
     visits: of('visits.csv').map((row): [string, TimelineVisit] => [
       row.get('subject_id') ?? '',
       {

@@ -113,6 +113,35 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
       /1 year: active joints lower in 6 of 6 \(median 8\.5 to 0\.5; median change -8\.5 \(-14 to -4; 96\.9% CI\); Wilcoxon p = 0\.031, exact; SPSS-style asymptotic p = 0\.028\)/,
     );
   });
+  // Issue 14, section 7 (definitions.md TV-4): the Rheumatology 2019 abstract's week-8 medians
+  // are NOT reproduced by the demo, and the README says so. These pin what the demo gives, so the
+  // README's statement of the difference stays true.
+  test('week 8, not reproduced: the 2019 medians (well-being 75 -> 56 mm, JADAS-71 24.5 -> 11.0, cJADAS-10 18.0 -> 10.6, all significant)', () => {
+    const w8 = report.efficacy.week8;
+    const medians = (key: string) => [w8[key].baselineMedian, w8[key].median, w8[key].n];
+    // The demo's medians (0-10 cm for well-being): 7.0 -> 5.0, 23.15 -> 14.2, 21.75 -> 14.0.
+    assert.deepEqual(medians('parentGlobal'), [7, 5, 6]);
+    assert.deepEqual(medians('jadas71'), [23.15, 14.2, 6]);
+    assert.deepEqual(medians('cjadas10'), [21.75, 14, 6]);
+    assert.notDeepEqual(medians('parentGlobal').slice(0, 2), [7.5, 5.6]);
+    assert.notDeepEqual(medians('jadas71').slice(0, 2), [24.5, 11]);
+    assert.notDeepEqual(medians('cjadas10').slice(0, 2), [18, 10.6]);
+    // "Significant" needs all six lower (exact p 0.031, TV-4); one patient (D02) is not, so no
+    // exact p is below 0.05. Under SPSS's asymptotic p, well-being and cJADAS-10 are (0.046).
+    for (const key of ['parentGlobal', 'jadas71', 'cjadas10']) {
+      assert.equal(w8[key].improved, 5, key);
+      assert.ok(w8[key].wilcoxonP > 0.05, `${key}: exact p ${w8[key].wilcoxonP}`);
+    }
+    assert.deepEqual(
+      ['parentGlobal', 'jadas71', 'cjadas10'].map((k) => w8[k].wilcoxonAsymptotic.p < 0.05),
+      [true, false, true],
+    );
+  });
+  test('1 year, reproduced: the EULAR statements also hold under the 2019 test (well-being p = 0.031)', () => {
+    const y1 = report.efficacy.year1;
+    assert.equal(y1.parentGlobal.improved, 6);
+    assert.equal(y1.parentGlobal.wilcoxonP.toFixed(3), '0.031');
+  });
   test('issue 14: every p with its method, Hodges-Lehmann beside each paired p, responders two ways, the series read-outs, the number of tests', () => {
     const ae = report.adverseEvents;
     assert.equal(ae.rateRatio.pMethod, 'central');

@@ -1,6 +1,7 @@
 /**
  * Creating and correcting the records of a subject (docs/api.md, "Records"): subjects,
- * eligibility answers, medications, infusions, adverse events, joint findings and CHAQ answers.
+ * eligibility answers, medications, infusions, adverse events, joint findings, CHAQ answers and
+ * JADI damage scores.
  * Each record type is one entry of RECORD_ROUTES: its paths, the permission, and the store's
  * create and correct services; the request schema is the dictionary's. Creating is POST on the
  * collection (201); correcting is PUT on the record with If-Match and a reason; never a silent
@@ -12,6 +13,7 @@ import { protocolById } from '@jia-trial/protocols';
 import {
   correctAdverseEvent,
   correctChaqAnswer,
+  correctDamageItem,
   correctEligibilityAssessment,
   correctInfusion,
   correctJointFinding,
@@ -19,6 +21,7 @@ import {
   correctSubject,
   createAdverseEvent,
   createChaqAnswer,
+  createDamageItem,
   createEligibilityAssessment,
   createInfusion,
   createJointFinding,
@@ -145,6 +148,17 @@ export const RECORD_ROUTES: readonly RecordRoute[] = [
     fromCollectionPath: ['visitId'],
     create: (tx, s, r, sites) => createChaqAnswer(tx, s, r, sites),
     correct: (tx, s, _k, r, v, sites) => correctChaqAnswer(tx, s, r, v, sites),
+  },
+  {
+    type: 'damage_item',
+    label: 'JADI damage score',
+    collection: 'visits/:visitId/damage',
+    key: ['item'],
+    byRowId: false,
+    permission: 'clinical.write',
+    fromCollectionPath: ['visitId'],
+    create: (tx, s, r, sites) => createDamageItem(tx, s, r, sites),
+    correct: (tx, s, _k, r, v, sites) => correctDamageItem(tx, s, r, v, sites),
   },
 ];
 

@@ -1618,6 +1618,9 @@ export interface paths {
                         startDate: string;
                         stopDate?: string | null;
                         stopReason?: ("inefficacy" | "intolerance" | "other") | null;
+                        doseMg?: number | null;
+                        route?: ("oral" | "intravenous" | "subcutaneous" | "intramuscular" | "intra_articular" | "topical" | "other") | null;
+                        jointCodes?: ("temporomandibular_l" | "temporomandibular_r" | "cervical_spine" | "sternoclavicular_l" | "sternoclavicular_r" | "acromioclavicular_l" | "acromioclavicular_r" | "shoulder_l" | "shoulder_r" | "elbow_l" | "elbow_r" | "wrist_l" | "wrist_r" | "mcp1_l" | "mcp1_r" | "mcp2_l" | "mcp2_r" | "mcp3_l" | "mcp3_r" | "mcp4_l" | "mcp4_r" | "mcp5_l" | "mcp5_r" | "pip1_l" | "pip1_r" | "pip2_l" | "pip2_r" | "pip3_l" | "pip3_r" | "pip4_l" | "pip4_r" | "pip5_l" | "pip5_r" | "dip2_l" | "dip2_r" | "dip3_l" | "dip3_r" | "dip4_l" | "dip4_r" | "dip5_l" | "dip5_r" | "hip_l" | "hip_r" | "knee_l" | "knee_r" | "ankle_l" | "ankle_r" | "subtalar_l" | "subtalar_r" | "midtarsal_l" | "midtarsal_r" | "mtp1_l" | "mtp1_r" | "mtp2_l" | "mtp2_r" | "mtp3_l" | "mtp3_r" | "mtp4_l" | "mtp4_r" | "mtp5_l" | "mtp5_r" | "toe_ip1_l" | "toe_ip1_r" | "toe_ip2_l" | "toe_ip2_r" | "toe_ip3_l" | "toe_ip3_r" | "toe_ip4_l" | "toe_ip4_r" | "toe_ip5_l" | "toe_ip5_r")[] | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -1726,6 +1729,9 @@ export interface paths {
                         startDate: string;
                         stopDate?: string | null;
                         stopReason?: ("inefficacy" | "intolerance" | "other") | null;
+                        doseMg?: number | null;
+                        route?: ("oral" | "intravenous" | "subcutaneous" | "intramuscular" | "intra_articular" | "topical" | "other") | null;
+                        jointCodes?: ("temporomandibular_l" | "temporomandibular_r" | "cervical_spine" | "sternoclavicular_l" | "sternoclavicular_r" | "acromioclavicular_l" | "acromioclavicular_r" | "shoulder_l" | "shoulder_r" | "elbow_l" | "elbow_r" | "wrist_l" | "wrist_r" | "mcp1_l" | "mcp1_r" | "mcp2_l" | "mcp2_r" | "mcp3_l" | "mcp3_r" | "mcp4_l" | "mcp4_r" | "mcp5_l" | "mcp5_r" | "pip1_l" | "pip1_r" | "pip2_l" | "pip2_r" | "pip3_l" | "pip3_r" | "pip4_l" | "pip4_r" | "pip5_l" | "pip5_r" | "dip2_l" | "dip2_r" | "dip3_l" | "dip3_r" | "dip4_l" | "dip4_r" | "dip5_l" | "dip5_r" | "hip_l" | "hip_r" | "knee_l" | "knee_r" | "ankle_l" | "ankle_r" | "subtalar_l" | "subtalar_r" | "midtarsal_l" | "midtarsal_r" | "mtp1_l" | "mtp1_r" | "mtp2_l" | "mtp2_r" | "mtp3_l" | "mtp3_r" | "mtp4_l" | "mtp4_r" | "mtp5_l" | "mtp5_r" | "toe_ip1_l" | "toe_ip1_r" | "toe_ip2_l" | "toe_ip2_r" | "toe_ip3_l" | "toe_ip3_r" | "toe_ip4_l" | "toe_ip4_r" | "toe_ip5_l" | "toe_ip5_r")[] | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -1845,6 +1851,9 @@ export interface paths {
                         infusionReaction: boolean;
                         donorCode?: string | null;
                         volumeMl?: number | null;
+                        viabilityPct?: number | null;
+                        passage?: number | null;
+                        productState?: ("fresh" | "cryopreserved") | null;
                         preHeartRate?: number | null;
                         preSystolicBp?: number | null;
                         preDiastolicBp?: number | null;
@@ -1966,6 +1975,9 @@ export interface paths {
                         infusionReaction: boolean;
                         donorCode?: string | null;
                         volumeMl?: number | null;
+                        viabilityPct?: number | null;
+                        passage?: number | null;
+                        productState?: ("fresh" | "cryopreserved") | null;
                         preHeartRate?: number | null;
                         preSystolicBp?: number | null;
                         preDiastolicBp?: number | null;
@@ -2646,6 +2658,209 @@ export interface paths {
                         score: number | "na";
                         /** @description An aid, device or another person's help was used */
                         aidOrHelp: boolean;
+                        /** @description Why a stored record is changed (required to correct one) */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StoredRecord"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/visits/{visitId}/damage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a new JADI damage score */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    visitId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description JADI item (JADI-A unit or JADI-E domain)
+                         * @enum {string}
+                         */
+                        item: "jadi_a_temporomandibular" | "jadi_a_cervical_spine" | "jadi_a_shoulder_l" | "jadi_a_shoulder_r" | "jadi_a_elbow_l" | "jadi_a_elbow_r" | "jadi_a_wrist_l" | "jadi_a_wrist_r" | "jadi_a_mcp1_l" | "jadi_a_mcp1_r" | "jadi_a_mcp2_l" | "jadi_a_mcp2_r" | "jadi_a_mcp3_l" | "jadi_a_mcp3_r" | "jadi_a_mcp4_l" | "jadi_a_mcp4_r" | "jadi_a_mcp5_l" | "jadi_a_mcp5_r" | "jadi_a_pip1_l" | "jadi_a_pip1_r" | "jadi_a_pip2_l" | "jadi_a_pip2_r" | "jadi_a_pip3_l" | "jadi_a_pip3_r" | "jadi_a_pip4_l" | "jadi_a_pip4_r" | "jadi_a_pip5_l" | "jadi_a_pip5_r" | "jadi_a_hip_l" | "jadi_a_hip_r" | "jadi_a_knee_l" | "jadi_a_knee_r" | "jadi_a_ankle_subtalar_l" | "jadi_a_ankle_subtalar_r" | "jadi_a_mtp_l" | "jadi_a_mtp_r" | "jadi_e_ocular" | "jadi_e_musculoskeletal" | "jadi_e_cutaneous" | "jadi_e_endocrine" | "jadi_e_amyloidosis";
+                        /** @description Damage points (JADI-A unit: 0, 1 or 2) */
+                        score: number;
+                        /** @description Why a stored record is changed (required to correct one) */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StoredRecord"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/visits/{visitId}/damage/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Correct a stored JADI damage score (If-Match: its version; a reason) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    studyId: string;
+                    visitId: string;
+                    item: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Damage points (JADI-A unit: 0, 1 or 2) */
+                        score: number;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };

@@ -149,6 +149,7 @@ describe('the report pseudonymised', () => {
       'adverseEvents.seriousAndMas.N.stoppedBlocker.stopDate',
       'decisions.eligibility.N.referenceDate',
       'infusions.perSubject.N.dates.N',
+      'infusions.products.N.infusionDate',
     ]);
   });
 
@@ -158,6 +159,17 @@ describe('the report pseudonymised', () => {
     assert.deepEqual([s1?.subjectId, s1?.studyDays], ['S1', [3, 178]]);
     // S2 has no enrolment: from its first visit (2020-02-03), 2020-02-10 is day 8.
     assert.deepEqual([s2?.subjectId, s2?.studyDays], ['S2', [8]]);
+    // Each infusion's product row: its date as the same study day.
+    assert.deepEqual(
+      pseudonymised.infusions.products.map((p) => [p.subjectId, p.infusionStudyDay]),
+      [
+        ['S1', 3],
+        ['S1', 178],
+        ['S2', 8],
+        // S4 from its enrolment (2020-12-01): 2020-12-20 is day 20.
+        ['S4', 20],
+      ],
+    );
     const [pneumonia, mas, s2Event] = pseudonymised.adverseEvents.seriousAndMas;
     assert.equal(pneumonia?.onsetStudyDay, 56);
     assert.equal(mas?.onsetStudyDay, 87);

@@ -107,6 +107,16 @@ export const KEPT_TEXT = {
   family: 'a path in the report: where a family of tests is',
   adjustment: 'a code: the multiplicity adjustment (none)',
   hodgesLehmannOmitted: 'a code: why an estimate was not computed',
+  kind: 'a code: the kind of intercurrent event (intercurrent.ts)',
+  route: 'a code: route of administration (medication.route)',
+  jointCodes: 'joint codes of the 71-joint catalogue (medication.joint_codes)',
+  strategy: 'a code: the ICH E9(R1) strategy of the estimate (treatment_policy)',
+  subjectsWithEvents: 'subject codes',
+  incomplete: 'subject codes',
+  jadiEEvidence: 'an evidence tag (M) of the JADI-E rule',
+  productLot: 'the product lot number (infusion.product_lot: kept in the pseudonymised records)',
+  productState: 'a code: fresh or cryopreserved (infusion.product_state)',
+  donorCode: "the donor's code (infusion.donor_code: a code, kept in the pseudonymised records)",
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

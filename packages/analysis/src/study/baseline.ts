@@ -122,10 +122,49 @@ export interface InfusionSummary {
     readonly cellsPerKg: readonly number[];
     readonly reactions: number;
   }>;
+  /**
+   * Each infusion's product as given (issue 14, section 6; optional bundle columns): cells per
+   * kg and in total, viable %, passage, fresh or cryopreserved, donor and lot. An attribute not
+   * recorded is null; `recorded` counts the infusions with any of viability, passage or state.
+   */
+  readonly products: ReadonlyArray<{
+    readonly subjectId: string;
+    readonly infusionDate: string;
+    readonly number: number;
+    readonly cellsPerKg: number;
+    readonly totalCells: number;
+    readonly viabilityPct: number | null;
+    /** Viable cells given: total x viability, when both are recorded. */
+    readonly viableCells: number | null;
+    readonly passage: number | null;
+    readonly productState: string | null;
+    readonly donorCode: string | null;
+    readonly productLot: string;
+  }>;
+  readonly productsRecorded: number;
 }
 
 export function infusionSummary(timelines: readonly SubjectTimeline[]): InfusionSummary {
   const infused = timelines.filter((t) => t.infusions.length > 0);
+  const products = infused.flatMap((t) =>
+    t.infusions.map((i, n) => {
+      const viabilityPct = i.viabilityPct ?? null;
+      return {
+        subjectId: t.subjectId,
+        infusionDate: i.date,
+        number: n + 1,
+        cellsPerKg: i.cellsPerKg,
+        totalCells: i.totalCells,
+        viabilityPct,
+        // Whole cells: a count, rounded once.
+        viableCells: viabilityPct === null ? null : Math.round((i.totalCells * viabilityPct) / 100),
+        passage: i.passage ?? null,
+        productState: i.productState ?? null,
+        donorCode: i.donorCode ?? null,
+        productLot: i.productLot,
+      };
+    }),
+  );
   return {
     total: infused.reduce((n, t) => n + t.infusions.length, 0),
     subjectsWithRepeat: infused.filter((t) => t.infusions.length > 1).length,
@@ -136,5 +175,9 @@ export function infusionSummary(timelines: readonly SubjectTimeline[]): Infusion
       cellsPerKg: t.infusions.map((i) => i.cellsPerKg),
       reactions: t.infusions.filter((i) => i.infusionReaction).length,
     })),
+    products,
+    productsRecorded: products.filter(
+      (p) => p.viabilityPct !== null || p.passage !== null || p.productState !== null,
+    ).length,
   };
 }

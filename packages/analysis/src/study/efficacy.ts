@@ -8,7 +8,9 @@
  * inactive disease (Wallace 2011), as proportions of the completers and with non-responder
  * imputation (responders.ts). Every infused subject is accounted for: analysed, missing (due
  * without a baseline or a read-out visit), not yet due, or superseded (a repeat infusion ended
- * the series before its read-out; series read-outs only, series-readouts.ts).
+ * the series before its read-out; series read-outs only, series-readouts.ts). Beside them (issue
+ * 14, section 6): damage (JADI) where recorded at both visits, and the intercurrent events of
+ * each read-out (ICH E9(R1); the estimate is the treatment-policy one, the events listed).
  */
 import {
   CORE_SET_VARIABLES,
@@ -26,6 +28,8 @@ import type { HodgesLehmann } from '../statistics/hodges-lehmann.js';
 import { comparePaired, type PairedTestOptions } from '../statistics/paired-comparison.js';
 import { type Summary, summarise } from '../statistics/quantiles.js';
 import type { WilcoxonResult } from '../statistics/wilcoxon.js';
+import { type DamageAtReadout, damageAtReadout } from './damage.js';
+import { type IntercurrentEvents, intercurrentEvents } from './intercurrent.js';
 import {
   RESPONDER_OUTCOMES,
   type ResponderOutcome,
@@ -137,6 +141,10 @@ export interface ReadoutCounts {
   /** ESR above its limit or CRP above its limit at baseline; and of those, all raised ones lower. */
   readonly raisedInflammatoryMarkers: number;
   readonly inflammatoryMarkersDown: number;
+  /** JADI-A and JADI-E at the baseline and the read-out visit, where recorded (damage.ts). */
+  readonly damage: DamageAtReadout;
+  /** Concomitant-treatment changes between the infusion and the read-out (intercurrent.ts). */
+  readonly intercurrentEvents: IntercurrentEvents;
 }
 
 const finite = (v: number | null | undefined): v is number =>
@@ -332,6 +340,8 @@ export function analyseSubjectReadouts(
         return finite(r) && r < b;
       }),
     ).length,
+    damage: damageAtReadout(pairs),
+    intercurrentEvents: intercurrentEvents(subjects),
   };
 }
 

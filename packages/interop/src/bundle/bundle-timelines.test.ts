@@ -60,6 +60,10 @@ test('a bundle becomes one timeline per subject, every file read into its fields
     startDate: '2011-02-01',
     stopDate: '2019-04-01',
     stopReason: 'inefficacy',
+    // Dose, route and injected joints: columns this bundle does not have.
+    doseMg: null,
+    route: null,
+    jointCodes: null,
   });
   assert.deepEqual(p02.confirmations, {
     infection_or_malignancy: { value: false, date: '2019-04-15' },
@@ -73,6 +77,10 @@ test('a bundle becomes one timeline per subject, every file read into its fields
     productLot: 'MSC-19-004',
     infusionReaction: true,
     volumeMl: 55,
+    viabilityPct: null,
+    passage: null,
+    productState: null,
+    donorCode: 'D-102',
     pre: { heartRate: 84, systolicBp: null, diastolicBp: null, temperatureC: 36.7, spo2: null },
     post: { heartRate: 110, systolicBp: null, diastolicBp: null, temperatureC: 38.1, spo2: null },
   });
@@ -92,6 +100,59 @@ test('an AE without awareness_date is known from its onset date, as the store st
     assert.deepEqual(
       [ae?.aeId, ae?.onsetDate, ae?.awarenessDate, ae?.reportedDate],
       ['AE-9', '2019-03-01', '2019-03-01', null],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('JADI items (damage.csv) are attached to their visits; product and injection columns read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jia-timelines-'));
+  try {
+    cpSync(EXAMPLE, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'damage.csv'),
+      'visit_id,item,score\nP01-V0,jadi_a_knee_l,2\nP01-V0,jadi_e_ocular,1\n',
+    );
+    writeFileSync(
+      join(dir, 'medications.csv'),
+      'subject_id,drug,drug_class,start_date,stop_date,stop_reason,dose_mg,route,joint_codes\n' +
+        'P01,triamcinolone hexacetonide,corticosteroid,2019-03-10,2019-03-10,,40,intra_articular,knee_l;ankle_r\n',
+    );
+    const reading = readBundle(dir, 100);
+    assert.deepEqual(reading.problems.problems, []);
+    const p01 = bundleTimelines(reading)[0] ?? assert.fail();
+    const v0 = p01.visits.find((v) => v.visitId === 'P01-V0');
+    assert.deepEqual(v0?.damage, { jadi_a_knee_l: 2, jadi_e_ocular: 1 });
+    assert.equal(p01.visits.find((v) => v.visitId === 'P01-V1')?.damage, undefined);
+    const injection = p01.medications[0];
+    assert.deepEqual(
+      [injection?.doseMg, injection?.route, injection?.jointCodes],
+      [40, 'intra_articular', ['knee_l', 'ankle_r']],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a JADI-A unit scored 3 and joints given for an oral drug are refused, each by name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jia-timelines-'));
+  try {
+    cpSync(EXAMPLE, dir, { recursive: true });
+    writeFileSync(join(dir, 'damage.csv'), 'visit_id,item,score\nP01-V0,jadi_a_knee_l,3\n');
+    writeFileSync(
+      join(dir, 'medications.csv'),
+      'subject_id,drug,drug_class,start_date,route,joint_codes\n' +
+        'P01,prednisolone,corticosteroid,2019-03-10,oral,knee_l\n',
+    );
+    const messages = readBundle(dir, 100).problems.problems.map((p) => `${p.file}: ${p.message}`);
+    assert.ok(
+      messages.some((m) => /damage\.csv: .*JADI-A unit scores 0/.test(m)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /medications\.csv: .*only for route intra_articular/.test(m)),
+      messages.join('\n'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

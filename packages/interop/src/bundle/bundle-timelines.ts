@@ -34,6 +34,7 @@ export function bundleTimelines(reading: BundleReading): SubjectTimeline[] {
     infusions: rows('infusions.csv'),
     adverseEvents: rows('adverse_events.csv'),
     eligibility: rows('eligibility.csv'),
+    damage: rows('damage.csv'),
     visits: visitsOf(reading.visits),
   });
 }

@@ -47,6 +47,8 @@ const VALID: Readonly<Partial<Record<RecordTypeId, Values>>> = {
     limited: true,
   },
   chaq_response: { visitId: 'V1', item: 'dressing_1', score: 2, aidOrHelp: false },
+  // A JADI-E domain: its range is the field's whole range (a JADI-A unit stops at 2).
+  damage_item: { visitId: 'V1', item: 'jadi_e_ocular', score: 2 },
   medication: {
     subjectId: 'P1',
     drug: 'methotrexate',

@@ -12,6 +12,7 @@ export const AUDITED_TABLES = [
   'visit',
   'joint_finding',
   'chaq_response',
+  'damage_item',
   'medication',
   'infusion',
   'adverse_event',

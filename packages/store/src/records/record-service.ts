@@ -37,12 +37,13 @@ type Values = Readonly<Record<string, unknown>>;
 
 /**
  * How a record belongs to a site, for the caller's scope: a subject by its own site; a joint
- * finding and a CHAQ answer by their visit's subject; every other record by its subject.
+ * finding, a CHAQ answer and a JADI item by their visit's subject; every other record by its subject.
  */
 const OWNER: Readonly<Record<ServedRecordType, 'site' | 'subject' | 'visit'>> = {
   subject: 'site',
   joint_finding: 'visit',
   chaq_response: 'visit',
+  damage_item: 'visit',
   medication: 'subject',
   infusion: 'subject',
   adverse_event: 'subject',
