@@ -243,6 +243,37 @@ describe('record entry on the subject page', () => {
     await page.close();
   });
 
+  test('an intra-articular injection: the joints are asked only then, and stored as codes', async () => {
+    const page = await openSubject('nora');
+    const form = page.getByRole('form', { name: 'Record a medication' });
+    await form.getByLabel('Drug (generic name recommended)').fill('triamcinolone hexacetonide');
+    await form.getByLabel('Drug class').selectOption({ label: 'Corticosteroid' });
+    assert.equal(await form.getByRole('group', { name: /^Joints injected/ }).count(), 0);
+    await form
+      .getByLabel('Route of administration')
+      .selectOption({ label: 'Intra-articular injection' });
+    const joints = form.getByRole('group', { name: /^Joints injected/ });
+    await joints.getByLabel('Knee (left)').check();
+    await form.getByLabel(/^Dose per administration/).fill('40');
+    await form.getByLabel(/^First day/).fill('2017-12-22');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Record a medication: saved/)
+      .waitFor();
+    const ivan = await env.server.client('ivan');
+    const answer = await ivan.request('GET', `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}`);
+    const stored = answer.body.medications.find(
+      (m: { record: { drug: string } }) => m.record.drug === 'triamcinolone hexacetonide',
+    );
+    assert.deepEqual(
+      [stored?.record.route, stored?.record.jointCodes, stored?.record.doseMg],
+      ['intra_articular', ['knee_l'], 40],
+    );
+    await review(page, 'record-entry-injection');
+    await page.close();
+  });
+
   test('a nurse may record AEs and medications, and sees no infusion form', async () => {
     const page = await openSubject('nora');
     await page.getByRole('heading', { name: 'Record entry' }).waitFor();

@@ -237,6 +237,11 @@ describe('review', () => {
       .waitFor();
     await page.getByText(/^Multiplicity: \d+ tests in this report/).waitFor();
     await page.getByRole('table', { name: /^Retreatment at the data cut/ }).waitFor();
+    await page.getByRole('table', { name: /^The MSC product of each infusion/ }).waitFor();
+    await page
+      .getByText(/^Intercurrent events \(treatment-policy strategy/)
+      .first()
+      .waitFor();
     const infusions = (await page.getByRole('table', { name: /^Infusions/ }).textContent()) ?? '';
     assert.match(infusions, /day \d+/);
     assert.doesNotMatch(infusions, /\d{4}-\d{2}-\d{2}/, 'no calendar date of a subject');

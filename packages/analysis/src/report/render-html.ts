@@ -23,6 +23,7 @@ import {
   table,
 } from './format.js';
 import { multiplicityParagraph, readoutSection, seriesSection } from './render-efficacy.js';
+import { damageParagraph, intercurrentParagraph, productsSection } from './render-listings.js';
 import type { AnalysedStudy } from './report-json.js';
 import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
 
@@ -331,7 +332,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
         s.cellsPerKg.map((c) => c.toExponential(1)).join(', '),
         String(s.reactions),
       ]),
-  )}${moreRows(a.infusions.perSubject.length)}
+  )}${moreRows(a.infusions.perSubject.length)}${productsSection(a.infusions)}
 <h2>Safety</h2>${aeSection(`Primary: ${a.adverseEvents.windowMonths} months before vs after the first infusion`, a.adverseEvents)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months`, a.adverseEvents.sensitivity)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore)}
 <h3>Serious adverse events and MAS</h3>${
     a.adverseEvents.seriousAndMas.length === 0
@@ -360,7 +361,9 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
         )
   }
 <h2>Retreatment and eligibility at the data cut</h2>${decisionsSection(a.decisions)}
-<h2>Efficacy against the baseline</h2>${Object.values(a.efficacy).map(readoutSection).join('')}
+<h2>Efficacy against the baseline</h2>${Object.values(a.efficacy)
+    .map((r) => readoutSection(r) + damageParagraph(r) + intercurrentParagraph(r))
+    .join('')}
 <h2>Efficacy after each infusion</h2><p>A patient infused again starts a new series: each read-out is taken again from that infusion's day, before the next infusion, and compared with the visit before that infusion and with the baseline before the first.</p>${seriesSection(a.efficacyBySeries)}
 <h2>Multiplicity</h2>${multiplicityParagraph(a.multiplicity)}
 <h2>Plots</h2>${plots(study)}

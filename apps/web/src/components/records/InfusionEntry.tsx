@@ -19,6 +19,9 @@ const KEYS = [
   'volumeMl',
   'productLot',
   'donorCode',
+  'viabilityPct',
+  'passage',
+  'productState',
   'infusionReaction',
 ] as const;
 

@@ -1,11 +1,25 @@
 /**
  * Medications: the stored ones, each stopped or corrected by its row id (`PUT
  * .../medications/{rowId}`: the drug and start day, its natural key, may be what is corrected),
- * with If-Match and a reason; and a new one (`POST .../medications`).
+ * with If-Match and a reason; and a new one (`POST .../medications`). The dose and route are
+ * asked of each; the joints only of an intra-articular injection.
  */
 import { CorrectableRecords, type RecordListProps } from './CorrectableRecords';
+import type { FormValues } from './record-form';
 
-const KEYS = ['drug', 'drugClass', 'startDate', 'stopDate', 'stopReason'];
+const KEYS = [
+  'drug',
+  'drugClass',
+  'doseMg',
+  'route',
+  'jointCodes',
+  'startDate',
+  'stopDate',
+  'stopReason',
+];
+const LISTED = ['drug', 'drugClass', 'doseMg', 'route', 'startDate', 'stopDate', 'stopReason'];
+/** The joints are asked only of an intra-articular injection (an intercurrent event, ADR 0023). */
+const SHOWN_WHEN = { jointCodes: (v: FormValues) => v.route === 'intra_articular' };
 
 export function MedicationEntry(props: RecordListProps) {
   return (
@@ -14,7 +28,7 @@ export function MedicationEntry(props: RecordListProps) {
       type="medication"
       formPrefix="medication"
       caption="Medications recorded"
-      listed={KEYS}
+      listed={LISTED}
       keys={KEYS}
       correctionKeys={KEYS}
       action="Stop or correct"
@@ -23,6 +37,7 @@ export function MedicationEntry(props: RecordListProps) {
         `Stop or correct ${String(target.stored.record.drug ?? 'the medication')}`
       }
       newTitle="Record a medication"
+      shownWhen={SHOWN_WHEN}
     />
   );
 }

@@ -3,8 +3,11 @@
  * infusion series' own infusion (`efficacyBySeries`), the number of tests made
  * (`multiplicity`), and the protocol engine's decisions at the data cut (`decisions`:
  * retreatment, qualifies apart from allowed, and eligibility passed only because nothing was
- * registered). docs/analysis.md describes each field.
+ * registered), the MSC products and, at each read-out, joint damage and intercurrent events.
+ * docs/analysis.md describes each field.
  */
+
+import { wordsOf } from '../subject/format';
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads, ScrollBox } from '../table';
 import { ReadOut } from './ReportTables';
@@ -115,5 +118,78 @@ export function Decisions({ decisions }: { readonly decisions: Json }) {
               .join(', ')}.`}
       </p>
     </>
+  );
+}
+
+/** Each infusion's MSC product as given (viability, passage, fresh or cryopreserved, donor). */
+export function Products({ infusions }: { readonly infusions: Json }) {
+  const products = listOf(infusions.products).map(objectOf);
+  if (products.length === 0) return null;
+  const sci = (v: unknown) => {
+    const n = numberOf(v);
+    return n === null ? '—' : n.toExponential(2);
+  };
+  return (
+    <ScrollBox label="The MSC product of each infusion">
+      <table>
+        <caption>
+          The MSC product of each infusion ({num(infusions.productsRecorded)} of {products.length}{' '}
+          record viability, passage or state)
+        </caption>
+        <ColumnHeads
+          names={[
+            'Subject',
+            'Infusion',
+            'Cells given',
+            'Viable',
+            'Viable cells',
+            'Passage',
+            'State',
+            'Donor',
+          ]}
+        />
+        <tbody>
+          {products.map((p) => (
+            <tr key={`${textOf(p.subjectId)}-${num(p.number)}`}>
+              <th scope="row">{textOf(p.subjectId)}</th>
+              <td>{num(p.number)}</td>
+              <td>{sci(p.totalCells)}</td>
+              <td>{numberOf(p.viabilityPct) === null ? '—' : `${num(p.viabilityPct)}%`}</td>
+              <td>{sci(p.viableCells)}</td>
+              <td>{num(p.passage)}</td>
+              <td>{textOf(p.productState) ?? '—'}</td>
+              <td>{textOf(p.donorCode) ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollBox>
+  );
+}
+
+/** At one read-out: joint damage (JADI) where recorded, and the intercurrent events before it. */
+export function ReadoutListings({ readout }: { readonly readout: Json }) {
+  const damage = objectOf(readout.damage);
+  const events = listOf(objectOf(readout.intercurrentEvents).events).map(objectOf);
+  return (
+    <ul className="statistics">
+      <li>
+        Joint damage (JADI):{' '}
+        {listOf(damage.subjects).length === 0
+          ? 'not recorded at these visits'
+          : `JADI-A at both visits ${num(damage.jadiAPairs)}, higher ${num(damage.jadiAWorse)}, lower ${num(damage.jadiABetter)}; JADI-E at both ${num(damage.jadiEPairs)}, higher ${num(damage.jadiEWorse)}, lower ${num(damage.jadiEBetter)}`}
+      </li>
+      <li>
+        Intercurrent events (treatment-policy strategy, ICH E9(R1)):{' '}
+        {events.length === 0
+          ? 'none recorded'
+          : events
+              .map(
+                (e) =>
+                  `${textOf(e.subjectId)} ${wordsOf(textOf(e.kind))} ${textOf(e.drug) ?? ''} (${textOf(e.eventDate) ?? `day ${num(e.eventStudyDay)}`})`,
+              )
+              .join('; ')}
+      </li>
+    </ul>
   );
 }

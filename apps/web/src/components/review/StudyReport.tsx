@@ -10,7 +10,13 @@ import { Problem } from '../forms';
 import { isObject, type Json, listOf, objectOf, textOf } from '../subject/read';
 import type { Loaded } from '../subject/use-subject-page';
 import { ScrollBox } from '../table';
-import { Decisions, Multiplicity, SeriesReadOuts } from './ReportDecisions';
+import {
+  Decisions,
+  Multiplicity,
+  Products,
+  ReadoutListings,
+  SeriesReadOuts,
+} from './ReportDecisions';
 import { AeComparison, BaselineTable, InfusionTable, ReadOut, SeriousAndMas } from './ReportTables';
 import { may, useStudyAccess } from './use-study-access';
 import './review.css';
@@ -91,6 +97,7 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
       <div className="scroll">
         <InfusionTable infusions={objectOf(r.infusions)} />
       </div>
+      <Products infusions={objectOf(r.infusions)} />
 
       <h2>Adverse events before and after the first infusion</h2>
       <div className="scroll">
@@ -112,6 +119,7 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
           <ScrollBox label={`${textOf(objectOf(readout).label) ?? id}: the measures`}>
             <ReadOut readout={objectOf(readout)} />
           </ScrollBox>
+          <ReadoutListings readout={objectOf(readout)} />
           <SeriesReadOuts series={listOf(bySeries[id])} />
         </section>
       ))}
