@@ -302,7 +302,10 @@ export const aeAnalysisSchema = z.strictObject({
   /** The cluster bootstrap's draws and seed when there are too many patients to enumerate. */
   bootstrap: z.strictObject({
     resamples: z.int().min(100).max(1_000_000),
-    seed: z.int().min(0).max(2 ** 32 - 1),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
   }),
   source: id.optional(),
 });

@@ -46,7 +46,13 @@ export interface TimelineInfusion {
   readonly post: VitalSigns;
 }
 
-export const AE_RELATEDNESS = ['not_related', 'unlikely', 'possible', 'probable', 'definite'] as const;
+export const AE_RELATEDNESS = [
+  'not_related',
+  'unlikely',
+  'possible',
+  'probable',
+  'definite',
+] as const;
 export type AeRelatedness = (typeof AE_RELATEDNESS)[number];
 
 export interface TimelineAdverseEvent {

@@ -109,7 +109,7 @@ export const KEPT_TEXT = {
   adjustment: 'a code: the multiplicity adjustment (none)',
   hodgesLehmannOmitted: 'a code: why an estimate was not computed',
   drugs: 'medicines (medication.drug: not narrative in the dictionary)',
-  source: "a source id of the protocol",
+  source: 'a source id of the protocol',
   primaryProvenance: 'a code: which AEs the primary comparison counts (ADR 0020)',
   provenance: "a code: an AE's provenance (retrospective, prospective, unknown) or a comparison's",
   infusionDayRule: 'a code: the infusion-day rule (ADR 0020)',

@@ -129,6 +129,50 @@ function percentiles(
   return [quantile(alpha / 2), quantile(1 - alpha / 2)];
 }
 
+/** A patient's counts: whole events >= 0 and person-time >= 0, or a specific error. */
+function checkCounts(k: ClusterCounts): void {
+  const events = [k.preEvents, k.postEvents].every((x) => Number.isInteger(x) && x >= 0);
+  const time = [k.preTime, k.postTime].every((t) => Number.isFinite(t) && t >= 0);
+  if (!(events && time))
+    throw new RangeError(
+      `a patient's events are whole numbers >= 0 and its person-time >= 0, got ${JSON.stringify(k)}`,
+    );
+}
+
+/** The exact or drawn bootstrap distribution: the defined ratios with weights, the rest. */
+function distribution(
+  clusters: readonly ClusterCounts[],
+  exact: boolean,
+  draws: number,
+  seed: number,
+): { defined: Array<[number, number]>; undefinedWeight: number; total: number } {
+  const n = clusters.length;
+  const defined: Array<[number, number]> = [];
+  let undefinedWeight = 0;
+  let total = 0;
+  const add = (times: readonly number[], weight: number) => {
+    total += weight;
+    const r = pooledRatio(clusters, times);
+    if (r === null) undefinedWeight += weight;
+    else defined.push([r, weight]);
+  };
+  if (exact) {
+    for (const [times, weight] of multisets(n)) add(times, weight);
+    return { defined, undefinedWeight, total };
+  }
+  const random = seededRandom(seed);
+  const times = new Array<number>(n);
+  for (let b = 0; b < draws; b++) {
+    times.fill(0);
+    for (let i = 0; i < n; i++) {
+      const drawn = random.nextIndex(n);
+      times[drawn] = (times[drawn] as number) + 1;
+    }
+    add(times, 1);
+  }
+  return { defined, undefinedWeight, total };
+}
+
 export function clusterBootstrapRateRatio(
   clusters: readonly ClusterCounts[],
   options: BootstrapOptions = {},
@@ -138,20 +182,7 @@ export function clusterBootstrapRateRatio(
   const seed = options.seed ?? DEFAULT_BOOTSTRAP_SEED;
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must lie between 0 and 1, got ${confidence}`);
-  for (const k of clusters)
-    if (
-      !(
-        Number.isInteger(k.preEvents) &&
-        Number.isInteger(k.postEvents) &&
-        k.preEvents >= 0 &&
-        k.postEvents >= 0 &&
-        k.preTime >= 0 &&
-        k.postTime >= 0
-      )
-    )
-      throw new RangeError(
-        `a patient's events are whole numbers >= 0 and its person-time >= 0, got ${JSON.stringify(k)}`,
-      );
+  for (const k of clusters) checkCounts(k);
   const n = clusters.length;
   if (n === 0)
     return {
@@ -164,39 +195,16 @@ export function clusterBootstrapRateRatio(
       undefinedProbability: 1,
     };
   const distinct = choose(2 * n - 1, n);
-  const defined: Array<[number, number]> = [];
-  let undefinedWeight = 0;
-  let total = 0;
-  if (distinct <= EXACT_MAX_RESAMPLES) {
-    for (const [times, weight] of multisets(n)) {
-      total += weight;
-      const r = pooledRatio(clusters, times);
-      if (r === null) undefinedWeight += weight;
-      else defined.push([r, weight]);
-    }
-  } else {
-    if (!(Number.isInteger(draws) && draws >= 100))
-      throw new RangeError(`bootstrap resamples are a whole number >= 100, got ${draws}`);
-    const random = seededRandom(seed);
-    const times = new Array<number>(n);
-    for (let b = 0; b < draws; b++) {
-      times.fill(0);
-      for (let i = 0; i < n; i++) {
-        const drawn = random.nextIndex(n);
-        times[drawn] = (times[drawn] as number) + 1;
-      }
-      total += 1;
-      const r = pooledRatio(clusters, times);
-      if (r === null) undefinedWeight += 1;
-      else defined.push([r, 1]);
-    }
-  }
+  const exact = distinct <= EXACT_MAX_RESAMPLES;
+  if (!exact && !(Number.isInteger(draws) && draws >= 100))
+    throw new RangeError(`bootstrap resamples are a whole number >= 100, got ${draws}`);
+  const { defined, undefinedWeight, total } = distribution(clusters, exact, draws, seed);
   const definedWeight = total - undefinedWeight;
   return {
-    method: distinct <= EXACT_MAX_RESAMPLES ? 'exact enumeration' : 'monte carlo',
+    method: exact ? 'exact enumeration' : 'monte carlo',
     clusters: n,
-    resamples: distinct <= EXACT_MAX_RESAMPLES ? distinct : draws,
-    seed: distinct <= EXACT_MAX_RESAMPLES ? null : seed,
+    resamples: exact ? distinct : draws,
+    seed: exact ? null : seed,
     confidence,
     ci: defined.length === 0 ? null : percentiles(defined, definedWeight, confidence),
     undefinedProbability: total > 0 ? undefinedWeight / total : 1,

@@ -50,7 +50,11 @@ export interface InfusionWindow {
 
 export interface PatientInfusionWindows {
   readonly subjectId: string;
-  readonly pre: { readonly count: number; readonly personYears: number; readonly aeIds: readonly string[] };
+  readonly pre: {
+    readonly count: number;
+    readonly personYears: number;
+    readonly aeIds: readonly string[];
+  };
   readonly post: readonly InfusionWindow[];
 }
 
@@ -99,11 +103,14 @@ function postWindows(
     ];
     // The earliest end; on a tie the first listed (the window, then the next infusion).
     const [end, closedBy] = ends.reduce((a, b) => (b[0] < a[0] ? b : a));
+    // Closed by the next infusion, its day is split by the rule (or the times), not by the day.
+    const beforeEnd = (ae: TimelineAdverseEvent) =>
+      closedBy === 'next_infusion' && day(ae.onsetDate) === end ? true : day(ae.onsetDate) < end;
     const events = counted.filter(
       (ae) =>
         onsetAfter(ae, infusion, rule).after &&
         !(next && onsetAfter(ae, next, rule).after) &&
-        day(ae.onsetDate) < end,
+        beforeEnd(ae),
     );
     const days = Math.max(0, end - start);
     return {
@@ -183,7 +190,10 @@ export function analyseAeByInfusion(
     infusions,
     pooled: { ...pooled, periodFisher: { layout: 'periods', table, p: fisherOf(table) } },
     perPatient: infused.map((t) => {
-      const pre = preOf.get(t.subjectId) as { events: readonly TimelineAdverseEvent[]; days: number };
+      const pre = preOf.get(t.subjectId) as {
+        events: readonly TimelineAdverseEvent[];
+        days: number;
+      };
       return {
         subjectId: t.subjectId,
         pre: {

@@ -74,7 +74,9 @@ export function aeLimitations(
       if (biologics.some((m) => overlapDays(m.startDate, m.stopDate, d, d + 1) > 0)) days++;
     const drugs = [
       ...new Set(
-        biologics.filter((m) => overlapDays(m.startDate, m.stopDate, from, first) > 0).map((m) => m.drug),
+        biologics
+          .filter((m) => overlapDays(m.startDate, m.stopDate, from, first) > 0)
+          .map((m) => m.drug),
       ),
     ];
     return { subjectId: t.subjectId, days, drugs };

@@ -62,7 +62,10 @@ export function consentOf(
   return null;
 }
 
-export function provenanceOf(onsetDate: string, consent: { readonly date: string } | null): Provenance {
+export function provenanceOf(
+  onsetDate: string,
+  consent: { readonly date: string } | null,
+): Provenance {
   if (consent === null) return 'unknown';
   return onsetDate < consent.date ? 'retrospective' : 'prospective';
 }

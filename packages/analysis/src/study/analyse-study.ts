@@ -3,6 +3,8 @@
  * analysis plan: what `jia-trial report` writes as report.json and renders as report.html.
  * Only data dated on or before `asOf` (the data cut) is used.
  */
+
+import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import {
   type AeAnalysisPlan,
   censor,
@@ -12,9 +14,11 @@ import {
   type SubjectTimeline,
   type TimelineAdverseEvent,
 } from '@jia-trial/protocol';
-import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import type { RateRatioPMethod } from '../statistics/poisson.js';
 import type { ExactWithTies, ZeroMethod } from '../statistics/wilcoxon.js';
+import { type AeByInfusion, analyseAeByInfusion } from './ae-by-infusion.js';
+import { type AeLimitations, aeLimitations } from './ae-limitations.js';
+import { type AeTables, type ListedAe, listAes, tabulateAes } from './ae-tables.js';
 import {
   type BaselineTable,
   baselineTable,
@@ -31,9 +35,6 @@ import {
   readoutTestPValues,
 } from './multiplicity.js';
 import { type ProtocolDecisions, protocolDecisions } from './protocol-decisions.js';
-import { type AeByInfusion, analyseAeByInfusion } from './ae-by-infusion.js';
-import { type AeLimitations, aeLimitations } from './ae-limitations.js';
-import { type AeTables, type ListedAe, listAes, tabulateAes } from './ae-tables.js';
 import { type AeWindowAnalysis, analyseAeWindows } from './safety.js';
 import { analyseSeriesReadouts, type SeriesReadout } from './series-readouts.js';
 import type { Timepoint } from './timepoints.js';
@@ -183,11 +184,7 @@ export function analysePopulation(
     plan: aePlan,
     alternativeProvenance: analyseAeWindows(
       known,
-      windowOptions(
-        windowMonths,
-        all,
-        aePlan.primaryProvenance === 'all' ? 'prospective' : 'all',
-      ),
+      windowOptions(windowMonths, all, aePlan.primaryProvenance === 'all' ? 'prospective' : 'all'),
     ),
     byInfusion: analyseAeByInfusion(known, {
       ...windowOptions(windowMonths),

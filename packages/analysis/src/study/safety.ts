@@ -14,6 +14,8 @@
  * side: its AEs there are counted as of unknown provenance and it is listed.
  * Each window's comparison is window-comparison.ts's.
  */
+
+import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import {
   type AeProvenanceChoice,
   day,
@@ -21,7 +23,6 @@ import {
   type SubjectTimeline,
   type TimelineAdverseEvent,
 } from '@jia-trial/protocol';
-import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import type { PairedTestOptions } from '../statistics/paired-comparison.js';
 import type { RateRatioPMethod } from '../statistics/poisson.js';
 import { consentOf, onsetAfter, provenanceOf } from './ae-timing.js';
@@ -71,8 +72,7 @@ export function firstInfusionWindows(t: SubjectTimeline, windowDays: number, opt
   const first = t.infusions[0] as SubjectTimeline['infusions'][number];
   const firstDay = day(first.date);
   const counted = t.adverseEvents.filter(options.include);
-  const after = (ae: TimelineAdverseEvent) =>
-    onsetAfter(ae, first, options.infusionDayRule).after;
+  const after = (ae: TimelineAdverseEvent) => onsetAfter(ae, first, options.infusionDayRule).after;
   const windowStart = firstDay - windowDays;
   const inBefore = counted.filter((ae) => day(ae.onsetDate) >= windowStart && !after(ae));
   const consent = consentOf(t);

@@ -144,7 +144,11 @@ describe('the statistics of a read-out and of the AE rate ratio (issue 14 sectio
     const central = analyseAeWindows([t], { windowMonths: 3, asOf: '2021-01-01' });
     assert.equal(central.rateRatio.pMethod, 'central');
     assert.equal(central.rateRatio.p, central.rateRatio.pCentral);
-    const minlike = analyseAeWindows([t], { windowMonths: 3, asOf: '2021-01-01', rateRatioP: 'minlike' });
+    const minlike = analyseAeWindows([t], {
+      windowMonths: 3,
+      asOf: '2021-01-01',
+      rateRatioP: 'minlike',
+    });
     assert.equal(minlike.rateRatio.pMethod, 'minlike');
     assert.equal(minlike.rateRatio.p, minlike.rateRatio.pMinlike);
     // binom.test(1, 5, 0.5): 0.375 both ways (symmetric null).

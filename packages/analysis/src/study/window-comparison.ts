@@ -99,7 +99,10 @@ export interface ComparisonOptions {
 
 const years = (days: number) => days / DAYS_PER_YEAR;
 
-export function windowSide(events: ReadonlyArray<readonly TimelineAdverseEvent[]>, days: number): WindowSide {
+export function windowSide(
+  events: ReadonlyArray<readonly TimelineAdverseEvent[]>,
+  days: number,
+): WindowSide {
   const all = events.flat();
   const byGrade = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
   for (const ae of all) byGrade[String(ae.grade) as keyof typeof byGrade]++;
@@ -185,7 +188,9 @@ export function compareWindows(
         prePersonYears: years(r.preDays),
         postPersonYears: years(r.postDays),
       })),
-      withoutPersonTime: rows.filter((r) => !(r.preDays > 0 && r.postDays > 0)).map((r) => r.subjectId),
+      withoutPersonTime: rows
+        .filter((r) => !(r.preDays > 0 && r.postDays > 0))
+        .map((r) => r.subjectId),
     },
   };
 }
