@@ -28,8 +28,9 @@ ALTER TABLE adverse_event
   ADD COLUMN onset_time text
     CONSTRAINT adverse_event_onset_time_of_day CHECK (onset_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'),
   ADD COLUMN worsened_date date
-    CONSTRAINT adverse_event_worsened_in_course CHECK (worsened_date >= onset_date
-      AND worsened_date <= resolution_date AND grade >= 2),
+    -- Empty when the AE did not worsen; else within its course, and to a grade of 2 or more.
+    CONSTRAINT adverse_event_worsened_in_course CHECK (worsened_date IS NULL
+      OR (worsened_date >= onset_date AND worsened_date <= resolution_date AND grade >= 2)),
   ADD COLUMN preferred_term text CONSTRAINT adverse_event_preferred_term_length
     CHECK (preferred_term <> '' AND length(preferred_term) <= 100),
   ADD COLUMN system_organ_class text CONSTRAINT adverse_event_soc_length
