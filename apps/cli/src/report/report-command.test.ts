@@ -143,6 +143,11 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
       /Infusion 2: 3 patients with this infusion<\/h4><p>No patient has this read-out/,
     );
     assert.equal(report.multiplicity.tests, 76);
+    // Issue 14 section 3: the limits stated next to the AE result, sized from the data.
+    assert.equal(report.adverseEvents.limitations.beforeRetrospective, 9);
+    assert.match(html, /Limits of this comparison/);
+    assert.match(html, /9 of the 11 AEs of the "before" window began before the child's consent/);
+    assert.equal(report.adverseEvents.plan.primaryComparison, 'per_patient');
     assert.match(html, /This report made 76 tests/);
   });
 });
