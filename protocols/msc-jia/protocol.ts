@@ -89,6 +89,12 @@ export const MSC_JIA = defineProtocol({
       evidence: 'D',
     },
     {
+      id: 'ae_analysis',
+      citation:
+        "The AE comparison's options (ADR 0020, 0021): the primary count is every AE in the 3 months before the first infusion, chart-reviewed ones before consent included, as the pilot's registered end point compared them (NTR4146; Swart 2019), the prospective-only comparison beside it; an AE on the infusion day without both times recorded counts after the infusion (definitions.md 8.4); the per-patient paired comparison is primary, the pooled ratio with its exact Poisson and cluster-bootstrap intervals beside it; possible, probable and definite count as related (definitions.md 8.3)",
+      evidence: 'D',
+    },
+    {
       id: 'design',
       citation:
         'jia-trial design decision where the public record is silent (protocols/msc-jia/README.md: eligibility details, dose tolerance, schedule, retreatment, safety and the MAS watch)',
@@ -253,6 +259,14 @@ export const MSC_JIA = defineProtocol({
       { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 },
       { id: 'year1', label: '1 year', day: 365, toleranceDays: 42 },
     ],
+    adverseEvents: {
+      primaryProvenance: 'all',
+      infusionDayRule: 'after',
+      primaryComparison: 'per_patient',
+      relatedCodes: ['possible', 'probable', 'definite'],
+      bootstrap: { resamples: 10_000, seed: 20261203 },
+      source: 'ae_analysis',
+    },
     // The windows and read-outs are the paper's [V]; tolerances and the sensitivity window [D].
     source: 'analysis_plan',
   },

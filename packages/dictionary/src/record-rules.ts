@@ -55,6 +55,8 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
   subject: (v, known, out) => {
     notBefore(v, 'diagnosis_date', 'birth_date', out);
     notBefore(v, 'enrolment_date', 'diagnosis_date', out);
+    // Consent comes before any trial procedure, enrolment included (ICH E6(R2) 4.8.8).
+    notBefore(v, 'enrolment_date', 'consent_date', out);
     notBefore(v, 'withdrawal_date', 'enrolment_date', out);
     notBefore(v, 'withdrawal_date', 'diagnosis_date', out);
     needs(
@@ -127,8 +129,15 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
     }
   },
   adverse_event: (v, known, out) => {
-    for (const field of ['resolution_date', 'awareness_date', 'reported_date'])
+    for (const field of ['resolution_date', 'awareness_date', 'reported_date', 'worsened_date'])
       notBefore(v, field, 'onset_date', out);
+    notBefore(v, 'resolution_date', 'worsened_date', out);
+    // CTCAE grades start at 1: an AE can only have worsened to grade 2 or more.
+    if (v.has('worsened_date') && known('grade') && (v.get('grade') as number) < 2)
+      out.push({
+        field: 'worsened_date',
+        message: 'a worsening needs a grade of 2 or more (the grade it rose to)',
+      });
     const serious = v.get('serious') === true;
     if (v.has('seriousness_criteria') && known('serious') && !serious)
       out.push({ field: 'seriousness_criteria', message: 'given for an AE that is not serious' });

@@ -70,6 +70,12 @@ const loinc = (code: string, display: string): StandardCode => ({
   display,
 });
 
+/** A time of day, 24-hour `HH:MM` (ISO 8601 extended, without seconds). */
+export const TIME_OF_DAY = {
+  regex: /^([01]\d|2[0-3]):[0-5]\d$/,
+  description: 'a time of day HH:MM (00:00 to 23:59)',
+};
+
 const unit = (symbol: string) => ({ symbol, ucum: UCUM_BY_SYMBOL[symbol] ?? symbol });
 
 /** A visit measure whose range is the outcome library's. */
@@ -196,6 +202,16 @@ const SUBJECT: RecordType = {
       'enrolment_date',
       'enrolmentDate',
       'Date of enrolment (empty while screened)',
+      'date',
+      false,
+    ),
+    // ICH E6(R2) 4.8.8: consent precedes any trial procedure, so it is on or before the
+    // enrolment. An AE with onset before it was collected from the chart, not by the study
+    // (ADR 0020: empty, the enrolment date stands for it).
+    field(
+      'consent_date',
+      'consentDate',
+      'Date of informed consent (empty: the enrolment date)',
       'date',
       false,
     ),
@@ -425,6 +441,11 @@ const INFUSION: RecordType = {
   fields: [
     subjectRef(),
     field('infusion_date', 'infusionDate', 'Day of the infusion', 'date', true),
+    // With an AE's onset time it decides an AE on the infusion day (ADR 0020).
+    field('infusion_time', 'infusionTime', 'Start of the infusion (HH:MM, local)', 'text', false, {
+      maxLength: 5,
+      pattern: TIME_OF_DAY,
+    }),
     field('weight_kg', 'weightKg', 'Body weight used for the dose', 'decimal', true, {
       range: { min: 0, max: BODY_WEIGHT_KG_MAX, minExclusive: true },
       unit: { symbol: 'kg', ucum: 'kg' },
@@ -480,7 +501,21 @@ const ADVERSE_EVENT: RecordType = {
     field('ae_id', 'aeId', "The adverse event's identifier", 'id', true),
     field('term', 'term', 'Verbatim or preferred term', 'text', true),
     field('onset_date', 'onsetDate', 'Onset', 'date', true),
+    // With the infusion's start time it decides an AE on the infusion day (ADR 0020).
+    field('onset_time', 'onsetTime', 'Onset time (HH:MM, local)', 'text', false, {
+      maxLength: 5,
+      pattern: TIME_OF_DAY,
+    }),
     field('resolution_date', 'resolutionDate', 'Resolution (empty: ongoing)', 'date', false),
+    // A condition present before treatment that worsens after it is treatment-emergent (ICH
+    // E9 glossary): the day its grade rose to `grade` (ADR 0020).
+    field(
+      'worsened_date',
+      'worsenedDate',
+      'Day the grade rose to the grade recorded (empty: it did not)',
+      'date',
+      false,
+    ),
     field('grade', 'grade', 'CTCAE grade', 'integer', true, {
       storage: 'smallint',
       range: { min: 1, max: 5 },
@@ -526,6 +561,24 @@ const ADVERSE_EVENT: RecordType = {
       },
     ),
     field('reported_date', 'reportedDate', 'When a serious AE was reported', 'date', false),
+    // Coded by the user: no MedDRA dictionary is shipped, so the texts are taken as given and
+    // the report tabulates the system organ classes as written (docs/analysis.md).
+    field(
+      'preferred_term',
+      'preferredTerm',
+      'MedDRA preferred term, as coded by the site',
+      'text',
+      false,
+      { maxLength: 100 },
+    ),
+    field(
+      'system_organ_class',
+      'systemOrganClass',
+      'MedDRA system organ class, as coded by the site',
+      'text',
+      false,
+      { maxLength: 100 },
+    ),
   ],
 };
 

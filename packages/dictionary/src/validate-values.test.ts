@@ -237,3 +237,36 @@ describe('recordFromTexts', () => {
     assert.throws(() => recordFromTexts('infusion', new Map([['weight_kg', 'heavy']])), RangeError);
   });
 });
+
+describe('the AE analysis fields (issue 14 section 3, ADR 0020)', () => {
+  test('a time of day: 00:00 and 23:59 pass, 24:00, 7:30 and 12:60 do not', () => {
+    for (const onsetTime of ['00:00', '23:59'])
+      assert.deepEqual(paths('adverse_event', { onsetTime }), [], onsetTime);
+    for (const onsetTime of ['24:00', '7:30', '12:60'])
+      assert.deepEqual(paths('adverse_event', { onsetTime }), ['onsetTime'], onsetTime);
+    assert.deepEqual(paths('infusion', { infusionTime: '09:30' }), []);
+    assert.deepEqual(paths('infusion', { infusionTime: '9.30' }), ['infusionTime']);
+  });
+  test('consent on the enrolment day passes, the day after does not', () => {
+    assert.deepEqual(paths('subject', { consentDate: '2019-01-01' }), []);
+    assert.deepEqual(paths('subject', { consentDate: '2019-01-02' }), ['enrolmentDate']);
+  });
+  test('a worsening: from the onset day on, to a grade of 2 or more, not after the resolution', () => {
+    const ae = { grade: 2, resolutionDate: '2019-03-01' };
+    assert.deepEqual(paths('adverse_event', { ...ae, worsenedDate: '2019-02-02' }), []);
+    assert.deepEqual(paths('adverse_event', { ...ae, worsenedDate: '2019-02-01' }), [
+      'worsenedDate',
+    ]);
+    assert.deepEqual(paths('adverse_event', { ...ae, worsenedDate: '2019-03-01' }), []);
+    assert.deepEqual(paths('adverse_event', { ...ae, worsenedDate: '2019-03-02' }), [
+      'resolutionDate',
+    ]);
+    assert.deepEqual(paths('adverse_event', { ...ae, grade: 1, worsenedDate: '2019-02-10' }), [
+      'worsenedDate',
+    ]);
+  });
+  test('MedDRA as coded by the site: up to 100 characters', () => {
+    assert.deepEqual(paths('adverse_event', { systemOrganClass: 'x'.repeat(100) }), []);
+    assert.deepEqual(paths('adverse_event', { preferredTerm: 'x'.repeat(101) }), ['preferredTerm']);
+  });
+});

@@ -276,6 +276,58 @@ export const safetyRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dose_tolerance'), source: id.optional() }),
 ]);
 
+/** Which AEs the primary before/after comparison counts (ADR 0020). */
+export const AE_PROVENANCES = ['all', 'prospective'] as const;
+/** An AE on an infusion day whose times do not decide it: counted after or before (ADR 0020). */
+export const INFUSION_DAY_RULES = ['after', 'before'] as const;
+/** The AE comparison the report stands on (ADR 0021). */
+export const AE_PRIMARY_COMPARISONS = ['per_patient', 'pooled'] as const;
+
+/** How the AE comparison is made (packages/analysis safety.ts; ADR 0020, 0021). */
+export const aeAnalysisSchema = z.strictObject({
+  /**
+   * 'all': every AE in the "before" window, those taken from the chart before consent too (as
+   * the pilot compared); 'prospective': the "before" window cut at the consent. Both are
+   * reported; this says which is primary.
+   */
+  primaryProvenance: z.enum(AE_PROVENANCES),
+  /** An AE on the infusion day without both times recorded: after (default) or before it. */
+  infusionDayRule: z.enum(INFUSION_DAY_RULES),
+  /** 'per_patient': the paired comparison of each child's rates; 'pooled': the pooled ratio. */
+  primaryComparison: z.enum(AE_PRIMARY_COMPARISONS),
+  /** The investigator's causality codes counted as related (definitions.md 8.3). */
+  relatedCodes: z
+    .array(z.enum(['not_related', 'unlikely', 'possible', 'probable', 'definite']))
+    .min(1),
+  /** The cluster bootstrap's draws and seed when there are too many patients to enumerate. */
+  bootstrap: z.strictObject({
+    resamples: z.int().min(100).max(1_000_000),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+  }),
+  source: id.optional(),
+});
+
+export type AeAnalysisPlan = z.infer<typeof aeAnalysisSchema>;
+export type AeProvenanceChoice = (typeof AE_PROVENANCES)[number];
+export type InfusionDayRule = (typeof INFUSION_DAY_RULES)[number];
+export type AePrimaryComparison = (typeof AE_PRIMARY_COMPARISONS)[number];
+
+/**
+ * The AE analysis of a protocol that does not say: every AE counted, an infusion-day AE after
+ * the infusion (definitions.md 8.4), the per-patient comparison primary, possible, probable and
+ * definite counted as related (definitions.md 8.3).
+ */
+export const DEFAULT_AE_ANALYSIS: AeAnalysisPlan = {
+  primaryProvenance: 'all',
+  infusionDayRule: 'after',
+  primaryComparison: 'per_patient',
+  relatedCodes: ['possible', 'probable', 'definite'],
+  bootstrap: { resamples: 10_000, seed: 20261203 },
+};
+
 /** The study analysis the protocol prescribes (packages/analysis). */
 export const analysisSchema = z.strictObject({
   /** AEs are compared in windows of this many months before and after the first infusion. */
@@ -293,6 +345,8 @@ export const analysisSchema = z.strictObject({
       }),
     )
     .min(1),
+  /** How AEs are compared; DEFAULT_AE_ANALYSIS when absent. */
+  adverseEvents: aeAnalysisSchema.optional(),
   source: id.optional(),
 });
 
@@ -442,6 +496,7 @@ function crossReferenceProblems(p: ProtocolDefinition): Issue[] {
   refer('schedule', p.schedule.source);
   refer('retreatment', p.retreatment?.source);
   refer('analysis', p.analysis?.source);
+  refer('analysis.adverseEvents', p.analysis?.adverseEvents?.source);
   if (p.systemicJiaAcrSource !== undefined && !sources.has(p.systemicJiaAcrSource))
     problems.push({
       path: 'systemicJiaAcrSource',

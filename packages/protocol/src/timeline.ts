@@ -40,6 +40,8 @@ export interface VitalSigns {
 
 export interface TimelineInfusion {
   readonly date: string;
+  /** The start, `HH:MM` local (null: not recorded). */
+  readonly time: string | null;
   readonly weightKg: number;
   readonly cellsPerKg: number;
   readonly totalCells: number;
@@ -55,13 +57,32 @@ export interface TimelineInfusion {
   readonly post: VitalSigns;
 }
 
+export const AE_RELATEDNESS = [
+  'not_related',
+  'unlikely',
+  'possible',
+  'probable',
+  'definite',
+] as const;
+export type AeRelatedness = (typeof AE_RELATEDNESS)[number];
+
 export interface TimelineAdverseEvent {
   readonly aeId: string;
   readonly term: string;
   readonly onsetDate: string;
+  /** `HH:MM` local (null: not recorded). */
+  readonly onsetTime: string | null;
   readonly resolutionDate: string | null;
+  /** The day a condition's grade rose to `grade` (null: it did not worsen). */
+  readonly worsenedDate: string | null;
+  /** CTCAE grade (the worst). */
   readonly grade: number;
   readonly serious: boolean;
+  /** The investigator's causality, a code of ae_relatedness. */
+  readonly related: AeRelatedness;
+  /** MedDRA as coded by the site (no dictionary is shipped): null when not coded. */
+  readonly preferredTerm: string | null;
+  readonly systemOrganClass: string | null;
   /** When the team learnt of it (the bundle's default: the onset date). */
   readonly awarenessDate: string;
   /** When a serious AE was reported to the sponsor or authority. */
@@ -76,6 +97,8 @@ export interface SubjectTimeline {
   readonly ilarCategory: IlarCategory;
   readonly diagnosisDate: string;
   readonly enrolmentDate: string | null;
+  /** Informed consent (null: not recorded; the enrolment date stands for it, ADR 0020). */
+  readonly consentDate: string | null;
   readonly withdrawalDate: string | null;
   readonly visits: readonly TimelineVisit[];
   readonly medications: readonly TimelineMedication[];
@@ -109,6 +132,7 @@ export function censor(timeline: SubjectTimeline, asOf: string): SubjectTimeline
   return {
     ...timeline,
     enrolmentDate: knownBy(timeline.enrolmentDate, asOf),
+    consentDate: knownBy(timeline.consentDate, asOf),
     withdrawalDate: knownBy(timeline.withdrawalDate, asOf),
     visits: sortedBy(
       timeline.visits.filter((v) => v.date <= asOf),
@@ -126,6 +150,7 @@ export function censor(timeline: SubjectTimeline, asOf: string): SubjectTimeline
       .map((ae) => ({
         ...ae,
         resolutionDate: knownBy(ae.resolutionDate, asOf),
+        worsenedDate: knownBy(ae.worsenedDate, asOf),
         reportedDate: knownBy(ae.reportedDate, asOf),
       })),
     ...(confirmations ? { confirmations } : {}),

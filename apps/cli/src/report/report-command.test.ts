@@ -171,8 +171,13 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
       html,
       /Infusion 2: 3 patients with this infusion<\/h4><p>No patient has this read-out/,
     );
-    assert.equal(report.multiplicity.tests, 55);
-    assert.match(html, /This report made 55 tests/);
+    assert.equal(report.multiplicity.tests, 76);
+    // Issue 14 section 3: the limits stated next to the AE result, sized from the data.
+    assert.equal(report.adverseEvents.limitations.beforeRetrospective, 9);
+    assert.match(html, /Limits of this comparison/);
+    assert.match(html, /9 of the 11 AEs of the "before" window began before the child's consent/);
+    assert.equal(report.adverseEvents.plan.primaryComparison, 'per_patient');
+    assert.match(html, /This report made 76 tests/);
   });
 });
 
@@ -298,7 +303,8 @@ describe('jia-trial report --study: a study stored in the database', () => {
   useTestDatabase();
   test('gives the same analysis as its bundle', async () => {
     const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
-    assert.equal((await runCli('import', bundle, '--study', 'demo')).code, 0);
+    const imported = await runCli('import', bundle, '--study', 'demo');
+    assert.equal(imported.code, 0, imported.stderr);
     const [fromBundle, fromStudy] = [join(scratchDir(), 'b'), join(scratchDir(), 's')];
     assert.equal(
       (await runCli('report', bundle, '--out', fromBundle, '--as-of', '2017-12-31')).code,

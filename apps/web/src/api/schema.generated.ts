@@ -1123,6 +1123,7 @@ export interface paths {
                          */
                         diagnosisDate: string;
                         enrolmentDate?: string | null;
+                        consentDate?: string | null;
                         withdrawalDate?: string | null;
                         withdrawalReason?: string | null;
                         /** @description Why a stored record is changed (required to correct one) */
@@ -1287,6 +1288,7 @@ export interface paths {
                          */
                         diagnosisDate: string;
                         enrolmentDate?: string | null;
+                        consentDate?: string | null;
                         withdrawalDate?: string | null;
                         withdrawalReason?: string | null;
                         /** @description Why a stored record is changed (required to correct one) */
@@ -1839,6 +1841,7 @@ export interface paths {
                          * @description Day of the infusion
                          */
                         infusionDate: string;
+                        infusionTime?: string | null;
                         /** @description Body weight used for the dose */
                         weightKg: number;
                         /** @description Dose, cells per kg */
@@ -1963,6 +1966,7 @@ export interface paths {
                          * @description Day of the infusion
                          */
                         infusionDate: string;
+                        infusionTime?: string | null;
                         /** @description Body weight used for the dose */
                         weightKg: number;
                         /** @description Dose, cells per kg */
@@ -2099,7 +2103,9 @@ export interface paths {
                          * @description Onset
                          */
                         onsetDate: string;
+                        onsetTime?: string | null;
                         resolutionDate?: string | null;
+                        worsenedDate?: string | null;
                         /** @description CTCAE grade */
                         grade: number;
                         /** @description Serious adverse event (ICH E2A) */
@@ -2119,6 +2125,8 @@ export interface paths {
                         actionTaken?: ("none" | "dose_reduced" | "drug_interrupted" | "drug_withdrawn" | "not_applicable" | "unknown") | null;
                         awarenessDate?: string | null;
                         reportedDate?: string | null;
+                        preferredTerm?: string | null;
+                        systemOrganClass?: string | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2220,7 +2228,9 @@ export interface paths {
                          * @description Onset
                          */
                         onsetDate: string;
+                        onsetTime?: string | null;
                         resolutionDate?: string | null;
+                        worsenedDate?: string | null;
                         /** @description CTCAE grade */
                         grade: number;
                         /** @description Serious adverse event (ICH E2A) */
@@ -2240,6 +2250,8 @@ export interface paths {
                         actionTaken?: ("none" | "dose_reduced" | "drug_interrupted" | "drug_withdrawn" | "not_applicable" | "unknown") | null;
                         awarenessDate?: string | null;
                         reportedDate?: string | null;
+                        preferredTerm?: string | null;
+                        systemOrganClass?: string | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };

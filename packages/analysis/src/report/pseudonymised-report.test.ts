@@ -145,6 +145,8 @@ describe('the report pseudonymised', () => {
       .filter(([path, v]) => typeof v === 'string' && CALENDAR_DATE.test(v) && path !== 'asOf')
       .map(([path]) => path.replace(/\.\d+(\.|$)/g, '.N$1'));
     assert.deepEqual([...new Set(identified)].sort(), [
+      'adverseEvents.byInfusion.perPatient.N.post.N.infusionDate',
+      'adverseEvents.events.N.onsetDate',
       'adverseEvents.seriousAndMas.N.onsetDate',
       'adverseEvents.seriousAndMas.N.stoppedBlocker.stopDate',
       'decisions.eligibility.N.referenceDate',

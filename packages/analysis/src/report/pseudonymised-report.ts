@@ -84,7 +84,8 @@ export const KEPT_TEXT = {
   drug: 'the medicine (medication.drug: not narrative in the dictionary)',
   target: "the medicine's target, from the protocol's drug catalogue",
   ilarCategory: 'a code (ILAR category)',
-  category: 'a code (ILAR category)',
+  category:
+    "a code (ILAR category), or an AE table's category: a code, a grade, or a system organ class as coded by the site",
   name: "the ILAR category's name",
   id: "the read-out's id, from the protocol",
   label: "a read-out's or a measure's label",
@@ -117,6 +118,31 @@ export const KEPT_TEXT = {
   productLot: 'the product lot number (infusion.product_lot: kept in the pseudonymised records)',
   productState: 'a code: fresh or cryopreserved (infusion.product_state)',
   donorCode: "the donor's code (infusion.donor_code: a code, kept in the pseudonymised records)",
+  drugs: 'medicines (medication.drug: not narrative in the dictionary)',
+  source: 'a source id of the protocol',
+  primaryProvenance: 'a code: which AEs the primary comparison counts (ADR 0020)',
+  provenance: "a code: an AE's provenance (retrospective, prospective, unknown) or a comparison's",
+  infusionDayRule: 'a code: the infusion-day rule (ADR 0020)',
+  primaryComparison: 'a code: the primary AE comparison (ADR 0021)',
+  relatedCodes: 'codes of ae_relatedness counted as related',
+  related: 'a code of ae_relatedness',
+  subjectsWithoutConsent: 'subject codes',
+  repeatInfusionInside: 'subject codes',
+  withoutPersonTime: 'subject codes',
+  measure: 'a code: what the per-patient comparison compares',
+  layout: "a code: the layout of a Fisher test's 2x2 table",
+  closedBy: 'a code: what closed an AE window',
+  aeIds: "adverse events' identifiers (kept in the pseudonymised records too)",
+  preferredTerm:
+    'a MedDRA preferred term as coded by the site (adverse_event.preferred_term: not narrative in the dictionary)',
+  systemOrganClass:
+    'a MedDRA system organ class as coded by the site (adverse_event.system_organ_class: not narrative)',
+  onsetTime: 'a time of day without its date (HH:MM): the date is the study day beside it',
+  consentSource: 'a code: the field the consent day came from',
+  emergence: 'a code: how an AE is treatment-emergent (new, worsening)',
+  emergenceDecidedBy: 'a code: what placed an AE before or after the infusion',
+  window: "a code: an AE's side in the primary comparison",
+  apply: 'codes of the limits of the AE comparison',
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

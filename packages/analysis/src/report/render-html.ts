@@ -24,6 +24,7 @@ import {
 } from './format.js';
 import { multiplicityParagraph, readoutSection, seriesSection } from './render-efficacy.js';
 import { damageParagraph, intercurrentParagraph, productsSection } from './render-listings.js';
+import { comparisonText, limitationsText, safetySection } from './render-safety.js';
 import type { AnalysedStudy } from './report-json.js';
 import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
 
@@ -74,7 +75,13 @@ function findings(a: AnalysedStudy['analysis']): string[] {
       a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0),
       'acute infusion reaction',
     )}.`,
-    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}).`,
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}); cluster-bootstrap CI of the ratio ${n2(ae.rateRatio.clusterBootstrap.ci?.[0])}-${n2(ae.rateRatio.clusterBootstrap.ci?.[1])}; per patient (${ae.plan.primaryComparison === 'per_patient' ? 'primary' : 'not primary'}) Wilcoxon p = ${p(ae.perPatient.wilcoxon.p)}, median change ${hodgesLehmannText(ae.perPatient.hodgesLehmann)} AEs per patient-year. From the consent on: ${ae.alternativeProvenance.provenance === 'prospective' ? `${ae.alternativeProvenance.pre.count} vs ${ae.alternativeProvenance.post.count}` : 'primary'}. Limits: ${limitationsText(
+      ae.limitations,
+      ae.windowMonths,
+    )
+      .map((s) => s.split(':')[0])
+      .join('; ')
+      .toLowerCase()} (see Safety).`,
     ...ae.seriousAndMas.slice(0, MAX_LISTED).map(eventLine),
     ...decisionFindings(a.decisions),
   ];
@@ -185,7 +192,8 @@ function baselineSection(a: AnalysedStudy['analysis']): string {
   );
 }
 
-function aeSection(title: string, ae: AeWindowAnalysis): string {
+/** The counts of a comparison's two windows. */
+function aeTable(ae: AeWindowAnalysis): string {
   const side = (s: AeWindowAnalysis['pre']) => [
     String(s.count),
     String(s.patients),
@@ -196,7 +204,7 @@ function aeSection(title: string, ae: AeWindowAnalysis): string {
       .map(([g, k]) => `${g}:${k}`)
       .join(' '),
   ];
-  return `<h3>${esc(title)}</h3>${table(
+  return table(
     [
       'window',
       'AEs',
@@ -210,7 +218,11 @@ function aeSection(title: string, ae: AeWindowAnalysis): string {
       [`${ae.windowMonths} months before`, ...side(ae.pre)],
       [`${ae.windowMonths} months after`, ...side(ae.post)],
     ],
-  )}<p>Rate ratio (after/before) ${n2(ae.rateRatio.estimate)}, 95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)} (${RATE_RATIO_P_TEXT[ae.rateRatio.pMethod]}; the ${ae.rateRatio.pMethod === 'central' ? 'minlike' : 'central'} p is ${p(ae.rateRatio.pMethod === 'central' ? ae.rateRatio.pMinlike : ae.rateRatio.pCentral)}). Patients with any AE: Fisher's exact p = ${p(ae.fisherP)}; exact McNemar p = ${p(ae.mcnemarP)}. Per patient (after vs before): Wilcoxon signed-rank p = ${p(ae.perPatient.wilcoxon.p)} (${ae.perPatient.wilcoxon.method}); exact sign test p = ${p(ae.perPatient.signTest.p)}.</p>`;
+  );
+}
+
+function aeSection(title: string, ae: AeWindowAnalysis, primary: 'per_patient' | 'pooled'): string {
+  return `<h3>${esc(title)}</h3>${aeTable(ae)}${comparisonText(ae, primary)}`;
 }
 
 /** The report's plots as standalone SVG documents: report.html inlines them, the CLI writes them as files. */
@@ -312,6 +324,7 @@ function wilcoxonMethodText(a: AnalysedStudy['analysis']): string {
 
 export function renderHtml(study: AnalysedStudy): string {
   const a = study.analysis;
+  const primaryAe = a.adverseEvents.plan.primaryComparison;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(a.protocol.title)}: study report</title><style>${CSS}</style></head><body>
 <h1>${esc(a.protocol.title)}</h1>
@@ -333,7 +346,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
         String(s.reactions),
       ]),
   )}${moreRows(a.infusions.perSubject.length)}${productsSection(a.infusions)}
-<h2>Safety</h2>${aeSection(`Primary: ${a.adverseEvents.windowMonths} months before vs after the first infusion`, a.adverseEvents)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months`, a.adverseEvents.sensitivity)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore)}
+<h2>Safety</h2>${safetySection(a.adverseEvents, aeTable)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months from the first infusion${a.adverseEvents.sensitivity.repeatInfusionInside.length > 0 ? ` (runs across the repeat infusion of ${list(a.adverseEvents.sensitivity.repeatInfusionInside)})` : ''}`, a.adverseEvents.sensitivity, primaryAe)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious, primaryAe)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore, primaryAe)}
 <h3>Serious adverse events and MAS</h3>${
     a.adverseEvents.seriousAndMas.length === 0
       ? '<p>None.</p>'
@@ -372,7 +385,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after, so on the day grid the 3-month windows hold the 91 days before and the infusion day with the 91 days after; each side counts N/12 patient-years; the "after" window ends at a withdrawal or the data cut. Serious AEs and AEs of grade 3 or more are analysed the same way. A MAS episode is an AE whose term names it.</li>
 <li>Efficacy, paired comparisons: ${wilcoxonMethodText(a)}; beside it the SPSS-style asymptotic p (normal approximation with the tie-corrected variance, no continuity correction, zero differences dropped), which the pilot's paper used, and the Hodges-Lehmann median change (read-out minus baseline) with its exact distribution-free 95% CI (the Walsh averages between the order statistics of the signed-rank distribution; with 5 patients or fewer the widest interval falls short of 95% and its own level is printed).</li>
 <li>Responders: among the completers (patients whose response could be decided) and with non-responder imputation (every patient due by the data cut; no read-out, an undetermined response or a repeat infusion before the read-out count as no response), each with its Clopper-Pearson 95% CI.</li>
-<li>AEs: rate ratio by the exact conditional binomial test with its Clopper-Pearson CI (R's poisson.test); p: ${RATE_RATIO_P_TEXT[a.methods.rateRatioP]}. Per patient: Wilcoxon signed-rank as R's wilcox.test and the exact sign test; Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures: stats, coin and exactRankTests).</li>
+<li>AEs: rate ratio by the exact conditional binomial test with its Clopper-Pearson CI (R's poisson.test); p: ${RATE_RATIO_P_TEXT[a.methods.rateRatioP]}; beside it the cluster-bootstrap percentile interval (patients resampled, enumerated exactly up to 10 patients, else drawn with a recorded seed). Per patient: each child's AEs per patient-year after vs before, by the same Wilcoxon signed-rank test and Hodges-Lehmann median change as the efficacy read-outs, and the exact sign test; Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures: stats, coin and exactRankTests).</li>
 <li>Inactive disease: Wallace 2011 (ESR upper limit ${a.limits.esrUpperLimit} mm/h, CRP ${a.limits.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
 </ul>
 </body></html>

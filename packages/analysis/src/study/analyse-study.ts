@@ -3,14 +3,22 @@
  * analysis plan: what `jia-trial report` writes as report.json and renders as report.html.
  * Only data dated on or before `asOf` (the data cut) is used.
  */
+
+import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import {
+  type AeAnalysisPlan,
   censor,
+  DEFAULT_AE_ANALYSIS,
   inStudySince,
   type ProtocolDefinition,
   type SubjectTimeline,
+  type TimelineAdverseEvent,
 } from '@jia-trial/protocol';
 import type { RateRatioPMethod } from '../statistics/poisson.js';
 import type { ExactWithTies, ZeroMethod } from '../statistics/wilcoxon.js';
+import { type AeByInfusion, analyseAeByInfusion } from './ae-by-infusion.js';
+import { type AeLimitations, aeLimitations } from './ae-limitations.js';
+import { type AeTables, type ListedAe, listAes, tabulateAes } from './ae-tables.js';
 import {
   type BaselineTable,
   baselineTable,
@@ -23,6 +31,7 @@ import {
   aeTestPValues,
   countTests,
   type Multiplicity,
+  type PValueFamily,
   readoutTestPValues,
 } from './multiplicity.js';
 import { type ProtocolDecisions, protocolDecisions } from './protocol-decisions.js';
@@ -60,6 +69,16 @@ export interface StudyAnalysis {
   readonly baseline: BaselineTable;
   readonly infusions: InfusionSummary;
   readonly adverseEvents: AeWindowAnalysis & {
+    /** The protocol's AE options the analysis ran with (ADR 0020, 0021). */
+    readonly plan: AeAnalysisPlan;
+    /** The same comparison with the other provenance (prospective when 'all' is primary). */
+    readonly alternativeProvenance: AeWindowAnalysis;
+    /** The primary window after each infusion, against the window before the first. */
+    readonly byInfusion: AeByInfusion;
+    /** Every AE of the infused patients with its timing; the tables by category. */
+    readonly events: readonly ListedAe[];
+    readonly tables: AeTables;
+    readonly limitations: AeLimitations;
     readonly sensitivity: AeWindowAnalysis;
     /** The primary window restricted to serious AEs, and to AEs of CTCAE grade 3 or more. */
     readonly serious: AeWindowAnalysis;
@@ -101,6 +120,12 @@ export function studyPopulation(
   return timelines.filter((t) => (inStudySince(t) ?? asOf) <= asOf).map((t) => censor(t, asOf));
 }
 
+/** The pooled per-infusion family: its tests and the Fisher test on periods. */
+const withPeriodFisher = (family: PValueFamily, p: number): PValueFamily => ({
+  ...family,
+  p: [...family.p, p],
+});
+
 export function analyseStudy(
   protocol: ProtocolDefinition,
   timelines: readonly SubjectTimeline[],
@@ -124,19 +149,60 @@ export function analysePopulation(
     wilcoxonZeroMethod: options.wilcoxonZeroMethod ?? 'wilcox',
     wilcoxonExactWithTies: options.wilcoxonExactWithTies ?? 'permutation',
   };
+  const paired = {
+    zeroMethod: methods.wilcoxonZeroMethod,
+    exactWithTies: methods.wilcoxonExactWithTies,
+  };
   const readoutOptions = {
-    paired: {
-      zeroMethod: methods.wilcoxonZeroMethod,
-      exactWithTies: methods.wilcoxonExactWithTies,
-    },
+    paired,
     // The protocol's JIA-ACR for systemic JIA, as retreatment judges it (ADR 0019).
     systemicJiaAcr: protocol.systemicJiaAcr,
   };
+  const aePlan = plan.adverseEvents ?? DEFAULT_AE_ANALYSIS;
   const all = () => true;
-  const ae = (months: number, include: Parameters<typeof analyseAeWindows>[3] = all) =>
-    analyseAeWindows(known, months, options.asOf, include, methods.rateRatioP);
+  const windowOptions = (
+    months: number,
+    include: (e: TimelineAdverseEvent) => boolean = all,
+    provenance = aePlan.primaryProvenance,
+  ) => ({
+    windowMonths: months,
+    asOf: options.asOf,
+    include,
+    rateRatioP: methods.rateRatioP,
+    provenance,
+    infusionDayRule: aePlan.infusionDayRule,
+    paired,
+    bootstrap: aePlan.bootstrap,
+  });
+  const ae = (months: number, include?: (e: TimelineAdverseEvent) => boolean) =>
+    analyseAeWindows(known, windowOptions(months, include));
+  const windowDays = (windowMonths / 12) * DAYS_PER_YEAR;
+  const rules = (provenance = aePlan.primaryProvenance) => ({
+    asOf: options.asOf,
+    provenance,
+    infusionDayRule: aePlan.infusionDayRule,
+    include: all,
+  });
+  const events = listAes(known, windowDays, rules(), aePlan.relatedCodes);
   const adverseEvents = {
     ...ae(windowMonths),
+    plan: aePlan,
+    alternativeProvenance: analyseAeWindows(
+      known,
+      windowOptions(windowMonths, all, aePlan.primaryProvenance === 'all' ? 'prospective' : 'all'),
+    ),
+    byInfusion: analyseAeByInfusion(known, {
+      ...windowOptions(windowMonths),
+      comparison: { rateRatioP: methods.rateRatioP, paired, bootstrap: aePlan.bootstrap },
+    }),
+    events,
+    tables: tabulateAes(events, aePlan.relatedCodes),
+    // Sized on every AE of the "before" window, the chart-reviewed ones too.
+    limitations: aeLimitations(
+      known,
+      listAes(known, windowDays, rules('all'), aePlan.relatedCodes),
+      windowDays,
+    ),
     sensitivity: ae(plan.sensitivityAeWindowMonths),
     serious: ae(windowMonths, (e) => e.serious),
     grade3OrMore: ae(windowMonths, (e) => e.grade >= 3),
@@ -163,6 +229,14 @@ export function analysePopulation(
   );
   const multiplicity = countTests([
     aeTestPValues('adverseEvents', adverseEvents),
+    aeTestPValues('adverseEvents.alternativeProvenance', adverseEvents.alternativeProvenance),
+    ...adverseEvents.byInfusion.infusions.map((c) =>
+      aeTestPValues(`adverseEvents.byInfusion.infusions[${c.infusion - 1}]`, c),
+    ),
+    withPeriodFisher(
+      aeTestPValues('adverseEvents.byInfusion.pooled', adverseEvents.byInfusion.pooled),
+      adverseEvents.byInfusion.pooled.periodFisher.p,
+    ),
     aeTestPValues('adverseEvents.sensitivity', adverseEvents.sensitivity),
     aeTestPValues('adverseEvents.serious', adverseEvents.serious),
     aeTestPValues('adverseEvents.grade3OrMore', adverseEvents.grade3OrMore),

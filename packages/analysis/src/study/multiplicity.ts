@@ -13,7 +13,7 @@
 
 import type { ReadoutAnalysis } from './efficacy.js';
 import { EFFICACY_MEASURES, type EfficacyMeasure } from './efficacy.js';
-import type { AeWindowAnalysis } from './safety.js';
+import type { WindowComparison } from './window-comparison.js';
 
 export const SIGNIFICANCE_LEVEL = 0.05;
 
@@ -42,7 +42,7 @@ export interface Multiplicity {
 /** The p-values of one family of tests (null: no test was possible, e.g. no pair). */
 export type PValueFamily = { readonly family: string; readonly p: ReadonlyArray<number | null> };
 
-export function aeTestPValues(family: string, ae: AeWindowAnalysis): PValueFamily {
+export function aeTestPValues(family: string, ae: WindowComparison): PValueFamily {
   return {
     family,
     p: [

@@ -2,154 +2,155 @@
  * Adverse events before versus after the first infusion (issue 6; the pilot's primary outcome,
  * AEs in the 3 months before versus after, Swart 2019; the windows below are jia-trial's
  * decisions, docs/analysis.md): equal windows of N months on each side, a window of N months
- * being N/12 years of 365.25 days. An AE counts by its onset day: before when first infusion -
- * window <= onset < first infusion, after when first infusion <= onset < first infusion +
- * window (an AE on the infusion day is after). Each subject contributes the window's length in
- * person-time to each side, the "after" side cut at a withdrawal.
+ * being N/12 years of 365.25 days. An AE counts by its onset: before when first infusion -
+ * window <= onset day and it began before the first infusion, after when it began on or after
+ * the infusion and onset day < first infusion + window. On the infusion day the onset and
+ * infusion times decide, else the protocol's infusion-day rule (ae-timing.ts, ADR 0020). The
+ * "after" side is cut at a withdrawal and at the data cut.
+ * Provenance (ADR 0020): with 'all' every AE of the "before" window counts, those taken from
+ * the chart before consent too (as the pilot compared); with 'prospective' the "before"
+ * window starts at the consent day (its person-time with it), so that only AEs the study
+ * collected are compared. A subject without a consent or enrolment date has then no "before"
+ * side: its AEs there are counted as of unknown provenance and it is listed.
+ * Each window's comparison is window-comparison.ts's.
  */
-import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
-import { day, type SubjectTimeline, type TimelineAdverseEvent } from '@jia-trial/protocol';
-import { exactMcNemar, signTest } from '../statistics/binomial.js';
-import { fisherExactP } from '../statistics/fisher.js';
-import { poissonRateRatio, type RateRatio, type RateRatioPMethod } from '../statistics/poisson.js';
-import { type WilcoxonResult, wilcoxonSignedRank } from '../statistics/wilcoxon.js';
 
-export interface WindowSide {
-  readonly count: number;
-  /** Subjects with at least one AE. */
-  readonly patients: number;
-  readonly personYears: number;
-  /** AEs per patient-year. */
-  readonly rate: number;
-  readonly serious: number;
-  readonly byGrade: Readonly<Record<'1' | '2' | '3' | '4' | '5', number>>;
+import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
+import {
+  type AeProvenanceChoice,
+  day,
+  type InfusionDayRule,
+  type SubjectTimeline,
+  type TimelineAdverseEvent,
+} from '@jia-trial/protocol';
+import type { PairedTestOptions } from '../statistics/paired-comparison.js';
+import type { RateRatioPMethod } from '../statistics/poisson.js';
+import { consentOf, onsetAfter, provenanceOf } from './ae-timing.js';
+import { compareWindows, type PatientWindows, type WindowComparison } from './window-comparison.js';
+
+export type { WindowSide } from './window-comparison.js';
+
+export interface AeWindowOptions {
+  readonly windowMonths: number;
+  /** The data cut: the "after" window of a subject infused less than a window ago ends there. */
+  readonly asOf: string;
+  readonly include?: ((ae: TimelineAdverseEvent) => boolean) | undefined;
+  readonly rateRatioP?: RateRatioPMethod | undefined;
+  readonly provenance?: AeProvenanceChoice | undefined;
+  readonly infusionDayRule?: InfusionDayRule | undefined;
+  readonly paired?: PairedTestOptions | undefined;
+  readonly bootstrap?: { readonly resamples: number; readonly seed: number } | undefined;
 }
 
-export interface AeWindowAnalysis {
+export interface AeWindowAnalysis extends WindowComparison {
   readonly windowMonths: number;
   readonly windowDays: number;
-  /** Subjects with a first infusion (the others have no windows). */
-  readonly subjects: number;
-  readonly pre: WindowSide;
-  readonly post: WindowSide;
-  /** after / before; `p` is the one of `pMethod` (central by default, ADR 0014), both given. */
-  readonly rateRatio: {
-    readonly estimate: number | null;
-    readonly ci95: readonly [number, number];
-    readonly p: number;
-    readonly pMethod: RateRatioPMethod;
-    readonly pCentral: number;
-    readonly pMinlike: number;
+  /** Which AEs of the "before" window count (ADR 0020). */
+  readonly provenance: AeProvenanceChoice;
+  readonly infusionDayRule: InfusionDayRule;
+  /** Left out of the "before" window by the provenance: counted, never dropped silently. */
+  readonly excluded: {
+    /** Onset before the consent (prospective only). */
+    readonly retrospective: number;
+    /** Subjects without a consent or enrolment date (prospective only), and their AEs. */
+    readonly unknownProvenance: number;
+    readonly subjectsWithoutConsent: readonly string[];
   };
-  /** Patients with any AE, before vs after, as two groups (as the pilot reported). */
-  readonly fisherP: number;
-  /** The same, paired: exact McNemar on the patients who changed (null: none changed). */
-  readonly mcnemarP: number | null;
-  /** Per-patient counts, after vs before. */
-  readonly perPatient: {
-    readonly wilcoxon: WilcoxonResult;
-    readonly signTest: { readonly positive: number; readonly n: number; readonly p: number | null };
-    readonly counts: ReadonlyArray<{
-      readonly subjectId: string;
-      readonly pre: number;
-      readonly post: number;
-    }>;
-  };
+  /** Subjects infused again inside their "after" window: that window runs across the repeat. */
+  readonly repeatInfusionInside: readonly string[];
 }
 
-function side(events: TimelineAdverseEvent[][], personYears: number): WindowSide {
-  const all = events.flat();
-  const byGrade = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
-  for (const ae of all) byGrade[String(ae.grade) as keyof typeof byGrade]++;
+export interface WindowRules {
+  readonly asOf: string;
+  readonly provenance: AeProvenanceChoice;
+  readonly infusionDayRule: InfusionDayRule;
+  readonly include: (ae: TimelineAdverseEvent) => boolean;
+}
+
+/** The first infusion's windows of one subject (who has an infusion). */
+export function firstInfusionWindows(t: SubjectTimeline, windowDays: number, options: WindowRules) {
+  const first = t.infusions[0] as SubjectTimeline['infusions'][number];
+  const firstDay = day(first.date);
+  const counted = t.adverseEvents.filter(options.include);
+  const after = (ae: TimelineAdverseEvent) => onsetAfter(ae, first, options.infusionDayRule).after;
+  const windowStart = firstDay - windowDays;
+  const inBefore = counted.filter((ae) => day(ae.onsetDate) >= windowStart && !after(ae));
+  const consent = consentOf(t);
+  let pre = inBefore;
+  let preDays = windowDays;
+  let retrospective = 0;
+  let unknown = 0;
+  if (options.provenance === 'prospective') {
+    if (consent === null) {
+      unknown = inBefore.length;
+      pre = [];
+      preDays = 0;
+    } else {
+      pre = inBefore.filter((ae) => provenanceOf(ae.onsetDate, consent) === 'prospective');
+      retrospective = inBefore.length - pre.length;
+      // At risk from the consent day (counted) to the day before the infusion.
+      preDays = Math.min(windowDays, Math.max(0, firstDay - day(consent.date)));
+    }
+  }
+  const end = Math.min(
+    firstDay + windowDays,
+    day(options.asOf) + 1,
+    t.withdrawalDate === null ? Number.POSITIVE_INFINITY : day(t.withdrawalDate) + 1,
+  );
+  const post = counted.filter((ae) => after(ae) && day(ae.onsetDate) < end);
   return {
-    count: all.length,
-    patients: events.filter((e) => e.length > 0).length,
-    personYears,
-    rate: personYears > 0 ? all.length / personYears : Number.NaN,
-    serious: all.filter((ae) => ae.serious).length,
-    byGrade,
+    row: {
+      subjectId: t.subjectId,
+      pre,
+      preDays,
+      post,
+      postDays: Math.max(0, end - firstDay),
+    } satisfies PatientWindows,
+    retrospective,
+    unknown,
+    withoutConsent: options.provenance === 'prospective' && consent === null,
+    repeatInside: t.infusions.slice(1).some((i) => day(i.date) < end),
   };
 }
 
-/**
- * `asOf` is the data cut: the "after" window of a subject infused less than a window ago ends
- * there (and its person-time with it).
- */
 export function analyseAeWindows(
   timelines: readonly SubjectTimeline[],
-  windowMonths: number,
-  asOf: string,
-  include: (ae: TimelineAdverseEvent) => boolean = () => true,
-  rateRatioP: RateRatioPMethod = 'central',
+  options: AeWindowOptions,
 ): AeWindowAnalysis {
+  const { windowMonths } = options;
+  if (!(windowMonths > 0)) throw new RangeError(`an AE window is > 0 months, got ${windowMonths}`);
   const windowDays = (windowMonths / 12) * DAYS_PER_YEAR;
-  const infused = timelines.filter((t) => t.infusions.length > 0);
-  const pre: TimelineAdverseEvent[][] = [];
-  const post: TimelineAdverseEvent[][] = [];
-  let preYears = 0;
-  let postYears = 0;
-  for (const t of infused) {
-    const first = day(t.infusions[0]?.date as string);
-    const onset = (ae: TimelineAdverseEvent) => day(ae.onsetDate);
-    const counted = t.adverseEvents.filter(include);
-    pre.push(counted.filter((ae) => onset(ae) >= first - windowDays && onset(ae) < first));
-    const end = Math.min(
-      first + windowDays,
-      day(asOf) + 1,
-      t.withdrawalDate === null ? Number.POSITIVE_INFINITY : day(t.withdrawalDate) + 1,
+  const provenance = options.provenance ?? 'all';
+  const infusionDayRule = options.infusionDayRule ?? 'after';
+  const windows = timelines
+    .filter((t) => t.infusions.length > 0)
+    .map((t) =>
+      firstInfusionWindows(t, windowDays, {
+        asOf: options.asOf,
+        provenance,
+        infusionDayRule,
+        include: options.include ?? (() => true),
+      }),
     );
-    post.push(counted.filter((ae) => onset(ae) >= first && onset(ae) < end));
-    preYears += windowDays / DAYS_PER_YEAR;
-    postYears += (end - first) / DAYS_PER_YEAR;
-  }
-  const before = side(pre, preYears);
-  const after = side(post, postYears);
-  const ratio: RateRatio = poissonRateRatio(
-    [after.count, before.count],
-    [Math.max(postYears, 1e-9), Math.max(preYears, 1e-9)],
-    0.95,
-    rateRatioP,
+  const comparison = compareWindows(
+    windows.map((w) => w.row),
+    {
+      rateRatioP: options.rateRatioP ?? 'central',
+      paired: options.paired ?? {},
+      bootstrap: options.bootstrap ?? { resamples: 10_000, seed: 20261203 },
+    },
   );
-  const any = (events: TimelineAdverseEvent[][], i: number) =>
-    (events[i]?.length ?? 0) > 0 ? 1 : 0;
-  let onlyBefore = 0;
-  let onlyAfter = 0;
-  infused.forEach((_, i) => {
-    if (any(pre, i) && !any(post, i)) onlyBefore++;
-    if (!any(pre, i) && any(post, i)) onlyAfter++;
-  });
-  const preCounts = pre.map((e) => e.length);
-  const postCounts = post.map((e) => e.length);
   return {
     windowMonths,
     windowDays,
-    subjects: infused.length,
-    pre: before,
-    post: after,
-    rateRatio: {
-      estimate: ratio.estimate,
-      ci95: ratio.ci,
-      p: ratio.p,
-      pMethod: ratio.pMethod,
-      pCentral: ratio.pCentral,
-      pMinlike: ratio.pMinlike,
+    provenance,
+    infusionDayRule,
+    ...comparison,
+    excluded: {
+      retrospective: windows.reduce((s, w) => s + w.retrospective, 0),
+      unknownProvenance: windows.reduce((s, w) => s + w.unknown, 0),
+      subjectsWithoutConsent: windows.filter((w) => w.withoutConsent).map((w) => w.row.subjectId),
     },
-    fisherP:
-      infused.length === 0
-        ? 1
-        : fisherExactP([
-            [before.patients, infused.length - before.patients],
-            [after.patients, infused.length - after.patients],
-          ]),
-    mcnemarP: exactMcNemar(onlyBefore, onlyAfter),
-    perPatient: {
-      wilcoxon: wilcoxonSignedRank(postCounts, preCounts),
-      signTest: signTest(postCounts, preCounts),
-      counts: infused.map((t, i) => ({
-        subjectId: t.subjectId,
-        pre: preCounts[i] as number,
-        post: postCounts[i] as number,
-      })),
-    },
+    repeatInfusionInside: windows.filter((w) => w.repeatInside).map((w) => w.row.subjectId),
   };
 }

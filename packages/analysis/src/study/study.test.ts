@@ -24,24 +24,24 @@ describe('AE windows: N/12 years of 365.25 days each side of the first infusion'
       '2020-07-02',
     );
     // 2020-04-01 - 91 days = 2020-01-01; + 91 days = 2020-07-01.
-    const ae = analyseAeWindows([t], 3, '2021-01-01');
+    const ae = analyseAeWindows([t], { windowMonths: 3, asOf: '2021-01-01' });
     assert.deepEqual([ae.pre.count, ae.post.count], [3, 2]);
     assert.equal(ae.windowDays, 91.3125);
     assert.deepEqual([ae.pre.personYears, ae.post.personYears], [0.25, 0.25]);
   });
   test('the after window ends at a withdrawal or the data cut, and its person-time with it', () => {
     const t = { ...withAes('2020-04-10', '2020-05-20'), withdrawalDate: '2020-05-01' };
-    const ae = analyseAeWindows([t], 3, '2021-01-01');
+    const ae = analyseAeWindows([t], { windowMonths: 3, asOf: '2021-01-01' });
     assert.equal(ae.post.count, 1);
     assert.equal(ae.post.personYears, 31 / 365.25);
-    const cut = analyseAeWindows([withAes('2020-04-10')], 3, '2020-04-30');
+    const cut = analyseAeWindows([withAes('2020-04-10')], { windowMonths: 3, asOf: '2020-04-30' });
     assert.equal(cut.post.personYears, 30 / 365.25);
   });
   test('rate ratio, Fisher and McNemar on patients, per-patient Wilcoxon and sign test', () => {
     const a = withAes('2020-02-01', '2020-03-01');
     const b = { ...withAes('2020-02-15'), subjectId: 'S2' };
     const c = { ...withAes('2020-05-01'), subjectId: 'S3' };
-    const ae = analyseAeWindows([a, b, c], 3, '2021-01-01');
+    const ae = analyseAeWindows([a, b, c], { windowMonths: 3, asOf: '2021-01-01' });
     assert.deepEqual(
       [ae.pre.count, ae.post.count, ae.pre.patients, ae.post.patients],
       [3, 1, 2, 1],
@@ -141,10 +141,14 @@ describe('the statistics of a read-out and of the AE rate ratio (issue 14 sectio
         (d, i) => adverseEvent(`AE${i}`, d),
       ),
     });
-    const central = analyseAeWindows([t], 3, '2021-01-01');
+    const central = analyseAeWindows([t], { windowMonths: 3, asOf: '2021-01-01' });
     assert.equal(central.rateRatio.pMethod, 'central');
     assert.equal(central.rateRatio.p, central.rateRatio.pCentral);
-    const minlike = analyseAeWindows([t], 3, '2021-01-01', () => true, 'minlike');
+    const minlike = analyseAeWindows([t], {
+      windowMonths: 3,
+      asOf: '2021-01-01',
+      rateRatioP: 'minlike',
+    });
     assert.equal(minlike.rateRatio.pMethod, 'minlike');
     assert.equal(minlike.rateRatio.p, minlike.rateRatio.pMinlike);
     // binom.test(1, 5, 0.5): 0.375 both ways (symmetric null).

@@ -71,6 +71,7 @@ test('a bundle becomes one timeline per subject, every file read into its fields
   const p04 = timelines[3] ?? assert.fail();
   assert.deepEqual(p04.infusions[0], {
     date: '2019-09-02',
+    time: null,
     weightKg: 55.1,
     cellsPerKg: 2e6,
     totalCells: 110_200_000,
