@@ -34,6 +34,7 @@ describe('the browser application', () => {
   test('sign-in: a wrong password is told in words, beside the form', async () => {
     const page = await env.browser.newPage();
     await page.goto(env.server.url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await review(page, 'sign-in');
     await page.getByLabel('Username').fill('nina');
     await page.getByLabel('Password').fill('not the password');

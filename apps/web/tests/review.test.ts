@@ -238,6 +238,10 @@ describe('review', () => {
     await page.getByText(/^Multiplicity: \d+ tests in this report/).waitFor();
     await page.getByRole('table', { name: /^Retreatment at the data cut/ }).waitFor();
     await page.getByRole('table', { name: /^The MSC product of each infusion/ }).waitFor();
+    // The AE comparison's limits in words, its per-patient analysis and tables (ADR 0020, 0021).
+    await page.getByText(/^Single arm: there is no control group/).waitFor();
+    await page.getByText(/^Per patient \(AEs per patient-year\): median change -6/).waitFor();
+    await page.getByRole('table', { name: 'By relatedness' }).waitFor();
     await page
       .getByText(/^Intercurrent events \(treatment-policy strategy/)
       .first()

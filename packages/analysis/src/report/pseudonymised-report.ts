@@ -143,6 +143,7 @@ export const KEPT_TEXT = {
   emergenceDecidedBy: 'a code: what placed an AE before or after the infusion',
   window: "a code: an AE's side in the primary comparison",
   apply: 'codes of the limits of the AE comparison',
+  statements: 'the limits of the AE comparison in words, sized by counts only (ae-limitations.ts)',
 } as const satisfies Readonly<Record<ListedText, string>>;
 
 const KEPT: ReadonlySet<string> = new Set(Object.keys(KEPT_TEXT));

@@ -7,6 +7,7 @@
 import { ILAR_CATEGORIES, inactiveDiseaseVerdict } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline } from '@jia-trial/protocol';
 import type { Summary } from '../statistics/quantiles.js';
+import { limitationsText } from '../study/ae-limitations.js';
 import { EFFICACY_MEASURES, type ReadoutAnalysis } from '../study/efficacy.js';
 import { MAS_TERM } from '../study/events.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
@@ -24,7 +25,7 @@ import {
 } from './format.js';
 import { multiplicityParagraph, readoutSection, seriesSection } from './render-efficacy.js';
 import { damageParagraph, intercurrentParagraph, productsSection } from './render-listings.js';
-import { comparisonText, limitationsText, safetySection } from './render-safety.js';
+import { comparisonText, safetySection } from './render-safety.js';
 import type { AnalysedStudy } from './report-json.js';
 import { escapeXml as esc, linePlot, pairedBars, type SwimmerLane, swimmerPlot } from './svg.js';
 

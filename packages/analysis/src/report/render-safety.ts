@@ -5,7 +5,7 @@
  * by category, and the comparison's limits in words next to the result.
  */
 import type { AeByInfusion } from '../study/ae-by-infusion.js';
-import type { AeLimitations } from '../study/ae-limitations.js';
+import { limitationsText } from '../study/ae-limitations.js';
 import type { AeTableRow, AeTables } from '../study/ae-tables.js';
 import type { StudyAnalysis } from '../study/analyse-study.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
@@ -85,20 +85,6 @@ function tablesSection(t: AeTables): string {
       ? '<p>No AE carries a MedDRA system organ class (optional column system_organ_class), so there is no table by class.</p>'
       : `${table(['system organ class (as coded by the site)', ...TABLE_HEAD.slice(1)], tableRows(t.bySystemOrganClass, code))}`
   }`;
-}
-
-/** The limits of the comparison in words, with the figures that size them. */
-export function limitationsText(l: AeLimitations, windowMonths: number): string[] {
-  const onBiologic = l.biologicBefore.filter((b) => b.days > 0);
-  const days = onBiologic.reduce((s, b) => s + b.days, 0);
-  const text: Record<AeLimitations['apply'][number], string> = {
-    single_arm:
-      'Single arm: there is no control group. The "before" window is each child\'s own history, so a change may come from regression to the mean (children enter at their worst), the natural course of the disease, or the end of a failing treatment, as much as from the infusion.',
-    failing_biologic_before: `Time on the failing biological: ${onBiologic.length} of ${l.patients} children were on a biological during the ${windowMonths} months before the first infusion (${days} patient-days of ${Math.round(l.windowDays * l.patients)}), and stopped it before the infusion. The "before" AEs include its adverse effects and those of the active disease that led to stopping it; the "after" window has neither.`,
-    chart_review_before_consent: `Chart review before consent: ${l.beforeRetrospective} of the ${l.beforeAes} AEs of the "before" window began before the child's consent (or enrolment, where no consent date is recorded) and were taken from the chart, which may record mild AEs less completely than the study did after. The comparison from the consent on is given beside.`,
-    few_patients: `Few patients (${l.patients}): an interval that allows for differences between children is itself uncertain (the cluster bootstrap covers less than its level with few clusters), and the exact paired test reaches p < 0.05 only when every child changes the same way.`,
-  };
-  return l.apply.map((code) => text[code]);
 }
 
 /** `counts`: the table of a comparison's two windows (render-html's). */

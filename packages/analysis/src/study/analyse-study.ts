@@ -17,7 +17,7 @@ import {
 import type { RateRatioPMethod } from '../statistics/poisson.js';
 import type { ExactWithTies, ZeroMethod } from '../statistics/wilcoxon.js';
 import { type AeByInfusion, analyseAeByInfusion } from './ae-by-infusion.js';
-import { type AeLimitations, aeLimitations } from './ae-limitations.js';
+import { type AeLimitations, aeLimitations, limitationsText } from './ae-limitations.js';
 import { type AeTables, type ListedAe, listAes, tabulateAes } from './ae-tables.js';
 import {
   type BaselineTable,
@@ -126,6 +126,11 @@ const withPeriodFisher = (family: PValueFamily, p: number): PValueFamily => ({
   p: [...family.p, p],
 });
 
+/** The limits with their words, so that every reader of report.json states them alike. */
+function withStatements(limits: AeLimitations, windowMonths: number) {
+  return { ...limits, statements: limitationsText(limits, windowMonths) };
+}
+
 export function analyseStudy(
   protocol: ProtocolDefinition,
   timelines: readonly SubjectTimeline[],
@@ -198,10 +203,13 @@ export function analysePopulation(
     events,
     tables: tabulateAes(events, aePlan.relatedCodes),
     // Sized on every AE of the "before" window, the chart-reviewed ones too.
-    limitations: aeLimitations(
-      known,
-      listAes(known, windowDays, rules('all'), aePlan.relatedCodes),
-      windowDays,
+    limitations: withStatements(
+      aeLimitations(
+        known,
+        listAes(known, windowDays, rules('all'), aePlan.relatedCodes),
+        windowDays,
+      ),
+      windowMonths,
     ),
     sensitivity: ae(plan.sensitivityAeWindowMonths),
     serious: ae(windowMonths, (e) => e.serious),

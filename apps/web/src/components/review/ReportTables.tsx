@@ -8,6 +8,7 @@
 import { labelOf } from '../subject/format';
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads } from '../table';
+import { AeStatistics } from './ReportSafety';
 import { intervalText, num, proportionText, pText, summaryText } from './report-format';
 
 /** Baseline summaries in the report's order, with their row labels. */
@@ -155,6 +156,7 @@ export function AeComparison({
           Per patient: Wilcoxon signed-rank p = {pText(objectOf(perPatient.wilcoxon).p)}, sign test
           p = {pText(objectOf(perPatient.signTest).p)}
         </li>
+        <AeStatistics comparison={comparison} />
       </ul>
     </>
   );

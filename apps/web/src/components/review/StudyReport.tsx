@@ -17,6 +17,7 @@ import {
   ReadoutListings,
   SeriesReadOuts,
 } from './ReportDecisions';
+import { AeDetails } from './ReportSafety';
 import { AeComparison, BaselineTable, InfusionTable, ReadOut, SeriousAndMas } from './ReportTables';
 import { may, useStudyAccess } from './use-study-access';
 import './review.css';
@@ -100,12 +101,15 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
       <Products infusions={objectOf(r.infusions)} />
 
       <h2>Adverse events before and after the first infusion</h2>
-      <div className="scroll">
+      <ScrollBox label="Adverse events, primary window">
         <AeComparison title="All adverse events, primary window" comparison={ae} />
+      </ScrollBox>
+      <AeDetails ae={ae} />
+      <ScrollBox label="Adverse events, other windows and subsets">
         {AE_SUBSETS.map(([key, title]) =>
           isObject(ae[key]) ? <AeComparison key={key} title={title} comparison={ae[key]} /> : null,
         )}
-      </div>
+      </ScrollBox>
       <h3>Serious adverse events and MAS</h3>
       <div className="scroll">
         <SeriousAndMas events={listOf(ae.seriousAndMas)} />
