@@ -258,7 +258,9 @@ describe('attack 4: the unsealed window', () => {
       assert.equal(late.alerts.length, 1);
       assert.match(
         late.alerts[0]?.message ?? '',
-        new RegExp(`1 audit events are not sealed.*pid ${holderPid}.*forgotten-report.*pg_terminate_backend`),
+        new RegExp(
+          `1 audit events are not sealed.*pid ${holderPid}.*forgotten-report.*pg_terminate_backend`,
+        ),
       );
     } finally {
       await holder.query('ROLLBACK').catch(() => {});
@@ -272,7 +274,12 @@ describe('attack 4: the unsealed window', () => {
     try {
       await seedStudy(db.store.pool, 'S', ['P1'], ACTOR);
       const report = await verifyAudit(db.store.pool, { unsealedAlertSeconds: 0 });
-      assert.deepEqual(report.unsealed, { events: 0, oldestAt: null, oldestAgeSeconds: null, heldBy: null });
+      assert.deepEqual(report.unsealed, {
+        events: 0,
+        oldestAt: null,
+        oldestAgeSeconds: null,
+        heldBy: null,
+      });
       assert.deepEqual(report.alerts, []);
     } finally {
       await db.close();
