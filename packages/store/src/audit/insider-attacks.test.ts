@@ -5,12 +5,13 @@
  * it printed before the attack); docs/audit-trail.md, "Threat model", names these tests.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
 import pg from 'pg';
+import { backupDatabase, restoreDatabase } from '../backup.js';
 import { storePool } from '../connection.js';
 import { openStore } from '../store.js';
 import { changeAs, openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
@@ -216,6 +217,37 @@ describe('attack 3: cutting the tail', () => {
       assert.equal(report.ok, false);
     } finally {
       await db.close();
+      rmSync(keyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("attack 3 on a backup: the manifest's head", () => {
+  test('is signed; a manifest edited to an older head is refused before anything is restored', async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'jia-anchor-test-'));
+    const source = await openTestDatabase();
+    const target = await openTestDatabase();
+    try {
+      await seedCorrections(source);
+      const dir = join(mkdtempSync(join(tmpdir(), 'jia-signed-backup-')), 'backup');
+      const written = await backupDatabase(source.store.pool, dir, {
+        sign: { keyDir, database: 'test' },
+      });
+      const manifestFile = join(dir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+      assert.equal(manifest.signedHead.hash, written.auditHead.hash);
+      writeFileSync(
+        manifestFile,
+        JSON.stringify({ ...manifest, auditHead: { blockSeq: '1', hash: '00'.repeat(32) } }),
+      );
+      await assert.rejects(
+        restoreDatabase(target.store.ownerPool(), dir, { keyDir }),
+        (error) =>
+          isJiaError(error, 'BACKUP_INVALID') && /is not the signed one/.test(error.message),
+      );
+    } finally {
+      await source.close();
+      await target.close();
       rmSync(keyDir, { recursive: true, force: true });
     }
   });
