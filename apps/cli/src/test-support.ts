@@ -1,10 +1,16 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
 
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { main } from './main.js';
+
+// The audit anchor key (backup, audit anchor) of the commands under test: never the user's own.
+process.env.JIA_KEY_DIR ??= mkdtempSync(join(tmpdir(), 'jia-test-keys-'));
 
 export interface CliRun {
   readonly code: number;

@@ -6,7 +6,12 @@
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import { JiaError } from '@jia-trial/errors';
-import type { Store } from '@jia-trial/store';
+import {
+  type Store,
+  unsealedAlert,
+  unsealedAlertSecondsFromEnv,
+  unsealedWindow,
+} from '@jia-trial/store';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -57,6 +62,11 @@ export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Today as YYYY-MM-DD (tests fix it). */
   readonly today?: () => string;
+  /**
+   * The unsealed window's limit in seconds (docs/audit-trail.md; default
+   * JIA_AUDIT_UNSEALED_ALERT_SECONDS, else 300): past it, health answers status "alert".
+   */
+  readonly unsealedAlertSeconds?: number;
   /**
    * The built browser application to serve at / (default apps/web/dist; null: none). When it is
    * not built, / says how to build it.
@@ -156,9 +166,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       api.get(
         '/health',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },
-        async () => {
-          await options.store.pool.query('SELECT 1');
-          return { status: 'ok' };
+        async (request) => {
+          // The audit trail's unsealed window past its limit is an alert (docs/audit-trail.md):
+          // named here for monitoring (no detail: health is public), in full in the log.
+          const alert = unsealedAlert(
+            await unsealedWindow(options.store.pool),
+            options.unsealedAlertSeconds ?? unsealedAlertSecondsFromEnv(),
+          );
+          if (!alert) return { status: 'ok' };
+          request.log.warn({ alert: alert.message }, 'audit trail: unsealed window past its limit');
+          return { status: 'alert', alerts: ['audit-unsealed'] };
         },
       );
     },

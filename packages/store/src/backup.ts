@@ -27,6 +27,7 @@ import { pipeline } from 'node:stream/promises';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { type AuditAnchor, checkAnchors, type KeyOptions, signAnchor } from './audit/anchor.js';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
 import { sealNow, sealPending } from './audit/sealer.js';
 import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
@@ -49,6 +50,11 @@ interface Manifest {
   readonly createdAt: string;
   readonly schemaVersion: number;
   readonly auditHead: { readonly blockSeq: string; readonly hash: string };
+  /**
+   * The same head signed with the anchor key (anchor.ts), when the backup was made with one: a
+   * manifest edited to another head, consistently with edited files, no longer verifies.
+   */
+  readonly signedHead?: AuditAnchor;
   readonly tables: ReadonlyArray<{
     readonly table: string;
     readonly file: string;
@@ -73,7 +79,16 @@ function hashing(hash: ReturnType<typeof createHash>) {
   });
 }
 
-export async function backupDatabase(pool: pg.Pool, dir: string): Promise<BackupResult> {
+export interface BackupOptions {
+  /** Sign the head with the anchor key of this key directory; `database` names the source. */
+  readonly sign?: KeyOptions & { readonly database: string };
+}
+
+export async function backupDatabase(
+  pool: pg.Pool,
+  dir: string,
+  options: BackupOptions = {},
+): Promise<BackupResult> {
   if (existsSync(dir))
     throw new JiaError('TARGET_EXISTS', `${dir} exists; a backup is written to a new directory`);
   const partial = `${dir}.partial`;
@@ -85,8 +100,9 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
     const version = await client.query<{ v: number }>(
       'SELECT max(version) AS v FROM schema_migration',
     );
-    const head = await client.query<{ block_seq: string; hash: string }>(
-      "SELECT block_seq, encode(block_hash, 'hex') AS hash FROM audit_head",
+    const head = await client.query<{ block_seq: string; hash: string; events: string }>(
+      `SELECT block_seq, encode(block_hash, 'hex') AS hash,
+              (SELECT coalesce(sum(event_count), 0) FROM audit_block) AS events FROM audit_head`,
     );
     const tables: Array<Manifest['tables'][number]> = [];
     for (const table of BACKUP_TABLES) {
@@ -101,6 +117,19 @@ export async function backupDatabase(pool: pg.Pool, dir: string): Promise<Backup
       createdAt: new Date().toISOString(),
       schemaVersion: version.rows[0]?.v ?? 0,
       auditHead: { blockSeq: head.rows[0]?.block_seq ?? '0', hash: head.rows[0]?.hash ?? '' },
+      ...(options.sign
+        ? {
+            signedHead: signAnchor(
+              {
+                blockSeq: Number(head.rows[0]?.block_seq ?? 0),
+                hash: head.rows[0]?.hash ?? '',
+                events: Number(head.rows[0]?.events ?? 0),
+              },
+              options.sign.database,
+              options.sign,
+            ),
+          }
+        : {}),
       tables,
     };
   });
@@ -164,8 +193,13 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
  * verify is rolled back and the report says why. `pool` connects as the owner
  * (Store.ownerPool()); the runtime role is refused with PERMISSION_DENIED.
  */
-export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<RestoreResult> {
+export async function restoreDatabase(
+  pool: pg.Pool,
+  dir: string,
+  options: KeyOptions = {},
+): Promise<RestoreResult> {
   const manifest = readManifest(dir);
+  checkSignedHead(dir, manifest, options);
   const current = listMigrations().at(-1)?.version ?? 0;
   if (manifest.schemaVersion !== current)
     throw new JiaError(
@@ -220,6 +254,30 @@ export async function restoreDatabase(pool: pg.Pool, dir: string): Promise<Resto
   } finally {
     client.release();
   }
+}
+
+/**
+ * A signed head must be the manifest's head, signed with the trusted anchor key (the key
+ * directory's public key); a backup without one is restored as before (its head is unsigned).
+ */
+function checkSignedHead(dir: string, manifest: Manifest, options: KeyOptions): void {
+  const signed = manifest.signedHead;
+  if (signed === undefined) return;
+  const { heads, problems } = checkAnchors([signed], options);
+  const head = heads[0];
+  if (problems.length > 0 || !head)
+    throw new JiaError(
+      'BACKUP_INVALID',
+      `${dir}/manifest.json: the signed audit head does not verify (${problems.map((p) => p.message).join('; ')})`,
+    );
+  if (
+    String(head.blockSeq) !== manifest.auditHead.blockSeq ||
+    head.hash !== manifest.auditHead.hash
+  )
+    throw new JiaError(
+      'BACKUP_INVALID',
+      `${dir}/manifest.json: the audit head (block ${manifest.auditHead.blockSeq}) is not the signed one (block ${head.blockSeq}): the manifest was edited`,
+    );
 }
 
 /** Identity sequences and the batch sequence continue after the restored ids. */

@@ -1,8 +1,10 @@
 export * from './accounts/passwords.js';
 export * from './accounts/sessions.js';
 export * from './accounts/users.js';
+export * from './audit/anchor.js';
 export * from './audit/audited-tables.js';
 export { requestSeal, sealNow } from './audit/sealer.js';
+export * from './audit/unsealed-window.js';
 export * from './audit/verify-audit.js';
 export * from './backup.js';
 export * from './bundle/export-bundle.js';

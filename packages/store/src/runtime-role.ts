@@ -54,6 +54,8 @@ export const RUNTIME_READ_ONLY_TABLES: readonly string[] = [
 export const RUNTIME_FUNCTIONS: readonly string[] = [
   'save_visit(text,jsonb,integer,text,text,text,text[])',
   'audit_seal_pending(integer,boolean)',
+  // Who holds the unsealed window open (migration 0017): verify-audit and the health check.
+  'audit_horizon_holder()',
   'is_partial_date(text)',
 ];
 

@@ -116,19 +116,20 @@ async function connections(options: StoreOptions): Promise<Connections> {
 
 /**
  * With two roles: the runtime role must be a member of jia_trial_runtime (else nothing would
- * work: say how to fix it), and should not be able to do what the owner does (else least
- * privilege is not in force: a notice says so).
+ * work: say how to fix it), must not be a superuser (refused: DATABASE_INSECURE), and should not
+ * be able to do what the owner does (else least privilege is not in force: a notice says so).
  */
 async function checkRuntimeRole(pool: pg.Pool, notices: string[]): Promise<void> {
   const result = await pool.query<{
     user: string;
     member: boolean | null;
+    superuser: boolean | null;
     privileged: boolean | null;
   }>(
     `SELECT current_user AS user,
             (SELECT pg_has_role(current_user, oid, 'USAGE') FROM pg_roles WHERE rolname = $1) AS member,
-            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-            OR (SELECT pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+            (SELECT pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class
                  WHERE oid = to_regclass('audit_event'))
             OR has_schema_privilege(current_schema(), 'CREATE') AS privileged`,
     [RUNTIME_ROLE],
@@ -139,9 +140,16 @@ async function checkRuntimeRole(pool: pg.Pool, notices: string[]): Promise<void>
       'PERMISSION_DENIED',
       `the database role ${row?.user ?? '(unknown)'} of DATABASE_URL is not a member of ${RUNTIME_ROLE}, which holds the application's rights: the owner or a superuser runs GRANT ${RUNTIME_ROLE} TO ${row?.user ?? 'the role'} (docs/store.md, "Roles")`,
     );
+  // A superuser can do everything the audit trail guards against, undetected inside the
+  // database (docs/security.md): with the owner configured apart, it is a mistake, refused.
+  if (row.superuser)
+    throw new JiaError(
+      'DATABASE_INSECURE',
+      `the database role ${row.user} of DATABASE_URL is a superuser: the application must connect as a role with only ${RUNTIME_ROLE}'s rights, the owner (JIA_OWNER_DATABASE_URL) apart (docs/security.md)`,
+    );
   if (row.privileged)
     notices.push(
-      `the database role ${row.user} of DATABASE_URL can change the schema (it is a superuser, owns the tables, or may create in the schema): least privilege is not in force; connect as a role with only ${RUNTIME_ROLE}'s rights (docs/store.md, "Roles")`,
+      `the database role ${row.user} of DATABASE_URL can change the schema (it owns the tables, or may create in the schema): least privilege is not in force; connect as a role with only ${RUNTIME_ROLE}'s rights (docs/store.md, "Roles")`,
     );
 }
 

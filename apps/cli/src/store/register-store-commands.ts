@@ -16,6 +16,13 @@ Without DATABASE_URL the embedded PostgreSQL on JIA_DATA_DIR (default ./data) is
 shared when another jia-trial command is using it, and stopped when the last one ends; it makes
 both roles itself. docs/store.md, "Roles".`;
 
+const ANCHOR_HELP = `
+Anchor key: JIA_KEY_DIR, else $XDG_CONFIG_HOME/jia-trial, else ~/.config/jia-trial, holds
+audit-anchor-key.pem (private, mode 0600, made on first use) and audit-anchor-key.pub.pem (copy
+it alone to check anchors elsewhere). Keep the key away from the database's machine when the
+trail must hold against its owner (docs/audit-trail.md, "Threat model").
+JIA_AUDIT_UNSEALED_ALERT_SECONDS: the unsealed window's limit (default 300).`;
+
 export function registerStoreCommands(
   program: Command,
   io: { stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv },
@@ -117,11 +124,42 @@ export function registerStoreCommands(
       'Recomputes every audit event hash and the hash chain, names the first broken link, and checks ' +
         'that every clinical row is what its audit trail says. Exit 1 when anything is wrong.',
     )
-    .option('--json', 'print the report as JSON')
-    .addHelpText('after', DATABASE_HELP)
-    .action((opts: { json?: boolean }) =>
-      run(async () => (await commands()).runVerifyAudit(storeIo, opts.json === true)),
+    .option('--json', 'print the report as JSON (the head is head.blockSeq and head.hash)')
+    .option(
+      '--expect-head <SEQ:HASH>',
+      'a head kept outside the database: the chain must hold that block with that hash (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--anchors <file>',
+      'signed anchors (jia-trial audit anchor, one per line) to check the same way (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addHelpText('after', `${ANCHOR_HELP}${DATABASE_HELP}`)
+    .action((opts: { json?: boolean; expectHead: string[]; anchors: string[] }) =>
+      run(async () =>
+        (await commands()).runVerifyAudit(storeIo, {
+          json: opts.json === true,
+          expectHeads: opts.expectHead,
+          anchors: opts.anchors,
+        }),
+      ),
     );
+
+  program
+    .command('audit')
+    .summary('anchor the audit trail outside the database')
+    .command('anchor')
+    .summary("print a signed statement of the audit chain's head")
+    .description(
+      'Verifies the audit trail, then prints its head (block number and hash) signed with an Ed25519 ' +
+        'key kept outside the database, as one JSON line: mail it or store it elsewhere, and check it ' +
+        'later with verify-audit --anchors FILE. A rewritten or shortened chain cannot reproduce it.',
+    )
+    .addHelpText('after', `${ANCHOR_HELP}${DATABASE_HELP}`)
+    .action(() => run(async () => (await commands()).runAuditAnchor(storeIo)));
 
   program
     .command('backup')

@@ -5,7 +5,7 @@
  * work and closes it, so that commands run one after another, or at the same time, share the
  * embedded server. All but restore work as the runtime role; migrations and restore as the owner.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
@@ -14,15 +14,23 @@ import { readValidBundle } from '@jia-trial/interop';
 import {
   type Actor,
   type AuditReport,
+  anchorKeyDir,
   backupDatabase,
+  checkAnchors,
+  createAnchor,
+  type ExpectedHead,
   exportBundle,
   importBundle,
   listStudies,
   openStore,
+  parseAnchors,
   restoreDatabase,
   type Store,
   storeOptionsFromEnv,
   translateDatabaseError,
+  unsealedAlert,
+  unsealedAlertSecondsFromEnv,
+  unsealedWindow,
   verifyAudit,
   withTransaction,
 } from '@jia-trial/store';
@@ -60,6 +68,12 @@ export async function withStore<T>(
   });
   for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
   try {
+    // The unsealed window past its limit (docs/audit-trail.md): said by every command.
+    const alert = unsealedAlert(
+      await unsealedWindow(store.pool),
+      unsealedAlertSecondsFromEnv(io.env),
+    );
+    if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
     return await work(store);
   } finally {
     await store.close();
@@ -163,14 +177,56 @@ function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
     return;
   }
   for (const problem of report.problems) io.out(`BROKEN ${problem.path}: ${problem.message}\n`);
+  for (const alert of report.alerts) io.out(`ALERT ${alert.path}: ${alert.message}\n`);
+  const { unsealed } = report;
   io.out(
-    `${report.ok ? 'audit trail intact' : `audit trail BROKEN (${report.problems.length} problem(s); the first is the first broken link)`}: ${report.blocks} blocks, ${report.events} events; head block ${report.head.blockSeq} ${report.head.hash}\n`,
+    `${report.ok ? 'audit trail intact' : `audit trail BROKEN (${report.problems.length} problem(s); the first is the first broken link)`}: ${report.blocks} blocks, ${report.events} events; head block ${report.head.blockSeq} ${report.head.hash}${unsealed.events > 0 ? `; ${unsealed.events} events not sealed yet, the oldest for ${Math.round(unsealed.oldestAgeSeconds ?? 0)} s` : ''}\n`,
   );
 }
 
-export async function runVerifyAudit(io: StoreIo, json: boolean): Promise<void> {
-  const report = await withStore(io, (store) => verifyAudit(store.pool));
-  printAudit(io, report, json);
+/** `--expect-head SEQ:HASH`: a block number and its 64 hex digits. */
+export function parseExpectedHead(text: string): ExpectedHead {
+  const match = /^(\d{1,15}):([0-9a-fA-F]{64})$/.exec(text.trim());
+  if (!match)
+    throw new JiaError(
+      'USAGE_ERROR',
+      `--expect-head ${text}: expected SEQ:HASH, a block number and its 64 hex digits (as verify-audit prints the head)`,
+    );
+  return { blockSeq: Number(match[1]), hash: (match[2] as string).toLowerCase() };
+}
+
+export interface VerifyAuditOptions {
+  readonly json: boolean;
+  readonly expectHeads: readonly string[];
+  readonly anchors: readonly string[];
+}
+
+export async function runVerifyAudit(io: StoreIo, options: VerifyAuditOptions): Promise<void> {
+  const expectHeads = options.expectHeads.map(parseExpectedHead);
+  const anchorProblems = [];
+  for (const file of options.anchors) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new JiaError('USAGE_ERROR', `--anchors ${file}: ${(error as Error).message}`);
+    }
+    const checked = checkAnchors(parseAnchors(text, file), { keyDir: anchorKeyDir(io.env) });
+    expectHeads.push(...checked.heads);
+    anchorProblems.push(...checked.problems.map((p) => ({ ...p, path: `${file}: ${p.path}` })));
+  }
+  const verified = await withStore(io, (store) =>
+    verifyAudit(store.pool, {
+      expectHeads,
+      unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
+    }),
+  );
+  // An anchor that does not verify is a problem of the check as a whole.
+  const report: AuditReport =
+    anchorProblems.length === 0
+      ? verified
+      : { ...verified, ok: false, problems: [...anchorProblems, ...verified.problems] };
+  printAudit(io, report, options.json);
   if (!report.ok)
     throw new JiaError('AUDIT_TRAIL_BROKEN', 'the audit trail does not verify', {
       issues: report.problems,
@@ -178,8 +234,23 @@ export async function runVerifyAudit(io: StoreIo, json: boolean): Promise<void> 
     });
 }
 
+/** `jia-trial audit anchor`: verifies the trail and prints its head, signed, as one JSON line. */
+export async function runAuditAnchor(io: StoreIo): Promise<void> {
+  const keyDir = anchorKeyDir(io.env);
+  const anchor = await withStore(io, (store) =>
+    createAnchor(store.pool, { keyDir, database: store.location }),
+  );
+  io.out(`${JSON.stringify(anchor)}\n`);
+  io.note(
+    `jia-trial: anchor of block ${anchor.blockSeq} signed with ${keyDir}; keep it outside the database (verify-audit --anchors FILE checks it)`,
+  );
+}
+
 export async function runBackup(io: StoreIo, out: string, json: boolean): Promise<void> {
-  const result = await withStore(io, (store) => backupDatabase(store.pool, out));
+  const keyDir = anchorKeyDir(io.env);
+  const result = await withStore(io, (store) =>
+    backupDatabase(store.pool, out, { sign: { keyDir, database: store.location } }),
+  );
   if (json) io.out(`${JSON.stringify(result)}\n`);
   else
     io.out(
@@ -189,7 +260,9 @@ export async function runBackup(io: StoreIo, out: string, json: boolean): Promis
 
 export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
   // Restore suspends the audit triggers and loads the audit tables: the owner's work.
-  const result = await withStore(io, (store) => restoreDatabase(store.ownerPool(), dir));
+  const result = await withStore(io, (store) =>
+    restoreDatabase(store.ownerPool(), dir, { keyDir: anchorKeyDir(io.env) }),
+  );
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);
   if (!result.restored)

@@ -78,7 +78,8 @@ export interface StudyAnalysis {
     /** Every AE of the infused patients with its timing; the tables by category. */
     readonly events: readonly ListedAe[];
     readonly tables: AeTables;
-    readonly limitations: AeLimitations;
+    /** The limits of the comparison, and their words as the report states them. */
+    readonly limitations: AeLimitations & { readonly statements: readonly string[] };
     readonly sensitivity: AeWindowAnalysis;
     /** The primary window restricted to serious AEs, and to AEs of CTCAE grade 3 or more. */
     readonly serious: AeWindowAnalysis;
