@@ -44,3 +44,21 @@ export function standardFiles(
   }
   return { dir };
 }
+
+/**
+ * A test's `skip` for a set: the reason it is missing, or false. With JIA_REQUIRE_STANDARDS=1
+ * (CI where the standards are expected) it never skips: the test then fails on schemaDir().
+ */
+export function skipWithout(
+  files: StandardFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): string | false {
+  if (!('missing' in files) || env.JIA_REQUIRE_STANDARDS === '1') return false;
+  return files.missing;
+}
+
+/** The set's folder; throws the reason it is missing. */
+export function schemaDirOf(files: StandardFiles): string {
+  if ('missing' in files) throw new Error(files.missing);
+  return files.dir;
+}

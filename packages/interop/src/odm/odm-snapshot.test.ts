@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -15,7 +15,7 @@ import {
   readBundleTexts,
   writeBundleFolder,
 } from '../exchange/bundle-records.js';
-import { standardFiles } from '../exchange/standards-files.js';
+import { schemaDirOf, skipWithout, standardFiles } from '../exchange/standards-files.js';
 import type { ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
 import { scratchDir } from '../test-support.js';
 import { itemOid, odmForms, structuralFields } from './odm-layout.js';
@@ -26,8 +26,8 @@ import { writeOdmSnapshot } from './write-odm.js';
 const EXAMPLES = join(import.meta.dirname, '../../../../examples');
 const BUNDLES = ['msc-pilot', 'msc-jia-demo'];
 const odm = standardFiles('odm-1.3.2');
-const skip = 'missing' in odm ? odm.missing : false;
-const schemaDir = () => (odm as { dir: string }).dir;
+const skip = skipWithout(odm);
+const schemaDir = () => schemaDirOf(odm);
 
 const STUDY: ExchangeStudy = {
   studyId: 'pilot',
@@ -230,5 +230,24 @@ describe('ODM Snapshot: read back', () => {
       () => readOdmSnapshot(readFileSync(join(EXAMPLES, 'msc-pilot', 'subjects.csv'), 'utf8')),
       /not an ODM document|not an XML document/,
     );
+  });
+});
+
+describe('the official schema files are found, checked, or the reason is given', () => {
+  test('a folder without them gives the reason a test prints when it skips', () => {
+    const found = standardFiles('odm-1.3.2', { JIA_STANDARDS_DIR: scratchDir() });
+    assert.ok('missing' in found);
+    assert.match(found.missing, /is not at .*odm-1\.3\.2.*JIA_STANDARDS_DIR/);
+  });
+
+  test('a schema file whose bytes differ from its checksum is refused', () => {
+    const dir = scratchDir();
+    const set = join(dir, 'odm-1.3.2');
+    mkdirSync(set);
+    writeFileSync(join(set, 'ODM1-3-2.xsd'), '<not-the-schema/>');
+    writeFileSync(join(set, 'SHA256SUMS'), `${'0'.repeat(64)}  ODM1-3-2.xsd\n`);
+    const found = standardFiles('odm-1.3.2', { JIA_STANDARDS_DIR: dir });
+    assert.ok('missing' in found);
+    assert.match(found.missing, /does not match its SHA256SUMS digest/);
   });
 });
