@@ -11,6 +11,8 @@ export * from './bundle/export-bundle.js';
 export * from './bundle/import-bundle.js';
 export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
+export * from './exchange/read-for-exchange.js';
+export * from './exchange/record-changes.js';
 export * from './migrate.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';

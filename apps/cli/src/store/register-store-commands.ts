@@ -2,6 +2,13 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';
+import {
+  checkFormatOptions,
+  registerExchangeOptions,
+  requiredOut,
+  runExchangeExport,
+  runExchangeImport,
+} from './register-exchange.js';
 import type { StoreIo } from './store-commands.js';
 
 // Loaded when the command runs, so that every other command starts without it (start-up time).
@@ -69,6 +76,11 @@ export function registerStoreCommands(
     )
     .option('--max-errors <n>', 'list at most this many problems', positiveInteger, 100)
     .option('--json', 'print the counts as JSON')
+    .option(
+      '--format <format>',
+      'bundle (a folder of CSV files) or odm (a CDISC ODM 1.3.2 Snapshot file; docs/interop.md)',
+      'bundle',
+    )
     .addHelpText('after', DATABASE_HELP)
     .action(
       (
@@ -80,40 +92,46 @@ export function registerStoreCommands(
           replace?: boolean;
           maxErrors: number;
           json?: boolean;
+          format: string;
         },
       ) =>
         run(async () =>
-          (await commands()).runImport(storeIo, dir, {
-            study: opts.study,
-            reason: opts.reason,
-            actor: opts.actor,
-            replace: opts.replace === true,
-            maxErrors: opts.maxErrors,
-            json: opts.json === true,
-          }),
+          opts.format !== 'bundle'
+            ? runExchangeImport(storeIo, dir, opts)
+            : (await commands()).runImport(storeIo, dir, {
+                study: opts.study,
+                reason: opts.reason,
+                actor: opts.actor,
+                replace: opts.replace === true,
+                maxErrors: opts.maxErrors,
+                json: opts.json === true,
+              }),
         ),
     );
 
-  program
+  const exportCommand = program
     .command('export')
     .summary('write a study as a bundle')
     .description(
       'Writes every file of a study bundle, read in one consistent snapshot; it imports back to the same data.',
     )
-    .requiredOption(
+    .option(
       '--out <dir>',
-      'folder to write (created when missing; bundle files in it are replaced)',
+      'folder to write (created when missing; bundle files in it are replaced); with --format odm or fhir, the file to write',
     )
     .option('--study <id>', 'study id (default: the only study)')
-    .option('--json', 'print the row counts as JSON')
+    .option('--json', 'print the row counts as JSON');
+  registerExchangeOptions(exportCommand)
     .addHelpText('after', DATABASE_HELP)
-    .action((opts: { out: string; study?: string; json?: boolean }) =>
+    .action((opts: { out?: string; study?: string; json?: boolean; format: string }) =>
       run(async () =>
-        (await commands()).runExport(storeIo, {
-          out: opts.out,
-          study: opts.study,
-          json: opts.json === true,
-        }),
+        opts.format !== 'bundle' || checkFormatOptions(opts)
+          ? runExchangeExport(storeIo, opts)
+          : (await commands()).runExport(storeIo, {
+              out: requiredOut(opts.out),
+              study: opts.study,
+              json: opts.json === true,
+            }),
       ),
     );
 

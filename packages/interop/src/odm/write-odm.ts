@@ -1,0 +1,219 @@
+/**
+ * Writing a study as a CDISC ODM 1.3.2 document (docs/interop.md), streamed: the Study
+ * metadata and AdminData first, then one SubjectData per subject as the subjects arrive, each
+ * flushed to `write` (which may wait: back-pressure), so that memory holds one subject at a time.
+ * A Snapshot gives every current record with its last change; a Transactional file gives every
+ * change of the audit trail, oldest first, each with its TransactionType and AuditRecord.
+ */
+import type { RecordTexts, RecordTypeId } from '@jia-trial/dictionary';
+import type { AuditStamp, ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
+import { XmlText } from '../exchange/xml-text.js';
+import { locationOid, writeAdminData } from './odm-admin.js';
+import { writeAuditRecord, writeItems, writeSubject } from './odm-clinical.js';
+import { type VisitEvent, visitEvents } from './odm-events.js';
+import {
+  type OdmForm,
+  odmForms,
+  repeatKeyOf,
+  SUBJECT_EVENT_OID,
+  UNSCHEDULED_EVENT_OID,
+} from './odm-layout.js';
+import { metaDataVersionOid, writeStudy } from './odm-metadata.js';
+
+export const ODM_NAMESPACE = 'http://www.cdisc.org/ns/odm/v1.3';
+
+export interface OdmFileOptions {
+  /** Unique id of this file (ODM FileOID). */
+  readonly fileOid: string;
+  /** ISO 8601 date-time the file is made (the caller's clock: the writers have none). */
+  readonly creationDateTime: string;
+  readonly sourceSystemVersion: string;
+}
+
+export type WriteText = (text: string) => void | Promise<void>;
+
+/** Flush when this many characters are buffered. */
+const CHUNK = 1 << 16;
+
+function header(fileType: 'Snapshot' | 'Transactional', options: OdmFileOptions): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<ODM xmlns="${ODM_NAMESPACE}" ODMVersion="1.3.2" FileType="${fileType}" Granularity="All"` +
+    ` FileOID="${escapeAttr(options.fileOid)}" CreationDateTime="${escapeAttr(options.creationDateTime)}"` +
+    ` Originator="jia-trial" SourceSystem="jia-trial" SourceSystemVersion="${escapeAttr(options.sourceSystemVersion)}">\n`
+  );
+}
+
+function escapeAttr(text: string): string {
+  const xml = new XmlText().leaf('x', { v: text }).take();
+  return xml.slice(xml.indexOf('"') + 1, xml.lastIndexOf('"'));
+}
+
+interface Prelude {
+  readonly forms: OdmForm[];
+  readonly studyOid: string;
+  readonly mdvOid: string;
+}
+
+async function writePrelude(
+  write: WriteText,
+  fileType: 'Snapshot' | 'Transactional',
+  study: ExchangeStudy,
+  options: OdmFileOptions,
+): Promise<Prelude> {
+  const forms = odmForms();
+  const studyOid = `ST.${study.studyId}`;
+  const mdvOid = metaDataVersionOid(study.protocol);
+  const xml = XmlText.at(1);
+  writeStudy(xml, {
+    studyOid,
+    metaDataVersionOid: mdvOid,
+    studyId: study.studyId,
+    title: study.title,
+    protocol: study.protocol,
+    forms,
+  });
+  writeAdminData(xml, study, studyOid, mdvOid, options.creationDateTime.slice(0, 10));
+  xml.start('ClinicalData', { StudyOID: studyOid, MetaDataVersionOID: mdvOid });
+  await write(header(fileType, options) + xml.take());
+  return { forms, studyOid, mdvOid };
+}
+
+const FOOTER = '  </ClinicalData>\n</ODM>\n';
+
+/** Writes a Snapshot: every subject with all its current records. */
+export async function writeOdmSnapshot(
+  write: WriteText,
+  study: ExchangeStudy,
+  subjects: AsyncIterable<SubjectRecords> | Iterable<SubjectRecords>,
+  options: OdmFileOptions,
+): Promise<{ subjects: number }> {
+  const { forms } = await writePrelude(write, 'Snapshot', study, options);
+  const xml = XmlText.at(2);
+  let count = 0;
+  for await (const subject of subjects) {
+    writeSubject(xml, forms, subject, visitEvents(study.protocol, subject));
+    count++;
+    if (xml.length >= CHUNK) await write(xml.take());
+  }
+  await write(xml.take() + FOOTER);
+  return { subjects: count };
+}
+
+/** One change of the audit trail, its values as bundle texts. */
+export interface RecordChange {
+  readonly type: RecordTypeId;
+  readonly operation: 'insert' | 'update' | 'delete';
+  readonly subjectId: string;
+  /** The values after the change (for a delete: before it, to name the record). */
+  readonly texts: RecordTexts;
+  /** For an update: the fields that changed (the others are not repeated). */
+  readonly changed: ReadonlySet<string> | null;
+  readonly stamp: AuditStamp;
+}
+
+const TRANSACTION = { insert: 'Insert', update: 'Update', delete: 'Remove' } as const;
+
+/** The StudyEventData around a change: the subject's, or its visit's as it is now. */
+function startEvent(
+  xml: XmlText,
+  change: RecordChange,
+  kind: 'subject' | 'visit',
+  eventOf: (subjectId: string, visitId: string) => VisitEvent | undefined,
+): void {
+  if (kind === 'subject') {
+    xml.start('StudyEventData', { StudyEventOID: SUBJECT_EVENT_OID, TransactionType: 'Context' });
+    return;
+  }
+  const visitId = change.texts.get('visit_id') ?? '';
+  const event = eventOf(change.subjectId, visitId) ?? {
+    oid: UNSCHEDULED_EVENT_OID,
+    repeatKey: visitId,
+  };
+  const own = change.type === 'visit' && change.operation !== 'update';
+  xml.start('StudyEventData', {
+    StudyEventOID: event.oid,
+    StudyEventRepeatKey: event.repeatKey,
+    TransactionType: own ? TRANSACTION[change.operation] : 'Context',
+  });
+}
+
+/** The change's group in one of its record type's forms (a visit has two). */
+function writeChangedGroup(
+  xml: XmlText,
+  form: OdmForm,
+  change: RecordChange,
+  site: string | null,
+): void {
+  const { group } = form;
+  const update = change.operation === 'update';
+  const items =
+    update && change.changed
+      ? group.items.filter((i) => change.changed?.has(i.field.name))
+      : group.items;
+  if (update && items.length === 0) return;
+  if (change.operation === 'insert' && !items.some((i) => change.texts.has(i.field.name))) return;
+  xml.start('FormData', {
+    FormOID: form.oid,
+    TransactionType: change.operation === 'insert' ? 'Upsert' : 'Context',
+  });
+  xml.start('ItemGroupData', {
+    ItemGroupOID: group.oid,
+    ItemGroupRepeatKey: group.repeating
+      ? repeatKeyOf(group.record, (f) => change.texts.get(f) ?? '')
+      : undefined,
+    TransactionType: TRANSACTION[change.operation],
+  });
+  writeAuditRecord(xml, change.stamp, site);
+  if (change.operation !== 'delete') {
+    writeItems(xml, { ...group, items }, { texts: change.texts });
+    // An update that empties a field: an explicit null.
+    if (update)
+      for (const item of items)
+        if (!change.texts.has(item.field.name))
+          xml.leaf('ItemData', { ItemOID: item.oid, IsNull: 'Yes' });
+  }
+  xml.end().end();
+}
+
+/**
+ * Writes a Transactional file: each change as its own SubjectData, the record's group carrying
+ * the change (Insert, Update with the changed items, Remove) and its AuditRecord, the elements
+ * around it `Context` (or Insert/Remove for the subject's or the visit's own record). A visit's
+ * event is the one it has now (`eventOf`); a visit deleted since is unscheduled.
+ */
+export async function writeOdmTransactional(
+  write: WriteText,
+  study: ExchangeStudy,
+  changes: AsyncIterable<RecordChange> | Iterable<RecordChange>,
+  eventOf: (subjectId: string, visitId: string) => VisitEvent | undefined,
+  options: OdmFileOptions,
+): Promise<{ changes: number }> {
+  const { forms } = await writePrelude(write, 'Transactional', study, options);
+  const xml = XmlText.at(2);
+  let count = 0;
+  const siteOf = new Map<string, string>();
+  for await (const change of changes) {
+    const ownForms = forms.filter((f) => f.group.record.id === change.type);
+    const kind = ownForms[0]?.event;
+    if (kind === undefined) continue;
+    const isSubject = change.type === 'subject';
+    const newSite = isSubject ? change.texts.get('site') : undefined;
+    if (newSite) siteOf.set(change.subjectId, newSite);
+    const site = siteOf.get(change.subjectId) ?? change.stamp.site;
+    xml.start('SubjectData', {
+      SubjectKey: change.subjectId,
+      TransactionType:
+        isSubject && change.operation !== 'update' ? TRANSACTION[change.operation] : 'Context',
+    });
+    if (isSubject && change.operation === 'insert' && site)
+      xml.leaf('SiteRef', { LocationOID: locationOid(site) });
+    startEvent(xml, change, kind, eventOf);
+    for (const form of ownForms) writeChangedGroup(xml, form, change, site);
+    xml.end().end();
+    count++;
+    if (xml.length >= CHUNK) await write(xml.take());
+  }
+  await write(xml.take() + FOOTER);
+  return { changes: count };
+}
