@@ -36,6 +36,19 @@ describe('JADI-A units (Sarma 2008 restating Viola 2005: 36 units)', () => {
     assert.equal(joints('jadi_a_mtp_l')?.length, 5);
   });
 
+  it('has 10 MCP and 10 PIP units (derived: 36 less the 26 others), PIP 1 the thumb IP', () => {
+    const digitUnits = (kind: string) =>
+      JADI_A_UNITS.filter((u) => new RegExp(`^jadi_a_${kind}[1-5]_[lr]$`).test(u.code));
+    assert.equal(digitUnits('mcp').length, 10);
+    assert.equal(digitUnits('pip').length, 10);
+    assert.deepEqual(JADI_A_UNITS.find((u) => u.code === 'jadi_a_pip1_r')?.joints, ['pip1_r']);
+    assert.equal(
+      JADI_A_UNITS.some((u) => u.joints.some((j) => j.startsWith('dip'))),
+      false,
+      'no DIP joint is a JADI-A unit',
+    );
+  });
+
   it('names only joints of the 71-joint catalogue, each in at most one unit', () => {
     const seen = new Set<string>();
     for (const unit of JADI_A_UNITS)
@@ -61,6 +74,11 @@ describe('JADI item values: both sides of each limit', () => {
       /JADI-E points .* 0 to 17/,
     );
     assert.match(jadiItemProblem('jadi_e_ocular', -1) ?? '', /JADI-E/);
+  });
+
+  it('accepts 0 for a JADI-E domain and refuses a fraction of a point', () => {
+    assert.equal(jadiItemProblem('jadi_e_amyloidosis', 0), null);
+    assert.match(jadiItemProblem('jadi_e_amyloidosis', 1.5) ?? '', /whole number from 0 to 17/);
   });
 
   it('refuses an unknown item by name', () => {

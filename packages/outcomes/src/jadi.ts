@@ -3,27 +3,33 @@
  * extra-articular (JADI-E), from a physical examination and the clinical history.
  *
  * Rule, JADI-A [S]: 36 joints or joint groups, each scored 0 (no damage), 1 (partial damage) or
- * 2 (severe damage, ankylosis or prosthesis); JADI-A is the sum (0-72). Cervical spine, both
+ * 2 (severe damage, ankylosis or prosthesis); JADI-A is the sum. Cervical spine, both
  * shoulders, elbows, wrists, every MCP and PIP joint, hips and knees are scored one by one; both
  * temporomandibular joints together are one unit, and so are the ankle with the subtalar joint
  * of each foot, and the metatarsophalangeal joints of each foot. A contracture or deformity is
  * scored only when prior damage explains it completely (not active arthritis) and it has lasted
- * at least 6 months; each unit takes only its most severe damage.
+ * at least 6 months; each unit takes only its most severe damage (that sentence was read cut
+ * off after "only the most sev", docs/clinical/jadi.md). Derived, not stated in what was read:
+ * the maximum 72 (36 x 2) and "5 PIP units a hand", which makes the 36 add up and so counts the
+ * thumb's interphalangeal joint as PIP 1, as the 71-joint catalogue does.
  *
  * Sources: Viola S, Felici E, Magni-Manzoni S, et al. Development and validation of a clinical
  * index for assessment of long-term damage in juvenile idiopathic arthritis. Arthritis Rheum
- * 2005;52(7):2092-2102. doi:10.1002/art.21119, PMID 15986372 [V: PubMed and Wiley abstract:
- * two parts, JADI-A and JADI-E, validated in 158 patients]. The joint units and the 0/1/2 scoring
- * are restated by Sarma PK, Misra R, Aggarwal A, Pediatr Rheumatol 2008;6:18
- * (doi:10.1186/1546-0096-6-18) [S]; the full text of Viola 2005 was not readable.
+ * 2005;52(7):2092-2102. doi:10.1002/art.21119, PMID 15986372 [V: the PubMed and Wiley abstracts
+ * and the first page of the paper itself (title, authors, abstract): two parts, JADI-A and
+ * JADI-E, validated in 158 patients]. The rest of the paper, its methods and its appendix (the
+ * form), could not be read: the stored copy of the full text gives its first page only. The
+ * joint units and the 0/1/2 scoring are restated by Sarma PK, Misra R, Aggarwal A, Pediatr
+ * Rheumatol 2008;6:18 (doi:10.1186/1546-0096-6-18), methods [S].
  *
- * JADI-E [M]: the extra-articular part scores damage to the eye, the musculoskeletal system
- * outside the joints, the skin, the endocrine system (growth, puberty) and secondary
- * amyloidosis. Its items and their points were NOT read at any source (the abstract names only
- * the part). jia-trial therefore records JADI-E by these five domains, each as the points the
- * published form gives that domain, and sums them; no domain maximum is known, so a domain is
- * refused only above JADI_E_POINTS_LIMIT, the JADI-E total as recalled (17, [M]). Every JADI-E
- * result carries `evidence: 'M'` until the form is read (docs/clinical/jadi.md, ADR 0022).
+ * JADI-E [M]: neither its items nor their points nor its maximum were read at any source (the
+ * abstract names only the part, and the Sarma excerpt read stops before JADI-E). Even the five
+ * domains below (eye, the musculoskeletal system outside the joints, skin, endocrine system,
+ * secondary amyloidosis) are recalled, not read. jia-trial records JADI-E by these domains,
+ * each as the points the published form gives that domain, and sums them; no domain maximum is
+ * known, so a domain is refused only above JADI_E_POINTS_LIMIT, the JADI-E total as recalled
+ * (17, [M]). Every JADI-E result carries `evidence: 'M'` until the form is read
+ * (docs/clinical/jadi.md, ADR 0022).
  *
  * jia-trial decisions [D] (ADR 0022): JADI's own 36 units are recorded, not the 71-joint
  * catalogue (a unit that groups joints has one score, which per-joint findings cannot give
@@ -95,10 +101,10 @@ export const JADI_A_UNITS: readonly JadiArticularUnit[] = [
 
 /** Points of a JADI-A unit: 0 none, 1 partial damage, 2 severe damage, ankylosis or prosthesis. */
 export const JADI_A_UNIT_MAX = 2;
-/** 36 units x 2 [S]. */
+/** 36 units x 2: derived from the [S] units and scoring, not a figure read. */
 export const JADI_A_MAX = JADI_A_UNITS.length * JADI_A_UNIT_MAX;
 
-/** The JADI-E domains jia-trial records [M: domains named, items and points not read]. */
+/** The JADI-E domains jia-trial records [M: the domains, items and points were not read]. */
 export const JADI_E_DOMAINS = [
   { code: 'jadi_e_ocular', name: 'Ocular damage' },
   { code: 'jadi_e_musculoskeletal', name: 'Extra-articular musculoskeletal damage' },
