@@ -278,7 +278,7 @@ export const CITATIONS = {
     doi: '10.1002/art.21119',
     pmid: '15986372',
     evidence: 'V',
-    note: 'PubMed record and Wiley abstract read (two parts, JADI-A and JADI-E; 158 patients). The item definitions (full text, appendix) were not readable: JADI-A from sarma2008 [S], JADI-E items [M].',
+    note: 'PubMed record, Wiley abstract and the first page of the paper (a stored copy of the full text: title, authors, volume, pages, DOI, abstract) read: two parts, JADI-A and JADI-E; 158 patients. The methods and the appendix (the form) were not readable, that copy giving its first page only: JADI-A from sarma2008 [S]; JADI-E items, points and maximum [M].',
   },
   sarma2008: {
     authors: 'Sarma PK, Misra R, Aggarwal A',
@@ -290,7 +290,7 @@ export const CITATIONS = {
     pages: '18',
     doi: '10.1186/1546-0096-6-18',
     evidence: 'S',
-    note: 'Methods read at the publisher (the 36 JADI-A units and their 0/1/2 scoring, restating Viola 2005). Authors and title are recalled, not read; the DOI is the page read.',
+    note: 'Methods read at the publisher (the 36 JADI-A units and their 1/2 scoring, restating Viola 2005), up to a sentence cut off at "For each joint, only the most sev"; nothing on JADI-E was read there. Authors and title are recalled, not read; the DOI is the page read.',
   },
   swart2019: {
     authors:
