@@ -99,7 +99,8 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
       'USAGE_ERROR',
       '--replace overwrites records changed by someone else: give the reason with --reason',
     );
-  const reading = readValidBundle(dir, options.maxErrors);
+  // No row is kept: the import streams each file from disk again when it stores it.
+  const reading = readValidBundle(dir, options.maxErrors, undefined, { keepRows: false });
   const result = await withStore(io, (store) =>
     withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
       importBundle(tx, studyId, reading.files, { replace: options.replace === true }),

@@ -22,6 +22,8 @@ export interface FileRange {
 
 export interface ReadOptions {
   readonly path: string;
+  /** An open descriptor of `path` to read instead of opening it (not closed). */
+  readonly fd?: number;
   /** The file's name in problem reports (default: `path`). */
   readonly fileName?: string;
   readonly fileSize: number;
@@ -79,7 +81,7 @@ export function readVisits(options: ReadOptions): ReadResult {
     },
   );
   let stopped = false;
-  const fd = openSync(path, 'r');
+  const fd = options.fd ?? openSync(path, 'r');
   try {
     if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
@@ -95,7 +97,7 @@ export function readVisits(options: ReadOptions): ReadResult {
     parser.syntaxError(error);
     stopped = true;
   } finally {
-    closeSync(fd);
+    if (options.fd === undefined) closeSync(fd);
   }
   if (parser.columnNames.length === 0 && parser.problems.length === 0) {
     parser.report(1, null, null, 'the file is empty: a header row is required');
