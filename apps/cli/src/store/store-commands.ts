@@ -104,7 +104,9 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
   const result = await withStore(io, (store) =>
     withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
       importBundle(tx, studyId, reading.files, { replace: options.replace === true }),
-    ),
+    ).catch((error: unknown) => {
+      throw lostDuringImport(error);
+    }),
   );
   if (options.json) {
     io.out(`${JSON.stringify(result)}\n`);
@@ -117,6 +119,16 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
   const changed = result.files.some((f) => f.inserted + f.updated > 0);
   io.out(
     `${result.createdStudy ? 'created' : changed ? 'updated' : 'nothing changed in'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
+  );
+}
+
+/** A connection lost during the import, with what became of the import and what to do. */
+function lostDuringImport(error: unknown): unknown {
+  if (!(error instanceof JiaError) || error.code !== 'DATABASE_UNAVAILABLE') return error;
+  return new JiaError(
+    'DATABASE_UNAVAILABLE',
+    `${error.message}; the import is one transaction, which the database rolls back unless it had already committed: run the import again when the database is back (a bundle already imported changes nothing)`,
+    { cause: error },
   );
 }
 
