@@ -30,28 +30,14 @@ export const STORE_TYPES: pg.CustomTypesConfig = {
 const reportedByTheQuery = (): void => {};
 
 /**
- * Every store session asks the server to check, every second while a query runs, that the
- * client is still there, and to end the query when it is not: a killed `jia-trial import` would
- * otherwise leave its INSERT running to the end, tens of seconds, holding its locks.
- * client_connection_check_interval exists from PostgreSQL 14; an older server is left as it is.
- * Queued by node-postgres before the pool hands the new connection out.
- */
-const SESSION_SETTINGS = `SELECT set_config('client_connection_check_interval', '1000', false)
-  WHERE current_setting('server_version_num')::int >= 140000`;
-
-/**
- * A pool of the store's: its parsers, no crash when the server drops a connection (idle, or in
- * use: the query fails instead), and a server that stops a query whose client has gone.
+ * A pool of the store's: its parsers, and no crash when the server drops a connection (idle, or
+ * in use: the query fails instead).
  */
 export function storePool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool({ ...config, types: STORE_TYPES });
   // A dropped idle connection (server restart) must not crash the process; the next query fails.
   pool.on('error', () => {});
-  pool.on('connect', (client) => {
-    client.on('error', reportedByTheQuery);
-    // A failure here fails the connection's first query too (the server is gone).
-    client.query(SESSION_SETTINGS).catch(() => {});
-  });
+  pool.on('connect', (client) => client.on('error', reportedByTheQuery));
   return pool;
 }
 

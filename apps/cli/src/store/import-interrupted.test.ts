@@ -43,7 +43,10 @@ describe('an import whose database connection dies', () => {
       assert.equal(result.code, 1, result.stdout + result.stderr);
       const error = JSON.parse(result.stdout).error;
       assert.equal(error.code, 'DATABASE_UNAVAILABLE', error.message);
-      assert.match(error.message, /^the connection to the database was lost \(.+\); the import is one transaction/);
+      assert.match(
+        error.message,
+        /^the connection to the database was lost \(.+\); the import is one transaction/,
+      );
       assert.doesNotMatch(result.stderr, /Unhandled|at .*\.js:\d+/);
       const stored = await database().store.pool.query(
         "SELECT count(*)::int AS n FROM study WHERE study_id = 'big'",

@@ -7,7 +7,9 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 /** `subjects` subjects with `visitsPerSubject` visits each, one a month from 2019. */
 export function writeLargeBundle(dir: string, subjects: number, visitsPerSubject: number): string {
   mkdirSync(dir, { recursive: true });
-  const subjectLines = ['subject_id,site,sex,birth_date,ilar_category,diagnosis_date,enrolment_date'];
+  const subjectLines = [
+    'subject_id,site,sex,birth_date,ilar_category,diagnosis_date,enrolment_date',
+  ];
   const visitLines = ['subject_id,visit_id,visit_date,physician_global,parent_global'];
   for (let s = 0; s < subjects; s++) {
     const id = `P${pad(s, 6)}`;

@@ -62,8 +62,8 @@ const CONNECT_ATTEMPTS = 50;
  * terse: the DETAIL of a constraint violation is the failing row), HINT, QUERY or CONTEXT, and
  * without the statement that caused it (log_min_error_statement panic: a statement carries
  * values). client_connection_check_interval: a backend whose client is gone (a killed command)
- * stops its query within a second instead of running it to the end (PostgreSQL 14+; the store's
- * pools set it on every server, connection.ts).
+ * ends its query within a second instead of running it to the end, tens of seconds, holding its
+ * locks (PostgreSQL 14+; docs/store.md says how to set it on an external server).
  */
 const SERVER_SETTINGS = [
   'listen_addresses=127.0.0.1',
