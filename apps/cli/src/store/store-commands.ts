@@ -168,13 +168,14 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
       'USAGE_ERROR',
       '--replace overwrites records changed by someone else: give the reason with --reason',
     );
-  // No row is kept: the import streams each file from disk again when it stores it.
-  const reading = readValidBundle(dir, options.maxErrors, undefined, { keepRows: false });
+  // No row is kept: the import streams each file from disk again when it stores it. Only the
+  // files are kept, so that the validation's visit table is freed before the import.
+  const { files } = readValidBundle(dir, options.maxErrors, undefined, { keepRows: false });
   const result = await withStore(
     io,
     (store) =>
       withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
-        importBundle(tx, studyId, reading.files, { replace: options.replace === true }),
+        importBundle(tx, studyId, files, { replace: options.replace === true }),
       ).catch((error: unknown) => {
         throw lostDuringImport(error);
       }),

@@ -79,6 +79,19 @@ function checkVisitsUtf8(fd: number, table: VisitTable, problems: ProblemList): 
   }
 }
 
+/** The number of line feeds in the file, plus one: at least its number of records. */
+function countLines(fd: number): number {
+  const buffer = Buffer.allocUnsafe(UTF8_CHUNK_BYTES);
+  let lines = 1;
+  for (let position = 0; ; ) {
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n === 0) return lines;
+    position += n;
+    const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+  }
+}
+
 function readVisitsFile(
   fd: number,
   path: string,
@@ -87,7 +100,15 @@ function readVisitsFile(
   maxProblems: number,
 ) {
   const file = 'visits.csv';
-  const result = readVisits({ path, fd, fileName: file, fileSize: size, maxProblems });
+  const result = readVisits({
+    path,
+    fd,
+    fileName: file,
+    fileSize: size,
+    maxProblems,
+    // Sized exactly: the table is most of the import's memory (docs/performance.md, "Import").
+    expectedRows: countLines(fd),
+  });
   const report = (issue: Issue) => problems.addIssue(issue);
   for (const problem of result.problems) report(problem);
   problems.more += result.moreProblems;

@@ -32,6 +32,11 @@ export interface ReadOptions {
   readonly end?: number;
   /** Read this later part of the file instead; line numbers then count from the part's start. */
   readonly range?: FileRange;
+  /**
+   * Rows to size the table for (default: one per 80 bytes, a guess that over- or under-sizes
+   * it, and a table grows by doubling); a caller that counted the lines gives their count.
+   */
+  readonly expectedRows?: number;
 }
 
 export interface ReadResult {
@@ -59,7 +64,9 @@ export function readVisits(options: ReadOptions): ReadResult {
   const start = range?.start ?? 0;
   const end = range?.end ?? options.end ?? fileSize;
   // The first part of a file read in two parts will take the other's rows: size it for both.
-  const table = new VisitTable(Math.ceil((range ? end - start : fileSize) / 80));
+  const table = new VisitTable(
+    options.expectedRows ?? Math.ceil((range ? end - start : fileSize) / 80),
+  );
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
     table,
