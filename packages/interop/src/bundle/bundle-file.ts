@@ -12,6 +12,7 @@
  * one validated (same device, inode, size, modification and change times, before and after):
  * otherwise INPUT_CHANGED, and the import is rolled back.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { JiaError } from '@jia-trial/errors';
 import { CsvReader, CsvSyntaxError } from '../csv/csv-reader.js';
@@ -154,5 +155,37 @@ export async function* bundleRecords(
     if (!sameIdentity(identityOf(fd).identity, validated)) throw changed(file);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Where the last, possibly incomplete, UTF-8 sequence of bytes[0, n) starts (n if none is cut). */
+function completeUtf8End(bytes: Uint8Array, n: number): number {
+  for (let back = 1; back <= 3 && n - back >= 0; back++) {
+    const byte = bytes[n - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return back < length ? n - back : n;
+  }
+  return n;
+}
+
+/**
+ * Whether the whole file is UTF-8, checked in chunks without decoding it (isUtf8: no string is
+ * made, which for a large file would be garbage the size of the file). A character cut by the end
+ * of a chunk is carried into the next one.
+ */
+export function isUtf8File(fd: number, chunkBytes = 1 << 22): boolean {
+  const buffer = new Uint8Array(chunkBytes);
+  let carried = 0;
+  for (let position = 0; ; ) {
+    const n = readSync(fd, buffer, carried, buffer.length - carried, position);
+    position += n;
+    const filled = carried + n;
+    // At the end of the file nothing is carried: a cut sequence there is invalid.
+    const end = n === 0 ? filled : completeUtf8End(buffer, filled);
+    if (!isUtf8(buffer.subarray(0, end))) return false;
+    if (n === 0) return true;
+    buffer.copyWithin(0, end, filled);
+    carried = filled - end;
   }
 }

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { JiaError } from '@jia-trial/errors';
 import { scratchDir } from '../test-support.js';
+import { isUtf8File, openBundleFile } from './bundle-file.js';
 import { readBundle, readValidBundle } from './read-bundle.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../../../examples/msc-pilot');
@@ -124,4 +125,91 @@ describe('bundle headers of any width', () => {
       assert.ok(issues.every((i) => i.line === 1));
     });
   }
+});
+
+describe('the import validates visits.csv without keeping its values', () => {
+  /** Problems and counts of a reading, comparable. */
+  function outcome(dir: string, keepRows: boolean) {
+    const reading = readBundle(dir, 100, { keepRows });
+    return {
+      problems: reading.problems.problems.map((i) => [i.file, i.line, i.column, i.message]),
+      counts: [...reading.counts],
+    };
+  }
+
+  test('a valid bundle: the same counts, no problems, either way', () => {
+    const dir = bundle();
+    const kept = outcome(dir, true);
+    assert.deepEqual(kept.problems, []);
+    assert.deepEqual(outcome(dir, false), kept);
+  });
+
+  test('every kind of visit problem is found the same way without the values', () => {
+    const dir = bundle();
+    const path = join(dir, 'visits.csv');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const edit = (line: number, from: string, to: string) => {
+      assert.ok(lines[line - 1]?.includes(from), `line ${line} has ${from}`);
+      lines[line - 1] = (lines[line - 1] as string).replace(from, to);
+    };
+    edit(2, '6.8,5.6,1.75,10,8,', '11.5,5.6,1.75,10,8,'); // physician_global out of range
+    edit(3, 'polyarticular_rf_negative', 'polyarticular'); // not a category
+    edit(4, ',false,false,', ',maybe,false,'); // not a boolean
+    writeFileSync(path, lines.join('\n'));
+    const kept = outcome(dir, true);
+    assert.equal(kept.problems.length, 3, JSON.stringify(kept.problems));
+    assert.deepEqual(outcome(dir, false), kept);
+  });
+});
+
+describe('visits.csv is UTF-8 throughout, checked without decoding the file', () => {
+  const SUBJECTS = ['P01', 'P02', 'P03', 'P04', 'P05', 'P06'];
+  const day = (n: number) => new Date(Date.UTC(2005, 0, 1 + n)).toISOString().slice(0, 10);
+
+  /** visits.csv whose byte 4 MiB (the check's chunk) falls inside a 3-byte character. */
+  function visitsAcrossTheChunk(): Buffer {
+    const rows = ['subject_id,visit_id,visit_date'];
+    for (let i = 0; i < 24_000; i++)
+      rows.push(`${SUBJECTS[i % 6]},V${i}-${'€'.repeat(55)},${day(Math.floor(i / 6))}`);
+    // The first `crlf` records end in CRLF: each moves the rest of the file by one byte.
+    for (let crlf = 0; crlf < 300; crlf++) {
+      const text = rows.map((row, i) => `${row}${i < crlf ? '\r\n' : '\n'}`).join('');
+      const bytes = Buffer.from(text);
+      if (((bytes[4 * 1024 * 1024] as number) & 0xc0) === 0x80) return bytes;
+    }
+    assert.fail('no layout put a character across the chunk boundary');
+  }
+
+  /** isUtf8File of `bytes`, with its chunk of `chunk` bytes. */
+  function check(bytes: Uint8Array, chunk?: number): boolean {
+    const path = join(scratchDir(), 'visits.csv');
+    writeFileSync(path, bytes);
+    const opened = openBundleFile(path);
+    assert.equal(opened.kind, 'file');
+    if (opened.kind !== 'file') return false;
+    try {
+      return isUtf8File(opened.fd, chunk);
+    } finally {
+      closeSync(opened.fd);
+    }
+  }
+
+  test('a character across the 4 MiB chunk boundary is valid, and the bundle has no problem', () => {
+    const bytes = visitsAcrossTheChunk();
+    assert.equal(check(bytes), true);
+    const dir = bundle();
+    writeFileSync(join(dir, 'visits.csv'), bytes);
+    for (const file of ['joints.csv', 'chaq.csv']) rmSync(join(dir, file));
+    assert.deepEqual(readBundle(dir, 100, { keepRows: false }).problems.problems, []);
+  });
+
+  test('every cut of 2-, 3- and 4-byte characters by a small chunk: valid; a broken byte or a cut end: not', () => {
+    const text = Buffer.from('aé€😀b'.repeat(5));
+    for (let chunk = 4; chunk <= 13; chunk++)
+      assert.equal(check(text, chunk), true, `chunk ${chunk}`);
+    const broken = Buffer.concat([text, Buffer.from([0xff]), text]);
+    assert.equal(check(broken, 7), false);
+    assert.equal(check(text.subarray(0, text.length - 2), 7), false, 'the file ends inside 😀b');
+    assert.equal(check(Buffer.from([0x61, 0xe2, 0x82]), 2), false, 'the file ends inside €');
+  });
 });

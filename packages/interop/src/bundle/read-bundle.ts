@@ -13,7 +13,7 @@ import type { StagedFile } from '@jia-trial/store';
 import { checkAcrossRows } from '../visits-csv/cross-row-checks.js';
 import { readVisits } from '../visits-csv/read-visits.js';
 import type { VisitTable } from '../visits-csv/visit-table.js';
-import { bundleRecords, type FileIdentity, openBundleFile } from './bundle-file.js';
+import { bundleRecords, type FileIdentity, isUtf8File, openBundleFile } from './bundle-file.js';
 import { ProblemList } from './bundle-problems.js';
 import { type ReferenceTargets, type ValidatedFile, validateFile } from './validate-file.js';
 
@@ -32,36 +32,28 @@ export interface BundleReading {
    * readers of the values, not the bytes); otherwise without rows.
    */
   readonly validated: ReadonlyMap<BundleFileName, ValidatedFile>;
-  /** visits.csv as read by `jia-trial score`; null when it is missing or has problems. */
+  /**
+   * visits.csv as read by `jia-trial score`; null when it is missing or has problems. Without
+   * `keepRows` the table holds no values (VisitTable.keepsValues false): ids, subjects, dates.
+   */
   readonly visits: VisitTable | null;
 }
 
 export interface ReadBundleOptions {
   /**
-   * Keep every row's values of the files other than visits.csv (`validated`), as
-   * bundleTimelines needs them; an import does not, and keeps no row (default true).
+   * Keep every row's values (`validated`, and the visit table's), as bundleTimelines needs
+   * them; an import does not, and keeps no row (default true).
    */
   readonly keepRows?: boolean;
 }
 
 /**
  * The score reader decodes only the cells it needs as text: check that the rest is UTF-8 too.
- * The whole file is decoded in chunks (fast); only when that fails are the records decoded one
- * by one, to name the lines.
+ * The whole file is checked first without decoding it (isUtf8File); only when that fails are the
+ * records decoded one by one, to name the lines.
  */
 function checkVisitsUtf8(fd: number, table: VisitTable, problems: ProblemList): void {
-  const whole = new TextDecoder('utf-8', { fatal: true });
-  const buffer = new Uint8Array(UTF8_CHUNK_BYTES);
-  try {
-    for (let position = 0; ; ) {
-      const n = readSync(fd, buffer, 0, buffer.length, position);
-      if (n === 0) break;
-      position += n;
-      whole.decode(buffer.subarray(0, n), { stream: true });
-    }
-    whole.decode();
-    return;
-  } catch {}
+  if (isUtf8File(fd)) return;
   const one = new TextDecoder('utf-8', { fatal: true });
   for (let row = 0; row < table.count; row++) {
     const record = new Uint8Array(table.length[row] as number);
@@ -92,13 +84,8 @@ function countLines(fd: number): number {
   }
 }
 
-function readVisitsFile(
-  fd: number,
-  path: string,
-  size: number,
-  problems: ProblemList,
-  maxProblems: number,
-) {
+function readVisitsFile(reading: Reading, fd: number, path: string, size: number) {
+  const { problems, maxProblems } = reading;
   const file = 'visits.csv';
   const result = readVisits({
     path,
@@ -108,6 +95,8 @@ function readVisitsFile(
     maxProblems,
     // Sized exactly: the table is most of the import's memory (docs/performance.md, "Import").
     expectedRows: countLines(fd),
+    // A reader of the rows' values (bundleTimelines) needs the table's; an import does not.
+    keepValues: reading.keepRows,
   });
   const report = (issue: Issue) => problems.addIssue(issue);
   for (const problem of result.problems) report(problem);
@@ -118,18 +107,17 @@ function readVisitsFile(
 
 /** visits.csv read, validated and checked against subjects.csv; null when it has problems. */
 function readVisitsBundleFile(
+  reading: Reading,
   fd: number,
   path: string,
   size: number,
-  subjects: ReadonlySet<string> | null,
-  problems: ProblemList,
-  maxProblems: number,
 ): { table: VisitTable; header: readonly string[] } | null {
+  const { problems } = reading;
   const before = problems.total;
-  const result = readVisitsFile(fd, path, size, problems, maxProblems);
+  const result = readVisitsFile(reading, fd, path, size);
   if (problems.total > before) return null;
   checkVisitsUtf8(fd, result.table, problems);
-  checkVisitSubjects(result.table, subjects, problems);
+  checkVisitSubjects(result.table, reading.subjects, problems);
   return { table: result.table, header: result.header };
 }
 
@@ -220,14 +208,7 @@ function readOpenFile(
   if (tooLarge(spec.file, size, problems)) return;
   const records = () => bundleRecords(path, spec.file, identity);
   if (spec.file === 'visits.csv') {
-    const read = readVisitsBundleFile(
-      fd,
-      path,
-      size,
-      reading.subjects,
-      problems,
-      reading.maxProblems,
-    );
+    const read = readVisitsBundleFile(reading, fd, path, size);
     if (!read) return;
     reading.visits = read.table;
     reading.files.push({ file: spec.file, columns: read.header, records });

@@ -37,6 +37,11 @@ export interface ReadOptions {
    * it, and a table grows by doubling); a caller that counted the lines gives their count.
    */
   readonly expectedRows?: number;
+  /**
+   * Keep every row's values in the table (default true). False: only what the checks across rows
+   * need (ids, subject, date, line, place in the file), for a caller that only validates.
+   */
+  readonly keepValues?: boolean;
 }
 
 export interface ReadResult {
@@ -66,6 +71,8 @@ export function readVisits(options: ReadOptions): ReadResult {
   // The first part of a file read in two parts will take the other's rows: size it for both.
   const table = new VisitTable(
     options.expectedRows ?? Math.ceil((range ? end - start : fileSize) / 80),
+    undefined,
+    { keepValues: options.keepValues !== false },
   );
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
