@@ -256,6 +256,14 @@ export const ERROR_CODES = {
     meaning: 'The path exists, but not with this HTTP method.',
     action: 'See the API document (`GET /api/v1/openapi.json`) for the methods of the path.',
   },
+  INTERRUPTED: {
+    status: 503,
+    exit: 'failure',
+    meaning:
+      'The command was stopped by a signal (Ctrl-C: SIGINT, or SIGTERM) before it finished. The statement running in the database was cancelled, its transaction rolled back, and an embedded server that the command started was stopped.',
+    action:
+      'Run the command again when you want it to finish. A second Ctrl-C ends the command at once, leaving the embedded server running (the next command adopts it).',
+  },
   INTERNAL_ERROR: {
     status: 500,
     exit: 'internal',

@@ -21,7 +21,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { JiaError } from '@jia-trial/errors';
@@ -92,8 +92,20 @@ export async function backupDatabase(
   if (existsSync(dir))
     throw new JiaError('TARGET_EXISTS', `${dir} exists; a backup is written to a new directory`);
   const partial = `${dir}.partial`;
-  // A backup holds all clinical data and the credential hashes: readable by its owner only.
-  mkdirSync(partial, { recursive: true, mode: 0o700 });
+  // A backup holds all clinical data and the credential hashes: readable by its owner only. The
+  // directory is new (mkdir without `recursive` fails on any existing name, a link included), so
+  // that no one else's directory, with its mode, is filled.
+  mkdirSync(dirname(partial), { recursive: true });
+  try {
+    mkdirSync(partial, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new JiaError(
+        'TARGET_EXISTS',
+        `${partial} exists (left by an interrupted backup, or put there): a backup is written only to a directory it creates; remove it and back up again`,
+      );
+    throw error;
+  }
   // Seal what is committed, so that the recorded head covers it (later work stays pending).
   await sealNow(pool);
   const manifest = await withSnapshot(pool, async (client): Promise<Manifest> => {

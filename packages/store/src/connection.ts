@@ -21,15 +21,29 @@ export const STORE_TYPES: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** A pool of the store's: its parsers, and no crash when the server drops an idle connection. */
+/**
+ * A lost connection is reported by the query that was using it (it fails, and the store turns
+ * the failure into DATABASE_UNAVAILABLE, errors.ts). node-postgres also emits it as an 'error'
+ * event on the client, which without a listener ends the process with a stack trace ("Unhandled
+ * 'error' event"): every client of the store has this listener.
+ */
+const reportedByTheQuery = (): void => {};
+
+/**
+ * A pool of the store's: its parsers, and no crash when the server drops a connection (idle, or
+ * in use: the query fails instead).
+ */
 export function storePool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool({ ...config, types: STORE_TYPES });
   // A dropped idle connection (server restart) must not crash the process; the next query fails.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', reportedByTheQuery));
   return pool;
 }
 
 /** A single client of the store's (administration: databases, roles, the server's lease). */
 export function storeClient(config: pg.ClientConfig): pg.Client {
-  return new pg.Client({ ...config, types: STORE_TYPES });
+  const client = new pg.Client({ ...config, types: STORE_TYPES });
+  client.on('error', reportedByTheQuery);
+  return client;
 }

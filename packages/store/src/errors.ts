@@ -65,6 +65,9 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
   '08006': 'DATABASE_UNAVAILABLE',
 };
 
+/** Codes of a connection that was open and is gone (rather than one that could not be made). */
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '08000', '08003', '08006']);
+
 /** node-postgres reports a connection lost mid-query with this message and no code. */
 const CONNECTION_LOST = /^Connection terminated\b|^Client has encountered a connection error/;
 
@@ -79,7 +82,12 @@ export function translateDatabaseError(error: unknown): unknown {
     ? 'DATABASE_UNAVAILABLE'
     : DATABASE_ERROR_CODES[(error as { code?: string } | null)?.code ?? ''];
   if (!code) return error;
-  return new JiaError(code, (error as Error).message.replace(/^jia-trial: /, ''), {
-    cause: error,
-  });
+  const message = (error as Error).message.replace(/^jia-trial: /, '');
+  return new JiaError(
+    code,
+    lost || LOST_CODES.has((error as { code?: string }).code ?? '')
+      ? `the connection to the database was lost (${message})`
+      : message,
+    { cause: error },
+  );
 }

@@ -40,7 +40,7 @@ function staged(file: BundleFileName): StagedFile {
   return {
     file,
     columns: (header ?? '').split(','),
-    records: lines.map((line) => new TextEncoder().encode(`${line}\n`)),
+    records: () => lines.map((line, i) => new TextEncoder().encode(`${line},${i + 2}\n`)),
   };
 }
 

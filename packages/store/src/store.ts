@@ -12,7 +12,7 @@
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { sealNow } from './audit/sealer.js';
-import { STORE_TYPES, storePool } from './connection.js';
+import { STORE_TYPES, storeClient, storePool } from './connection.js';
 import { type MigrationReport, migrate } from './migrate.js';
 import { RUNTIME_ROLE } from './runtime-role.js';
 import { type EmbeddedServer, openEmbeddedServer } from './server/embedded-server.js';
@@ -53,6 +53,12 @@ export interface Store {
    * Made on first use and ended by close; `pool` itself when one role does everything.
    */
   ownerPool(): pg.Pool;
+  /**
+   * Cancels the statements the store's pool is running (pg_cancel_backend from a connection of
+   * its own): each fails with query_canceled, and its transaction is rolled back by its caller.
+   * For a command interrupted by a signal.
+   */
+  cancelRunning(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,9 +159,39 @@ async function checkRuntimeRole(pool: pg.Pool, notices: string[]): Promise<void>
     );
 }
 
+/** The server process ids of the pool's connections. */
+function trackBackends(pool: pg.Pool): Set<number> {
+  const backends = new Set<number>();
+  const pidOf = (client: pg.PoolClient) => (client as { processID?: number }).processID;
+  pool.on('connect', (client) => {
+    const pid = pidOf(client);
+    if (pid) backends.add(pid);
+  });
+  pool.on('remove', (client) => {
+    const pid = pidOf(client);
+    if (pid) backends.delete(pid);
+  });
+  return backends;
+}
+
+async function cancelBackends(config: pg.ClientConfig, backends: ReadonlySet<number>) {
+  if (backends.size === 0) return;
+  // A role may cancel its own sessions' statements (no privilege needed).
+  const client = storeClient(config);
+  try {
+    await client.connect();
+    await client.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [
+      [...backends],
+    ]);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { runtime, owner, location, server } = await connections(options);
   const pool = storePool({ ...runtime, max: options.poolSize ?? 10 });
+  const backends = trackBackends(pool);
   let ownerPool: pg.Pool | null = null;
   const ownerPoolOf = (): pg.Pool => {
     if (!owner) return pool;
@@ -180,6 +216,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       connectionConfig: runtime,
       ownerConnectionConfig: owner ?? runtime,
       ownerPool: ownerPoolOf,
+      cancelRunning: () => cancelBackends(runtime, backends),
       close: async () => {
         await sealNow(pool).catch(() => {});
         await pool.end();

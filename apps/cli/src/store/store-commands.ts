@@ -57,26 +57,95 @@ export function cliActor(actor: string | undefined): Actor {
   return { id, name: actor?.trim() || id };
 }
 
-/** Opens the store from the environment, runs `work`, and closes it (noting its notices). */
+/** SIGINT (Ctrl-C) or SIGTERM, while a command holds the store. */
+interface Interruption {
+  /** The signal received, or null. */
+  readonly signal: () => NodeJS.Signals | null;
+  /** Called once, on the first signal (or at once, when it came already). */
+  onSignal(stop: () => void): void;
+  dispose(): void;
+}
+
+/**
+ * Catches SIGINT and SIGTERM while a command uses the store, so that it stops what it started:
+ * the first signal cancels the running statement (its transaction is rolled back) and lets the
+ * command close the store (which stops an embedded server it started); a second one ends the
+ * process at once, leaving the server for the next command to adopt.
+ */
+function catchInterruption(io: Pick<StoreIo, 'note'>): Interruption {
+  let received: NodeJS.Signals | null = null;
+  let stop: (() => void) | null = null;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) {
+      io.note(
+        `jia-trial: ${signal} again: stopping at once (the embedded database server, if any, is left running; the next command adopts it)`,
+      );
+      process.exit(1);
+    }
+    received = signal;
+    io.note(
+      `jia-trial: ${signal}: cancelling the running statement and closing the database (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again stops at once)`,
+    );
+    stop?.();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: () => received,
+    onSignal(callback) {
+      stop = callback;
+      if (received) callback();
+    },
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * Opens the store from the environment, runs `work`, and closes it (noting its notices). A
+ * command interrupted by SIGINT or SIGTERM ends with INTERRUPTED, `interrupted` saying what
+ * became of its work.
+ */
 export async function withStore<T>(
   io: Pick<StoreIo, 'env' | 'note'>,
   work: (store: Store) => Promise<T>,
+  interrupted = 'the command stopped before it finished',
 ): Promise<T> {
-  // A server that cannot be reached is DATABASE_UNAVAILABLE, not a fault of jia-trial.
-  const store = await openStore(storeOptionsFromEnv(io.env)).catch((error: unknown) => {
-    throw translateDatabaseError(error);
-  });
-  for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
-  try {
-    // The unsealed window past its limit (docs/audit-trail.md): said by every command.
-    const alert = unsealedAlert(
-      await unsealedWindow(store.pool),
-      unsealedAlertSecondsFromEnv(io.env),
+  const interruption = catchInterruption(io);
+  const stopped = (signal: NodeJS.Signals) =>
+    new JiaError(
+      'INTERRUPTED',
+      `interrupted by ${signal}: the running statement was cancelled and the transaction rolled back; ${interrupted}`,
     );
-    if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
-    return await work(store);
+  try {
+    // A server that cannot be reached is DATABASE_UNAVAILABLE, not a fault of jia-trial.
+    const store = await openStore(storeOptionsFromEnv(io.env)).catch((error: unknown) => {
+      throw translateDatabaseError(error);
+    });
+    for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
+    try {
+      const signal = interruption.signal();
+      if (signal) throw stopped(signal);
+      interruption.onSignal(() => {
+        store.cancelRunning().catch(() => {});
+      });
+      // The unsealed window past its limit (docs/audit-trail.md): said by every command.
+      const alert = unsealedAlert(
+        await unsealedWindow(store.pool),
+        unsealedAlertSecondsFromEnv(io.env),
+      );
+      if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
+      return await work(store);
+    } catch (error) {
+      const signal = interruption.signal();
+      throw signal ? stopped(signal) : error;
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    interruption.dispose();
   }
 }
 
@@ -113,11 +182,18 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
       'USAGE_ERROR',
       '--replace overwrites records changed by someone else: give the reason with --reason',
     );
-  const reading = readValidBundle(dir, options.maxErrors);
-  const result = await withStore(io, (store) =>
-    withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
-      importBundle(tx, studyId, reading.files, { replace: options.replace === true }),
-    ),
+  // No row is kept: the import streams each file from disk again when it stores it. Only the
+  // files are kept, so that the validation's visit table is freed before the import.
+  const { files } = readValidBundle(dir, options.maxErrors, undefined, { keepRows: false });
+  const result = await withStore(
+    io,
+    (store) =>
+      withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
+        importBundle(tx, studyId, files, { replace: options.replace === true }),
+      ).catch((error: unknown) => {
+        throw lostDuringImport(error);
+      }),
+    'nothing was imported',
   );
   if (options.json) {
     io.out(`${JSON.stringify(result)}\n`);
@@ -130,6 +206,16 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
   const changed = result.files.some((f) => f.inserted + f.updated > 0);
   io.out(
     `${result.createdStudy ? 'created' : changed ? 'updated' : 'nothing changed in'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
+  );
+}
+
+/** A connection lost during the import, with what became of the import and what to do. */
+function lostDuringImport(error: unknown): unknown {
+  if (!(error instanceof JiaError) || error.code !== 'DATABASE_UNAVAILABLE') return error;
+  return new JiaError(
+    'DATABASE_UNAVAILABLE',
+    `${error.message}; the import is one transaction, which the database rolls back unless it had already committed: run the import again when the database is back (a bundle already imported changes nothing)`,
+    { cause: error },
   );
 }
 

@@ -5,63 +5,99 @@
  * validated by the reader of `jia-trial score`, so a bundle's visits mean exactly what the score
  * command reads. All problems are listed; the result is either staged files or problems.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_FILES, type BundleFileName } from '@jia-trial/dictionary';
+import { BUNDLE_FILES, type BundleFile, type BundleFileName } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type { StagedFile } from '@jia-trial/store';
 import { checkAcrossRows } from '../visits-csv/cross-row-checks.js';
 import { readVisits } from '../visits-csv/read-visits.js';
 import type { VisitTable } from '../visits-csv/visit-table.js';
+import { bundleRecords, type FileIdentity, isUtf8File, openBundleFile } from './bundle-file.js';
 import { ProblemList } from './bundle-problems.js';
-import { type ValidatedFile, validateFile } from './validate-file.js';
+import { type ReferenceTargets, type ValidatedFile, validateFile } from './validate-file.js';
 
 /** Larger files are refused before reading (a bundle file of 2 GiB is not a study). */
 export const MAX_FILE_BYTES = 2 * 1024 ** 3;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const LF = new Uint8Array([0x0a]);
+const UTF8_CHUNK_BYTES = 1 << 22;
 
 export interface BundleReading {
+  /** The files to store: each streams its records from disk again when staged (bundle-file.ts). */
   readonly files: StagedFile[];
   readonly problems: ProblemList;
   /** Records per file, for the summary. */
   readonly counts: ReadonlyMap<BundleFileName, number>;
-  /** The files other than visits.csv, row by row (for readers of the values, not the bytes). */
+  /**
+   * The files other than visits.csv, with their rows' values when `keepRows` was asked (for
+   * readers of the values, not the bytes); otherwise without rows.
+   */
   readonly validated: ReadonlyMap<BundleFileName, ValidatedFile>;
-  /** visits.csv as read by `jia-trial score`; null when it is missing or has problems. */
+  /**
+   * visits.csv as read by `jia-trial score`; null when it is missing or has problems. Without
+   * `keepRows` the table holds no values (VisitTable.keepsValues false): ids, subjects, dates.
+   */
   readonly visits: VisitTable | null;
 }
 
-/** The visits' records as bytes, by offset in the validated file. */
-function visitRecords(path: string, table: VisitTable, problems: ProblemList): Uint8Array[] {
-  const records: Uint8Array[] = [];
-  const fd = openSync(path, 'r');
-  try {
-    for (let row = 0; row < table.count; row++) {
-      const record = new Uint8Array(table.length[row] as number);
-      readSync(fd, record, 0, record.length, table.offset[row] as number);
-      // The score reader decodes only the cells it needs as text: check the rest is UTF-8 too.
-      try {
-        UTF8.decode(record);
-      } catch {
-        problems.add({
-          file: 'visits.csv',
-          line: table.line[row] as number,
-          column: null,
-          message: 'invalid UTF-8 (save the file as UTF-8)',
-        });
-      }
-      records.push(record, LF);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return records;
+export interface ReadBundleOptions {
+  /**
+   * Keep every row's values (`validated`, and the visit table's), as bundleTimelines needs
+   * them; an import does not, and keeps no row (default true).
+   */
+  readonly keepRows?: boolean;
 }
 
-function readVisitsFile(path: string, problems: ProblemList, maxProblems: number) {
+/**
+ * The score reader decodes only the cells it needs as text: check that the rest is UTF-8 too.
+ * The whole file is checked first without decoding it (isUtf8File); only when that fails are the
+ * records decoded one by one, to name the lines.
+ */
+function checkVisitsUtf8(fd: number, table: VisitTable, problems: ProblemList): void {
+  if (isUtf8File(fd)) return;
+  const one = new TextDecoder('utf-8', { fatal: true });
+  for (let row = 0; row < table.count; row++) {
+    const record = new Uint8Array(table.length[row] as number);
+    readSync(fd, record, 0, record.length, table.offset[row] as number);
+    try {
+      one.decode(record);
+    } catch {
+      problems.add({
+        file: 'visits.csv',
+        line: table.line[row] as number,
+        column: null,
+        message: 'invalid UTF-8 (save the file as UTF-8)',
+      });
+    }
+  }
+}
+
+/** The number of line feeds in the file, plus one: at least its number of records. */
+function countLines(fd: number): number {
+  const buffer = Buffer.allocUnsafe(UTF8_CHUNK_BYTES);
+  let lines = 1;
+  for (let position = 0; ; ) {
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n === 0) return lines;
+    position += n;
+    const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+  }
+}
+
+function readVisitsFile(reading: Reading, fd: number, path: string, size: number) {
+  const { problems, maxProblems } = reading;
   const file = 'visits.csv';
-  const result = readVisits({ path, fileName: file, fileSize: statSync(path).size, maxProblems });
+  const result = readVisits({
+    path,
+    fd,
+    fileName: file,
+    fileSize: size,
+    maxProblems,
+    // Sized exactly: the table is most of the import's memory (docs/performance.md, "Import").
+    expectedRows: countLines(fd),
+    // A reader of the rows' values (bundleTimelines) needs the table's; an import does not.
+    keepValues: reading.keepRows,
+  });
   const report = (issue: Issue) => problems.addIssue(issue);
   for (const problem of result.problems) report(problem);
   problems.more += result.moreProblems;
@@ -69,8 +105,58 @@ function readVisitsFile(path: string, problems: ProblemList, maxProblems: number
   return result;
 }
 
-export function readBundle(dir: string, maxProblems: number): BundleReading {
-  const problems = new ProblemList(maxProblems);
+/** visits.csv read, validated and checked against subjects.csv; null when it has problems. */
+function readVisitsBundleFile(
+  reading: Reading,
+  fd: number,
+  path: string,
+  size: number,
+): { table: VisitTable; header: readonly string[] } | null {
+  const { problems } = reading;
+  const before = problems.total;
+  const result = readVisitsFile(reading, fd, path, size);
+  if (problems.total > before) return null;
+  checkVisitsUtf8(fd, result.table, problems);
+  checkVisitSubjects(result.table, reading.subjects, problems);
+  return { table: result.table, header: result.header };
+}
+
+/** Each visit's subject is in subjects.csv (when both were read). */
+function checkVisitSubjects(
+  table: VisitTable,
+  subjects: ReadonlySet<string> | null,
+  problems: ProblemList,
+): void {
+  if (!subjects) return;
+  for (let row = 0; row < table.count; row++) {
+    const subject = table.subjectIds[table.subject[row] as number] as string;
+    if (!subjects.has(subject))
+      problems.add({
+        file: 'visits.csv',
+        line: table.line[row] as number,
+        column: 'subject_id',
+        record: table.ids.id(row),
+        message: `subject ${subject} is not in subjects.csv`,
+      });
+  }
+}
+
+const EMPTY_FILE = 'the file is empty: a header row is required';
+
+/** A file past MAX_FILE_BYTES is refused before it is read. */
+function tooLarge(file: string, size: number, problems: ProblemList): boolean {
+  if (size <= MAX_FILE_BYTES) return false;
+  problems.add({
+    file,
+    line: 0,
+    column: null,
+    message: `is ${(size / 1024 ** 3).toFixed(1)} GiB; a bundle file may have at most ${MAX_FILE_BYTES / 1024 ** 3} GiB`,
+  });
+  return true;
+}
+
+/** Every .csv file of the folder is a bundle file. */
+function checkFileNames(dir: string, problems: ProblemList): void {
   const known = new Set<string>(BUNDLE_FILES.map((f) => f.file));
   for (const name of readdirSync(dir))
     if (name.toLowerCase().endsWith('.csv') && !known.has(name))
@@ -80,113 +166,103 @@ export function readBundle(dir: string, maxProblems: number): BundleReading {
         column: null,
         message: `not a bundle file (expected: ${[...known].join(', ')})`,
       });
+}
 
-  const files: StagedFile[] = [];
-  const counts = new Map<BundleFileName, number>();
-  const validated = new Map<BundleFileName, ValidatedFile>();
-  /** Each visit's subject and line; null when visits.csv could not be read. */
-  let visits: Map<string, { subject: string; line: number }> | null = null;
-  let visitTable: VisitTable | null = null;
+/** What readBundle has read so far. */
+interface Reading {
+  readonly problems: ProblemList;
+  readonly maxProblems: number;
+  readonly keepRows: boolean;
+  readonly files: StagedFile[];
+  readonly counts: Map<BundleFileName, number>;
+  readonly validated: Map<BundleFileName, ValidatedFile>;
+  /** The subject ids of subjects.csv (null until read, or when it could not be). */
+  subjects: Set<string> | null;
+  /** visits.csv when it was read without problems. */
+  visits: VisitTable | null;
+}
+
+/**
+ * The lookup of a file referred to. BUNDLE_FILES lists a file after the files it refers to, so
+ * the references are checked as each file is read.
+ */
+function referenceTargets(reading: Reading): ReferenceTargets {
+  return (file) => {
+    const { subjects, visits } = reading;
+    if (file === 'subjects.csv') return subjects ? (id) => subjects.has(id) : null;
+    if (file === 'visits.csv' && visits) return (id) => visits.ids.find(id) >= 0;
+    return null;
+  };
+}
+
+/** Reads one open bundle file into `reading`. */
+function readOpenFile(
+  reading: Reading,
+  spec: BundleFile,
+  path: string,
+  fd: number,
+  identity: FileIdentity,
+): void {
+  const { problems } = reading;
+  const size = Number(identity.size);
+  if (tooLarge(spec.file, size, problems)) return;
+  const records = () => bundleRecords(path, spec.file, identity);
+  if (spec.file === 'visits.csv') {
+    const read = readVisitsBundleFile(reading, fd, path, size);
+    if (!read) return;
+    reading.visits = read.table;
+    reading.files.push({ file: spec.file, columns: read.header, records });
+    reading.counts.set(spec.file, read.table.count);
+    return;
+  }
+  const ids = spec.file === 'subjects.csv' ? new Set<string>() : null;
+  const file = validateFile(path, spec, problems, {
+    fd,
+    keepRows: reading.keepRows,
+    targets: referenceTargets(reading),
+    ...(ids ? { onValues: (values) => ids.add(values.get('subject_id') ?? '') } : {}),
+  });
+  if (ids) reading.subjects = ids;
+  if (file.columns.length === 0 && problems.countFor(spec.file) === 0)
+    problems.add({ file: spec.file, line: 1, column: null, message: EMPTY_FILE });
+  reading.validated.set(spec.file, file);
+  reading.files.push({ file: spec.file, columns: file.columns, records });
+  reading.counts.set(spec.file, file.count);
+}
+
+export function readBundle(
+  dir: string,
+  maxProblems: number,
+  options: ReadBundleOptions = {},
+): BundleReading {
+  const reading: Reading = {
+    problems: new ProblemList(maxProblems),
+    maxProblems,
+    keepRows: options.keepRows !== false,
+    files: [],
+    counts: new Map(),
+    validated: new Map(),
+    subjects: null,
+    visits: null,
+  };
+  checkFileNames(dir, reading.problems);
   for (const spec of BUNDLE_FILES) {
     const path = join(dir, spec.file);
-    if (!existsSync(path)) {
-      if (!spec.optional)
-        problems.add({
-          file: spec.file,
-          line: 0,
-          column: null,
-          message: 'required file is missing',
-        });
+    const opened = openBundleFile(path);
+    if (opened.kind !== 'file') {
+      const message = opened.kind === 'refused' ? opened.reason : 'required file is missing';
+      if (opened.kind === 'refused' || !spec.optional)
+        reading.problems.add({ file: spec.file, line: 0, column: null, message });
       continue;
     }
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) {
-      problems.add({
-        file: spec.file,
-        line: 0,
-        column: null,
-        message: `is ${(size / 1024 ** 3).toFixed(1)} GiB; a bundle file may have at most ${MAX_FILE_BYTES / 1024 ** 3} GiB`,
-      });
-      continue;
+    try {
+      readOpenFile(reading, spec, path, opened.fd, opened.identity);
+    } finally {
+      closeSync(opened.fd);
     }
-    if (spec.file === 'visits.csv') {
-      const before = problems.total;
-      const result = readVisitsFile(path, problems, maxProblems);
-      if (problems.total > before) continue;
-      const records = visitRecords(path, result.table, problems);
-      const ids = result.table.ids;
-      const table = result.table;
-      visitTable = table;
-      visits = new Map(
-        Array.from({ length: table.count }, (_, row) => [
-          ids.id(row),
-          {
-            subject: table.subjectIds[table.subject[row] as number] as string,
-            line: table.line[row] as number,
-          },
-        ]),
-      );
-      files.push({ file: spec.file, columns: result.header, records });
-      counts.set(spec.file, result.table.count);
-      continue;
-    }
-    const file = validateFile(path, spec, problems);
-    if (file.columns.length === 0 && problems.countFor(spec.file) === 0)
-      problems.add({
-        file: spec.file,
-        line: 1,
-        column: null,
-        message: 'the file is empty: a header row is required',
-      });
-    validated.set(spec.file, file);
-    files.push({ file: spec.file, columns: file.columns, records: file.records });
-    counts.set(spec.file, file.rows.length);
   }
-  checkReferences(validated, visits, problems);
-  return { files, problems, counts, validated, visits: visitTable };
-}
-
-/** Every reference between files resolves within the bundle (when the target file was read). */
-function checkReferences(
-  validated: ReadonlyMap<BundleFileName, ValidatedFile>,
-  visits: ReadonlyMap<string, { subject: string; line: number }> | null,
-  problems: ProblemList,
-): void {
-  const subjectFile = validated.get('subjects.csv');
-  const subjects = subjectFile && new Set(subjectFile.rows.map((r) => r.values.get('subject_id')));
-  if (subjects && visits) checkVisitSubjects(visits, subjects, problems);
-  for (const file of validated.values())
-    for (const reference of file.spec.references) {
-      const [column] = reference.columns as [string];
-      const targets = reference.file === 'subjects.csv' ? subjects : visits;
-      if (!targets) continue;
-      for (const row of file.rows) {
-        const value = row.values.get(column);
-        if (value !== undefined && !targets.has(value))
-          problems.add({
-            file: file.spec.file,
-            line: row.line,
-            column,
-            message: `${column === 'visit_id' ? 'visit' : 'subject'} ${value} is not in ${reference.file}`,
-          });
-      }
-    }
-}
-
-function checkVisitSubjects(
-  visits: ReadonlyMap<string, { subject: string; line: number }>,
-  subjects: ReadonlySet<string | undefined>,
-  problems: ProblemList,
-): void {
-  for (const [visitId, visit] of visits)
-    if (!subjects.has(visit.subject))
-      problems.add({
-        file: 'visits.csv',
-        line: visit.line,
-        column: 'subject_id',
-        record: visitId,
-        message: `subject ${visit.subject} is not in subjects.csv`,
-      });
+  const { files, problems, counts, validated, visits } = reading;
+  return { files, problems, counts, validated, visits };
 }
 
 /**
@@ -198,10 +274,11 @@ export function readValidBundle(
   dir: string,
   maxProblems: number,
   consequence = 'nothing was imported',
+  options: ReadBundleOptions = {},
 ): BundleReading {
   let reading: BundleReading;
   try {
-    reading = readBundle(dir, maxProblems);
+    reading = readBundle(dir, maxProblems, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR')

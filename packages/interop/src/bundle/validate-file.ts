@@ -2,13 +2,17 @@
  * Validation of one bundle file other than visits.csv, driven by its spec in
  * @jia-trial/dictionary (bundle-spec.ts): header, every cell by its field's rule (field-rules.ts,
  * the rule the API's typed values follow too), duplicate keys and the rules between a row's
- * columns (record-rules.ts). Every problem is collected with its line and column. The
- * valid records are kept as their exact bytes, to be copied into the database unchanged.
+ * columns (record-rules.ts) and the references to the files read before it (a subject in
+ * subjects.csv, a visit in visits.csv). Every problem is collected with its line and column. No
+ * record is kept (the import reads the file again to send it, bundle-file.ts); the rows' values
+ * are kept only when asked (`keepRows`: the commands that reason about subjects without a
+ * database).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
   type BundleColumn,
   type BundleFile,
+  type BundleFileName,
   checkFieldValue,
   checkRecordRules,
   type FieldValue,
@@ -19,15 +23,35 @@ import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader
 import type { ProblemList } from './bundle-problems.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
-const LF = new Uint8Array([0x0a]);
 
-/** A validated file: its header, its records' bytes, and each row's values by column. */
+/** A validated file: its header, its number of records, and (when kept) each row's values. */
 export interface ValidatedFile {
   readonly spec: BundleFile;
   readonly columns: readonly string[];
-  readonly records: Uint8Array[];
-  /** Per record: its line and its cell texts by column name (empty cells absent). */
+  /** Records read (those with a problem in a cell excluded). */
+  count: number;
+  /**
+   * Per record: its line and its cell texts by column name (empty cells absent); empty unless
+   * `keepRows` was asked.
+   */
   readonly rows: Array<{ readonly line: number; readonly values: ReadonlyMap<string, string> }>;
+}
+
+/**
+ * Whether a value referred to is in its file (subjects.csv, visits.csv), or null when that file
+ * could not be read (its own problems are reported; the references to it are not checked).
+ */
+export type ReferenceTargets = (file: BundleFileName) => ((value: string) => boolean) | null;
+
+export interface ValidateOptions {
+  /** An open descriptor of the file (read from its current position; not closed). */
+  readonly fd?: number;
+  /** Keep every row's values in `rows` (default false). */
+  readonly keepRows?: boolean;
+  /** Check the file's references (default: not checked). */
+  readonly targets?: ReferenceTargets;
+  /** Called with each row's values as they are read (the rows other files refer to). */
+  readonly onValues?: (values: ReadonlyMap<string, string>) => void;
 }
 
 /** A cell's value, or why its text is not a valid value of its field (the dictionary's rule). */
@@ -38,9 +62,19 @@ function readCell(column: BundleColumn, text: string): ParsedText {
   return problem === null ? parsed : { problem };
 }
 
-export function validateFile(path: string, spec: BundleFile, problems: ProblemList): ValidatedFile {
+export function validateFile(
+  path: string,
+  spec: BundleFile,
+  problems: ProblemList,
+  options: ValidateOptions = {},
+): ValidatedFile {
   const byName = new Map(spec.columns.map((c) => [c.name, c]));
-  const result: ValidatedFile = { spec, columns: [], records: [], rows: [] };
+  const result: ValidatedFile = { spec, columns: [], count: 0, rows: [] };
+  const references = spec.references.map((reference) => ({
+    column: reference.columns[0] as string,
+    file: reference.file,
+    has: options.targets?.(reference.file) ?? null,
+  }));
   const keys = new Map<string, number>();
   let header: Array<BundleColumn | undefined> = [];
   let headerOk = true;
@@ -51,7 +85,8 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
     // Until the header is known to be sound (a header cell may not even be UTF-8), no row is read.
     headerOk = false;
     const names = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
-    (result.columns as string[]).push(...names);
+    // One by one: push(...names) overflows the stack for a header of ~500,000 columns.
+    for (const name of names) (result.columns as string[]).push(name);
     const seen = new Set<string>();
     header = names.map((name) => {
       if (!byName.has(name))
@@ -64,6 +99,18 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
       if (column.required && !seen.has(column.name))
         report(1, column.name, 'required column is missing from the header');
     headerOk = problems.countFor(spec.file) === 0;
+  };
+
+  const checkReferences = (line: number, values: ReadonlyMap<string, string>) => {
+    for (const reference of references) {
+      const value = values.get(reference.column);
+      if (value !== undefined && reference.has && !reference.has(value))
+        report(
+          line,
+          reference.column,
+          `${reference.column === 'visit_id' ? 'visit' : 'subject'} ${value} is not in ${reference.file}`,
+        );
+    }
   };
 
   const onRow = (record: CsvRecordView) => {
@@ -101,8 +148,10 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
         `duplicate ${spec.key.join(' + ')} ${spec.key.map((n) => values.get(n)).join(' + ')} (first on line ${first})`,
       );
     else keys.set(key, record.line);
-    result.records.push(record.raw().slice(), LF);
-    result.rows.push({ line: record.line, values });
+    checkReferences(record.line, values);
+    result.count++;
+    options.onValues?.(values);
+    if (options.keepRows) result.rows.push({ line: record.line, values });
   };
 
   const reader = new CsvReader(
@@ -123,7 +172,7 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
       onFieldCountMismatch: (error) => report(error.line, null, error.reason),
     },
   );
-  const fd = openSync(path, 'r');
+  const fd = options.fd ?? openSync(path, 'r');
   try {
     const chunk = new Uint8Array(READ_CHUNK_BYTES);
     for (;;) {
@@ -136,7 +185,7 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
     if (!(error instanceof CsvSyntaxError)) throw error;
     report(error.line, null, `${error.reason}; reading stopped here`);
   } finally {
-    closeSync(fd);
+    if (options.fd === undefined) closeSync(fd);
   }
   return result;
 }

@@ -22,6 +22,8 @@ export interface FileRange {
 
 export interface ReadOptions {
   readonly path: string;
+  /** An open descriptor of `path` to read instead of opening it (not closed). */
+  readonly fd?: number;
   /** The file's name in problem reports (default: `path`). */
   readonly fileName?: string;
   readonly fileSize: number;
@@ -30,6 +32,16 @@ export interface ReadOptions {
   readonly end?: number;
   /** Read this later part of the file instead; line numbers then count from the part's start. */
   readonly range?: FileRange;
+  /**
+   * Rows to size the table for (default: one per 80 bytes, a guess that over- or under-sizes
+   * it, and a table grows by doubling); a caller that counted the lines gives their count.
+   */
+  readonly expectedRows?: number;
+  /**
+   * Keep every row's values in the table (default true). False: only what the checks across rows
+   * need (ids, subject, date, line, place in the file), for a caller that only validates.
+   */
+  readonly keepValues?: boolean;
 }
 
 export interface ReadResult {
@@ -57,7 +69,11 @@ export function readVisits(options: ReadOptions): ReadResult {
   const start = range?.start ?? 0;
   const end = range?.end ?? options.end ?? fileSize;
   // The first part of a file read in two parts will take the other's rows: size it for both.
-  const table = new VisitTable(Math.ceil((range ? end - start : fileSize) / 80));
+  const table = new VisitTable(
+    options.expectedRows ?? Math.ceil((range ? end - start : fileSize) / 80),
+    undefined,
+    { keepValues: options.keepValues !== false },
+  );
   // A later part is read after a replayed header line: shift offsets and lines back.
   const parser = new RowParser(
     table,
@@ -79,7 +95,7 @@ export function readVisits(options: ReadOptions): ReadResult {
     },
   );
   let stopped = false;
-  const fd = openSync(path, 'r');
+  const fd = options.fd ?? openSync(path, 'r');
   try {
     if (range) reader.push(Uint8Array.from([...range.headerBytes, 10]));
     const buffer = new Uint8Array(READ_CHUNK_BYTES);
@@ -95,7 +111,7 @@ export function readVisits(options: ReadOptions): ReadResult {
     parser.syntaxError(error);
     stopped = true;
   } finally {
-    closeSync(fd);
+    if (options.fd === undefined) closeSync(fd);
   }
   if (parser.columnNames.length === 0 && parser.problems.length === 0) {
     parser.report(1, null, null, 'the file is empty: a header row is required');

@@ -213,6 +213,8 @@ export class RowParser {
     if (!this.headerOk) return;
     const table = this.table;
     const row = table.addRow();
+    // The values' row: `row`, or the one reused row of a table that keeps no values.
+    const values = table.valueSlot(row);
     this.record = record;
     this.currentRow = row;
     this.line = record.line + this.lineShift;
@@ -241,13 +243,13 @@ export class RowParser {
           this.date(row, i);
           break;
         case K_CATEGORY:
-          this.category(row, i);
+          this.category(values, i);
           break;
         case K_NUMBER:
-          this.number(row, i);
+          this.number(values, i);
           break;
         case K_BOOLEAN:
-          this.boolean(row, i);
+          this.boolean(values, i);
           break;
         case K_UNIT:
           this.unit(i);
@@ -258,8 +260,8 @@ export class RowParser {
         // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
     }
-    this.jointCodes(row);
-    if (this.unitPlans.length > 0) this.convertUnits(row);
+    this.jointCodes(values);
+    if (this.unitPlans.length > 0) this.convertUnits(values);
   }
 
   private fail(column: number, message: string): void {

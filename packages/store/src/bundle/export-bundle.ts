@@ -2,10 +2,13 @@
  * Writing a study as a bundle: one CSV per bundle file, every column of the spec, rows in key
  * order, all read in one snapshot (a consistent bundle even while others write). Each file is
  * produced by PostgreSQL's COPY in CSV format and written to `<name>.partial`, renamed when
- * complete. The output imports back to the same data (apps/cli/src/store/import-command.test.ts).
+ * complete. The temporary file is created exclusively (O_CREAT | O_EXCL: an existing file or a
+ * planted symbolic link is refused, never written through) and private (0600: the bundle is
+ * clinical data), and removed if the export fails. The output imports back to the same data
+ * (apps/cli/src/store/import-command.test.ts).
  */
 import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +19,7 @@ import {
   type BundleFileName,
   dbColumn,
 } from '@jia-trial/dictionary';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -47,6 +51,20 @@ export interface ExportResult {
   readonly files: ReadonlyArray<{ readonly file: BundleFileName; readonly rows: number }>;
 }
 
+/** A new private file, or TARGET_EXISTS when the name is taken (by a file, or a link). */
+async function createExclusively(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new JiaError(
+        'TARGET_EXISTS',
+        `${path} exists (left by an interrupted export, or put there): an export writes only files it creates; remove it and export again`,
+      );
+    throw error;
+  }
+}
+
 export async function listStudies(pool: pg.Pool): Promise<string[]> {
   const result = await pool.query<{ study_id: string }>('SELECT study_id FROM study ORDER BY 1');
   return result.rows.map((r) => r.study_id);
@@ -75,13 +93,16 @@ export async function exportBundle(
         .map((c) => `${bundleTextExpression(file, c)} AS ${quote(c.name)}`)
         .join(', ');
       const order = file.key.map((name) => quote(dbColumn(file, name))).join(', ');
+      const target = join(outDir, file.file);
+      const partial = `${target}.partial`;
+      // Before the COPY starts: a COPY left unread would hold the connection.
+      const handle = await createExclusively(partial);
       const copy = client.query(
         copyTo(
           `COPY (SELECT ${select} FROM ${file.table} WHERE study_id = ${escapeLiteral(studyId)} ORDER BY ${order})
              TO STDOUT WITH (FORMAT csv, HEADER true)`,
         ),
       );
-      const target = join(outDir, file.file);
       // Rows are counted by line ends (a quoted line break in a value makes it a little early).
       let lines = -1;
       let drawn = 0;
@@ -95,8 +116,13 @@ export async function exportBundle(
           done(null, chunk);
         },
       });
-      await pipeline(copy, count, createWriteStream(`${target}.partial`));
-      await rename(`${target}.partial`, target);
+      try {
+        await pipeline(copy, count, createWriteStream('', { fd: handle }));
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      await rename(partial, target);
       progress?.(file.file, total, total);
       files.push({ file: file.file, rows: total });
     }

@@ -13,26 +13,35 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  BUNDLE_FILES,
-  type BundleColumn,
-  type BundleFile,
-  type BundleFileName,
-  dbColumn,
-} from '@jia-trial/dictionary';
+import { BUNDLE_FILES, type BundleFileName, dbColumn } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
-import { escapeIdentifier } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Actor, Transaction } from '../transaction.js';
+import { refuseRuleBreaches } from './check-rules.js';
+import {
+  differs,
+  keyText,
+  LINE_COLUMN,
+  type MergePlan,
+  plan,
+  quote,
+  VERSION,
+  valueExpression,
+} from './merge-plan.js';
 
 /** One bundle file after validation: its header and its records as CSV bytes. */
 export interface StagedFile {
   readonly file: BundleFileName;
   /** The header's column names, in file order (each a column of the file's spec). */
   readonly columns: readonly string[];
-  /** The records, each terminated by LF, without the header. */
-  readonly records: readonly Uint8Array[];
+  /**
+   * The records without the header, as CSV bytes in chunks (split anywhere): each record, then
+   * one more field, its line in the file (for the problems the import finds), then LF. A
+   * function, called once when the file is staged, so that the records can be streamed from
+   * disk rather than held in memory (interop's bundleRecords).
+   */
+  readonly records: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 }
 
 export interface FileImportCounts {
@@ -54,99 +63,21 @@ export interface ImportResult {
 /** How many changed records an import without a reason lists. */
 const CHANGES_LISTED = 20;
 
-/** A column name as an SQL identifier. */
-const quote = escapeIdentifier;
-
-/**
- * The staged text of a column, cast to its database type. An empty cell of a column with a
- * default column takes that column's value (awareness_date: onset_date); an absent column does
- * too on insert (absent columns are never compared or updated, see plan()). Whole numbers go
- * through numeric, since the visits reader accepts `10.0` as 10.
- */
-function valueExpression(column: BundleColumn, present: ReadonlySet<string>): string {
-  const own = present.has(column.name) ? `s.${quote(column.name)}` : 'NULL';
-  const fallback =
-    column.defaultFrom && present.has(column.defaultFrom) ? `s.${quote(column.defaultFrom)}` : null;
-  const text = fallback
-    ? `coalesce(${own}, ${fallback})`
-    : column.type === 'chaq_score'
-      ? `nullif(${own}, 'na')`
-      : own;
-  const whole = column.sqlType === 'integer' || column.sqlType === 'smallint';
-  return whole
-    ? `CAST(CAST(${text} AS numeric) AS ${column.sqlType})`
-    : `CAST(${text} AS ${column.sqlType})`;
-}
-
-interface MergePlan {
-  readonly spec: BundleFile;
-  readonly stage: string;
-  readonly keyMatch: string;
-  /** Non-key columns the file provides (compared and updated). */
-  readonly compared: readonly BundleColumn[];
-  /** The columns written into a new record (all but the version, which the database keeps). */
-  readonly inserted: readonly BundleColumn[];
-  readonly present: ReadonlySet<string>;
-}
-
-/** The bundle column of a record's version: checked against the stored one, never written. */
-const VERSION = 'version';
-
-function plan(spec: BundleFile, columns: readonly string[]): MergePlan {
-  const present = new Set(columns);
-  const stage = `stage_${spec.table}`;
-  const byName = new Map(spec.columns.map((c) => [c.name, c]));
-  const keyMatch = spec.key
-    .map((name) => {
-      const column = byName.get(name) as BundleColumn;
-      return `t.${quote(dbColumn(spec, name))} = ${valueExpression(column, present)}`;
-    })
-    .concat('t.study_id = $1')
-    .join(' AND ');
-  const compared = spec.columns.filter(
-    (c) => !spec.key.includes(c.name) && c.name !== VERSION && present.has(c.name),
-  );
-  const inserted = spec.columns.filter((c) => c.name !== VERSION);
-  return { spec, stage, keyMatch, compared, inserted, present };
-}
-
-function differs(p: MergePlan): string {
-  if (p.compared.length === 0) return 'false';
-  const stored = p.compared.map((c) => `t.${quote(dbColumn(p.spec, c.name))}`).join(', ');
-  const given = p.compared.map((c) => valueExpression(c, p.present)).join(', ');
-  return `(${stored}) IS DISTINCT FROM (${given})`;
-}
-
 async function stageFile(client: pg.PoolClient, staged: StagedFile, p: MergePlan): Promise<void> {
   const columns = p.spec.columns.map((c) => `${quote(c.name)} text`).join(', ');
-  await client.query(`CREATE TEMP TABLE ${p.stage} (${columns}) ON COMMIT DROP`);
-  const list = staged.columns.map(quote).join(', ');
-  // FORCE_NULL: a quoted empty cell ("") is missing too, as the validator read it.
-  const copy = client.query(
-    copyFrom(`COPY ${p.stage} (${list}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (${list}))`),
+  await client.query(
+    `CREATE TEMP TABLE ${p.stage} (${columns}, ${LINE_COLUMN} integer) ON COMMIT DROP`,
   );
-  await pipeline(Readable.from(chunks(staged.records)), copy);
-}
-
-/** Records joined into chunks of about 64 KiB: one message per record made COPY ten times slower. */
-function* chunks(records: readonly Uint8Array[], size = 65_536): Generator<Buffer> {
-  let parts: Uint8Array[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    parts.push(record);
-    bytes += record.length;
-    if (bytes >= size) {
-      yield Buffer.concat(parts, bytes);
-      parts = [];
-      bytes = 0;
-    }
-  }
-  if (parts.length > 0) yield Buffer.concat(parts, bytes);
-}
-
-/** A stored record's key as text, as the refusals list it. */
-function keyText(p: MergePlan): string {
-  return p.spec.key.map((name) => `t.${quote(dbColumn(p.spec, name))}::text`).join(` || ', ' || `);
+  const list = staged.columns.map(quote).join(', ');
+  // FORCE_NULL: a quoted empty cell ("") is missing too, as the validator read it. The records
+  // come in chunks of about 64 KiB (one message per record made COPY ten times slower), read
+  // as COPY takes them: the pipeline's backpressure bounds what is in memory.
+  const copy = client.query(
+    copyFrom(
+      `COPY ${p.stage} (${list}, ${LINE_COLUMN}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (${list}))`,
+    ),
+  );
+  await pipeline(Readable.from(staged.records()), copy);
 }
 
 async function changedKeys(client: pg.PoolClient, studyId: string, p: MergePlan) {
@@ -260,20 +191,31 @@ function conflictIssue(file: BundleFileName, c: Conflict): Issue {
 }
 
 /**
- * A database refusal of a file's records, naming the file and, as PostgreSQL reports it, the
- * constraint or the failing row. The validation should have caught it first: this is the
- * safety net (the whole import is rolled back). The audit triggers' own refusals pass through.
+ * A database refusal of a file's records, naming the file and the constraint. The validation and
+ * refuseRuleBreaches should have caught it first: this is the safety net (the whole import is
+ * rolled back). PostgreSQL's message and detail are not repeated: the detail of a CHECK
+ * violation is the failing row, clinical data that must not reach a log. The audit triggers' own
+ * refusals, and a lost connection, pass through.
  */
 function refusal(file: BundleFileName): (error: unknown) => never {
   return (error) => {
-    const e = error as { code?: string; message?: string; detail?: string; constraint?: string };
-    if (e.code?.startsWith('JT')) throw error;
-    const where = [e.constraint && `constraint ${e.constraint}`, e.detail]
-      .filter(Boolean)
-      .join('; ');
+    const e = error as { code?: string; constraint?: string; column?: string; where?: string };
+    if (error instanceof JiaError || e.code?.startsWith('JT') || typeof e.code !== 'string')
+      throw error;
+    if (/^(08|57P0)/.test(e.code)) throw error;
+    // COPY's context names the line of the staged data ("COPY stage_visit, line 12"), which is
+    // the record's position, not the file's line: only the constraint or column is named.
+    const what = e.constraint
+      ? `constraint ${e.constraint}`
+      : e.column
+        ? `column ${e.column}`
+        : `SQLSTATE ${e.code}`;
     throw new JiaError(
       'DATABASE_REFUSED',
-      `${file}: the database refused a record: ${e.message ?? String(error)}${where ? ` (${where})` : ''}; nothing was imported`,
+      `${file}: the database refused a record (${what}); nothing was imported`,
+      {
+        details: { file, sqlstate: e.code, ...(e.constraint ? { constraint: e.constraint } : {}) },
+      },
     );
   };
 }
@@ -338,6 +280,11 @@ export async function importBundle(
     await stageFile(client, staged, p).catch(refusal(spec.file));
     plans.push({ staged, plan: p });
   }
+  await refuseRuleBreaches(
+    client,
+    studyId,
+    plans.map(({ plan: p }) => p),
+  );
   const changes: string[] = [];
   for (const { plan: p } of plans) {
     const changed = await changedKeys(client, studyId, p);

@@ -56,6 +56,25 @@ const START_ATTEMPTS = 5;
 const ZOMBIE_WAIT_MS = 30_000;
 /** Connection attempts, 200 ms apart, to a server found running (it may be dying). */
 const CONNECT_ATTEMPTS = 50;
+/**
+ * The server's settings. Local TCP only, on the port chosen. The log keeps clinical data out
+ * (docs/store.md, "Server log"): an error is logged without its DETAIL (log_error_verbosity
+ * terse: the DETAIL of a constraint violation is the failing row), HINT, QUERY or CONTEXT, and
+ * without the statement that caused it (log_min_error_statement panic: a statement carries
+ * values). client_connection_check_interval: a backend whose client is gone (a killed command)
+ * ends its query within a second instead of running it to the end, tens of seconds, holding its
+ * locks (PostgreSQL 14+; docs/store.md says how to set it on an external server).
+ */
+const SERVER_SETTINGS = [
+  'listen_addresses=127.0.0.1',
+  'unix_socket_directories=',
+  'max_connections=200',
+  'log_error_verbosity=terse',
+  'log_min_error_statement=panic',
+  'client_connection_check_interval=1000',
+]
+  .map((setting) => `-c ${setting}`)
+  .join(' ');
 /** A lock file with no readable holder is taken over once this old (a crash while creating it). */
 const EMPTY_LOCK_GRACE_MS = 5_000;
 
@@ -355,7 +374,7 @@ async function startServer(binaries: PostgresBinaries, pgData: string): Promise<
       '-l',
       join(pgData, 'server.log'),
       '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c log_min_error_statement=panic`,
+      `-p ${port} ${SERVER_SETTINGS}`,
     ]);
     if (result.code === 0) return port;
     last = result.output.trim();
