@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { BUNDLE_FILES } from '@jia-trial/dictionary';
 import { type StandardFiles, schemaDirOf, skipWithout, standardFiles } from '@jia-trial/interop';
-import { fhirValidator } from '../../../../packages/interop/src/fhir/validate-fhir.js';
-import { validateOdmFile } from '../../../../packages/interop/src/odm/validate-odm.js';
+import { fhirValidator, validateOdmFile } from '@jia-trial/interop/exchange-validators';
 import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../../examples');

@@ -6,7 +6,7 @@ import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { readBundleSubjects } from '../exchange/bundle-records.js';
 import { schemaDirOf, skipWithout, standardFiles } from '../exchange/standards-files.js';
 import type { ExchangeStudy } from '../exchange/study-data.js';
-import { type FhirValidator, fhirValidator } from './validate-fhir.js';
+import { type FhirValidator, fhirValidator } from './validate-fhir.test-support.js';
 import { type FhirFileOptions, writeFhirBundle } from './write-fhir.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../../examples');

@@ -20,7 +20,7 @@ import type { ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
 import { scratchDir } from '../test-support.js';
 import { itemOid, odmForms, structuralFields } from './odm-layout.js';
 import { readOdmSnapshot } from './read-odm.js';
-import { validateOdmFile } from './validate-odm.js';
+import { validateOdmFile } from './validate-odm.test-support.js';
 import { writeOdmSnapshot } from './write-odm.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../../examples');
