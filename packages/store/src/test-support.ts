@@ -36,7 +36,8 @@ function ownTestDataDir(): string {
   process.env.JIA_TEST_DATA_DIR = dir;
   process.once('exit', () => {
     // Only once the server is stopped (the last release stops it): never under a running one.
-    if (!existsSync(join(dir, 'pg', 'postmaster.pid'))) rmSync(dir, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'pg', 'postmaster.pid')))
+      rmSync(dir, { recursive: true, force: true });
   });
   return dir;
 }
