@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
+import { before, describe, test } from 'node:test';
+import { assertChromium, runCli, scratchDir, useTestDatabase } from '../test-support.js';
 import { DEMO_AS_OF } from './demo.js';
 import { demoBundle } from './report-command.js';
 
@@ -15,11 +15,21 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
   // biome-ignore lint/suspicious/noExplicitAny: report.json read as data; each key is checked below
   let report: any;
   let html = '';
-  test('writes report.json, report.html, report.pdf (Chromium, installed by .ci/run) and the plots', async () => {
+  let stderr = '';
+  // The report is written once for the suite; its tests read it whether Chromium is there or not.
+  before(async () => {
     const run = await runCli('demo', '--out', out);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-');
+    stderr = run.stderr;
     report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    html = readFileSync(join(out, 'report.html'), 'utf8');
+  });
+  test('writes report.pdf (Chromium, installed by .ci/run)', () => {
+    assertChromium();
+    assert.ok(existsSync(join(out, 'report.pdf')), `report.pdf was not written: ${stderr}`);
+    assert.equal(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+  test('writes report.json, report.html and the plots', () => {
     html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.deepEqual(readdirSync(join(out, 'plots')).sort(), [
       'plot-1.svg',
@@ -217,8 +227,17 @@ test('--rate-ratio-p minlike and --wilcoxon-zeros pratt are used and printed; an
   }
 });
 
+test('a missing Chromium fails the PDF tests with that reason, not with a missing file', () => {
+  assert.throws(
+    () => assertChromium({ JIA_CHROMIUM: '/nonexistent/chromium' }),
+    /Chromium is missing \(no \/nonexistent\/chromium\).*apt-get install chromium/,
+  );
+  assert.doesNotThrow(() => assertChromium({ JIA_CHROMIUM: process.execPath }));
+});
+
 test('without a working Chromium the report says so, writes everything else, and leaves no stale PDF', async () => {
   const out = join(scratchDir(), 'no-pdf');
+  assertChromium();
   assert.equal(
     (await runCli('demo', '--out', out)).code,
     0,
