@@ -17,7 +17,22 @@ function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
       `expected id=day:tolerance with whole days (e.g. week8=56:14), got ${JSON.stringify(value)}`,
     );
   const id = m[1] as string;
-  return [...previous, { id, label: id, day: Number(m[2]), toleranceDays: Number(m[3]) }];
+  const day = Number(m[2]);
+  return [...previous, { id, label: readoutLabel(id, day), day, toleranceDays: Number(m[3]) }];
+}
+
+/**
+ * A read-out's title from its id: `month6` -> "Month 6", `week12` -> "Week 12"; any other id
+ * says what it is, "Read-out visitX (day 100)". (One that replaces the protocol's keeps the
+ * protocol's label.)
+ */
+export function readoutLabel(id: string, day: number): string {
+  const m = /^(day|week|month|year)(\d+)$/i.exec(id);
+  if (m) {
+    const unit = (m[1] as string).toLowerCase();
+    return `${unit[0]?.toUpperCase()}${unit.slice(1)} ${Number(m[2])}`;
+  }
+  return `Read-out ${id} (day ${day})`;
 }
 
 /** A value from a fixed list, refused with the list otherwise. */
@@ -35,7 +50,7 @@ const months = (value: string) => {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 120)
     throw new InvalidArgumentError(
-      `must be a number of months between 0 and 120, got ${JSON.stringify(value)}`,
+      `must be a number of months greater than 0 and at most 120, got ${JSON.stringify(value)}`,
     );
   return n;
 };

@@ -21,6 +21,7 @@ import { JiaError } from '@jia-trial/errors';
 import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
+import { bundleSaysSynthetic, SYNTHETIC_BUNDLE_NOTE } from './synthetic-bundle.js';
 
 export interface ReportOptions {
   readonly out: string;
@@ -82,6 +83,7 @@ export async function runReport(
     { maxErrors: options.maxErrors, consequence: 'no report was written' },
   );
   noteUnknownCriteria(io.note, protocol, timelines);
+  const synthetic = source.dir !== undefined && bundleSaysSynthetic(source.dir);
   const study = analysedStudy(protocol, timelines, {
     asOf,
     aeWindowMonths: options.aeWindowMonths,
@@ -89,7 +91,8 @@ export async function runReport(
     rateRatioP: options.rateRatioP,
     wilcoxonZeroMethod: options.wilcoxonZeroMethod,
     wilcoxonExactWithTies: options.wilcoxonExactWithTies,
-    note: options.note ?? null,
+    note: options.note ?? (synthetic ? SYNTHETIC_BUNDLE_NOTE : null),
+    synthetic,
     generator: version(),
   });
   mkdirSync(options.out, { recursive: true });

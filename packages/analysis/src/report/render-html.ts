@@ -245,6 +245,21 @@ function aeSection(title: string, ae: AeWindowAnalysis, primary: 'per_patient' |
 /** The plots' time axis: the read-out tables' study day. */
 const STUDY_DAY_AXIS = 'study day (day 1 = the first infusion)';
 
+/** The sensitivity window, or a sentence when it is the primary window (the same analysis). */
+function sensitivitySection(
+  ae: AnalysedStudy['analysis']['adverseEvents'],
+  primary: 'per_patient' | 'pooled',
+): string {
+  const s = ae.sensitivity;
+  if (s.windowMonths === ae.windowMonths)
+    return `<h3>Sensitivity</h3><p>Sensitivity: the ${s.windowMonths}-month window is the primary window here; it is not repeated.</p>`;
+  return aeSection(
+    `Sensitivity: ${s.windowMonths} months from the first infusion${s.repeatInfusionInside.length > 0 ? ` (runs across the repeat infusion of ${list(s.repeatInfusionInside)})` : ''}`,
+    s,
+    primary,
+  );
+}
+
 /** The report's plots as standalone SVG documents: report.html inlines them, the CLI writes them as files. */
 export function reportPlots(study: AnalysedStudy): string[] {
   // A registry has thousands of patients: the per-patient plots show the first MAX_LISTED.
@@ -303,11 +318,15 @@ export function reportPlots(study: AnalysedStudy): string[] {
     swimmerPlot('Per patient: infusions, AEs, MAS, inactive disease', STUDY_DAY_AXIS, lanes),
     pairedBars('AEs per patient-year before vs after the first infusion', 'AEs per patient-year', [
       { name: `${ae.windowMonths} months`, before: ae.pre.rate, after: ae.post.rate },
-      {
-        name: `${ae.sensitivity.windowMonths} months`,
-        before: ae.sensitivity.pre.rate,
-        after: ae.sensitivity.post.rate,
-      },
+      ...(ae.sensitivity.windowMonths === ae.windowMonths
+        ? []
+        : [
+            {
+              name: `${ae.sensitivity.windowMonths} months`,
+              before: ae.sensitivity.pre.rate,
+              after: ae.sensitivity.post.rate,
+            },
+          ]),
     ]),
   ];
 }
@@ -368,7 +387,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
         String(s.reactions),
       ]),
   )}${moreRows(a.infusions.perSubject.length)}${productsSection(a.infusions)}
-<h2>Safety</h2>${safetySection(a.adverseEvents, aeTable)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months from the first infusion${a.adverseEvents.sensitivity.repeatInfusionInside.length > 0 ? ` (runs across the repeat infusion of ${list(a.adverseEvents.sensitivity.repeatInfusionInside)})` : ''}`, a.adverseEvents.sensitivity, primaryAe)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious, primaryAe)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore, primaryAe)}
+<h2>Safety</h2>${safetySection(a.adverseEvents, aeTable)}${sensitivitySection(a.adverseEvents, primaryAe)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious, primaryAe)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore, primaryAe)}
 <h3>Serious adverse events and MAS</h3>${
     a.adverseEvents.seriousAndMas.length === 0
       ? '<p>None.</p>'
