@@ -428,7 +428,7 @@ describe('jia-trial score: usage errors exit 2', () => {
     [
       'a file that does not exist',
       ['score', '/nonexistent/visits.csv'],
-      /cannot read \/nonexistent\/visits.csv: ENOENT/,
+      /cannot read \/nonexistent\/visits.csv: no such file/,
     ],
     ['an unknown command', ['scor'], /unknown command/],
     [
@@ -540,5 +540,48 @@ describe('jia-trial bin', () => {
     );
     assert.equal(piped.stderr, '');
     assert.equal(piped.status, 0);
+  });
+});
+
+describe('jia-trial score: files from spreadsheets', () => {
+  it('a semicolon-separated file is recognised, in one problem', async () => {
+    const file = scratchFile(
+      'semicolons.csv',
+      'subject_id;visit_id;visit_date\nS1;V1;2020-01-01\n',
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /separated by semicolons \(as Excel saves CSV in many European languages\)/,
+    );
+    assert.doesNotMatch(run.stderr, /required column is missing/);
+  });
+  it('a header name with a space around it is shown quoted', async () => {
+    const file = scratchFile('spaces.csv', 'subject_id, visit_id,visit_date\nS1,V1,2020-01-01\n');
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /column " visit_id": has a space before or after it: the column is visit_id/,
+    );
+  });
+  it("Excel's TRUE is refused with a hint", async () => {
+    const file = scratchFile(
+      'excel.csv',
+      'subject_id,visit_id,visit_date,fever\nS1,V1,2020-01-01,TRUE\n',
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /column fever: "TRUE" is not true or false: write it in lower case, true or false \(Excel writes TRUE and FALSE/,
+    );
+  });
+  it('a missing file says "no such file", not ENOENT', async () => {
+    const run = await runCli('score', join(scratchDir(), 'missing.csv'));
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /cannot read .*missing\.csv: no such file/);
+    assert.doesNotMatch(run.stderr, /ENOENT/);
   });
 });

@@ -59,6 +59,24 @@ export async function runScore(
   );
 }
 
+/** A file system error in words: "no such file", not ENOENT. */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    default:
+      return code ?? String(error);
+  }
+}
+
 function usage(message: string): JiaError {
   return new JiaError('USAGE_ERROR', message);
 }
@@ -68,7 +86,7 @@ function inputSize(input: string): number {
   try {
     stat = statSync(input);
   } catch (error) {
-    throw usage(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw usage(`cannot read ${input}: ${fileErrorText(error)}`);
   }
   if (!stat.isFile()) throw usage(`${input} is not a file`);
   return stat.size;

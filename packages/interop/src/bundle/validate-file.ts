@@ -16,6 +16,7 @@ import {
   parseFieldText,
 } from '@jia-trial/dictionary';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import { semicolonSeparatedHeader, unknownColumn } from '../csv/header-hints.js';
 import type { ProblemList } from './bundle-problems.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -52,11 +53,18 @@ export function validateFile(path: string, spec: BundleFile, problems: ProblemLi
     headerOk = false;
     const names = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
     (result.columns as string[]).push(...names);
+    const known = spec.columns.map((c) => c.name);
+    const semicolons = semicolonSeparatedHeader(names, known);
+    if (semicolons !== null) {
+      report(1, null, semicolons);
+      return;
+    }
     const seen = new Set<string>();
     header = names.map((name) => {
-      if (!byName.has(name))
-        report(1, name, `unknown column (expected: ${spec.columns.map((c) => c.name).join(', ')})`);
-      else if (seen.has(name)) report(1, name, 'column appears twice in the header');
+      if (!byName.has(name)) {
+        const unknown = unknownColumn(name, known);
+        report(1, unknown.column, unknown.message);
+      } else if (seen.has(name)) report(1, name, 'column appears twice in the header');
       seen.add(name);
       return byName.get(name);
     });
