@@ -26,6 +26,7 @@ import { registerServeCommand } from './serve/register-serve-command.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
 import { registerUserCommands } from './user/register-user-commands.js';
+import { cliVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -106,9 +107,19 @@ Examples:
   jia-trial score visits.csv --out scored.csv --cutoffs trincianti2021
 `;
 
-function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
+/** Every required option says so in --help (commander lists them like the optional ones). */
+function markRequiredOptions(command: Command): void {
+  for (const option of command.options)
+    if (option.mandatory && !option.description.endsWith('(required)'))
+      option.description = `${option.description} (required)`;
+  for (const sub of command.commands) markRequiredOptions(sub);
+}
+
+/** The program with every command registered; `run` receives each command's action. */
+export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
   const program = new Command('jia-trial')
     .description('Run and analyse clinical trials in juvenile idiopathic arthritis.')
+    .version(cliVersion(), '-V, --version', 'print the version of jia-trial')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -222,6 +233,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     { ...commandIo, readStdin: () => readAll(io.stdin ?? process.stdin) },
     run,
   );
+  markRequiredOptions(program);
   return program;
 }
 

@@ -21,6 +21,7 @@ import { JiaError } from '@jia-trial/errors';
 import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
+import { cliVersion } from '../version.js';
 import { bundleSaysSynthetic, SYNTHETIC_BUNDLE_NOTE } from './synthetic-bundle.js';
 
 export interface ReportOptions {
@@ -41,16 +42,6 @@ export interface ReportIo {
   note(text: string): void;
   today(): string;
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** The version of the CLI package, for the report's provenance line. */
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
 }
 
 /**
@@ -93,7 +84,7 @@ export async function runReport(
     wilcoxonExactWithTies: options.wilcoxonExactWithTies,
     note: options.note ?? (synthetic ? SYNTHETIC_BUNDLE_NOTE : null),
     synthetic,
-    generator: version(),
+    generator: cliVersion(),
   });
   mkdirSync(options.out, { recursive: true });
   await writeAtomically(join(options.out, 'report.json'), reportJson(study));
