@@ -17,6 +17,7 @@ import {
   SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerAuditShowCommand } from './audit/register-audit-show.js';
 import { positiveInteger } from './cli-args.js';
 import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
@@ -218,6 +219,16 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
       );
     });
   registerStoreCommands(program, io, run);
+  registerAuditShowCommand(
+    program,
+    {
+      env: io.env ?? process.env,
+      out: (text) => io.stdout.write(text),
+      note: (text) => io.stderr.write(`${text}\n`),
+      progressTty: false,
+    },
+    run,
+  );
   registerDoseCommand(program, (text) => io.stdout.write(text), run);
   const commandIo = {
     out: (text: string) => io.stdout.write(text),
