@@ -1,6 +1,6 @@
 /** `jia-trial report` and `jia-trial demo`: command-line definitions. */
 import type { ExactWithTies, RateRatioPMethod, Timepoint, ZeroMethod } from '@jia-trial/analysis';
-import { PROTOCOLS } from '@jia-trial/protocols';
+import { PROTOCOL_IDS } from '@jia-trial/protocols/ids';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
 import { DEMO_AS_OF } from './demo.js';
@@ -76,7 +76,7 @@ export function registerReportCommands(
       'a study in the database instead of a bundle (DATABASE_URL or JIA_DATA_DIR)',
     )
     .requiredOption('--out <dir>', 'folder for report.html, report.json and plots/')
-    .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
+    .option('--protocol <id>', `the protocol (${PROTOCOL_IDS.join(', ')})`, 'msc-jia')
     .option('--ae-window-months <n>', "AE window on each side (default: the protocol's)", months)
     .option('--as-of <date>', 'data cut, YYYY-MM-DD (default: today)')
     .option(
