@@ -206,6 +206,11 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
         systemicJiaAcr: opts.systemicJiaAcr as ScoreCommandOptions['systemicJiaAcr'],
         maxErrors: opts.maxErrors as number,
         threads: opts.threads as number | undefined,
+        // Progress goes to standard error, on a terminal only (a pipe or a log gets none).
+        progress:
+          (io.stderr as { isTTY?: boolean }).isTTY === true
+            ? (text: string) => io.stderr.write(text)
+            : undefined,
       };
       run(() =>
         runScore(

@@ -16,7 +16,7 @@ const HEAVY =
 /** The modules loaded by running `jia-trial ARGS` in a new process (an ESM loader hook lists them). */
 function loadedBy(args: readonly string[]): string[] {
   const hooks = `data:text/javascript,${encodeURIComponent(
-    'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }',
+    'export async function load(url, context, next) { process.stderr.write("LOADED " + url + "\\n"); return next(url, context); }',
   )}`;
   const register = `data:text/javascript,${encodeURIComponent(
     `import { register } from 'node:module'; register(${JSON.stringify(hooks)});`,

@@ -30,6 +30,8 @@ export interface ReadOptions {
   readonly end?: number;
   /** Read this later part of the file instead; line numbers then count from the part's start. */
   readonly range?: FileRange;
+  /** Called after each chunk with the share of this read done, 0 to 1 (a terminal's progress). */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 export interface ReadResult {
@@ -88,6 +90,7 @@ export function readVisits(options: ReadOptions): ReadResult {
       if (n === 0) break;
       position += n;
       reader.push(buffer.subarray(0, n));
+      options.onProgress?.((position - start) / Math.max(1, end - start));
     }
     if (parser.headerOk) reader.end();
   } catch (error) {
