@@ -123,6 +123,10 @@ async function stopLeftoverServer(dataDir) {
   process.kill(pid, 'SIGKILL');
 }
 
+// Test files run one at a time (Node's default on 2 cores). Two at a time took the store and CLI
+// database suites from 187 s to 142 s, but the audit trail's tests then fail: they read state
+// that is the whole server's (open transactions, the sealer's snapshot), which another test
+// file's database on the same server changes (issue 16, measured 2026-12-03).
 const privateDir = privateDirectory();
 const dataDir = join(privateDir, 'postgres');
 const log = logFile();
