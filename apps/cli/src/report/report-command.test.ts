@@ -227,6 +227,16 @@ test('--rate-ratio-p minlike and --wilcoxon-zeros pratt are used and printed; an
   }
 });
 
+/** Runs `work` without Chromium (report.pdf not written): for the tests that do not check the PDF. */
+async function withoutPdf(work: () => Promise<void>): Promise<void> {
+  process.env.JIA_CHROMIUM = '/nonexistent/chromium';
+  try {
+    await work();
+  } finally {
+    delete process.env.JIA_CHROMIUM;
+  }
+}
+
 test('a missing Chromium fails the PDF tests with that reason, not with a missing file', () => {
   assert.throws(
     () => assertChromium({ JIA_CHROMIUM: '/nonexistent/chromium' }),
@@ -261,97 +271,103 @@ test('without a working Chromium the report says so, writes everything else, and
   }
 });
 
-test('the data cut: subjects not yet in the study are not counted; read-outs not yet due are not missing', async () => {
-  const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
-  const out = join(scratchDir(), 'early');
-  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-07-01')).code, 0);
-  const early = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  assert.deepEqual([early.subjects, early.infusions.total], [1, 1]);
-  assert.deepEqual([early.efficacy.week8.missing, early.efficacy.week8.notYetDue], [[], ['D01']]);
-  assert.ok(early.adverseEvents.post.personYears < early.adverseEvents.pre.personYears);
-  const html = readFileSync(join(out, 'report.html'), 'utf8');
-  assert.match(html, /per patient-year \((fewer|more|as many) AEs/);
-  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-06-06')).code, 0);
-  const beforeInfusion = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  assert.deepEqual([beforeInfusion.subjects, beforeInfusion.notInfused], [1, ['D01']]);
-});
+test('the data cut: subjects not yet in the study are not counted; read-outs not yet due are not missing', () =>
+  withoutPdf(async () => {
+    const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+    const out = join(scratchDir(), 'early');
+    assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-07-01')).code, 0);
+    const early = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.deepEqual([early.subjects, early.infusions.total], [1, 1]);
+    assert.deepEqual([early.efficacy.week8.missing, early.efficacy.week8.notYetDue], [[], ['D01']]);
+    assert.ok(early.adverseEvents.post.personYears < early.adverseEvents.pre.personYears);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /per patient-year \((fewer|more|as many) AEs/);
+    assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2015-06-06')).code, 0);
+    const beforeInfusion = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.deepEqual([beforeInfusion.subjects, beforeInfusion.notInfused], [1, ['D01']]);
+  }));
 
-test('jia-trial report: usage errors exit 2; --ae-window-months overrides the protocol', async () => {
-  const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
-  const out = join(scratchDir(), 'r');
-  const run = await runCli(
-    'report',
-    bundle,
-    '--out',
-    out,
-    '--as-of',
-    '2017-12-31',
-    '--ae-window-months',
-    '6',
-  );
-  assert.equal(run.code, 0, run.stderr);
-  assert.equal(
-    JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).adverseEvents.windowMonths,
-    6,
-  );
-  const custom = await runCli(
-    'report',
-    bundle,
-    '--out',
-    out,
-    '--as-of',
-    '2017-12-31',
-    '--readout',
-    'week8=56:3',
-    '--readout',
-    'month6=182:21',
-  );
-  assert.equal(custom.code, 0, custom.stderr);
-  const efficacy = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).efficacy;
-  assert.deepEqual(Object.keys(efficacy), ['week8', 'year1', 'month6']);
-  assert.deepEqual([efficacy.week8.label, efficacy.week8.toleranceDays], ['Week 8', 3]);
-  // D02's week-8 visit is on day 60 (4 days off): outside a 3-day tolerance, so missing.
-  assert.deepEqual(efficacy.week8.missing, ['D02']);
-  assert.equal((await runCli('report', bundle, '--out', out, '--readout', 'week8=56')).code, 2);
-  assert.equal((await runCli('report', bundle, '--out', out, '--ae-window-months', '0')).code, 2);
-  assert.equal((await runCli('report', bundle, '--out', out, '--protocol', 'jia-cohort')).code, 2);
-  assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2017-02-30')).code, 2);
-});
+test('jia-trial report: usage errors exit 2; --ae-window-months overrides the protocol', () =>
+  withoutPdf(async () => {
+    const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+    const out = join(scratchDir(), 'r');
+    const run = await runCli(
+      'report',
+      bundle,
+      '--out',
+      out,
+      '--as-of',
+      '2017-12-31',
+      '--ae-window-months',
+      '6',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).adverseEvents.windowMonths,
+      6,
+    );
+    const custom = await runCli(
+      'report',
+      bundle,
+      '--out',
+      out,
+      '--as-of',
+      '2017-12-31',
+      '--readout',
+      'week8=56:3',
+      '--readout',
+      'month6=182:21',
+    );
+    assert.equal(custom.code, 0, custom.stderr);
+    const efficacy = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).efficacy;
+    assert.deepEqual(Object.keys(efficacy), ['week8', 'year1', 'month6']);
+    assert.deepEqual([efficacy.week8.label, efficacy.week8.toleranceDays], ['Week 8', 3]);
+    // D02's week-8 visit is on day 60 (4 days off): outside a 3-day tolerance, so missing.
+    assert.deepEqual(efficacy.week8.missing, ['D02']);
+    assert.equal((await runCli('report', bundle, '--out', out, '--readout', 'week8=56')).code, 2);
+    assert.equal((await runCli('report', bundle, '--out', out, '--ae-window-months', '0')).code, 2);
+    assert.equal(
+      (await runCli('report', bundle, '--out', out, '--protocol', 'jia-cohort')).code,
+      2,
+    );
+    assert.equal((await runCli('report', bundle, '--out', out, '--as-of', '2017-02-30')).code, 2);
+  }));
 
 describe('jia-trial report --study: a study stored in the database', () => {
   useTestDatabase();
-  test('gives the same analysis as its bundle', async () => {
-    const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
-    const imported = await runCli('import', bundle, '--study', 'demo');
-    assert.equal(imported.code, 0, imported.stderr);
-    const [fromBundle, fromStudy] = [join(scratchDir(), 'b'), join(scratchDir(), 's')];
-    assert.equal(
-      (await runCli('report', bundle, '--out', fromBundle, '--as-of', '2017-12-31')).code,
-      0,
-    );
-    const run = await runCli(
-      'report',
-      '--study',
-      'demo',
-      '--out',
-      fromStudy,
-      '--as-of',
-      '2017-12-31',
-    );
-    assert.equal(run.code, 0, run.stderr);
-    const read = (dir: string) => {
-      // The bundle's README says it is synthetic; the stored study cannot say so until the
-      // bundle's study file carries it into the database (issue 16, "Data safety").
-      const {
-        generator: _,
-        note: _note,
-        synthetic: _synthetic,
-        ...rest
-      } = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-      return rest;
-    };
-    assert.deepEqual(read(fromStudy), read(fromBundle));
-    assert.equal((await runCli('report', '--study', 'nope', '--out', fromStudy)).code, 2);
-    assert.equal((await runCli('report', bundle, '--study', 'demo', '--out', fromStudy)).code, 2);
-  });
+  test('gives the same analysis as its bundle', () =>
+    withoutPdf(async () => {
+      const bundle = join(import.meta.dirname, '../../../../examples/msc-jia-demo');
+      const imported = await runCli('import', bundle, '--study', 'demo');
+      assert.equal(imported.code, 0, imported.stderr);
+      const [fromBundle, fromStudy] = [join(scratchDir(), 'b'), join(scratchDir(), 's')];
+      assert.equal(
+        (await runCli('report', bundle, '--out', fromBundle, '--as-of', '2017-12-31')).code,
+        0,
+      );
+      const run = await runCli(
+        'report',
+        '--study',
+        'demo',
+        '--out',
+        fromStudy,
+        '--as-of',
+        '2017-12-31',
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const read = (dir: string) => {
+        // The bundle's README says it is synthetic; the stored study cannot say so until the
+        // bundle's study file carries it into the database (issue 16, "Data safety").
+        const {
+          generator: _,
+          note: _note,
+          synthetic: _synthetic,
+          ...rest
+        } = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+        return rest;
+      };
+      assert.deepEqual(read(fromStudy), read(fromBundle));
+      assert.equal((await runCli('report', '--study', 'nope', '--out', fromStudy)).code, 2);
+      assert.equal((await runCli('report', bundle, '--study', 'demo', '--out', fromStudy)).code, 2);
+    }));
 });
