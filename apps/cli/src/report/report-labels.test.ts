@@ -5,12 +5,13 @@
  * a custom read-out with a readable title.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, scratchDir } from '../test-support.js';
 import { DEMO_AS_OF } from './demo.js';
 import { demoBundle } from './report-command.js';
+import { bundleSaysSynthetic } from './synthetic-bundle.js';
 
 // The PDF is not what these tests check: without it each report is written in a moment.
 before(() => {
@@ -38,6 +39,19 @@ describe('a synthetic bundle is reported as synthetic', () => {
     assert.match(html, /class="banner">SYNTHETIC DATA: this bundle&#39;s README\.md says/);
     assert.equal(json.synthetic, true);
     assert.match(json.note, /invented/);
+  });
+  test('examples/msc-pilot, whose README says "**Synthetic data**", too', async () => {
+    const pilot = join(import.meta.dirname, '../../../../examples/msc-pilot');
+    const { html, json } = await report(pilot, '--as-of', '2020-06-01');
+    assert.match(html, /<h1>SYNTHETIC DATA: /);
+    assert.equal(json.synthetic, true);
+  });
+  test('a README that only mentions synthetic data in passing does not mark the bundle', () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'README.md'), '# A real study\n\nNo **synthetic data** here.\n');
+    assert.equal(bundleSaysSynthetic(dir), false);
+    writeFileSync(join(dir, 'README.md'), '# A demo\n\n**SYNTHETIC DATA.** Invented.\n');
+    assert.equal(bundleSaysSynthetic(dir), true);
   });
   test('the same bundle without its README is not called synthetic', async () => {
     const copy = join(scratchDir(), 'no-readme');
