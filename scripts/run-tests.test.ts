@@ -103,3 +103,17 @@ function processesUnder(dir: string): string[] {
       }
     });
 }
+
+test("what a test leaves in its temporary directory is named, and removed with the run's", () => {
+  const run = runRunner([fixture('leaves-temp')]);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(
+    run.stdout,
+    /left in the tests' temporary directory \(removed now\): 1 entries: forgotten-by-a-test-/,
+  );
+  assert.deepEqual(run.left, []);
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((name) => name.startsWith('forgotten-by-a-test-')),
+    [],
+  );
+});

@@ -47,51 +47,56 @@ export class RunSummary {
   /** The text to print now for this event ('' for none). */
   add(event) {
     const { type, data } = event;
-    if (type === 'test:stderr' && data.file) {
-      const lines = this.stderr.get(data.file) ?? [];
-      lines.push(...String(data.message).replace(/\n$/, '').split('\n'));
-      this.stderr.set(data.file, lines.slice(-STDERR_TAIL));
-      return '';
-    }
-    if (type === 'test:diagnostic' && data.nesting === 0) {
-      const m = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ([\d.]+)$/.exec(
-        data.message,
-      );
-      if (m) this.totals.set(m[1], Number(m[2]));
-      return '';
-    }
+    if (type === 'test:stderr' && data.file) return this.keepStderr(data);
+    if (type === 'test:diagnostic' && data.nesting === 0) return this.keepTotal(data);
     // A file is reported as a test of its own, named by its path (node --test runs each file in
     // a process of its own).
-    if (type === 'test:complete' && data.file && data.name === data.file) {
-      this.files.set(data.file, { ms: data.details.duration_ms, ok: data.details.passed });
-      if (data.details.passed) return '';
-      const failureType = data.details.error?.failureType;
-      // A file that failed without a failing test (it crashed loading, or a hook failed): its
-      // standard error says why.
-      if (!this.failures.some((f) => f.file === data.file) || failureType !== 'subtestsFailed') {
-        const tail = (this.stderr.get(data.file) ?? []).map((line) => `    | ${line}`);
-        const own = thrown(data.details.error);
-        const text = [
-          // Node's "test failed" says nothing when the file's standard error says why.
-          ...(tail.length > 0 && own?.message === 'test failed'
-            ? []
-            : [failureText(data.details.error)]),
-          ...(tail.length > 0 ? ['    standard error (last lines):', ...tail] : []),
-        ].join('\n');
-        this.failures.push({ file: data.file, name: '(the file itself)', text });
-        return `✖ ${shortPath(data.file)}\n${text}\n`;
-      }
-      return '';
-    }
-    if (type === 'test:fail' && data.name !== data.file) {
-      const failureType = data.details.error?.failureType;
-      // A suite whose tests failed: the tests are listed themselves.
-      if (failureType === 'subtestsFailed') return '';
-      const text = failureText(data.details.error);
-      this.failures.push({ file: data.file, name: data.name, text });
-      return `✖ ${shortPath(data.file)} > ${data.name}\n${text}\n`;
-    }
+    if (type === 'test:complete' && data.file && data.name === data.file)
+      return this.fileDone(data);
+    if (type === 'test:fail' && data.name !== data.file) return this.testFailed(data);
     return '';
+  }
+
+  keepStderr(data) {
+    const lines = this.stderr.get(data.file) ?? [];
+    lines.push(...String(data.message).replace(/\n$/, '').split('\n'));
+    this.stderr.set(data.file, lines.slice(-STDERR_TAIL));
+    return '';
+  }
+
+  keepTotal(data) {
+    const m = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ([\d.]+)$/.exec(
+      data.message,
+    );
+    if (m) this.totals.set(m[1], Number(m[2]));
+    return '';
+  }
+
+  fileDone(data) {
+    this.files.set(data.file, { ms: data.details.duration_ms, ok: data.details.passed });
+    if (data.details.passed) return '';
+    // Its failing tests are listed already; a file that failed without one (it crashed loading,
+    // or a hook failed) is listed here, with its standard error, which says why.
+    const failureType = data.details.error?.failureType;
+    if (this.failures.some((f) => f.file === data.file) && failureType === 'subtestsFailed')
+      return '';
+    const tail = (this.stderr.get(data.file) ?? []).map((line) => `    | ${line}`);
+    // Node's own "test failed" says nothing when the file's standard error says why.
+    const silent = tail.length > 0 && thrown(data.details.error)?.message === 'test failed';
+    const text = [
+      ...(silent ? [] : [failureText(data.details.error)]),
+      ...(tail.length > 0 ? ['    standard error (last lines):', ...tail] : []),
+    ].join('\n');
+    this.failures.push({ file: data.file, name: '(the file itself)', text });
+    return `✖ ${shortPath(data.file)}\n${text}\n`;
+  }
+
+  testFailed(data) {
+    // A suite whose tests failed: the tests are listed themselves.
+    if (data.details.error?.failureType === 'subtestsFailed') return '';
+    const text = failureText(data.details.error);
+    this.failures.push({ file: data.file, name: data.name, text });
+    return `✖ ${shortPath(data.file)} > ${data.name}\n${text}\n`;
   }
 
   progress() {
