@@ -1,7 +1,7 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -9,8 +9,13 @@ import { after, before } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { main } from './main.js';
 
-// The audit anchor key (backup, audit anchor) of the commands under test: never the user's own.
-process.env.JIA_KEY_DIR ??= mkdtempSync(join(tmpdir(), 'jia-test-keys-'));
+// The audit anchor key (backup, audit anchor) of the commands under test: never the user's own,
+// and removed when the test process ends (the processes it starts share it).
+if (process.env.JIA_KEY_DIR === undefined) {
+  const keys = mkdtempSync(join(tmpdir(), 'jia-test-keys-'));
+  process.env.JIA_KEY_DIR = keys;
+  process.once('exit', () => rmSync(keys, { recursive: true, force: true }));
+}
 
 export interface CliRun {
   readonly code: number;
