@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { assertChromium, runCli, scratchDir, useTestDatabase } from '../test-support.js';
 import { DEMO_AS_OF } from './demo.js';
+import { pdfPageTextRuns } from './pdf-pages.js';
 import { demoBundle } from './report-command.js';
 
 /**
@@ -28,6 +29,21 @@ describe("jia-trial demo: the pilot's published statements, computed", () => {
     assertChromium();
     assert.ok(existsSync(join(out, 'report.pdf')), `report.pdf was not written: ${stderr}`);
     assert.equal(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+  test('report.pdf has no near-empty page: no section forced onto a new page (issue 16)', () => {
+    assertChromium();
+    const pages = pdfPageTextRuns(readFileSync(join(out, 'report.pdf')));
+    // 17 pages before issue 16, the first holding the title alone (15 text runs), three more
+    // with a short section each.
+    assert.ok(
+      pages.length >= 8 && pages.length <= 14,
+      `${pages.length} pages: ${pages.join(', ')}`,
+    );
+    for (const [i, runs] of pages.slice(0, -1).entries())
+      assert.ok(
+        runs >= 60,
+        `page ${i + 1} of ${pages.length} holds ${runs} text runs: ${pages.join(', ')}`,
+      );
   });
   test('writes report.json, report.html and the plots', () => {
     html = readFileSync(join(out, 'report.html'), 'utf8');
