@@ -180,7 +180,7 @@ describe('plots: every infusion marked, the grey bar in the legend, study day 1 
     for (const plot of [activeJoints, jadas]) {
       assert.match(plot ?? '', /data-infusion="H1 146"/);
       assert.match(plot ?? '', /data-infusion="H1 1"/);
-      assert.match(plot ?? '', /infusion \(in the patient's colour\)/);
+      assert.match(plot ?? '', /infusion \(a repeat in the patient's colour\)/);
     }
   });
   test('the swimmer plot marks both of H1 infusions and its legend names the grey bar', () => {

@@ -61,9 +61,9 @@ export interface Series {
   readonly infusions?: readonly number[];
 }
 
-/** An infusion under a line plot: a triangle on the x axis in the patient's colour. */
-const infusionTick = (x: number, y: number, fill: string, name: string, at: number) =>
-  `<path data-infusion="${escapeXml(name)} ${at}" d="M${fmt(x)},${fmt(y - 6)} L${fmt(x + 4)},${fmt(y + 1)} L${fmt(x - 4)},${fmt(y + 1)} Z" fill="${fill}"/>`;
+/** An infusion in a line plot: a dashed vertical line, in the patient's colour for a repeat. */
+const infusionLine = (x: number, top: number, bottom: number, stroke: string, title: string) =>
+  `<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${top}" y2="${bottom}" stroke="${stroke}" stroke-width="1.2" stroke-dasharray="4 3"${title}/>`;
 
 /** Lines with markers, one per subject, a label at each line's end (spaghetti plot). */
 export function linePlot(
@@ -114,15 +114,24 @@ export function linePlot(
       const label = end
         ? `<text x="${fmt(X(end[0]) + 6)}" y="${fmt(labelY[i] ?? Y(end[1]) + 4)}" fill="${colour(i)}">${escapeXml(s.name)}</text>`
         : '';
+      // Every patient's first infusion is day 1, drawn grey; a repeat in the patient's colour.
       const infusions = (s.infusions ?? [])
-        .map((d) => infusionTick(X(d), h - bottom, colour(i), s.name, d))
+        .map((d) =>
+          infusionLine(
+            X(d),
+            top,
+            h - bottom,
+            d === 1 ? '#777' : colour(i),
+            ` data-infusion="${escapeXml(s.name)} ${d}"`,
+          ),
+        )
         .join('');
       return `<path d="${path}" fill="none" stroke="${colour(i)}" stroke-width="1.6"/>${dots}${label}${infusions}`;
     })
     .join('');
   const hasInfusions = series.some((s) => (s.infusions ?? []).length > 0);
   const legend = hasInfusions
-    ? `${infusionTick(w - right - 150, 16, '#555', 'legend', 0).replace(/ data-infusion="[^"]*"/, '')}<text x="${w - right - 142}" y="16">infusion (in the patient's colour)</text>`
+    ? `${infusionLine(w - right - 190, 8, 20, '#777', '')}<text x="${w - right - 184}" y="18">infusion (a repeat in the patient's colour)</text>`
     : '';
   const labels = `${legend}<text x="${(left + w - right) / 2}" y="${h - 6}" text-anchor="middle">${escapeXml(xLabel)}</text><text transform="translate(14 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text><text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>`;
   return frame(w, h, title, grid + xAxis + lines + labels);
@@ -156,8 +165,8 @@ const MARK: Record<SwimmerLane['marks'][number]['kind'], (x: number, y: number) 
 export function swimmerPlot(title: string, xLabel: string, lanes: readonly SwimmerLane[]): string {
   const [left, right, top, laneHeight] = [60, 20, 40, 30];
   const w = 640;
-  const h = top + lanes.length * laneHeight + 66;
-  const axisY = h - 56;
+  const h = top + lanes.length * laneHeight + 84;
+  const axisY = h - 74;
   const days = lanes.flatMap((l) => [l.end, ...l.marks.map((m) => m.day)]);
   const [d0, d1] = [Math.min(0, ...days), Math.max(30, ...days)];
   const X = (d: number) => left + ((d - d0) / (d1 - d0)) * (w - left - right);
@@ -186,7 +195,7 @@ export function swimmerPlot(title: string, xLabel: string, lanes: readonly Swimm
     w,
     h,
     title,
-    `<text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>${axis}${rows}<text x="${(left + w - right) / 2}" y="${axisY + 28}" text-anchor="middle">${escapeXml(xLabel)}</text>${legend}${followUp}`,
+    `<text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>${axis}${rows}<text x="${(left + w - right) / 2}" y="${axisY + 30}" text-anchor="middle">${escapeXml(xLabel)}</text>${legend}${followUp}`,
   );
 }
 
