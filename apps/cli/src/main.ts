@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { standardUnit } from '@jia-trial/dictionary';
 import { EXIT_CODES } from '@jia-trial/errors';
-import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop';
+import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop/visits-csv';
 import {
   CUTOFF_SET_IDS,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,

@@ -1,7 +1,7 @@
 /**
  * What the command line loads to start (issue 16; docs/performance.md, "The command line's
  * start-up"): `--help`, `--version` and `score` load neither zod (the protocol schema), nor the
- * shipped protocols, nor the store, the analysis or playwright-core. Each command loads its own
+ * shipped protocols, nor the store, the analysis, the interop package's index or playwright-core. Each command loads its own
  * modules when it runs.
  */
 import assert from 'node:assert/strict';
@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const root = join(import.meta.dirname, '../../..');
+// The interop package's index loads the bundles and the exchange formats (ODM, FHIR): the
+// visits CSV is taken from @jia-trial/interop/visits-csv.
 const HEAVY =
-  /node_modules\/(zod|playwright-core|pg)\/|\/protocols\/(index|msc-jia|jia-cohort)|\/packages\/(store|analysis)\//;
+  /node_modules\/(zod|playwright-core|pg|fast-xml-parser)\/|\/protocols\/(index|msc-jia|jia-cohort)|\/packages\/(store|analysis)\/|\/packages\/interop\/src\/index\.ts/;
 
 /** The modules loaded by running `jia-trial ARGS` in a new process (an ESM loader hook lists them). */
 function loadedBy(args: readonly string[]): string[] {

@@ -12,7 +12,7 @@ import {
   PARALLEL_MIN_BYTES,
   type ScoreProgress,
   scoreVisitsFile,
-} from '@jia-trial/interop';
+} from '@jia-trial/interop/visits-csv';
 import type { CutoffSetId, SystemicJiaAcr } from '@jia-trial/outcomes';
 import { writeOutput } from '../output.js';
 
