@@ -483,6 +483,9 @@ if (command === 'store') {
 } else if (command === 'report') {
   const { runReportBench } = await import('./report.bench.js');
   process.exitCode = await runReportBench(rest);
+} else if (command === 'startup') {
+  const { runStartupBench } = await import('./startup.bench.js');
+  process.exitCode = await runStartupBench(rest);
 } else {
   process.exitCode = await main(command === 'score' ? rest : process.argv.slice(2));
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defineProtocol, evaluate } from '@jia-trial/protocol';
 import { infusion, medication, subject, visit } from '@jia-trial/protocol/testing';
+import { PROTOCOL_IDS } from './ids.js';
 import { JIA_COHORT, MSC_JIA, PROTOCOLS, protocolById } from './index.js';
 
 test('the shipped protocols pass their own schema and cross-checks, and are found by id', () => {
@@ -11,6 +12,10 @@ test('the shipped protocols pass their own schema and cross-checks, and are foun
   }
   assert.equal(protocolById('msc-jia'), MSC_JIA);
   assert.throws(() => protocolById('msc'), /unknown protocol "msc" \(known: msc-jia, jia-cohort\)/);
+});
+
+test('PROTOCOL_IDS, which the help lists without loading the protocols, are the keys of PROTOCOLS', () => {
+  assert.deepEqual(Object.keys(PROTOCOLS), [...PROTOCOL_IDS]);
 });
 
 test('MSC-JIA: 2 x 10^6 cells per kg; weeks 1, 2, 4, 8, 12, 26 and 52 after each infusion; at most 3 infusions', () => {

@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { standardUnit } from '@jia-trial/dictionary';
 import { EXIT_CODES } from '@jia-trial/errors';
-import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop';
+import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop/visits-csv';
 import {
   CUTOFF_SET_IDS,
   DEFAULT_CRP_UPPER_LIMIT_MG_PER_L,
@@ -17,6 +17,7 @@ import {
   SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerAuditShowCommand } from './audit/register-audit-show.js';
 import { positiveInteger } from './cli-args.js';
 import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
@@ -26,6 +27,7 @@ import { registerServeCommand } from './serve/register-serve-command.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
 import { registerUserCommands } from './user/register-user-commands.js';
+import { cliVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -106,9 +108,19 @@ Examples:
   jia-trial score visits.csv --out scored.csv --cutoffs trincianti2021
 `;
 
-function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
+/** Every required option says so in --help (commander lists them like the optional ones). */
+function markRequiredOptions(command: Command): void {
+  for (const option of command.options)
+    if (option.mandatory && !option.description.endsWith('(required)'))
+      option.description = `${option.description} (required)`;
+  for (const sub of command.commands) markRequiredOptions(sub);
+}
+
+/** The program with every command registered; `run` receives each command's action. */
+export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Command {
   const program = new Command('jia-trial')
     .description('Run and analyse clinical trials in juvenile idiopathic arthritis.')
+    .version(cliVersion(), '-V, --version', 'print the version of jia-trial')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -194,6 +206,11 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
         systemicJiaAcr: opts.systemicJiaAcr as ScoreCommandOptions['systemicJiaAcr'],
         maxErrors: opts.maxErrors as number,
         threads: opts.threads as number | undefined,
+        // Progress goes to standard error, on a terminal only (a pipe or a log gets none).
+        progress:
+          (io.stderr as { isTTY?: boolean }).isTTY === true
+            ? (text: string) => io.stderr.write(text)
+            : undefined,
       };
       run(() =>
         runScore(
@@ -207,6 +224,16 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
       );
     });
   registerStoreCommands(program, io, run);
+  registerAuditShowCommand(
+    program,
+    {
+      env: io.env ?? process.env,
+      out: (text) => io.stdout.write(text),
+      note: (text) => io.stderr.write(`${text}\n`),
+      progressTty: false,
+    },
+    run,
+  );
   registerDoseCommand(program, (text) => io.stdout.write(text), run);
   const commandIo = {
     out: (text: string) => io.stdout.write(text),
@@ -222,6 +249,7 @@ function buildProgram(io: CliIo, run: (action: () => Promise<void>) => void): Co
     { ...commandIo, readStdin: () => readAll(io.stdin ?? process.stdin) },
     run,
   );
+  markRequiredOptions(program);
   return program;
 }
 

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { OutputSink } from '@jia-trial/interop';
+import type { OutputSink } from '@jia-trial/interop/visits-csv';
 
 export /** Writes to standard output, or to `out` through a temporary file renamed when complete. */
 async function writeOutput(

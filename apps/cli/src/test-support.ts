@@ -1,7 +1,7 @@
 /** Test helpers: run the CLI in-process with captured output, and write scratch files. */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -9,8 +9,13 @@ import { after, before } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '@jia-trial/store/test-support';
 import { main } from './main.js';
 
-// The audit anchor key (backup, audit anchor) of the commands under test: never the user's own.
-process.env.JIA_KEY_DIR ??= mkdtempSync(join(tmpdir(), 'jia-test-keys-'));
+// The audit anchor key (backup, audit anchor) of the commands under test: never the user's own,
+// and removed when the test process ends (the processes it starts share it).
+if (process.env.JIA_KEY_DIR === undefined) {
+  const keys = mkdtempSync(join(tmpdir(), 'jia-test-keys-'));
+  process.env.JIA_KEY_DIR = keys;
+  process.once('exit', () => rmSync(keys, { recursive: true, force: true }));
+}
 
 export interface CliRun {
   readonly code: number;
@@ -47,6 +52,18 @@ export async function runCliWithInput(input: string | null, ...argv: string[]): 
 }
 
 export { scratchDir, scratchFile } from '@jia-trial/interop/test-support';
+
+/**
+ * Fails, saying why, when the Chromium that writes report.pdf is missing: a test that checks the
+ * PDF would otherwise fail on the absent file. `bash .ci/run` installs Debian's chromium.
+ */
+export function assertChromium(env: NodeJS.ProcessEnv = process.env): void {
+  const executable = env.JIA_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executable))
+    assert.fail(
+      `Chromium is missing (no ${executable}): this test checks report.pdf, which jia-trial writes with Chromium. Install Debian's chromium (apt-get install chromium; .ci/run does) or set JIA_CHROMIUM to a Chromium`,
+    );
+}
 
 /** Parses simple CSV output (no quoted fields) into objects keyed by header. */
 export function parseSimpleCsv(text: string): Record<string, string>[] {

@@ -15,7 +15,7 @@ import {
   LAB_ANALYTES,
   type LabAnalyte,
 } from '@jia-trial/outcomes';
-import { DRUG_CLASSES, STOP_REASONS } from '@jia-trial/protocol';
+import { DRUG_CLASSES, STOP_REASONS } from '@jia-trial/protocol/timeline';
 import type { Code, CodeList, CodeListId } from './types.js';
 
 /** UCUM codes of the laboratory units as people write them (the UCUM specification; HL7 FHIR). */

@@ -38,13 +38,24 @@ export const CHAQ_NOT_APPLICABLE = 'na';
 const shown = (value: unknown): string =>
   typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 
+/**
+ * Why a cell's text is not a boolean. Excel writes TRUE and FALSE: they are refused with the fix
+ * named rather than accepted, so that every reader of a stored or exported record (which compare
+ * the text `true`) reads one spelling (issue 16, "Files from spreadsheets").
+ */
+export function booleanTextProblem(text: string): string {
+  return /^(true|false)$/i.test(text)
+    ? `${shown(text)} is not true or false: write it in lower case, true or false (Excel writes TRUE and FALSE: replace them, or format the column as text before typing)`
+    : `${shown(text)} is not true or false`;
+}
+
 /** The value a bundle cell's text stands for (an empty cell is no value: never passed here). */
 export function parseFieldText(field: FieldDefinition, text: string): ParsedText {
   switch (field.type) {
     case 'boolean':
       if (text === 'true') return { value: true };
       if (text === 'false') return { value: false };
-      return { problem: `${shown(text)} is not true or false` };
+      return { problem: booleanTextProblem(text) };
     case 'integer':
       return WHOLE_NUMBER_TEXT.test(text)
         ? { value: Number(text) }

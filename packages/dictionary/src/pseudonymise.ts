@@ -10,7 +10,7 @@
  * Codes, measurements, ids of records and the site stay: the analysis needs them.
  */
 import { parseIsoDate } from '@jia-trial/outcomes';
-import { ageInterval, studyDay } from '@jia-trial/protocol';
+import { ageInterval, studyDay } from '@jia-trial/protocol/dates';
 import { recordType } from './records.js';
 import type { RecordTypeId } from './types.js';
 
@@ -19,7 +19,7 @@ import type { RecordTypeId } from './types.js';
  * is the protocol engine's, so that the pseudonymised report (packages/analysis) counts from the
  * same day as these records.
  */
-export { pseudonymDayOne } from '@jia-trial/protocol';
+export { pseudonymDayOne } from '@jia-trial/protocol/timeline';
 
 type Values = Readonly<Record<string, unknown>>;
 

@@ -9,7 +9,7 @@
  * stiffness has no LOINC code.
  */
 import { INPUT_RANGES, JADI_E_POINTS_LIMIT, type RangedInput } from '@jia-trial/outcomes';
-import { BODY_WEIGHT_KG_MAX } from '@jia-trial/protocol';
+import { BODY_WEIGHT_KG_MAX } from '@jia-trial/protocol/dosing';
 import { UCUM_BY_SYMBOL } from './code-lists.js';
 import type {
   CodeListId,

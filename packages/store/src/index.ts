@@ -26,7 +26,12 @@ export * from './records/site-scope.js';
 export * from './records/subject-reads.js';
 export * from './records/subjects.js';
 export * from './review/alerts.js';
-export { type AuditEntry, recordHistory } from './review/history.js';
+export {
+  type AuditEntry,
+  recordHistory,
+  type SubjectAuditEntry,
+  subjectHistory,
+} from './review/history.js';
 export * from './review/queries.js';
 export {
   findRecord,

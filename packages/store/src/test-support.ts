@@ -11,6 +11,7 @@
  * full rights, or change the schema.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -21,8 +22,25 @@ import { openEmbeddedServer } from './server/embedded-server.js';
 import { openStore, type Store } from './store.js';
 import { type Actor, withTransaction } from './transaction.js';
 
-/** The embedded test server's data directory: under the system temp dir, which the postgres user can reach. */
-export const TEST_DATA_DIR = join(tmpdir(), 'jia-trial-test-postgres');
+/**
+ * The embedded test server's data directory. scripts/run-tests.mjs gives each run a private one
+ * (JIA_TEST_DATA_DIR, in a temporary directory it removes at the end), shared by the run's test
+ * processes and by no other run. A test file run on its own, without the runner, falls back to
+ * one per process. Either is under the system temp dir, which the postgres user can reach.
+ */
+export const TEST_DATA_DIR = process.env.JIA_TEST_DATA_DIR ?? ownTestDataDir();
+
+/** A data directory for this process (and the processes it starts), removed when it exits. */
+function ownTestDataDir(): string {
+  const dir = join(tmpdir(), `jia-trial-test-postgres-${process.pid}`);
+  process.env.JIA_TEST_DATA_DIR = dir;
+  process.once('exit', () => {
+    // Only once the server is stopped (the last release stops it): never under a running one.
+    if (!existsSync(join(dir, 'pg', 'postmaster.pid')))
+      rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
 const TEMPLATE = 'jia_trial_test_template';
 
 export interface TestDatabase {

@@ -23,3 +23,22 @@ test('a requested dose outside the tolerance is refused; bad input is a usage er
   assert.equal((await runCli('dose', '--weight', '0')).code, 2);
   assert.equal((await runCli('dose', '--weight', '40', '--protocol', 'jia-cohort')).code, 2);
 });
+
+test('a requested dose that passes is confirmed, at the limit too; --json says so', async () => {
+  for (const requested of ['80000000', '88000000', '72000000']) {
+    const run = await runCli('dose', '--weight', '40', '--requested', requested);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `requested ${Number(requested).toLocaleString('en-US')} cells: within the accepted range, confirmed`,
+      ),
+    );
+  }
+  const json = JSON.parse(
+    (await runCli('dose', '--weight', '40', '--requested', '80000000', '--json')).stdout,
+  );
+  assert.equal(json.requestedConfirmed, true);
+  const plain = await runCli('dose', '--weight', '40');
+  assert.doesNotMatch(plain.stdout, /requested/);
+});

@@ -25,9 +25,11 @@ export function runDose(out: (text: string) => void, options: DoseOptions): void
     ...(options.requested === undefined ? {} : { requested: options.requested }),
     ...(options.concentration === undefined ? {} : { concentrationPerMl: options.concentration }),
   });
+  // planDose refuses a requested dose outside the tolerance: one that reaches here passed.
+  const confirmed = options.requested !== undefined;
   if (options.json) {
     out(
-      `${JSON.stringify({ protocol: protocol.id, product: intervention.name, route: intervention.route, dosePerKg: intervention.dosePerKg, tolerancePercent: intervention.tolerancePercent, ...plan })}\n`,
+      `${JSON.stringify({ protocol: protocol.id, product: intervention.name, route: intervention.route, dosePerKg: intervention.dosePerKg, tolerancePercent: intervention.tolerancePercent, ...plan, ...(confirmed ? { requested: options.requested, requestedConfirmed: true } : {}) })}\n`,
     );
     return;
   }
@@ -38,6 +40,9 @@ export function runDose(out: (text: string) => void, options: DoseOptions): void
   out(
     `${intervention.name}, ${intervention.route} (${protocol.id}): ${options.weight} kg x ${formatCount(intervention.dosePerKg)} ${plan.unit}/kg = ${formatCount(plan.total)} ${plan.unit}\n` +
       `accepted (${intervention.tolerancePercent}%): ${formatCount(plan.allowedRange[0])} to ${formatCount(plan.allowedRange[1])} ${plan.unit}\n` +
-      `${volume}\n`,
+      `${volume}\n` +
+      (confirmed
+        ? `requested ${formatCount(options.requested as number)} ${plan.unit}: within the accepted range, confirmed\n`
+        : ''),
   );
 }

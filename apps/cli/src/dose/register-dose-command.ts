@@ -1,5 +1,5 @@
 /** `jia-trial dose`'s command-line definition. */
-import { PROTOCOLS } from '@jia-trial/protocols';
+import { PROTOCOL_IDS } from '@jia-trial/protocols/ids';
 import { type Command, InvalidArgumentError } from 'commander';
 
 // Loaded when the command runs, so that every other command starts without it (start-up time).
@@ -28,7 +28,7 @@ export function registerDoseCommand(
         'refused (exit 1).',
     )
     .requiredOption('--weight <kg>', 'body weight on the infusion day, kg', positive('--weight'))
-    .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
+    .option('--protocol <id>', `the protocol (${PROTOCOL_IDS.join(', ')})`, 'msc-jia')
     .option(
       '--concentration <n>',
       'units per mL of the product lot (e.g. 2000000 cells/mL)',

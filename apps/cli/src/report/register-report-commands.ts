@@ -1,6 +1,6 @@
 /** `jia-trial report` and `jia-trial demo`: command-line definitions. */
 import type { ExactWithTies, RateRatioPMethod, Timepoint, ZeroMethod } from '@jia-trial/analysis';
-import { PROTOCOLS } from '@jia-trial/protocols';
+import { PROTOCOL_IDS } from '@jia-trial/protocols/ids';
 import { type Command, InvalidArgumentError } from 'commander';
 import { positiveInteger } from '../cli-args.js';
 import { DEMO_AS_OF } from './demo.js';
@@ -17,7 +17,22 @@ function readoutOption(value: string, previous: Timepoint[]): Timepoint[] {
       `expected id=day:tolerance with whole days (e.g. week8=56:14), got ${JSON.stringify(value)}`,
     );
   const id = m[1] as string;
-  return [...previous, { id, label: id, day: Number(m[2]), toleranceDays: Number(m[3]) }];
+  const day = Number(m[2]);
+  return [...previous, { id, label: readoutLabel(id, day), day, toleranceDays: Number(m[3]) }];
+}
+
+/**
+ * A read-out's title from its id: `month6` -> "Month 6", `week12` -> "Week 12"; any other id
+ * says what it is, "Read-out visitX (day 100)". (One that replaces the protocol's keeps the
+ * protocol's label.)
+ */
+export function readoutLabel(id: string, day: number): string {
+  const m = /^(day|week|month|year)(\d+)$/i.exec(id);
+  if (m) {
+    const unit = (m[1] as string).toLowerCase();
+    return `${unit[0]?.toUpperCase()}${unit.slice(1)} ${Number(m[2])}`;
+  }
+  return `Read-out ${id} (day ${day})`;
 }
 
 /** A value from a fixed list, refused with the list otherwise. */
@@ -35,7 +50,7 @@ const months = (value: string) => {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 120)
     throw new InvalidArgumentError(
-      `must be a number of months between 0 and 120, got ${JSON.stringify(value)}`,
+      `must be a number of months greater than 0 and at most 120, got ${JSON.stringify(value)}`,
     );
   return n;
 };
@@ -61,7 +76,7 @@ export function registerReportCommands(
       'a study in the database instead of a bundle (DATABASE_URL or JIA_DATA_DIR)',
     )
     .requiredOption('--out <dir>', 'folder for report.html, report.json and plots/')
-    .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
+    .option('--protocol <id>', `the protocol (${PROTOCOL_IDS.join(', ')})`, 'msc-jia')
     .option('--ae-window-months <n>', "AE window on each side (default: the protocol's)", months)
     .option('--as-of <date>', 'data cut, YYYY-MM-DD (default: today)')
     .option(

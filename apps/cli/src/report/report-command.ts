@@ -21,6 +21,8 @@ import { JiaError } from '@jia-trial/errors';
 import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
+import { cliVersion } from '../version.js';
+import { bundleSaysSynthetic, SYNTHETIC_BUNDLE_NOTE } from './synthetic-bundle.js';
 
 export interface ReportOptions {
   readonly out: string;
@@ -40,16 +42,6 @@ export interface ReportIo {
   note(text: string): void;
   today(): string;
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** The version of the CLI package, for the report's provenance line. */
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
 }
 
 /**
@@ -82,6 +74,7 @@ export async function runReport(
     { maxErrors: options.maxErrors, consequence: 'no report was written' },
   );
   noteUnknownCriteria(io.note, protocol, timelines);
+  const synthetic = source.dir !== undefined && bundleSaysSynthetic(source.dir);
   const study = analysedStudy(protocol, timelines, {
     asOf,
     aeWindowMonths: options.aeWindowMonths,
@@ -89,8 +82,9 @@ export async function runReport(
     rateRatioP: options.rateRatioP,
     wilcoxonZeroMethod: options.wilcoxonZeroMethod,
     wilcoxonExactWithTies: options.wilcoxonExactWithTies,
-    note: options.note ?? null,
-    generator: version(),
+    note: options.note ?? (synthetic ? SYNTHETIC_BUNDLE_NOTE : null),
+    synthetic,
+    generator: cliVersion(),
   });
   mkdirSync(options.out, { recursive: true });
   await writeAtomically(join(options.out, 'report.json'), reportJson(study));

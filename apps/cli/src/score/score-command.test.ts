@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { main } from '../main.js';
 import { parseSimpleCsv, runCli, scratchDir, scratchFile } from '../test-support.js';
 
 const root = new URL('../../../../', import.meta.url).pathname;
@@ -428,7 +430,7 @@ describe('jia-trial score: usage errors exit 2', () => {
     [
       'a file that does not exist',
       ['score', '/nonexistent/visits.csv'],
-      /cannot read \/nonexistent\/visits.csv: ENOENT/,
+      /cannot read \/nonexistent\/visits.csv: no such file/,
     ],
     ['an unknown command', ['scor'], /unknown command/],
     [
@@ -540,5 +542,92 @@ describe('jia-trial bin', () => {
     );
     assert.equal(piped.stderr, '');
     assert.equal(piped.status, 0);
+  });
+});
+
+describe('jia-trial score: files from spreadsheets', () => {
+  it('a semicolon-separated file is recognised, in one problem', async () => {
+    const file = scratchFile(
+      'semicolons.csv',
+      'subject_id;visit_id;visit_date\nS1;V1;2020-01-01\n',
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /separated by semicolons \(as Excel saves CSV in many European languages\)/,
+    );
+    assert.doesNotMatch(run.stderr, /required column is missing/);
+  });
+  it('a header name with a space around it is shown quoted', async () => {
+    const file = scratchFile('spaces.csv', 'subject_id, visit_id,visit_date\nS1,V1,2020-01-01\n');
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /column " visit_id": has a space before or after it: the column is visit_id/,
+    );
+  });
+  it("Excel's TRUE is refused with a hint", async () => {
+    const file = scratchFile(
+      'excel.csv',
+      'subject_id,visit_id,visit_date,fever\nS1,V1,2020-01-01,TRUE\n',
+    );
+    const run = await runCli('score', file);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /column fever: "TRUE" is not true or false: write it in lower case, true or false \(Excel writes TRUE and FALSE/,
+    );
+  });
+  it('a missing file says "no such file", not ENOENT', async () => {
+    const run = await runCli('score', join(scratchDir(), 'missing.csv'));
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /cannot read .*missing\.csv: no such file/);
+    assert.doesNotMatch(run.stderr, /ENOENT/);
+  });
+});
+
+describe('jia-trial score: progress on a terminal', () => {
+  /** A captured standard error that says it is a terminal. */
+  class TtyCapture extends Writable {
+    readonly isTTY = true;
+    text = '';
+    override _write(chunk: Buffer, _e: BufferEncoding, done: () => void) {
+      this.text += chunk.toString('utf8');
+      done();
+    }
+  }
+  const big = () => {
+    // About 3 MiB: above the size from which the command shows its progress.
+    const rows = Array.from(
+      { length: 40_000 },
+      (_, i) =>
+        `S${i % 500},V${i},${new Date(Date.UTC(2020, 0, 1 + Math.floor(i / 500))).toISOString().slice(0, 10)},,oligoarticular_persistent,4,5,0.5,3,2,,20,5,10,,false,false,,,,,`,
+    );
+    return scratchFile('big.csv', csv(...rows));
+  };
+  it('a long run on a terminal shows what it is doing, then clears the line', async () => {
+    const stderr = new TtyCapture();
+    const out = join(scratchDir(), 'scored.csv');
+    const code = await main(['score', big(), '--out', out], { stdout: new TtyCapture(), stderr });
+    assert.equal(code, 0, stderr.text);
+    // Each line is drawn over the last: carriage return, erase to the end of the line.
+    const lines = stderr.text.split('\r\x1b[K');
+    assert.ok(
+      lines.some((l) => /^score: checking big\.csv \d+%$/.test(l)),
+      JSON.stringify(lines),
+    );
+    assert.ok(lines.includes('score: scoring and writing 40,000 visits'), JSON.stringify(lines));
+    assert.ok(stderr.text.endsWith('\r\x1b[K'), JSON.stringify(stderr.text.slice(-40)));
+  });
+  it('no progress when standard error is not a terminal, or for a small file', async () => {
+    const piped = await runCli('score', big(), '--out', join(scratchDir(), 'a.csv'));
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, '');
+    const stderr = new TtyCapture();
+    const code = await main(['score', examples], { stdout: new TtyCapture(), stderr });
+    assert.equal(code, 0);
+    assert.equal(stderr.text, '');
   });
 });

@@ -5,9 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
-import { type OutputSink, PARALLEL_MIN_BYTES, scoreVisitsFile } from '@jia-trial/interop';
+import {
+  type OutputSink,
+  PARALLEL_MIN_BYTES,
+  type ScoreProgress,
+  scoreVisitsFile,
+} from '@jia-trial/interop/visits-csv';
 import type { CutoffSetId, SystemicJiaAcr } from '@jia-trial/outcomes';
 import { writeOutput } from '../output.js';
 
@@ -22,6 +27,39 @@ export interface ScoreCommandOptions {
   readonly maxErrors: number;
   /** 1 or 2; undefined: 2 for files of PARALLEL_MIN_BYTES or more on a machine with 2 cores. */
   readonly threads?: number | undefined;
+  /**
+   * Writes a progress line (standard error on a terminal; undefined: none). Shown for files of
+   * PROGRESS_MIN_BYTES or more, which take a moment: a smaller file is scored before a line
+   * could be read.
+   */
+  readonly progress?: ((text: string) => void) | undefined;
+}
+
+/** From this size (about 10,000 visits, a few tenths of a second) a terminal shows progress. */
+export const PROGRESS_MIN_BYTES = 1024 * 1024;
+/** The progress line is redrawn at most this often. */
+const PROGRESS_EVERY_MS = 100;
+
+/** A terminal's progress line: "score: checking visits.csv 45%", redrawn in place, then cleared. */
+function progressLine(write: (text: string) => void, name: string) {
+  let last = 0;
+  let shown = '';
+  const draw = (text: string, force = false) => {
+    const now = performance.now();
+    if (text === shown || (!force && now - last < PROGRESS_EVERY_MS)) return;
+    last = now;
+    shown = text;
+    write(`\r\x1b[K${text}`);
+  };
+  return {
+    update: (p: ScoreProgress) =>
+      p.phase === 'checking'
+        ? draw(`score: checking ${name} ${Math.floor(p.fraction * 100)}%`)
+        : draw(`score: scoring and writing ${p.visits.toLocaleString('en-US')} visits`, true),
+    clear: () => {
+      if (shown !== '') write('\r\x1b[K');
+    },
+  };
 }
 
 export { PARALLEL_MIN_BYTES };
@@ -35,6 +73,24 @@ export async function runScore(
   if (options.out !== undefined) checkOutputPath(options.out, input);
   const threads =
     options.threads ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2 ? 2 : 1);
+  const progress =
+    options.progress && size >= PROGRESS_MIN_BYTES
+      ? progressLine(options.progress, basename(input))
+      : null;
+  try {
+    await scoreFile(input, options, threads, stdout, progress);
+  } finally {
+    progress?.clear();
+  }
+}
+
+async function scoreFile(
+  input: string,
+  options: ScoreCommandOptions,
+  threads: number,
+  stdout: OutputSink,
+  progress: ReturnType<typeof progressLine> | null,
+): Promise<void> {
   await scoreVisitsFile(
     input,
     {
@@ -47,6 +103,7 @@ export async function runScore(
       },
       maxProblems: options.maxErrors,
       threads,
+      ...(progress ? { onProgress: progress.update } : {}),
       // Phase timings on standard error when JIA_TRIAL_TIMING=1 (used by the benchmark).
       ...(process.env.JIA_TRIAL_TIMING === '1'
         ? {
@@ -59,6 +116,24 @@ export async function runScore(
   );
 }
 
+/** A file system error in words: "no such file", not ENOENT. */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    default:
+      return code ?? String(error);
+  }
+}
+
 function usage(message: string): JiaError {
   return new JiaError('USAGE_ERROR', message);
 }
@@ -68,7 +143,7 @@ function inputSize(input: string): number {
   try {
     stat = statSync(input);
   } catch (error) {
-    throw usage(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw usage(`cannot read ${input}: ${fileErrorText(error)}`);
   }
   if (!stat.isFile()) throw usage(`${input} is not a file`);
   return stat.size;

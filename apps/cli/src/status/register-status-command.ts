@@ -1,6 +1,6 @@
 /** `jia-trial status`'s command-line definition. */
 
-import { PROTOCOLS } from '@jia-trial/protocols';
+import { PROTOCOL_IDS } from '@jia-trial/protocols/ids';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';
 import type { StatusIo } from './status-command.js';
@@ -29,7 +29,7 @@ export function registerStatusCommand(
       'a study in the database instead of a bundle (DATABASE_URL or JIA_DATA_DIR)',
     )
     .option('--as-of <date>', 'the day to evaluate on, YYYY-MM-DD (default: today)')
-    .option('--protocol <id>', `the protocol (${Object.keys(PROTOCOLS).join(', ')})`, 'msc-jia')
+    .option('--protocol <id>', `the protocol (${PROTOCOL_IDS.join(', ')})`, 'msc-jia')
     .option('--subject <id>', 'only this subject')
     .option('--json', 'print { asOf, protocol, subjects: [...] } as JSON')
     .option('--max-errors <n>', 'list at most this many bundle problems', positiveInteger, 100)

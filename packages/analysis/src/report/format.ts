@@ -3,6 +3,7 @@ import type { ProportionInterval } from '../statistics/binomial.js';
 import type { HodgesLehmann } from '../statistics/hodges-lehmann.js';
 import type { RateRatioPMethod } from '../statistics/poisson.js';
 import type { Summary } from '../statistics/quantiles.js';
+import type { RatioNotEstimable } from '../study/window-comparison.js';
 import { escapeXml as esc } from './svg.js';
 
 export const n1 = (x: number | null | undefined) =>
@@ -43,6 +44,37 @@ export function hodgesLehmannText(hl: HodgesLehmann | null): string {
   const level = Math.round(hl.achievedConfidence * 1000) / 10;
   return `${n1(hl.estimate)} (${n1(hl.ci[0])} to ${n1(hl.ci[1])}; ${level}% CI)`;
 }
+
+/** A bound of an interval: an infinite one (an unbounded ratio) as ∞, never "n/a". */
+const bound = (x: number | null | undefined) =>
+  x === Number.POSITIVE_INFINITY ? '∞' : x === Number.NEGATIVE_INFINITY ? '-∞' : n2(x);
+
+/** An interval as "0.66-∞" (null: none, "n/a"). */
+export const interval = (ci: readonly [number, number] | null | undefined) =>
+  ci === null || ci === undefined ? 'n/a' : `${bound(ci[0])}-${bound(ci[1])}`;
+
+/** Why a rate ratio (after/before) has no finite estimate, as the page says it. */
+export const NOT_ESTIMABLE_TEXT: Readonly<Record<RatioNotEstimable, string>> = {
+  no_aes_before: 'not estimable (no AEs before, every one after: unbounded)',
+  no_aes: 'not estimable (no AEs before or after)',
+};
+
+/** "0.50", or "not estimable (no AEs before, every one after: unbounded)". */
+export const ratioText = (r: {
+  readonly notEstimable: RatioNotEstimable | null;
+  readonly estimate: number | null;
+}) => (r.notEstimable === null ? n2(r.estimate) : NOT_ESTIMABLE_TEXT[r.notEstimable]);
+
+/** The same in a table cell: "∞ (no AEs before)", "none before or after". */
+export const ratioCell = (r: {
+  readonly notEstimable: RatioNotEstimable | null;
+  readonly estimate: number | null;
+}) =>
+  r.notEstimable === 'no_aes_before'
+    ? '∞ (no AEs before)'
+    : r.notEstimable === 'no_aes'
+      ? 'no AEs before or after'
+      : n2(r.estimate);
 
 /** The rate ratio's p method, as the report prints it beside the p. */
 export const RATE_RATIO_P_TEXT: Readonly<Record<RateRatioPMethod, string>> = {

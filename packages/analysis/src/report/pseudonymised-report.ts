@@ -102,6 +102,7 @@ export const KEPT_TEXT = {
   baselineFrom: 'a code: the baseline a read-out is compared with (first or series)',
   zeroMethod: "a code: the Wilcoxon test's zero method",
   pMethod: "a code: the rate ratio's p-value method",
+  notEstimable: 'a code: why a rate ratio has no finite estimate (no_aes_before, no_aes)',
   rateRatioP: "a code: the rate ratio's p-value method",
   wilcoxonZeroMethod: "a code: the Wilcoxon test's zero method",
   wilcoxonExactWithTies: "a code: the Wilcoxon test's method with ties",
@@ -254,7 +255,7 @@ export function pseudonymiseAnalysis(
 
 /**
  * report.json pseudonymised: `"pseudonymised": true` first, then the analysis as
- * pseudonymiseAnalysis gives it, the note and the generator. `timelines`: the subjects as
+ * pseudonymiseAnalysis gives it, the note, whether the data are synthetic, and the generator. `timelines`: the subjects as
  * stored (pseudonymDayOnes).
  */
 export function pseudonymisedReportJson(
@@ -265,6 +266,7 @@ export function pseudonymisedReportJson(
     pseudonymised: true,
     ...pseudonymiseAnalysis(study.analysis, pseudonymDayOnes(timelines)),
     note: study.note,
+    synthetic: study.synthetic,
     generator: study.generator,
   });
 }

@@ -34,6 +34,10 @@ const RESPONDER_LABELS: Readonly<Record<ResponderOutcome, string>> = {
   inactiveDisease: 'Inactive disease (Wallace 2011)',
 };
 
+/** What the read-out table's "improved" and "n" count (efficacy.ts: readout < baseline). */
+export const IMPROVED_DEFINITION =
+  '"Improved": patients whose value is lower at the read-out than at the baseline (every measure here is better when lower; an unchanged value is not improved); n: patients with both values.';
+
 /** The median change, or why it is not there. */
 const change = (c: MeasureComparison): string =>
   c.hodgesLehmannOmitted === 'too_many_pairs'
@@ -85,14 +89,14 @@ export function readoutSection(r: ReadoutAnalysis): string {
       'n',
       'baseline, median (IQR)',
       `${esc(r.label)}, median (IQR)`,
-      'improved',
+      'improved, n',
       'median change, Hodges-Lehmann (exact CI, its level)',
       'Wilcoxon p',
       'method',
       'SPSS-style asymptotic p',
     ],
     rows,
-  )}${respondersTable(r)}<p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used (study day, day 1 = the first infusion): ${r.visits
+  )}<p>${IMPROVED_DEFINITION}</p>${respondersTable(r)}<p>JIA-ACR 30/50/70/90: ${r.acrPedi30}/${r.acrPedi50}/${r.acrPedi70}/${r.acrPedi90}${r.acrUndetermined > 0 ? ` (${r.acrUndetermined} undetermined)` : ''}; inactive disease (Wallace 2011): ${r.inactiveDisease}${r.inactiveUndetermined > 0 ? ` (${r.inactiveUndetermined} undetermined)` : ''}. Visits used (study day, day 1 = the first infusion): ${r.visits
     .slice(0, MAX_LISTED)
     .map(
       (v) =>

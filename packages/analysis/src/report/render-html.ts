@@ -5,7 +5,7 @@
  */
 
 import { ILAR_CATEGORIES, inactiveDiseaseVerdict } from '@jia-trial/outcomes';
-import { day, type SubjectTimeline } from '@jia-trial/protocol';
+import { day, type SubjectTimeline, studyDay } from '@jia-trial/protocol';
 import type { Summary } from '../statistics/quantiles.js';
 import { limitationsText } from '../study/ae-limitations.js';
 import { EFFICACY_MEASURES, type ReadoutAnalysis } from '../study/efficacy.js';
@@ -13,6 +13,7 @@ import { MAS_TERM } from '../study/events.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
 import {
   hodgesLehmannText,
+  interval,
   list,
   MAX_LISTED,
   medianIqr,
@@ -21,6 +22,7 @@ import {
   p,
   plural,
   RATE_RATIO_P_TEXT,
+  ratioText,
   table,
 } from './format.js';
 import { multiplicityParagraph, readoutSection, seriesSection } from './render-efficacy.js';
@@ -76,7 +78,9 @@ function findings(a: AnalysedStudy['analysis']): string[] {
       a.infusions.perSubject.reduce((s, x) => s + x.reactions, 0),
       'acute infusion reaction',
     )}.`,
-    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}); rate ratio ${n2(ae.rateRatio.estimate)} (95% CI ${n2(ae.rateRatio.ci95[0])}-${n2(ae.rateRatio.ci95[1])}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p); patients with any AE ${ae.pre.patients} vs ${ae.post.patients} (Fisher p = ${p(ae.fisherP)}, exact McNemar p = ${p(ae.mcnemarP)}); cluster-bootstrap CI of the ratio ${n2(ae.rateRatio.clusterBootstrap.ci?.[0])}-${n2(ae.rateRatio.clusterBootstrap.ci?.[1])}; per patient (${ae.plan.primaryComparison === 'per_patient' ? 'primary' : 'not primary'}) Wilcoxon p = ${p(ae.perPatient.wilcoxon.p)}, median change ${hodgesLehmannText(ae.perPatient.hodgesLehmann)} AEs per patient-year. From the consent on: ${ae.alternativeProvenance.provenance === 'prospective' ? `${ae.alternativeProvenance.pre.count} vs ${ae.alternativeProvenance.post.count}` : 'primary'}. Limits: ${limitationsText(
+    // The paired analyses first (each child compared with itself), then the unpaired ones with
+    // what they assume (issue 16): the numbers are the safety section's.
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}). Per patient (${ae.plan.primaryComparison === 'per_patient' ? 'primary' : 'not primary'}; each child compared with itself): Wilcoxon p = ${p(ae.perPatient.wilcoxon.p)}, median change ${hodgesLehmannText(ae.perPatient.hodgesLehmann)} AEs per patient-year. Patients with any AE ${ae.pre.patients} vs ${ae.post.patients}: paired, exact McNemar p = ${p(ae.mcnemarP)}; Fisher's exact p = ${p(ae.fisherP)}, which treats the same children before and after as two independent groups. Pooled rate ratio${ae.plan.primaryComparison === 'pooled' ? ' (primary)' : ''} ${ratioText(ae.rateRatio)} (95% CI ${interval(ae.rateRatio.ci95)}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p; it treats every AE as independent); cluster-bootstrap CI of the ratio ${interval(ae.rateRatio.clusterBootstrap.ci)}. From the consent on: ${ae.alternativeProvenance.provenance === 'prospective' ? `${ae.alternativeProvenance.pre.count} vs ${ae.alternativeProvenance.post.count}` : 'primary'}. Limits: ${limitationsText(
       ae.limitations,
       ae.windowMonths,
     )
@@ -164,31 +168,43 @@ function decisionsSection(d: AnalysedStudy['analysis']['decisions']): string {
   return `<h3>Retreatment</h3><p>"Qualifies": the protocol's rule (a response after the latest infusion, lost now, fewer infusions than the maximum). "Allowed today": qualifies and every check of the day (not withdrawn, the interval, the recheck criteria) known and met; a check still unknown is pending, not a refusal.</p>${retreatment}${moreRows(d.retreatment.length)}<h3>Eligibility passed only vacuously</h3>${eligibility}`;
 }
 
+/** Each row names its statistic: median (IQR), median (range) or n (%) of the infused patients. */
 function baselineSection(a: AnalysedStudy['analysis']): string {
   const b = a.baseline;
   // A row with fewer values than patients says how many it has.
   const med = (x: Summary) => (x.n < b.subjects ? `${medianIqr(x)} (n = ${x.n})` : medianIqr(x));
+  const pct = (k: number) => (b.subjects === 0 ? 'n/a' : `${Math.round((k / b.subjects) * 100)}%`);
+  const nPct = (k: number) => `${k} (${pct(k)})`;
   return table(
     ['', `n = ${b.subjects}`],
     [
       ['Age at first infusion, years, median (IQR)', med(b.ageYears)],
       [
-        'Sex',
+        'Sex, n (%)',
         Object.entries(b.sex)
-          .map(([s, k]) => `${esc(s)} ${k}`)
+          .map(([s, k]) => `${esc(s)} ${nPct(k)}`)
           .join(', '),
       ],
-      ['ILAR category', b.ilarCategories.map((c) => `${esc(c.name)} ${c.n}`).join('<br>')],
+      [
+        'ILAR category, n (%)',
+        b.ilarCategories.map((c) => `${esc(c.name)} ${nPct(c.n)}`).join('<br>'),
+      ],
       ['Disease duration, years, median (IQR)', med(b.diseaseDurationYears)],
-      ['Prior methotrexate (failed)', `${b.priorMethotrexate} (${b.failedMethotrexate})`],
-      ['Prior corticosteroids (failed)', `${b.priorCorticosteroids} (${b.failedCorticosteroids})`],
+      [
+        'Prior methotrexate, n (%); of them failed, n',
+        `${nPct(b.priorMethotrexate)}; failed ${b.failedMethotrexate}`,
+      ],
+      [
+        'Prior corticosteroids, n (%); of them failed, n',
+        `${nPct(b.priorCorticosteroids)}; failed ${b.failedCorticosteroids}`,
+      ],
       ['Failed biologicals, median (range)', range(b.failedBiologicals)],
-      ['Active joints', med(b.activeJoints)],
-      ['Joints with limited motion', med(b.limitedJoints)],
-      ['JADAS-71', med(b.jadas71)],
-      ['CHAQ', med(b.chaq)],
-      ['ESR, mm/h', med(b.esr)],
-      ['CRP, mg/L', med(b.crp)],
+      ['Active joints, median (IQR)', med(b.activeJoints)],
+      ['Joints with limited motion, median (IQR)', med(b.limitedJoints)],
+      ['JADAS-71, median (IQR)', med(b.jadas71)],
+      ['CHAQ, median (IQR)', med(b.chaq)],
+      ['ESR, mm/h, median (IQR)', med(b.esr)],
+      ['CRP, mg/L, median (IQR)', med(b.crp)],
     ],
   );
 }
@@ -226,32 +242,50 @@ function aeSection(title: string, ae: AeWindowAnalysis, primary: 'per_patient' |
   return `<h3>${esc(title)}</h3>${aeTable(ae)}${comparisonText(ae, primary)}`;
 }
 
+/** The plots' time axis: the read-out tables' study day. */
+const STUDY_DAY_AXIS = 'study day (day 1 = the first infusion)';
+
+/** The sensitivity window, or a sentence when it is the primary window (the same analysis). */
+function sensitivitySection(
+  ae: AnalysedStudy['analysis']['adverseEvents'],
+  primary: 'per_patient' | 'pooled',
+): string {
+  const s = ae.sensitivity;
+  if (s.windowMonths === ae.windowMonths)
+    return `<h3>Sensitivity</h3><p>Sensitivity: the ${s.windowMonths}-month window is the primary window here; it is not repeated.</p>`;
+  return aeSection(
+    `Sensitivity: ${s.windowMonths} months from the first infusion${s.repeatInfusionInside.length > 0 ? ` (runs across the repeat infusion of ${list(s.repeatInfusionInside)})` : ''}`,
+    s,
+    primary,
+  );
+}
+
 /** The report's plots as standalone SVG documents: report.html inlines them, the CLI writes them as files. */
 export function reportPlots(study: AnalysedStudy): string[] {
   // A registry has thousands of patients: the per-patient plots show the first MAX_LISTED.
   const all = study.timelines.filter((t) => t.infusions.length > 0);
   const infused = all.slice(0, MAX_LISTED);
-  const sinceFirst = (t: SubjectTimeline, date: string) =>
-    day(date) - day(t.infusions[0]?.date as string);
+  // CDISC study day, day 1 = the first infusion (no day 0), as the read-out tables count.
+  const dayOf = (t: SubjectTimeline, date: string) =>
+    studyDay(day(date), day(t.infusions[0]?.date as string));
   const series = (value: (t: SubjectTimeline, i: number) => number | null | undefined) =>
     infused.map((t) => ({
       name: t.subjectId,
       points: t.visits.flatMap((v, i) => {
         const y = value(t, i);
-        return typeof y === 'number' && Number.isFinite(y)
-          ? [[sinceFirst(t, v.date), y] as const]
-          : [];
+        return typeof y === 'number' && Number.isFinite(y) ? [[dayOf(t, v.date), y] as const] : [];
       }),
+      infusions: t.infusions.map((i) => dayOf(t, i.date)),
     }));
   const jadas = EFFICACY_MEASURES.jadas71.value;
   const limits = study.analysis.limits;
   const lanes: SwimmerLane[] = infused.map((t) => ({
     name: t.subjectId,
-    end: Math.max(0, ...t.visits.map((v) => sinceFirst(t, v.date))),
+    end: Math.max(1, ...t.visits.map((v) => dayOf(t, v.date))),
     marks: [
-      ...t.infusions.map((i) => ({ day: sinceFirst(t, i.date), kind: 'infusion' as const })),
+      ...t.infusions.map((i) => ({ day: dayOf(t, i.date), kind: 'infusion' as const })),
       ...t.adverseEvents.map((ae) => ({
-        day: sinceFirst(t, ae.onsetDate),
+        day: dayOf(t, ae.onsetDate),
         kind: MAS_TERM.test(ae.term)
           ? ('mas' as const)
           : ae.serious
@@ -264,34 +298,35 @@ export function reportPlots(study: AnalysedStudy): string[] {
             day(v.date) > day(t.infusions[0]?.date as string) &&
             inactiveDiseaseVerdict(v.observation, 'wallace2011', limits) === true,
         )
-        .map((v) => ({ day: sinceFirst(t, v.date), kind: 'inactive' as const })),
+        .map((v) => ({ day: dayOf(t, v.date), kind: 'inactive' as const })),
     ],
   }));
   const ae = study.analysis.adverseEvents;
   return [
     linePlot(
       'Active joints per patient',
-      'days since the first infusion',
+      STUDY_DAY_AXIS,
       'active joints',
       series((t, i) => t.visits[i]?.observation.activeJoints),
     ),
     linePlot(
       'JADAS-71 per patient',
-      'days since the first infusion',
+      STUDY_DAY_AXIS,
       'JADAS-71',
       series((t, i) => jadas(t.visits[i]?.observation ?? {})),
     ),
-    swimmerPlot(
-      'Per patient: infusions, AEs, MAS, inactive disease (days since the first infusion)',
-      lanes,
-    ),
+    swimmerPlot('Per patient: infusions, AEs, MAS, inactive disease', STUDY_DAY_AXIS, lanes),
     pairedBars('AEs per patient-year before vs after the first infusion', 'AEs per patient-year', [
       { name: `${ae.windowMonths} months`, before: ae.pre.rate, after: ae.post.rate },
-      {
-        name: `${ae.sensitivity.windowMonths} months`,
-        before: ae.sensitivity.pre.rate,
-        after: ae.sensitivity.post.rate,
-      },
+      ...(ae.sensitivity.windowMonths === ae.windowMonths
+        ? []
+        : [
+            {
+              name: `${ae.sensitivity.windowMonths} months`,
+              before: ae.sensitivity.pre.rate,
+              after: ae.sensitivity.post.rate,
+            },
+          ]),
     ]),
   ];
 }
@@ -308,10 +343,14 @@ function plots(study: AnalysedStudy): string {
     );
 }
 
+/** Put before the title of a report of invented patients. */
+export const SYNTHETIC_TITLE = 'SYNTHETIC DATA';
+
 const CSS = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
 table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f7}.banner{background:#fff3cd;border:1px solid #e0c36a;padding:0.5em 1em}figure{margin:1em 0}
-ul.findings li{margin:0.3em 0}@media print{figure{break-inside:avoid}h2{break-before:page}}`;
+ul.findings li{margin:0.3em 0}
+@media print{body{margin:0;max-width:none}figure,tr,ul.findings li,p{break-inside:avoid}h2,h3,h4{break-after:avoid}thead{display:table-header-group}figure svg{max-width:100%;height:auto}}`;
 
 function wilcoxonMethodText(a: AnalysedStudy['analysis']): string {
   const zeros =
@@ -326,9 +365,10 @@ function wilcoxonMethodText(a: AnalysedStudy['analysis']): string {
 export function renderHtml(study: AnalysedStudy): string {
   const a = study.analysis;
   const primaryAe = a.adverseEvents.plan.primaryComparison;
+  const synthetic = study.synthetic ? `${SYNTHETIC_TITLE}: ` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(a.protocol.title)}: study report</title><style>${CSS}</style></head><body>
-<h1>${esc(a.protocol.title)}</h1>
+<html lang="en"><head><meta charset="utf-8"><title>${synthetic}${esc(a.protocol.title)}: study report</title><style>${CSS}</style></head><body>
+<h1>${synthetic}${esc(a.protocol.title)}</h1>
 <p>Protocol ${esc(a.protocol.id)} ${esc(a.protocol.version)}; data up to ${esc(a.asOf)}; ${plural(a.subjects, 'subject')}. Generated by jia-trial ${esc(study.generator)}.</p>
 ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <h2>Findings</h2><ul class="findings">${findings(a)
@@ -347,7 +387,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
         String(s.reactions),
       ]),
   )}${moreRows(a.infusions.perSubject.length)}${productsSection(a.infusions)}
-<h2>Safety</h2>${safetySection(a.adverseEvents, aeTable)}${aeSection(`Sensitivity: ${a.adverseEvents.sensitivity.windowMonths} months from the first infusion${a.adverseEvents.sensitivity.repeatInfusionInside.length > 0 ? ` (runs across the repeat infusion of ${list(a.adverseEvents.sensitivity.repeatInfusionInside)})` : ''}`, a.adverseEvents.sensitivity, primaryAe)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious, primaryAe)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore, primaryAe)}
+<h2>Safety</h2>${safetySection(a.adverseEvents, aeTable)}${sensitivitySection(a.adverseEvents, primaryAe)}${aeSection(`Serious AEs only, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.serious, primaryAe)}${aeSection(`AEs of CTCAE grade 3 or more, ${a.adverseEvents.windowMonths} months`, a.adverseEvents.grade3OrMore, primaryAe)}
 <h3>Serious adverse events and MAS</h3>${
     a.adverseEvents.seriousAndMas.length === 0
       ? '<p>None.</p>'
@@ -386,6 +426,7 @@ ${study.note ? `<p class="banner">${esc(study.note)}</p>` : ''}
 <li>AE windows: N months = N/12 years of 365.25 days on each side of the first infusion, by onset date; an AE on the infusion day counts as after, so on the day grid the 3-month windows hold the 91 days before and the infusion day with the 91 days after; each side counts N/12 patient-years; the "after" window ends at a withdrawal or the data cut. Serious AEs and AEs of grade 3 or more are analysed the same way. A MAS episode is an AE whose term names it.</li>
 <li>Efficacy, paired comparisons: ${wilcoxonMethodText(a)}; beside it the SPSS-style asymptotic p (normal approximation with the tie-corrected variance, no continuity correction, zero differences dropped), which the pilot's paper used, and the Hodges-Lehmann median change (read-out minus baseline) with its exact distribution-free 95% CI (the Walsh averages between the order statistics of the signed-rank distribution; with 5 patients or fewer the widest interval falls short of 95% and its own level is printed).</li>
 <li>Responders: among the completers (patients whose response could be decided) and with non-responder imputation (every patient due by the data cut; no read-out, an undetermined response or a repeat infusion before the read-out count as no response), each with its Clopper-Pearson 95% CI.</li>
+<li>What each AE test assumes: the per-patient Wilcoxon signed-rank and sign tests and the exact McNemar test are paired (each child compared with itself), which is the design of a before-after study, and come first; Fisher's exact test takes the children before and the same children after as two independent groups, which they are not, and is given only because the pilot reported it; the exact Poisson rate ratio takes every AE as independent of the others (a child with many AEs weighs as much as many children with one), which the cluster-bootstrap interval does not.</li>
 <li>AEs: rate ratio by the exact conditional binomial test with its Clopper-Pearson CI (R's poisson.test); p: ${RATE_RATIO_P_TEXT[a.methods.rateRatioP]}; beside it the cluster-bootstrap percentile interval (patients resampled, enumerated exactly up to 10 patients, else drawn with a recorded seed). Per patient: each child's AEs per patient-year after vs before, by the same Wilcoxon signed-rank test and Hodges-Lehmann median change as the efficacy read-outs, and the exact sign test; Fisher's exact test and the exact McNemar test on patients with any AE. Every statistic is checked against R 4.2.2 (packages/analysis/fixtures: stats, coin and exactRankTests).</li>
 <li>Inactive disease: Wallace 2011 (ESR upper limit ${a.limits.esrUpperLimit} mm/h, CRP ${a.limits.crpUpperLimit} mg/L). JIA-ACR: Giannini 1997 against the baseline.</li>
 </ul>

@@ -10,22 +10,34 @@ import type { AeTableRow, AeTables } from '../study/ae-tables.js';
 import type { StudyAnalysis } from '../study/analyse-study.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
 import type { WindowComparison } from '../study/window-comparison.js';
-import { hodgesLehmannText, n1, n2, p, plural, RATE_RATIO_P_TEXT, table } from './format.js';
+import {
+  hodgesLehmannText,
+  interval,
+  n1,
+  p,
+  plural,
+  RATE_RATIO_P_TEXT,
+  ratioCell,
+  ratioText,
+  table,
+} from './format.js';
 import { escapeXml as esc } from './svg.js';
 
 type Ae = StudyAnalysis['adverseEvents'];
 
-const interval = (ci: readonly [number, number] | null) =>
-  ci === null ? 'n/a' : `${n2(ci[0])}-${Number.isFinite(ci[1]) ? n2(ci[1]) : '∞'}`;
-
-/** The comparison's numbers as sentences: pooled ratio, its two intervals, the paired tests. */
+/**
+ * The comparison's numbers as sentences, the paired analyses first (each child compared with
+ * itself), then the unpaired ones, each with what it assumes: Fisher's test takes the same
+ * children before and after as two independent groups, the exact Poisson interval takes every AE
+ * as independent of the others (definitions.md 8.4; ADR 0021).
+ */
 export function comparisonText(c: WindowComparison, primary: 'per_patient' | 'pooled'): string {
   const r = c.rateRatio;
   const b = r.clusterBootstrap;
   const other = r.pMethod === 'central' ? r.pMinlike : r.pCentral;
   const pp = c.perPatient;
   const mark = (which: 'per_patient' | 'pooled') => (primary === which ? ' <b>(primary)</b>' : '');
-  return `<p>Pooled rate ratio (after/before)${mark('pooled')} ${n2(r.estimate)}: exact 95% CI ${interval(r.ci95)}, p = ${p(r.p)} (${RATE_RATIO_P_TEXT[r.pMethod]}; the ${r.pMethod === 'central' ? 'minlike' : 'central'} p is ${p(other)}), which treats every AE as independent; cluster-bootstrap ${Math.round(b.confidence * 100)}% CI ${interval(b.ci)} (patients resampled, ${b.method === 'exact enumeration' ? `all ${b.resamples} resamples enumerated` : `${b.resamples} resamples, seed ${b.seed}`}), which allows for children differing in their AE rates. Per patient${mark('per_patient')} (AEs per patient-year after vs before, ${plural(pp.wilcoxon.n + pp.wilcoxon.zerosDropped, 'patient')} with time on both sides): Wilcoxon signed-rank p = ${p(pp.wilcoxon.p)} (${pp.wilcoxon.method}; SPSS-style asymptotic p = ${p(pp.asymptotic.p)}); median change ${hodgesLehmannText(pp.hodgesLehmann)} AEs per patient-year; exact sign test p = ${p(pp.signTest.p)}. Patients with any AE (the pilot's 2x2: before ${c.fisher.table[0][0]} with, ${c.fisher.table[0][1]} without; after ${c.fisher.table[1][0]} with, ${c.fisher.table[1][1]} without): Fisher's exact p = ${p(c.fisherP)}; paired, exact McNemar p = ${p(c.mcnemarP)}.</p>`;
+  return `<p>Per patient${mark('per_patient')} (each child compared with itself: AEs per patient-year after vs before, ${plural(pp.wilcoxon.n + pp.wilcoxon.zerosDropped, 'patient')} with time on both sides): Wilcoxon signed-rank p = ${p(pp.wilcoxon.p)} (${pp.wilcoxon.method}; SPSS-style asymptotic p = ${p(pp.asymptotic.p)}); median change ${hodgesLehmannText(pp.hodgesLehmann)} AEs per patient-year; exact sign test p = ${p(pp.signTest.p)}. Patients with any AE (before ${c.fisher.table[0][0]} with, ${c.fisher.table[0][1]} without; after ${c.fisher.table[1][0]} with, ${c.fisher.table[1][1]} without): paired, exact McNemar p = ${p(c.mcnemarP)} (on the children whose status changed); Fisher's exact p = ${p(c.fisherP)}, which treats the same children before and after as two independent groups (the pilot's 2x2), so it is given for comparison only. Pooled rate ratio (after/before)${mark('pooled')} ${ratioText(r)}: exact 95% CI ${interval(r.ci95)}, p = ${p(r.p)} (${RATE_RATIO_P_TEXT[r.pMethod]}; the ${r.pMethod === 'central' ? 'minlike' : 'central'} p is ${p(other)}), which treats every AE as independent of the others; cluster-bootstrap ${Math.round(b.confidence * 100)}% CI ${interval(b.ci)} (patients resampled, ${b.method === 'exact enumeration' ? `all ${b.resamples} resamples enumerated` : `${b.resamples} resamples, seed ${b.seed}`}), which allows for children differing in their AE rates.</p>`;
 }
 
 function provenanceText(ae: AeWindowAnalysis): string {
@@ -40,7 +52,7 @@ function byInfusionSection(by: AeByInfusion, primary: 'per_patient' | 'pooled'):
     String(c.subjects),
     `${c.pre.count} / ${n1(c.pre.personYears)}`,
     `${c.post.count} / ${n1(c.post.personYears)}`,
-    n2(c.rateRatio.estimate),
+    ratioCell(c.rateRatio),
     interval(c.rateRatio.ci95),
     interval(c.rateRatio.clusterBootstrap.ci),
     p(c.perPatient.wilcoxon.p),

@@ -13,6 +13,12 @@ export interface AnalysedStudy {
   readonly timelines: readonly SubjectTimeline[];
   /** Shown at the top of the report (e.g. "synthetic data"). */
   readonly note: string | null;
+  /**
+   * The data are invented (a demonstration bundle says so): the title and the heading say
+   * "SYNTHETIC DATA" and report.json carries `synthetic: true`, so that no reader takes the
+   * patients for real ones under the real trial's title.
+   */
+  readonly synthetic: boolean;
   /** The software that made it. */
   readonly generator: string;
 }
@@ -20,20 +26,30 @@ export interface AnalysedStudy {
 export function analysedStudy(
   protocol: ProtocolDefinition,
   timelines: readonly SubjectTimeline[],
-  options: StudyAnalysisOptions & { note?: string | null; generator: string },
+  options: StudyAnalysisOptions & {
+    note?: string | null;
+    synthetic?: boolean | undefined;
+    generator: string;
+  },
 ): AnalysedStudy {
   const population = studyPopulation(timelines, options.asOf);
   return {
     analysis: analysePopulation(protocol, population, options),
     timelines: population,
     note: options.note ?? null,
+    synthetic: options.synthetic === true,
     generator: options.generator,
   };
 }
 
 /** report.json: the analysis; a non-finite number (an infinite rate ratio) is written as null. */
 export function reportJson(study: AnalysedStudy): string {
-  return reportJsonText({ ...study.analysis, note: study.note, generator: study.generator });
+  return reportJsonText({
+    ...study.analysis,
+    note: study.note,
+    synthetic: study.synthetic,
+    generator: study.generator,
+  });
 }
 
 /** A report as report.json's text: indented, a non-finite number as null, a final newline. */

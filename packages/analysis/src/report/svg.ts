@@ -57,7 +57,13 @@ function endLabelPositions(ys: ReadonlyArray<number | null>): Array<number | nul
 export interface Series {
   readonly name: string;
   readonly points: ReadonlyArray<readonly [x: number, y: number]>;
+  /** The x of each of the subject's infusions (the repeats too), marked under the plot. */
+  readonly infusions?: readonly number[];
 }
+
+/** An infusion in a line plot: a dashed vertical line, in the patient's colour for a repeat. */
+const infusionLine = (x: number, top: number, bottom: number, stroke: string, title: string) =>
+  `<line x1="${fmt(x)}" x2="${fmt(x)}" y1="${top}" y2="${bottom}" stroke="${stroke}" stroke-width="1.2" stroke-dasharray="4 3"${title}/>`;
 
 /** Lines with markers, one per subject, a label at each line's end (spaghetti plot). */
 export function linePlot(
@@ -75,7 +81,7 @@ export function linePlot(
       title,
       `<text x="${w / 2}" y="${h / 2}" text-anchor="middle">no data</text>`,
     );
-  const xs = all.map((p) => p[0]);
+  const xs = [...all.map((p) => p[0]), ...series.flatMap((s) => s.infusions ?? [])];
   const ys = all.map((p) => p[1]);
   const [x0, x1] = [Math.min(...xs, 0), Math.max(...xs, 1)];
   const [y0, y1] = [Math.min(...ys, 0), Math.max(...ys, 1)];
@@ -108,10 +114,26 @@ export function linePlot(
       const label = end
         ? `<text x="${fmt(X(end[0]) + 6)}" y="${fmt(labelY[i] ?? Y(end[1]) + 4)}" fill="${colour(i)}">${escapeXml(s.name)}</text>`
         : '';
-      return `<path d="${path}" fill="none" stroke="${colour(i)}" stroke-width="1.6"/>${dots}${label}`;
+      // Every patient's first infusion is day 1, drawn grey; a repeat in the patient's colour.
+      const infusions = (s.infusions ?? [])
+        .map((d) =>
+          infusionLine(
+            X(d),
+            top,
+            h - bottom,
+            d === 1 ? '#777' : colour(i),
+            ` data-infusion="${escapeXml(s.name)} ${d}"`,
+          ),
+        )
+        .join('');
+      return `<path d="${path}" fill="none" stroke="${colour(i)}" stroke-width="1.6"/>${dots}${label}${infusions}`;
     })
     .join('');
-  const labels = `<text x="${(left + w - right) / 2}" y="${h - 6}" text-anchor="middle">${escapeXml(xLabel)}</text><text transform="translate(14 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text><text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>`;
+  const hasInfusions = series.some((s) => (s.infusions ?? []).length > 0);
+  const legend = hasInfusions
+    ? `${infusionLine(w - right - 190, 8, 20, '#777', '')}<text x="${w - right - 184}" y="18">infusion (a repeat in the patient's colour)</text>`
+    : '';
+  const labels = `${legend}<text x="${(left + w - right) / 2}" y="${h - 6}" text-anchor="middle">${escapeXml(xLabel)}</text><text transform="translate(14 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text><text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>`;
   return frame(w, h, title, grid + xAxis + lines + labels);
 }
 
@@ -127,7 +149,7 @@ export interface SwimmerLane {
 
 const MARK: Record<SwimmerLane['marks'][number]['kind'], (x: number, y: number) => string> = {
   infusion: (x, y) =>
-    `<path d="M${fmt(x)},${fmt(y - 7)} L${fmt(x + 6)},${fmt(y + 5)} L${fmt(x - 6)},${fmt(y + 5)} Z" fill="#1b6ca8"/>`,
+    `<path data-mark="infusion" d="M${fmt(x)},${fmt(y - 7)} L${fmt(x + 6)},${fmt(y + 5)} L${fmt(x - 6)},${fmt(y + 5)} Z" fill="#1b6ca8"/>`,
   ae: (x, y) => `<circle cx="${fmt(x)}" cy="${fmt(y)}" r="3.5" fill="#edae49"/>`,
   sae: (x, y) => `<circle cx="${fmt(x)}" cy="${fmt(y)}" r="5" fill="#d1495b"/>`,
   mas: (x, y) =>
@@ -136,38 +158,44 @@ const MARK: Record<SwimmerLane['marks'][number]['kind'], (x: number, y: number) 
     `<path d="M${fmt(x)},${fmt(y - 6)} L${fmt(x + 6)},${fmt(y)} L${fmt(x)},${fmt(y + 6)} L${fmt(x - 6)},${fmt(y)} Z" fill="#2e933c"/>`,
 };
 
-/** One lane per subject from day 0 (first infusion) to the end of follow-up, with events. */
-export function swimmerPlot(title: string, lanes: readonly SwimmerLane[]): string {
+/**
+ * One lane per subject, a grey bar from the first infusion (study day 1) to the end of follow-up,
+ * with its events; the legend names every mark and the bar.
+ */
+export function swimmerPlot(title: string, xLabel: string, lanes: readonly SwimmerLane[]): string {
   const [left, right, top, laneHeight] = [60, 20, 40, 30];
   const w = 640;
-  const h = top + lanes.length * laneHeight + 50;
+  const h = top + lanes.length * laneHeight + 84;
+  const axisY = h - 74;
   const days = lanes.flatMap((l) => [l.end, ...l.marks.map((m) => m.day)]);
   const [d0, d1] = [Math.min(0, ...days), Math.max(30, ...days)];
   const X = (d: number) => left + ((d - d0) / (d1 - d0)) * (w - left - right);
   const axis = ticks(d0, d1)
     .map(
       (t) =>
-        `<line x1="${fmt(X(t))}" x2="${fmt(X(t))}" y1="${top - 8}" y2="${h - 40}" stroke="#eee"/><text x="${fmt(X(t))}" y="${h - 26}" text-anchor="middle">${t}</text>`,
+        `<line x1="${fmt(X(t))}" x2="${fmt(X(t))}" y1="${top - 8}" y2="${axisY}" stroke="#eee"/><text x="${fmt(X(t))}" y="${axisY + 14}" text-anchor="middle">${t}</text>`,
     )
     .join('');
+  const bar = (x: number, y: number, width: number) =>
+    `<rect x="${fmt(x)}" y="${fmt(y - 4)}" width="${fmt(Math.max(1, width))}" height="8" fill="#cfd8dc"/>`;
   const rows = lanes
     .map((lane, i) => {
       const y = top + i * laneHeight + laneHeight / 2;
-      const bar = `<rect x="${fmt(X(0))}" y="${fmt(y - 4)}" width="${fmt(Math.max(1, X(lane.end) - X(0)))}" height="8" fill="#cfd8dc"/>`;
-      return `<text x="${left - 8}" y="${fmt(y + 4)}" text-anchor="end">${escapeXml(lane.name)}</text>${bar}${lane.marks.map((m) => MARK[m.kind](X(m.day), y)).join('')}`;
+      return `<text x="${left - 8}" y="${fmt(y + 4)}" text-anchor="end">${escapeXml(lane.name)}</text>${bar(X(1), y, X(lane.end) - X(1))}${lane.marks.map((m) => MARK[m.kind](X(m.day), y)).join('')}`;
     })
     .join('');
   const legend = (['infusion', 'ae', 'sae', 'mas', 'inactive'] as const)
     .map(
       (k, i) =>
-        `${MARK[k](left + i * 110 + 6, h - 10)}<text x="${left + i * 110 + 16}" y="${h - 6}">${{ infusion: 'infusion', ae: 'adverse event', sae: 'serious AE', mas: 'MAS', inactive: 'inactive disease' }[k]}</text>`,
+        `${MARK[k](left + i * 110 + 6, h - 26).replace(/ data-mark="[^"]*"/, '')}<text x="${left + i * 110 + 16}" y="${h - 22}">${{ infusion: 'infusion', ae: 'adverse event', sae: 'serious AE', mas: 'MAS', inactive: 'inactive disease' }[k]}</text>`,
     )
     .join('');
+  const followUp = `${bar(left, h - 8, 12)}<text x="${left + 16}" y="${h - 4}">follow-up: from the first infusion to the last visit</text>`;
   return frame(
     w,
     h,
     title,
-    `<text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>${axis}${rows}<text x="${(left + w - right) / 2}" y="${h - 40 + 28}" text-anchor="middle"></text>${legend}`,
+    `<text x="${left}" y="16" font-weight="bold">${escapeXml(title)}</text>${axis}${rows}<text x="${(left + w - right) / 2}" y="${axisY + 30}" text-anchor="middle">${escapeXml(xLabel)}</text>${legend}${followUp}`,
   );
 }
 

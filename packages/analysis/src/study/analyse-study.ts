@@ -246,7 +246,10 @@ export function analysePopulation(
       aeTestPValues('adverseEvents.byInfusion.pooled', adverseEvents.byInfusion.pooled),
       adverseEvents.byInfusion.pooled.periodFisher.p,
     ),
-    aeTestPValues('adverseEvents.sensitivity', adverseEvents.sensitivity),
+    // A sensitivity window equal to the primary one is the same analysis: not a test made again.
+    ...(plan.sensitivityAeWindowMonths === windowMonths
+      ? []
+      : [aeTestPValues('adverseEvents.sensitivity', adverseEvents.sensitivity)]),
     aeTestPValues('adverseEvents.serious', adverseEvents.serious),
     aeTestPValues('adverseEvents.grade3OrMore', adverseEvents.grade3OrMore),
     ...Object.entries(efficacy).map(([id, r]) => readoutTestPValues(`efficacy.${id}`, r)),

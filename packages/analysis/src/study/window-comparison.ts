@@ -74,6 +74,13 @@ export interface WindowComparison {
   readonly post: WindowSide;
   /** after / before; `p` is the one of `pMethod` (central by default, ADR 0014), both given. */
   readonly rateRatio: {
+    /**
+     * Why the ratio has no finite estimate, or null when it has one: `no_aes_before` (AEs after
+     * and none before: the estimate and the upper bound of its exact CI are infinite),
+     * `no_aes` (none on either side: nothing to estimate, the CI is 0 to infinity). report.json
+     * writes an infinite number as null (docs/analysis.md, "Unbounded ratios").
+     */
+    readonly notEstimable: RatioNotEstimable | null;
     readonly estimate: number | null;
     readonly ci95: readonly [number, number];
     readonly p: number;
@@ -89,6 +96,15 @@ export interface WindowComparison {
   /** The same, paired: exact McNemar on the patients who changed (null: none changed). */
   readonly mcnemarP: number | null;
   readonly perPatient: PerPatientComparison;
+}
+
+/** Why a rate ratio (after / before) has no finite estimate. */
+export type RatioNotEstimable = 'no_aes_before' | 'no_aes';
+
+/** The reason for the counts `after` and `before`, or null: the ratio is finite. */
+export function ratioNotEstimable(after: number, before: number): RatioNotEstimable | null {
+  if (before > 0) return null;
+  return after > 0 ? 'no_aes_before' : 'no_aes';
 }
 
 export interface ComparisonOptions {
@@ -166,6 +182,7 @@ export function compareWindows(
     pre: before,
     post: after,
     rateRatio: {
+      notEstimable: ratioNotEstimable(after.count, before.count),
       estimate: ratio.estimate,
       ci95: ratio.ci,
       p: ratio.p,

@@ -20,6 +20,7 @@ import {
   parseFieldText,
 } from '@jia-trial/dictionary';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import { semicolonSeparatedHeader, unknownColumn } from '../csv/header-hints.js';
 import type { ProblemList } from './bundle-problems.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
@@ -87,11 +88,18 @@ export function validateFile(
     const names = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
     // One by one: push(...names) overflows the stack for a header of ~500,000 columns.
     for (const name of names) (result.columns as string[]).push(name);
+    const known = spec.columns.map((c) => c.name);
+    const semicolons = semicolonSeparatedHeader(names, known);
+    if (semicolons !== null) {
+      report(1, null, semicolons);
+      return;
+    }
     const seen = new Set<string>();
     header = names.map((name) => {
-      if (!byName.has(name))
-        report(1, name, `unknown column (expected: ${spec.columns.map((c) => c.name).join(', ')})`);
-      else if (seen.has(name)) report(1, name, 'column appears twice in the header');
+      if (!byName.has(name)) {
+        const unknown = unknownColumn(name, known);
+        report(1, unknown.column, unknown.message);
+      } else if (seen.has(name)) report(1, name, 'column appears twice in the header');
       seen.add(name);
       return byName.get(name);
     });

@@ -42,6 +42,8 @@ export interface ReadOptions {
    * need (ids, subject, date, line, place in the file), for a caller that only validates.
    */
   readonly keepValues?: boolean;
+  /** Called after each chunk with the share of this read done, 0 to 1 (a terminal's progress). */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 export interface ReadResult {
@@ -104,6 +106,7 @@ export function readVisits(options: ReadOptions): ReadResult {
       if (n === 0) break;
       position += n;
       reader.push(buffer.subarray(0, n));
+      options.onProgress?.((position - start) / Math.max(1, end - start));
     }
     if (parser.headerOk) reader.end();
   } catch (error) {

@@ -6,6 +6,7 @@
  */
 
 import {
+  booleanTextProblem,
   ID_MAX_LENGTH,
   standardUnit,
   standardValue,
@@ -21,6 +22,7 @@ import {
   type LabAnalyte,
 } from '@jia-trial/outcomes';
 import { type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
+import { semicolonSeparatedHeader, unknownColumn } from '../csv/header-hints.js';
 import { countActiveJointCodeBytes } from './joint-code-bytes.js';
 import {
   BOOLEAN_COLUMN_FIELDS,
@@ -140,16 +142,19 @@ export class RowParser {
     this.columnNames = Array.from({ length: record.fieldCount }, (_, i) => record.text(i));
     this.headerBytes = record.raw().slice();
     const byName = new Map(VISIT_COLUMNS.map((c) => [c.name, c]));
+    const known = VISIT_COLUMNS.map((c) => c.name);
+    const semicolons = semicolonSeparatedHeader(this.columnNames, known);
+    if (semicolons !== null) {
+      this.report(1, null, null, semicolons);
+      this.headerOk = false;
+      return;
+    }
     const seen = new Set<string>();
     const columns = this.columnNames.map((name) => {
       const def = byName.get(name);
       if (!def) {
-        this.report(
-          1,
-          null,
-          name,
-          `unknown column (expected one of: ${VISIT_COLUMNS.map((c) => c.name).join(', ')})`,
-        );
+        const unknown = unknownColumn(name, known);
+        this.report(1, null, unknown.column, unknown.message);
       } else if (seen.has(name)) {
         this.report(1, null, name, 'column appears twice in the header');
       }
@@ -416,7 +421,16 @@ export class RowParser {
     const column = this.table.booleanColumns[this.targets[i] as number] as Int8Array;
     if (record.equals(i, TRUE)) column[row] = 1;
     else if (record.equals(i, FALSE)) column[row] = 0;
-    else this.fail(i, `${this.shown(i)} must be true or false`);
+    else {
+      const text = record.text(i);
+      // Excel's TRUE/FALSE get the dictionary's hint; anything else the reader's own message.
+      this.fail(
+        i,
+        /^(true|false)$/i.test(text)
+          ? booleanTextProblem(text)
+          : `${this.shown(i)} must be true or false`,
+      );
+    }
   }
 
   /** A record's version (an exported bundle's): a whole number from 1; the import checks it. */

@@ -24,7 +24,17 @@ export interface ScoreFileOptions {
   readonly fileName?: string;
   /** Called after each phase with its duration (the benchmark's JIA_TRIAL_TIMING). */
   readonly onPhase?: (phase: string, milliseconds: number) => void;
+  /** Where the command is, for a terminal's progress line. */
+  readonly onProgress?: (progress: ScoreProgress) => void;
 }
+
+/**
+ * The command's progress: checking the file (the share read, on the main thread: with two
+ * threads the other half is read at the same time), then scoring and writing its visits.
+ */
+export type ScoreProgress =
+  | { readonly phase: 'checking'; readonly fraction: number }
+  | { readonly phase: 'writing'; readonly visits: number };
 
 /**
  * The main thread's share of the file on two threads: more than half, because the worker starts
@@ -56,6 +66,7 @@ export async function scoreVisitsFile(
       before.size,
       options.maxProblems,
       worker,
+      options.onProgress,
     );
     timing.mark('read+validate');
     let extra = moreProblems;
@@ -82,6 +93,7 @@ export async function scoreVisitsFile(
         `${fileName} changed while it was being scored; run the command again`,
       );
     const scoring = options.scoring;
+    options.onProgress?.({ phase: 'writing', visits: result.table.count });
     await output(async (sink) => {
       const { table, header, headerBytes } = result;
       if (options.format === 'json') return writeJson(input, table, header, scoring, sink);
@@ -105,12 +117,16 @@ async function readAll(
   size: number,
   maxProblems: number,
   worker: ScoreWorker | null,
+  onProgress?: (progress: ScoreProgress) => void,
 ): Promise<{ result: ReadResult; problems: Issue[]; moreProblems: number }> {
+  const progress = onProgress
+    ? { onProgress: (fraction: number) => onProgress({ phase: 'checking', fraction }) }
+    : {};
   // The worker starts its part later (it loads its modules first): give the main thread more.
   const split = worker ? findSplit(input, Math.floor(size * MAIN_THREAD_SHARE), size) : null;
   const headerBytes = split === null ? null : readHeaderRecord(input);
   if (!worker || split === null || split >= size || headerBytes === null) {
-    const result = readVisits({ path: input, fileName, fileSize: size, maxProblems });
+    const result = readVisits({ path: input, fileName, fileSize: size, maxProblems, ...progress });
     return { result, problems: result.problems, moreProblems: result.moreProblems };
   }
   const laterPart = worker.read({
@@ -120,7 +136,14 @@ async function readAll(
     maxProblems,
     range: { start: split, end: size, headerBytes },
   });
-  const first = readVisits({ path: input, fileName, fileSize: size, maxProblems, end: split });
+  const first = readVisits({
+    path: input,
+    fileName,
+    fileSize: size,
+    maxProblems,
+    end: split,
+    ...progress,
+  });
   const later = await laterPart;
   const problems = first.problems;
   let moreProblems = first.moreProblems;
