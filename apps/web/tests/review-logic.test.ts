@@ -13,7 +13,13 @@ import {
   queryItems,
 } from '../src/components/review/query-data.js';
 import { fieldLabel, recordKeyOf } from '../src/components/review/record-keys.js';
-import { proportionText, pText, summaryText } from '../src/components/review/report-format.js';
+import {
+  proportionText,
+  pText,
+  ratioIntervalText,
+  ratioText,
+  summaryText,
+} from '../src/components/review/report-format.js';
 
 describe('record keys', () => {
   test('as the audit trail writes them (apps/server api.test.ts: demo/D01-W8)', () => {
@@ -148,5 +154,15 @@ describe("the report's numbers in words", () => {
       proportionText({ x: 3, n: 6, estimate: 0.5, ci: [0.118, 0.882] }),
       '3 / 6 = 50% (95% CI 12%–88%)',
     );
+  });
+  test('an unbounded rate ratio reads as not estimable, its open bound as infinite', () => {
+    assert.equal(
+      ratioText({ estimate: null, notEstimable: 'no_aes_before' }),
+      'not estimable (no AEs before, every one after: unbounded)',
+    );
+    assert.equal(ratioText({ estimate: 0.27, notEstimable: null }), '0.27');
+    assert.equal(ratioIntervalText([0.66, null]), '0.66–∞');
+    assert.equal(ratioIntervalText([0.05, 1.03]), '0.05–1.03');
+    assert.equal(ratioIntervalText(null), '—');
   });
 });

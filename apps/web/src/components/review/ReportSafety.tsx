@@ -7,7 +7,7 @@
  */
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads, ScrollBox } from '../table';
-import { intervalText, num, pText } from './report-format';
+import { intervalText, num, pText, ratioIntervalText, ratioText } from './report-format';
 
 const PROVENANCE_TEXT: Readonly<Record<string, string>> = {
   all: 'every AE, the chart-reviewed ones before consent too',
@@ -36,7 +36,7 @@ export function AeStatistics({ comparison }: { readonly comparison: Json }) {
       {isObject(objectOf(comparison.rateRatio).clusterBootstrap) && (
         <li>
           Rate ratio, cluster-bootstrap 95% CI (patients resampled, {textOf(bootstrap.method)}):{' '}
-          {intervalText(bootstrap.ci)}
+          {ratioIntervalText(bootstrap.ci)}
         </li>
       )}
     </>
@@ -81,8 +81,8 @@ export function AeDetails({ ae }: { readonly ae: Json }) {
           : 'the pooled rate ratio'}
         . Counting {PROVENANCE_TEXT[textOf(other.provenance) ?? ''] ?? '—'} instead:{' '}
         {num(objectOf(other.pre).count)} before, {num(objectOf(other.post).count)} after, rate ratio{' '}
-        {num(objectOf(other.rateRatio).estimate)} (95% CI{' '}
-        {intervalText(objectOf(other.rateRatio).ci95)}).
+        {ratioText(objectOf(other.rateRatio))} (95% CI{' '}
+        {ratioIntervalText(objectOf(other.rateRatio).ci95)}).
       </p>
       {isObject(ae.byInfusion) && (
         <p>

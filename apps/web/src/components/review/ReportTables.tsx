@@ -9,7 +9,15 @@ import { labelOf } from '../subject/format';
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads } from '../table';
 import { AeStatistics } from './ReportSafety';
-import { intervalText, num, proportionText, pText, summaryText } from './report-format';
+import {
+  intervalText,
+  num,
+  proportionText,
+  pText,
+  ratioIntervalText,
+  ratioText,
+  summaryText,
+} from './report-format';
 
 /** Baseline summaries in the report's order, with their row labels. */
 const BASELINE_SUMMARIES = [
@@ -147,8 +155,8 @@ export function AeComparison({
       </table>
       <ul className="statistics">
         <li>
-          Rate ratio (after / before) {num(ratio.estimate)}, 95% CI {intervalText(ratio.ci95)}, p ={' '}
-          {pText(ratio.p)} ({rateRatioMethod(ratio)})
+          Rate ratio (after / before) {ratioText(ratio)}, 95% CI {ratioIntervalText(ratio.ci95)}, p
+          = {pText(ratio.p)} ({rateRatioMethod(ratio)})
         </li>
         <li>Fisher's exact test (patients with an event) p = {pText(comparison.fisherP)}</li>
         <li>McNemar's test p = {pText(comparison.mcnemarP)}</li>

@@ -75,6 +75,13 @@ export function StudyReport({ studyId }: { readonly studyId: string }) {
   const bySeries = objectOf(r.efficacyBySeries);
   return (
     <div className="study-report">
+      {r.synthetic === true && (
+        <p className="notice synthetic">
+          <strong>Synthetic data:</strong> the patients of this study are invented
+          {textOf(r.note) ? ` (${textOf(r.note)})` : ''}; no result here is a finding about real
+          children.
+        </p>
+      )}
       {r.pseudonymised === true && (
         <p className="notice pseudonymised">
           <strong>Pseudonymised:</strong> subjects are named by their codes only and every date of a

@@ -43,3 +43,25 @@ export function proportionText(value: unknown): string {
   const [low, high] = listOf(p.ci);
   return `${num(p.x)} / ${num(p.n)} = ${pct(p.estimate)} (95% CI ${pct(low)}–${pct(high)})`;
 }
+
+/**
+ * A rate ratio's interval `[low, high]`, where report.json writes an infinite upper bound as null
+ * (docs/analysis.md, "Unbounded rate ratios"): "0.66–∞".
+ */
+export function ratioIntervalText(value: unknown): string {
+  const [low, high] = listOf(value);
+  if (numberOf(low) === null) return '—';
+  return `${num(low)}–${numberOf(high) === null ? '∞' : num(high)}`;
+}
+
+const NOT_ESTIMABLE: Readonly<Record<string, string>> = {
+  no_aes_before: 'not estimable (no AEs before, every one after: unbounded)',
+  no_aes: 'not estimable (no AEs before or after)',
+};
+
+/** A rate ratio's estimate, or why there is none. */
+export function ratioText(ratio: { readonly estimate?: unknown; readonly notEstimable?: unknown }) {
+  const why =
+    typeof ratio.notEstimable === 'string' ? NOT_ESTIMABLE[ratio.notEstimable] : undefined;
+  return why ?? num(ratio.estimate);
+}
