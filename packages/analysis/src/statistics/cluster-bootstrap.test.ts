@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   type ClusterCounts,
+  cappedResamples,
   clusterBootstrapRateRatio,
   EXACT_MAX_RESAMPLES,
 } from './cluster-bootstrap.js';
@@ -148,5 +149,26 @@ describe('seeded generator (xoshiro128**) against the reference C code', () => {
     assert.throws(() => seededRandom(1.5), /seed/);
     assert.throws(() => g.nextIndex(0), /index range/);
     assert.throws(() => xoshiro128StarStar([0, 0, 0, 0]), /all zero/);
+  });
+});
+
+describe('the cost of a drawn bootstrap is capped, never below 1,000 resamples', () => {
+  test('10,000 resamples up to 500 patients; fewer above; at least 1,000', () => {
+    assert.equal(cappedResamples(10_000, 500), 10_000);
+    assert.equal(cappedResamples(10_000, 501), 9_980);
+    assert.equal(cappedResamples(10_000, 2_500), 2_000);
+    assert.equal(cappedResamples(10_000, 5_001), 1_000);
+    assert.equal(cappedResamples(500, 10_000), 500, 'never more than asked');
+  });
+  test('the interval says how many resamples it made', () => {
+    const patients = Array.from({ length: 2_500 }, (_, i) => ({
+      preEvents: i % 3,
+      preTime: 0.25,
+      postEvents: i % 2,
+      postTime: 0.25,
+    }));
+    const ci = clusterBootstrapRateRatio(patients);
+    assert.equal(ci.method, 'monte carlo');
+    assert.equal(ci.resamples, 2_000);
   });
 });

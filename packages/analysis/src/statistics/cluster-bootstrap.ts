@@ -62,6 +62,21 @@ export interface ClusterBootstrapInterval {
 
 export const DEFAULT_BOOTSTRAP_SEED = 20261203;
 export const DEFAULT_BOOTSTRAP_RESAMPLES = 10_000;
+/**
+ * A drawn bootstrap costs resamples x patients draws. Above 5 x 10^6 draws (500 patients at
+ * 10,000 resamples) the resamples are cut to keep that cost, never below 1,000: enough for a 95%
+ * percentile interval (Davison & Hinkley 1997, section 5.2.3). A report makes a dozen or more
+ * comparisons, each with its interval: 10,000 patients took 40 s before the cap
+ * (docs/performance.md). `resamples` says how many were made.
+ */
+export const MAX_BOOTSTRAP_DRAWS = 5_000_000;
+export const MIN_CAPPED_RESAMPLES = 1_000;
+
+/** The resamples a drawn bootstrap of `patients` makes when `requested` were asked for. */
+export function cappedResamples(requested: number, patients: number): number {
+  const affordable = Math.floor(MAX_BOOTSTRAP_DRAWS / Math.max(patients, 1));
+  return Math.min(requested, Math.max(MIN_CAPPED_RESAMPLES, affordable));
+}
 
 /** The patients' counts as columns, read by index in the resampling loop. */
 interface Columns {
@@ -233,12 +248,13 @@ export function clusterBootstrapRateRatio(
   const exact = distinct <= EXACT_MAX_RESAMPLES;
   if (!exact && !(Number.isInteger(draws) && draws >= 100))
     throw new RangeError(`bootstrap resamples are a whole number >= 100, got ${draws}`);
-  const { defined, undefinedWeight, total } = distribution(clusters, exact, draws, seed);
+  const made = exact ? distinct : cappedResamples(draws, n);
+  const { defined, undefinedWeight, total } = distribution(clusters, exact, made, seed);
   const definedWeight = total - undefinedWeight;
   return {
     method: exact ? 'exact enumeration' : 'monte carlo',
     clusters: n,
-    resamples: exact ? distinct : draws,
+    resamples: made,
     seed: exact ? null : seed,
     confidence,
     ci: defined.length === 0 ? null : percentiles(defined, definedWeight, confidence),
