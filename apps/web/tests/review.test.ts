@@ -195,7 +195,7 @@ describe('review', () => {
     const history = page.getByRole('region', { name: 'Record history' });
     await history.getByText('History of Medication etanercept from 2011-01-29').click();
     await history.locator('table.history').getByText('Entered').first().waitFor();
-    await history.getByText('History of Eligibility answer: infection_or_malignancy').click();
+    await history.getByText('History of Eligibility answer: infection or malignancy').click();
     await history.locator('table.history').nth(1).getByText('Entered').first().waitFor();
     // Raising may also name the subject's medications and eligibility answers (a monitor's task).
     await page.close();

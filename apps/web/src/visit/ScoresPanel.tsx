@@ -4,11 +4,25 @@
  * rounded to 2 decimals for display only (definitions.md section 5).
  */
 
+import { recordType } from '@jia-trial/dictionary';
 import { findJoint } from '@jia-trial/outcomes';
 import { jointLabel } from '../components/body-map-layout';
 import type { LiveScores } from './live-scores';
 
-const list = (names: readonly string[]) => (names.length ? names.join(', ') : 'none');
+/**
+ * The outcome library names a criterion's inputs in code (`chaqDi`, `acutePhaseReactant`): shown
+ * in words, a visit field by the dictionary's label, a measure derived from several by its name.
+ */
+const DERIVED_INPUTS: Readonly<Record<string, string>> = {
+  chaqDi: 'CHAQ disability index',
+  acutePhaseReactant: 'ESR or CRP',
+  activeArthritis: 'active arthritis',
+};
+const FIELD_LABELS = new Map(recordType('visit').fields.map((f) => [f.key, f.label]));
+const inputText = (name: string) => DERIVED_INPUTS[name] ?? FIELD_LABELS.get(name) ?? name;
+
+const list = (names: readonly string[]) =>
+  names.length ? names.map(inputText).join(', ') : 'none';
 const verdict = (value: boolean | null, yes: string, no: string) =>
   value === null ? 'cannot be decided' : value ? yes : no;
 const number = (value: number | null) =>

@@ -129,6 +129,22 @@ function FieldInput({
   );
 }
 
+const SUPERSCRIPT: Readonly<Record<string, string>> = {
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
+/** A unit as it is read: 10^9/L as 10⁹/L (the stored code keeps its caret). */
+const unitText = (unit: string) =>
+  unit.replace(/\^(\d+)/g, (_, digits: string) => [...digits].map((d) => SUPERSCRIPT[d]).join(''));
+
 function UnitOf({
   field,
   values,
@@ -149,7 +165,7 @@ function UnitOf({
       >
         {units.map((u) => (
           <option key={u} value={u}>
-            {u}
+            {unitText(u)}
           </option>
         ))}
       </select>

@@ -2,7 +2,7 @@
  * The stored records of one type as a table, each value in words (a code by its dictionary
  * label, yes/no), each row with the button that opens its correction.
  */
-import type { RecordTypeId } from '@jia-trial/dictionary';
+import type { FieldDefinition, RecordTypeId } from '@jia-trial/dictionary';
 import { codeLabel, fieldOfKey } from './record-form';
 import type { StoredRow } from './use-stored-records';
 
@@ -13,6 +13,10 @@ export function cellText(type: RecordTypeId, key: string, value: unknown): strin
   if (Array.isArray(value)) return value.map((v) => codeLabel(field, String(v))).join(', ') || '—';
   return codeLabel(field, String(value));
 }
+
+/** A column's heading: the field's label, and its unit where it has one ("Dose (mg)"). */
+const headingOf = (field: FieldDefinition) =>
+  field.unit ? `${field.label} (${field.unit.symbol})` : field.label;
 
 export function StoredList({
   type,
@@ -40,7 +44,7 @@ export function StoredList({
           <tr>
             {keys.map((key) => (
               <th key={key} scope="col">
-                {fieldOfKey(type, key).label}
+                {headingOf(fieldOfKey(type, key))}
               </th>
             ))}
             <th scope="col">
@@ -52,7 +56,12 @@ export function StoredList({
           {rows.map((row) => (
             <tr key={row.rowId}>
               {keys.map((key) => (
-                <td key={key}>{cellText(type, key, row.record[key])}</td>
+                <td
+                  key={key}
+                  className={fieldOfKey(type, key).type === 'date' ? 'nowrap' : undefined}
+                >
+                  {cellText(type, key, row.record[key])}
+                </td>
               ))}
               <td>
                 <button type="button" className="secondary" onClick={() => onAction(row)}>

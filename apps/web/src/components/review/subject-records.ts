@@ -3,6 +3,7 @@
  * adverse events, medications, eligibility answers), each with its table, its key as the audit
  * trail writes it and a label, in the page's order.
  */
+import { wordsOf } from '../subject/format';
 import type { SubjectRecords } from '../subject/subject-data';
 import type { QueryableRecord } from './RaiseQuery';
 import { recordKeyOf } from './record-keys';
@@ -48,7 +49,7 @@ export function reviewableRecords(
         subjectId,
         criterionId: e.criterionId,
       }),
-      label: `Eligibility answer: ${e.criterionId}`,
+      label: `Eligibility answer: ${wordsOf(e.criterionId)}`,
     })),
   ];
 }
