@@ -8,16 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { median } from './stats.js';
 
 const root = new URL('..', import.meta.url).pathname;
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1
-    ? (s[mid] as number)
-    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 /** Wall time from spawn to exit, and the exit code (an older build may not know an option). */
 function timed(args: readonly string[]): { ms: number; status: number | null } {

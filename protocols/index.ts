@@ -16,9 +16,13 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
   'jia-cohort': JIA_COHORT,
 };
 
+/** The protocol of that id, or null (also for no id); own properties only, so `constructor` or `__proto__` name none. */
+export function findProtocol(name: string | null | undefined): ProtocolDefinition | null {
+  return name && Object.hasOwn(PROTOCOLS, name) ? (PROTOCOLS[name] ?? null) : null;
+}
+
 export function protocolById(name: string): ProtocolDefinition {
-  // Own properties only: `constructor` or `__proto__` name no protocol.
-  const protocol = Object.hasOwn(PROTOCOLS, name) ? PROTOCOLS[name] : undefined;
+  const protocol = findProtocol(name);
   if (!protocol)
     throw new JiaError(
       'NOT_FOUND',

@@ -11,7 +11,7 @@ import {
   MAS_TREND_DEFAULTS,
   MS_SCORE_CUTOFF,
 } from '@jia-trial/outcomes';
-import { defineProtocol } from '@jia-trial/protocol';
+import { DEFAULT_AE_ANALYSIS, defineProtocol } from '@jia-trial/protocol';
 import { JIA_DRUGS } from '../data/drugs.js';
 import { EMA_JIA_INDICATIONS } from '../data/ema-jia-indications.js';
 
@@ -259,14 +259,9 @@ export const MSC_JIA = defineProtocol({
       { id: 'week8', label: 'Week 8', day: 56, toleranceDays: 14 },
       { id: 'year1', label: '1 year', day: 365, toleranceDays: 42 },
     ],
-    adverseEvents: {
-      primaryProvenance: 'all',
-      infusionDayRule: 'after',
-      primaryComparison: 'per_patient',
-      relatedCodes: ['possible', 'probable', 'definite'],
-      bootstrap: { resamples: 10_000, seed: 20261203 },
-      source: 'ae_analysis',
-    },
+    // The engine's defaults (every AE counted, an infusion-day AE after the infusion, the child
+    // as the unit), chosen for this pilot: ae_analysis says why.
+    adverseEvents: { ...DEFAULT_AE_ANALYSIS, source: 'ae_analysis' },
     // The windows and read-outs are the paper's [V]; tolerances and the sensitivity window [D].
     source: 'analysis_plan',
   },

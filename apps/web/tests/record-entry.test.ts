@@ -243,6 +243,47 @@ describe('record entry on the subject page', () => {
     await page.close();
   });
 
+  test('a correction restored after a reload keeps the version it was typed against: a change made meanwhile is a conflict, not overwritten', async () => {
+    const ivan = await env.server.client('ivan');
+    const aeId = 'D01-AE-DRAFT';
+    const body = {
+      subjectId: HOME_SUBJECT,
+      aeId,
+      term: 'Rash',
+      onsetDate: '2017-12-10',
+      grade: 1,
+      serious: false,
+      related: 'unlikely',
+      outcome: 'recovering',
+    };
+    const created = await ivan.request('POST', `/api/v1/studies/${STUDY}/adverse-events`, body);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const page = await openSubject('ivan');
+    await page.getByRole('button', { name: `Correct ${aeId}` }).click();
+    const form = page.getByRole('form', { name: `Correct adverse event ${aeId}` });
+    await form.getByLabel('Verbatim or preferred term').fill('Urticaria');
+    await form.getByLabel('Reason for the change (audit trail)').fill('term from the letter');
+
+    // Meanwhile someone records the outcome; then this tab reloads (as after signing in again).
+    const { aeId: _, ...rest } = body;
+    const changed = await ivan.request(
+      'PUT',
+      `/api/v1/studies/${STUDY}/adverse-events/${aeId}`,
+      { ...rest, outcome: 'recovered', resolutionDate: '2017-12-20', reason: 'resolved' },
+      { 'if-match': '1' },
+    );
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    await page.reload();
+    const again = page.getByRole('form', { name: `Correct adverse event ${aeId}` });
+    await again.getByText('What you typed before was restored').waitFor();
+    await again.getByRole('button', { name: 'Save the correction' }).click();
+    await again.getByRole('alert').filter({ hasText: 'changed this record meanwhile' }).waitFor();
+    const stored = (await storedSubject()).adverseEvents.find((a) => a.record.aeId === aeId);
+    assert.equal(stored?.record.outcome, 'recovered', 'the change made meanwhile is kept');
+    assert.equal(stored?.record.term, 'Rash', 'nothing saved over it unseen');
+    await page.close();
+  });
+
   test('an intra-articular injection: the joints are asked only then, and stored as codes', async () => {
     const page = await openSubject('nora');
     const form = page.getByRole('form', { name: 'Record a medication' });

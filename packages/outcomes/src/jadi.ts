@@ -119,8 +119,6 @@ export const JADI_E_DOMAINS = [
  */
 export const JADI_E_POINTS_LIMIT = 17;
 
-export type JadiItemCode = string;
-
 /** Every JADI item jia-trial records, with the highest points it takes. */
 export const JADI_ITEMS: readonly {
   readonly code: string;
@@ -132,10 +130,6 @@ export const JADI_ITEMS: readonly {
 ];
 
 const ITEM_MAX = new Map(JADI_ITEMS.map((i) => [i.code, i.max]));
-
-export function isJadiItem(code: string): boolean {
-  return ITEM_MAX.has(code);
-}
 
 /**
  * Why a recorded JADI item's points are refused, or null when they are valid: an unknown item,

@@ -381,7 +381,7 @@ export const protocolSchema = z.strictObject({
   /**
    * The JIA-ACR of systemic-JIA subjects: 'standard' (Giannini 1997; the default when absent)
    * or 'adapted', which also needs absence of fever at the follow-up (De Benedetti 2012; ADR
-   * 0019). jiaAcrOptionsOf gives the options for a subject.
+   * 0019). jiaAcrOptionsFor(category, rule) of @jia-trial/outcomes gives the options for a subject.
    */
   systemicJiaAcr: z.enum(SYSTEMIC_JIA_ACR_RULES).optional(),
   /** The source of the systemicJiaAcr choice. */

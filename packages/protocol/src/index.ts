@@ -13,7 +13,6 @@ export * from './eligibility.js';
 export * from './evaluate.js';
 export * from './findings.js';
 export * from './medicines.js';
-export * from './response-options.js';
 export * from './retreatment.js';
 export * from './safety.js';
 export * from './schedule.js';

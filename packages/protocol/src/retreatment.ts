@@ -24,13 +24,13 @@ import {
   evaluateJiaAcr,
   type JiaAcrOptions,
   jiaAcrLevel,
+  jiaAcrOptionsFor,
   type VisitObservation,
 } from '@jia-trial/outcomes';
 import { day } from './dates.js';
 import type { ProtocolDefinition, RetreatmentRule } from './definition.js';
 import { criterionSatisfied, evaluateCriteria } from './eligibility.js';
 import type { RetreatmentCheck, RetreatmentDecision } from './findings.js';
-import { jiaAcrOptionsOf } from './response-options.js';
 import type { SubjectTimeline, TimelineVisit } from './timeline.js';
 
 /** The last visit on or before the first infusion (null before any infusion or without one). */
@@ -175,7 +175,7 @@ function qualification(
     reasons,
   });
   // The protocol's JIA-ACR for this subject (the adapted rule for systemic JIA when chosen).
-  const options = jiaAcrOptionsOf(protocol, timeline.ilarCategory);
+  const options = jiaAcrOptionsFor(timeline.ilarCategory, protocol.systemicJiaAcr);
   const given = timeline.infusions.length;
   const latest = timeline.infusions.at(-1);
   if (!latest) return no(['no infusion yet: retreatment follows a response to an infusion']);

@@ -5,15 +5,16 @@
  * temporary folder and imported as a bundle is (the same validation, the same audit trail).
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { exportOdm, readOdmSnapshot, readValidBundle, writeBundleFolder } from '@jia-trial/interop';
-import { PROTOCOLS, protocolById } from '@jia-trial/protocols';
+import { findProtocol } from '@jia-trial/protocols';
 import {
+  createExclusively,
   importBundle,
   listStudies,
   readStudyForExchange,
@@ -21,12 +22,8 @@ import {
   setStudyProtocol,
   withTransaction,
 } from '@jia-trial/store';
+import { cliVersion } from '../version.js';
 import { cliActor, type StoreIo, withStore } from './store-commands.js';
-
-/** The version of jia-trial written into exchange files (ODM SourceSystemVersion, FHIR meta). */
-export const SOURCE_SYSTEM_VERSION = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-).version as string;
 
 /** The study named, or the database's only study. */
 export async function chosenStudy(store: Store, study: string | undefined): Promise<string> {
@@ -42,9 +39,12 @@ export async function chosenStudy(store: Store, study: string | undefined): Prom
   return studies[0] as string;
 }
 
-/** A text sink on a file stream that waits when the stream's buffer is full. */
-export function streamWriter(path: string) {
-  const stream = createWriteStream(path);
+/**
+ * A text sink on a new file (created exclusively and private, as every export file: a planted
+ * link or a file left behind is refused) that waits when the stream's buffer is full.
+ */
+export async function streamWriter(path: string) {
+  const stream = (await createExclusively(path)).createWriteStream();
   return {
     write: async (text: string) => {
       if (!stream.write(text)) await once(stream, 'drain');
@@ -63,7 +63,7 @@ export async function writeAtomically<T>(
   work: (write: (text: string) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const partial = `${path}.partial`;
-  const file = streamWriter(partial);
+  const file = await streamWriter(partial);
   try {
     const result = await work(file.write);
     await file.close();
@@ -88,10 +88,7 @@ export async function runExportOdm(io: StoreIo, options: OdmExportOptions): Prom
     const studyId = await chosenStudy(store, options.study);
     const now = new Date().toISOString();
     const result = await readStudyForExchange(store, studyId, (info, subjects, changes) => {
-      const protocol =
-        info.protocolId && Object.hasOwn(PROTOCOLS, info.protocolId)
-          ? protocolById(info.protocolId)
-          : null;
+      const protocol = findProtocol(info.protocolId);
       return writeAtomically(options.out, (write) =>
         exportOdm(
           write,
@@ -99,7 +96,7 @@ export async function runExportOdm(io: StoreIo, options: OdmExportOptions): Prom
           {
             fileOid: `jia-trial.${studyId}.${now}`,
             creationDateTime: now,
-            sourceSystemVersion: SOURCE_SYSTEM_VERSION,
+            sourceSystemVersion: cliVersion(),
             transactional: options.transactional,
           },
         ),
@@ -154,10 +151,7 @@ export async function runImportOdm(
       options.maxErrors,
       'nothing was imported (the ODM file, as a bundle)',
     );
-    const protocolId =
-      reading.protocolName && Object.hasOwn(PROTOCOLS, reading.protocolName)
-        ? reading.protocolName
-        : null;
+    const protocolId = findProtocol(reading.protocolName)?.id ?? null;
     const result = await withStore(io, (store) =>
       withTransaction(store, cliActor(options.actor), options.reason, async (tx) => {
         const imported = await importBundle(tx, options.study, bundle.files, {

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
 import { writeFhirBundle } from '@jia-trial/interop';
-import { PROTOCOLS, protocolById } from '@jia-trial/protocols';
+import { findProtocol } from '@jia-trial/protocols';
 import { readStudyForExchange } from '@jia-trial/store';
 import { chosenStudy, streamWriter, writeAtomically } from './exchange-commands.js';
 import { type StoreIo, withStore } from './store-commands.js';
@@ -42,23 +42,20 @@ export async function runExportFhir(io: StoreIo, options: FhirExportOptions): Pr
   await withStore(io, async (store) => {
     const studyId = await chosenStudy(store, options.study);
     const timestamp = new Date().toISOString();
-    const files = new Map<string, ReturnType<typeof streamWriter>>();
+    const files = new Map<string, Awaited<ReturnType<typeof streamWriter>>>();
     if (options.ndjson) mkdirSync(options.ndjson, { recursive: true });
     const ndjson = options.ndjson
       ? async (type: string, line: string) => {
           let file = files.get(type);
           if (!file) {
-            file = streamWriter(join(options.ndjson as string, `${type}.ndjson`));
+            file = await streamWriter(join(options.ndjson as string, `${type}.ndjson`));
             files.set(type, file);
           }
           await file.write(`${line}\n`);
         }
       : undefined;
     const result = await readStudyForExchange(store, studyId, async (info, subjects) => {
-      const protocol =
-        info.protocolId && Object.hasOwn(PROTOCOLS, info.protocolId)
-          ? protocolById(info.protocolId)
-          : null;
+      const protocol = findProtocol(info.protocolId);
       const study = { ...info, protocol };
       const run = (write: (text: string) => Promise<void>) =>
         writeFhirBundle(write, study, subjects(), {

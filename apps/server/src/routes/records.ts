@@ -179,6 +179,13 @@ function asResponse(
   return { ...stored, record: codesAsArrays(type, stored.record as Record<string, unknown>) };
 }
 
+/** A rejection handler: a version conflict answered with its current record (conflictAnswered). */
+const answerConflict =
+  (type: RecordTypeId) =>
+  (error: unknown): never => {
+    throw conflictAnswered(type, error);
+  };
+
 /**
  * A version conflict's record that won (`details.current`, attached by the store for a record at
  * the caller's sites) as the routes answer a record: its codes as arrays.
@@ -260,9 +267,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
-          ).catch((error: unknown) => {
-            throw conflictAnswered(route.type, error);
-          });
+          ).catch(answerConflict(route.type));
           void reply.header('etag', `"${stored.version}"`);
           return reply.code(201).send(asResponse(route.type, stored));
         },
@@ -301,9 +306,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               sitesFor(request, route.permission),
               protocolOf(studyId as string),
             ),
-          ).catch((error: unknown) => {
-            throw conflictAnswered(route.type, error);
-          });
+          ).catch(answerConflict(route.type));
           return asResponse(route.type, stored);
         },
       );

@@ -38,6 +38,12 @@ import { queryableOfVisit, useVisitQueries } from '../visit/visit-queries';
 import '../visit/visit-entry.css';
 import type { VisitRecord } from '@jia-trial/dictionary';
 
+/** What a visit's draft keeps: the form and the versions it was typed against. */
+interface VisitDraft {
+  readonly values: VisitFormValues;
+  readonly stored: StoredVisitState;
+}
+
 interface Loaded {
   /** The subject's site: where the user's permissions are looked up. */
   readonly site: string;
@@ -148,8 +154,10 @@ export function VisitEntry({
     subjectId,
     visitId === null ? null : recordKeyOf(studyId, 'visit', { visitId }),
   );
+  // The draft keeps the versions the values were typed against (`stored`), so that a draft
+  // restored after someone else saved meets the conflict instead of being saved over it.
   const draft = useMemo(
-    () => draftOf<VisitFormValues>('visit', studyId, subjectId, visitId ?? 'new'),
+    () => draftOf<VisitDraft>('visit', studyId, subjectId, visitId ?? 'new'),
     [studyId, subjectId, visitId],
   );
 
@@ -162,9 +170,9 @@ export function VisitEntry({
         setLoaded(result);
         if (typeof result === 'string') return;
         const kept = draft.load();
-        setValues(kept ?? result.initial);
+        setValues(kept?.values ?? result.initial);
         setRestored(kept !== null);
-        setStored(result.stored);
+        setStored(kept?.stored ?? result.stored);
         setRefusal(null);
       },
       () => live && setLoaded('The server could not be reached. Check the connection and reload.'),
@@ -174,9 +182,9 @@ export function VisitEntry({
     };
   }, [studyId, subjectId, visitId, draft]);
 
-  const change = (next: VisitFormValues) => {
+  const change = (next: VisitFormValues, basedOn = stored) => {
     setValues(next);
-    draft.keep(next);
+    if (basedOn) draft.keep({ values: next, stored: basedOn });
     setSavedNote(null);
   };
 
@@ -203,7 +211,10 @@ export function VisitEntry({
     setSaving(false);
     setStored(result.stored);
     setRefusal(result.refusal);
-    if (result.refusal) return;
+    if (result.refusal) {
+      draft.keep({ values, stored: result.stored });
+      return;
+    }
     draft.drop();
     setRestored(false);
     setSavedNote(`Saved: visit ${values.visitId.trim()}, version ${result.stored.visitVersion}.`);
@@ -227,7 +238,7 @@ export function VisitEntry({
   const takeStored = () => {
     if (!conflict) return;
     const taken = takingStored(values, stored, conflict);
-    change(taken.values);
+    change(taken.values, taken.stored);
     setStored(taken.stored);
     setRefusal(null);
   };

@@ -5,7 +5,7 @@
  */
 
 import { recordType } from '@jia-trial/dictionary';
-import { findJoint } from '@jia-trial/outcomes';
+import { findJoint, MAS_2016_LAB_THRESHOLDS, MS_SCORE_CUTOFF } from '@jia-trial/outcomes';
 import { jointLabel } from '../components/body-map-layout';
 import type { LiveScores } from './live-scores';
 
@@ -20,6 +20,9 @@ const DERIVED_INPUTS: Readonly<Record<string, string>> = {
 };
 const FIELD_LABELS = new Map(recordType('visit').fields.map((f) => [f.key, f.label]));
 const inputText = (name: string) => DERIVED_INPUTS[name] ?? FIELD_LABELS.get(name) ?? name;
+
+/** The thresholds as the outcome library holds them (Ravelli 2016; Minoia 2019), never restated. */
+const FERRITIN = MAS_2016_LAB_THRESHOLDS.ferritin;
 
 const list = (names: readonly string[]) =>
   names.length ? names.map(inputText).join(', ') : 'none';
@@ -108,7 +111,7 @@ export function ScoresPanel({
       'MAS (2016 criteria)',
       reasons.mas2016 ? verdict(scores.mas2016, 'classified as MAS', 'not MAS') : 'not applicable',
       reasons.mas2016
-        ? `ferritin > 684 ng/mL: ${verdict(reasons.mas2016.ferritinMet, 'met', 'not met')}; criteria met: ${list(reasons.mas2016.criteriaMet)}; missing: ${list(reasons.mas2016.missing)}`
+        ? `ferritin ${FERRITIN.comparator} ${FERRITIN.byUnit['ng/mL']} ng/mL: ${verdict(reasons.mas2016.ferritinMet, 'met', 'not met')}; criteria met: ${list(reasons.mas2016.criteriaMet)}; missing: ${list(reasons.mas2016.missing)}`
         : 'for systemic JIA only',
     ],
     [
@@ -117,7 +120,7 @@ export function ScoresPanel({
       reasons.msScore
         ? reasons.msScore.value === null
           ? 'cannot be computed'
-          : `${reasons.msScore.value} (${reasons.msScore.band === 'mas' ? 'at or above' : 'below'} the cut-off -2.1)`
+          : `${reasons.msScore.value} (${reasons.msScore.band === MS_SCORE_CUTOFF.band ? 'at or above' : 'below'} the cut-off ${MS_SCORE_CUTOFF.value})`
         : 'not applicable',
       reasons.msScore ? `missing: ${list(reasons.msScore.missing)}` : 'for systemic JIA only',
     ],

@@ -3,8 +3,7 @@
  * user's access, the records a query may name (the visit, its stored joint findings and CHAQ
  * answers) and how many open queries name each of the visit's fields (the marker beside it).
  */
-import { CODE_LISTS } from '@jia-trial/dictionary';
-import { JOINTS } from '@jia-trial/outcomes';
+import { findJoint } from '@jia-trial/outcomes';
 import { useMemo } from 'react';
 import { jointLabel } from '../components/body-map-layout';
 import { openQueriesByField } from '../components/review/query-data';
@@ -12,12 +11,8 @@ import type { QueryableRecord } from '../components/review/RaiseQuery';
 import { recordKeyOf } from '../components/review/record-keys';
 import { useSubjectQueries } from '../components/review/use-review-data';
 import { useStudyAccess } from '../components/review/use-study-access';
+import { labelOf } from '../components/subject/format';
 import type { StoredVisitState } from './save-visit';
-
-const JOINT_BY_CODE: ReadonlyMap<string, (typeof JOINTS)[number]> = new Map(
-  JOINTS.map((j) => [j.code, j]),
-);
-const CHAQ_ITEM_LABEL = new Map(CODE_LISTS.chaq_item.codes.map((c) => [c.code, c.label]));
 
 /** The visit and its stored parts, as a query and the audit trail name them. */
 export function queryableOfVisit(
@@ -32,7 +27,7 @@ export function queryableOfVisit(
     label: `Visit ${visitId}${visitDate ? ` (${visitDate})` : ''}`,
   };
   const joints = Object.keys(stored.joints).map((jointCode) => {
-    const joint = JOINT_BY_CODE.get(jointCode);
+    const joint = findJoint(jointCode);
     return {
       table: 'joint_finding' as const,
       recordKey: recordKeyOf(studyId, 'joint_finding', { visitId, jointCode }),
@@ -42,7 +37,7 @@ export function queryableOfVisit(
   const answers = Object.keys(stored.chaq).map((item) => ({
     table: 'chaq_response' as const,
     recordKey: recordKeyOf(studyId, 'chaq_response', { visitId, item }),
-    label: `CHAQ answer: ${CHAQ_ITEM_LABEL.get(item) ?? item}`,
+    label: `CHAQ answer: ${labelOf('chaq_item', item)}`,
   }));
   return { visit, parts: [...joints, ...answers] };
 }

@@ -23,12 +23,6 @@ export const medianIqr = (s: Summary) =>
 export const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
   `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 
-export function proportion(label: string, x: ProportionInterval | null): string {
-  return x === null
-    ? `${label}: n/a`
-    : `${label} ${x.x}/${x.n} (${Math.round(x.estimate * 100)}%, ${Math.round(x.ci[0] * 100)}-${Math.round(x.ci[1] * 100)}%)`;
-}
-
 /** A proportion in a table cell: "2/6 (33%, 4-78%)". */
 export const proportionCell = (x: ProportionInterval | null) =>
   x === null

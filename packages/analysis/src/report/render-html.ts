@@ -7,7 +7,7 @@
 import { ILAR_CATEGORIES, inactiveDiseaseVerdict } from '@jia-trial/outcomes';
 import { day, type SubjectTimeline, studyDay } from '@jia-trial/protocol';
 import type { Summary } from '../statistics/quantiles.js';
-import { limitationsText } from '../study/ae-limitations.js';
+import { limitationTitles } from '../study/ae-limitations.js';
 import { EFFICACY_MEASURES, type ReadoutAnalysis } from '../study/efficacy.js';
 import { MAS_TERM } from '../study/events.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
@@ -80,11 +80,9 @@ function findings(a: AnalysedStudy['analysis']): string[] {
     )}.`,
     // The paired analyses first (each child compared with itself), then the unpaired ones with
     // what they assume (issue 16): the numbers are the safety section's.
-    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}). Per patient (${ae.plan.primaryComparison === 'per_patient' ? 'primary' : 'not primary'}; each child compared with itself): Wilcoxon p = ${p(ae.perPatient.wilcoxon.p)}, median change ${hodgesLehmannText(ae.perPatient.hodgesLehmann)} AEs per patient-year. Patients with any AE ${ae.pre.patients} vs ${ae.post.patients}: paired, exact McNemar p = ${p(ae.mcnemarP)}; Fisher's exact p = ${p(ae.fisherP)}, which treats the same children before and after as two independent groups. Pooled rate ratio${ae.plan.primaryComparison === 'pooled' ? ' (primary)' : ''} ${ratioText(ae.rateRatio)} (95% CI ${interval(ae.rateRatio.ci95)}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p; it treats every AE as independent); cluster-bootstrap CI of the ratio ${interval(ae.rateRatio.clusterBootstrap.ci)}. From the consent on: ${ae.alternativeProvenance.provenance === 'prospective' ? `${ae.alternativeProvenance.pre.count} vs ${ae.alternativeProvenance.post.count}` : 'primary'}. Limits: ${limitationsText(
+    `Adverse events in the ${ae.windowMonths} months before vs after the first infusion: ${ae.pre.count} vs ${ae.post.count}, ${n2(ae.pre.rate)} vs ${n2(ae.post.rate)} per patient-year (${fewerOrMore(ae.post.rate, ae.pre.rate)}). Per patient (${ae.plan.primaryComparison === 'per_patient' ? 'primary' : 'not primary'}; each child compared with itself): Wilcoxon p = ${p(ae.perPatient.wilcoxon.p)}, median change ${hodgesLehmannText(ae.perPatient.hodgesLehmann)} AEs per patient-year. Patients with any AE ${ae.pre.patients} vs ${ae.post.patients}: paired, exact McNemar p = ${p(ae.mcnemarP)}; Fisher's exact p = ${p(ae.fisherP)}, which treats the same children before and after as two independent groups. Pooled rate ratio${ae.plan.primaryComparison === 'pooled' ? ' (primary)' : ''} ${ratioText(ae.rateRatio)} (95% CI ${interval(ae.rateRatio.ci95)}, p = ${p(ae.rateRatio.p)}, ${ae.rateRatio.pMethod} p; it treats every AE as independent); cluster-bootstrap CI of the ratio ${interval(ae.rateRatio.clusterBootstrap.ci)}. From the consent on: ${ae.alternativeProvenance.provenance === 'prospective' ? `${ae.alternativeProvenance.pre.count} vs ${ae.alternativeProvenance.post.count}` : 'primary'}. Limits: ${limitationTitles(
       ae.limitations,
-      ae.windowMonths,
     )
-      .map((s) => s.split(':')[0])
       .join('; ')
       .toLowerCase()} (see Safety).`,
     ...ae.seriousAndMas.slice(0, MAX_LISTED).map(eventLine),

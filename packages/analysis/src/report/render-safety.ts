@@ -5,7 +5,6 @@
  * by category, and the comparison's limits in words next to the result.
  */
 import type { AeByInfusion } from '../study/ae-by-infusion.js';
-import { limitationsText } from '../study/ae-limitations.js';
 import type { AeTableRow, AeTables } from '../study/ae-tables.js';
 import type { StudyAnalysis } from '../study/analyse-study.js';
 import type { AeWindowAnalysis } from '../study/safety.js';
@@ -102,10 +101,7 @@ function tablesSection(t: AeTables): string {
 /** `counts`: the table of a comparison's two windows (render-html's). */
 export function safetySection(ae: Ae, counts: (a: AeWindowAnalysis) => string): string {
   const primary = ae.plan.primaryComparison;
-  return `<h3>Primary: ${ae.windowMonths} months before vs after the first infusion</h3><p>Counted: ${provenanceText(ae)}. An AE on the infusion day counts ${ae.infusionDayRule} the infusion unless its onset time and the infusion's start time are both recorded. Primary comparison: ${primary === 'per_patient' ? 'per patient (the child as the unit)' : 'the pooled rate ratio'}.</p>${counts(ae)}${comparisonText(ae, primary)}<p><b>Limits of this comparison.</b></p><ul>${limitationsText(
-    ae.limitations,
-    ae.windowMonths,
-  )
+  return `<h3>Primary: ${ae.windowMonths} months before vs after the first infusion</h3><p>Counted: ${provenanceText(ae)}. An AE on the infusion day counts ${ae.infusionDayRule} the infusion unless its onset time and the infusion's start time are both recorded. Primary comparison: ${primary === 'per_patient' ? 'per patient (the child as the unit)' : 'the pooled rate ratio'}.</p>${counts(ae)}${comparisonText(ae, primary)}<p><b>Limits of this comparison.</b></p><ul>${ae.limitations.statements
     .map((s) => `<li>${s}</li>`)
     .join(
       '',

@@ -168,12 +168,13 @@ function percentiles(
 }
 
 /** A patient's counts: whole events >= 0 and person-time >= 0, or a specific error. */
-function checkCounts(k: ClusterCounts): void {
-  const events = [k.preEvents, k.postEvents].every((x) => Number.isInteger(x) && x >= 0);
-  const time = [k.preTime, k.postTime].every((t) => Number.isFinite(t) && t >= 0);
-  if (!(events && time))
+function checkCounts(k: ClusterCounts, index: number): void {
+  const wrong =
+    (['preEvents', 'postEvents'] as const).find((f) => !(Number.isInteger(k[f]) && k[f] >= 0)) ??
+    (['preTime', 'postTime'] as const).find((f) => !(Number.isFinite(k[f]) && k[f] >= 0));
+  if (wrong !== undefined)
     throw new RangeError(
-      `a patient's events are whole numbers >= 0 and its person-time >= 0, got ${JSON.stringify(k)}`,
+      `patient ${index + 1}: ${wrong} is ${k[wrong]}; a patient's events are whole numbers >= 0 and its person-time >= 0`,
     );
 }
 
@@ -232,7 +233,7 @@ export function clusterBootstrapRateRatio(
   const seed = options.seed ?? DEFAULT_BOOTSTRAP_SEED;
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must lie between 0 and 1, got ${confidence}`);
-  for (const k of clusters) checkCounts(k);
+  clusters.forEach(checkCounts);
   const n = clusters.length;
   if (n === 0)
     return {

@@ -53,8 +53,11 @@ export function hodgesLehmann(
 ): HodgesLehmann | null {
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must lie between 0 and 1, got ${confidence}`);
-  if (differences.some((d) => !Number.isFinite(d)))
-    throw new RangeError('paired differences must be finite numbers');
+  const bad = differences.findIndex((d) => !Number.isFinite(d));
+  if (bad >= 0)
+    throw new RangeError(
+      `paired differences must be finite numbers: difference ${bad + 1} is ${differences[bad]}`,
+    );
   const n = differences.length;
   if (n === 0) return null;
   if (n > HODGES_LEHMANN_MAX_N)

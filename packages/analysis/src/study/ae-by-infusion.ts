@@ -20,6 +20,7 @@
 import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import {
   type AeProvenanceChoice,
+  DEFAULT_AE_ANALYSIS,
   day,
   type InfusionDayRule,
   type SubjectTimeline,
@@ -133,8 +134,8 @@ export function analyseAeByInfusion(
   options: AeWindowOptions & { readonly comparison: ComparisonOptions },
 ): AeByInfusion {
   const include = options.include ?? (() => true);
-  const provenance = options.provenance ?? 'all';
-  const infusionDayRule = options.infusionDayRule ?? 'after';
+  const provenance = options.provenance ?? DEFAULT_AE_ANALYSIS.primaryProvenance;
+  const infusionDayRule = options.infusionDayRule ?? DEFAULT_AE_ANALYSIS.infusionDayRule;
   const windowDays = (options.windowMonths / 12) * DAYS_PER_YEAR;
   const infused = timelines.filter((t) => t.infusions.length > 0);
   // The "before" side of each patient, exactly as the first-infusion analysis has it.

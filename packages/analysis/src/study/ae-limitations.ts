@@ -104,10 +104,22 @@ export function limitationsText(l: AeLimitations, windowMonths: number): string[
   const days = onBiologic.reduce((s, b) => s + b.days, 0);
   const text: Record<AeLimitations['apply'][number], string> = {
     single_arm:
-      'Single arm: there is no control group. The "before" window is each child\'s own history, so a change may come from regression to the mean (children enter at their worst), the natural course of the disease, or the end of a failing treatment, as much as from the infusion.',
-    failing_biologic_before: `Time on the failing biological: ${onBiologic.length} of ${l.patients} children were on a biological during the ${windowMonths} months before the first infusion (${days} patient-days of ${Math.round(l.windowDays * l.patients)}), and stopped it before the infusion. The "before" AEs include its adverse effects and those of the active disease that led to stopping it; the "after" window has neither.`,
-    chart_review_before_consent: `Chart review before consent: ${l.beforeRetrospective} of the ${l.beforeAes} AEs of the "before" window began before the child's consent (or enrolment, where no consent date is recorded) and were taken from the chart, which may record mild AEs less completely than the study did after. The comparison from the consent on is given beside.`,
-    few_patients: `Few patients (${l.patients}): an interval that allows for differences between children is itself uncertain (the cluster bootstrap covers less than its level with few clusters), and the exact paired test reaches p < 0.05 only when every child changes the same way.`,
+      'there is no control group. The "before" window is each child\'s own history, so a change may come from regression to the mean (children enter at their worst), the natural course of the disease, or the end of a failing treatment, as much as from the infusion.',
+    failing_biologic_before: `${onBiologic.length} of ${l.patients} children were on a biological during the ${windowMonths} months before the first infusion (${days} patient-days of ${Math.round(l.windowDays * l.patients)}), and stopped it before the infusion. The "before" AEs include its adverse effects and those of the active disease that led to stopping it; the "after" window has neither.`,
+    chart_review_before_consent: `${l.beforeRetrospective} of the ${l.beforeAes} AEs of the "before" window began before the child's consent (or enrolment, where no consent date is recorded) and were taken from the chart, which may record mild AEs less completely than the study did after. The comparison from the consent on is given beside.`,
+    few_patients: `an interval that allows for differences between children is itself uncertain (the cluster bootstrap covers less than its level with few clusters), and the exact paired test reaches p < 0.05 only when every child changes the same way.`,
   };
-  return l.apply.map((code) => text[code]);
+  const titles = limitationTitles(l);
+  return l.apply.map((code, i) => `${titles[i]}: ${text[code]}`);
+}
+
+/** Each limit's title, in the order of `apply` ("Single arm", "Few patients (6)"): the findings' list. */
+export function limitationTitles(l: AeLimitations): string[] {
+  const title: Record<AeLimitations['apply'][number], string> = {
+    single_arm: 'Single arm',
+    failing_biologic_before: 'Time on the failing biological',
+    chart_review_before_consent: 'Chart review before consent',
+    few_patients: `Few patients (${l.patients})`,
+  };
+  return l.apply.map((code) => title[code]);
 }

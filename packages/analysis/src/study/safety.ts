@@ -18,6 +18,7 @@
 import { DAYS_PER_YEAR } from '@jia-trial/outcomes';
 import {
   type AeProvenanceChoice,
+  DEFAULT_AE_ANALYSIS,
   day,
   type InfusionDayRule,
   type SubjectTimeline,
@@ -120,8 +121,8 @@ export function analyseAeWindows(
   const { windowMonths } = options;
   if (!(windowMonths > 0)) throw new RangeError(`an AE window is > 0 months, got ${windowMonths}`);
   const windowDays = (windowMonths / 12) * DAYS_PER_YEAR;
-  const provenance = options.provenance ?? 'all';
-  const infusionDayRule = options.infusionDayRule ?? 'after';
+  const provenance = options.provenance ?? DEFAULT_AE_ANALYSIS.primaryProvenance;
+  const infusionDayRule = options.infusionDayRule ?? DEFAULT_AE_ANALYSIS.infusionDayRule;
   const windows = timelines
     .filter((t) => t.infusions.length > 0)
     .map((t) =>
@@ -137,7 +138,7 @@ export function analyseAeWindows(
     {
       rateRatioP: options.rateRatioP ?? 'central',
       paired: options.paired ?? {},
-      bootstrap: options.bootstrap ?? { resamples: 10_000, seed: 20261203 },
+      bootstrap: options.bootstrap ?? DEFAULT_AE_ANALYSIS.bootstrap,
     },
   );
   return {

@@ -7,7 +7,7 @@
  */
 import type { RecordTexts, RecordTypeId } from '@jia-trial/dictionary';
 import type { AuditStamp, ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
-import { XmlText } from '../exchange/xml-text.js';
+import { escapeXml, XmlText } from '../exchange/xml-text.js';
 import { locationOid, writeAdminData } from './odm-admin.js';
 import { writeAuditRecord, writeItems, writeSubject } from './odm-clinical.js';
 import { type VisitEvent, visitEvents } from './odm-events.js';
@@ -39,14 +39,9 @@ function header(fileType: 'Snapshot' | 'Transactional', options: OdmFileOptions)
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<ODM xmlns="${ODM_NAMESPACE}" ODMVersion="1.3.2" FileType="${fileType}" Granularity="All"` +
-    ` FileOID="${escapeAttr(options.fileOid)}" CreationDateTime="${escapeAttr(options.creationDateTime)}"` +
-    ` Originator="jia-trial" SourceSystem="jia-trial" SourceSystemVersion="${escapeAttr(options.sourceSystemVersion)}">\n`
+    ` FileOID="${escapeXml(options.fileOid)}" CreationDateTime="${escapeXml(options.creationDateTime)}"` +
+    ` Originator="jia-trial" SourceSystem="jia-trial" SourceSystemVersion="${escapeXml(options.sourceSystemVersion)}">\n`
   );
-}
-
-function escapeAttr(text: string): string {
-  const xml = new XmlText().leaf('x', { v: text }).take();
-  return xml.slice(xml.indexOf('"') + 1, xml.lastIndexOf('"'));
 }
 
 interface Prelude {

@@ -52,7 +52,11 @@ export interface ExportResult {
 }
 
 /** A new private file, or TARGET_EXISTS when the name is taken (by a file, or a link). */
-async function createExclusively(path: string): Promise<FileHandle> {
+/**
+ * Creates `path` for writing, exclusively and private (0600): never through a planted link, never
+ * over a file left behind. Every file of subject data the product writes is made this way.
+ */
+export async function createExclusively(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'wx', 0o600);
   } catch (error) {

@@ -17,6 +17,7 @@ import { BUNDLE_FILES, type BundleFileName, dbColumn } from '@jia-trial/dictiona
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { translateDatabaseError } from '../errors.js';
 import type { Actor, Transaction } from '../transaction.js';
 import { refuseRuleBreaches } from './check-rules.js';
 import {
@@ -199,6 +200,10 @@ function conflictIssue(file: BundleFileName, c: Conflict): Issue {
  */
 function refusal(file: BundleFileName): (error: unknown) => never {
   return (error) => {
+    // A lost connection (a socket's ECONNRESET as well as SQLSTATE 08...) and the codes the store
+    // knows are its own errors, never a refused record.
+    const translated = translateDatabaseError(error);
+    if (translated !== error) throw translated;
     const e = error as { code?: string; constraint?: string; column?: string; where?: string };
     if (error instanceof JiaError || e.code?.startsWith('JT') || typeof e.code !== 'string')
       throw error;

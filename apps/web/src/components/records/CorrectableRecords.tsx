@@ -10,7 +10,7 @@ import { emptyValues, type FormValues, valuesOfRecord } from './record-form';
 import { StoredList } from './StoredList';
 import type { StoredRow } from './use-stored-records';
 
-export interface CorrectableRecordsProps {
+interface CorrectableRecordsProps {
   readonly type: RecordEditorProps['type'];
   readonly studyId: string;
   readonly subjectId: string;
@@ -22,9 +22,9 @@ export interface CorrectableRecordsProps {
   readonly caption: string;
   /** The columns of the stored list. */
   readonly listed: readonly string[];
-  /** The fields of a new record, and of a correction (without the key a PUT path names). */
+  /** The fields of a new record, and of a correction (default: the same; without a key a PUT path names). */
   readonly keys: readonly string[];
-  readonly correctionKeys: readonly string[];
+  readonly correctionKeys?: readonly string[];
   /** The row's button ("Correct"). */
   readonly action: string;
   /** The id a row's PUT path takes. */
@@ -73,7 +73,7 @@ export function CorrectableRecords(props: CorrectableRecordsProps) {
           key={`${editing.stored.rowId}-${editing.stored.version}`}
           formId={`${props.formPrefix}-correct`}
           title={props.correctionTitle(editing)}
-          keys={props.correctionKeys}
+          keys={props.correctionKeys ?? props.keys}
           initial={valuesOfRecord(type, editing.stored.record)}
           target={editing}
           onSaved={(text) => {

@@ -17,7 +17,8 @@ const KEYS = [
   'stopDate',
   'stopReason',
 ];
-const LISTED = ['drug', 'drugClass', 'doseMg', 'route', 'startDate', 'stopDate', 'stopReason'];
+/** The list leaves out the joints, shown with the injection's correction. */
+const LISTED = KEYS.filter((k) => k !== 'jointCodes');
 /** The joints are asked only of an intra-articular injection (an intercurrent event, ADR 0023). */
 const SHOWN_WHEN = { jointCodes: (v: FormValues) => v.route === 'intra_articular' };
 
@@ -30,7 +31,6 @@ export function MedicationEntry(props: RecordListProps) {
       caption="Medications recorded"
       listed={LISTED}
       keys={KEYS}
-      correctionKeys={KEYS}
       action="Stop or correct"
       idOf={(row) => row.rowId}
       correctionTitle={(target) =>

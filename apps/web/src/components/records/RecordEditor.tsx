@@ -51,10 +51,15 @@ export interface RecordEditorProps {
   readonly onCancel?: () => void;
 }
 
-/** What the draft keeps: the fields and, for a correction, its reason. */
+/**
+ * What the draft keeps: the fields, a correction's reason, and the version they were typed
+ * against, so that a draft restored after someone else saved meets the conflict (409) and is
+ * shown beside the stored record, never saved over it.
+ */
 interface Typed {
   readonly values: FormValues;
   readonly reason: string;
+  readonly version: number | null;
 }
 
 export function RecordEditor(props: RecordEditorProps) {
@@ -70,15 +75,15 @@ export function RecordEditor(props: RecordEditorProps) {
   const [issues, setIssues] = useState<readonly Issue[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<ConflictState | null>(null);
-  const [version, setVersion] = useState(target?.stored.version ?? null);
+  const [version, setVersion] = useState(kept ? kept.version : (target?.stored.version ?? null));
   const [reason, setReason] = useState(kept?.reason ?? '');
   const [saving, setSaving] = useState(false);
 
   // Kept from the first keystroke on (an untouched form leaves no draft behind).
   const [touched, setTouched] = useState(kept !== null);
   useEffect(() => {
-    if (touched) draft.keep({ values, reason });
-  }, [touched, values, reason, draft]);
+    if (touched) draft.keep({ values, reason, version });
+  }, [touched, values, reason, version, draft]);
 
   const set = (changes: FormValues) => {
     setTouched(true);

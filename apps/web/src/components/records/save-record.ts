@@ -26,7 +26,6 @@ export type Refusal =
   | {
       readonly kind: 'conflict';
       readonly message: string;
-      readonly currentVersion: number | null;
       /**
        * The record that won, as the server sends it in `details.current` (null: it is gone);
        * undefined when the answer has none (an id taken at a site the user does not work at).
@@ -56,11 +55,9 @@ export function refusalOf(error: ErrorBody | undefined, status: number): Refusal
     };
   const message = e?.message ?? `the server answered ${status}`;
   if (e?.code === 'VERSION_CONFLICT') {
-    const version = e.details?.currentVersion;
     return {
       kind: 'conflict',
       message,
-      currentVersion: typeof version === 'number' ? version : null,
       current: storedOf(e.details?.current),
     };
   }

@@ -7,7 +7,7 @@
  * docs/analysis.md describes each field.
  */
 
-import { wordsOf } from '../subject/format';
+import { labelOf, wordsOf } from '../subject/format';
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads, ScrollBox } from '../table';
 import { ReadOut } from './ReportTables';
@@ -157,7 +157,7 @@ export function Products({ infusions }: { readonly infusions: Json }) {
               <td>{numberOf(p.viabilityPct) === null ? '—' : `${num(p.viabilityPct)}%`}</td>
               <td>{sci(p.viableCells)}</td>
               <td>{num(p.passage)}</td>
-              <td>{textOf(p.productState) ?? '—'}</td>
+              <td>{labelOf('product_state', textOf(p.productState))}</td>
               <td>{textOf(p.donorCode) ?? '—'}</td>
             </tr>
           ))}

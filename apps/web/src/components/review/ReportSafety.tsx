@@ -5,6 +5,8 @@
  * ratio's cluster-bootstrap interval, the windows after each infusion, the tables by
  * relatedness, seriousness, grade and system organ class, and the limits in words.
  */
+
+import { wordsOf } from '../subject/format';
 import { isObject, type Json, listOf, numberOf, objectOf, textOf, textsOf } from '../subject/read';
 import { ColumnHeads, ScrollBox } from '../table';
 import { intervalText, num, pText, ratioIntervalText, ratioText } from './report-format';
@@ -53,7 +55,7 @@ function AeTable({ title, rows }: { readonly title: string; readonly rows: reado
       <tbody>
         {rows.map(objectOf).map((r) => (
           <tr key={textOf(r.category) ?? 'none'}>
-            <th scope="row">{textOf(r.category)?.replaceAll('_', ' ') ?? 'not coded'}</th>
+            <th scope="row">{r.category === null ? 'not coded' : wordsOf(textOf(r.category))}</th>
             <td>{num(r.before)}</td>
             <td>{num(r.after)}</td>
             <td>{num(r.treatmentEmergent)}</td>
@@ -88,8 +90,9 @@ export function AeDetails({ ae }: { readonly ae: Json }) {
         <p>
           The 3 months after every infusion (a repeat too), pooled:{' '}
           {num(objectOf(pooled.pre).count)} before the first, {num(objectOf(pooled.post).count)}{' '}
-          after; rate ratio {num(objectOf(pooled.rateRatio).estimate)} (95% CI{' '}
-          {intervalText(objectOf(pooled.rateRatio).ci95)}, p = {pText(objectOf(pooled.rateRatio).p)}
+          after; rate ratio {ratioText(objectOf(pooled.rateRatio))} (95% CI{' '}
+          {ratioIntervalText(objectOf(pooled.rateRatio).ci95)}, p ={' '}
+          {pText(objectOf(pooled.rateRatio).p)}
           ).
         </p>
       )}

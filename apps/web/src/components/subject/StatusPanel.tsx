@@ -55,7 +55,6 @@ function DayChecks({
 
 export function RetreatmentStatus({ status }: { readonly status: SubjectStatus }) {
   const r = status.retreatment;
-  const rule = r.ruleReasons.length > 0 ? r.ruleReasons : r.reasons;
   return (
     <section aria-labelledby="retreatment-title" className="card">
       <h3 id="retreatment-title">Retreatment</h3>
@@ -70,7 +69,7 @@ export function RetreatmentStatus({ status }: { readonly status: SubjectStatus }
       )}
       <h4>Why (the protocol's rule)</h4>
       <ul className="reasons">
-        {rule.map((reason) => (
+        {r.ruleReasons.map((reason) => (
           <li key={reason}>{reason}</li>
         ))}
       </ul>
