@@ -40,7 +40,11 @@ export const WILCOXON_METHODS = [
 export type WilcoxonMethod = (typeof WILCOXON_METHODS)[number];
 
 export interface WilcoxonResult {
-  /** V: the sum of the ranks of the positive differences (Pratt: ranks among all, zeros included). */
+  /**
+   * V: the sum of the ranks of the positive differences x - y (Pratt: ranks among all, zeros
+   * included), as R's `wilcox.test(x, y, paired = TRUE)`. comparePaired passes (before, after), so
+   * V ranks before - after while its Hodges-Lehmann estimate is after - before (docs/analysis.md).
+   */
   readonly statistic: number;
   readonly p: number | null;
   readonly method: WilcoxonMethod;
