@@ -32,6 +32,7 @@ import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
+import { qualityRoutes } from './routes/quality.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
@@ -158,6 +159,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(reviewRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
+      await api.register(qualityRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },
