@@ -12,14 +12,14 @@ import {
 } from '@jia-trial/store';
 import type { ServerContext } from './context.js';
 
-async function protocolFor(context: ServerContext, studyId: string) {
+async function protocolFor(context: Pick<ServerContext, 'store'>, studyId: string) {
   const id = await protocolOfStudy(context.store, studyId);
   return id === null ? null : protocolById(id);
 }
 
 /** One subject's check, after a save. */
 export async function checkSubject(
-  context: ServerContext,
+  context: Pick<ServerContext, 'store'>,
   actor: Actor,
   studyId: string,
   subjectId: string,

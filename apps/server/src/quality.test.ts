@@ -83,11 +83,14 @@ async function saveVisit(id: string, fields: Record<string, unknown>, version?: 
     version === undefined ? {} : { 'if-match': String(version) },
   );
   assert.ok([200, 201].includes(saved.status), JSON.stringify(saved.body));
+  // The check runs right after the response: wait for it, as a person reading the list does.
+  await server.app.qualityChecksSettled();
   return saved.body.version as number;
 }
 
 /** The discrepancies of one rule on one visit (every status). */
 async function onVisit(ruleId: string, visitId: string, client = manager) {
+  await server.app.qualityChecksSettled();
   const listed = await client.request('GET', `${base}/discrepancies?ruleId=${ruleId}&pageSize=200`);
   assert.equal(listed.status, 200, JSON.stringify(listed.body));
   // biome-ignore lint/suspicious/noExplicitAny: a test reads the JSON it got
