@@ -18,6 +18,7 @@ import {
 } from '@jia-trial/outcomes';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerAuditShowCommand } from './audit/register-audit-show.js';
+import { registerCheckCommand } from './check/register-check-command.js';
 import { positiveInteger } from './cli-args.js';
 import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
@@ -242,6 +243,7 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
     env: io.env ?? process.env,
   };
   registerStatusCommand(program, commandIo, run);
+  registerCheckCommand(program, { ...commandIo, progressTty: false }, run);
   registerReportCommands(program, commandIo, run);
   registerServeCommand(program, commandIo, run);
   registerUserCommands(

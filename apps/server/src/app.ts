@@ -28,10 +28,12 @@ import { type DeclaredRoute, registerAccessControl } from './access.js';
 import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling, sendError } from './http-errors.js';
+import { QualityQueue } from './quality-after-save.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
+import { qualityRoutes } from './routes/quality.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
@@ -46,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route of the API with the access it declares. */
     declaredRoutes: readonly DeclaredRoute[];
+    /** Resolves when the data-quality checks queued by saves have run. */
+    qualityChecksSettled(): Promise<void>;
   }
 }
 
@@ -91,11 +95,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const context: ServerContext = {
+  const base = {
     store: options.store,
     secureCookies: options.secureCookies ?? false,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
+  const context: ServerContext = { ...base, quality: new QualityQueue(base, app.log) };
+  app.decorate('qualityChecksSettled', () => context.quality.settled());
+  // A server that stops finishes the checks its saves queued.
+  app.addHook('onClose', () => context.quality.settled());
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const serveApp = webRoot !== null && isBuilt(webRoot);
   registerErrorHandling(app, serveApp);
@@ -158,6 +166,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(reviewRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
+      await api.register(qualityRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

@@ -1,4 +1,5 @@
 import type { Store } from '@jia-trial/store';
+import type { QualityQueue } from './quality-after-save.js';
 
 /** What every route needs from the server it runs in. */
 export interface ServerContext {
@@ -7,4 +8,6 @@ export interface ServerContext {
   readonly secureCookies: boolean;
   /** Today (YYYY-MM-DD), for an `asOf` left out: the engine itself never reads a clock. */
   today(): string;
+  /** The subjects waiting for their data-quality check after a save. */
+  readonly quality: QualityQueue;
 }

@@ -336,6 +336,53 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     access: study('clinical.read_pseudonymised'),
     path: `/api/v1/studies/${STUDY}/pseudonymised`,
   }),
+  'GET /api/v1/studies/:studyId/quality/rules': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/quality/rules`,
+  }),
+  // Only the data manager may: once, replacing the default rules (version 0).
+  'PUT /api/v1/studies/:studyId/quality/rules': () => ({
+    access: study('quality.rules'),
+    path: `/api/v1/studies/${STUDY}/quality/rules`,
+    body: { ruleSet: { title: 'matrix', rules: [] }, reason: 'matrix' },
+    headers: { 'if-match': '0' },
+  }),
+  'POST /api/v1/studies/:studyId/quality/check': () => ({
+    access: study('quality.check'),
+    path: `/api/v1/studies/${STUDY}/quality/check`,
+    body: {},
+  }),
+  'GET /api/v1/studies/:studyId/discrepancies': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/discrepancies`,
+  }),
+  // A discrepancy the study does not have: 404 from the route itself, once access is granted.
+  'GET /api/v1/studies/:studyId/discrepancies/:discrepancyId': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/discrepancies/DQ-999999`,
+    notFoundWhenAllowed: true,
+  }),
+  'POST /api/v1/studies/:studyId/discrepancies/:discrepancyId/exclusion': () => ({
+    access: study('quality.exclude'),
+    path: `/api/v1/studies/${STUDY}/discrepancies/DQ-999999/exclusion`,
+    body: { reason: 'matrix' },
+    headers: { 'if-match': '1' },
+    notFoundWhenAllowed: true,
+  }),
+  'DELETE /api/v1/studies/:studyId/discrepancies/:discrepancyId/exclusion': () => ({
+    access: study('quality.exclude'),
+    path: `/api/v1/studies/${STUDY}/discrepancies/DQ-999999/exclusion`,
+    body: { reason: 'matrix' },
+    headers: { 'if-match': '1' },
+    notFoundWhenAllowed: true,
+  }),
+  'POST /api/v1/studies/:studyId/discrepancies/:discrepancyId/query': () => ({
+    access: study('query.raise'),
+    path: `/api/v1/studies/${STUDY}/discrepancies/DQ-999999/query`,
+    body: {},
+    headers: { 'if-match': '1' },
+    notFoundWhenAllowed: true,
+  }),
 };
 
 /** The answers that refuse access (a wrong password at sign-in is not one). */

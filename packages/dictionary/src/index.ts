@@ -9,6 +9,7 @@ export * from './code-lists.js';
 export * from './field-rules.js';
 export * from './lab-values.js';
 export * from './pseudonymise.js';
+export * from './quality/index.js';
 export * from './record-rules.js';
 export * from './records.js';
 export * from './roles.js';

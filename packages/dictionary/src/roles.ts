@@ -49,6 +49,12 @@ export type Permission =
   | 'report.read'
   /** Export the study as a bundle. */
   | 'export'
+  /** Run the data-quality checks over the study's stored data on demand (docs/data-management.md). */
+  | 'quality.check'
+  /** Change the study's data-quality rule set (a new version, with a reason). */
+  | 'quality.rules'
+  /** Exclude a discrepancy with a reason (it needs no correction), or take an exclusion back. */
+  | 'quality.exclude'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage';
 
@@ -104,13 +110,24 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'audit.read',
       'report.read',
       'export',
+      'quality.check',
+      'quality.rules',
+      'quality.exclude',
     ],
     summary: 'all sites; raises, closes and reopens queries; exports; no clinical edits',
   },
   {
     role: 'monitor',
     scope: 'site',
-    permissions: ['study.read', 'clinical.read', 'query.raise', 'query.close', 'audit.read'],
+    permissions: [
+      'study.read',
+      'clinical.read',
+      'query.raise',
+      'query.close',
+      'audit.read',
+      'quality.check',
+      'quality.exclude',
+    ],
     summary: 'assigned sites (or all); raises and closes queries; no clinical edits',
   },
   {

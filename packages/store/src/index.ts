@@ -14,6 +14,7 @@ export * from './errors.js';
 export * from './exchange/read-for-exchange.js';
 export * from './exchange/record-changes.js';
 export * from './migrate.js';
+export * from './quality/index.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';
 export * from './records/damage-items.js';

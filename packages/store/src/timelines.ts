@@ -19,11 +19,12 @@ import { notFound } from './errors.js';
 import { readRecordTexts } from './records/record-texts.js';
 import { type PoolHolder, withSnapshot } from './transaction.js';
 
-async function readStudy(
-  client: pg.PoolClient,
+/** A study's records (or one subject's) as cell texts, by bundle file; NOT_FOUND for no study. */
+export async function readStudyTexts(
+  client: pg.ClientBase,
   studyId: string,
   subjectId: string | null,
-): Promise<SubjectTimeline[]> {
+): Promise<ReadonlyMap<BundleFileName, RecordTexts[]>> {
   const found = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
   if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
   const texts = new Map<BundleFileName, RecordTexts[]>();
@@ -32,6 +33,13 @@ async function readStudy(
       file.file,
       await readRecordTexts(client, studyId, file, subjectId === null ? {} : { subjectId }),
     );
+  return texts;
+}
+
+/** Records read by readStudyTexts as the protocol engine's timelines, in subject order. */
+export function timelinesOfTexts(
+  texts: ReadonlyMap<BundleFileName, readonly RecordTexts[]>,
+): SubjectTimeline[] {
   const of = (file: BundleFileName) => texts.get(file) ?? [];
   return subjectTimelines({
     subjects: of('subjects.csv'),
@@ -49,6 +57,14 @@ async function readStudy(
       },
     ]),
   });
+}
+
+async function readStudy(
+  client: pg.PoolClient,
+  studyId: string,
+  subjectId: string | null,
+): Promise<SubjectTimeline[]> {
+  return timelinesOfTexts(await readStudyTexts(client, studyId, subjectId));
 }
 
 /**

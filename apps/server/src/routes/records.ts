@@ -38,6 +38,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { checkAfterSave } from '../quality-after-save.js';
 import { codesAsArrays, codesAsText, recordSchema } from '../record-schemas.js';
 import { IfMatchHeaders, requiredVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
@@ -268,6 +269,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               protocolOf(studyId as string),
             ),
           ).catch(answerConflict(route.type));
+          await checkAfterSave(context, request, studyId as string, stored.record as never);
           void reply.header('etag', `"${stored.version}"`);
           return reply.code(201).send(asResponse(route.type, stored));
         },
@@ -307,6 +309,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
               protocolOf(studyId as string),
             ),
           ).catch(answerConflict(route.type));
+          await checkAfterSave(context, request, studyId as string, stored.record as never);
           return asResponse(route.type, stored);
         },
       );
@@ -352,6 +355,7 @@ export function recordRoutes(context: ServerContext): FastifyPluginAsyncZod {
             sitesFor(request, 'enrolment.write'),
           ),
         );
+        await checkAfterSave(context, request, studyId as string, stored.record as never);
         return asResponse('subject', stored);
       },
     );

@@ -17,6 +17,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, coversSite, sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { checkAfterSave } from '../quality-after-save.js';
 import { codesAsArrays, codesAsText, recordSchema } from '../record-schemas.js';
 import { IfMatchHeaders, ifMatchVersion } from './if-match.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
@@ -110,6 +111,7 @@ export function visitRoutes(context: ServerContext): FastifyPluginAsyncZod {
             reason: reason ?? '',
             sites: sitesFor(request, 'clinical.write'),
           });
+          await checkAfterSave(context, request, studyId, { subjectId: visit.subjectId });
           void reply.code(basedOn === null ? 201 : 200).header('etag', `"${saved.version}"`);
           return {
             // As stored: save_visit stores the validated values exactly as given.

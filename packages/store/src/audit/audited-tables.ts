@@ -20,5 +20,9 @@ export const AUDITED_TABLES = [
   'data_query',
   'eligibility_assessment',
   'signature',
+  // Data-quality checks (migration quality): the rule set a study is checked against, and the
+  // discrepancies found, with their exclusions.
+  'quality_rule_set',
+  'discrepancy',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

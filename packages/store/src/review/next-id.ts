@@ -10,6 +10,7 @@ import type pg from 'pg';
 const NUMBERED = {
   data_query: { column: 'query_id', prefix: 'Q-' },
   signature: { column: 'signature_id', prefix: 'SIG-' },
+  discrepancy: { column: 'discrepancy_id', prefix: 'DQ-' },
 } as const;
 
 /** The next id of `table` in the study, locked to this transaction until it ends. */

@@ -39,6 +39,8 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   alert: ['study_id', 'alert_id'],
   data_query: ['study_id', 'query_id'],
   signature: ['study_id', 'signature_id'],
+  quality_rule_set: ['study_id'],
+  discrepancy: ['study_id', 'discrepancy_id'],
 };
 
 export function isStudyTable(table: string): table is StudyTable {
