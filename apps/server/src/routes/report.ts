@@ -9,7 +9,12 @@ import { analysedStudy, pseudonymisedReportJson, reportJson } from '@jia-trial/a
 import { holdsWherever } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { protocolById } from '@jia-trial/protocols';
-import { listSubjects, loadStudyTimelines, protocolOfStudy } from '@jia-trial/store';
+import {
+  listSubjects,
+  loadStudyTimelines,
+  protocolOfStudy,
+  studyIsSynthetic,
+} from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sitesFor } from '../access.js';
@@ -64,6 +69,8 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const study = analysedStudy(protocol, timelines, {
           asOf: request.query.asOf ?? context.today(),
           note: null,
+          // Its bundle's study file said so when it was imported (docs/bundle-format.md).
+          synthetic: await studyIsSynthetic(store, studyId),
           generator: SERVER_VERSION,
         });
         const identified =

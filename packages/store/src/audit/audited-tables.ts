@@ -20,5 +20,7 @@ export const AUDITED_TABLES = [
   'data_query',
   'eligibility_assessment',
   'signature',
+  // Which batches were imports, and their reverts (migration 0018_importsafe).
+  'import_batch',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
