@@ -81,7 +81,10 @@ describe('jia-trial import / export', () => {
     const out2 = join(scratchDir(), 'export2');
     assert.equal((await runCli('export', '--out', out1, '--study', 'pilot')).code, 0);
     // The export's study file names its study: a copy under another id says so in its own.
-    assert.equal(readFileSync(join(out1, 'study.csv'), 'utf8'), 'study_id,synthetic\npilot,false\n');
+    assert.equal(
+      readFileSync(join(out1, 'study.csv'), 'utf8'),
+      'study_id,synthetic\npilot,false\n',
+    );
     const copy = join(scratchDir(), 'copy');
     cpSync(out1, copy, { recursive: true });
     writeFileSync(join(copy, 'study.csv'), 'study_id,synthetic\npilot-copy,false\n');
