@@ -14,6 +14,7 @@ import {
   renderHtml,
   reportJson,
   reportPlots,
+  SYNTHETIC_STUDY_NOTE,
   type Timepoint,
   type ZeroMethod,
 } from '@jia-trial/analysis';
@@ -22,11 +23,7 @@ import { writeOutput } from '../output.js';
 import { asOfOption, noteUnknownCriteria, protocolOption } from '../protocol-args.js';
 import { readStudySource, type StudySource } from '../study-source.js';
 import { cliVersion } from '../version.js';
-import {
-  bundleSaysSynthetic,
-  SYNTHETIC_BUNDLE_NOTE,
-  SYNTHETIC_STUDY_NOTE,
-} from './synthetic-bundle.js';
+import { bundleSaysSynthetic, SYNTHETIC_BUNDLE_NOTE } from './synthetic-bundle.js';
 
 export interface ReportOptions {
   readonly out: string;

@@ -11,10 +11,6 @@ import { join } from 'node:path';
 /** The README's marker: a line that opens with `**SYNTHETIC DATA.**` or `**Synthetic data**`. */
 const MARKER = /^\*\*synthetic data\.?\*\*/im;
 
-/** The report's banner for a bundle or study whose study file says it is synthetic. */
-export const SYNTHETIC_STUDY_NOTE =
-  'SYNTHETIC DATA: the study file (study.csv) of this study says its patients are invented; no real patient is described.';
-
 /** The report's banner for a bundle without a study file whose README says it is synthetic. */
 export const SYNTHETIC_BUNDLE_NOTE =
   "SYNTHETIC DATA: this bundle's README.md says its patients are invented; no real patient is described.";
