@@ -6,7 +6,7 @@
 import { JiaError } from '@jia-trial/errors';
 import { bundleTimelines, readValidBundle } from '@jia-trial/interop';
 import type { SubjectTimeline } from '@jia-trial/protocol';
-import { listStudies, loadStudyTimelines } from '@jia-trial/store';
+import { listStudies, loadStudyTimelines, studyIsSynthetic } from '@jia-trial/store';
 import { withStore } from './store/store-commands.js';
 
 export interface StudySource {
@@ -23,6 +23,11 @@ export interface StudyTimelines {
   readonly timelines: SubjectTimeline[];
   /** The source as a message names it: the folder, or `study ID`. */
   readonly name: string;
+  /**
+   * The data are synthetic: the bundle's study file says so, or the stored study does (its
+   * bundle's study file said so when it was imported).
+   */
+  readonly synthetic: boolean;
 }
 
 /** The subjects of the source; `consequence` ends the message of a bundle with problems. */
@@ -36,17 +41,24 @@ export async function readStudySource(
     throw new JiaError('USAGE_ERROR', 'give either a bundle folder or --study ID');
   if (dir !== undefined) {
     const reading = readValidBundle(dir, options.maxErrors, options.consequence);
-    return { timelines: bundleTimelines(reading), name: dir };
+    return {
+      timelines: bundleTimelines(reading),
+      name: dir,
+      synthetic: reading.study?.synthetic === true,
+    };
   }
   const id = study as string;
-  const timelines = await withStore(io, async (store) => {
+  const { timelines, synthetic } = await withStore(io, async (store) => {
     const studies = await listStudies(store.pool);
     if (!studies.includes(id))
       throw new JiaError(
         'USAGE_ERROR',
         `no study ${id} in the database${studies.length > 0 ? ` (it holds: ${studies.join(', ')})` : ''}`,
       );
-    return loadStudyTimelines(store, id);
+    return {
+      timelines: await loadStudyTimelines(store, id),
+      synthetic: await studyIsSynthetic(store, id),
+    };
   });
-  return { timelines, name: `study ${id}` };
+  return { timelines, name: `study ${id}`, synthetic };
 }

@@ -382,6 +382,8 @@ describe('report', () => {
       );
       const fromCli = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
       assert.deepEqual(response.body, fromCli);
+      // The demo's study file says it is synthetic; the stored study keeps it (issue 16).
+      assert.equal(fromCli.synthetic, true);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

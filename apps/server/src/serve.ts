@@ -64,7 +64,10 @@ async function firstRun(store: Store, options: StartOptions): Promise<void> {
     if (again.rowCount) return false;
     if (options.demo) {
       const reading = readValidBundle(options.demo.dir, 20);
-      await importBundle(tx, options.demo.studyId, reading.files);
+      // The demo bundle's study file says it is synthetic: the study keeps it (every report says so).
+      await importBundle(tx, options.demo.studyId, reading.files, {
+        study: reading.study ?? undefined,
+      });
     }
     await createUser(tx, {
       username: FIRST_ADMIN,

@@ -101,7 +101,7 @@ export async function startTestServer(): Promise<TestServer> {
   const db = await openTestDatabase();
   const reading = readValidBundle(DEMO_BUNDLE, 20);
   await withTransaction(db.store, SETUP, 'test setup', async (tx) => {
-    await importBundle(tx, STUDY, reading.files);
+    await importBundle(tx, STUDY, reading.files, { study: reading.study ?? undefined });
     await setStudyProtocol(tx, STUDY, 'msc-jia');
     await tx.client.query('INSERT INTO site (study_id, site_code) VALUES ($1, $2)', [
       STUDY,

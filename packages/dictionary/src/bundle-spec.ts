@@ -64,6 +64,15 @@ export type { BundleFileName };
 /** A study id (the same rule as the study table's CHECK in migrations/0002_trial_schema.sql). */
 export const STUDY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * A bundle's study file (docs/bundle-format.md, "study.csv"; ADR 0035): one record, the study's
+ * id and whether its data are synthetic. Not a record type: it describes the study, whose row
+ * the import creates, and export writes it from that row.
+ */
+export const STUDY_FILE = 'study.csv';
+/** The study file's columns, in the order export writes them. */
+export const STUDY_FILE_COLUMNS = ['study_id', 'synthetic'] as const;
+
 const BUNDLE_TYPES: Readonly<Record<FieldDefinition['type'], BundleColumnType>> = {
   id: 'text',
   text: 'text',

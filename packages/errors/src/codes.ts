@@ -76,6 +76,30 @@ export const ERROR_CODES = {
       'A change to data already stored (an update or a deletion) was attempted without a reason for change, which the audit trail records with it.',
     action: 'Give the reason (`--reason` on the command line).',
   },
+  ADD_SUBJECTS_REQUIRED: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      "An import would add subjects to a study that already holds subjects, which it does only when asked: another trial's bundle, or a folder of the same name, would otherwise be merged into the study. The issues list, by subject code, every record the import would add or change. Nothing was imported.",
+    action:
+      'Check that the bundle belongs to this study (`jia-trial import BUNDLE --dry-run` prints the plan). If it does, import with `--add-subjects --reason "..."`; the reason is recorded with every change of the import.',
+  },
+  STUDY_MISMATCH: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      "The bundle's study file (study.csv) names another study than the one the import was asked to write to (`--study`). Nothing was imported.",
+    action:
+      'Import the bundle into the study its study file names (leave `--study` out), or correct study.csv if the bundle really belongs to the other study.',
+  },
+  BATCH_NOT_REVERTIBLE: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'An import batch cannot be reverted: a later change touched a record it wrote (the issues name each record, who changed it and when), it was reverted already, or it is a revert itself. Nothing was changed.',
+    action:
+      'Revert the later changes first (or correct the records by hand, with a reason); a revert is undone by importing the bundle again. `jia-trial audit batches --study ID` lists the batches.',
+  },
   DOSE_REFUSED: {
     status: 422,
     exit: 'failure',

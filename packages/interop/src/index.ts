@@ -8,6 +8,7 @@ export * from './bundle/bundle-file.js';
 export * from './bundle/bundle-problems.js';
 export * from './bundle/bundle-timelines.js';
 export * from './bundle/read-bundle.js';
+export * from './bundle/study-file.js';
 export * from './bundle/validate-file.js';
 export * from './csv/csv-reader.js';
 export * from './csv/csv-writer.js';

@@ -58,6 +58,19 @@ export async function protocolOfStudy(
   return found.rows[0]?.protocol_id ?? null;
 }
 
+/**
+ * Whether a study's data are synthetic (its bundle's study file said so when it was imported:
+ * migration 0019_importsafe); every report of it says so. NOT_FOUND when there is no study.
+ */
+export async function studyIsSynthetic(db: PoolHolder, studyId: string): Promise<boolean> {
+  const found = await poolOf(db).query<{ synthetic: boolean }>(
+    'SELECT synthetic FROM study WHERE study_id = $1',
+    [studyId],
+  );
+  if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
+  return found.rows[0]?.synthetic === true;
+}
+
 /** Records the protocol a study runs under. */
 export async function setStudyProtocol(
   tx: Transaction,

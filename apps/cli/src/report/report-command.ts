@@ -14,6 +14,7 @@ import {
   renderHtml,
   reportJson,
   reportPlots,
+  SYNTHETIC_STUDY_NOTE,
   type Timepoint,
   type ZeroMethod,
 } from '@jia-trial/analysis';
@@ -68,13 +69,16 @@ export async function runReport(
   const protocol = protocolOption(options.protocol);
   if (protocol.analysis === null)
     throw new JiaError('USAGE_ERROR', `protocol ${protocol.id} has no analysis plan to report`);
-  const { timelines } = await readStudySource(
+  const { timelines, ...read } = await readStudySource(
     source,
     { env: io.env ?? process.env, note: io.note },
     { maxErrors: options.maxErrors, consequence: 'no report was written' },
   );
   noteUnknownCriteria(io.note, protocol, timelines);
-  const synthetic = source.dir !== undefined && bundleSaysSynthetic(source.dir);
+  // The study file says so (or the stored study, from its bundle's study file); a bundle without
+  // a study file, by its README's marker (synthetic-bundle.ts).
+  const byReadme = !read.synthetic && source.dir !== undefined && bundleSaysSynthetic(source.dir);
+  const synthetic = read.synthetic || byReadme;
   const study = analysedStudy(protocol, timelines, {
     asOf,
     aeWindowMonths: options.aeWindowMonths,
@@ -82,7 +86,9 @@ export async function runReport(
     rateRatioP: options.rateRatioP,
     wilcoxonZeroMethod: options.wilcoxonZeroMethod,
     wilcoxonExactWithTies: options.wilcoxonExactWithTies,
-    note: options.note ?? (synthetic ? SYNTHETIC_BUNDLE_NOTE : null),
+    note:
+      options.note ??
+      (read.synthetic ? SYNTHETIC_STUDY_NOTE : byReadme ? SYNTHETIC_BUNDLE_NOTE : null),
     synthetic,
     generator: cliVersion(),
   });

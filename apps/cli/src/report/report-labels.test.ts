@@ -36,7 +36,11 @@ describe('a synthetic bundle is reported as synthetic', () => {
   test("`report examples/msc-jia-demo` (the README's example) says so in the title, a banner and report.json", async () => {
     const { html, json } = await report(demoBundle());
     assert.match(html, /<h1>SYNTHETIC DATA: /);
-    assert.match(html, /class="banner">SYNTHETIC DATA: this bundle&#39;s README\.md says/);
+    // Its study file says so (issue 16, "Data safety"), not only its README.
+    assert.match(
+      html,
+      /class="banner">SYNTHETIC DATA: the study file \(study\.csv\) of this study says/,
+    );
     assert.equal(json.synthetic, true);
     assert.match(json.note, /invented/);
   });
@@ -53,13 +57,19 @@ describe('a synthetic bundle is reported as synthetic', () => {
     writeFileSync(join(dir, 'README.md'), '# A demo\n\n**SYNTHETIC DATA.** Invented.\n');
     assert.equal(bundleSaysSynthetic(dir), true);
   });
-  test('the same bundle without its README is not called synthetic', async () => {
+  test('without its README the demo bundle is synthetic by its study file; without both, not', async () => {
     const copy = join(scratchDir(), 'no-readme');
     cpSync(demoBundle(), copy, { recursive: true });
     rmSync(join(copy, 'README.md'));
+    const byStudyFile = await report(copy);
+    assert.match(byStudyFile.html, /<h1>SYNTHETIC DATA: /);
+    assert.equal(byStudyFile.json.synthetic, true);
+    writeFileSync(join(copy, 'study.csv'), 'study_id,synthetic\nmsc-jia-demo,false\n');
     const { html, json } = await report(copy);
     assert.doesNotMatch(html, /SYNTHETIC/);
     assert.equal(json.synthetic, false);
+    rmSync(join(copy, 'study.csv'));
+    assert.equal((await report(copy)).json.synthetic, false);
   });
   test('`demo` keeps its own note, and the title says synthetic too', async () => {
     const out = join(scratchDir(), 'demo');

@@ -1,8 +1,9 @@
 /**
- * A bundle that says its patients are invented. Until a bundle carries its study file (issue 16,
- * "Data safety": the study id, and whether the data are synthetic), the demonstration bundle
- * says so in its README.md, a paragraph that opens with the marker `**SYNTHETIC DATA.**`
- * (examples/msc-jia-demo/README.md) or `**Synthetic data**` (examples/msc-pilot/README.md). Every report of such a bundle says it is synthetic.
+ * A bundle that says its patients are invented. A bundle says so in its study file (study.csv,
+ * `synthetic` true: docs/bundle-format.md; examples/msc-jia-demo), which an import keeps with
+ * the study. A bundle without a study file may still say so in its README.md, a paragraph that
+ * opens with the marker `**SYNTHETIC DATA.**` or `**Synthetic data**` (examples/msc-pilot/README.md),
+ * the convention before study files. Every report of such a bundle or study says it is synthetic.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 /** The README's marker: a line that opens with `**SYNTHETIC DATA.**` or `**Synthetic data**`. */
 const MARKER = /^\*\*synthetic data\.?\*\*/im;
 
-/** The report's banner for a bundle marked synthetic. */
+/** The report's banner for a bundle without a study file whose README says it is synthetic. */
 export const SYNTHETIC_BUNDLE_NOTE =
   "SYNTHETIC DATA: this bundle's README.md says its patients are invented; no real patient is described.";
 

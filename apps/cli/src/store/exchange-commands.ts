@@ -2,28 +2,26 @@
  * The exchange formats of `jia-trial export --format odm|fhir` and `jia-trial import --format
  * odm` (docs/interop.md). A file is written to `<out>.partial` and renamed when complete; an ODM
  * file to import is read, mapped (anything unmapped refused by OID), written as a bundle in a
- * temporary folder and imported as a bundle is (the same validation, the same audit trail).
+ * temporary folder and imported through the bundle's own path (import-commands.ts).
  */
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
+import { basename, join } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
 import { exportOdm, readOdmSnapshot, readValidBundle, writeBundleFolder } from '@jia-trial/interop';
 import { findProtocol } from '@jia-trial/protocols';
 import {
   createExclusively,
-  importBundle,
   listStudies,
   readStudyForExchange,
   type Store,
   setStudyProtocol,
-  withTransaction,
 } from '@jia-trial/store';
 import { cliVersion } from '../version.js';
-import { cliActor, type StoreIo, withStore } from './store-commands.js';
+import { checkedStudyId, type ImportOptions, importStaged } from './import-commands.js';
+import { type StoreIo, withStore } from './store-commands.js';
 
 /** The study named, or the database's only study. */
 export async function chosenStudy(store: Store, study: string | undefined): Promise<string> {
@@ -117,25 +115,17 @@ export async function runExportOdm(io: StoreIo, options: OdmExportOptions): Prom
   });
 }
 
-export interface OdmImportOptions {
-  readonly study: string;
-  readonly reason?: string | undefined;
-  readonly actor?: string | undefined;
-  readonly replace?: boolean;
-  readonly maxErrors: number;
-  readonly json: boolean;
-}
-
+/**
+ * `import --format odm`: the file read and mapped (anything unmapped refused by OID), written as
+ * a bundle in a private temporary folder, validated as a bundle is, and imported through the
+ * bundle's own path (importStaged: the plan, --dry-run, --add-subjects, one recorded batch).
+ */
 export async function runImportOdm(
   io: StoreIo,
   file: string,
-  options: OdmImportOptions,
+  options: ImportOptions & { readonly study: string },
 ): Promise<void> {
-  if (!STUDY_ID_PATTERN.test(options.study))
-    throw new JiaError(
-      'USAGE_ERROR',
-      `study id ${JSON.stringify(options.study)} is not valid (letters, digits, . _ -; at most 64)`,
-    );
+  const studyId = checkedStudyId(options.study, '');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -152,27 +142,21 @@ export async function runImportOdm(
       'nothing was imported (the ODM file, as a bundle)',
     );
     const protocolId = findProtocol(reading.protocolName)?.id ?? null;
-    const result = await withStore(io, (store) =>
-      withTransaction(store, cliActor(options.actor), options.reason, async (tx) => {
-        const imported = await importBundle(tx, options.study, bundle.files, {
-          replace: options.replace === true,
-        });
+    await importStaged(
+      io,
+      {
+        studyId,
+        files: bundle.files,
+        study: null,
+        source: 'odm',
+        origin: basename(file),
         // A new study takes the protocol the file was exported under (its ProtocolName).
-        if (imported.createdStudy && protocolId)
-          await setStudyProtocol(tx, options.study, protocolId);
-        return imported;
-      }),
+        after: async (tx, imported) => {
+          if (imported.createdStudy && protocolId) await setStudyProtocol(tx, studyId, protocolId);
+        },
+      },
+      options,
     );
-    if (options.json) io.out(`${JSON.stringify({ ...result, protocolId })}\n`);
-    else
-      io.out(
-        `${result.createdStudy ? 'created' : 'updated'} study ${options.study} from ODM file ${file}\n${result.files
-          .map(
-            (f) =>
-              `  ${f.file.padEnd(20)} ${String(f.inserted).padStart(8)} new ${String(f.updated).padStart(8)} changed ${String(f.unchanged).padStart(8)} unchanged`,
-          )
-          .join('\n')}\n`,
-      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -80,17 +80,25 @@ describe('jia-trial import / export', () => {
     const out1 = join(scratchDir(), 'export1');
     const out2 = join(scratchDir(), 'export2');
     assert.equal((await runCli('export', '--out', out1, '--study', 'pilot')).code, 0);
-    const imported = await runCli('import', out1, '--study', 'pilot-copy');
+    // The export's study file names its study: a copy under another id says so in its own.
+    assert.equal(
+      readFileSync(join(out1, 'study.csv'), 'utf8'),
+      'study_id,synthetic\npilot,false\n',
+    );
+    const copy = join(scratchDir(), 'copy');
+    cpSync(out1, copy, { recursive: true });
+    writeFileSync(join(copy, 'study.csv'), 'study_id,synthetic\npilot-copy,false\n');
+    const imported = await runCli('import', copy);
     assert.equal(imported.code, 0, imported.stderr);
     assert.equal((await runCli('export', '--out', out2, '--study', 'pilot-copy')).code, 0);
     const files = readdirSync(out1).sort();
     assert.deepEqual(files, readdirSync(out2).sort());
-    // One file per record type of the dictionary, the optional ones too.
-    assert.deepEqual(files, RECORD_TYPES.map((r) => r.file).sort());
+    // The study file and one file per record type of the dictionary, the optional ones too.
+    assert.deepEqual(files, ['study.csv', ...RECORD_TYPES.map((r) => r.file)].sort());
     for (const file of files)
       assert.equal(
         readFileSync(join(out2, file), 'utf8'),
-        readFileSync(join(out1, file), 'utf8'),
+        readFileSync(join(file === 'study.csv' ? copy : out1, file), 'utf8'),
         file,
       );
     // The original study re-imported from its own export: nothing changes.
@@ -204,7 +212,7 @@ describe('jia-trial import never silently replaces a newer edit', () => {
     assert.equal((await runCli('import', bundle(), '--study', 'versions')).code, 0);
     const out = join(scratchDir(), 'export');
     assert.equal((await runCli('export', '--out', out, '--study', 'versions')).code, 0);
-    for (const file of readdirSync(out)) {
+    for (const file of readdirSync(out).filter((f) => f !== 'study.csv')) {
       const [header] = readFileSync(join(out, file), 'utf8').split('\n');
       assert.ok(header?.endsWith(',version'), `${file}: ${header}`);
     }

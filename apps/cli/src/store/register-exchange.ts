@@ -6,6 +6,7 @@
 
 import { JiaError } from '@jia-trial/errors';
 import { type Command, Option } from 'commander';
+import type { ImportOptions } from './import-commands.js';
 import type { StoreIo } from './store-commands.js';
 
 const exchange = () => import('./exchange-commands.js');
@@ -98,26 +99,11 @@ export async function runExchangeExport(io: StoreIo, opts: ExportOpts): Promise<
 export async function runExchangeImport(
   io: StoreIo,
   file: string,
-  opts: {
-    format: string;
-    study?: string;
-    reason?: string;
-    actor?: string;
-    replace?: boolean;
-    maxErrors: number;
-    json?: boolean;
-  },
+  opts: ImportOptions & { readonly format: string },
 ): Promise<void> {
   if (opts.format !== 'odm')
     throw new JiaError('USAGE_ERROR', `--format ${opts.format}: import reads bundle or odm`);
   if (opts.study === undefined)
     throw new JiaError('USAGE_ERROR', 'an ODM import needs --study <id>');
-  return (await exchange()).runImportOdm(io, file, {
-    study: opts.study,
-    reason: opts.reason,
-    actor: opts.actor,
-    replace: opts.replace === true,
-    maxErrors: opts.maxErrors,
-    json: opts.json === true,
-  });
+  return (await exchange()).runImportOdm(io, file, { ...opts, study: opts.study });
 }

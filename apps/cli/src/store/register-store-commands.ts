@@ -1,5 +1,6 @@
 /** The database commands' command-line definitions (docs/store.md). */
 import type { Writable } from 'node:stream';
+import { JiaError } from '@jia-trial/errors';
 import type { Command } from 'commander';
 import { positiveInteger } from '../cli-args.js';
 import {
@@ -13,6 +14,20 @@ import type { StoreIo } from './store-commands.js';
 
 // Loaded when the command runs, so that every other command starts without it (start-up time).
 const commands = () => import('./store-commands.js');
+const importCommands = () => import('./import-commands.js');
+
+interface ImportCommandOptions {
+  study?: string;
+  reason?: string;
+  actor?: string;
+  replace?: boolean;
+  addSubjects?: boolean;
+  dryRun?: boolean;
+  revert?: string;
+  maxErrors: number;
+  json?: boolean;
+  format: string;
+}
 
 const DATABASE_HELP = `
 Database: DATABASE_URL (postgres://...) names an external PostgreSQL, connecting as the
@@ -54,59 +69,93 @@ export function registerStoreCommands(
 
   program
     .command('import')
-    .summary('store a study bundle (a folder of CSV files)')
+    .summary('store a study bundle (a folder of CSV files), or revert an import')
     .description(
       'Validates every file of the bundle (docs/bundle-format.md) and stores it as one study, all or ' +
-        'nothing. On bad input every problem is listed (file:line: column: why) and nothing is stored. ' +
-        'New records are added, identical ones left alone (re-importing changes nothing), changed ones ' +
-        'updated with --reason; records absent from the bundle are kept. A record changed since the ' +
-        'bundle was exported (its version column), or by someone else (a bundle without versions), is ' +
-        'not replaced without --replace. Every change is audited.',
+        'nothing, as one audit batch whose number it prints. On bad input every problem is listed ' +
+        '(file:line: column: why) and nothing is stored. New records are added, identical ones left ' +
+        'alone (re-importing changes nothing), changed ones updated with --reason; records absent from ' +
+        'the bundle are kept. New subjects for a study that already holds subjects are added only with ' +
+        '--add-subjects (and a --reason). A record changed since the bundle was exported (its version ' +
+        'column), or by someone else (a bundle without versions), is not replaced without --replace. ' +
+        '--dry-run prints the plan (new, changed, unchanged, kept; per file and per subject) and changes ' +
+        'nothing. --revert BATCH undoes an import by new audited changes (docs/data-management.md).',
     )
     .argument(
-      '<bundle-dir>',
-      'folder with subjects.csv, visits.csv, medications.csv, infusions.csv, adverse_events.csv [, joints.csv, chaq.csv, eligibility.csv]',
+      '[bundle-dir]',
+      'folder with subjects.csv, visits.csv, medications.csv, infusions.csv, adverse_events.csv [, study.csv, joints.csv, chaq.csv, damage.csv, eligibility.csv]; with --format odm, the ODM file',
     )
-    .option('--study <id>', 'study id (default: the folder name)')
-    .option('--reason <text>', 'reason for change, required when the bundle changes stored records')
+    .option(
+      '--study <id>',
+      "study id (default: the bundle's study.csv, else the folder name); must agree with study.csv",
+    )
+    .option(
+      '--reason <text>',
+      'reason for change, required when the bundle changes stored records, with --add-subjects and with --revert',
+    )
     .option('--actor <name>', 'who is importing, for the audit trail (default: os:<login>)')
     .option(
       '--replace',
       'replace records changed since the bundle was exported, or by someone else (needs --reason)',
     )
+    .option(
+      '--add-subjects',
+      'add new subjects to a study that already holds subjects (needs --reason)',
+    )
+    .option(
+      '--dry-run',
+      'print what the import would do (and what would refuse it); change nothing',
+    )
+    .option(
+      '--revert <batch>',
+      'undo import batch BATCH (printed by the import; jia-trial audit batches lists them) by new audited changes; needs --reason',
+    )
     .option('--max-errors <n>', 'list at most this many problems', positiveInteger, 100)
-    .option('--json', 'print the counts as JSON')
+    .option('--json', 'print the counts (or the plan) as JSON')
     .option(
       '--format <format>',
       'bundle (a folder of CSV files) or odm (a CDISC ODM 1.3.2 Snapshot file; docs/interop.md)',
       'bundle',
     )
-    .addHelpText('after', DATABASE_HELP)
-    .action(
-      (
-        dir: string,
-        opts: {
-          study?: string;
-          reason?: string;
-          actor?: string;
-          replace?: boolean;
-          maxErrors: number;
-          json?: boolean;
-          format: string;
-        },
-      ) =>
-        run(async () =>
-          opts.format !== 'bundle'
-            ? runExchangeImport(storeIo, dir, opts)
-            : (await commands()).runImport(storeIo, dir, {
-                study: opts.study,
-                reason: opts.reason,
-                actor: opts.actor,
-                replace: opts.replace === true,
-                maxErrors: opts.maxErrors,
-                json: opts.json === true,
-              }),
-        ),
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 imported (or nothing to change; a dry run printed its plan); 1 refused, nothing
+imported (VALIDATION_FAILED, VERSION_CONFLICT, ADD_SUBJECTS_REQUIRED, REASON_REQUIRED,
+STUDY_MISMATCH, BATCH_NOT_REVERTIBLE; docs/errors.md); 2 usage error.${DATABASE_HELP}`,
+    )
+    .action((dir: string | undefined, opts: ImportCommandOptions) =>
+      run(async () => {
+        if (opts.revert !== undefined) {
+          if (dir !== undefined || opts.dryRun || opts.addSubjects || opts.replace)
+            throw new JiaError(
+              'USAGE_ERROR',
+              '--revert BATCH takes no bundle and no --dry-run, --add-subjects or --replace',
+            );
+          const imports = await importCommands();
+          return imports.runRevert(storeIo, imports.parseBatch(opts.revert), {
+            study: opts.study,
+            reason: opts.reason,
+            actor: opts.actor,
+            json: opts.json === true,
+          });
+        }
+        if (dir === undefined)
+          throw new JiaError('USAGE_ERROR', "missing required argument 'bundle-dir'");
+        const options = {
+          study: opts.study,
+          reason: opts.reason,
+          actor: opts.actor,
+          replace: opts.replace === true,
+          addSubjects: opts.addSubjects === true,
+          dryRun: opts.dryRun === true,
+          maxErrors: opts.maxErrors,
+          json: opts.json === true,
+        };
+        return opts.format !== 'bundle'
+          ? runExchangeImport(storeIo, dir, { ...options, format: opts.format })
+          : (await importCommands()).runImport(storeIo, dir, options);
+      }),
     );
 
   const exportCommand = program
@@ -178,6 +227,27 @@ export function registerStoreCommands(
     )
     .addHelpText('after', `${ANCHOR_HELP}${DATABASE_HELP}`)
     .action(() => run(async () => (await commands()).runAuditAnchor(storeIo)));
+
+  program.commands
+    .find((c) => c.name() === 'audit')
+    ?.command('batches')
+    .summary("list a study's import batches (to find the one to revert)")
+    .description(
+      'Lists the import batches of a study, oldest first: the batch number (for `jia-trial import ' +
+        '--revert BATCH`), when, who, how many audit events, where the records came from, how many ' +
+        'subjects were added, the reason, and whether it was reverted (and by which batch). Read-only.',
+    )
+    .requiredOption('--study <id>', 'the study')
+    .option('--json', 'print the batches as JSON')
+    .addHelpText('after', DATABASE_HELP)
+    .action((opts: { study: string; json?: boolean }) =>
+      run(async () =>
+        (await importCommands()).runAuditBatches(storeIo, {
+          study: opts.study,
+          json: opts.json === true,
+        }),
+      ),
+    );
 
   program
     .command('backup')

@@ -7,10 +7,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, resolve } from 'node:path';
-import { STUDY_ID_PATTERN } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
-import { readValidBundle } from '@jia-trial/interop';
 import {
   type Actor,
   type AuditReport,
@@ -20,7 +17,6 @@ import {
   createAnchor,
   type ExpectedHead,
   exportBundle,
-  importBundle,
   listStudies,
   openStore,
   parseAnchors,
@@ -32,7 +28,6 @@ import {
   unsealedAlertSecondsFromEnv,
   unsealedWindow,
   verifyAudit,
-  withTransaction,
 } from '@jia-trial/store';
 
 export interface StoreIo {
@@ -158,65 +153,6 @@ export async function runMigrate(io: StoreIo, json: boolean): Promise<void> {
         `${store.location}: schema version ${report?.current}; ${report?.applied.length ? `applied ${report.applied.join(', ')}` : 'already up to date'}\n`,
       );
   });
-}
-
-export interface ImportOptions {
-  readonly study?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly actor?: string | undefined;
-  /** Replace records changed since the export or by someone else (needs a reason). */
-  readonly replace?: boolean;
-  readonly maxErrors: number;
-  readonly json: boolean;
-}
-
-export async function runImport(io: StoreIo, dir: string, options: ImportOptions): Promise<void> {
-  const studyId = options.study ?? basename(resolve(dir));
-  if (!STUDY_ID_PATTERN.test(studyId))
-    throw new JiaError(
-      'USAGE_ERROR',
-      `study id ${JSON.stringify(studyId)} is not valid (letters, digits, . _ -; at most 64): pass --study`,
-    );
-  if (options.replace && !options.reason?.trim())
-    throw new JiaError(
-      'USAGE_ERROR',
-      '--replace overwrites records changed by someone else: give the reason with --reason',
-    );
-  // No row is kept: the import streams each file from disk again when it stores it. Only the
-  // files are kept, so that the validation's visit table is freed before the import.
-  const { files } = readValidBundle(dir, options.maxErrors, undefined, { keepRows: false });
-  const result = await withStore(
-    io,
-    (store) =>
-      withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
-        importBundle(tx, studyId, files, { replace: options.replace === true }),
-      ).catch((error: unknown) => {
-        throw lostDuringImport(error);
-      }),
-    'nothing was imported',
-  );
-  if (options.json) {
-    io.out(`${JSON.stringify(result)}\n`);
-    return;
-  }
-  const lines = result.files.map(
-    (f) =>
-      `  ${f.file.padEnd(20)} ${String(f.inserted).padStart(8)} new ${String(f.updated).padStart(8)} changed ${String(f.unchanged).padStart(8)} unchanged${f.kept > 0 ? ` ${f.kept} stored but not in the bundle (kept)` : ''}`,
-  );
-  const changed = result.files.some((f) => f.inserted + f.updated > 0);
-  io.out(
-    `${result.createdStudy ? 'created' : changed ? 'updated' : 'nothing changed in'} study ${studyId}${result.createdSites.length ? ` (new sites: ${result.createdSites.join(', ')})` : ''}\n${lines.join('\n')}\n`,
-  );
-}
-
-/** A connection lost during the import, with what became of the import and what to do. */
-function lostDuringImport(error: unknown): unknown {
-  if (!(error instanceof JiaError) || error.code !== 'DATABASE_UNAVAILABLE') return error;
-  return new JiaError(
-    'DATABASE_UNAVAILABLE',
-    `${error.message}; the import is one transaction, which the database rolls back unless it had already committed: run the import again when the database is back (a bundle already imported changes nothing)`,
-    { cause: error },
-  );
 }
 
 export async function runExport(

@@ -5,11 +5,21 @@
  * clinical data (`clinical.read`) of every one of those sites (the statistician, the DSMB) gets
  * it pseudonymised: `"pseudonymised": true`, study days for dates (docs/roles.md).
  */
-import { analysedStudy, pseudonymisedReportJson, reportJson } from '@jia-trial/analysis';
+import {
+  analysedStudy,
+  pseudonymisedReportJson,
+  reportJson,
+  SYNTHETIC_STUDY_NOTE,
+} from '@jia-trial/analysis';
 import { holdsWherever } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { protocolById } from '@jia-trial/protocols';
-import { listSubjects, loadStudyTimelines, protocolOfStudy } from '@jia-trial/store';
+import {
+  listSubjects,
+  loadStudyTimelines,
+  protocolOfStudy,
+  studyIsSynthetic,
+} from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sitesFor } from '../access.js';
@@ -61,9 +71,13 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
         const timelines = (await loadStudyTimelines(store, studyId)).filter(
           (t) => inScope === null || inScope.has(t.subjectId),
         );
+        // Its bundle's study file said so when it was imported (docs/bundle-format.md): the
+        // same title, banner and flag as `jia-trial report --study`.
+        const synthetic = await studyIsSynthetic(store, studyId);
         const study = analysedStudy(protocol, timelines, {
           asOf: request.query.asOf ?? context.today(),
-          note: null,
+          note: synthetic ? SYNTHETIC_STUDY_NOTE : null,
+          synthetic,
           generator: SERVER_VERSION,
         });
         const identified =

@@ -23,6 +23,13 @@ export interface AnalysedStudy {
   readonly generator: string;
 }
 
+/**
+ * The banner of a study whose study file (study.csv) says its data are synthetic, as the command
+ * line and the server both write it (docs/bundle-format.md, "study.csv").
+ */
+export const SYNTHETIC_STUDY_NOTE =
+  'SYNTHETIC DATA: the study file (study.csv) of this study says its patients are invented; no real patient is described.';
+
 export function analysedStudy(
   protocol: ProtocolDefinition,
   timelines: readonly SubjectTimeline[],

@@ -7,7 +7,12 @@
  */
 import { closeSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_FILES, type BundleFile, type BundleFileName } from '@jia-trial/dictionary';
+import {
+  BUNDLE_FILES,
+  type BundleFile,
+  type BundleFileName,
+  STUDY_FILE,
+} from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type { StagedFile } from '@jia-trial/store';
 import { checkAcrossRows } from '../visits-csv/cross-row-checks.js';
@@ -15,6 +20,7 @@ import { readVisits } from '../visits-csv/read-visits.js';
 import type { VisitTable } from '../visits-csv/visit-table.js';
 import { bundleRecords, type FileIdentity, isUtf8File, openBundleFile } from './bundle-file.js';
 import { ProblemList } from './bundle-problems.js';
+import { readStudyFile, type StudyFile } from './study-file.js';
 import { type ReferenceTargets, type ValidatedFile, validateFile } from './validate-file.js';
 
 /** Larger files are refused before reading (a bundle file of 2 GiB is not a study). */
@@ -37,6 +43,8 @@ export interface BundleReading {
    * `keepRows` the table holds no values (VisitTable.keepsValues false): ids, subjects, dates.
    */
   readonly visits: VisitTable | null;
+  /** The bundle's study file (study.csv), or null when it has none (study-file.ts). */
+  readonly study: StudyFile | null;
 }
 
 export interface ReadBundleOptions {
@@ -157,7 +165,7 @@ function tooLarge(file: string, size: number, problems: ProblemList): boolean {
 
 /** Every .csv file of the folder is a bundle file. */
 function checkFileNames(dir: string, problems: ProblemList): void {
-  const known = new Set<string>(BUNDLE_FILES.map((f) => f.file));
+  const known = new Set<string>([STUDY_FILE, ...BUNDLE_FILES.map((f) => f.file)]);
   for (const name of readdirSync(dir))
     if (name.toLowerCase().endsWith('.csv') && !known.has(name))
       problems.add({
@@ -246,6 +254,7 @@ export function readBundle(
     visits: null,
   };
   checkFileNames(dir, reading.problems);
+  const study = readStudyFile(dir, reading.problems);
   for (const spec of BUNDLE_FILES) {
     const path = join(dir, spec.file);
     const opened = openBundleFile(path);
@@ -262,7 +271,7 @@ export function readBundle(
     }
   }
   const { files, problems, counts, validated, visits } = reading;
-  return { files, problems, counts, validated, visits };
+  return { files, problems, counts, validated, visits, study };
 }
 
 /**
@@ -291,7 +300,7 @@ export function readValidBundle(
       'VALIDATION_FAILED',
       `${problems.total} problem(s) in ${dir}; ${consequence}`,
       {
-        issues: problems.sorted(BUNDLE_FILES.map((f) => f.file)),
+        issues: problems.sorted([STUDY_FILE, ...BUNDLE_FILES.map((f) => f.file)]),
         moreIssues: problems.more,
         // The issues name files within the bundle; this is the bundle they are in.
         details: { bundle: dir },

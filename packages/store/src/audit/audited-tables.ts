@@ -24,5 +24,7 @@ export const AUDITED_TABLES = [
   // discrepancies found, with their exclusions.
   'quality_rule_set',
   'discrepancy',
+  // Which batches were imports, and their reverts (migration 0019_importsafe).
+  'import_batch',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

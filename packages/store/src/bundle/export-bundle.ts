@@ -1,6 +1,6 @@
 /**
- * Writing a study as a bundle: one CSV per bundle file, every column of the spec, rows in key
- * order, all read in one snapshot (a consistent bundle even while others write). Each file is
+ * Writing a study as a bundle: its study file (export-study-file.ts), then one CSV per bundle
+ * file, every column of the spec, rows in key order, all read in one snapshot (a consistent bundle even while others write). Each file is
  * produced by PostgreSQL's COPY in CSV format and written to `<name>.partial`, renamed when
  * complete. The temporary file is created exclusively (O_CREAT | O_EXCL: an existing file or a
  * planted symbolic link is refused, never written through) and private (0600: the bundle is
@@ -25,6 +25,7 @@ import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { notFound } from '../errors.js';
 import { withSnapshot } from '../transaction.js';
+import { exportStudyFile } from './export-study-file.js';
 
 /** A column name as an SQL identifier. */
 const quote = escapeIdentifier;
@@ -83,6 +84,7 @@ export async function exportBundle(
   return withSnapshot(pool, async (client) => {
     const found = await client.query('SELECT 1 FROM study WHERE study_id = $1', [studyId]);
     if (found.rowCount === 0) throw notFound(`there is no study ${studyId}`);
+    await exportStudyFile(client, studyId, outDir);
     const files: Array<{ file: BundleFileName; rows: number }> = [];
     for (const file of BUNDLE_FILES) {
       const total = Number(

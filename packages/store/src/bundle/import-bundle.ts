@@ -9,27 +9,24 @@
  * - records in the database but absent from the bundle are kept and counted (an import never
  *   deletes clinical data).
  * Columns absent from a file's header are not compared or changed. The audit triggers record
- * every insert and update in the same transaction.
+ * every insert and update in the same transaction, one audit batch, which the import records as
+ * its batch (import-batches.ts) so that it can be listed and reverted (revert-batch.ts).
+ *
+ * Before writing anything it computes its plan (import-plan.ts) and meets its refusals, in this
+ * order: a record breaking a rule of the database (VALIDATION_FAILED), a record changed since
+ * the export or by someone else (VERSION_CONFLICT, unless --replace), new subjects for a study
+ * that holds subjects (ADD_SUBJECTS_REQUIRED, unless --add-subjects), changes without a reason
+ * (REASON_REQUIRED). A dry run collects them all with the plan and writes nothing.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { BUNDLE_FILES, type BundleFileName, dbColumn } from '@jia-trial/dictionary';
+import { BUNDLE_FILES, type BundleFileName } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { translateDatabaseError } from '../errors.js';
-import type { Actor, Transaction } from '../transaction.js';
+import type { Transaction } from '../transaction.js';
 import { refuseRuleBreaches } from './check-rules.js';
-import {
-  differs,
-  keyText,
-  LINE_COLUMN,
-  type MergePlan,
-  plan,
-  quote,
-  VERSION,
-  valueExpression,
-} from './merge-plan.js';
+import { recordImportBatch } from './import-batches.js';
+import { type ImportPlan, newSubjects, planFiles, type SubjectPlan } from './import-plan.js';
+import { changedKeys, merge, refusal, refuseConflicts, stageFile } from './import-steps.js';
+import { type MergePlan, plan } from './merge-plan.js';
 
 /** One bundle file after validation: its header and its records as CSV bytes. */
 export interface StagedFile {
@@ -54,175 +51,9 @@ export interface FileImportCounts {
   readonly kept: number;
 }
 
-export interface ImportResult {
-  readonly studyId: string;
-  readonly createdStudy: boolean;
-  readonly createdSites: readonly string[];
-  readonly files: readonly FileImportCounts[];
-}
-
-/** How many changed records an import without a reason lists. */
-const CHANGES_LISTED = 20;
-
-async function stageFile(client: pg.PoolClient, staged: StagedFile, p: MergePlan): Promise<void> {
-  const columns = p.spec.columns.map((c) => `${quote(c.name)} text`).join(', ');
-  await client.query(
-    `CREATE TEMP TABLE ${p.stage} (${columns}, ${LINE_COLUMN} integer) ON COMMIT DROP`,
-  );
-  const list = staged.columns.map(quote).join(', ');
-  // FORCE_NULL: a quoted empty cell ("") is missing too, as the validator read it. The records
-  // come in chunks of about 64 KiB (one message per record made COPY ten times slower), read
-  // as COPY takes them: the pipeline's backpressure bounds what is in memory.
-  const copy = client.query(
-    copyFrom(
-      `COPY ${p.stage} (${list}, ${LINE_COLUMN}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (${list}))`,
-    ),
-  );
-  await pipeline(Readable.from(staged.records()), copy);
-}
-
-async function changedKeys(client: pg.PoolClient, studyId: string, p: MergePlan) {
-  const key = keyText(p);
-  const result = await client.query<{ key: string; n: string }>(
-    `SELECT ${key} AS key, count(*) OVER () AS n FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
-      WHERE ${differs(p)} ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
-    [studyId],
-  );
-  return { count: Number(result.rows[0]?.n ?? 0), keys: result.rows.map((r) => r.key) };
-}
-
-async function merge(
-  client: pg.PoolClient,
-  studyId: string,
-  p: MergePlan,
-): Promise<FileImportCounts> {
-  const { spec } = p;
-  const updated =
-    p.compared.length === 0
-      ? 0
-      : ((
-          await client.query(
-            `UPDATE ${spec.table} t SET ${p.compared
-              .map((c) => `${quote(dbColumn(spec, c.name))} = ${valueExpression(c, p.present)}`)
-              .join(', ')} FROM ${p.stage} s WHERE ${p.keyMatch} AND ${differs(p)}`,
-            [studyId],
-          )
-        ).rowCount ?? 0);
-  const insertColumns = p.inserted.map((c) => quote(dbColumn(spec, c.name))).join(', ');
-  const insertValues = p.inserted.map((c) => valueExpression(c, p.present)).join(', ');
-  const inserted =
-    (
-      await client.query(
-        `INSERT INTO ${spec.table} (study_id, ${insertColumns})
-         SELECT $1, ${insertValues} FROM ${p.stage} s
-          WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE ${p.keyMatch})`,
-        [studyId],
-      )
-    ).rowCount ?? 0;
-  const counts = await client.query<{ staged: string; stored: string }>(
-    `SELECT (SELECT count(*) FROM ${p.stage}) AS staged,
-            (SELECT count(*) FROM ${spec.table} WHERE study_id = $1) AS stored`,
-    [studyId],
-  );
-  const staged = Number(counts.rows[0]?.staged ?? 0);
-  const stored = Number(counts.rows[0]?.stored ?? 0);
-  return {
-    file: spec.file,
-    inserted,
-    updated,
-    unchanged: staged - inserted - updated,
-    kept: stored - staged,
-  };
-}
-
-interface Conflict {
-  readonly key: string;
-  readonly stored: number;
-  readonly given: number | null;
-  readonly actor: string | null;
-  readonly at: string | null;
-}
-
-/**
- * The records the file would replace that it must not replace silently: those whose bundle
- * version is not the stored one (changed since the export), and, where the bundle has no
- * version (a spreadsheet), those whose last change was made by someone other than the importer.
- * Each with who last changed it and when (the record's last audit event).
- */
-async function conflicts(
-  client: pg.PoolClient,
-  studyId: string,
-  p: MergePlan,
-  actor: Actor,
-): Promise<{ count: number; conflicts: Conflict[] }> {
-  const given = `CAST(CAST(s.${quote(VERSION)} AS numeric) AS integer)`;
-  // The changed records first: the audit trail is read only for them.
-  const result = await client.query<Conflict & { n: string }>(
-    `WITH changed AS MATERIALIZED (
-       SELECT ${keyText(p)} AS key, t.row_id, t.version AS stored, ${given} AS given
-         FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
-        WHERE ${differs(p)})
-     SELECT c.key, c.stored, c.given, last.actor,
-            to_char(last.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS at,
-            count(*) OVER () AS n
-       FROM changed c
-       LEFT JOIN LATERAL (
-         SELECT e.actor, e.actor_id, e.occurred_at FROM audit_event e
-          WHERE e.table_name = $2 AND e.row_id = c.row_id ORDER BY e.event_id DESC LIMIT 1) last ON true
-      WHERE c.given <> c.stored
-         OR (c.given IS NULL
-             AND NOT (last.actor_id = $3 OR (last.actor_id IS NULL AND last.actor IN ($3, $4))))
-      ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
-    [studyId, p.spec.table, actor.id, actor.name],
-  );
-  return { count: Number(result.rows[0]?.n ?? 0), conflicts: result.rows };
-}
-
-function conflictIssue(file: BundleFileName, c: Conflict): Issue {
-  const changed = c.actor ? `, last changed by ${c.actor}${c.at ? ` on ${c.at}` : ''}` : '';
-  return {
-    path: `${file}/${c.key}`,
-    file,
-    record: c.key,
-    message:
-      c.given === null
-        ? `the bundle has no version of it, and the stored record (version ${c.stored}${changed}) was changed by someone else`
-        : `the bundle has version ${c.given}, the stored record is at version ${c.stored}${changed}`,
-  };
-}
-
-/**
- * A database refusal of a file's records, naming the file and the constraint. The validation and
- * refuseRuleBreaches should have caught it first: this is the safety net (the whole import is
- * rolled back). PostgreSQL's message and detail are not repeated: the detail of a CHECK
- * violation is the failing row, clinical data that must not reach a log. The audit triggers' own
- * refusals, and a lost connection, pass through.
- */
-function refusal(file: BundleFileName): (error: unknown) => never {
-  return (error) => {
-    // A lost connection (a socket's ECONNRESET as well as SQLSTATE 08...) and the codes the store
-    // knows are its own errors, never a refused record.
-    const translated = translateDatabaseError(error);
-    if (translated !== error) throw translated;
-    const e = error as { code?: string; constraint?: string; column?: string; where?: string };
-    if (error instanceof JiaError || e.code?.startsWith('JT') || typeof e.code !== 'string')
-      throw error;
-    if (/^(08|57P0)/.test(e.code)) throw error;
-    // COPY's context names the line of the staged data ("COPY stage_visit, line 12"), which is
-    // the record's position, not the file's line: only the constraint or column is named.
-    const what = e.constraint
-      ? `constraint ${e.constraint}`
-      : e.column
-        ? `column ${e.column}`
-        : `SQLSTATE ${e.code}`;
-    throw new JiaError(
-      'DATABASE_REFUSED',
-      `${file}: the database refused a record (${what}); nothing was imported`,
-      {
-        details: { file, sqlstate: e.code, ...(e.constraint ? { constraint: e.constraint } : {}) },
-      },
-    );
-  };
+/** The study file's values (study.csv): whether the data are synthetic. */
+export interface StudyFileValues {
+  readonly synthetic: boolean;
 }
 
 export interface ImportOptions {
@@ -231,34 +62,281 @@ export interface ImportOptions {
    * someone else (`jia-trial import --replace`, which needs a reason, recorded with each change).
    */
   readonly replace?: boolean;
+  /**
+   * Add subjects to a study that already holds subjects (`--add-subjects`, which needs a
+   * reason). Without it such an import is refused (ADD_SUBJECTS_REQUIRED).
+   */
+  readonly addSubjects?: boolean;
+  /** Compute the plan and every refusal, and write nothing (`--dry-run`). */
+  readonly dryRun?: boolean;
+  /** The bundle's study file, when it has one. */
+  readonly study?: StudyFileValues | undefined;
+  /** Where the records come from, for the batch record: bundle (default) or odm. */
+  readonly source?: 'bundle' | 'odm';
+  /** The bundle folder's or file's name, for the batch record. */
+  readonly origin?: string | null;
+  /** How many subjects an ADD_SUBJECTS_REQUIRED lists (default 100; all are counted). */
+  readonly maxListed?: number;
 }
 
-/** VERSION_CONFLICT naming every record the bundle must not replace, when there are any. */
-async function refuseConflicts(
-  client: pg.PoolClient,
-  studyId: string,
-  plans: ReadonlyArray<{ plan: MergePlan }>,
-  actor: Actor,
-): Promise<void> {
-  const issues: Issue[] = [];
-  let total = 0;
-  for (const { plan: p } of plans) {
-    const found = await conflicts(client, studyId, p, actor);
-    total += found.count;
-    issues.push(...found.conflicts.map((c) => conflictIssue(p.spec.file, c)));
-  }
-  if (total > 0)
-    throw new JiaError(
-      'VERSION_CONFLICT',
-      `the bundle would replace ${total} record(s) of study ${studyId} changed since it was exported or by someone else; nothing was imported (export the study again, or import with --replace and a --reason)`,
-      { issues, moreIssues: total - issues.length },
-    );
+export interface ImportResult {
+  readonly studyId: string;
+  readonly createdStudy: boolean;
+  readonly createdSites: readonly string[];
+  /** What was done (a dry run: nothing; its counts are the plan's). */
+  readonly files: readonly FileImportCounts[];
+  /** What the import would do, computed before it did it. */
+  readonly plan: ImportPlan;
+  /** The audit batch of the import (`import --revert BATCH`), or null when nothing changed. */
+  readonly batch: number | null;
+  readonly dryRun: boolean;
+  /**
+   * A dry run: the refusals the import as asked would meet (in the order it would meet them),
+   * each as the error it would raise; empty when it would go through. Always empty otherwise.
+   */
+  readonly refusals: readonly JiaError[];
+}
+
+/** ADD_SUBJECTS_REQUIRED, listing by subject code what the import would add or change. */
+function addSubjectsRefusal(plan: ImportPlan, maxListed: number): JiaError {
+  const touched = plan.subjects.filter((s) => s.added + s.changed > 0);
+  const fresh = newSubjects(plan);
+  const counts = (s: SubjectPlan, pick: 'added' | 'changed') =>
+    s.files
+      .filter((f) => f[pick] > 0)
+      .map((f) => `${f.file} ${f[pick]}`)
+      .join(', ');
+  const issues: Issue[] = touched.slice(0, maxListed).map((s) => ({
+    path: `subject ${s.subjectId}`,
+    record: s.subjectId,
+    message: [
+      s.status === 'new' ? 'new subject' : 'stored subject',
+      s.added > 0 ? `would add ${counts(s, 'added')}` : null,
+      s.changed > 0 ? `would change ${counts(s, 'changed')}` : null,
+    ]
+      .filter((part) => part !== null)
+      .join(': '),
+  }));
+  const added = plan.files.reduce((n, f) => n + f.added, 0);
+  const changed = plan.files.reduce((n, f) => n + f.changed, 0);
+  return new JiaError(
+    'ADD_SUBJECTS_REQUIRED',
+    `study ${plan.studyId} holds ${plan.storedSubjects} subject(s); the bundle would add ${fresh.length} new subject(s) (${fresh
+      .slice(0, 10)
+      .map((s) => s.subjectId)
+      .join(
+        ', ',
+      )}${fresh.length > 10 ? ', ...' : ''}), ${added} record(s) in all, and change ${changed} stored record(s); nothing was imported. Check that the bundle belongs to this study; to add them, import with --add-subjects --reason "..."`,
+    {
+      issues,
+      moreIssues: touched.length - issues.length,
+      details: { studyId: plan.studyId, newSubjects: fresh.length, added, changed },
+    },
+  );
+}
+
+/** The study's stored state: whether it exists, its subjects, its synthetic flag. */
+async function storedStudy(client: pg.PoolClient, studyId: string) {
+  const result = await client.query<{ synthetic: boolean; subjects: string }>(
+    `SELECT synthetic, (SELECT count(*) FROM subject WHERE study_id = $1)::text AS subjects
+       FROM study WHERE study_id = $1`,
+    [studyId],
+  );
+  const row = result.rows[0];
+  return row
+    ? { exists: true, synthetic: row.synthetic, subjects: Number(row.subjects) }
+    : { exists: false, synthetic: null, subjects: 0 };
+}
+
+/** The sites of the staged subjects that the study does not have. */
+async function missingSites(client: pg.PoolClient, studyId: string, staged: boolean) {
+  if (!staged) return [];
+  const result = await client.query<{ site: string }>(
+    `SELECT DISTINCT s.site FROM stage_subject s
+      WHERE NOT EXISTS (SELECT 1 FROM site t WHERE t.study_id = $1 AND t.site_code = s.site)
+      ORDER BY 1`,
+    [studyId],
+  );
+  return result.rows.map((r) => r.site);
 }
 
 /**
- * Stores a validated bundle as study `studyId`, all or nothing. The files must have passed the
- * bundle validation (every reference resolvable within the bundle); a database error rolls the
- * whole import back.
+ * Runs `check`, which throws the refusal it finds: in a dry run the refusal is collected and the
+ * plan goes on; otherwise it is thrown.
+ */
+async function refuseOrCollect(
+  refusals: JiaError[] | null,
+  check: () => Promise<void> | void,
+): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (refusals && error instanceof JiaError) refusals.push(error);
+    else throw error;
+  }
+}
+
+type Staged = ReadonlyArray<{ readonly staged: StagedFile; readonly plan: MergePlan }>;
+
+/** Stages every file and computes the plan. */
+async function stageAndPlan(
+  client: pg.PoolClient,
+  studyId: string,
+  files: readonly StagedFile[],
+  study: StudyFileValues | undefined,
+): Promise<{ plans: Staged; importPlan: ImportPlan }> {
+  const stored = await storedStudy(client, studyId);
+  const plans: Array<{ staged: StagedFile; plan: MergePlan }> = [];
+  for (const spec of BUNDLE_FILES) {
+    const staged = files.find((f) => f.file === spec.file);
+    if (!staged) continue;
+    const p = plan(spec, staged.columns);
+    await stageFile(client, staged, p).catch(refusal(spec.file));
+    plans.push({ staged, plan: p });
+  }
+  const merges = plans.map(({ plan: p }) => p);
+  const synthetic = study?.synthetic;
+  const importPlan: ImportPlan = {
+    studyId,
+    studyExists: stored.exists,
+    storedSubjects: stored.subjects,
+    newSites: await missingSites(
+      client,
+      studyId,
+      merges.some((p) => p.spec.table === 'subject'),
+    ),
+    syntheticChange:
+      synthetic !== undefined && synthetic !== stored.synthetic
+        ? { from: stored.synthetic, to: synthetic }
+        : null,
+    ...(await planFiles(client, studyId, merges)),
+  };
+  return { plans, importPlan };
+}
+
+/** The stored records the import would change, per file, as REASON_REQUIRED lists them. */
+async function changesListed(
+  client: pg.PoolClient,
+  plans: Staged,
+  importPlan: ImportPlan,
+): Promise<string[]> {
+  const changes: string[] = [];
+  for (const { plan: p } of plans) {
+    const changed = await changedKeys(client, importPlan.studyId, p);
+    if (changed.count > 0)
+      changes.push(
+        `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
+      );
+  }
+  const flag = importPlan.syntheticChange;
+  if (flag && importPlan.studyExists)
+    changes.push(
+      `study.csv: the study's synthetic flag would change from ${flag.from} to ${flag.to}`,
+    );
+  return changes;
+}
+
+/**
+ * Meets the import's refusals in order (see the header): throws the first, or in a dry run
+ * (`refusals` given) collects them all.
+ */
+async function meetRefusals(
+  tx: Transaction,
+  plans: Staged,
+  importPlan: ImportPlan,
+  options: ImportOptions,
+  refusals: JiaError[] | null,
+): Promise<void> {
+  const { client } = tx;
+  const { studyId } = importPlan;
+  const merges = plans.map(({ plan: p }) => p);
+  await refuseOrCollect(refusals, () => refuseRuleBreaches(client, studyId, merges));
+  if (!options.replace)
+    await refuseOrCollect(refusals, () => refuseConflicts(client, studyId, plans, tx.actor));
+  // A study that holds subjects takes new ones only when asked: another trial's bundle (or a
+  // folder of the same name) would otherwise be merged into it (issue 16).
+  if (importPlan.storedSubjects > 0 && newSubjects(importPlan).length > 0 && !options.addSubjects)
+    await refuseOrCollect(refusals, () => {
+      throw addSubjectsRefusal(importPlan, options.maxListed ?? 100);
+    });
+  const changes = await changesListed(client, plans, importPlan);
+  if ((changes.length > 0 || options.addSubjects) && !tx.reason)
+    await refuseOrCollect(refusals, () => {
+      throw new JiaError(
+        'REASON_REQUIRED',
+        changes.length > 0
+          ? `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`
+          : `adding subjects to study ${studyId} needs a reason (--reason), recorded with each record added`,
+      );
+    });
+}
+
+/** Writes the study row, the new sites and every file's records; records the batch. */
+async function write(
+  client: pg.PoolClient,
+  plans: Staged,
+  importPlan: ImportPlan,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const { studyId, syntheticChange } = importPlan;
+  const createdStudy =
+    ((
+      await client.query(
+        'INSERT INTO study (study_id, synthetic) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [studyId, options.study?.synthetic === true],
+      )
+    ).rowCount ?? 0) > 0;
+  if (!createdStudy && syntheticChange)
+    await client.query('UPDATE study SET synthetic = $2 WHERE study_id = $1', [
+      studyId,
+      syntheticChange.to,
+    ]);
+  const createdSites =
+    importPlan.newSites.length > 0
+      ? (
+          await client.query<{ site_code: string }>(
+            `INSERT INTO site (study_id, site_code) SELECT $1, unnest($2::text[])
+             ORDER BY 2 RETURNING site_code`,
+            [studyId, importPlan.newSites],
+          )
+        ).rows.map((r) => r.site_code)
+      : [];
+  const counts: FileImportCounts[] = [];
+  for (const { plan: p } of plans)
+    counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
+  const wrote =
+    createdStudy ||
+    syntheticChange !== null ||
+    createdSites.length > 0 ||
+    counts.some((c) => c.inserted + c.updated > 0);
+  const batch = wrote
+    ? await recordImportBatch(client, {
+        studyId,
+        source: options.source ?? 'bundle',
+        origin: options.origin ?? null,
+        summary: Object.fromEntries(
+          counts.map((c) => [c.file, { inserted: c.inserted, updated: c.updated }]),
+        ),
+        subjectsAdded: newSubjects(importPlan).length,
+      })
+    : null;
+  return {
+    studyId,
+    createdStudy,
+    createdSites,
+    files: counts,
+    plan: importPlan,
+    batch,
+    dryRun: false,
+    refusals: [],
+  };
+}
+
+/**
+ * Stores a validated bundle as study `studyId`, all or nothing, as one audit batch recorded in
+ * import_batch (import-batches.ts); or, as a dry run, computes what it would do and writes
+ * nothing. The files must have passed the bundle validation (every reference resolvable within
+ * the bundle); a database error rolls the whole import back.
  */
 export async function importBundle(
   tx: Transaction,
@@ -271,52 +349,13 @@ export async function importBundle(
   await client.query("SELECT pg_advisory_xact_lock(hashtext('jia-trial import ' || $1))", [
     studyId,
   ]);
-  const createdStudy =
-    ((
-      await client.query('INSERT INTO study (study_id) VALUES ($1) ON CONFLICT DO NOTHING', [
-        studyId,
-      ])
-    ).rowCount ?? 0) > 0;
-  const plans: Array<{ staged: StagedFile; plan: MergePlan }> = [];
-  for (const spec of BUNDLE_FILES) {
-    const staged = files.find((f) => f.file === spec.file);
-    if (!staged) continue;
-    const p = plan(spec, staged.columns);
-    await stageFile(client, staged, p).catch(refusal(spec.file));
-    plans.push({ staged, plan: p });
+  const { plans, importPlan } = await stageAndPlan(client, studyId, files, options.study);
+  if (!options.dryRun) {
+    await meetRefusals(tx, plans, importPlan, options, null);
+    return write(client, plans, importPlan, options);
   }
-  await refuseRuleBreaches(
-    client,
-    studyId,
-    plans.map(({ plan: p }) => p),
-  );
-  const changes: string[] = [];
-  for (const { plan: p } of plans) {
-    const changed = await changedKeys(client, studyId, p);
-    if (changed.count > 0)
-      changes.push(
-        `${p.spec.file}: ${changed.count} stored record(s) would change: ${changed.keys.join('; ')}${changed.count > changed.keys.length ? '; ...' : ''}`,
-      );
-  }
-  if (!options.replace) await refuseConflicts(client, studyId, plans, tx.actor);
-  if (changes.length > 0 && !tx.reason)
-    throw new JiaError(
-      'REASON_REQUIRED',
-      `the bundle changes records already stored in study ${studyId}; a reason for change is required (--reason):\n${changes.join('\n')}`,
-    );
-  const createdSites = plans.some(({ plan: p }) => p.spec.table === 'subject')
-    ? (
-        await client.query<{ site_code: string }>(
-          `INSERT INTO site (study_id, site_code)
-           SELECT DISTINCT $1, s.site FROM stage_subject s
-            WHERE NOT EXISTS (SELECT 1 FROM site t WHERE t.study_id = $1 AND t.site_code = s.site)
-           ORDER BY 2 RETURNING site_code`,
-          [studyId],
-        )
-      ).rows.map((r) => r.site_code)
-    : [];
-  const counts: FileImportCounts[] = [];
-  for (const { plan: p } of plans)
-    counts.push(await merge(client, studyId, p).catch(refusal(p.spec.file)));
-  return { studyId, createdStudy, createdSites, files: counts };
+  const refusals: JiaError[] = [];
+  await meetRefusals(tx, plans, importPlan, options, refusals);
+  const nothing = { createdStudy: false, createdSites: [], files: [], batch: null };
+  return { studyId, ...nothing, plan: importPlan, dryRun: true, refusals };
 }

@@ -41,6 +41,7 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   signature: ['study_id', 'signature_id'],
   quality_rule_set: ['study_id'],
   discrepancy: ['study_id', 'discrepancy_id'],
+  import_batch: ['study_id', 'batch_id'],
 };
 
 export function isStudyTable(table: string): table is StudyTable {

@@ -1,0 +1,213 @@
+/**
+ * The steps of an import (import-bundle.ts): staging a file, finding the records it changes
+ * and those it must not replace, merging it, and naming the file of a record the database
+ * refuses.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type BundleFileName, dbColumn } from '@jia-trial/dictionary';
+import { type Issue, JiaError } from '@jia-trial/errors';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { translateDatabaseError } from '../errors.js';
+import type { Actor } from '../transaction.js';
+import type { FileImportCounts, StagedFile } from './import-bundle.js';
+import {
+  differs,
+  keyText,
+  LINE_COLUMN,
+  type MergePlan,
+  quote,
+  VERSION,
+  valueExpression,
+} from './merge-plan.js';
+
+/** How many changed records an import without a reason lists. */
+const CHANGES_LISTED = 20;
+
+export async function stageFile(
+  client: pg.PoolClient,
+  staged: StagedFile,
+  p: MergePlan,
+): Promise<void> {
+  const columns = p.spec.columns.map((c) => `${quote(c.name)} text`).join(', ');
+  await client.query(
+    `CREATE TEMP TABLE ${p.stage} (${columns}, ${LINE_COLUMN} integer) ON COMMIT DROP`,
+  );
+  const list = staged.columns.map(quote).join(', ');
+  // FORCE_NULL: a quoted empty cell ("") is missing too, as the validator read it. The records
+  // come in chunks of about 64 KiB (one message per record made COPY ten times slower), read
+  // as COPY takes them: the pipeline's backpressure bounds what is in memory.
+  const copy = client.query(
+    copyFrom(
+      `COPY ${p.stage} (${list}, ${LINE_COLUMN}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (${list}))`,
+    ),
+  );
+  await pipeline(Readable.from(staged.records()), copy);
+}
+
+export async function changedKeys(client: pg.PoolClient, studyId: string, p: MergePlan) {
+  const key = keyText(p);
+  const result = await client.query<{ key: string; n: string }>(
+    `SELECT ${key} AS key, count(*) OVER () AS n FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
+      WHERE ${differs(p)} ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
+    [studyId],
+  );
+  return { count: Number(result.rows[0]?.n ?? 0), keys: result.rows.map((r) => r.key) };
+}
+
+export async function merge(
+  client: pg.PoolClient,
+  studyId: string,
+  p: MergePlan,
+): Promise<FileImportCounts> {
+  const { spec } = p;
+  const updated =
+    p.compared.length === 0
+      ? 0
+      : ((
+          await client.query(
+            `UPDATE ${spec.table} t SET ${p.compared
+              .map((c) => `${quote(dbColumn(spec, c.name))} = ${valueExpression(c, p.present)}`)
+              .join(', ')} FROM ${p.stage} s WHERE ${p.keyMatch} AND ${differs(p)}`,
+            [studyId],
+          )
+        ).rowCount ?? 0);
+  const insertColumns = p.inserted.map((c) => quote(dbColumn(spec, c.name))).join(', ');
+  const insertValues = p.inserted.map((c) => valueExpression(c, p.present)).join(', ');
+  const inserted =
+    (
+      await client.query(
+        `INSERT INTO ${spec.table} (study_id, ${insertColumns})
+         SELECT $1, ${insertValues} FROM ${p.stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE ${p.keyMatch})`,
+        [studyId],
+      )
+    ).rowCount ?? 0;
+  const counts = await client.query<{ staged: string; stored: string }>(
+    `SELECT (SELECT count(*) FROM ${p.stage}) AS staged,
+            (SELECT count(*) FROM ${spec.table} WHERE study_id = $1) AS stored`,
+    [studyId],
+  );
+  const staged = Number(counts.rows[0]?.staged ?? 0);
+  const stored = Number(counts.rows[0]?.stored ?? 0);
+  return {
+    file: spec.file,
+    inserted,
+    updated,
+    unchanged: staged - inserted - updated,
+    kept: stored - staged,
+  };
+}
+
+interface Conflict {
+  readonly key: string;
+  readonly stored: number;
+  readonly given: number | null;
+  readonly actor: string | null;
+  readonly at: string | null;
+}
+
+/**
+ * The records the file would replace that it must not replace silently: those whose bundle
+ * version is not the stored one (changed since the export), and, where the bundle has no
+ * version (a spreadsheet), those whose last change was made by someone other than the importer.
+ * Each with who last changed it and when (the record's last audit event).
+ */
+async function conflicts(
+  client: pg.PoolClient,
+  studyId: string,
+  p: MergePlan,
+  actor: Actor,
+): Promise<{ count: number; conflicts: Conflict[] }> {
+  const given = `CAST(CAST(s.${quote(VERSION)} AS numeric) AS integer)`;
+  // The changed records first: the audit trail is read only for them.
+  const result = await client.query<Conflict & { n: string }>(
+    `WITH changed AS MATERIALIZED (
+       SELECT ${keyText(p)} AS key, t.row_id, t.version AS stored, ${given} AS given
+         FROM ${p.spec.table} t JOIN ${p.stage} s ON ${p.keyMatch}
+        WHERE ${differs(p)})
+     SELECT c.key, c.stored, c.given, last.actor,
+            to_char(last.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS at,
+            count(*) OVER () AS n
+       FROM changed c
+       LEFT JOIN LATERAL (
+         SELECT e.actor, e.actor_id, e.occurred_at FROM audit_event e
+          WHERE e.table_name = $2 AND e.row_id = c.row_id ORDER BY e.event_id DESC LIMIT 1) last ON true
+      WHERE c.given <> c.stored
+         OR (c.given IS NULL
+             AND NOT (last.actor_id = $3 OR (last.actor_id IS NULL AND last.actor IN ($3, $4))))
+      ORDER BY 1 LIMIT ${CHANGES_LISTED}`,
+    [studyId, p.spec.table, actor.id, actor.name],
+  );
+  return { count: Number(result.rows[0]?.n ?? 0), conflicts: result.rows };
+}
+
+function conflictIssue(file: BundleFileName, c: Conflict): Issue {
+  const changed = c.actor ? `, last changed by ${c.actor}${c.at ? ` on ${c.at}` : ''}` : '';
+  return {
+    path: `${file}/${c.key}`,
+    file,
+    record: c.key,
+    message:
+      c.given === null
+        ? `the bundle has no version of it, and the stored record (version ${c.stored}${changed}) was changed by someone else`
+        : `the bundle has version ${c.given}, the stored record is at version ${c.stored}${changed}`,
+  };
+}
+
+/**
+ * A database refusal of a file's records, naming the file and the constraint. The validation and
+ * refuseRuleBreaches should have caught it first: this is the safety net (the whole import is
+ * rolled back). PostgreSQL's message and detail are not repeated: the detail of a CHECK
+ * violation is the failing row, clinical data that must not reach a log. The audit triggers' own
+ * refusals, and a lost connection, pass through.
+ */
+export function refusal(file: BundleFileName): (error: unknown) => never {
+  return (error) => {
+    // A lost connection (a socket's ECONNRESET as well as SQLSTATE 08...) and the codes the store
+    // knows are its own errors, never a refused record.
+    const translated = translateDatabaseError(error);
+    if (translated !== error) throw translated;
+    const e = error as { code?: string; constraint?: string; column?: string; where?: string };
+    if (error instanceof JiaError || e.code?.startsWith('JT') || typeof e.code !== 'string')
+      throw error;
+    if (/^(08|57P0)/.test(e.code)) throw error;
+    // COPY's context names the line of the staged data ("COPY stage_visit, line 12"), which is
+    // the record's position, not the file's line: only the constraint or column is named.
+    const what = e.constraint
+      ? `constraint ${e.constraint}`
+      : e.column
+        ? `column ${e.column}`
+        : `SQLSTATE ${e.code}`;
+    throw new JiaError(
+      'DATABASE_REFUSED',
+      `${file}: the database refused a record (${what}); nothing was imported`,
+      {
+        details: { file, sqlstate: e.code, ...(e.constraint ? { constraint: e.constraint } : {}) },
+      },
+    );
+  };
+}
+
+/** VERSION_CONFLICT naming every record the bundle must not replace, when there are any. */
+export async function refuseConflicts(
+  client: pg.PoolClient,
+  studyId: string,
+  plans: ReadonlyArray<{ plan: MergePlan }>,
+  actor: Actor,
+): Promise<void> {
+  const issues: Issue[] = [];
+  let total = 0;
+  for (const { plan: p } of plans) {
+    const found = await conflicts(client, studyId, p, actor);
+    total += found.count;
+    issues.push(...found.conflicts.map((c) => conflictIssue(p.spec.file, c)));
+  }
+  if (total > 0)
+    throw new JiaError(
+      'VERSION_CONFLICT',
+      `the bundle would replace ${total} record(s) of study ${studyId} changed since it was exported or by someone else; nothing was imported (export the study again, or import with --replace and a --reason)`,
+      { issues, moreIssues: total - issues.length },
+    );
+}
