@@ -49,6 +49,12 @@ export type Permission =
   | 'report.read'
   /** Export the study as a bundle. */
   | 'export'
+  /** Mark values, visits or casebooks as verified against the source documents (SDV). */
+  | 'sdv.write'
+  /** Read source data verification: progress and what is left to verify. */
+  | 'sdv.read'
+  /** Transfer a subject to another site of the study (with a reason). */
+  | 'subject.transfer'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage';
 
@@ -104,14 +110,26 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'audit.read',
       'report.read',
       'export',
+      'sdv.read',
+      'subject.transfer',
     ],
-    summary: 'all sites; raises, closes and reopens queries; exports; no clinical edits',
+    summary:
+      'all sites; raises, closes and reopens queries; exports; reads SDV progress; transfers subjects between sites; no clinical edits',
   },
   {
     role: 'monitor',
     scope: 'site',
-    permissions: ['study.read', 'clinical.read', 'query.raise', 'query.close', 'audit.read'],
-    summary: 'assigned sites (or all); raises and closes queries; no clinical edits',
+    permissions: [
+      'study.read',
+      'clinical.read',
+      'query.raise',
+      'query.close',
+      'audit.read',
+      'sdv.write',
+      'sdv.read',
+    ],
+    summary:
+      'assigned sites (or all); raises and closes queries; verifies data against the source (SDV); no clinical edits',
   },
   {
     role: 'statistician',

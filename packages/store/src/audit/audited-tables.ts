@@ -20,5 +20,8 @@ export const AUDITED_TABLES = [
   'data_query',
   'eligibility_assessment',
   'signature',
+  // Source data verification and site transfers (migration 0018_sdv).
+  'sdv_verification',
+  'subject_transfer',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

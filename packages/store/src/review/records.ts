@@ -39,6 +39,8 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   alert: ['study_id', 'alert_id'],
   data_query: ['study_id', 'query_id'],
   signature: ['study_id', 'signature_id'],
+  sdv_verification: ['study_id', 'table_name', 'record_row_id', 'field'],
+  subject_transfer: ['study_id', 'subject_id', 'transfer_no'],
 };
 
 export function isStudyTable(table: string): table is StudyTable {
