@@ -43,6 +43,15 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   subject_transfer: ['study_id', 'subject_id', 'transfer_no'],
 };
 
+/**
+ * Review tables whose rows name their subject (migration 0018_sdv): a verification's or a
+ * transfer's history is read where its subject is, as the subject's records are.
+ */
+const OWN_SUBJECT_TABLES: ReadonlySet<StudyTable> = new Set([
+  'sdv_verification',
+  'subject_transfer',
+]);
+
 export function isStudyTable(table: string): table is StudyTable {
   return (STUDY_TABLES as readonly string[]).includes(table);
 }
@@ -113,7 +122,9 @@ export function recordLookup(
   const candidates = first ? firstKeyCandidates(studyId, recordKey) : [];
   if (candidates === null) return null;
   const record = RECORD_TYPES.find((r) => r.id === table);
-  const path = record ? subjectPath(record) : { join: '', subject: 'NULL::text' };
+  const path = record
+    ? subjectPath(record)
+    : { join: '', subject: OWN_SUBJECT_TABLES.has(table) ? 't.subject_id' : 'NULL::text' };
   return {
     text: `SELECT t.row_id, t.version, ${path.subject} AS subject_id
              FROM ${table} t ${path.join}
