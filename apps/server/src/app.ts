@@ -32,15 +32,18 @@ import { QualityQueue } from './quality-after-save.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
+import { formStatusRoutes } from './routes/form-status.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { qualityRoutes } from './routes/quality.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
+import { sdvRoutes } from './routes/sdv.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { transferRoutes } from './routes/transfers.js';
 import { visitRoutes } from './routes/visits.js';
 import { DEFAULT_WEB_ROOT, isBuilt, registerWebApp } from './web-app.js';
 
@@ -167,6 +170,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
       await api.register(qualityRoutes(context));
+      // Issue 18: source data verification, form status, site transfers.
+      await api.register(sdvRoutes(context));
+      await api.register(formStatusRoutes(context));
+      await api.register(transferRoutes(context));
       api.get(
         '/openapi.json',
         { config: { access: { kind: 'public' } }, schema: { hide: true } },

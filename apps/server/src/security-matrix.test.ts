@@ -382,6 +382,39 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     body: {},
     headers: { 'if-match': '1' },
     notFoundWhenAllowed: true,
+  'POST /api/v1/studies/:studyId/sdv': () => ({
+    access: study('sdv.write'),
+    path: `/api/v1/studies/${STUDY}/sdv`,
+    body: {
+      scope: 'field',
+      subjectId: HOME_SUBJECT,
+      table: 'visit',
+      recordKey: `${STUDY}/D01-BL`,
+      field: 'visitDate',
+    },
+  }),
+  'GET /api/v1/studies/:studyId/sdv/progress': () => ({
+    access: study('sdv.read'),
+    path: `/api/v1/studies/${STUDY}/sdv/progress`,
+  }),
+  'GET /api/v1/studies/:studyId/sdv/items': () => ({
+    access: study('sdv.read'),
+    path: `/api/v1/studies/${STUDY}/sdv/items?subjectId=${HOME_SUBJECT}`,
+  }),
+  'GET /api/v1/studies/:studyId/form-status': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/form-status`,
+  }),
+  // An old version: allowed, refused as a conflict, so the subject stays at its site.
+  'POST /api/v1/studies/:studyId/subjects/:subjectId/transfer': () => ({
+    access: study('subject.transfer'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/transfer`,
+    body: { toSite: 'OTHER', reason: 'matrix' },
+    headers: { 'if-match': '999' },
+  }),
+  'GET /api/v1/studies/:studyId/subjects/:subjectId/transfers': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/transfers`,
   }),
 };
 

@@ -6,8 +6,10 @@ import { Suspense, use, useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
 import {
+  formStatusPageModule,
   prefetchPages,
   reportPageModule,
+  sdvPageModule,
   subjectPageModule,
   visitEntryModule,
 } from './page-modules';
@@ -100,6 +102,14 @@ function Page({ route }: { readonly route: Route }) {
     case 'report': {
       const { ReportPage } = use(reportPageModule());
       return <ReportPage studyId={route.studyId} />;
+    }
+    case 'forms': {
+      const { FormStatusPage } = use(formStatusPageModule());
+      return <FormStatusPage studyId={route.studyId} />;
+    }
+    case 'sdv': {
+      const { SdvPage } = use(sdvPageModule());
+      return <SdvPage studyId={route.studyId} subjectId={route.subjectId} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

@@ -39,12 +39,20 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 export const subjectPageModule = once(() => import('./pages/SubjectPage'));
 export const visitEntryModule = once(() => import('./pages/VisitEntry'));
 export const reportPageModule = once(() => import('./pages/ReportPage'));
+export const formStatusPageModule = once(() => import('./pages/FormStatusPage'));
+export const sdvPageModule = once(() => import('./pages/SdvPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {
   setTimeout(() => {
     // A failed fetch shows on the page that needs it (its error boundary).
-    for (const load of [subjectPageModule, visitEntryModule, reportPageModule])
+    for (const load of [
+      subjectPageModule,
+      visitEntryModule,
+      reportPageModule,
+      formStatusPageModule,
+      sdvPageModule,
+    ])
       load().catch(() => {});
   }, 300);
 }

@@ -1,12 +1,17 @@
 /**
  * The application's pages as locations (the hash, so that a page can be reloaded and linked
- * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report, `#/studies/{s}/subjects/{p}`
+ * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report,
+ * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification, `#/studies/{s}/subjects/{p}`
  * a subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit).
  */
 export type Route =
   | { readonly page: 'studies' }
   | { readonly page: 'study'; readonly studyId: string }
   | { readonly page: 'report'; readonly studyId: string }
+  /** The form status grid (issue 18). */
+  | { readonly page: 'forms'; readonly studyId: string }
+  /** Source data verification: progress and what is left, or one subject's values (issue 18). */
+  | { readonly page: 'sdv'; readonly studyId: string; readonly subjectId: string | null }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -25,6 +30,8 @@ export function routeOf(hash: string): Route {
   const [studies, studyId, subjects, subjectId, visits, visitId] = parts;
   if (studies !== 'studies' || !studyId) return { page: 'studies' };
   if (subjects === 'report') return { page: 'report', studyId };
+  if (subjects === 'forms') return { page: 'forms', studyId };
+  if (subjects === 'sdv') return { page: 'sdv', studyId, subjectId: subjectId ?? null };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -40,6 +47,10 @@ export function hrefOf(route: Route): string {
       return `#/studies/${e(route.studyId)}`;
     case 'report':
       return `#/studies/${e(route.studyId)}/report`;
+    case 'forms':
+      return `#/studies/${e(route.studyId)}/forms`;
+    case 'sdv':
+      return `#/studies/${e(route.studyId)}/sdv${route.subjectId === null ? '' : `/${e(route.subjectId)}`}`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':

@@ -7,6 +7,7 @@ export * from './bundle-spec.js';
 export * from './chaq-answers.js';
 export * from './code-lists.js';
 export * from './field-rules.js';
+export * from './forms.js';
 export * from './lab-values.js';
 export * from './pseudonymise.js';
 export * from './quality/index.js';

@@ -55,6 +55,12 @@ export type Permission =
   | 'quality.rules'
   /** Exclude a discrepancy with a reason (it needs no correction), or take an exclusion back. */
   | 'quality.exclude'
+  /** Mark values, visits or casebooks as verified against the source documents (SDV). */
+  | 'sdv.write'
+  /** Read source data verification: progress and what is left to verify. */
+  | 'sdv.read'
+  /** Transfer a subject to another site of the study (with a reason). */
+  | 'subject.transfer'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage';
 
@@ -113,8 +119,11 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'quality.check',
       'quality.rules',
       'quality.exclude',
+      'sdv.read',
+      'subject.transfer',
     ],
-    summary: 'all sites; raises, closes and reopens queries; exports; no clinical edits',
+    summary:
+      'all sites; raises, closes and reopens queries; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; no clinical edits',
   },
   {
     role: 'monitor',
@@ -127,8 +136,11 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'audit.read',
       'quality.check',
       'quality.exclude',
+      'sdv.write',
+      'sdv.read',
     ],
-    summary: 'assigned sites (or all); raises and closes queries; no clinical edits',
+    summary:
+      'assigned sites (or all); raises and closes queries; runs data-quality checks; verifies data against the source (SDV); no clinical edits',
   },
   {
     role: 'statistician',

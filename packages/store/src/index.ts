@@ -16,6 +16,8 @@ export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
 export * from './exchange/read-for-exchange.js';
 export * from './exchange/record-changes.js';
+export * from './forms/form-locks.js';
+export * from './forms/form-status-grid.js';
 export * from './migrate.js';
 export * from './quality/index.js';
 export * from './records/adverse-events.js';
@@ -46,12 +48,16 @@ export {
 } from './review/records.js';
 export * from './review/signatures.js';
 export * from './runtime-role.js';
+export * from './sdv/sdv-items.js';
+export * from './sdv/sdv-progress.js';
+export * from './sdv/verifications.js';
 export {
   type EmbeddedServer,
   isAlive,
   openEmbeddedServer,
   pidTaken,
 } from './server/embedded-server.js';
+export * from './sites/transfers.js';
 export * from './store.js';
 export * from './studies.js';
 export * from './timelines.js';

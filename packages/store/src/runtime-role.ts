@@ -21,9 +21,10 @@ export const RUNTIME_ROLE = 'jia_trial_runtime';
 /**
  * Only read and added to by the application: electronic signatures, which are never changed or
  * deleted (21 CFR 11.70: a signature cannot be excised or transferred; migration 0011 also
- * refuses it by trigger). Audited like the clinical tables.
+ * refuses it by trigger), and site transfers, facts of a subject's history (migration 0020_sdv
+ * refuses a change by trigger too). Audited like the clinical tables.
  */
-export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature'];
+export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature', 'subject_transfer'];
 
 /** Read and written by the application: the audited tables (their triggers audit each change). */
 export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [

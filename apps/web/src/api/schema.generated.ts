@@ -4898,6 +4898,533 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies/{studyId}/sdv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a field, a record, a visit or a casebook verified against the source (each filled value not yet verified) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SdvTargetInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verified: components["schemas"]["SdvItem"][];
+                            alreadyVerified: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/sdv/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Source data verification progress by site, subject and visit */
+        get: {
+            parameters: {
+                query?: {
+                    site?: string;
+                    subjectId?: string;
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SdvProgress"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/sdv/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The values to verify (state=pending, the default: what is left), those verified, or all; by site, subject or visit */
+        get: {
+            parameters: {
+                query?: {
+                    site?: string;
+                    subjectId?: string;
+                    visitId?: string;
+                    state?: "pending" | "verified" | "all";
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SdvItem"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/form-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subjects x visits: each form's status (not started ... locked) with the protocol's due, overdue and missed visits */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One site (default: all of yours) */
+                    site?: string;
+                    /** @description The day of the schedule (default: today) */
+                    asOf?: string;
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormStatusGrid"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/subjects/{subjectId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer a subject to another site of the study (If-Match: the subject's version; a reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    studyId: string;
+                    subjectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        toSite: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subjectId: string;
+                            transferNo: number;
+                            fromSite: string;
+                            toSite: string;
+                            reason: string;
+                            transferredBy: {
+                                id: string;
+                                name: string;
+                            };
+                            transferredAt: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/subjects/{subjectId}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subject's transfers between sites, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    subjectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            transfers: components["schemas"]["SubjectTransfer"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4979,6 +5506,58 @@ export interface components {
                 visitDate: string;
             }[];
         };
+        FormCellInput: {
+            form: string;
+            /** @enum {string} */
+            status: "not_started" | "incomplete" | "complete" | "verified" | "signed" | "locked";
+            facts: {
+                hasAnyData: boolean;
+                requiredFilled: boolean;
+                verified: boolean;
+                signed: boolean;
+                locked: boolean;
+            };
+            missing: string[];
+        };
+        FormStatusGridInput: {
+            asOf: string;
+            columns: {
+                column: string;
+                name: string;
+                infusion: number | null;
+            }[];
+            forms: {
+                id: string;
+                label: string;
+                /** @enum {string} */
+                level: "visit" | "subject";
+                completeWhen: string;
+            }[];
+            rows: {
+                subjectId: string;
+                site: string;
+                visits: {
+                    column: string;
+                    name: string;
+                    infusion: number | null;
+                    targetDate: string;
+                    windowStart: string;
+                    windowEnd: string;
+                    /** @enum {string} */
+                    scheduleStatus: "upcoming" | "due" | "overdue" | "missed" | "done";
+                    late: boolean;
+                    visitId: string | null;
+                    visitDate: string | null;
+                    forms: components["schemas"]["FormCellInput"][];
+                }[];
+                unscheduled: {
+                    visitId: string;
+                    visitDate: string;
+                    forms: components["schemas"]["FormCellInput"][];
+                }[];
+                subjectForms: components["schemas"]["FormCellInput"][];
+            }[];
+        };
         DiscrepancyInput: {
             studyId: string;
             discrepancyId: string;
@@ -5043,6 +5622,102 @@ export interface components {
             };
             version: number;
             rowId: string;
+        };
+        SdvTargetInput: {
+            /** @constant */
+            scope: "casebook";
+            subjectId: string;
+        } | {
+            /** @constant */
+            scope: "visit";
+            subjectId: string;
+            visitId: string;
+        } | {
+            /** @constant */
+            scope: "record";
+            subjectId: string;
+            /** @enum {string} */
+            table: "subject" | "visit" | "joint_finding" | "chaq_response" | "damage_item" | "medication" | "infusion" | "adverse_event" | "eligibility_assessment";
+            /** @description The record key as the audit trail writes it */
+            recordKey: string;
+            /** @description The version you looked at */
+            version?: number;
+        } | {
+            /** @constant */
+            scope: "field";
+            subjectId: string;
+            /** @enum {string} */
+            table: "subject" | "visit" | "joint_finding" | "chaq_response" | "damage_item" | "medication" | "infusion" | "adverse_event" | "eligibility_assessment";
+            /** @description The record key as the audit trail writes it */
+            recordKey: string;
+            /** @description The field's key (esr) or name */
+            field: string;
+            /** @description The version you looked at */
+            version?: number;
+        };
+        SdvItemInput: {
+            subjectId: string;
+            site?: string;
+            visitId: string | null;
+            table: string;
+            recordKey: string;
+            rowId: string;
+            version: number;
+            field: string;
+            fieldKey: string;
+            label: string;
+            value: string;
+            /** @enum {string} */
+            state: "verified" | "pending";
+            verification: {
+                /** @enum {string} */
+                status: "verified" | "cleared";
+                verifiedVersion: number;
+                verifiedBy: {
+                    id: string;
+                    name: string;
+                };
+                verifiedAt: string;
+                clearedAt: string | null;
+                clearedBecause: string | null;
+            } | null;
+        };
+        SdvProgressInput: {
+            total: {
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            };
+            bySite: {
+                site: string;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
+            bySubject: {
+                subjectId: string;
+                site: string;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
+            byVisit: {
+                subjectId: string;
+                site: string;
+                visitId: string | null;
+                visitDate: string | null;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
         };
         SessionInput: {
             user: components["schemas"]["UserInput"];
@@ -5133,6 +5808,18 @@ export interface components {
                 rowId: string;
             }[];
         };
+        SubjectTransferInput: {
+            subjectId: string;
+            transferNo: number;
+            fromSite: string;
+            toSite: string;
+            reason: string;
+            transferredBy: {
+                id: string;
+                name: string;
+            };
+            transferredAt: string;
+        };
         VisitInput: {
             [key: string]: unknown;
         };
@@ -5220,6 +5907,58 @@ export interface components {
                 visitDate: string;
             }[];
         };
+        FormCell: {
+            form: string;
+            /** @enum {string} */
+            status: "not_started" | "incomplete" | "complete" | "verified" | "signed" | "locked";
+            facts: {
+                hasAnyData: boolean;
+                requiredFilled: boolean;
+                verified: boolean;
+                signed: boolean;
+                locked: boolean;
+            };
+            missing: string[];
+        };
+        FormStatusGrid: {
+            asOf: string;
+            columns: {
+                column: string;
+                name: string;
+                infusion: number | null;
+            }[];
+            forms: {
+                id: string;
+                label: string;
+                /** @enum {string} */
+                level: "visit" | "subject";
+                completeWhen: string;
+            }[];
+            rows: {
+                subjectId: string;
+                site: string;
+                visits: {
+                    column: string;
+                    name: string;
+                    infusion: number | null;
+                    targetDate: string;
+                    windowStart: string;
+                    windowEnd: string;
+                    /** @enum {string} */
+                    scheduleStatus: "upcoming" | "due" | "overdue" | "missed" | "done";
+                    late: boolean;
+                    visitId: string | null;
+                    visitDate: string | null;
+                    forms: components["schemas"]["FormCell"][];
+                }[];
+                unscheduled: {
+                    visitId: string;
+                    visitDate: string;
+                    forms: components["schemas"]["FormCell"][];
+                }[];
+                subjectForms: components["schemas"]["FormCell"][];
+            }[];
+        };
         Discrepancy: {
             studyId: string;
             discrepancyId: string;
@@ -5284,6 +6023,102 @@ export interface components {
             };
             version: number;
             rowId: string;
+        };
+        SdvTarget: {
+            /** @constant */
+            scope: "casebook";
+            subjectId: string;
+        } | {
+            /** @constant */
+            scope: "visit";
+            subjectId: string;
+            visitId: string;
+        } | {
+            /** @constant */
+            scope: "record";
+            subjectId: string;
+            /** @enum {string} */
+            table: "subject" | "visit" | "joint_finding" | "chaq_response" | "damage_item" | "medication" | "infusion" | "adverse_event" | "eligibility_assessment";
+            /** @description The record key as the audit trail writes it */
+            recordKey: string;
+            /** @description The version you looked at */
+            version?: number;
+        } | {
+            /** @constant */
+            scope: "field";
+            subjectId: string;
+            /** @enum {string} */
+            table: "subject" | "visit" | "joint_finding" | "chaq_response" | "damage_item" | "medication" | "infusion" | "adverse_event" | "eligibility_assessment";
+            /** @description The record key as the audit trail writes it */
+            recordKey: string;
+            /** @description The field's key (esr) or name */
+            field: string;
+            /** @description The version you looked at */
+            version?: number;
+        };
+        SdvItem: {
+            subjectId: string;
+            site?: string;
+            visitId: string | null;
+            table: string;
+            recordKey: string;
+            rowId: string;
+            version: number;
+            field: string;
+            fieldKey: string;
+            label: string;
+            value: string;
+            /** @enum {string} */
+            state: "verified" | "pending";
+            verification: {
+                /** @enum {string} */
+                status: "verified" | "cleared";
+                verifiedVersion: number;
+                verifiedBy: {
+                    id: string;
+                    name: string;
+                };
+                verifiedAt: string;
+                clearedAt: string | null;
+                clearedBecause: string | null;
+            } | null;
+        };
+        SdvProgress: {
+            total: {
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            };
+            bySite: {
+                site: string;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
+            bySubject: {
+                subjectId: string;
+                site: string;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
+            byVisit: {
+                subjectId: string;
+                site: string;
+                visitId: string | null;
+                visitDate: string | null;
+                /** @description Filled values to verify */
+                items: number;
+                verified: number;
+                /** @description verified / items, %, one decimal; null: nothing to verify */
+                percent: number | null;
+            }[];
         };
         Session: {
             user: components["schemas"]["User"];
@@ -5373,6 +6208,18 @@ export interface components {
                 version: number;
                 rowId: string;
             }[];
+        };
+        SubjectTransfer: {
+            subjectId: string;
+            transferNo: number;
+            fromSite: string;
+            toSite: string;
+            reason: string;
+            transferredBy: {
+                id: string;
+                name: string;
+            };
+            transferredAt: string;
         };
         Visit: {
             [key: string]: unknown;

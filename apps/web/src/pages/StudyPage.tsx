@@ -8,6 +8,7 @@ import {
   Enrolment,
   ReviewWork,
 } from '../components/dashboard';
+import { DataManagementLinks } from '../components/data-management/DataManagementLinks';
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
 import { ReportLink } from '../components/review/ReportLink';
@@ -56,6 +57,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
       </p>
       <h1 id="study-title">Study {studyId}</h1>
       <ReportLink studyId={studyId} />
+      <DataManagementLinks studyId={studyId} />
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (

@@ -5,6 +5,7 @@
  * earlier day (a MAS episode) can be seen and acknowledged as it was raised.
  */
 import { type FormEvent, useState } from 'react';
+import { TransferSubject } from '../components/data-management/TransferSubject';
 import { Problem } from '../components/forms';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
@@ -121,6 +122,13 @@ export function SubjectPage({
       </section>
 
       <SubjectReview studyId={studyId} subjectId={subjectId} records={records} />
+
+      <TransferSubject
+        studyId={studyId}
+        subjectId={subjectId}
+        site={records.facts.site}
+        onTransferred={reload}
+      />
     </section>
   );
 }

@@ -26,5 +26,8 @@ export const AUDITED_TABLES = [
   'discrepancy',
   // Which batches were imports, and their reverts (migration 0019_importsafe).
   'import_batch',
+  // Source data verification and site transfers (migration 0020_sdv).
+  'sdv_verification',
+  'subject_transfer',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

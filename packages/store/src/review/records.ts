@@ -42,7 +42,18 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   quality_rule_set: ['study_id'],
   discrepancy: ['study_id', 'discrepancy_id'],
   import_batch: ['study_id', 'batch_id'],
+  sdv_verification: ['study_id', 'table_name', 'record_row_id', 'field'],
+  subject_transfer: ['study_id', 'subject_id', 'transfer_no'],
 };
+
+/**
+ * Review tables whose rows name their subject (migration 0020_sdv): a verification's or a
+ * transfer's history is read where its subject is, as the subject's records are.
+ */
+const OWN_SUBJECT_TABLES: ReadonlySet<StudyTable> = new Set([
+  'sdv_verification',
+  'subject_transfer',
+]);
 
 export function isStudyTable(table: string): table is StudyTable {
   return (STUDY_TABLES as readonly string[]).includes(table);
@@ -114,7 +125,9 @@ export function recordLookup(
   const candidates = first ? firstKeyCandidates(studyId, recordKey) : [];
   if (candidates === null) return null;
   const record = RECORD_TYPES.find((r) => r.id === table);
-  const path = record ? subjectPath(record) : { join: '', subject: 'NULL::text' };
+  const path = record
+    ? subjectPath(record)
+    : { join: '', subject: OWN_SUBJECT_TABLES.has(table) ? 't.subject_id' : 'NULL::text' };
   return {
     text: `SELECT t.row_id, t.version, ${path.subject} AS subject_id
              FROM ${table} t ${path.join}
