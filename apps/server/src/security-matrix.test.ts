@@ -382,6 +382,7 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     body: {},
     headers: { 'if-match': '1' },
     notFoundWhenAllowed: true,
+  }),
   'POST /api/v1/studies/:studyId/sdv': () => ({
     access: study('sdv.write'),
     path: `/api/v1/studies/${STUDY}/sdv`,
