@@ -50,7 +50,12 @@ export type Permission =
   /** Export the study as a bundle. */
   | 'export'
   /** Manage users, their roles and the study's sites. Never clinical data. */
-  | 'admin.manage';
+  | 'admin.manage'
+  /**
+   * Read the study's access review: who holds which role where, granted by whom and when, until
+   * when, and each account's state and last sign-in (docs/data-management.md).
+   */
+  | 'access.review';
 
 export interface RolePolicy {
   readonly role: Role;
@@ -65,7 +70,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'admin',
     scope: 'study',
-    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage'],
+    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage', 'access.review'],
     summary: 'sets the study up (users, roles, sites); reads clinical data, never changes it',
   },
   {
@@ -104,8 +109,10 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'audit.read',
       'report.read',
       'export',
+      'access.review',
     ],
-    summary: 'all sites; raises, closes and reopens queries; exports; no clinical edits',
+    summary:
+      'all sites; raises, closes and reopens queries; exports; reviews who has access; no clinical edits',
   },
   {
     role: 'monitor',

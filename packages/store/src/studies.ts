@@ -106,7 +106,11 @@ export interface StudyMember {
   readonly displayName: string;
   readonly disabled: boolean;
   readonly locked: boolean;
-  readonly roles: RoleGrant[];
+  /** The account's last day (UTC), null: no end. */
+  readonly validUntil: string | null;
+  readonly secondFactor: 'none' | 'totp';
+  /** Each role with its last day (null: no end). */
+  readonly roles: Array<RoleGrant & { readonly validUntil: string | null }>;
 }
 
 /** The accounts holding a role in a study, with those roles. */
@@ -114,7 +118,9 @@ export async function membersOf(store: PoolHolder, studyId: string): Promise<Stu
   const found = await poolOf(store).query<StudyMember>(
     `SELECT u.username, coalesce(u.display_name, u.username) AS "displayName", u.disabled,
             (c.locked_at IS NOT NULL) AS locked,
-            json_agg(json_build_object('role', r.role, 'site', r.site_code)
+            to_char(u.valid_until, 'YYYY-MM-DD') AS "validUntil", u.second_factor AS "secondFactor",
+            json_agg(json_build_object('role', r.role, 'site', r.site_code,
+                                       'validUntil', to_char(r.valid_until, 'YYYY-MM-DD'))
                      ORDER BY r.role, r.site_code NULLS FIRST) AS roles
        FROM role_assignment r JOIN app_user u ON u.row_id = r.user_id
        LEFT JOIN user_credential c ON c.user_id = u.row_id

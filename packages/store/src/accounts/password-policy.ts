@@ -78,11 +78,12 @@ export function passwordProblems(
   const problems: Issue[] = [];
   if (isCommonPassword(password))
     problems.push({ path, message: 'is on the list of common passwords: choose another' });
-  // The username itself, and the username or the service's name with a little around it.
+  // Built on the username or the service's name: what is left without them (every time they
+  // occur) is shorter than NIST's 8 characters.
   const username = context.username?.toLowerCase();
   const words = [...SERVICE_WORDS, ...(username && username.length >= 3 ? [username] : [])];
   for (const word of words)
-    if (lower.includes(word) && length - word.length < 8)
+    if (lower.includes(word) && [...lower.replaceAll(word, '')].length < NIST_MIN_PASSWORD_LENGTH)
       problems.push({ path, message: `is built on "${word}": choose one that is not` });
   if (new Set(lower).size === 1)
     problems.push({ path, message: 'repeats one character: choose another' });

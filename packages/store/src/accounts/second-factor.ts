@@ -71,8 +71,7 @@ export async function confirmTotpEnrolment(
  */
 export async function resetSecondFactor(tx: Transaction, username: string): Promise<void> {
   const account = await accountByUsername(tx.client, username);
-  if (account.secondFactor === 'none')
-    throw notFound(`${username} has no second factor to reset`);
+  if (account.secondFactor === 'none') throw notFound(`${username} has no second factor to reset`);
   await tx.client.query(
     `UPDATE user_credential SET totp_secret = NULL, totp_pending_secret = NULL,
             totp_last_step = NULL WHERE user_id = $1`,

@@ -43,6 +43,8 @@ export interface NewUser {
   readonly password: string;
   /** A one-time password: the user must choose a new one at first sign-in. */
   readonly mustChangePassword: boolean;
+  /** The account's last day (UTC, inclusive); null or absent: no end. */
+  readonly validUntil?: string | null | undefined;
 }
 
 /** How long a one-time password (a new account's, a reset's) opens the account. */
@@ -99,12 +101,13 @@ export async function createUser(
     problems.push({ path: 'displayName', message: 'is 1 to 200 characters' });
   if (problems.length > 0)
     throw new JiaError('VALIDATION_FAILED', 'invalid account', { issues: problems });
+  checkValidUntil(user.validUntil ?? null);
   checkPasswordToSet(user.password, user.mustChangePassword, policy, user.username);
   const passwordHash = await hashPassword(user.password);
   const inserted = await tx.client.query<{ id: string }>(
-    `INSERT INTO app_user (username, display_name) VALUES ($1, $2)
+    `INSERT INTO app_user (username, display_name, valid_until) VALUES ($1, $2, $3)
        ON CONFLICT (username) DO NOTHING RETURNING row_id::text AS id`,
-    [user.username, user.displayName.trim()],
+    [user.username, user.displayName.trim(), user.validUntil ?? null],
   );
   const id = inserted.rows[0]?.id;
   if (id === undefined)
