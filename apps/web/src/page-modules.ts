@@ -39,6 +39,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 export const subjectPageModule = once(() => import('./pages/SubjectPage'));
 export const visitEntryModule = once(() => import('./pages/VisitEntry'));
 export const reportPageModule = once(() => import('./pages/ReportPage'));
+export const accessPageModule = once(() => import('./pages/AccessPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {

@@ -221,7 +221,7 @@ export const ERROR_CODES = {
     meaning:
       'The password was right, but the account was valid only until a day now past (its `validUntil`, UTC; `details.validUntil`). Its sessions have ended.',
     action:
-      'Ask an administrator to extend the account (`PUT .../users/{username}/validity`, or the study\'s Access page) if you still need it.',
+      "Ask an administrator to extend the account (`PUT .../users/{username}/validity`, or the study's Access page) if you still need it.",
   },
   ROLE_EXPIRED: {
     status: 403,
@@ -244,7 +244,7 @@ export const ERROR_CODES = {
     meaning:
       'The code is not the one the authenticator app shows for this account now (give or take 30 seconds), or it was used already (a code is good once). A wrong code at sign-in counts as a failed sign-in.',
     action:
-      'Wait for the next code and enter it; check that the device\'s clock is right. A lost device: an administrator resets the second factor.',
+      "Wait for the next code and enter it; check that the device's clock is right. A lost device: an administrator resets the second factor.",
   },
   SECOND_FACTOR_ENROLMENT_REQUIRED: {
     status: 403,

@@ -14,7 +14,10 @@ export interface StudySummary {
   readonly roles: RoleGrant[];
 }
 
-/** The studies `userId` holds a role in, in study order. */
+/** A grant `r` not past its last day (a UTC day; migration access). */
+const VALID_GRANT = "(r.valid_until IS NULL OR r.valid_until >= (now() AT TIME ZONE 'UTC')::date)";
+
+/** The studies `userId` holds a valid role in (expired roles give nothing), in study order. */
 export async function studiesOf(store: PoolHolder, userId: string): Promise<StudySummary[]> {
   const found = await poolOf(store).query<{
     study_id: string;
@@ -29,9 +32,11 @@ export async function studiesOf(store: PoolHolder, userId: string): Promise<Stud
                         FROM site t WHERE t.study_id = s.study_id), '[]') AS sites,
             (SELECT json_agg(json_build_object('role', r.role, 'site', r.site_code)
                              ORDER BY r.role, r.site_code NULLS FIRST)
-               FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1) AS roles
+               FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1
+                AND ${VALID_GRANT}) AS roles
        FROM study s
-      WHERE EXISTS (SELECT 1 FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1)
+      WHERE EXISTS (SELECT 1 FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1
+                       AND ${VALID_GRANT})
       ORDER BY s.study_id`,
     [userId],
   );

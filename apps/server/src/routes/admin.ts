@@ -4,7 +4,6 @@
  * resets, and sites. Never clinical data. Every change is audited under the admin's account.
  */
 import { codesOf } from '@jia-trial/dictionary';
-import { JiaError } from '@jia-trial/errors';
 import {
   addSite,
   createUser,
