@@ -358,7 +358,7 @@ function ReviewTable({ review, studyId }: { readonly review: Review; readonly st
               'Role valid until',
               'Granted by',
               'Granted at (UTC)',
-              'Account',
+              'Account state',
               'Second factor',
               'Last sign-in (UTC)',
             ]}
