@@ -14,7 +14,7 @@ const messages = (password: string, username?: string) =>
 
 describe('password policy', () => {
   test('length: 14 characters refused, 15 accepted, counted in code points', () => {
-    assert.match(messages('a'.repeat(1) + 'bcdefghijklmn')[0] ?? '', /14 characters; 15 to 256/);
+    assert.match(messages('abcdefghijklmn')[0] ?? '', /14 characters; 15 to 256/);
     assert.deepEqual(messages('abcdefghijklmno'), []);
     // 15 code points, 16 UTF-16 units: accepted as 15.
     assert.deepEqual(messages('𝄞bcdefghijklmno'), []);
