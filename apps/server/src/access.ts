@@ -13,14 +13,24 @@
 import { timingSafeEqual } from 'node:crypto';
 import { allows, type Permission, type StudyAccess, studyAccess } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
-import { accountActorId, inScope, type Session, type Store, sessionOf } from '@jia-trial/store';
+import {
+  accountActorId,
+  inScope,
+  type Session,
+  type SessionPolicy,
+  type Store,
+  sessionOf,
+} from '@jia-trial/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sessionToken } from './session-cookie.js';
 
 export type Access =
   /** Anyone: sign-in, the API document, health. */
   | { readonly kind: 'public' }
-  /** Any signed-in user (even one who must change the password first, when `beforePasswordChange`). */
+  /**
+   * Any signed-in user (even one who must change the password, or enrol a second factor, first,
+   * when `beforePasswordChange`: the session's own routes).
+   */
   | { readonly kind: 'signed_in'; readonly beforePasswordChange?: boolean }
   /** A route under /studies/{studyId}: the user's roles there must hold `permission`. */
   | { readonly kind: 'study'; readonly permission: Permission };
@@ -70,7 +80,17 @@ function accessInStudy(
   const studyId = (request.params as { studyId?: string }).studyId;
   if (!studyId) throw new Error(`route ${request.routeOptions.url} has no studyId`);
   const grants = session.grants.get(studyId) ?? [];
-  if (grants.length === 0) throw new JiaError('NOT_FOUND', `there is no study ${studyId}`);
+  if (grants.length === 0) {
+    // Roles held there once and past their last day: say so (the user knew of the study).
+    const expired = session.expiredGrants.get(studyId) ?? [];
+    if (expired.length > 0)
+      throw new JiaError(
+        'ROLE_EXPIRED',
+        `your role(s) in ${studyId} ended: ${expired.map((g) => `${g.role}${g.site ? ` at ${g.site}` : ''} on ${g.validUntil}`).join(', ')}`,
+        { details: { expired } },
+      );
+    throw new JiaError('NOT_FOUND', `there is no study ${studyId}`);
+  }
   const combined = studyAccess(grants);
   if (!allows(combined, permission, null))
     throw new JiaError('FORBIDDEN', `your roles in ${studyId} do not allow ${permission}`);
@@ -89,7 +109,11 @@ export interface DeclaredRoute {
   readonly access: Access;
 }
 
-export function registerAccessControl(app: FastifyInstance, store: Store): DeclaredRoute[] {
+export function registerAccessControl(
+  app: FastifyInstance,
+  store: Store,
+  policy: SessionPolicy,
+): DeclaredRoute[] {
   const declared: DeclaredRoute[] = [];
   app.decorateRequest('session', null);
   app.decorateRequest('sessionToken', null);
@@ -108,7 +132,7 @@ export function registerAccessControl(app: FastifyInstance, store: Store): Decla
     const access = accessOf(request);
     if (!access) return; // outside /api/v1: the docs page, static files
     const token = sessionToken(request.headers.cookie);
-    const session = token ? await sessionOf(store, token) : null;
+    const session = token ? await sessionOf(store, token, policy) : null;
     request.session = session;
     request.sessionToken = session ? token : null;
     if (access.kind === 'public') return;
@@ -119,8 +143,22 @@ export function registerAccessControl(app: FastifyInstance, store: Store): Decla
       !(access.kind === 'signed_in' && access.beforePasswordChange)
     )
       throw new JiaError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first');
+    if (
+      session.user.mustEnrolSecondFactor &&
+      !(access.kind === 'signed_in' && access.beforePasswordChange)
+    )
+      throw new JiaError(
+        'SECOND_FACTOR_ENROLMENT_REQUIRED',
+        'a role you hold requires a second factor: enrol an authenticator app first',
+      );
     if (access.kind === 'study')
       request.studyAccess = accessInStudy(request, session, access.permission);
+  });
+  // When the session ends if unused (the browser warns before it): on every answer to a
+  // signed-in request, read with the session, so that no request of its own is needed.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.session && request.sessionToken)
+      void reply.header('x-session-idle-ends-at', request.session.idleEndsAt);
   });
   return declared;
 }

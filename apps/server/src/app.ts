@@ -7,6 +7,8 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import { JiaError } from '@jia-trial/errors';
 import {
+  type AccessSettings,
+  accessSettingsFromEnv,
   type Store,
   unsealedAlert,
   unsealedAlertSecondsFromEnv,
@@ -29,6 +31,7 @@ import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling, sendError } from './http-errors.js';
 import { QualityQueue } from './quality-after-save.js';
+import { accessRoutes } from './routes/access.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
@@ -39,6 +42,7 @@ import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
 import { sdvRoutes } from './routes/sdv.js';
+import { secondFactorRoutes } from './routes/second-factor.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { studyRoutes } from './routes/studies.js';
@@ -69,6 +73,11 @@ export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Today as YYYY-MM-DD (tests fix it). */
   readonly today?: () => string;
+  /**
+   * The password policy, lockout and idle sign-out (docs/server.md, "Access settings"); default:
+   * the environment's JIA_PASSWORD_MIN_LENGTH and the others, else their defaults.
+   */
+  readonly accessSettings?: AccessSettings;
   /**
    * The unsealed window's limit in seconds (docs/audit-trail.md; default
    * JIA_AUDIT_UNSEALED_ALERT_SECONDS, else 300): past it, health answers status "alert".
@@ -102,6 +111,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     store: options.store,
     secureCookies: options.secureCookies ?? false,
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+    access: options.accessSettings ?? accessSettingsFromEnv(),
   };
   const context: ServerContext = { ...base, quality: new QualityQueue(base, app.log) };
   app.decorate('qualityChecksSettled', () => context.quality.settled());
@@ -153,16 +163,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  const routes = registerAccessControl(app, options.store);
+  const routes = registerAccessControl(app, options.store, context.access.session);
   app.decorate('declaredRoutes', routes);
   await app.register(
     async (api) => {
       await api.register(sessionRoutes(context));
+      await api.register(secondFactorRoutes(context));
       await api.register(studyRoutes(context));
       await api.register(dashboardRoutes(context));
       await api.register(statusRoutes(context));
       await api.register(visitRoutes(context));
       await api.register(adminRoutes(context));
+      await api.register(accessRoutes(context));
       await api.register(subjectRoutes(context));
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));

@@ -68,6 +68,22 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: '/api/v1/session/password',
     body: { currentPassword: PASSWORD, newPassword: PASSWORD },
   }),
+  'POST /api/v1/session/renewal': () => ({
+    access: SIGNED_IN_FIRST,
+    path: '/api/v1/session/renewal',
+  }),
+  // A wrong password: refused (401) before a secret is drawn.
+  'POST /api/v1/session/second-factor': () => ({
+    access: SIGNED_IN_FIRST,
+    path: '/api/v1/session/second-factor',
+    body: { password: 'not the password' },
+  }),
+  // No enrolment started: 404, nothing changes.
+  'PUT /api/v1/session/second-factor': () => ({
+    access: SIGNED_IN_FIRST,
+    path: '/api/v1/session/second-factor',
+    body: { code: '000000' },
+  }),
   'GET /api/v1/openapi.json': () => ({ access: PUBLIC, path: '/api/v1/openapi.json' }),
   'GET /api/v1/health': () => ({ access: PUBLIC, path: '/api/v1/health' }),
   'GET /api/v1/studies': () => ({ access: SIGNED_IN, path: '/api/v1/studies' }),
@@ -108,6 +124,47 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     access: study('admin.manage'),
     path: `/api/v1/studies/${STUDY}/sites`,
     body: { code: `SITE-${who}`, name: null },
+  }),
+  'POST /api/v1/studies/:studyId/users/:username/suspension': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/suspension`,
+    body: { reason: 'matrix' },
+  }),
+  'DELETE /api/v1/studies/:studyId/users/:username/suspension': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/suspension`,
+    body: { reason: 'matrix' },
+  }),
+  'PUT /api/v1/studies/:studyId/users/:username/validity': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/validity`,
+    body: { validUntil: null, reason: 'matrix' },
+  }),
+  // The admin routes run in their order: spare holds dsmb (granted above) by now.
+  'PUT /api/v1/studies/:studyId/users/:username/roles': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/roles`,
+    body: { role: 'dsmb', site: null, validUntil: null, reason: 'matrix' },
+  }),
+  'DELETE /api/v1/studies/:studyId/users/:username/second-factor': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/users/spare/second-factor`,
+    body: { reason: 'matrix' },
+    // spare has no second factor: 404 from the route itself, once access is granted.
+    notFoundWhenAllowed: true,
+  }),
+  'GET /api/v1/studies/:studyId/access-policy': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/access-policy`,
+  }),
+  'PUT /api/v1/studies/:studyId/access-policy': () => ({
+    access: study('admin.manage'),
+    path: `/api/v1/studies/${STUDY}/access-policy`,
+    body: { secondFactorRoles: [], reason: 'matrix' },
+  }),
+  'GET /api/v1/studies/:studyId/access-review': () => ({
+    access: study('access.review'),
+    path: `/api/v1/studies/${STUDY}/access-review`,
   }),
   'GET /api/v1/studies/:studyId/dashboard': () => ({
     access: study('clinical.read'),

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Role } from '@jia-trial/dictionary';
 import { readValidBundle } from '@jia-trial/interop';
 import {
+  type AccessSettings,
   createUser,
+  DEFAULT_ACCESS_SETTINGS,
   grantRole,
   importBundle,
   setStudyProtocol,
@@ -97,7 +99,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export interface TestServerOptions {
+  /** The access settings (default: the defaults, whatever the environment says). */
+  readonly accessSettings?: AccessSettings;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = await openTestDatabase();
   const reading = readValidBundle(DEMO_BUNDLE, 20);
   await withTransaction(db.store, SETUP, 'test setup', async (tx) => {
@@ -114,7 +121,11 @@ export async function startTestServer(): Promise<TestServer> {
       [STUDY, OTHER_SUBJECT, OTHER_SITE],
     );
   });
-  const app = await buildServer({ store: db.store, today: () => TODAY });
+  const app = await buildServer({
+    store: db.store,
+    today: () => TODAY,
+    accessSettings: options.accessSettings ?? DEFAULT_ACCESS_SETTINGS,
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,

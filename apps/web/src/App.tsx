@@ -4,8 +4,11 @@
  */
 import { Suspense, use, useCallback, useEffect, useState } from 'react';
 import { api, rememberSession, type SessionBody } from './api/client';
+import { EnrolSecondFactor } from './components/EnrolSecondFactor';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
+import { SessionTimeout } from './components/SessionTimeout';
 import {
+  accessPageModule,
   formStatusPageModule,
   prefetchPages,
   reportPageModule,
@@ -13,6 +16,7 @@ import {
   subjectPageModule,
   visitEntryModule,
 } from './page-modules';
+import { AccountPage } from './pages/AccountPage';
 import { ChangePassword } from './pages/ChangePassword';
 import { SignIn } from './pages/SignIn';
 import { StudyList } from './pages/StudyList';
@@ -21,7 +25,7 @@ import { type Route, routeOf } from './routes';
 
 type SessionState =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'signed_out' }
+  | { readonly kind: 'signed_out'; readonly notice?: string }
   | {
       readonly kind: 'signed_in';
       readonly session: SessionBody;
@@ -62,8 +66,23 @@ export function App() {
     setState({ kind: 'signed_out' });
   };
 
+  // The server ended the session unused: the page follows, and says why (the hash stays, so
+  // that signing in again returns to the same page, where drafts are restored).
+  const idleEnded = useCallback(() => {
+    rememberSession(null);
+    setState((current) =>
+      current.kind === 'signed_in'
+        ? {
+            kind: 'signed_out',
+            notice: `You were signed out after ${Math.round(current.session.settings.idleTimeoutSeconds / 60)} minute(s) without activity. Sign in to go on.`,
+          }
+        : current,
+    );
+  }, []);
+
   if (state.kind === 'loading') return <p className="loading">Loading…</p>;
-  if (state.kind === 'signed_out') return <SignIn onSignedIn={signedIn} />;
+  if (state.kind === 'signed_out')
+    return <SignIn onSignedIn={signedIn} notice={state.notice ?? null} />;
   const { session } = state;
   return (
     <>
@@ -72,15 +91,20 @@ export function App() {
           jia-trial
         </a>
         <span className="who">
-          Signed in as <strong>{session.user.displayName}</strong>
+          Signed in as <a href="#/account">{session.user.displayName}</a>
         </span>
         <button type="button" onClick={signOut}>
           Sign out
         </button>
       </header>
+      <SessionTimeout session={session} onEnded={idleEnded} onSignOut={signOut} />
       <main>
         {session.user.mustChangePassword ? (
-          <ChangePassword onChanged={signedIn} />
+          <ChangePassword onChanged={signedIn} minLength={session.settings.passwordMinLength} />
+        ) : session.user.mustEnrolSecondFactor ? (
+          <EnrolSecondFactor forced onEnrolled={signedIn} />
+        ) : routeOf(hash).page === 'account' ? (
+          <AccountPage session={session} onSession={signedIn} />
         ) : (
           <PageErrorBoundary key={hash}>
             <Suspense fallback={<p className="loading">Loading…</p>}>
@@ -96,7 +120,12 @@ export function App() {
 function Page({ route }: { readonly route: Route }) {
   switch (route.page) {
     case 'studies':
+    case 'account':
       return <StudyList />;
+    case 'access': {
+      const { AccessPage } = use(accessPageModule());
+      return <AccessPage studyId={route.studyId} />;
+    }
     case 'study':
       return <StudyPage studyId={route.studyId} />;
     case 'report': {

@@ -41,6 +41,7 @@ export const visitEntryModule = once(() => import('./pages/VisitEntry'));
 export const reportPageModule = once(() => import('./pages/ReportPage'));
 export const formStatusPageModule = once(() => import('./pages/FormStatusPage'));
 export const sdvPageModule = once(() => import('./pages/SdvPage'));
+export const accessPageModule = once(() => import('./pages/AccessPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {

@@ -1,11 +1,15 @@
 /**
  * The application's pages as locations (the hash, so that a page can be reloaded and linked
  * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report,
- * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification, `#/studies/{s}/subjects/{p}`
- * a subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit).
+ * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification,
+ * `#/studies/{s}/access` the study's accounts and access review, `#/studies/{s}/subjects/{p}` a
+ * subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit),
+ * `#/account` one's own account.
  */
 export type Route =
   | { readonly page: 'studies' }
+  | { readonly page: 'account' }
+  | { readonly page: 'access'; readonly studyId: string }
   | { readonly page: 'study'; readonly studyId: string }
   | { readonly page: 'report'; readonly studyId: string }
   /** The form status grid (issue 18). */
@@ -28,10 +32,12 @@ export function routeOf(hash: string): Route {
     .filter((p) => p !== '')
     .map(decodeURIComponent);
   const [studies, studyId, subjects, subjectId, visits, visitId] = parts;
+  if (studies === 'account' && parts.length === 1) return { page: 'account' };
   if (studies !== 'studies' || !studyId) return { page: 'studies' };
   if (subjects === 'report') return { page: 'report', studyId };
   if (subjects === 'forms') return { page: 'forms', studyId };
   if (subjects === 'sdv') return { page: 'sdv', studyId, subjectId: subjectId ?? null };
+  if (subjects === 'access') return { page: 'access', studyId };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -43,6 +49,10 @@ export function hrefOf(route: Route): string {
   switch (route.page) {
     case 'studies':
       return '#/';
+    case 'account':
+      return '#/account';
+    case 'access':
+      return `#/studies/${e(route.studyId)}/access`;
     case 'study':
       return `#/studies/${e(route.studyId)}`;
     case 'report':

@@ -8,7 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/src/test-support.js';
+import {
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+} from '../../server/src/test-support.js';
 
 export {
   HOME_SITE,
@@ -30,10 +34,10 @@ export interface BrowserEnv {
   close(): Promise<void>;
 }
 
-/** A test server with the demo study and a headless Chromium. */
-export async function startBrowserEnv(): Promise<BrowserEnv> {
+/** A test server with the demo study (and the settings given) and a headless Chromium. */
+export async function startBrowserEnv(options: TestServerOptions = {}): Promise<BrowserEnv> {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  const server = await startTestServer();
+  const server = await startTestServer(options);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],

@@ -62,7 +62,12 @@ export type Permission =
   /** Transfer a subject to another site of the study (with a reason). */
   | 'subject.transfer'
   /** Manage users, their roles and the study's sites. Never clinical data. */
-  | 'admin.manage';
+  | 'admin.manage'
+  /**
+   * Read the study's access review: who holds which role where, granted by whom and when, until
+   * when, and each account's state and last sign-in (docs/data-management.md).
+   */
+  | 'access.review';
 
 export interface RolePolicy {
   readonly role: Role;
@@ -77,7 +82,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'admin',
     scope: 'study',
-    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage'],
+    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage', 'access.review'],
     summary: 'sets the study up (users, roles, sites); reads clinical data, never changes it',
   },
   {
@@ -121,9 +126,10 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'quality.exclude',
       'sdv.read',
       'subject.transfer',
+      'access.review',
     ],
     summary:
-      'all sites; raises, closes and reopens queries; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; no clinical edits',
+      'all sites; raises, closes and reopens queries; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; reviews who has access; no clinical edits',
   },
   {
     role: 'monitor',

@@ -239,6 +239,45 @@ export const ERROR_CODES = {
       'The account signed in with a one-time password (a new account or a reset) and must choose its own password before anything else.',
     action: 'Change the password (`PUT /api/v1/session/password`), then repeat the request.',
   },
+  ACCOUNT_EXPIRED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'The password was right, but the account was valid only until a day now past (its `validUntil`, UTC; `details.validUntil`). Its sessions have ended.',
+    action:
+      "Ask an administrator to extend the account (`PUT .../users/{username}/validity`, or the study's Access page) if you still need it.",
+  },
+  ROLE_EXPIRED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'Every role you held in the study is past its last day (`details.expired` lists them): they no longer give access.',
+    action:
+      'Ask an administrator of the study to extend the role (`PUT .../users/{username}/roles`) if you still need it.',
+  },
+  ONE_TIME_CODE_REQUIRED: {
+    status: 401,
+    exit: 'failure',
+    meaning:
+      'The password was right, and the account signs in with a second factor: the 6-digit code of its authenticator app (TOTP, RFC 6238) is needed too. No session was opened.',
+    action: 'Send the sign-in again with `oneTimeCode`, the code the app shows now.',
+  },
+  ONE_TIME_CODE_INVALID: {
+    status: 401,
+    exit: 'failure',
+    meaning:
+      'The code is not the one the authenticator app shows for this account now (give or take 30 seconds), or it was used already (a code is good once). A wrong code at sign-in counts as a failed sign-in.',
+    action:
+      "Wait for the next code and enter it; check that the device's clock is right. A lost device: an administrator resets the second factor.",
+  },
+  SECOND_FACTOR_ENROLMENT_REQUIRED: {
+    status: 403,
+    exit: 'failure',
+    meaning:
+      'A role you hold is one the study requires a second factor for, and your account has none yet: nothing else is answered until you enrol one.',
+    action:
+      'Enrol an authenticator app: `POST /api/v1/session/second-factor` (with your password), then `PUT` it with the first code. The browser leads you through it.',
+  },
   CSRF_TOKEN_INVALID: {
     status: 403,
     exit: 'failure',

@@ -39,6 +39,7 @@ import { withSnapshot } from './transaction.js';
 export const BACKUP_TABLES = [
   ...AUDITED_TABLES,
   'user_credential',
+  'password_history',
   'audit_event',
   'audit_block',
   'audit_head',

@@ -33,6 +33,8 @@ export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [
   'user_credential',
   'user_session',
   'sign_in_attempt',
+  // Password hashes kept to refuse a repeated password (migration access): never audited.
+  'password_history',
 ];
 
 /**

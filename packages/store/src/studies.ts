@@ -14,7 +14,10 @@ export interface StudySummary {
   readonly roles: RoleGrant[];
 }
 
-/** The studies `userId` holds a role in, in study order. */
+/** A grant `r` not past its last day (a UTC day; migration access). */
+const VALID_GRANT = "(r.valid_until IS NULL OR r.valid_until >= (now() AT TIME ZONE 'UTC')::date)";
+
+/** The studies `userId` holds a valid role in (expired roles give nothing), in study order. */
 export async function studiesOf(store: PoolHolder, userId: string): Promise<StudySummary[]> {
   const found = await poolOf(store).query<{
     study_id: string;
@@ -29,9 +32,11 @@ export async function studiesOf(store: PoolHolder, userId: string): Promise<Stud
                         FROM site t WHERE t.study_id = s.study_id), '[]') AS sites,
             (SELECT json_agg(json_build_object('role', r.role, 'site', r.site_code)
                              ORDER BY r.role, r.site_code NULLS FIRST)
-               FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1) AS roles
+               FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1
+                AND ${VALID_GRANT}) AS roles
        FROM study s
-      WHERE EXISTS (SELECT 1 FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1)
+      WHERE EXISTS (SELECT 1 FROM role_assignment r WHERE r.study_id = s.study_id AND r.user_id = $1
+                       AND ${VALID_GRANT})
       ORDER BY s.study_id`,
     [userId],
   );
@@ -119,7 +124,11 @@ export interface StudyMember {
   readonly displayName: string;
   readonly disabled: boolean;
   readonly locked: boolean;
-  readonly roles: RoleGrant[];
+  /** The account's last day (UTC), null: no end. */
+  readonly validUntil: string | null;
+  readonly secondFactor: 'none' | 'totp';
+  /** Each role with its last day (null: no end). */
+  readonly roles: Array<RoleGrant & { readonly validUntil: string | null }>;
 }
 
 /** The accounts holding a role in a study, with those roles. */
@@ -127,7 +136,9 @@ export async function membersOf(store: PoolHolder, studyId: string): Promise<Stu
   const found = await poolOf(store).query<StudyMember>(
     `SELECT u.username, coalesce(u.display_name, u.username) AS "displayName", u.disabled,
             (c.locked_at IS NOT NULL) AS locked,
-            json_agg(json_build_object('role', r.role, 'site', r.site_code)
+            to_char(u.valid_until, 'YYYY-MM-DD') AS "validUntil", u.second_factor AS "secondFactor",
+            json_agg(json_build_object('role', r.role, 'site', r.site_code,
+                                       'validUntil', to_char(r.valid_until, 'YYYY-MM-DD'))
                      ORDER BY r.role, r.site_code NULLS FIRST) AS roles
        FROM role_assignment r JOIN app_user u ON u.row_id = r.user_id
        LEFT JOIN user_credential c ON c.user_id = u.row_id

@@ -7,6 +7,7 @@ import type { UserIo } from './user-commands.js';
 const commands = () => import('./user-commands.js');
 
 const ROLES = codesOf('role');
+const review = () => import('./access-review-command.js');
 
 export function registerUserCommands(
   program: Command,
@@ -83,9 +84,45 @@ export function registerUserCommands(
       ),
     );
   user
+    .command('valid-until')
+    .summary("set an account's last day (UTC), or none")
+    .argument('<username>')
+    .argument('<day>', 'YYYY-MM-DD (the last day it may sign in), or none')
+    .requiredOption('--reason <text>', 'why (audited)')
+    .addOption(actor())
+    .action((username: string, day: string, opts: { reason: string; actor?: string }) =>
+      run(async () => (await commands()).runUserValidUntil(io, username, day, opts)),
+    );
+  user
+    .command('second-factor-reset')
+    .summary("remove an account's second factor (a lost device): the user enrols again")
+    .argument('<username>')
+    .requiredOption('--reason <text>', 'why (audited)')
+    .addOption(actor())
+    .action((username: string, opts: { reason: string; actor?: string }) =>
+      run(async () => (await commands()).runSecondFactorReset(io, username, opts)),
+    );
+  user
     .command('list')
     .option('--json', 'print the accounts as JSON')
     .action((opts: { json?: boolean }) =>
       run(async () => (await commands()).runUserList(io, opts.json === true)),
+    );
+  program
+    .command('access-review')
+    .summary("a study's access review: who holds which role where, since when, until when")
+    .description(
+      'Every role grant of the study: the account, the role and its site, its last day, who ' +
+        "granted it and when (from the audit trail), the account's state (active, suspended, " +
+        'expired), lock, second factor and last sign-in (docs/data-management.md). Read-only.',
+    )
+    .requiredOption('--study <id>', 'the study')
+    .addOption(
+      new Option('--format <format>', 'csv (a spreadsheet) or json')
+        .choices(['csv', 'json'])
+        .default('csv'),
+    )
+    .action((opts: { study: string; format: string }) =>
+      run(async () => (await review()).runAccessReview(io, opts)),
     );
 }

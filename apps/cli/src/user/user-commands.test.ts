@@ -95,4 +95,90 @@ describe('jia-trial user', () => {
     );
     assert.ok(events.rows.every((e) => e.actor_id.startsWith('os:')));
   });
+
+  test('a chosen password meets the policy of the environment; a bad setting is a usage error', async () => {
+    const common = await runCliWithInput(
+      '1qaz2wsx3edc4rfv\n',
+      'user',
+      'add',
+      'pol',
+      '--password-stdin',
+    );
+    assert.equal(common.code, 1);
+    assert.match(common.stderr, /list of common passwords/);
+    process.env.JIA_PASSWORD_MIN_LENGTH = '30';
+    try {
+      const short = await runCliWithInput(
+        `${PASSWORD}\n`,
+        'user',
+        'add',
+        'pol',
+        '--password-stdin',
+      );
+      assert.equal(short.code, 1, 'shorter than the 30 the environment asks');
+      assert.match(short.stderr, /24 characters; 30 to 256/);
+    } finally {
+      delete process.env.JIA_PASSWORD_MIN_LENGTH;
+    }
+    assert.equal(
+      (await runCliWithInput(`${PASSWORD}\n`, 'user', 'add', 'pol', '--password-stdin')).code,
+      0,
+    );
+    process.env.JIA_PASSWORD_MIN_LENGTH = '7';
+    try {
+      const bad = await runCliWithInput(`${PASSWORD}\n`, 'user', 'add', 'pol2', '--password-stdin');
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /JIA_PASSWORD_MIN_LENGTH="7"/);
+    } finally {
+      delete process.env.JIA_PASSWORD_MIN_LENGTH;
+    }
+  });
+
+  test('access-review as CSV and JSON; valid-until and second-factor-reset, audited', async () => {
+    await seedStudy(database().store.pool, 'AR', []);
+    assert.equal((await runCli('user', 'add', 'rita')).code, 0);
+    assert.equal(
+      (
+        await runCli(
+          'user',
+          'grant',
+          'rita',
+          '--study',
+          'AR',
+          '--role',
+          'monitor',
+          '--actor',
+          'Dr Admin',
+        )
+      ).code,
+      0,
+    );
+    const csv = await runCli('access-review', '--study', 'AR');
+    assert.equal(csv.code, 0, csv.stderr);
+    const [head, row] = csv.stdout.split('\r\n');
+    assert.match(
+      head ?? '',
+      /^username,displayName,role,site,grantValidUntil,grantValid,grantedBy,/,
+    );
+    assert.match(row ?? '', /^rita,rita,monitor,,,true,Dr Admin,os:/);
+    const json = await runCli('access-review', '--study', 'AR', '--format', 'json');
+    assert.equal(JSON.parse(json.stdout).rows[0].accountStatus, 'active');
+    assert.equal((await runCli('access-review', '--study', 'AR', '--format', 'xml')).code, 2);
+    assert.equal((await runCli('access-review', '--study', 'NOPE')).code, 1);
+
+    const until = await runCli('user', 'valid-until', 'rita', '2020-01-31', '--reason', 'left');
+    assert.equal(until.code, 0, until.stderr);
+    const after = JSON.parse(
+      (await runCli('access-review', '--study', 'AR', '--format', 'json')).stdout,
+    );
+    assert.equal(after.rows[0].accountStatus, 'expired');
+    assert.equal(after.rows[0].accountValidUntil, '2020-01-31');
+    assert.equal(
+      (await runCli('user', 'valid-until', 'rita', '2020-02-30', '--reason', 'x')).code,
+      1,
+    );
+    const none = await runCli('user', 'second-factor-reset', 'rita', '--reason', 'phone lost');
+    assert.equal(none.code, 1, 'rita has no second factor');
+    assert.match(none.stderr, /no second factor/);
+  });
 });

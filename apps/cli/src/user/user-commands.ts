@@ -6,11 +6,14 @@
 import type { Role } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import {
+  accessSettingsFromEnv,
   createUser,
   grantRole,
   listAccounts,
   oneTimePassword,
+  resetSecondFactor,
   revokeRole,
+  setAccountValidity,
   setDisabled,
   setPassword,
   withTransaction,
@@ -47,12 +50,16 @@ export async function runUserAdd(
   const { password, oneTime } = await passwordFor(io, options);
   await withStore(io, (store) =>
     withTransaction(store, cliActor(options.actor), undefined, (tx) =>
-      createUser(tx, {
-        username,
-        displayName: options.name?.trim() || username,
-        password,
-        mustChangePassword: oneTime,
-      }),
+      createUser(
+        tx,
+        {
+          username,
+          displayName: options.name?.trim() || username,
+          password,
+          mustChangePassword: oneTime,
+        },
+        accessSettingsFromEnv(io.env).password,
+      ),
     ),
   );
   io.out(
@@ -70,7 +77,10 @@ export async function runUserReset(
   const { password, oneTime } = await passwordFor(io, options);
   await withStore(io, (store) =>
     withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
-      setPassword(tx, username, password, { mustChangePassword: oneTime }),
+      setPassword(tx, username, password, {
+        mustChangePassword: oneTime,
+        policy: accessSettingsFromEnv(io.env).password,
+      }),
     ),
   );
   io.out(
@@ -120,6 +130,34 @@ export async function runUserDisable(
     ),
   );
   io.out(`${disabled ? 'disabled (sessions ended)' : 'enabled'} ${username}\n`);
+}
+
+export async function runUserValidUntil(
+  io: UserIo,
+  username: string,
+  day: string,
+  options: { reason: string; actor?: string | undefined },
+): Promise<void> {
+  const validUntil = day === 'none' ? null : day;
+  await withStore(io, (store) =>
+    withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
+      setAccountValidity(tx, username, validUntil),
+    ),
+  );
+  io.out(`${username} ${validUntil ? `valid until ${validUntil} (UTC)` : 'valid with no end'}\n`);
+}
+
+export async function runSecondFactorReset(
+  io: UserIo,
+  username: string,
+  options: { reason: string; actor?: string | undefined },
+): Promise<void> {
+  await withStore(io, (store) =>
+    withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
+      resetSecondFactor(tx, username),
+    ),
+  );
+  io.out(`${username}: second factor removed (they enrol again)\n`);
 }
 
 export async function runUserList(io: UserIo, json: boolean): Promise<void> {

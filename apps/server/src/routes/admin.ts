@@ -4,13 +4,10 @@
  * resets, and sites. Never clinical data. Every change is audited under the admin's account.
  */
 import { codesOf } from '@jia-trial/dictionary';
-import { JiaError } from '@jia-trial/errors';
 import {
-  accountByUsername,
   addSite,
   createUser,
   grantRole,
-  grantsOf,
   membersOf,
   oneTimePassword,
   revokeRole,
@@ -18,25 +15,37 @@ import {
   USERNAME_PATTERN,
   withTransaction,
 } from '@jia-trial/store';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
 import type { ServerContext } from '../context.js';
-import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
+import { adminOfEveryStudyOf, memberOrNotFound, notSelf } from './account-scope.js';
+import { Day, RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
 const Role = z.enum(codesOf('role') as [string, ...string[]]);
 const Username = z.string().regex(USERNAME_PATTERN);
 const RoleGrant = z.strictObject({ role: Role, site: RecordId.nullable() });
+/** A grant being made: with its last day (UTC), or none. */
+const NewRoleGrant = RoleGrant.extend({
+  validUntil: Day.nullable().optional().describe('the last day (UTC) the role holds; none: no end'),
+});
 const Reason = z.string().trim().min(1).max(500);
 
 const Member = z
   .object({
     username: z.string(),
     displayName: z.string(),
-    disabled: z.boolean(),
+    disabled: z.boolean().describe('suspended: cannot sign in'),
     locked: z.boolean(),
-    roles: z.array(z.object({ role: z.string(), site: z.string().nullable() })),
+    validUntil: z.string().nullable().describe('the account’s last day (UTC)'),
+    secondFactor: z.enum(['none', 'totp']),
+    roles: z.array(
+      z.object({
+        role: z.string(),
+        site: z.string().nullable(),
+        validUntil: z.string().nullable(),
+      }),
+    ),
   })
   .meta({ id: 'StudyMember' });
 
@@ -46,15 +55,6 @@ const OneTimePassword = z
 
 const UserParams = z.strictObject({ studyId: StudyId, username: Username });
 const ADMIN = { access: { kind: 'study', permission: 'admin.manage' } } as const;
-
-/** An administrator changes no role or password of their own here (ADR 0013). */
-function notSelf(request: FastifyRequest, username: string): void {
-  if (request.session?.user.username === username)
-    throw new JiaError(
-      'FORBIDDEN',
-      'an administrator does not change their own roles or password here: another administrator does',
-    );
-}
 
 export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
   const { store } = context;
@@ -84,7 +84,10 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
           body: z.strictObject({
             username: Username,
             displayName: z.string().trim().min(1).max(200),
-            roles: z.array(RoleGrant).min(1).max(20),
+            roles: z.array(NewRoleGrant).min(1).max(20),
+            validUntil: Day.nullable()
+              .optional()
+              .describe('the account’s last day (UTC); none: no end'),
           }),
           response: {
             201: OneTimePassword,
@@ -96,12 +99,24 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { studyId } = request.params;
-        const { username, displayName, roles } = request.body;
+        const { username, displayName, roles, validUntil } = request.body;
         const password = oneTimePassword();
         await withTransaction(store, actorOf(request), undefined, async (tx) => {
-          await createUser(tx, { username, displayName, password, mustChangePassword: true });
+          await createUser(tx, {
+            username,
+            displayName,
+            password,
+            mustChangePassword: true,
+            validUntil: validUntil ?? null,
+          });
           for (const grant of roles)
-            await grantRole(tx, { username, studyId, role: grant.role as never, site: grant.site });
+            await grantRole(tx, {
+              username,
+              studyId,
+              role: grant.role as never,
+              site: grant.site,
+              validUntil: grant.validUntil ?? null,
+            });
         });
         return reply.code(201).send({ username, oneTimePassword: password });
       },
@@ -115,7 +130,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
           summary: 'Grant a role in the study (granting one held changes nothing)',
           tags: ['administration'],
           params: UserParams,
-          body: RoleGrant,
+          body: NewRoleGrant,
           response: { 204: z.null(), ...STUDY_ERRORS, 422: STUDY_ERRORS[404] },
         },
       },
@@ -128,6 +143,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
             studyId,
             role: request.body.role as never,
             site: request.body.site,
+            validUntil: request.body.validUntil ?? null,
           }),
         );
         return reply.code(204).send(null);
@@ -148,7 +164,7 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { studyId, username } = request.params;
-        await memberOrNotFound(studyId, username);
+        await memberOrNotFound(store, studyId, username);
         notSelf(request, username);
         const { role, site, reason } = request.body;
         await withTransaction(store, actorOf(request), reason, (tx) =>
@@ -173,9 +189,9 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { studyId, username } = request.params;
-        await memberOrNotFound(studyId, username);
+        await memberOrNotFound(store, studyId, username);
         notSelf(request, username);
-        await adminOfEveryStudyOf(request, username);
+        await adminOfEveryStudyOf(store, request, username);
         const password = oneTimePassword();
         await withTransaction(store, actorOf(request), request.body.reason, (tx) =>
           setPassword(tx, username, password, { mustChangePassword: true }),
@@ -212,29 +228,4 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
     );
   };
-
-  /**
-   * A password reset gives its maker the account: allowed only to an administrator of every
-   * study the account holds a role in (an account is the installation's, not one study's).
-   */
-  async function adminOfEveryStudyOf(request: FastifyRequest, username: string): Promise<void> {
-    const account = await accountByUsername(store.pool, username);
-    const mine = (request.session as NonNullable<typeof request.session>).grants;
-    for (const studyId of (await grantsOf(store, account.id)).keys())
-      if (!(mine.get(studyId) ?? []).some((g) => g.role === 'admin'))
-        throw new JiaError(
-          'FORBIDDEN',
-          `${username} holds roles in a study you do not administer: an administrator of every one of them, or jia-trial user reset, resets the password`,
-        );
-  }
-
-  /**
-   * An admin revokes and resets only the accounts of its own study: an account without a role
-   * in the study is NOT_FOUND. (Granting a first role to any existing account is allowed.)
-   */
-  async function memberOrNotFound(studyId: string, username: string): Promise<void> {
-    const members = await membersOf(store, studyId);
-    if (!members.some((m) => m.username === username))
-      throw new JiaError('NOT_FOUND', `${username} holds no role in ${studyId}`);
-  }
 }

@@ -20,8 +20,15 @@ export const SessionUser = z
     username: z.string(),
     displayName: z.string(),
     mustChangePassword: z.boolean(),
+    secondFactor: z.enum(['none', 'totp']).describe('totp: signs in with an authenticator code'),
+    mustEnrolSecondFactor: z
+      .boolean()
+      .describe('a role held requires a second factor the account has not enrolled yet'),
   })
   .meta({ id: 'User' });
+
+/** A day as YYYY-MM-DD: the last day (UTC) of an account's or a role's validity. */
+export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** A study id in a path (the dictionary's pattern, which the database checks too). */
 export const StudyId = z.string().regex(STUDY_ID_PATTERN);

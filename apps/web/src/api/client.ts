@@ -28,6 +28,27 @@ export function rememberSession(session: SessionBody | null): void {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * When the session ends if unused (the server sends it on every answer to a signed-in request:
+ * X-Session-Idle-Ends-At), for the warning before the idle sign-out (SessionTimeout.tsx).
+ */
+type IdleListener = (idleEndsAt: number) => void;
+const idleListeners = new Set<IdleListener>();
+
+export function onIdleEnd(listener: IdleListener): () => void {
+  idleListeners.add(listener);
+  return () => idleListeners.delete(listener);
+}
+
+const idleEnd: Middleware = {
+  onResponse({ response }) {
+    const header = response.headers.get('x-session-idle-ends-at');
+    const at = header ? Date.parse(header) : Number.NaN;
+    if (!Number.isNaN(at)) for (const listener of idleListeners) listener(at);
+    return undefined;
+  },
+};
+
 const csrf: Middleware = {
   onRequest({ request }) {
     if (!SAFE.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
@@ -60,6 +81,7 @@ export const api = createClient<paths>({
   fetch: sharedFetch,
 });
 api.use(csrf);
+api.use(idleEnd);
 
 /** The message to show for a failed call: the server's words, or why there were none. */
 export function messageOf(error: unknown): string {

@@ -53,6 +53,8 @@ export interface paths {
                     "application/json": {
                         username: string;
                         password: string;
+                        /** @description the authenticator code, for an account with a second factor */
+                        oneTimeCode?: string;
                     };
                 };
             };
@@ -128,6 +130,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session/renewal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stay signed in: mark the session used now (before the idle sign-out) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session/password": {
         parameters: {
             query?: never;
@@ -183,6 +230,110 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Confirm the authenticator app with its current code: the second factor is on */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Start enrolling an authenticator app: a new secret, shown once (confirm it with PUT) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecondFactorEnrolment"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -639,7 +790,11 @@ export interface paths {
                             /** @enum {string} */
                             role: "admin" | "investigator" | "nurse" | "data_manager" | "monitor" | "statistician" | "dsmb";
                             site: string | null;
+                            /** @description the last day (UTC) the role holds; none: no end */
+                            validUntil?: string | null;
                         }[];
+                        /** @description the account’s last day (UTC); none: no end */
+                        validUntil?: string | null;
                     };
                 };
             };
@@ -717,7 +872,74 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Set a held role's last day (UTC; null: no end), with the reason */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "admin" | "investigator" | "nurse" | "data_manager" | "monitor" | "statistician" | "dsmb";
+                        site: string | null;
+                        validUntil: string | null;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         /** Grant a role in the study (granting one held changes nothing) */
         post: {
             parameters: {
@@ -735,6 +957,8 @@ export interface paths {
                         /** @enum {string} */
                         role: "admin" | "investigator" | "nurse" | "data_manager" | "monitor" | "statistician" | "dsmb";
                         site: string | null;
+                        /** @description the last day (UTC) the role holds; none: no end */
+                        validUntil?: string | null;
                     };
                 };
             };
@@ -1022,6 +1246,504 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/users/{username}/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend an account (with the reason): it cannot sign in, its sessions end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Re-enable a suspended account (with the reason) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/users/{username}/validity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set an account's last day (UTC; null: no end), with the reason */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        validUntil: string | null;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/users/{username}/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Reset an account's second factor (a lost device), with the reason: the user enrols again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/access-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roles of the study that must sign in with a second factor */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudyAccessPolicy"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the roles that must sign in with a second factor (holders without one enrol at their next sign-in) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        secondFactorRoles: ("admin" | "investigator" | "nurse" | "data_manager" | "monitor" | "statistician" | "dsmb")[];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudyAccessPolicy"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/access-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The access review: every role grant of the study, who granted it and when, until when, the account’s state and last sign-in (format=csv: a CSV file) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessReview"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5451,15 +6173,34 @@ export interface components {
             username: string;
             displayName: string;
             mustChangePassword: boolean;
+            /**
+             * @description totp: signs in with an authenticator code
+             * @enum {string}
+             */
+            secondFactor: "none" | "totp";
+            /** @description a role held requires a second factor the account has not enrolled yet */
+            mustEnrolSecondFactor: boolean;
+        };
+        StudyAccessPolicyInput: {
+            studyId: string;
+            secondFactorRoles: string[];
+            /** @description 0: never set */
+            version: number;
         };
         StudyMemberInput: {
             username: string;
             displayName: string;
+            /** @description suspended: cannot sign in */
             disabled: boolean;
             locked: boolean;
+            /** @description the account’s last day (UTC) */
+            validUntil: string | null;
+            /** @enum {string} */
+            secondFactor: "none" | "totp";
             roles: {
                 role: string;
                 site: string | null;
+                validUntil: string | null;
             }[];
         };
         DashboardInput: {
@@ -5722,7 +6463,22 @@ export interface components {
         SessionInput: {
             user: components["schemas"]["UserInput"];
             csrfToken: string;
+            /** @description the absolute end of the session */
             expiresAt: string;
+            /** @description when the session ends if unused from now (also the header X-Session-Idle-Ends-At) */
+            idleEndsAt: string;
+            /** @description roles past their last day: they give nothing */
+            expiredRoles: {
+                studyId: string;
+                role: string;
+                site: string | null;
+                validUntil: string;
+            }[];
+            settings: {
+                idleTimeoutSeconds: number;
+                signOutWarningSeconds: number;
+                passwordMinLength: number;
+            };
         };
         StudyInput: {
             studyId: string;
@@ -5830,6 +6586,36 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        SecondFactorEnrolmentInput: {
+            /** @description base32, to type into the app */
+            secret: string;
+            /** @description otpauth://totp/..., for a QR code or a link */
+            otpauthUri: string;
+        };
+        AccessReviewInput: {
+            studyId: string;
+            generatedAt: string;
+            secondFactorRoles: string[];
+            rows: {
+                username: string;
+                displayName: string;
+                role: string;
+                site: string | null;
+                grantValidUntil: string | null;
+                grantValid: boolean;
+                grantedBy: string | null;
+                grantedById: string | null;
+                grantedAt: string | null;
+                /** @enum {string} */
+                accountStatus: "active" | "suspended" | "expired";
+                accountValidUntil: string | null;
+                locked: boolean;
+                /** @enum {string} */
+                secondFactor: "none" | "totp";
+                secondFactorMissing: boolean;
+                lastSignInAt: string | null;
+            }[];
+        };
         Error: {
             error: {
                 /** @description Stable code (docs/errors.md) */
@@ -5852,15 +6638,34 @@ export interface components {
             username: string;
             displayName: string;
             mustChangePassword: boolean;
+            /**
+             * @description totp: signs in with an authenticator code
+             * @enum {string}
+             */
+            secondFactor: "none" | "totp";
+            /** @description a role held requires a second factor the account has not enrolled yet */
+            mustEnrolSecondFactor: boolean;
+        };
+        StudyAccessPolicy: {
+            studyId: string;
+            secondFactorRoles: string[];
+            /** @description 0: never set */
+            version: number;
         };
         StudyMember: {
             username: string;
             displayName: string;
+            /** @description suspended: cannot sign in */
             disabled: boolean;
             locked: boolean;
+            /** @description the account’s last day (UTC) */
+            validUntil: string | null;
+            /** @enum {string} */
+            secondFactor: "none" | "totp";
             roles: {
                 role: string;
                 site: string | null;
+                validUntil: string | null;
             }[];
         };
         Dashboard: {
@@ -6123,7 +6928,22 @@ export interface components {
         Session: {
             user: components["schemas"]["User"];
             csrfToken: string;
+            /** @description the absolute end of the session */
             expiresAt: string;
+            /** @description when the session ends if unused from now (also the header X-Session-Idle-Ends-At) */
+            idleEndsAt: string;
+            /** @description roles past their last day: they give nothing */
+            expiredRoles: {
+                studyId: string;
+                role: string;
+                site: string | null;
+                validUntil: string;
+            }[];
+            settings: {
+                idleTimeoutSeconds: number;
+                signOutWarningSeconds: number;
+                passwordMinLength: number;
+            };
         };
         Study: {
             studyId: string;
@@ -6230,6 +7050,36 @@ export interface components {
             scores: {
                 [key: string]: unknown;
             };
+        };
+        SecondFactorEnrolment: {
+            /** @description base32, to type into the app */
+            secret: string;
+            /** @description otpauth://totp/..., for a QR code or a link */
+            otpauthUri: string;
+        };
+        AccessReview: {
+            studyId: string;
+            generatedAt: string;
+            secondFactorRoles: string[];
+            rows: {
+                username: string;
+                displayName: string;
+                role: string;
+                site: string | null;
+                grantValidUntil: string | null;
+                grantValid: boolean;
+                grantedBy: string | null;
+                grantedById: string | null;
+                grantedAt: string | null;
+                /** @enum {string} */
+                accountStatus: "active" | "suspended" | "expired";
+                accountValidUntil: string | null;
+                locked: boolean;
+                /** @enum {string} */
+                secondFactor: "none" | "totp";
+                secondFactorMissing: boolean;
+                lastSignInAt: string | null;
+            }[];
         };
     };
     responses: never;

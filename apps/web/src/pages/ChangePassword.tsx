@@ -2,11 +2,20 @@ import { type FormEvent, useState } from 'react';
 import { api, messageOf, type SessionBody } from '../api/client';
 import { Field, Problem } from '../components/forms';
 
-/** The forced change of a one-time password (docs/server.md, "Accounts and sessions"). */
+/**
+ * A change of password: forced after a one-time password (docs/server.md, "Accounts and
+ * sessions"), or the user's own choice on the account page. The server's policy decides
+ * (length, common passwords, the last passwords); its reasons are shown as they come.
+ */
 export function ChangePassword({
   onChanged,
+  forced = true,
+  minLength,
 }: {
   readonly onChanged: (session: SessionBody) => void;
+  readonly forced?: boolean;
+  /** The shortest password the server accepts (its setting), to say so before it refuses. */
+  readonly minLength?: number;
 }) {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
@@ -24,8 +33,12 @@ export function ChangePassword({
       const { data, error } = await api.PUT('/api/v1/session/password', {
         body: { currentPassword, newPassword },
       });
-      if (data) onChanged(data);
-      else setProblem(messageOf(error));
+      if (data) {
+        setCurrent('');
+        setNew('');
+        setRepeated('');
+        onChanged(data);
+      } else setProblem(messageOf(error));
     } catch {
       setProblem(messageOf(undefined));
     }
@@ -33,10 +46,20 @@ export function ChangePassword({
 
   return (
     <form onSubmit={submit} className="card narrow" aria-labelledby="change-title">
-      <h1 id="change-title">Choose your password</h1>
-      <p>Your password was set for one use. Choose your own before you go on.</p>
+      {forced ? (
+        <>
+          <h1 id="change-title">Choose your password</h1>
+          <p>Your password was set for one use. Choose your own before you go on.</p>
+        </>
+      ) : (
+        <h2 id="change-title">Change your password</h2>
+      )}
+      <p>
+        {minLength ? `At least ${minLength} characters. ` : ''}A phrase of several words is easy to
+        remember and hard to guess. Common passwords and your last few are refused.
+      </p>
       <Field
-        label="One-time password"
+        label={forced ? 'One-time password' : 'Current password'}
         type="password"
         autoComplete="current-password"
         value={currentPassword}

@@ -5,7 +5,6 @@
  * verifies older hashes.
  */
 
-import { JiaError } from '@jia-trial/errors';
 import { hash, verify } from '@node-rs/argon2';
 
 export const ARGON2_PARAMETERS = {
@@ -15,28 +14,6 @@ export const ARGON2_PARAMETERS = {
   timeCost: 2,
   parallelism: 1,
 } as const;
-
-/** The shortest password accepted (NIST SP 800-63B §5.1.1.2: at least 8; we ask for more). */
-export const MIN_PASSWORD_LENGTH = 12;
-/** Long enough for any passphrase, short enough that hashing it costs nothing extra. */
-export const MAX_PASSWORD_LENGTH = 256;
-
-export function checkPasswordRules(password: string, path = 'password'): void {
-  const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH)
-    throw new JiaError(
-      'VALIDATION_FAILED',
-      `a password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
-      {
-        issues: [
-          {
-            path,
-            message: `has ${length} characters; ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} are needed`,
-          },
-        ],
-      },
-    );
-}
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_PARAMETERS);

@@ -15,6 +15,7 @@ import { prepared } from '../prepared.js';
 import { type PoolHolder, poolOf } from '../transaction.js';
 import { throttleNetwork } from './networks.js';
 import { verifyPassword } from './passwords.js';
+import { matchTotp } from './totp.js';
 
 export interface SessionPolicy {
   /** A session unused for this long ends. */
@@ -55,18 +56,34 @@ export interface SessionUser {
   readonly username: string;
   readonly displayName: string;
   readonly mustChangePassword: boolean;
+  /** `totp`: the account signs in with a code as well (second-factor.ts). */
+  readonly secondFactor: 'none' | 'totp';
+  /**
+   * A role the user holds (and is valid) is one its study requires a second factor for, and
+   * the account has none: it must enrol before anything else (SECOND_FACTOR_ENROLMENT_REQUIRED).
+   */
+  readonly mustEnrolSecondFactor: boolean;
+}
+
+/** A role grant past its last day: ignored, and named so that the user is told why. */
+export interface ExpiredGrant extends RoleGrant {
+  readonly validUntil: string;
 }
 
 export interface Session {
   readonly user: SessionUser;
-  /** The account's roles, by study (read with the session: one query per request). */
+  /** The account's valid roles, by study (read with the session: one query per request). */
   readonly grants: ReadonlyMap<string, readonly RoleGrant[]>;
+  /** The account's roles past their last day, by study: they give nothing. */
+  readonly expiredGrants: ReadonlyMap<string, readonly ExpiredGrant[]>;
   /** Sent back in the X-CSRF-Token header of every request that changes state. */
   readonly csrfToken: string;
   readonly expiresAt: string;
+  /** When the session ends if unused from now on (the idle limit; the browser warns before). */
+  readonly idleEndsAt: string;
 }
 
-export interface NewSession extends Omit<Session, 'grants'> {
+export interface NewSession extends Omit<Session, 'grants' | 'expiredGrants'> {
   /** The cookie's value: shown once, stored only as its hash. */
   readonly token: string;
 }
@@ -74,6 +91,8 @@ export interface NewSession extends Omit<Session, 'grants'> {
 export interface SignInAttempt {
   readonly username: string;
   readonly password: string;
+  /** The code of the authenticator app, for an account with a second factor. */
+  readonly oneTimeCode?: string | undefined;
   /** The client's address, for throttling and the log. */
   readonly address: string;
 }
@@ -81,7 +100,28 @@ export interface SignInAttempt {
 const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 const newToken = () => randomBytes(32).toString('base64url');
 
-type Outcome = 'success' | 'invalid' | 'locked' | 'throttled' | 'disabled' | 'expired';
+type Outcome =
+  | 'success'
+  | 'invalid'
+  | 'locked'
+  | 'throttled'
+  | 'disabled'
+  | 'expired'
+  | 'account_expired'
+  | 'code_required'
+  | 'code_invalid';
+
+/** Today in UTC, as the database sees it: validity dates are UTC days (migration access). */
+const UTC_TODAY = "(now() AT TIME ZONE 'UTC')::date";
+
+/**
+ * Whether the account `u` must enrol a second factor: it has none, and a valid role it holds is
+ * one its study's access rule requires a second factor for.
+ */
+const MUST_ENROL = `(u.second_factor = 'none' AND EXISTS (
+    SELECT 1 FROM role_assignment r JOIN study_access_policy p ON p.study_id = r.study_id
+     WHERE r.user_id = u.row_id AND r.role = ANY (p.second_factor_roles)
+       AND (r.valid_until IS NULL OR r.valid_until >= ${UTC_TODAY})))`;
 
 async function logAttempt(
   db: pg.ClientBase,
@@ -103,7 +143,8 @@ async function throttledFor(
   const found = await db.query<{ user_wait: number | null; address_wait: number | null }>(
     `WITH recent AS (
        SELECT username, network, at FROM sign_in_attempt
-        WHERE at > now() - make_interval(mins => $3) AND outcome IN ('invalid', 'locked')
+        WHERE at > now() - make_interval(mins => $3)
+          AND outcome IN ('invalid', 'locked', 'code_invalid')
           AND (username = $1 OR network = $2))
      SELECT
        (SELECT ceil(extract(epoch FROM min(at) + make_interval(mins => $3) - now()))
@@ -171,16 +212,19 @@ export async function openSession(
 ): Promise<NewSession> {
   const token = newToken();
   const csrfToken = newToken();
-  const opened = await db.query<{ expires_at: Date }>(
+  const opened = await db.query<{ expires_at: Date; idle_ends_at: Date }>(
     `WITH reset AS (UPDATE user_credential SET failed_attempts = 0 WHERE user_id = $1)
      INSERT INTO user_session (token_hash, user_id, csrf_token, expires_at, address)
-     VALUES ($2, $1, $3, now() + make_interval(hours => $4), $5) RETURNING expires_at`,
-    [user.id, tokenHash(token), csrfToken, policy.absoluteHours, address],
+     VALUES ($2, $1, $3, now() + make_interval(hours => $4), $5)
+     RETURNING expires_at, least(expires_at, last_seen_at + make_interval(mins => $6)) AS idle_ends_at`,
+    [user.id, tokenHash(token), csrfToken, policy.absoluteHours, address, policy.idleMinutes],
   );
+  const row = opened.rows[0] as { expires_at: Date; idle_ends_at: Date };
   return {
     token,
     csrfToken,
-    expiresAt: (opened.rows[0] as { expires_at: Date }).expires_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    idleEndsAt: row.idle_ends_at.toISOString(),
     user,
   };
 }
@@ -238,10 +282,19 @@ async function checkAndOpen(
     must_change: boolean;
     expired: boolean;
     locked_for: number | null;
+    valid_until: string | null;
+    account_expired: boolean;
+    second_factor: 'none' | 'totp';
+    totp_secret: Buffer | null;
+    totp_last_step: string | null;
+    must_enrol: boolean;
   }>(
     `SELECT u.row_id::text AS id, u.username, u.display_name, u.disabled, c.password_hash,
             c.must_change, coalesce(c.must_change AND c.must_change_by < now(), false) AS expired,
-            ceil(extract(epoch FROM c.locked_at + make_interval(mins => $2) - now()))::float8 AS locked_for
+            ceil(extract(epoch FROM c.locked_at + make_interval(mins => $2) - now()))::float8 AS locked_for,
+            to_char(u.valid_until, 'YYYY-MM-DD') AS valid_until,
+            coalesce(u.valid_until < ${UTC_TODAY}, false) AS account_expired,
+            u.second_factor, c.totp_secret, c.totp_last_step::text, ${MUST_ENROL} AS must_enrol
        FROM app_user u JOIN user_credential c ON c.user_id = u.row_id
       WHERE u.username = $1`,
     [attempt.username, policy.lockMinutes],
@@ -271,15 +324,30 @@ async function checkAndOpen(
       'the username or the password is wrong, or a one-time password has expired',
     );
   }
+  // The password is right: from here on the answers may say more than a wrong password's.
+  if (account.account_expired) {
+    await logAttempt(client, attempt, 'account_expired');
+    return new JiaError(
+      'ACCOUNT_EXPIRED',
+      `your account was valid until ${account.valid_until} (UTC): an administrator can extend it`,
+      { details: { validUntil: account.valid_until } },
+    );
+  }
+  if (account.second_factor === 'totp') {
+    const refusal = await checkSecondFactor(client, attempt, account, policy);
+    if (refusal) return refusal;
+  }
   const user: SessionUser = {
     id: account.id,
     username: account.username,
     displayName: account.display_name ?? account.username,
     mustChangePassword: account.must_change,
+    secondFactor: account.second_factor,
+    mustEnrolSecondFactor: account.must_enrol,
   };
   // An expired lock ends with the right password.
   await client.query(
-    'UPDATE user_credential SET locked_at = NULL WHERE user_id = $1 AND locked_at IS NOT NULL',
+    `UPDATE user_credential SET locked_at = NULL, last_sign_in_at = now() WHERE user_id = $1`,
     [account.id],
   );
   const session = await openSession(client, user, attempt.address, policy);
@@ -288,8 +356,52 @@ async function checkAndOpen(
 }
 
 /**
+ * The second step of a sign-in with a second factor, the password being right: the code of the
+ * authenticator app, for a step after the last one accepted (no replay; totp.ts). No code:
+ * ONE_TIME_CODE_REQUIRED (the client asks for it and sends both again). A wrong or replayed
+ * code counts as a failed sign-in (throttled and locking as a wrong password does), so that the
+ * six digits cannot be guessed at leisure. Null: accepted (the step is recorded).
+ */
+async function checkSecondFactor(
+  client: pg.PoolClient,
+  attempt: SignInAttempt,
+  account: { id: string; totp_secret: Buffer | null; totp_last_step: string | null },
+  policy: SessionPolicy,
+): Promise<JiaError | null> {
+  if (!attempt.oneTimeCode) {
+    await logAttempt(client, attempt, 'code_required');
+    return new JiaError(
+      'ONE_TIME_CODE_REQUIRED',
+      'enter the 6-digit code your authenticator app shows for jia-trial',
+    );
+  }
+  const step =
+    account.totp_secret === null
+      ? null
+      : matchTotp(
+          account.totp_secret,
+          attempt.oneTimeCode,
+          Date.now() / 1000,
+          account.totp_last_step === null ? null : Number(account.totp_last_step),
+        );
+  if (step === null) {
+    await recordFailure(client, attempt, 'code_invalid', account.id, policy);
+    return new JiaError(
+      'ONE_TIME_CODE_INVALID',
+      'the code is wrong, or was used already: enter the next code the app shows',
+    );
+  }
+  await client.query('UPDATE user_credential SET totp_last_step = $2 WHERE user_id = $1', [
+    account.id,
+    step,
+  ]);
+  return null;
+}
+
+/**
  * The session of a cookie's token, or null when there is none, it has expired (idle or
- * absolute) or its account is disabled. Marks it used.
+ * absolute), its account is disabled, locked or past its last day. Marks it used. Role grants
+ * past their last day are left out of `grants` and listed in `expiredGrants`.
  */
 export async function sessionOf(
   store: PoolHolder,
@@ -302,23 +414,39 @@ export async function sessionOf(
     username: string;
     display_name: string | null;
     must_change: boolean;
+    second_factor: 'none' | 'totp';
+    must_enrol: boolean;
     csrf_token: string;
     expires_at: Date;
+    idle_ends_at: Date;
     stale: boolean;
-    grants: Array<{ study: string; role: Role; site: string | null }> | null;
+    grants: Array<{
+      study: string;
+      role: Role;
+      site: string | null;
+      validUntil: string | null;
+      valid: boolean;
+    }> | null;
   }>(
     // Prepared: every request runs it.
     prepared(
-      `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, s.csrf_token,
-            s.expires_at, s.last_seen_at < now() - make_interval(secs => $3) AS stale,
-            (SELECT json_agg(json_build_object('study', r.study_id, 'role', r.role, 'site', r.site_code)
+      `SELECT u.row_id::text AS id, u.username, u.display_name, c.must_change, u.second_factor,
+            ${MUST_ENROL} AS must_enrol, s.csrf_token, s.expires_at,
+            s.last_seen_at < now() - make_interval(secs => $3) AS stale,
+            least(s.expires_at, CASE WHEN s.last_seen_at < now() - make_interval(secs => $3)
+                                     THEN now() ELSE s.last_seen_at END
+                                + make_interval(mins => $2)) AS idle_ends_at,
+            (SELECT json_agg(json_build_object('study', r.study_id, 'role', r.role, 'site', r.site_code,
+                               'validUntil', to_char(r.valid_until, 'YYYY-MM-DD'),
+                               'valid', r.valid_until IS NULL OR r.valid_until >= ${UTC_TODAY})
                              ORDER BY r.study_id, r.role, r.site_code NULLS FIRST)
                FROM role_assignment r WHERE r.user_id = u.row_id) AS grants
        FROM user_session s JOIN app_user u ON u.row_id = s.user_id
        JOIN user_credential c ON c.user_id = u.row_id
       WHERE s.token_hash = $1 AND s.expires_at > now()
         AND s.last_seen_at > now() - make_interval(mins => $2)
-        AND NOT u.disabled AND c.locked_at IS NULL`,
+        AND NOT u.disabled AND c.locked_at IS NULL
+        AND (u.valid_until IS NULL OR u.valid_until >= ${UTC_TODAY})`,
       [tokenHash(token), policy.idleMinutes, TOUCH_EVERY_SECONDS],
     ),
   );
@@ -329,17 +457,28 @@ export async function sessionOf(
       tokenHash(token),
     ]);
   const grants = new Map<string, RoleGrant[]>();
+  const expiredGrants = new Map<string, ExpiredGrant[]>();
   for (const g of row.grants ?? [])
-    grants.set(g.study, [...(grants.get(g.study) ?? []), { role: g.role, site: g.site }]);
+    if (g.valid)
+      grants.set(g.study, [...(grants.get(g.study) ?? []), { role: g.role, site: g.site }]);
+    else
+      expiredGrants.set(g.study, [
+        ...(expiredGrants.get(g.study) ?? []),
+        { role: g.role, site: g.site, validUntil: g.validUntil as string },
+      ]);
   return {
     grants,
+    expiredGrants,
     csrfToken: row.csrf_token,
     expiresAt: row.expires_at.toISOString(),
+    idleEndsAt: row.idle_ends_at.toISOString(),
     user: {
       id: row.id,
       username: row.username,
       displayName: row.display_name ?? row.username,
       mustChangePassword: row.must_change,
+      secondFactor: row.second_factor,
+      mustEnrolSecondFactor: row.must_enrol,
     },
   };
 }
@@ -363,6 +502,25 @@ export async function verifyAccountPassword(
   if (!valid && found.rowCount)
     await db.query(countFailure('$1', '$2'), [userId, policy.lockAfterFailures]);
   return valid;
+}
+
+/**
+ * Marks a session used now, whatever the minute's rounding of sessionOf ("Stay signed in"
+ * before the idle sign-out); returns its new idle end, or null when it has ended already.
+ */
+export async function renewSession(
+  store: PoolHolder,
+  token: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<string | null> {
+  const renewed = await poolOf(store).query<{ idle_ends_at: Date }>(
+    `UPDATE user_session SET last_seen_at = now()
+      WHERE token_hash = $1 AND expires_at > now()
+        AND last_seen_at > now() - make_interval(mins => $2)
+      RETURNING least(expires_at, last_seen_at + make_interval(mins => $2)) AS idle_ends_at`,
+    [tokenHash(token), policy.idleMinutes],
+  );
+  return renewed.rows[0]?.idle_ends_at.toISOString() ?? null;
 }
 
 /** Ends a session (signing out); ending one that does not exist is not an error. */

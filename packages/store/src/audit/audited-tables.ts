@@ -8,6 +8,7 @@ export const AUDITED_TABLES = [
   'site',
   'app_user',
   'role_assignment',
+  'study_access_policy',
   'subject',
   'visit',
   'joint_finding',

@@ -36,6 +36,7 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   study: ['study_id'],
   site: ['study_id', 'site_code'],
   role_assignment: ['study_id', 'user_id', 'role', 'site_code'],
+  study_access_policy: ['study_id'],
   alert: ['study_id', 'alert_id'],
   data_query: ['study_id', 'query_id'],
   signature: ['study_id', 'signature_id'],
