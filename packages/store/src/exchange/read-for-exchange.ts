@@ -19,7 +19,7 @@ import { notFound } from '../errors.js';
 import { textColumns, textsOf } from '../records/record-texts.js';
 import { utcText } from '../review/timestamps.js';
 import { type PoolHolder, withSnapshot } from '../transaction.js';
-import { type ExchangeRecordChange, recordChanges } from './record-changes.js';
+import { type ExchangeTrailEvent, recordChanges } from './record-changes.js';
 
 export interface ExchangeAuditStamp {
   readonly actorId: string;
@@ -29,19 +29,22 @@ export interface ExchangeAuditStamp {
   readonly eventId: string;
 }
 
+/** An e-signature of a visit (visitId) or of the subject's casebook (visitId null). */
+export interface ExchangeSignature {
+  readonly signatureId: string;
+  readonly visitId: string | null;
+  readonly meaning: string;
+  readonly signerActorId: string;
+  readonly at: string;
+}
+
 export interface ExchangeSubject {
   readonly subjectId: string;
   readonly records: ReadonlyMap<
     RecordTypeId,
     ReadonlyArray<{ readonly texts: RecordTexts; readonly lastChange?: ExchangeAuditStamp }>
   >;
-  readonly signatures: ReadonlyArray<{
-    readonly signatureId: string;
-    readonly visitId: string | null;
-    readonly meaning: string;
-    readonly signerActorId: string;
-    readonly at: string;
-  }>;
+  readonly signatures: readonly ExchangeSignature[];
 }
 
 export interface ExchangeStudyInfo {
@@ -197,7 +200,7 @@ async function* subjectsOf(
 /**
  * Reads study `studyId` in one snapshot and hands `use` its description, its subjects (read in
  * batches while `use` consumes them) and, on demand, the changes of its audit trail (read
- * through a cursor). NOT_FOUND when there is no study.
+ * and its signatures, through a cursor). NOT_FOUND when there is no study.
  */
 export async function readStudyForExchange<T>(
   db: PoolHolder,
@@ -205,7 +208,7 @@ export async function readStudyForExchange<T>(
   use: (
     study: ExchangeStudyInfo,
     subjects: () => AsyncIterable<ExchangeSubject>,
-    changes: () => AsyncIterable<ExchangeRecordChange>,
+    changes: () => AsyncIterable<ExchangeTrailEvent>,
   ) => Promise<T>,
   batchSize = EXCHANGE_BATCH_SUBJECTS,
 ): Promise<T> {
