@@ -70,13 +70,19 @@ async function studyInfo(client: pg.ClientBase, studyId: string): Promise<Exchan
     [studyId],
   );
   // Every actor of the study's trail (an event before migration 0007 has no actor id: its name
-  // is its id) and every signer. The latest name of an actor id is kept.
+  // is its id) and every signer. The latest name of an actor id is kept: its last event found
+  // by a hashed aggregate, then read by its key (sorting every event of a 200,000-visit trail
+  // took seconds).
   const actors = await client.query<{ id: string; name: string }>(
-    `SELECT DISTINCT ON (id) id, name FROM (
-       SELECT coalesce(actor_id, actor) AS id, actor AS name, event_id AS n FROM audit_event WHERE study_id = $1
+    `WITH last AS (
+       SELECT coalesce(actor_id, actor) AS id, max(event_id) AS n FROM audit_event
+        WHERE study_id = $1 GROUP BY 1
+     )
+     SELECT DISTINCT ON (id) id, name FROM (
+       SELECT last.id, e.actor AS name, 1 AS rank FROM last JOIN audit_event e ON e.event_id = last.n
        UNION ALL
-       SELECT 'user:' || signer_username, signer_name, 0 FROM signature WHERE study_id = $1
-     ) a ORDER BY id, n DESC`,
+       SELECT 'user:' || signer_username, signer_name, 2 FROM signature WHERE study_id = $1
+     ) a ORDER BY id, rank`,
     [studyId],
   );
   return {
