@@ -14,7 +14,9 @@
  * `npm run bench -- store [options]` runs the store benchmark instead (bench/store.bench.ts:
  * bundle import and concurrent saves on the embedded PostgreSQL, against their floor and
  * ceiling); its options are listed there and in bench/README.md. `npm run bench -- report`
- * runs the report benchmark (bench/report.bench.ts: jia-trial report on registry-sized bundles).
+ * runs the report benchmark (bench/report.bench.ts: jia-trial report on registry-sized bundles),
+ * `npm run bench -- export` the export benchmark (bench/export.bench.ts: the CSV bundle, ODM and
+ * FHIR exports of the benchmark study).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -483,6 +485,9 @@ if (command === 'store') {
 } else if (command === 'report') {
   const { runReportBench } = await import('./report.bench.js');
   process.exitCode = await runReportBench(rest);
+} else if (command === 'export') {
+  const { runExportBench } = await import('./export.bench.js');
+  process.exitCode = await runExportBench(rest);
 } else if (command === 'startup') {
   const { runStartupBench } = await import('./startup.bench.js');
   process.exitCode = await runStartupBench(rest);

@@ -104,6 +104,18 @@ function processesUnder(dir: string): string[] {
     });
 }
 
+test('a jia-* entry left in the temporary directory fails the run, named', () => {
+  const run = runRunner([fixture('leaves-jia-temp')]);
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /FAILED: the tests left 1 jia-\* temporary entries \(jia-forgotten-/);
+  assert.match(
+    run.stdout,
+    /tests: 1: 1 passed, 0 failed/,
+    'every test passed: the leftover fails it',
+  );
+  assert.deepEqual(run.left, []);
+});
+
 test("what a test leaves in its temporary directory is named, and removed with the run's", () => {
   const run = runRunner([fixture('leaves-temp')]);
   assert.equal(run.status, 0, run.stdout + run.stderr);

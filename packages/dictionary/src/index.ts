@@ -6,6 +6,7 @@
 export * from './bundle-spec.js';
 export * from './chaq-answers.js';
 export * from './code-lists.js';
+export * from './csv-formula.js';
 export * from './field-rules.js';
 export * from './forms.js';
 export * from './lab-values.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,7 +8,9 @@ import { changeAs, openTestDatabase, type TestDatabase } from './test-support.js
 
 let source: TestDatabase;
 let target: TestDatabase;
-const dir = join(mkdtempSync(join(tmpdir(), 'jia-backup-test-')), 'backup');
+// Removed when the file's tests end (a run left jia-backup-test-* behind: issue 16).
+const scratch = mkdtempSync(join(tmpdir(), 'jia-backup-test-'));
+const dir = join(scratch, 'backup');
 
 before(async () => {
   source = await openTestDatabase();
@@ -26,6 +28,7 @@ before(async () => {
 after(async () => {
   await source.close();
   await target.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 test('a backup restores to the same rows and the same verified audit trail', async () => {

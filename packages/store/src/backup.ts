@@ -46,7 +46,7 @@ export const BACKUP_TABLES = [
 ] as const;
 const FORMAT = 'jia-trial-backup/1';
 
-interface Manifest {
+export interface BackupManifest {
   readonly format: string;
   readonly createdAt: string;
   readonly schemaVersion: number;
@@ -68,7 +68,7 @@ export interface BackupResult {
   readonly dir: string;
   readonly tables: number;
   readonly rows: number;
-  readonly auditHead: Manifest['auditHead'];
+  readonly auditHead: BackupManifest['auditHead'];
 }
 
 function hashing(hash: ReturnType<typeof createHash>) {
@@ -109,7 +109,7 @@ export async function backupDatabase(
   }
   // Seal what is committed, so that the recorded head covers it (later work stays pending).
   await sealNow(pool);
-  const manifest = await withSnapshot(pool, async (client): Promise<Manifest> => {
+  const manifest = await withSnapshot(pool, async (client): Promise<BackupManifest> => {
     const version = await client.query<{ v: number }>(
       'SELECT max(version) AS v FROM schema_migration',
     );
@@ -117,7 +117,7 @@ export async function backupDatabase(
       `SELECT block_seq, encode(block_hash, 'hex') AS hash,
               (SELECT coalesce(sum(event_count), 0) FROM audit_block) AS events FROM audit_head`,
     );
-    const tables: Array<Manifest['tables'][number]> = [];
+    const tables: Array<BackupManifest['tables'][number]> = [];
     for (const table of BACKUP_TABLES) {
       const file = `${table}.copy`;
       const hash = createHash('sha256');
@@ -165,10 +165,12 @@ export interface RestoreResult {
   readonly audit: AuditReport;
 }
 
-function readManifest(dir: string): Manifest {
-  let manifest: Manifest;
+function readManifest(dir: string): BackupManifest {
+  let manifest: BackupManifest;
+  if (!existsSync(dir))
+    throw new JiaError('BACKUP_INVALID', `there is no backup at ${dir}: no such directory`);
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
   } catch (error) {
     throw new JiaError(
       'BACKUP_INVALID',
@@ -188,7 +190,7 @@ function readManifest(dir: string): Manifest {
   return manifest;
 }
 
-async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
+async function checkFiles(dir: string, manifest: BackupManifest): Promise<void> {
   for (const entry of manifest.tables) {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(join(dir, entry.file))) hash.update(chunk as Buffer);
@@ -200,17 +202,19 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
+/** A backup folder that passed checkBackup: its manifest, read once. */
+export interface CheckedBackup {
+  readonly dir: string;
+  readonly manifest: BackupManifest;
+}
+
 /**
- * Restores a backup into a database that holds no study data and no audit events. The head and
- * the whole audit trail are verified inside the restoring transaction: a backup that does not
- * verify is rolled back and the report says why. `pool` connects as the owner
- * (Store.ownerPool()); the runtime role is refused with PERMISSION_DENIED.
+ * Everything about a backup that needs no database: the folder exists and is readable, its
+ * manifest is one this version restores, its signed head verifies with the trusted key, and
+ * every file matches the manifest. BACKUP_INVALID otherwise. `jia-trial restore` checks this
+ * before it opens (and so creates) a database (issue 16).
  */
-export async function restoreDatabase(
-  pool: pg.Pool,
-  dir: string,
-  options: KeyOptions = {},
-): Promise<RestoreResult> {
+export async function checkBackup(dir: string, options: KeyOptions = {}): Promise<CheckedBackup> {
   const manifest = readManifest(dir);
   checkSignedHead(dir, manifest, options);
   const current = listMigrations().at(-1)?.version ?? 0;
@@ -220,6 +224,23 @@ export async function restoreDatabase(
       `the backup has schema version ${manifest.schemaVersion}, this jia-trial has ${current}: restore with the version that made it`,
     );
   await checkFiles(dir, manifest);
+  return { dir, manifest };
+}
+
+/**
+ * Restores a backup into a database that holds no study data and no audit events. The head and
+ * the whole audit trail are verified inside the restoring transaction: a backup that does not
+ * verify is rolled back and the report says why. `pool` connects as the owner
+ * (Store.ownerPool()); the runtime role is refused with PERMISSION_DENIED. The backup is checked
+ * first (checkBackup), unless it is given checked.
+ */
+export async function restoreDatabase(
+  pool: pg.Pool,
+  backup: string | CheckedBackup,
+  options: KeyOptions = {},
+): Promise<RestoreResult> {
+  const { dir, manifest } =
+    typeof backup === 'string' ? await checkBackup(backup, options) : backup;
   const client = await pool.connect();
   let rows = 0;
   try {
@@ -273,7 +294,7 @@ export async function restoreDatabase(
  * A signed head must be the manifest's head, signed with the trusted anchor key (the key
  * directory's public key); a backup without one is restored as before (its head is unsigned).
  */
-function checkSignedHead(dir: string, manifest: Manifest, options: KeyOptions): void {
+function checkSignedHead(dir: string, manifest: BackupManifest, options: KeyOptions): void {
   const signed = manifest.signedHead;
   if (signed === undefined) return;
   const { heads, problems } = checkAnchors([signed], options);

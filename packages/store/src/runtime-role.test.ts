@@ -4,7 +4,7 @@
  * trail or the schema. Every refusal passes through the store as PERMISSION_DENIED.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -78,7 +78,7 @@ describe('the runtime role', () => {
     assert.notEqual(who.rows[0].user, owner);
   });
 
-  test('does everything the application does: import a bundle, save a visit, export, back up, verify the audit trail', async () => {
+  test('does everything the application does: import a bundle, save a visit, export, back up, verify the audit trail', async (t) => {
     const files = (['subjects.csv', 'visits.csv', 'joints.csv', 'chaq.csv'] as const).map(staged);
     const imported = await withTransaction(db.store, testActor('importer'), undefined, (tx) =>
       importBundle(tx, 'pilot', files),
@@ -98,9 +98,14 @@ describe('the runtime role', () => {
       reason: 'transcription error',
     });
     const out = mkdtempSync(join(tmpdir(), 'jia-runtime-export-'));
+    const backups = mkdtempSync(join(tmpdir(), 'jia-runtime-backup-'));
+    t.after(() => {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(backups, { recursive: true, force: true });
+    });
     const exported = await exportBundle(db.store.pool, 'pilot', out);
     assert.ok(exported.files.some((f) => f.file === 'visits.csv' && f.rows > 0));
-    const backup = join(mkdtempSync(join(tmpdir(), 'jia-runtime-backup-')), 'backup');
+    const backup = join(backups, 'backup');
     const written = await backupDatabase(db.store.pool, backup);
     assert.ok(written.rows > 0);
     const report = await verifyAudit(db.store.pool);

@@ -16,11 +16,11 @@ const FLAGS = [
   '--no-first-run',
 ];
 
+/** The PDF of `html`, or why it could not be made (the caller writes it: private, atomically). */
 export async function renderPdf(
   html: string,
-  path: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ written: true } | { written: false; why: string }> {
+): Promise<{ written: true; pdf: Uint8Array } | { written: false; why: string }> {
   const executable = env.JIA_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executable))
     return {
@@ -37,13 +37,13 @@ export async function renderPdf(
     const page = await browser.newPage();
     // The page is self-contained: nothing to load from the network.
     await page.setContent(html, { waitUntil: 'load' });
-    await page.pdf({
-      path,
+    // No `path`: Chromium would create the file with the umask's mode (0644), readable by all.
+    const pdf = await page.pdf({
       format: 'A4',
       printBackground: true,
       margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
     });
-    return { written: true };
+    return { written: true, pdf };
   } catch (error) {
     return { written: false, why: `Chromium failed to print: ${firstLine(error)}` };
   } finally {

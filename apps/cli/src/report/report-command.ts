@@ -4,7 +4,7 @@
  * as SVG files, and report.pdf when Chromium is installed (otherwise the command says why and
  * writes the rest).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -46,14 +46,14 @@ export interface ReportIo {
 }
 
 /**
- * Written as `jia-trial score --out` writes (a temporary file renamed when complete), so that a
- * reader never sees half a file.
+ * Written as `jia-trial score --out` writes (a temporary file renamed when complete, 0600), so
+ * that a reader never sees half a file and no one else reads a child's data.
  */
-function writeAtomically(path: string, text: string): Promise<void> {
+function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
   return writeOutput(
     path,
     async (sink) => {
-      await sink(Buffer.from(text, 'utf8'));
+      await sink(typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     },
     () => {},
   );
@@ -92,23 +92,23 @@ export async function runReport(
     synthetic,
     generator: cliVersion(),
   });
-  mkdirSync(options.out, { recursive: true });
+  // Folders it makes are private (0700; an existing one keeps its mode), files 0600 (writeOutput).
+  mkdirSync(options.out, { recursive: true, mode: 0o700 });
   await writeAtomically(join(options.out, 'report.json'), reportJson(study));
   const html = renderHtml(study);
   await writeAtomically(join(options.out, 'report.html'), html);
   const plots = reportPlots(study);
-  mkdirSync(join(options.out, 'plots'), { recursive: true });
+  mkdirSync(join(options.out, 'plots'), { recursive: true, mode: 0o700 });
   for (const [i, svg] of plots.entries())
     await writeAtomically(join(options.out, 'plots', `plot-${i + 1}.svg`), `${svg}\n`);
   const pdfPath = join(options.out, 'report.pdf');
   // playwright-core is loaded only here: it alone takes most of a second to load.
   const { renderPdf } = await import('./render-pdf.js');
-  const pdf = await renderPdf(html, `${pdfPath}.tmp`, io.env ?? process.env);
-  if (pdf.written) renameSync(`${pdfPath}.tmp`, pdfPath);
+  const pdf = await renderPdf(html, io.env ?? process.env);
+  if (pdf.written) await writeAtomically(pdfPath, pdf.pdf);
   else {
     // A report.pdf of an earlier run must not sit beside this report as if it were its print.
     rmSync(pdfPath, { force: true });
-    rmSync(`${pdfPath}.tmp`, { force: true });
     io.note(`report.pdf: not written: ${pdf.why}; report.html prints the same`);
   }
   io.out(

@@ -110,7 +110,7 @@ export async function runExportOdm(io: StoreIo, options: OdmExportOptions): Prom
     if (options.json) io.out(`${JSON.stringify(summary)}\n`);
     else
       io.out(
-        `exported study ${studyId} as ODM 1.3.2 (${summary.fileType}) to ${options.out}: ${result.subjects} subjects${result.changes === null ? '' : `, ${result.changes} changes`}\n`,
+        `exported study ${studyId} as ODM 1.3.2 (${summary.fileType}) to ${options.out}: ${result.subjects} subjects${result.changes === null ? '' : `, ${result.changes} changes, ${result.signatures} signatures`}\n`,
       );
   });
 }

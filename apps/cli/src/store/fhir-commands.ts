@@ -43,7 +43,8 @@ export async function runExportFhir(io: StoreIo, options: FhirExportOptions): Pr
     const studyId = await chosenStudy(store, options.study);
     const timestamp = new Date().toISOString();
     const files = new Map<string, Awaited<ReturnType<typeof streamWriter>>>();
-    if (options.ndjson) mkdirSync(options.ndjson, { recursive: true });
+    // Private: the folder it makes 0700, each file 0600 (streamWriter's createExclusively).
+    if (options.ndjson) mkdirSync(options.ndjson, { recursive: true, mode: 0o700 });
     const ndjson = options.ndjson
       ? async (type: string, line: string) => {
           let file = files.get(type);

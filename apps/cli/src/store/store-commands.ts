@@ -5,7 +5,7 @@
  * work and closes it, so that commands run one after another, or at the same time, share the
  * embedded server. All but restore work as the runtime role; migrations and restore as the owner.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { JiaError } from '@jia-trial/errors';
 import {
@@ -14,6 +14,7 @@ import {
   anchorKeyDir,
   backupDatabase,
   checkAnchors,
+  checkBackup,
   createAnchor,
   type ExpectedHead,
   exportBundle,
@@ -29,6 +30,7 @@ import {
   unsealedWindow,
   verifyAudit,
 } from '@jia-trial/store';
+import { dataDirToCreate, holdsNothing, removeCreatedDataDir } from './fresh-data-dir.js';
 
 export interface StoreIo {
   readonly env: NodeJS.ProcessEnv;
@@ -114,9 +116,14 @@ export async function withStore<T>(
       'INTERRUPTED',
       `interrupted by ${signal}: the running statement was cancelled and the transaction rolled back; ${interrupted}`,
     );
+  const options = storeOptionsFromEnv(io.env);
+  // A data directory this command creates is removed again if it fails having stored nothing.
+  const created = dataDirToCreate(options);
+  let leaveEmpty = false;
   try {
     // A server that cannot be reached is DATABASE_UNAVAILABLE, not a fault of jia-trial.
-    const store = await openStore(storeOptionsFromEnv(io.env)).catch((error: unknown) => {
+    const store = await openStore(options).catch((error: unknown) => {
+      leaveEmpty = true;
       throw translateDatabaseError(error);
     });
     for (const notice of store.notices) io.note(`jia-trial: ${notice}`);
@@ -134,6 +141,7 @@ export async function withStore<T>(
       if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
       return await work(store);
     } catch (error) {
+      if (created) leaveEmpty = await holdsNothing(store).catch(() => false);
       const signal = interruption.signal();
       throw signal ? stopped(signal) : error;
     } finally {
@@ -141,6 +149,7 @@ export async function withStore<T>(
     }
   } finally {
     interruption.dispose();
+    if (created && leaveEmpty) removeCreatedDataDir(created);
   }
 }
 
@@ -172,9 +181,11 @@ export async function runExport(
         );
       studyId = studies[0] as string;
     }
-    mkdirSync(options.out, { recursive: true });
+    // Private: the folder it makes 0700, each file 0600 (exportBundle's createExclusively); a
+    // folder it made is removed again when the export fails before writing into it.
+    const made = mkdirSync(options.out, { recursive: true, mode: 0o700 });
     let lastDraw = 0;
-    const result = await exportBundle(store.pool, studyId, options.out, (file, done, total) => {
+    const exporting = exportBundle(store.pool, studyId, options.out, (file, done, total) => {
       if (!io.progressTty) return;
       const now = Date.now();
       if (done < total && now - lastDraw < 100) return;
@@ -185,12 +196,31 @@ export async function runExport(
         `\r${file.padEnd(20)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done >= total ? '\n' : ''}`,
       );
     });
+    const result = await exporting.catch((error: unknown) => {
+      if (made !== undefined) removeEmptyFolders(options.out, made);
+      throw error;
+    });
     if (options.json) io.out(`${JSON.stringify(result)}\n`);
     else
       io.out(
         `exported study ${studyId} to ${options.out}\n${result.files.map((f) => `  ${f.file.padEnd(20)} ${f.rows} rows`).join('\n')}\n`,
       );
   });
+}
+
+/**
+ * Removes `dir` and its parents up to `top` (the first folder mkdirSync made), while they are
+ * empty: a failed command leaves no empty folder of its own behind.
+ */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let at = resolve(dir); ; at = resolve(at, '..')) {
+    try {
+      rmdirSync(at); // only an empty folder
+    } catch {
+      return;
+    }
+    if (at === resolve(top)) return;
+  }
 }
 
 function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
@@ -281,9 +311,12 @@ export async function runBackup(io: StoreIo, out: string, json: boolean): Promis
 }
 
 export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
+  // The backup first (there, readable, its manifest and signed head valid, its files intact):
+  // a backup that cannot be restored opens no database, so creates no data directory.
+  const backup = await checkBackup(dir, { keyDir: anchorKeyDir(io.env) });
   // Restore suspends the audit triggers and loads the audit tables: the owner's work.
   const result = await withStore(io, (store) =>
-    restoreDatabase(store.ownerPool(), dir, { keyDir: anchorKeyDir(io.env) }),
+    restoreDatabase(store.ownerPool(), backup, { keyDir: anchorKeyDir(io.env) }),
   );
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);

@@ -4748,10 +4748,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The study as a bundle: a ZIP of its CSV files (docs/bundle-format.md) */
+        /** The study as a bundle (a ZIP of its CSV files, docs/bundle-format.md), as CDISC ODM 1.3.2 or as a FHIR R4 Bundle (docs/interop.md) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description bundle: a ZIP of the CSV files; odm: CDISC ODM 1.3.2 XML; fhir: a FHIR R4 Bundle (JSON) */
+                    format?: "bundle" | "odm" | "fhir";
+                    /** @description odm only: the whole audit trail (FileType Transactional) instead of a Snapshot */
+                    transactional?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     studyId: string;
@@ -4760,7 +4765,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description application/zip */
+                /** @description application/zip, application/xml or application/fhir+json */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4789,6 +4794,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

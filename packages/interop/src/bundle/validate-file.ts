@@ -16,8 +16,10 @@ import {
   checkFieldValue,
   checkRecordRules,
   type FieldValue,
+  isNeutralisedField,
   type ParsedText,
   parseFieldText,
+  restoreCell,
 } from '@jia-trial/dictionary';
 import { CsvReader, type CsvRecordView, CsvSyntaxError } from '../csv/csv-reader.js';
 import { semicolonSeparatedHeader, unknownColumn } from '../csv/header-hints.js';
@@ -128,7 +130,8 @@ export function validateFile(
     const invalid = new Set<string>();
     for (let i = 0; i < header.length; i++) {
       const column = header[i] as BundleColumn;
-      const text = record.text(i);
+      // A text cell written neutralised (`'=x`, csv-formula.ts) holds the text `=x`.
+      const text = isNeutralisedField(column.field) ? restoreCell(record.text(i)) : record.text(i);
       if (text === '') {
         if (column.required) {
           report(record.line, column.name, 'required value is empty');

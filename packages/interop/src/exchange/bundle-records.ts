@@ -5,20 +5,30 @@
  * here does not validate; `readValidBundle` does, before anything is stored.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   BUNDLE_FILES,
+  isNeutralisedField,
+  neutraliseCell,
   RECORD_TYPES,
   type RecordTexts,
   type RecordTypeId,
+  restoreCell,
 } from '@jia-trial/dictionary';
 import { CsvReader } from '../csv/csv-reader.js';
 import { CsvWriter } from '../csv/csv-writer.js';
 import { type ExchangeRecord, pushTo, type SubjectRecords } from './study-data.js';
 
-/** Every row of a bundle file as cell texts (empty cells absent); [] when the file is absent. */
+/**
+ * Every row of a bundle file as cell texts (empty cells absent); [] when the file is absent. A
+ * text cell written neutralised (csv-formula.ts of the dictionary) is read as the text it was.
+ */
 export function readBundleTexts(path: string): RecordTexts[] {
   if (!existsSync(path)) return [];
+  const spec = BUNDLE_FILES.find((f) => f.file === basename(path));
+  const neutralised = new Set(
+    spec?.columns.filter((c) => isNeutralisedField(c.field)).map((c) => c.name),
+  );
   const rows: RecordTexts[] = [];
   let header: string[] = [];
   const reader = new CsvReader((record) => {
@@ -26,7 +36,13 @@ export function readBundleTexts(path: string): RecordTexts[] {
     if (record.index === 0) header = cells;
     else
       rows.push(
-        new Map(cells.flatMap((cell, i) => (cell === '' ? [] : [[header[i] as string, cell]]))),
+        new Map(
+          cells.flatMap((cell, i) => {
+            const name = header[i] as string;
+            if (cell === '') return [];
+            return [[name, neutralised.has(name) ? restoreCell(cell) : cell]];
+          }),
+        ),
       );
   });
   reader.push(readFileSync(path));
@@ -66,7 +82,7 @@ export function readBundleSubjects(dir: string): SubjectRecords[] {
 /**
  * Writes records as a bundle folder: every file of the bundle format, with every column (the
  * version column left empty: the records are new to the study they are imported into), rows
- * in the order given.
+ * in the order given, text that looks like a formula neutralised as the bundle export does.
  */
 export function writeBundleFolder(
   dir: string,
@@ -83,11 +99,11 @@ export function writeBundleFolder(
       for (const column of file.columns) {
         const value = row.get(column.name);
         if (value === undefined) csv.empty();
-        else csv.field(value);
+        else csv.field(isNeutralisedField(column.field) ? neutraliseCell(value) : value);
       }
       csv.endRecord();
     }
     csv.flush();
-    writeFileSync(join(dir, file.file), Buffer.concat(chunks));
+    writeFileSync(join(dir, file.file), Buffer.concat(chunks), { mode: 0o600 });
   }
 }

@@ -8,7 +8,7 @@ import type { ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
 import { type VisitEvent, visitEvents } from './odm-events.js';
 import {
   type OdmFileOptions,
-  type RecordChange,
+  type TrailEvent,
   type WriteText,
   writeOdmSnapshot,
   writeOdmTransactional,
@@ -18,18 +18,22 @@ export interface OdmExportInput {
   readonly study: Omit<ExchangeStudy, 'protocol'>;
   readonly protocol: ProtocolDefinition | null;
   readonly subjects: () => AsyncIterable<SubjectRecords>;
-  readonly changes: () => AsyncIterable<RecordChange>;
+  readonly changes: () => AsyncIterable<TrailEvent>;
 }
 
 export async function exportOdm(
   write: WriteText,
   input: OdmExportInput,
   options: OdmFileOptions & { readonly transactional: boolean },
-): Promise<{ readonly subjects: number; readonly changes: number | null }> {
+): Promise<{
+  readonly subjects: number;
+  readonly changes: number | null;
+  readonly signatures: number | null;
+}> {
   const study: ExchangeStudy = { ...input.study, protocol: input.protocol };
   if (!options.transactional) {
     const { subjects } = await writeOdmSnapshot(write, study, input.subjects(), options);
-    return { subjects, changes: null };
+    return { subjects, changes: null, signatures: null };
   }
   const events = new Map<string, VisitEvent>();
   let subjects = 0;
@@ -38,12 +42,12 @@ export async function exportOdm(
     for (const [visitId, event] of visitEvents(input.protocol, subject))
       events.set(`${subject.subjectId}\u0000${visitId}`, event);
   }
-  const { changes } = await writeOdmTransactional(
+  const { changes, signatures } = await writeOdmTransactional(
     write,
     study,
     input.changes(),
     (subjectId, visitId) => events.get(`${subjectId}\u0000${visitId}`),
     options,
   );
-  return { subjects, changes };
+  return { subjects, changes, signatures };
 }

@@ -5,7 +5,7 @@
  * the records kept for the visit (joint findings, CHAQ answers, ...). Each record's last change
  * is its group's AuditRecord; the latest signature of a visit or of the casebook its event's or
  * the subject's Signature (ODM 1.3.2 allows one per element: every signature is in the
- * Transactional file).
+ * Transactional file, where it was given, written by the same writeSignature).
  */
 import type { RecordTypeId } from '@jia-trial/dictionary';
 import {

@@ -3,13 +3,19 @@
  * metadata and AdminData first, then one SubjectData per subject as the subjects arrive, each
  * flushed to `write` (which may wait: back-pressure), so that memory holds one subject at a time.
  * A Snapshot gives every current record with its last change; a Transactional file gives every
- * change of the audit trail, oldest first, each with its TransactionType and AuditRecord.
+ * change of the audit trail, oldest first, each with its TransactionType and AuditRecord, and
+ * every e-signature where it was given.
  */
 import type { RecordTexts, RecordTypeId } from '@jia-trial/dictionary';
-import type { AuditStamp, ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
+import type {
+  AuditStamp,
+  ExchangeStudy,
+  SignatureStamp,
+  SubjectRecords,
+} from '../exchange/study-data.js';
 import { escapeXml, XmlText } from '../exchange/xml-text.js';
 import { locationOid, writeAdminData } from './odm-admin.js';
-import { writeAuditRecord, writeItems, writeSubject } from './odm-clinical.js';
+import { writeAuditRecord, writeItems, writeSignature, writeSubject } from './odm-clinical.js';
 import { type VisitEvent, visitEvents } from './odm-events.js';
 import {
   type OdmForm,
@@ -107,7 +113,28 @@ export interface RecordChange {
   readonly stamp: AuditStamp;
 }
 
+/** An e-signature given, in its place in the trail (a visit's or the subject's casebook). */
+export interface SignatureEvent {
+  readonly subjectId: string;
+  readonly signature: SignatureStamp;
+  readonly stamp: AuditStamp;
+}
+
+/** What a Transactional file writes, in the trail's order. */
+export type TrailEvent = RecordChange | SignatureEvent;
+
+const isSignature = (event: TrailEvent): event is SignatureEvent => 'signature' in event;
+
 const TRANSACTION = { insert: 'Insert', update: 'Update', delete: 'Remove' } as const;
+
+/** The StudyEventOID and repeat key of a visit as it is now (a deleted one: unscheduled). */
+function eventOfVisit(
+  subjectId: string,
+  visitId: string,
+  eventOf: (subjectId: string, visitId: string) => VisitEvent | undefined,
+): VisitEvent {
+  return eventOf(subjectId, visitId) ?? { oid: UNSCHEDULED_EVENT_OID, repeatKey: visitId };
+}
 
 /** The StudyEventData around a change: the subject's, or its visit's as it is now. */
 function startEvent(
@@ -120,17 +147,43 @@ function startEvent(
     xml.start('StudyEventData', { StudyEventOID: SUBJECT_EVENT_OID, TransactionType: 'Context' });
     return;
   }
-  const visitId = change.texts.get('visit_id') ?? '';
-  const event = eventOf(change.subjectId, visitId) ?? {
-    oid: UNSCHEDULED_EVENT_OID,
-    repeatKey: visitId,
-  };
+  const event = eventOfVisit(change.subjectId, change.texts.get('visit_id') ?? '', eventOf);
   const own = change.type === 'visit' && change.operation !== 'update';
   xml.start('StudyEventData', {
     StudyEventOID: event.oid,
     StudyEventRepeatKey: event.repeatKey,
     TransactionType: own ? TRANSACTION[change.operation] : 'Context',
   });
+}
+
+/**
+ * A signature where it was given: on the visit's StudyEventData, or on the SubjectData for the
+ * casebook, the elements around it `Context` (it changes no data). ODM 1.3.2 §3.1.4.1.3: "An
+ * electronic signature applies to the entity to which it is attached ... all clinical data in
+ * that entity at the time of the signing"; a new signature is a new Signature element, never a
+ * change of an earlier one. (ClinicalData's `Signatures` group, §3.1.4.3, holds only signatures
+ * "referenced by ItemData[TYPE] elements", which jia-trial does not write.)
+ */
+function writeSignatureEvent(
+  xml: XmlText,
+  event: SignatureEvent,
+  site: string | null,
+  eventOf: (subjectId: string, visitId: string) => VisitEvent | undefined,
+): void {
+  const { signature } = event;
+  xml.start('SubjectData', { SubjectKey: event.subjectId, TransactionType: 'Context' });
+  if (signature.visitId === null) writeSignature(xml, signature, site);
+  else {
+    const visit = eventOfVisit(event.subjectId, signature.visitId, eventOf);
+    xml.start('StudyEventData', {
+      StudyEventOID: visit.oid,
+      StudyEventRepeatKey: visit.repeatKey,
+      TransactionType: 'Context',
+    });
+    writeSignature(xml, signature, site);
+    xml.end();
+  }
+  xml.end();
 }
 
 /** The change's group in one of its record type's forms (a visit has two). */
@@ -174,21 +227,29 @@ function writeChangedGroup(
 /**
  * Writes a Transactional file: each change as its own SubjectData, the record's group carrying
  * the change (Insert, Update with the changed items, Remove) and its AuditRecord, the elements
- * around it `Context` (or Insert/Remove for the subject's or the visit's own record). A visit's
- * event is the one it has now (`eventOf`); a visit deleted since is unscheduled.
+ * around it `Context` (or Insert/Remove for the subject's or the visit's own record); each
+ * signature where it was given (writeSignatureEvent). A visit's event is the one it has now
+ * (`eventOf`); a visit deleted since is unscheduled.
  */
 export async function writeOdmTransactional(
   write: WriteText,
   study: ExchangeStudy,
-  changes: AsyncIterable<RecordChange> | Iterable<RecordChange>,
+  events: AsyncIterable<TrailEvent> | Iterable<TrailEvent>,
   eventOf: (subjectId: string, visitId: string) => VisitEvent | undefined,
   options: OdmFileOptions,
-): Promise<{ changes: number }> {
+): Promise<{ changes: number; signatures: number }> {
   const { forms } = await writePrelude(write, 'Transactional', study, options);
   const xml = XmlText.at(2);
   let count = 0;
+  let signatures = 0;
   const siteOf = new Map<string, string>();
-  for await (const change of changes) {
+  for await (const change of events) {
+    if (isSignature(change)) {
+      writeSignatureEvent(xml, change, siteOf.get(change.subjectId) ?? change.stamp.site, eventOf);
+      signatures++;
+      if (xml.length >= CHUNK) await write(xml.take());
+      continue;
+    }
     const ownForms = forms.filter((f) => f.group.record.id === change.type);
     const kind = ownForms[0]?.event;
     if (kind === undefined) continue;
@@ -210,5 +271,5 @@ export async function writeOdmTransactional(
     if (xml.length >= CHUNK) await write(xml.take());
   }
   await write(xml.take() + FOOTER);
-  return { changes: count };
+  return { changes: count, signatures };
 }

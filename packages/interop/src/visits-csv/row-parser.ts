@@ -8,6 +8,8 @@
 import {
   booleanTextProblem,
   ID_MAX_LENGTH,
+  restoreCell,
+  restoredStart,
   standardUnit,
   standardValue,
   VISIT_DATE_YEARS,
@@ -289,7 +291,8 @@ export class RowParser {
     const record = this.record as CsvRecordView;
     let text: string;
     try {
-      text = record.text(i);
+      // An id written neutralised (a bundle export's `'=x`: csv-formula.ts) is read as it was.
+      text = restoreCell(record.text(i));
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       this.fail(i, 'is not valid UTF-8 text');
@@ -365,12 +368,13 @@ export class RowParser {
   private storeId(ids: VisitIds, row: number, i: number): void {
     const record = this.record as CsvRecordView;
     if (this.isPlainAsciiId(i)) {
-      ids.add(row, record.buffer, record.contentStart(i), record.contentEnd(i));
+      const end = record.contentEnd(i);
+      ids.add(row, record.buffer, restoredStart(record.buffer, record.contentStart(i), end), end);
       return;
     }
     if (this.idText(i) === null) return; // reported
     const bytes = record.bytes(i);
-    ids.add(row, bytes, 0, bytes.length);
+    ids.add(row, bytes, restoredStart(bytes, 0, bytes.length), bytes.length);
   }
 
   private date(row: number, i: number): void {

@@ -5,6 +5,7 @@
  * readable table.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { restoreCell } from '@jia-trial/dictionary';
 import { formatIsoDate, type VisitScoreOptions, type VisitScores } from '@jia-trial/outcomes';
 import { CsvReader } from '../csv/csv-reader.js';
 import { CsvWriter } from '../csv/csv-writer.js';
@@ -101,6 +102,8 @@ export async function writeJson(
       if (record.isEmpty(i)) object[name] = null;
       else if (kinds[i] === 'number') object[name] = record.decimal(i);
       else if (kinds[i] === 'boolean') object[name] = record.text(i) === 'true';
+      // JSON holds the values: an id neutralised in its CSV cell (csv-formula.ts) as it was.
+      else if (kinds[i] === 'id') object[name] = restoreCell(record.text(i));
       else object[name] = record.text(i);
     }
     const values = scoreValues(scoreRow(table, row, options));

@@ -229,7 +229,7 @@ describe("attack 3 on a backup: the manifest's head", () => {
     const target = await openTestDatabase();
     try {
       await seedCorrections(source);
-      const dir = join(mkdtempSync(join(tmpdir(), 'jia-signed-backup-')), 'backup');
+      const dir = join(keyDir, 'backup'); // removed with the key folder
       const written = await backupDatabase(source.store.pool, dir, {
         sign: { keyDir, database: 'test' },
       });

@@ -5,7 +5,8 @@
  * complete. The temporary file is created exclusively (O_CREAT | O_EXCL: an existing file or a
  * planted symbolic link is refused, never written through) and private (0600: the bundle is
  * clinical data), and removed if the export fails. The output imports back to the same data
- * (apps/cli/src/store/import-command.test.ts).
+ * (apps/cli/src/store/import-command.test.ts). A text that a spreadsheet would read as a formula
+ * is neutralised, reversibly (the dictionary's csv-formula.ts; docs/bundle-format.md).
  */
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import {
   type BundleFile,
   type BundleFileName,
   dbColumn,
+  isNeutralisedField,
 } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
@@ -25,6 +27,7 @@ import { escapeIdentifier, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { notFound } from '../errors.js';
 import { withSnapshot } from '../transaction.js';
+import { neutralisedSql } from './csv-formula-sql.js';
 import { exportStudyFile } from './export-study-file.js';
 
 /** A column name as an SQL identifier. */
@@ -95,8 +98,13 @@ export async function exportBundle(
           )
         ).rows[0]?.n ?? 0,
       );
+      // A text cell a spreadsheet would read as a formula is written neutralised (`'=x`; the
+      // dictionary's csv-formula.ts), numbers, dates and booleans as they are.
       const select = file.columns
-        .map((c) => `${bundleTextExpression(file, c)} AS ${quote(c.name)}`)
+        .map((c) => {
+          const text = bundleTextExpression(file, c);
+          return `${isNeutralisedField(c.field) ? neutralisedSql(text) : text} AS ${quote(c.name)}`;
+        })
         .join(', ');
       const order = file.key.map((name) => quote(dbColumn(file, name))).join(', ');
       const target = join(outDir, file.file);

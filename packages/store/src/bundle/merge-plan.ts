@@ -5,8 +5,9 @@
  * (check-rules.ts).
  */
 import type { BundleColumn, BundleFile } from '@jia-trial/dictionary';
-import { dbColumn } from '@jia-trial/dictionary';
+import { dbColumn, isNeutralisedField } from '@jia-trial/dictionary';
 import { escapeIdentifier } from 'pg';
+import { restoredSql } from './csv-formula-sql.js';
 
 /** The staging table's column holding each record's line in its file. */
 export const LINE_COLUMN = 'bundle_line';
@@ -18,10 +19,16 @@ export const quote = escapeIdentifier;
  * The staged text of a column, cast to its database type. An empty cell of a column with a
  * default column takes that column's value (awareness_date: onset_date); an absent column does
  * too on insert (absent columns are never compared or updated, see plan()). Whole numbers go
- * through numeric, since the visits reader accepts `10.0` as 10.
+ * through numeric, since the visits reader accepts `10.0` as 10. A text cell written neutralised
+ * (`'=x`: the dictionary's csv-formula.ts) is the text it was neutralised from.
  */
 export function valueExpression(column: BundleColumn, present: ReadonlySet<string>): string {
-  const own = present.has(column.name) ? `s.${quote(column.name)}` : 'NULL';
+  const staged = `s.${quote(column.name)}`;
+  const own = !present.has(column.name)
+    ? 'NULL'
+    : isNeutralisedField(column.field)
+      ? restoredSql(staged)
+      : staged;
   const fallback =
     column.defaultFrom && present.has(column.defaultFrom) ? `s.${quote(column.defaultFrom)}` : null;
   const text = fallback

@@ -1,15 +1,30 @@
 /**
- * The audit trail of a study's records as changes with bundle texts, oldest first: what an ODM
- * Transactional file writes (packages/interop odm/write-odm.ts). Read through a cursor in the
- * caller's snapshot, so that memory holds one page of events. The trail's values are the
- * database's columns as JSON: each becomes its bundle text (a CHAQ answer's NULL `na`, a
- * subject's site_code its `site`). Events written before migration 0007 carry no study and are
- * not read here (docs/interop.md says so).
+ * The audit trail of a study's records as changes with bundle texts, oldest first, and the
+ * e-signatures given in it: what an ODM Transactional file writes (packages/interop
+ * odm/write-odm.ts). Read through a cursor in the caller's snapshot, so that memory holds one page
+ * of events.
+ *
+ * A change's values are the row as the trail holds it (`to_jsonb` of the row, migration 0001),
+ * turned back into a row of its table (`json_populate_record`) and read through the one reading
+ * of a stored record (records/record-texts.ts, bundleTextExpression): a value of the trail is
+ * written exactly as the same value of the Snapshot (a decimal entered as 1.50 is 1.50 in both,
+ * where JSON numbers would give 1.5 in one and 1.50 in the other).
+ *
+ * A signature is an insert into `signature` (audited, never changed: migration 0011); it is read
+ * from the signature table, as the Snapshot reads it. Events written before migration 0007 carry
+ * no study and are not read here (docs/interop.md says so).
  */
-import { BUNDLE_FILES, type RecordTexts, type RecordTypeId } from '@jia-trial/dictionary';
+import {
+  BUNDLE_FILES,
+  type BundleFile,
+  type RecordTexts,
+  type RecordTypeId,
+} from '@jia-trial/dictionary';
 import type pg from 'pg';
+import { escapeIdentifier, escapeLiteral } from 'pg';
+import { textColumns } from '../records/record-texts.js';
 import { utcText } from '../review/timestamps.js';
-import type { ExchangeAuditStamp } from './read-for-exchange.js';
+import type { ExchangeAuditStamp, ExchangeSignature } from './read-for-exchange.js';
 
 export interface ExchangeRecordChange {
   readonly type: RecordTypeId;
@@ -20,53 +35,75 @@ export interface ExchangeRecordChange {
   readonly stamp: ExchangeAuditStamp;
 }
 
+/** An e-signature given, in its place in the trail. */
+export interface ExchangeSignatureEvent {
+  readonly subjectId: string;
+  readonly signature: ExchangeSignature;
+  readonly stamp: ExchangeAuditStamp;
+}
+
+export type ExchangeTrailEvent = ExchangeRecordChange | ExchangeSignatureEvent;
+
 interface EventRow {
   table_name: string;
   operation: 'insert' | 'update' | 'delete';
-  old_values: Record<string, unknown> | null;
-  new_values: Record<string, unknown> | null;
+  old_texts: Record<string, string | null> | null;
+  new_texts: Record<string, string | null> | null;
   actor_id: string;
   at: string;
   reason: string | null;
   site: string | null;
   event_id: string;
+  sig_subject: string | null;
+  sig_id: string | null;
+  sig_visit: string | null;
+  sig_meaning: string | null;
+  sig_signer: string | null;
+  sig_at: string | null;
 }
 
 const PAGE = 5000;
 
-/** A JSON value of the trail as a bundle text; undefined for an empty field. */
-function textOf(value: unknown, chaq: boolean): string | undefined {
-  if (value === null || value === undefined) return chaq ? 'na' : undefined;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return String(value);
+/** The trail's values of a row (`values`: old_values or new_values) as the record's texts. */
+function textsSql(files: readonly BundleFile[], values: 'old_values' | 'new_values'): string {
+  const branches = files.map(
+    (file) =>
+      `WHEN ${escapeLiteral(file.table)} THEN (SELECT to_jsonb(x) FROM (SELECT ${textColumns(file)}
+         FROM json_populate_record(NULL::${escapeIdentifier(file.table)}, e.${values}) t) x)`,
+  );
+  return `CASE WHEN e.${values} IS NULL THEN NULL ELSE CASE e.table_name ${branches.join('\n')} END END`;
 }
 
-function textsOf(
-  file: (typeof BUNDLE_FILES)[number],
-  values: Record<string, unknown>,
-): Map<string, string> {
+/** A row of the texts (NULL: an empty field) as cell texts, without row_id and version. */
+function textsOf(row: Record<string, string | null> | null): Map<string, string> {
   const texts = new Map<string, string>();
-  for (const column of file.columns) {
-    if (column.name === 'version') continue;
-    const text = textOf(values[column.dbColumn], column.type === 'chaq_score');
-    if (text !== undefined) texts.set(column.name, text);
-  }
+  for (const [name, text] of Object.entries(row ?? {}))
+    if (text !== null && name !== 'row_id' && name !== 'version') texts.set(name, text);
   return texts;
 }
 
+function stampOf(row: EventRow): ExchangeAuditStamp {
+  return {
+    actorId: row.actor_id,
+    at: row.at,
+    reason: row.reason,
+    site: row.site,
+    eventId: row.event_id,
+  };
+}
+
 function changeOf(
-  file: (typeof BUNDLE_FILES)[number],
+  file: BundleFile,
   row: EventRow,
   visitSubject: Map<string, string>,
 ): ExchangeRecordChange {
-  const values = (row.operation === 'delete' ? row.old_values : row.new_values) ?? {};
-  const texts = textsOf(file, values);
+  const texts = textsOf(row.operation === 'delete' ? row.old_texts : row.new_texts);
   if (file.table === 'visit')
     visitSubject.set(texts.get('visit_id') ?? '', texts.get('subject_id') ?? '');
   const subjectId = texts.get('subject_id') ?? visitSubject.get(texts.get('visit_id') ?? '') ?? '';
   let changed: Set<string> | null = null;
-  if (row.operation === 'update' && row.old_values) {
-    const before = textsOf(file, row.old_values);
+  if (row.operation === 'update' && row.old_texts) {
+    const before = textsOf(row.old_texts);
     const names = new Set([...before.keys(), ...texts.keys()]);
     changed = new Set([...names].filter((k) => before.get(k) !== texts.get(k)));
   }
@@ -76,34 +113,61 @@ function changeOf(
     subjectId,
     texts,
     changed,
-    stamp: {
-      actorId: row.actor_id,
-      at: row.at,
-      reason: row.reason,
-      site: row.site,
-      eventId: row.event_id,
-    },
+    stamp: stampOf(row),
   };
 }
 
-/** Every change of the study's records, in the trail's order (a cursor in the caller's transaction). */
+function signatureOf(row: EventRow): ExchangeSignatureEvent | null {
+  // Only a signature's insert is a signing (an update or delete is refused by migration 0011).
+  if (row.operation !== 'insert' || row.sig_id === null) return null;
+  return {
+    subjectId: row.sig_subject ?? '',
+    signature: {
+      signatureId: row.sig_id,
+      visitId: row.sig_visit,
+      meaning: row.sig_meaning ?? '',
+      signerActorId: row.sig_signer ?? '',
+      at: row.sig_at ?? '',
+    },
+    stamp: stampOf(row),
+  };
+}
+
+/**
+ * Every change of the study's records and every signature, in the trail's order (a cursor in the
+ * caller's transaction).
+ */
 export async function* recordChanges(
   client: pg.ClientBase,
   studyId: string,
-): AsyncGenerator<ExchangeRecordChange> {
+): AsyncGenerator<ExchangeTrailEvent> {
   const files = new Map(BUNDLE_FILES.map((f) => [f.table as string, f]));
   const visitSubject = new Map<string, string>();
   await client.query(
     `DECLARE jia_exchange_changes NO SCROLL CURSOR FOR
-       SELECT table_name, operation, old_values, new_values, coalesce(actor_id, actor) AS actor_id,
-              ${utcText('occurred_at')} AS at, reason, site_code AS site, event_id::text AS event_id
-         FROM audit_event WHERE study_id = $1 AND table_name = ANY ($2) ORDER BY event_id`,
-    [studyId, [...files.keys()]],
+       SELECT e.table_name, e.operation,
+              ${textsSql(BUNDLE_FILES, 'old_values')} AS old_texts,
+              ${textsSql(BUNDLE_FILES, 'new_values')} AS new_texts,
+              coalesce(e.actor_id, e.actor) AS actor_id, ${utcText('e.occurred_at')} AS at,
+              e.reason, e.site_code AS site, e.event_id::text AS event_id,
+              s.subject_id AS sig_subject, s.signature_id AS sig_id, s.visit_id AS sig_visit,
+              s.meaning AS sig_meaning, 'user:' || s.signer_username AS sig_signer,
+              ${utcText('s.signed_at')} AS sig_at
+         FROM audit_event e
+         LEFT JOIN signature s ON e.table_name = 'signature' AND s.study_id = e.study_id
+                              AND s.signature_id = e.new_values ->> 'signature_id'
+        WHERE e.study_id = $1 AND e.table_name = ANY ($2) ORDER BY e.event_id`,
+    [studyId, [...files.keys(), 'signature']],
   );
   try {
     for (;;) {
       const page = await client.query<EventRow>(`FETCH ${PAGE} FROM jia_exchange_changes`);
       for (const row of page.rows) {
+        if (row.table_name === 'signature') {
+          const signature = signatureOf(row);
+          if (signature) yield signature;
+          continue;
+        }
         const file = files.get(row.table_name);
         if (file) yield changeOf(file, row, visitSubject);
       }
