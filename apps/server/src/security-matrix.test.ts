@@ -494,8 +494,13 @@ function expected(access: Access, who: Principal): 'allowed' | 401 | 403 | 404 {
   return allows(studyAccess([{ role: who, site }]), access.permission, HOME_SITE) ? 'allowed' : 403;
 }
 
-/** Everything a request could change: the audit trail grows with every stored change. */
+/**
+ * Everything a request could change: the audit trail grows with every stored change. The
+ * data-quality checks an allowed save queued run after its response: settled first, so that
+ * their events are never taken for a refused call's.
+ */
 async function changes(): Promise<number> {
+  await server.app.qualityChecksSettled();
   const result = await server.db.store.pool.query<{ n: number }>(
     'SELECT (SELECT count(*) FROM audit_event)::int + (SELECT count(*) FROM user_session)::int AS n',
   );
