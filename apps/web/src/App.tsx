@@ -7,6 +7,7 @@ import { api, rememberSession, type SessionBody } from './api/client';
 import { PageErrorBoundary } from './components/PageErrorBoundary';
 import {
   prefetchPages,
+  qualityPageModule,
   reportPageModule,
   subjectPageModule,
   visitEntryModule,
@@ -100,6 +101,10 @@ function Page({ route }: { readonly route: Route }) {
     case 'report': {
       const { ReportPage } = use(reportPageModule());
       return <ReportPage studyId={route.studyId} />;
+    }
+    case 'quality': {
+      const { QualityPage } = use(qualityPageModule());
+      return <QualityPage studyId={route.studyId} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

@@ -39,12 +39,13 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 export const subjectPageModule = once(() => import('./pages/SubjectPage'));
 export const visitEntryModule = once(() => import('./pages/VisitEntry'));
 export const reportPageModule = once(() => import('./pages/ReportPage'));
+export const qualityPageModule = once(() => import('./pages/QualityPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {
   setTimeout(() => {
     // A failed fetch shows on the page that needs it (its error boundary).
-    for (const load of [subjectPageModule, visitEntryModule, reportPageModule])
+    for (const load of [subjectPageModule, visitEntryModule, reportPageModule, qualityPageModule])
       load().catch(() => {});
   }, 300);
 }

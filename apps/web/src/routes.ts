@@ -7,6 +7,7 @@ export type Route =
   | { readonly page: 'studies' }
   | { readonly page: 'study'; readonly studyId: string }
   | { readonly page: 'report'; readonly studyId: string }
+  | { readonly page: 'quality'; readonly studyId: string }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -25,6 +26,7 @@ export function routeOf(hash: string): Route {
   const [studies, studyId, subjects, subjectId, visits, visitId] = parts;
   if (studies !== 'studies' || !studyId) return { page: 'studies' };
   if (subjects === 'report') return { page: 'report', studyId };
+  if (subjects === 'quality') return { page: 'quality', studyId };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -40,6 +42,8 @@ export function hrefOf(route: Route): string {
       return `#/studies/${e(route.studyId)}`;
     case 'report':
       return `#/studies/${e(route.studyId)}/report`;
+    case 'quality':
+      return `#/studies/${e(route.studyId)}/quality`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':

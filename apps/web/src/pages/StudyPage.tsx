@@ -10,6 +10,7 @@ import {
 } from '../components/dashboard';
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
+import { QualityLink } from '../components/quality/QualityLink';
 import { ReportLink } from '../components/review/ReportLink';
 import { labelOf } from '../components/subject/format';
 import { grantsOf } from '../components/subject/permissions';
@@ -56,6 +57,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
       </p>
       <h1 id="study-title">Study {studyId}</h1>
       <ReportLink studyId={studyId} />
+      <QualityLink studyId={studyId} />
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (
