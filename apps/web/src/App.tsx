@@ -11,6 +11,7 @@ import {
   accessPageModule,
   formStatusPageModule,
   prefetchPages,
+  qualityPageModule,
   reportPageModule,
   sdvPageModule,
   subjectPageModule,
@@ -139,6 +140,10 @@ function Page({ route }: { readonly route: Route }) {
     case 'sdv': {
       const { SdvPage } = use(sdvPageModule());
       return <SdvPage studyId={route.studyId} subjectId={route.subjectId} />;
+    }
+    case 'quality': {
+      const { QualityPage } = use(qualityPageModule());
+      return <QualityPage studyId={route.studyId} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

@@ -42,6 +42,7 @@ export const reportPageModule = once(() => import('./pages/ReportPage'));
 export const formStatusPageModule = once(() => import('./pages/FormStatusPage'));
 export const sdvPageModule = once(() => import('./pages/SdvPage'));
 export const accessPageModule = once(() => import('./pages/AccessPage'));
+export const qualityPageModule = once(() => import('./pages/QualityPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {
@@ -53,6 +54,7 @@ export function prefetchPages(): void {
       reportPageModule,
       formStatusPageModule,
       sdvPageModule,
+      qualityPageModule,
     ])
       load().catch(() => {});
   }, 300);

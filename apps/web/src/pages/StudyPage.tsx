@@ -11,6 +11,7 @@ import {
 import { DataManagementLinks } from '../components/data-management/DataManagementLinks';
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
+import { QualityLink } from '../components/quality/QualityLink';
 import { ReportLink } from '../components/review/ReportLink';
 import { labelOf } from '../components/subject/format';
 import { grantsOf } from '../components/subject/permissions';
@@ -58,6 +59,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
       <h1 id="study-title">Study {studyId}</h1>
       <ReportLink studyId={studyId} />
       <DataManagementLinks studyId={studyId} />
+      <QualityLink studyId={studyId} />
       <Problem text={problem} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (
