@@ -7,9 +7,23 @@
  */
 import type { Issue } from '@jia-trial/errors';
 import { checkFieldValue, type FieldValue, parseFieldText } from './field-rules.js';
+import { isFilled, isMissingCode, missingFieldKey } from './missing-codes.js';
 import { checkRecordRules, type KnownField } from './record-rules.js';
 import { recordType } from './records.js';
-import type { RecordTypeId } from './types.js';
+import type { FieldDefinition, RecordTypeId } from './types.js';
+
+/**
+ * Whether a required field is empty with nothing to say why: a required field that accepts a
+ * missing-data code may give the code instead of a value (ADR 0040).
+ */
+export function isRequiredAndEmpty(
+  field: FieldDefinition,
+  values: Readonly<Record<string, unknown>>,
+): boolean {
+  if (!field.required) return false;
+  const code = field.missingField === undefined ? null : values[missingFieldKey(field.key)];
+  return !isFilled(values[field.key], isMissingCode(code) ? code : null);
+}
 
 export interface ValidateOptions {
   /**
@@ -47,7 +61,7 @@ export function validateRecordValues(
   for (const field of record.fields) {
     const value = values[field.key];
     if (value === null || value === undefined) {
-      if (field.required && (!options.partial || given(field.key)))
+      if (isRequiredAndEmpty(field, values) && (!options.partial || given(field.key)))
         issues.push({ path: field.key, message: 'is required' });
       continue;
     }
