@@ -7,7 +7,13 @@
  */
 import type { Issue } from '@jia-trial/errors';
 import { checkFieldValue, type FieldValue, parseFieldText } from './field-rules.js';
-import { isFilled, isMissingCode, missingFieldKey } from './missing-codes.js';
+import {
+  isFilled,
+  isMissingCode,
+  MISSING_CODE_LABELS,
+  MISSING_CODES,
+  missingFieldKey,
+} from './missing-codes.js';
 import { checkRecordRules, type KnownField } from './record-rules.js';
 import { recordType } from './records.js';
 import type { FieldDefinition, RecordTypeId } from './types.js';
@@ -23,6 +29,36 @@ export function isRequiredAndEmpty(
   if (!field.required) return false;
   const code = field.missingField === undefined ? null : values[missingFieldKey(field.key)];
   return !isFilled(values[field.key], isMissingCode(code) ? code : null);
+}
+
+/**
+ * The problems of a record's missing-data codes alone (ADR 0040), given by field key: a code not
+ * of the list, or a code beside a value. For a door that checks a record's values its own way
+ * (the store's saveVisit); validateRecordValues reports the same through its field and record
+ * rules.
+ */
+export function missingCodeIssues(
+  type: RecordTypeId,
+  values: Readonly<Record<string, unknown>>,
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const field of recordType(type).fields) {
+    if (!field.missingField) continue;
+    const key = missingFieldKey(field.key);
+    const code = values[key];
+    if (code === null || code === undefined) continue;
+    if (!isMissingCode(code))
+      issues.push({
+        path: key,
+        message: `${JSON.stringify(code)} is not a missing-data code (${MISSING_CODES.join(', ')})`,
+      });
+    else if (isFilled(values[field.key], null))
+      issues.push({
+        path: key,
+        message: `${code} (${MISSING_CODE_LABELS[code]}) is given with a value of ${field.name} (${String(values[field.key])}): give the value or the reason it is empty, not both`,
+      });
+  }
+  return issues;
 }
 
 export interface ValidateOptions {
