@@ -5,7 +5,7 @@
  * (docs/errors.md).
  */
 import type { Writable } from 'node:stream';
-import { standardUnit } from '@jia-trial/dictionary';
+import { MISSING_CODES, standardUnit } from '@jia-trial/dictionary';
 import { EXIT_CODES } from '@jia-trial/errors';
 import { SCORE_COLUMNS, VISIT_COLUMNS, type VisitColumn } from '@jia-trial/interop/visits-csv';
 import {
@@ -74,6 +74,8 @@ function describeColumn(column: VisitColumn): string {
       return `${column.name} (a record's version in an exported bundle, from 1; not scored)`;
     case 'unit':
       return `${column.name} (${(column.units ?? []).join(' or ')}; empty: ${column.analyte ? standardUnit(column.analyte) : ''})`;
+    case 'missing_code':
+      return `${column.name} (why ${column.definition.missingFor} is empty: ${MISSING_CODES.join(', ')}; not scored)`;
   }
 }
 

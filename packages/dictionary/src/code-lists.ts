@@ -16,6 +16,7 @@ import {
   type LabAnalyte,
 } from '@jia-trial/outcomes';
 import { DRUG_CLASSES, STOP_REASONS } from '@jia-trial/protocol/timeline';
+import { MISSING_REASON_CODES, MISSING_REASON_SOURCE } from './missing-codes.js';
 import type { Code, CodeList, CodeListId } from './types.js';
 
 /** UCUM codes of the laboratory units as people write them (the UCUM specification; HL7 FHIR). */
@@ -300,6 +301,12 @@ const LISTS: readonly CodeList[] = [
     }),
     source:
       '21 CFR 11.50(a)(3): the meaning associated with a signature, such as review, approval, responsibility or authorship',
+  },
+  {
+    id: 'missing_reason',
+    label: 'Why a field is empty (missing-data code)',
+    codes: MISSING_REASON_CODES,
+    source: MISSING_REASON_SOURCE,
   },
   unitList('crp', 'Unit of C-reactive protein'),
   unitList('ferritin', 'Unit of ferritin'),

@@ -18,12 +18,16 @@ const visitOnly = (entries: Record<string, string>): FormData => ({
   records: [],
 });
 
-test('every value of a visit belongs to exactly one visit form (identity and units aside)', () => {
+test('every value of a visit belongs to exactly one visit form (identity, units and missing-data codes aside)', () => {
   const visit = recordType('visit');
   const units = new Set(visit.fields.flatMap((f) => (f.unitField ? [f.unitField] : [])));
+  // A missing-data code travels with its value's field, as a unit does (ADR 0040).
+  const codes = new Set(visit.fields.flatMap((f) => (f.missingField ? [f.missingField] : [])));
   const values = visit.fields
     .map((f) => f.name)
-    .filter((name) => !['visit_id', 'subject_id'].includes(name) && !units.has(name));
+    .filter(
+      (name) => !['visit_id', 'subject_id'].includes(name) && !units.has(name) && !codes.has(name),
+    );
   const inForms = FORMS.flatMap((f) => f.visitFields);
   assert.deepEqual([...inForms].sort(), [...values].sort());
   for (const form of FORMS)
@@ -32,7 +36,9 @@ test('every value of a visit belongs to exactly one visit form (identity and uni
         assert.ok(form.visitFields.includes(name), `${form.id}.${name}`);
 });
 
-test('a value is filled when its text is present and not blank', () => {
+test('a value is filled when its text is present and not blank, or a missing-data code says why', () => {
+  assert.equal(isFilled('', 'ND'), true, 'a reason for being empty fills the field');
+  assert.equal(isFilled('', 'XX'), false, 'not a code of the list');
   assert.equal(isFilled('12'), true);
   assert.equal(isFilled('0'), true, 'zero is a value');
   assert.equal(isFilled(''), false);
@@ -76,6 +82,9 @@ test('visit core set: complete with the date and both global assessments, not wi
   });
   const { parent_global: _, ...lacking } = full;
   assert.deepEqual(formCompletion(form, visitOnly(lacking), NONE).missing, ['parent_global']);
+  // A required value may be given as a missing-data code instead (issue 18, ADR 0040).
+  const asked = { ...lacking, parent_global_missing: 'ASKU' };
+  assert.equal(formCompletion(form, visitOnly(asked), NONE).requiredFilled, true);
   assert.equal(formCompletion(form, visitOnly(lacking), NONE).hasAnyData, true);
 });
 

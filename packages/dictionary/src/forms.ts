@@ -5,14 +5,16 @@
  *
  * A form is a set of values: some fields of the visit record, and/or the records of one record
  * type (a visit's joint findings, a subject's medications). Every visit field but its identity
- * (visit_id, subject_id) and the unit fields (which travel with their value) belongs to exactly
- * one visit form (forms.test.ts checks it), so that no value of a visit is outside every form.
+ * (visit_id, subject_id), the unit fields and the missing-data codes (which travel with their
+ * value) belongs to exactly one visit form (forms.test.ts checks it), so that no value of a visit
+ * is outside every form.
  *
  * Status is a pure function of five facts (formStatus): whether the form holds any value, whether
  * its required values are filled, whether every value is verified against the source, whether a
  * valid signature covers it, and whether it is locked. Whether one value is filled is decided in
  * one place, isFilled.
  */
+import { isFilled, missingFieldName } from './missing-codes.js';
 import { recordType } from './records.js';
 import type { RecordTypeId } from './types.js';
 
@@ -170,18 +172,6 @@ export function formDefinition(id: FormId): FormDefinition {
   return found;
 }
 
-/**
- * Whether a value is filled: present, not null and not blank text (a cell text as a bundle and
- * the store's record texts write it, or a typed value; zero and false are values). The one place
- * that decides it, for the form status, source data verification and the data-quality checks'
- * expected-but-missing rule.
- */
-export function isFilled(value: unknown): boolean {
-  return (
-    value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '')
-  );
-}
-
 /** A record as cell texts by field name (absent: empty), as the store reads it. */
 export type FormRecordTexts = ReadonlyMap<string, string>;
 
@@ -237,17 +227,22 @@ export function formCompletion(
   context: FormContext,
 ): { hasAnyData: boolean; requiredFilled: boolean; missing: string[] } {
   const visitValue = (name: string) => data.visit?.get(name);
-  const hasVisitValue = form.visitFields.some((name) => isFilled(visitValue(name)));
+  const hasVisitValue = form.visitFields.some((name) =>
+    isFilled(visitValue(name), visitValue(missingFieldName(name))),
+  );
   const hasAnyData = hasVisitValue || data.records.length > 0;
   const missing: string[] = [];
   for (const alternatives of form.requiredVisitFields)
-    if (!alternatives.some((name) => isFilled(visitValue(name))))
+    if (
+      !alternatives.some((name) => isFilled(visitValue(name), visitValue(missingFieldName(name))))
+    )
       missing.push(alternatives.join(' or '));
   if (form.records !== null) {
     const required = recordType(form.records).fields.filter((f) => f.required);
     data.records.forEach((record, i) => {
       for (const field of required)
-        if (!isFilled(record.get(field.name))) missing.push(`${i + 1}.${field.name}`);
+        if (!isFilled(record.get(field.name), record.get(missingFieldName(field.name))))
+          missing.push(`${i + 1}.${field.name}`);
     });
   }
   if (form.id === 'eligibility') {

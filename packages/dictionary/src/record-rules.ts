@@ -8,6 +8,7 @@
 import { countActiveJointCodes, jadiItemProblem, type LabAnalyte } from '@jia-trial/outcomes';
 import { checkInRange, type FieldValue } from './field-rules.js';
 import { standardUnit, standardValue } from './lab-values.js';
+import { isMissingCode, MISSING_CODE_LABELS } from './missing-codes.js';
 import { recordType, VISIT_DATE_YEARS } from './records.js';
 import type { RecordTypeId } from './types.js';
 
@@ -153,6 +154,22 @@ const RULES: Partial<Record<RecordTypeId, Rule>> = {
 
 const EVERY_FIELD: KnownField = () => true;
 
+/**
+ * A field that accepts a missing-data code holds a value or a code, never both (ADR 0040): a
+ * code says why the field is empty, so a value beside it contradicts it.
+ */
+function valueOrMissingCode(type: RecordTypeId, values: RecordValues, out: RuleProblem[]) {
+  for (const field of recordType(type).fields) {
+    if (!field.missingField) continue;
+    const code = values.get(field.missingField);
+    if (!values.has(field.name) || !isMissingCode(code)) continue;
+    out.push({
+      field: field.missingField,
+      message: `${code} (${MISSING_CODE_LABELS[code]}) is given with a value of ${field.name} (${String(values.get(field.name))}): give the value or the reason it is empty, not both`,
+    });
+  }
+}
+
 /** The problems between the fields of a record of type `type` (none when it has no rule). */
 export function checkRecordRules(
   type: RecordTypeId,
@@ -160,6 +177,7 @@ export function checkRecordRules(
   known: KnownField = EVERY_FIELD,
 ): RuleProblem[] {
   const out: RuleProblem[] = [];
+  valueOrMissingCode(type, values, out);
   RULES[type]?.(values, known, out);
   return out;
 }

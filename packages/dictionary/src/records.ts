@@ -11,6 +11,7 @@
 import { INPUT_RANGES, JADI_E_POINTS_LIMIT, type RangedInput } from '@jia-trial/outcomes';
 import { BODY_WEIGHT_KG_MAX } from '@jia-trial/protocol/dosing';
 import { UCUM_BY_SYMBOL } from './code-lists.js';
+import { withMissingCodes } from './missing-codes.js';
 import type {
   CodeListId,
   FieldDefinition,
@@ -223,6 +224,34 @@ const SUBJECT: RecordType = {
   ],
 };
 
+/**
+ * The visit fields that accept a missing-data code (missing-codes.ts, ADR 0040): every measure
+ * and finding a score or a criterion reads, where "not done", "not applicable", "unknown" or
+ * "asked but unknown" says something a blank does not. Not the keys, the dates, the baseline, the
+ * category (the subject's), the units or the listed joints (their count takes the code).
+ */
+export const VISIT_FIELDS_ACCEPTING_MISSING_CODES = [
+  'physician_global',
+  'parent_global',
+  'chaq_di',
+  'active_joints',
+  'limited_joints',
+  'esr',
+  'crp',
+  'morning_stiffness_min',
+  'systemic_features',
+  'active_uveitis',
+  'fever',
+  'ferritin',
+  'platelets',
+  'ast',
+  'triglycerides',
+  'fibrinogen',
+  'ldh',
+  'cns_involvement',
+  'haemorrhagic_manifestations',
+] as const;
+
 const VISIT: RecordType = {
   id: 'visit',
   label: 'Visit',
@@ -230,111 +259,114 @@ const VISIT: RecordType = {
   optionalFile: false,
   key: ['visit_id'],
   references: [{ fields: ['subject_id'], to: 'subject' }],
-  fields: [
-    subjectRef(),
-    field('visit_id', 'visitId', 'Visit', 'id', true),
-    field('visit_date', 'visitDate', 'Visit date', 'date', true),
-    field(
-      'baseline_visit_id',
-      'baselineVisitId',
-      'Baseline visit (empty: the earliest)',
-      'id',
-      false,
-    ),
-    field('ilar_category', 'ilarCategory', 'JIA category (ILAR)', 'code', false, {
-      codeList: 'ilar_category',
-    }),
-    measure(
-      'physician_global',
-      'physicianGlobal',
-      "Physician's global assessment of disease activity (0-10)",
-      {
-        unit: unit('cm'),
-      },
-    ),
-    measure(
-      'parent_global',
-      'parentGlobal',
-      "Parent's or patient's global assessment of well-being (0-10)",
-      {
-        unit: unit('cm'),
-      },
-    ),
-    measure('chaq_di', 'chaqDi', 'CHAQ disability index (0-3)'),
-    measure('active_joints', 'activeJoints', 'Joints with active arthritis'),
-    measure('limited_joints', 'limitedJoints', 'Joints with limited motion'),
-    field('active_joint_codes', 'activeJointCodes', 'The active joints', 'codes', false, {
-      codeList: 'joint',
-    }),
-    measure('esr', 'esr', 'Erythrocyte sedimentation rate (Westergren)', {
-      unit: unit('mm/h'),
-      standardCode: loinc('4537-7', 'Erythrocyte sedimentation rate by Westergren method'),
-    }),
-    ...lab('crp', 'C-reactive protein', 'unit_crp', {
-      standardCode: loinc('1988-5', 'C reactive protein [Mass/volume] in Serum or Plasma'),
-    }),
-    measure('morning_stiffness_min', 'morningStiffnessMinutes', 'Duration of morning stiffness', {
-      unit: unit('min'),
-    }),
-    field(
-      'systemic_features',
-      'systemicFeatures',
-      'Systemic features (fever, rash, serositis, ...)',
-      'boolean',
-      false,
-    ),
-    field('active_uveitis', 'activeUveitis', 'Active uveitis', 'boolean', false),
-    field('fever', 'fever', 'Fever', 'boolean', false),
-    ...lab('ferritin', 'Ferritin', 'unit_ferritin', {
-      standardCode: loinc('2276-4', 'Ferritin [Mass/volume] in Serum or Plasma'),
-    }),
-    ...lab('platelets', 'Platelet count', 'unit_platelets', {
-      standardCode: loinc('777-3', 'Platelets [#/volume] in Blood by Automated count'),
-    }),
-    ...lab('ast', 'Aspartate aminotransferase', 'unit_ast', {
-      standardCode: loinc(
-        '1920-8',
-        'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma',
+  fields: withMissingCodes(
+    [
+      subjectRef(),
+      field('visit_id', 'visitId', 'Visit', 'id', true),
+      field('visit_date', 'visitDate', 'Visit date', 'date', true),
+      field(
+        'baseline_visit_id',
+        'baselineVisitId',
+        'Baseline visit (empty: the earliest)',
+        'id',
+        false,
       ),
-    }),
-    ...lab('triglycerides', 'Triglycerides', 'unit_triglycerides', {
-      standardCodeByUnit: {
-        'mg/dL': loinc('2571-8', 'Triglyceride [Mass/volume] in Serum or Plasma'),
-        'mmol/L': loinc('14927-8', 'Triglyceride [Moles/volume] in Serum or Plasma'),
-      },
-    }),
-    ...lab('fibrinogen', 'Fibrinogen', 'unit_fibrinogen', {
-      standardCode: loinc(
-        '3255-7',
-        'Fibrinogen [Mass/volume] in Platelet poor plasma by Coagulation assay',
+      field('ilar_category', 'ilarCategory', 'JIA category (ILAR)', 'code', false, {
+        codeList: 'ilar_category',
+      }),
+      measure(
+        'physician_global',
+        'physicianGlobal',
+        "Physician's global assessment of disease activity (0-10)",
+        {
+          unit: unit('cm'),
+        },
       ),
-    }),
-    // The MS score's other inputs, named as in Minoia 2019 Table 4 (docs/clinical/ms-score.md),
-    // each recorded as present or absent at the visit. LDH in U/L only: a
-    // value in ukat/L is entered times 60. Its LOINC code is from laboratory test catalogues
-    // [S], its long name not read at loinc.org (docs/field-dictionary.md).
-    measure('ldh', 'ldh', 'Lactate dehydrogenase (LDH)', {
-      unit: unit('U/L'),
-      standardCode: loinc(
-        '2532-0',
-        'Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma',
+      measure(
+        'parent_global',
+        'parentGlobal',
+        "Parent's or patient's global assessment of well-being (0-10)",
+        {
+          unit: unit('cm'),
+        },
       ),
-    }),
-    field(
-      'cns_involvement',
-      'cnsInvolvement',
-      'Central nervous system involvement',
-      'boolean',
-      false,
-    ),
-    field(
-      'haemorrhagic_manifestations',
-      'haemorrhagicManifestations',
-      'Haemorrhagic manifestations',
-      'boolean',
-      false,
-    ),
-  ],
+      measure('chaq_di', 'chaqDi', 'CHAQ disability index (0-3)'),
+      measure('active_joints', 'activeJoints', 'Joints with active arthritis'),
+      measure('limited_joints', 'limitedJoints', 'Joints with limited motion'),
+      field('active_joint_codes', 'activeJointCodes', 'The active joints', 'codes', false, {
+        codeList: 'joint',
+      }),
+      measure('esr', 'esr', 'Erythrocyte sedimentation rate (Westergren)', {
+        unit: unit('mm/h'),
+        standardCode: loinc('4537-7', 'Erythrocyte sedimentation rate by Westergren method'),
+      }),
+      ...lab('crp', 'C-reactive protein', 'unit_crp', {
+        standardCode: loinc('1988-5', 'C reactive protein [Mass/volume] in Serum or Plasma'),
+      }),
+      measure('morning_stiffness_min', 'morningStiffnessMinutes', 'Duration of morning stiffness', {
+        unit: unit('min'),
+      }),
+      field(
+        'systemic_features',
+        'systemicFeatures',
+        'Systemic features (fever, rash, serositis, ...)',
+        'boolean',
+        false,
+      ),
+      field('active_uveitis', 'activeUveitis', 'Active uveitis', 'boolean', false),
+      field('fever', 'fever', 'Fever', 'boolean', false),
+      ...lab('ferritin', 'Ferritin', 'unit_ferritin', {
+        standardCode: loinc('2276-4', 'Ferritin [Mass/volume] in Serum or Plasma'),
+      }),
+      ...lab('platelets', 'Platelet count', 'unit_platelets', {
+        standardCode: loinc('777-3', 'Platelets [#/volume] in Blood by Automated count'),
+      }),
+      ...lab('ast', 'Aspartate aminotransferase', 'unit_ast', {
+        standardCode: loinc(
+          '1920-8',
+          'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma',
+        ),
+      }),
+      ...lab('triglycerides', 'Triglycerides', 'unit_triglycerides', {
+        standardCodeByUnit: {
+          'mg/dL': loinc('2571-8', 'Triglyceride [Mass/volume] in Serum or Plasma'),
+          'mmol/L': loinc('14927-8', 'Triglyceride [Moles/volume] in Serum or Plasma'),
+        },
+      }),
+      ...lab('fibrinogen', 'Fibrinogen', 'unit_fibrinogen', {
+        standardCode: loinc(
+          '3255-7',
+          'Fibrinogen [Mass/volume] in Platelet poor plasma by Coagulation assay',
+        ),
+      }),
+      // The MS score's other inputs, named as in Minoia 2019 Table 4 (docs/clinical/ms-score.md),
+      // each recorded as present or absent at the visit. LDH in U/L only: a
+      // value in ukat/L is entered times 60. Its LOINC code is from laboratory test catalogues
+      // [S], its long name not read at loinc.org (docs/field-dictionary.md).
+      measure('ldh', 'ldh', 'Lactate dehydrogenase (LDH)', {
+        unit: unit('U/L'),
+        standardCode: loinc(
+          '2532-0',
+          'Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma',
+        ),
+      }),
+      field(
+        'cns_involvement',
+        'cnsInvolvement',
+        'Central nervous system involvement',
+        'boolean',
+        false,
+      ),
+      field(
+        'haemorrhagic_manifestations',
+        'haemorrhagicManifestations',
+        'Haemorrhagic manifestations',
+        'boolean',
+        false,
+      ),
+    ],
+    VISIT_FIELDS_ACCEPTING_MISSING_CODES,
+  ),
 };
 
 const JOINT_FINDING: RecordType = {

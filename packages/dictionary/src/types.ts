@@ -84,6 +84,13 @@ export interface FieldDefinition {
    * so pseudonymised data leaves it out (pseudonymise.ts).
    */
   readonly narrative?: boolean;
+  /**
+   * The companion field holding why this field is empty (a missing-data code, missing-codes.ts):
+   * present only on fields where an empty value means something (ADR 0040).
+   */
+  readonly missingField?: string;
+  /** On a companion code field: the field whose emptiness it explains. */
+  readonly missingFor?: string;
 }
 
 /** One code of a code list, with its label and, for a unit, its UCUM code. */
@@ -120,6 +127,7 @@ export type CodeListId =
   | 'alert_status'
   | 'query_status'
   | 'signature_meaning'
+  | 'missing_reason'
   | 'unit_crp'
   | 'unit_ferritin'
   | 'unit_platelets'

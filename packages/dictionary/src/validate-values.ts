@@ -7,9 +7,59 @@
  */
 import type { Issue } from '@jia-trial/errors';
 import { checkFieldValue, type FieldValue, parseFieldText } from './field-rules.js';
+import {
+  isFilled,
+  isMissingCode,
+  MISSING_CODE_LABELS,
+  MISSING_CODES,
+  missingFieldKey,
+} from './missing-codes.js';
 import { checkRecordRules, type KnownField } from './record-rules.js';
 import { recordType } from './records.js';
-import type { RecordTypeId } from './types.js';
+import type { FieldDefinition, RecordTypeId } from './types.js';
+
+/**
+ * Whether a required field is empty with nothing to say why: a required field that accepts a
+ * missing-data code may give the code instead of a value (ADR 0040).
+ */
+export function isRequiredAndEmpty(
+  field: FieldDefinition,
+  values: Readonly<Record<string, unknown>>,
+): boolean {
+  if (!field.required) return false;
+  const code = field.missingField === undefined ? null : values[missingFieldKey(field.key)];
+  return !isFilled(values[field.key], isMissingCode(code) ? code : null);
+}
+
+/**
+ * The problems of a record's missing-data codes alone (ADR 0040), given by field key: a code not
+ * of the list, or a code beside a value. For a door that checks a record's values its own way
+ * (the store's saveVisit); validateRecordValues reports the same through its field and record
+ * rules.
+ */
+export function missingCodeIssues(
+  type: RecordTypeId,
+  values: Readonly<Record<string, unknown>>,
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const field of recordType(type).fields) {
+    if (!field.missingField) continue;
+    const key = missingFieldKey(field.key);
+    const code = values[key];
+    if (code === null || code === undefined) continue;
+    if (!isMissingCode(code))
+      issues.push({
+        path: key,
+        message: `${JSON.stringify(code)} is not a missing-data code (${MISSING_CODES.join(', ')})`,
+      });
+    else if (isFilled(values[field.key], null))
+      issues.push({
+        path: key,
+        message: `${code} (${MISSING_CODE_LABELS[code]}) is given with a value of ${field.name} (${String(values[field.key])}): give the value or the reason it is empty, not both`,
+      });
+  }
+  return issues;
+}
 
 export interface ValidateOptions {
   /**
@@ -47,7 +97,7 @@ export function validateRecordValues(
   for (const field of record.fields) {
     const value = values[field.key];
     if (value === null || value === undefined) {
-      if (field.required && (!options.partial || given(field.key)))
+      if (isRequiredAndEmpty(field, values) && (!options.partial || given(field.key)))
         issues.push({ path: field.key, message: 'is required' });
       continue;
     }

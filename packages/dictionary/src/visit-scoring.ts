@@ -30,13 +30,42 @@ import {
   type VisitScores,
 } from '@jia-trial/outcomes';
 import { standardised } from './lab-values.js';
+import { isMissingCode, type MissingCode, missingFieldKey } from './missing-codes.js';
+import { recordType, VISIT_FIELDS_ACCEPTING_MISSING_CODES } from './records.js';
+
+/** The keys of the visit fields that accept a missing-data code (`esr`, `physicianGlobal`). */
+export type VisitKeyAcceptingMissingCode =
+  | 'physicianGlobal'
+  | 'parentGlobal'
+  | 'chaqDi'
+  | 'activeJoints'
+  | 'limitedJoints'
+  | 'esr'
+  | 'crp'
+  | 'morningStiffnessMinutes'
+  | 'systemicFeatures'
+  | 'activeUveitis'
+  | 'fever'
+  | 'ferritin'
+  | 'platelets'
+  | 'ast'
+  | 'triglycerides'
+  | 'fibrinogen'
+  | 'ldh'
+  | 'cnsInvolvement'
+  | 'haemorrhagicManifestations';
+
+/** A visit's missing-data codes, one companion property per field that accepts one (ADR 0040). */
+export type VisitMissingCodes = {
+  readonly [K in VisitKeyAcceptingMissingCode as `${K}Missing`]?: MissingCode | null;
+};
 
 /**
  * A visit as entered: one property per field of the dictionary's visit record, numbers as
  * numbers, dates as YYYY-MM-DD, the active joints as one `;`-separated list (as stored). A
  * laboratory value is in the unit its unit property names (absent or null: the standard unit).
  */
-export interface VisitRecord extends VisitObservation {
+export interface VisitRecord extends VisitObservation, VisitMissingCodes {
   readonly visitId: string;
   readonly subjectId: string;
   readonly visitDate: string;
@@ -120,6 +149,49 @@ export interface VisitScoreReasons {
    * form can say what to record; null for a non-systemic or unknown category.
    */
   readonly msScore: MsScoreResult | null;
+  /**
+   * Why the inputs the explanations call missing are empty, where a missing-data code says so:
+   * by input key (`esr`), the visit's own code, or the reference visit's when only it has one
+   * (`at: 'reference'`: JIA-ACR and flare read both). An input left blank is not listed.
+   */
+  readonly missingCodes: Readonly<Record<string, MissingInputCode>>;
+}
+
+/** A missing input's code, and whether the visit or its reference holds it. */
+export interface MissingInputCode {
+  readonly code: MissingCode;
+  readonly at: 'visit' | 'reference';
+}
+
+/** The visit fields with their companion code field's key, by the visit field's key. */
+const CODED_KEYS: readonly (readonly [string, string])[] = VISIT_FIELDS_ACCEPTING_MISSING_CODES.map(
+  (name) => {
+    const field = recordType('visit').fields.find((f) => f.name === name);
+    if (!field) throw new RangeError(`visit has no field ${name}`);
+    return [field.key, missingFieldKey(field.key)] as const;
+  },
+);
+
+/**
+ * The missing-data codes of a visit's fields and of its reference's, by field key: the visit's
+ * own code first. The scores never read a code (the field is simply missing to them); this only
+ * says why it is missing. A derived input (`acutePhaseReactant`: ESR or CRP) is named by the
+ * explanations under its own name; its fields' codes are listed under theirs.
+ */
+export function missingCodesOf(
+  visit: VisitRecord,
+  reference: VisitRecord | null,
+): Record<string, MissingInputCode> {
+  const out: Record<string, MissingInputCode> = {};
+  const codeOf = (record: VisitRecord, key: string) =>
+    (record as unknown as Readonly<Record<string, unknown>>)[key];
+  for (const [key, codeKey] of CODED_KEYS) {
+    const own = codeOf(visit, codeKey);
+    const theirs = reference ? codeOf(reference, codeKey) : null;
+    if (isMissingCode(own)) out[key] = { code: own, at: 'visit' };
+    else if (isMissingCode(theirs)) out[key] = { code: theirs, at: 'reference' };
+  }
+  return out;
 }
 
 /**
@@ -150,5 +222,6 @@ export function explainAgainstReference(
     inactiveDisease: evaluateInactiveDisease(current, 'wallace2011'),
     mas2016: category === 'systemic' ? classifyVisitForMas(current) : null,
     msScore: category === 'systemic' ? scoreVisitMsScore(current) : null,
+    missingCodes: missingCodesOf(visit, baseline ? reference : null),
   };
 }

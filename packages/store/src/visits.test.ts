@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import {
+  MISSING_CODES,
+  missingFieldKey,
+  recordType,
+  VISIT_FIELDS_ACCEPTING_MISSING_CODES,
+} from '@jia-trial/dictionary';
 import { isJiaError } from '@jia-trial/errors';
 import {
   changeAs,
@@ -30,6 +36,13 @@ const baseline: VisitRecord = {
   limitedJoints: 8,
   esr: 40,
 };
+
+/** The visit's field keys that accept a missing-data code. */
+const CODED = VISIT_FIELDS_ACCEPTING_MISSING_CODES.map(
+  (name) => recordType('visit').fields.find((f) => f.name === name)?.key as string,
+);
+/** Every missing-data code empty (as a stored visit without codes reads). */
+const NO_CODES = Object.fromEntries(CODED.map((key) => [missingFieldKey(key), null]));
 
 /** A visit with every field set, and a second one with every field different. */
 const first: VisitRecord = {
@@ -64,6 +77,7 @@ const first: VisitRecord = {
   astUnit: null,
   triglyceridesUnit: null,
   fibrinogenUnit: null,
+  ...NO_CODES,
 };
 const edited: VisitRecord = {
   visitId: 'V1',
@@ -97,6 +111,7 @@ const edited: VisitRecord = {
   astUnit: 'ukat/L',
   triglyceridesUnit: 'mmol/L',
   fibrinogenUnit: 'g/L',
+  ...NO_CODES,
 };
 
 test('a new visit is scored against its baseline and stored with version 1', async () => {
@@ -224,4 +239,61 @@ test('a save at some sites refuses a subject or a stored visit elsewhere as one 
     (error) => isJiaError(error, 'VERSION_CONFLICT'),
     'at both sites, the stale version is a conflict',
   );
+});
+
+test('an edit stores every missing-data code in place of its value (each code in turn)', async () => {
+  const before = (await loadVisit(db.store.pool, 'S', 'V1'))?.version as number;
+  const stored = (await loadVisit(db.store.pool, 'S', 'V1'))?.visit as VisitRecord;
+  const coded: VisitRecord = {
+    ...stored,
+    ...Object.fromEntries(CODED.map((key) => [key, null])),
+    ...Object.fromEntries(
+      CODED.map((key, i) => [missingFieldKey(key), MISSING_CODES[i % MISSING_CODES.length]]),
+    ),
+    activeJointCodes: null,
+  };
+  const saved = await saveVisit(db.store.pool, 'S', coded, before, {
+    ...nurse,
+    reason: 'not done',
+  });
+  assert.equal(saved.version, before + 1);
+  assert.equal(saved.scores.jadas10, null, 'a code is no value: the scores see it missing');
+  assert.deepEqual(await loadVisit(db.store.pool, 'S', 'V1'), {
+    visit: coded,
+    version: before + 1,
+  });
+  // Back to the values: the codes are cleared, and the audit trail holds both versions.
+  await saveVisit(db.store.pool, 'S', stored, before + 1, { ...nurse, reason: 'found them' });
+  assert.deepEqual(await loadVisit(db.store.pool, 'S', 'V1'), {
+    visit: stored,
+    version: before + 2,
+  });
+  const audited = await db.store.pool.query<{ old: { esr_missing: string | null } }>(
+    `SELECT old_values AS old FROM audit_event WHERE table_name = 'visit' AND record_key LIKE '%V1%'
+      ORDER BY event_id DESC LIMIT 1`,
+  );
+  assert.equal(audited.rows[0]?.old.esr_missing, coded.esrMissing);
+});
+
+test('a code beside a value, or a code not of the list, is refused by saveVisit and by the database', async () => {
+  for (const [change, path] of [
+    [{ esrMissing: 'ND' }, 'esrMissing'],
+    [{ esr: null, esrMissing: 'not done' }, 'esrMissing'],
+  ] as const)
+    await assert.rejects(
+      saveVisit(db.store.pool, 'S', { ...edited, ...change } as VisitRecord, 1, {
+        ...nurse,
+        reason: 'x',
+      }),
+      (error) => {
+        assert.ok(isJiaError(error, 'VALIDATION_FAILED'));
+        assert.equal(error.issues[0]?.path, path);
+        return true;
+      },
+    );
+  for (const sql of [
+    "UPDATE visit SET esr_missing = 'ND' WHERE visit_id = 'V1'",
+    "UPDATE visit SET esr = NULL, esr_missing = 'XX' WHERE visit_id = 'V1'",
+  ])
+    await assert.rejects(db.store.pool.query(sql), /violates check constraint/);
 });

@@ -11,6 +11,7 @@ import {
   columnOf,
   fieldOf,
   LAB_UNIT_FIELDS,
+  missingCodeIssues,
   recordType,
   scoreAgainstReference,
   standardised,
@@ -69,6 +70,8 @@ export function validateVisit(visit: VisitRecord): Issue[] {
   if (!visit.subjectId.trim()) problems.push({ path: 'subjectId', message: 'is empty' });
   if (parseIsoDate(visit.visitDate) === null)
     problems.push({ path: 'visitDate', message: `${visit.visitDate} is not a date (YYYY-MM-DD)` });
+  // A code says why a field is empty: one of the list, and never beside a value (ADR 0040).
+  problems.push(...missingCodeIssues('visit', fields));
   const category = visit.ilarCategory;
   if (category != null && !ILAR_CATEGORY_CODES.includes(category as IlarCategory))
     problems.push({ path: 'ilarCategory', message: `${category} is not an ILAR category` });

@@ -624,6 +624,25 @@ export interface paths {
                         ldh?: number | null;
                         cnsInvolvement?: boolean | null;
                         haemorrhagicManifestations?: boolean | null;
+                        physicianGlobalMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        parentGlobalMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        chaqDiMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        activeJointsMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        limitedJointsMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        esrMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        crpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        morningStiffnessMinutesMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        systemicFeaturesMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        activeUveitisMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        feverMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        ferritinMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        plateletsMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        astMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        triglyceridesMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        fibrinogenMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        ldhMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        cnsInvolvementMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        haemorrhagicManifestationsMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored visit is changed (required to replace one) */
                         reason?: string;
                     };

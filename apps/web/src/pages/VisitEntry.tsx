@@ -21,11 +21,12 @@ import { keepingMine, takingStored, typedFor } from '../visit/conflict-choices';
 import { liveScoresOf } from '../visit/live-scores';
 import { ScoresPanel } from '../visit/ScoresPanel';
 import { type SaveRefusal, type StoredVisitState, saveVisit } from '../visit/save-visit';
-import { VisitFields } from '../visit/VisitFields';
+import { VisitFields, WhyEmpty } from '../visit/VisitFields';
 import {
   chaqAnswersOf,
   chaqDiOf,
   fieldValuesOf,
+  hasJointFindings,
   type JointValues,
   jointCountsOf,
   TYPED_FIELDS,
@@ -315,6 +316,16 @@ export function VisitEntry({
                   change({ ...values, joints: { ...values.joints, [code]: state } })
                 }
               />
+              {!hasJointFindings(values.joints) ? (
+                <WhyEmpty
+                  codeKey="activeJointsMissing"
+                  label="the joint examination"
+                  values={values.fields}
+                  onValue={(key, value) =>
+                    change({ ...values, fields: { ...values.fields, [key]: value } })
+                  }
+                />
+              ) : null}
               {errors.activeJointCodes || errors.activeJoints ? (
                 <span className="field-error">
                   {errors.activeJointCodes ?? errors.activeJoints}
@@ -327,6 +338,16 @@ export function VisitEntry({
               errors={errors}
               onChange={(item, v) => change({ ...values, chaq: { ...values.chaq, [item]: v } })}
             />
+            {derived.chaqDi === null ? (
+              <WhyEmpty
+                codeKey="chaqDiMissing"
+                label="the CHAQ"
+                values={values.fields}
+                onValue={(key, value) =>
+                  change({ ...values, fields: { ...values.fields, [key]: value } })
+                }
+              />
+            ) : null}
           </fieldset>
           {canWrite ? (
             <SaveControls

@@ -8,6 +8,7 @@ import { recordType } from '@jia-trial/dictionary';
 import { findJoint, MAS_2016_LAB_THRESHOLDS, MS_SCORE_CUTOFF } from '@jia-trial/outcomes';
 import { jointLabel } from '../components/body-map-layout';
 import type { LiveScores } from './live-scores';
+import { type MissingCodes, whyMissing } from './missing-reasons';
 
 /**
  * The outcome library names a criterion's inputs in code (`chaqDi`, `acutePhaseReactant`): shown
@@ -24,12 +25,53 @@ const inputText = (name: string) => DERIVED_INPUTS[name] ?? FIELD_LABELS.get(nam
 /** The thresholds as the outcome library holds them (Ravelli 2016; Minoia 2019), never restated. */
 const FERRITIN = MAS_2016_LAB_THRESHOLDS.ferritin;
 
-const list = (names: readonly string[]) =>
-  names.length ? names.map(inputText).join(', ') : 'none';
+const listWith = (codes: MissingCodes) => (names: readonly string[]) =>
+  names.length
+    ? names
+        .map((n) => {
+          const why = whyMissing(n, codes);
+          return why ? `${inputText(n)}: ${why}` : inputText(n);
+        })
+        .join(', ')
+    : 'none';
 const verdict = (value: boolean | null, yes: string, no: string) =>
   value === null ? 'cannot be decided' : value ? yes : no;
 const number = (value: number | null) =>
   value === null ? 'not computed (an input is missing)' : String(value);
+
+type Row = readonly [string, string, string, string];
+
+/** The counts the form derives (joints from the body map, the CHAQ DI), or why they are missing. */
+function countRows(
+  codes: MissingCodes,
+  activeCodes: readonly string[],
+  limited: number | null,
+  chaqDi: number | null,
+): Row[] {
+  const jointsWhy = whyMissing('activeJoints', codes);
+  const chaqWhy = whyMissing('chaqDi', codes);
+  return [
+    [
+      'active-joints',
+      'Active joints',
+      jointsWhy ?? String(activeCodes.length),
+      jointsWhy
+        ? 'the joint examination'
+        : activeCodes.length
+          ? activeCodes
+              .map((c) => jointLabel(findJoint(c) ?? { name: c, side: 'midline' }))
+              .join(', ')
+          : 'no joint swollen, or limited with pain or tenderness',
+    ],
+    ['limited-joints', 'Joints with limited motion', jointsWhy ?? String(limited ?? 0), ''],
+    [
+      'chaq-di',
+      'CHAQ disability index',
+      chaqDi === null ? (chaqWhy ?? 'not computed') : chaqDi.toFixed(2),
+      chaqDi === null && !chaqWhy ? 'too few domains answered' : '',
+    ],
+  ];
+}
 
 export function ScoresPanel({
   live,
@@ -43,25 +85,10 @@ export function ScoresPanel({
   readonly chaqDi: number | null;
 }) {
   const { scores, reasons, reference } = live;
+  const list = listWith(reasons.missingCodes);
   const acr = reasons.jiaAcr;
   const rows: readonly (readonly [string, string, string, string])[] = [
-    [
-      'active-joints',
-      'Active joints',
-      String(activeCodes.length),
-      activeCodes.length
-        ? activeCodes
-            .map((c) => jointLabel(findJoint(c) ?? { name: c, side: 'midline' }))
-            .join(', ')
-        : 'no joint swollen, or limited with pain or tenderness',
-    ],
-    ['limited-joints', 'Joints with limited motion', String(limited ?? 0), ''],
-    [
-      'chaq-di',
-      'CHAQ disability index',
-      chaqDi === null ? 'not computed' : chaqDi.toFixed(2),
-      chaqDi === null ? 'too few domains answered' : '',
-    ],
+    ...countRows(reasons.missingCodes, activeCodes, limited, chaqDi),
     [
       'jadas10',
       'JADAS-10',

@@ -3,7 +3,13 @@
  * unit in the label, a choice of units as a labelled list beside the value), and each with the
  * server's words about it, from `error.issues[].path`, right under it.
  */
-import { CODE_LISTS, type CodeListId, type FieldDefinition } from '@jia-trial/dictionary';
+import {
+  CODE_LISTS,
+  type CodeListId,
+  type FieldDefinition,
+  MISSING_CODE_LABELS,
+  MISSING_CODES,
+} from '@jia-trial/dictionary';
 import { numberOf, TYPED_FIELDS, unitsOf } from './visit-form';
 
 const UNIT_KEYS = new Set(TYPED_FIELDS.filter((f) => f.unitField).map((f) => `${f.key}Unit`));
@@ -54,6 +60,42 @@ export function VisitFields(props: FieldProps) {
         </fieldset>
       ))}
     </>
+  );
+}
+
+/**
+ * The compact "why empty?" choice beside a blank field that accepts a missing-data code (ADR
+ * 0040): not done, not applicable, unknown, asked but unknown. It sets the field's companion
+ * code (`esrMissing`); a value typed later wins and the code is dropped (visitRecordOf). In a
+ * read-only form it shows the reason chosen.
+ */
+export function WhyEmpty({
+  codeKey,
+  label,
+  values,
+  onValue,
+}: {
+  readonly codeKey: string;
+  readonly label: string;
+  readonly values: FieldProps['values'];
+  readonly onValue: FieldProps['onValue'];
+}) {
+  const code = values[codeKey] ?? '';
+  return (
+    <select
+      className={code ? 'why-empty why-empty-set' : 'why-empty'}
+      aria-label={`Why ${label} is empty`}
+      data-why-empty={codeKey}
+      value={code}
+      onChange={(e) => onValue(codeKey, e.target.value)}
+    >
+      <option value="">why empty?</option>
+      {MISSING_CODES.map((c) => (
+        <option key={c} value={c}>
+          {MISSING_CODE_LABELS[c]}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -221,6 +263,14 @@ function OneField({
           described={described}
         />
         <UnitOf field={field} values={values} onValue={onValue} />
+        {field.missingField && value === '' ? (
+          <WhyEmpty
+            codeKey={`${field.key}Missing`}
+            label={field.label}
+            values={values}
+            onValue={onValue}
+          />
+        ) : null}
       </span>
       <ErrorText id={`${id}-error`} text={error} />
     </div>

@@ -95,10 +95,47 @@ export function jointCountsOf(joints: VisitFormValues['joints']) {
   return countJoints(exam, { unlistedJoints: 'normal' });
 }
 
+/** Whether the body map holds any finding (none: every joint normal, or not examined). */
+export function hasJointFindings(joints: VisitFormValues['joints']): boolean {
+  return Object.values(joints).some((j) => j.swollen || j.tender || j.limited);
+}
+
 /** The CHAQ disability index of the answers (null: none answered, or too few domains). */
 export function chaqDiOf(chaq: VisitFormValues['chaq']) {
   const answers = chaqAnswersOf(chaq);
   return answers.length === 0 ? null : scoreChaq(chaqInputOf(answers));
+}
+
+/**
+ * The joint counts of the body map, or, for a joint examination not done (a code, ADR 0040), no
+ * counts: an empty body map then is no examination, never "every joint normal". The one code
+ * chosen beside the body map stands for both counts.
+ */
+function jointCountFields(values: VisitFormValues): Record<string, unknown> {
+  const code = values.fields.activeJointsMissing || '';
+  if (code !== '' && !hasJointFindings(values.joints))
+    return {
+      activeJoints: null,
+      limitedJoints: null,
+      activeJointCodes: null,
+      limitedJointsMissing: code,
+    };
+  const counts = jointCountsOf(values.joints);
+  return {
+    activeJoints: counts.active.value,
+    limitedJoints: counts.limited.value,
+    activeJointCodes: counts.activeCodes.join(';'),
+  };
+}
+
+/** A code says why a field is empty: a value typed since wins, and the code is dropped. */
+function keepCodesOfEmptyFields(record: Record<string, unknown>, fields: VisitFieldValues): void {
+  for (const field of VISIT.fields) {
+    if (!field.missingField) continue;
+    const codeKey = `${field.key}Missing`;
+    const empty = record[field.key] === null || record[field.key] === undefined;
+    record[codeKey] = empty ? fields[codeKey] || record[codeKey] || null : null;
+  }
 }
 
 /** The visit record of the form (numbers that are no number are left empty). */
@@ -114,11 +151,9 @@ export function visitRecordOf(subjectId: string, values: VisitFormValues): Visit
   }
   // A unit without its value says nothing: stored empty, as the value.
   for (const lab of LAB_UNIT_FIELDS) if (record[lab.analyte] === null) record[lab.unitKey] = null;
-  const counts = jointCountsOf(values.joints);
-  record.activeJoints = counts.active.value;
-  record.limitedJoints = counts.limited.value;
-  record.activeJointCodes = counts.activeCodes.join(';');
+  Object.assign(record, jointCountFields(values));
   record.chaqDi = chaqDiOf(values.chaq)?.value ?? null;
+  keepCodesOfEmptyFields(record, values.fields);
   return record as unknown as VisitRecord;
 }
 

@@ -6,8 +6,8 @@
 import type { LabAnalyte } from '@jia-trial/outcomes';
 import { alertId, alertOccasion } from '@jia-trial/protocol';
 import { checkInRange } from '../field-rules.js';
-import { isFilled } from '../forms.js';
 import { standardValue } from '../lab-values.js';
+import { isFilled, missingFieldKey } from '../missing-codes.js';
 import { fieldOf, RECORD_TYPES, recordType } from '../records.js';
 import type { FieldDefinition, FieldRange, RecordTypeId } from '../types.js';
 import type { TypedRecord } from '../validate-values.js';
@@ -101,7 +101,7 @@ function expectedRule(
   for (const record of recordsOf(data, rule.recordType))
     for (const name of rule.fields) {
       const field = fieldOf(rt, name);
-      if (isFilled(record[field.key])) continue;
+      if (isFilled(record[field.key], record[missingFieldKey(field.key)])) continue;
       emit({
         table: rule.recordType,
         recordKey: recordKeyOf(data.studyId, rule.recordType, record),

@@ -102,7 +102,7 @@ export function measuresCodeSystem(records: readonly RecordType[] = RECORD_TYPES
         citing(FIELD_MEASURES[record.id]) ??
         `A ${record.label.toLowerCase()} record of jia-trial's field dictionary`,
     });
-    for (const field of record.fields)
+    for (const field of record.fields.filter((f) => !f.missingFor))
       concept.push({
         code: fieldCode(record, field),
         display: field.label,

@@ -13,7 +13,11 @@
 import { createHash } from 'node:crypto';
 import {
   CODE_LISTS,
+  DATA_ABSENT_REASON_SYSTEM,
+  DATA_ABSENT_REASONS,
   type FieldDefinition,
+  isMissingCode,
+  MISSING_CODE_LABELS,
   RECORD_TYPES,
   type RecordTexts,
   type RecordType,
@@ -124,6 +128,23 @@ function quantityOf(
   };
 }
 
+/**
+ * An empty field's missing-data code (ADR 0040) as the Observation's dataAbsentReason, the FHIR
+ * R4 element for "why the value is missing" (the code list's mapping, missing-codes.ts); null
+ * for a plain blank, which has no Observation.
+ */
+function absentReason(field: FieldDefinition, texts: RecordTexts): Partial<Observation> | null {
+  const code = field.missingField ? texts.get(field.missingField) : undefined;
+  if (!isMissingCode(code)) return null;
+  const reason = DATA_ABSENT_REASONS[code];
+  return {
+    dataAbsentReason: {
+      coding: [{ system: DATA_ABSENT_REASON_SYSTEM, code: reason.code, display: reason.display }],
+      text: MISSING_CODE_LABELS[code],
+    },
+  };
+}
+
 /** A field's value as an Observation's or a component's value[x]. */
 function fieldValue(
   record: RecordType,
@@ -131,7 +152,7 @@ function fieldValue(
   texts: RecordTexts,
 ): Partial<Observation> | null {
   const text = texts.get(field.name);
-  if (text === undefined) return null;
+  if (text === undefined) return absentReason(field, texts);
   switch (field.type) {
     case 'boolean':
       return { valueBoolean: text === 'true' };
@@ -229,7 +250,13 @@ class SubjectResources {
     const structural = structuralFields(record);
     const unitFields = new Set(record.fields.flatMap((f) => (f.unitField ? [f.unitField] : [])));
     for (const field of record.fields) {
-      if (structural.has(field.name) || consumed.has(field.name) || unitFields.has(field.name))
+      // A missing-data code is its field's dataAbsentReason, not an Observation of its own.
+      if (
+        structural.has(field.name) ||
+        consumed.has(field.name) ||
+        unitFields.has(field.name) ||
+        field.missingFor
+      )
         continue;
       const value = fieldValue(record, field, texts);
       if (value === null) continue;
@@ -269,7 +296,7 @@ class SubjectResources {
     const component: ObservationComponent[] = [];
     let bodySite: CodeableConcept | undefined;
     for (const field of record.fields) {
-      if (structural.has(field.name)) continue;
+      if (structural.has(field.name) || field.missingFor) continue;
       const text = texts.get(field.name);
       if (text === undefined) continue;
       if (field.codeList === 'joint' && field.type === 'code') {

@@ -67,6 +67,11 @@ export function eventKindOf(record: RecordType): EventKind {
  * fields. The rest of the visit is its core set (ODM form F.VISIT.CORE).
  */
 export function isLaboratoryField(record: RecordType, field: FieldDefinition): boolean {
+  // A missing-data code sits in its field's group (crp_missing with crp; ADR 0040).
+  const valueField = field.missingFor
+    ? record.fields.find((f) => f.name === field.missingFor)
+    : undefined;
+  if (valueField) return isLaboratoryField(record, valueField);
   const unitFields = new Set(record.fields.flatMap((f) => (f.unitField ? [f.unitField] : [])));
   return (
     field.standardCode !== undefined ||

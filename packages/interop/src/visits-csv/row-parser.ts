@@ -10,6 +10,8 @@ import {
   ID_MAX_LENGTH,
   restoreCell,
   restoredStart,
+  MISSING_CODE_LABELS,
+  MISSING_CODES,
   standardUnit,
   standardValue,
   VISIT_DATE_YEARS,
@@ -60,6 +62,8 @@ const K_BOOLEAN = 7;
 const K_JOINT_CODES = 8;
 const K_UNIT = 9;
 const K_VERSION = 10;
+const K_MISSING = 11;
+const MISSING_CODE_BYTES = MISSING_CODES.map((code) => encoder.encode(code));
 const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>> = {
   subject_id: K_SUBJECT,
   visit_id: K_VISIT,
@@ -71,6 +75,7 @@ const KIND_CODES: Readonly<Record<IdColumn | Exclude<ColumnKind, 'id'>, number>>
   joint_codes: K_JOINT_CODES,
   unit: K_UNIT,
   version: K_VERSION,
+  missing_code: K_MISSING,
 };
 
 /**
@@ -104,6 +109,8 @@ export class RowParser {
   private jointsColumn = -1;
   /** The laboratory values entered with a unit column, and each one's unit in the current row. */
   private unitPlans: UnitPlan[] = [];
+  /** Per column: a missing-data code column's field column in the header (-1: none, or absent). */
+  private missingFor: number[] = [];
   private deferred = new Int8Array(0);
   private rowUnits: number[] = [];
   private lastSubject = new Uint8Array(0);
@@ -188,6 +195,9 @@ export class RowParser {
     this.highs = columns.map((def) => range(def)?.max ?? 0);
     this.integers = columns.map((def) => range(def)?.integer ?? false);
     this.planUnits(columns);
+    this.missingFor = columns.map((def) =>
+      def.kind === 'missing_code' ? this.columnNames.indexOf(def.definition.missingFor ?? '') : -1,
+    );
     this.visitIdColumn = this.columnNames.indexOf('visit_id');
     this.activeJointsColumn = this.columnNames.indexOf('active_joints');
     this.jointsColumn = this.columnNames.indexOf('active_joint_codes');
@@ -263,6 +273,9 @@ export class RowParser {
           break;
         case K_VERSION:
           this.version(i);
+          break;
+        case K_MISSING:
+          this.missingCode(i);
           break;
         // K_JOINT_CODES: after the loop, since it checks active_joints against the codes.
       }
@@ -445,6 +458,25 @@ export class RowParser {
   }
 
   /** A unit cell: one of its analyte's units (remembered for convertUnits). */
+  /**
+   * A missing-data code (ADR 0040): one of the list, and only for an empty field, since a code
+   * says why the field is empty. It is never scored: the field stays missing.
+   */
+  private missingCode(i: number): void {
+    const record = this.record as CsvRecordView;
+    if (!MISSING_CODE_BYTES.some((code) => record.equals(i, code))) {
+      const codes = MISSING_CODES.map((c) => `${c} ${MISSING_CODE_LABELS[c]}`).join(', ');
+      this.fail(i, `${this.shown(i)} is not a missing-data code (${codes})`);
+      return;
+    }
+    const field = this.missingFor[i] as number;
+    if (field >= 0 && !record.isEmpty(field))
+      this.fail(
+        i,
+        `${this.shown(i)} says why ${this.columnNames[field]} is empty, but it holds ${this.shown(field)}: give the value or the code, not both`,
+      );
+  }
+
   private unit(i: number): void {
     const record = this.record as CsvRecordView;
     const plan = this.unitPlans.findIndex((p) => p.unitColumn === i);

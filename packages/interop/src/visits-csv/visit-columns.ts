@@ -17,7 +17,12 @@ export type ColumnKind =
   /** The unit a laboratory value of the row was entered in (empty: its standard unit). */
   | 'unit'
   /** The record's version in an exported bundle: checked, not scored. */
-  | 'version';
+  | 'version'
+  /**
+   * Why a field of the row is empty (`esr_missing`: ND, NA, UNK, ASKU; ADR 0040): checked
+   * against the code list and against its field, which must then be empty; never scored.
+   */
+  | 'missing_code';
 
 export interface VisitColumn {
   readonly name: string;
@@ -54,6 +59,7 @@ function kindOf(field: FieldDefinition): ColumnKind {
     case 'codes':
       return 'joint_codes';
     case 'code':
+      if (field.codeList === 'missing_reason') return 'missing_code';
       return field.codeList === 'ilar_category' ? 'category' : 'unit';
     default:
       throw new RangeError(`visit field ${field.name}: no visits-CSV reading for ${field.type}`);
