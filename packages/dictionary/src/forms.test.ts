@@ -7,8 +7,8 @@ import {
   formCompletion,
   formDefinition,
   formStatus,
-  isFilled,
 } from './forms.js';
+import { isFilled } from './missing-codes.js';
 import { recordType } from './records.js';
 
 const NONE = { confirmationCriteria: [] };

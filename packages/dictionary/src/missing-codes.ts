@@ -65,10 +65,7 @@ export function isMissingCode(code: unknown): code is MissingCode {
  * that decides it, for the form status, source data verification and the data-quality checks'
  * expected-but-missing rule.
  */
-export function isFilled(
-  value: unknown,
-  missingCode?: MissingCode | string | null | undefined,
-): boolean {
+export function isFilled(value: unknown, missingCode?: unknown): boolean {
   if (isMissingCode(missingCode)) return true;
   return (
     value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '')
