@@ -8,6 +8,7 @@ export * from './chaq-answers.js';
 export * from './code-lists.js';
 export * from './field-rules.js';
 export * from './lab-values.js';
+export * from './locks.js';
 export * from './pseudonymise.js';
 export * from './record-rules.js';
 export * from './records.js';

@@ -49,6 +49,8 @@ export type Permission =
   | 'report.read'
   /** Export the study as a bundle. */
   | 'export'
+  /** Lock or freeze a visit, a casebook or the study, and release a lock (with a reason). */
+  | 'lock.manage'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage';
 
@@ -104,8 +106,10 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'audit.read',
       'report.read',
       'export',
+      'lock.manage',
     ],
-    summary: 'all sites; raises, closes and reopens queries; exports; no clinical edits',
+    summary:
+      'all sites; raises, closes and reopens queries; locks, freezes and unlocks; exports; no clinical edits',
   },
   {
     role: 'monitor',

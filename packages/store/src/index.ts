@@ -13,6 +13,8 @@ export { STORE_TYPES } from './connection.js';
 export * from './errors.js';
 export * from './exchange/read-for-exchange.js';
 export * from './exchange/record-changes.js';
+export * from './locks/locks.js';
+export * from './locks/sign-and-freeze.js';
 export * from './migrate.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';

@@ -20,5 +20,6 @@ export const AUDITED_TABLES = [
   'data_query',
   'eligibility_assessment',
   'signature',
+  'record_lock',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

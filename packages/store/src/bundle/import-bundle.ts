@@ -7,7 +7,9 @@
  *   import is refused and the changed records are listed);
  * - records already stored with the same values are left alone, so a re-import changes nothing;
  * - records in the database but absent from the bundle are kept and counted (an import never
- *   deletes clinical data).
+ *   deletes clinical data);
+ * - records a lock in force covers are never inserted or changed: the import is refused with
+ *   every such record named (check-locks.ts).
  * Columns absent from a file's header are not compared or changed. The audit triggers record
  * every insert and update in the same transaction.
  */
@@ -19,6 +21,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { translateDatabaseError } from '../errors.js';
 import type { Actor, Transaction } from '../transaction.js';
+import { refuseLockedRecords } from './check-locks.js';
 import { refuseRuleBreaches } from './check-rules.js';
 import {
   differs,
@@ -286,6 +289,11 @@ export async function importBundle(
     plans.push({ staged, plan: p });
   }
   await refuseRuleBreaches(
+    client,
+    studyId,
+    plans.map(({ plan: p }) => p),
+  );
+  await refuseLockedRecords(
     client,
     studyId,
     plans.map(({ plan: p }) => p),

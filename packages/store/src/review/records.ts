@@ -39,6 +39,7 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   alert: ['study_id', 'alert_id'],
   data_query: ['study_id', 'query_id'],
   signature: ['study_id', 'signature_id'],
+  record_lock: ['study_id', 'lock_id'],
 };
 
 export function isStudyTable(table: string): table is StudyTable {
