@@ -31,6 +31,7 @@ import { registerErrorHandling, sendError } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
+import { lockRoutes } from './routes/locks.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
@@ -156,6 +157,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
+      await api.register(lockRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
       api.get(

@@ -17,7 +17,10 @@ export type LockKind = (typeof LOCK_KINDS)[number];
 
 /** What each kind of lock still allows, defined once (the database's guard says the same). */
 export const LOCK_KIND_RULES: Readonly<
-  Record<LockKind, { readonly label: string; readonly dataChanges: false; readonly review: boolean }>
+  Record<
+    LockKind,
+    { readonly label: string; readonly dataChanges: false; readonly review: boolean }
+  >
 > = {
   freeze: { label: 'frozen', dataChanges: false, review: true },
   lock: { label: 'locked', dataChanges: false, review: false },

@@ -56,7 +56,11 @@ async function refusedBy(work: Promise<unknown>, lockId: string, record?: string
     assert.ok(named.reason.length > 0);
     assert.ok(named.locked.by.id && named.locked.by.name && named.locked.at);
     assert.ok(named.scope && named.key && named.kind);
-    if (record) assert.ok(e.issues.some((i) => i.record === record), JSON.stringify(e.issues));
+    if (record)
+      assert.ok(
+        e.issues.some((i) => i.record === record),
+        JSON.stringify(e.issues),
+      );
     return true;
   });
 }
@@ -161,7 +165,9 @@ describe('a visit frozen', () => {
 
   test('release: needs a reason; then the change passes; a second release is INVALID_TRANSITION', async () => {
     await assert.rejects(
-      as(manager, null, (tx) => releaseLock(tx, { studyId: 'S', lockId: frozen.lockId, reason: ' ' })),
+      as(manager, null, (tx) =>
+        releaseLock(tx, { studyId: 'S', lockId: frozen.lockId, reason: ' ' }),
+      ),
       (e: unknown) => isJiaError(e) && e.code === 'REASON_REQUIRED',
     );
     const released = await release(frozen.lockId);
@@ -302,7 +308,9 @@ describe('keys and the lock record', () => {
     const p2 = await listLocks(db.store.pool, 'S', { subjectId: 'P2' });
     assert.ok(p2.every((l) => l.scope === 'study' || l.subjectId === 'P2'));
     assert.ok(p2.some((l) => l.scope === 'study'));
-    assert.ok((await listLocks(db.store.pool, 'S', { scope: 'visit' })).every((l) => l.scope === 'visit'));
+    assert.ok(
+      (await listLocks(db.store.pool, 'S', { scope: 'visit' })).every((l) => l.scope === 'visit'),
+    );
     assert.deepEqual(await listLocks(db.store.pool, 'S', { sites: ['B'], scope: 'visit' }), []);
   });
 });
