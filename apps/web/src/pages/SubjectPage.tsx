@@ -6,8 +6,11 @@
  */
 import { type FormEvent, useState } from 'react';
 import { Problem } from '../components/forms';
+import { LockBanner, LockControls } from '../components/locks/LockPanel';
+import { lockStateFor, useLocks } from '../components/locks/use-locks';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
+import { may, useStudyAccess } from '../components/review/use-study-access';
 import { AlertList } from '../components/subject/AlertList';
 import { EligibilityStatus, RetreatmentStatus } from '../components/subject/StatusPanel';
 import { SubjectHeader } from '../components/subject/SubjectHeader';
@@ -53,6 +56,8 @@ export function SubjectPage({
 }) {
   const [asOf, setAsOf] = useState<string | null>(null);
   const { subject, status, reloadStatus, reload } = useSubjectPage(studyId, subjectId, asOf);
+  const locks = useLocks(studyId, { subjectId });
+  const access = useStudyAccess(studyId);
 
   if (subject.kind !== 'ok')
     return (
@@ -73,14 +78,25 @@ export function SubjectPage({
 
   const { records, abilities } = subject;
   const evaluated = status.kind === 'ok' ? status.value : null;
+  // A lock of the casebook or of the study covers the subject's own records (a visit's lock
+  // shows on the visit's page).
+  const lockState = lockStateFor(locks.locks, { subjectId });
+  const mayWrite = abilities.clinicalWrite && locks.locks !== null && lockState.dataEditable;
+  const casebookLock =
+    locks.locks?.find((l) => l.scope === 'subject' && l.key === subjectId && l.inForce) ?? null;
   return (
     <section aria-labelledby="subject-title" className="subject-page">
-      <SubjectHeader
-        studyId={studyId}
-        facts={records.facts}
-        status={status}
-        mayWrite={abilities.clinicalWrite}
-      />
+      <SubjectHeader studyId={studyId} facts={records.facts} status={status} mayWrite={mayWrite} />
+      <LockBanner state={lockState} />
+      {may(access, 'lock.manage', records.facts.site) ? (
+        <LockControls
+          studyId={studyId}
+          scope="subject"
+          lockKey={subjectId}
+          inForce={casebookLock}
+          onChanged={locks.reload}
+        />
+      ) : null}
 
       <section aria-labelledby="status-title">
         <h2 id="status-title">Status{evaluated && ` on ${evaluated.asOf}`}</h2>
@@ -104,7 +120,9 @@ export function SubjectPage({
         )}
       </section>
 
-      <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
+      {lockState.dataEditable ? (
+        <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
+      ) : null}
 
       <section aria-labelledby="trends-title">
         <h2 id="trends-title">Trends</h2>

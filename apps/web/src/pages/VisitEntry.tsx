@@ -10,6 +10,8 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { BodyMap } from '../components/BodyMap';
 import { DraftNotice, Problem } from '../components/forms';
+import { LockBanner, LockControls } from '../components/locks/LockPanel';
+import { lockStateFor, useLocks } from '../components/locks/use-locks';
 import { recordKeyOf } from '../components/review/record-keys';
 import { may } from '../components/review/use-study-access';
 import { VisitReview } from '../components/review/VisitReview';
@@ -149,6 +151,8 @@ export function VisitEntry({
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [saving, setSaving] = useState(false);
   const [savedNote, setSavedNote] = useState<string | null>(null);
+  // The locks over the subject: a lock of the visit, the casebook or the study disables the form.
+  const locks = useLocks(studyId, { subjectId });
   const review = useVisitQueries(
     studyId,
     subjectId,
@@ -246,7 +250,13 @@ export function VisitEntry({
   const errors = errorsOf(refusal);
   // A role that may not change visits reads them: the fields shown but not editable, and no
   // save (absent, not disabled; the server refuses anyway). Until the roles are read, too.
-  const canWrite = may(review.access, 'clinical.write', loaded.site);
+  const lockState = lockStateFor(locks.locks, { subjectId, visitId });
+  const mayWrite = may(review.access, 'clinical.write', loaded.site);
+  // A lock in force disables it too (the server refuses it: 423 RECORD_LOCKED); until the locks
+  // are read, nothing is offered.
+  const canWrite = mayWrite && locks.locks !== null && lockState.dataEditable;
+  const visitLock =
+    locks.locks?.find((l) => l.scope === 'visit' && l.key === visitId && l.inForce) ?? null;
   const isStored = stored.visitVersion !== null;
   const otherVisits = loaded.subjectVisits.filter((v) => v.visitId !== values.visitId.trim());
 
@@ -259,6 +269,16 @@ export function VisitEntry({
         {visitId === null ? `New visit of ${subjectId}` : `Visit ${visitId} of ${subjectId}`}
         {isStored ? ` (version ${stored.visitVersion})` : ''}
       </h1>
+      <LockBanner state={lockState} />
+      {visitId !== null && may(review.access, 'lock.manage', loaded.site) ? (
+        <LockControls
+          studyId={studyId}
+          scope="visit"
+          lockKey={visitId}
+          inForce={visitLock}
+          onChanged={locks.reload}
+        />
+      ) : null}
       {visitId !== null && (
         <VisitReview
           studyId={studyId}
@@ -338,7 +358,9 @@ export function VisitEntry({
             />
           ) : (
             <p className="notice">
-              Read only: your role does not change visits at site {loaded.site}.
+              {mayWrite && !lockState.dataEditable
+                ? `Read only: the visit is ${lockState.kind === 'freeze' ? 'frozen' : 'locked'}.`
+                : `Read only: your role does not change visits at site ${loaded.site}.`}
             </p>
           )}
           <Problem text={refusalText(refusal, errors)} />
