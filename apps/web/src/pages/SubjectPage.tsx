@@ -7,7 +7,7 @@
 import { type FormEvent, useState } from 'react';
 import { Problem } from '../components/forms';
 import { LockBanner, LockControls } from '../components/locks/LockPanel';
-import { lockStateFor, useLocks } from '../components/locks/use-locks';
+import { useRecordLocks } from '../components/locks/use-locks';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
 import { may, useStudyAccess } from '../components/review/use-study-access';
@@ -56,7 +56,7 @@ export function SubjectPage({
 }) {
   const [asOf, setAsOf] = useState<string | null>(null);
   const { subject, status, reloadStatus, reload } = useSubjectPage(studyId, subjectId, asOf);
-  const locks = useLocks(studyId, { subjectId });
+  const locks = useRecordLocks(studyId, { subjectId });
   const access = useStudyAccess(studyId);
 
   if (subject.kind !== 'ok')
@@ -80,10 +80,8 @@ export function SubjectPage({
   const evaluated = status.kind === 'ok' ? status.value : null;
   // A lock of the casebook or of the study covers the subject's own records (a visit's lock
   // shows on the visit's page).
-  const lockState = lockStateFor(locks.locks, { subjectId });
-  const mayWrite = abilities.clinicalWrite && locks.locks !== null && lockState.dataEditable;
-  const casebookLock =
-    locks.locks?.find((l) => l.scope === 'subject' && l.key === subjectId && l.inForce) ?? null;
+  const lockState = locks.state;
+  const mayWrite = abilities.clinicalWrite && locks.loaded && lockState.dataEditable;
   return (
     <section aria-labelledby="subject-title" className="subject-page">
       <SubjectHeader studyId={studyId} facts={records.facts} status={status} mayWrite={mayWrite} />
@@ -93,7 +91,7 @@ export function SubjectPage({
           studyId={studyId}
           scope="subject"
           lockKey={subjectId}
-          inForce={casebookLock}
+          inForce={locks.own}
           onChanged={locks.reload}
         />
       ) : null}

@@ -57,3 +57,30 @@ export function useLocks(
 export function lockStateFor(locks: readonly Lock[] | null, target: LockTarget): LockState<Lock> {
   return lockStateOf(locks ?? [], target);
 }
+
+export interface RecordLocks extends Locks {
+  /** The state of the page's record (no lock while loading: see `loaded`). */
+  readonly state: LockState<Lock>;
+  /** The locks are read: until then nothing is offered for writing. */
+  readonly loaded: boolean;
+  /** The lock in force on exactly this visit (or, without a visit, this casebook), or null. */
+  readonly own: Lock | null;
+}
+
+/** The locks over a subject and the state of one of its records (a visit, or its own). */
+export function useRecordLocks(studyId: string, target: LockTarget): RecordLocks {
+  const locks = useLocks(studyId, { subjectId: target.subjectId });
+  const visitId = target.visitId ?? null;
+  const own =
+    locks.locks?.find((l) =>
+      visitId === null
+        ? l.scope === 'subject' && l.key === target.subjectId
+        : l.scope === 'visit' && l.key === visitId,
+    ) ?? null;
+  return {
+    ...locks,
+    state: lockStateFor(locks.locks, target),
+    loaded: locks.locks !== null,
+    own: own?.inForce ? own : null,
+  };
+}
