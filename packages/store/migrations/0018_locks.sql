@@ -87,8 +87,9 @@ CREATE TRIGGER record_lock_release_only BEFORE UPDATE OR DELETE ON record_lock
 -- record covers every visit of the subject (a casebook signature), so a lock of any of them
 -- covers it. `p_strength`: 'data' for a change of clinical data (a freeze or a lock covers it),
 -- 'review' for a query, a signature or an acknowledgement (only a lock). The widest lock is
--- named first (study, then subject, then visit). The guard below, the import's check
--- (bundle/check-locks.ts) and other guards of the review (source data verification) ask this.
+-- named first (study, then subject, then visit). The guard below and the import's check
+-- (bundle/check-locks.ts) apply the same rule set-wise; a guard of another review table (source
+-- data verification) or a service asks this for one record.
 CREATE FUNCTION record_lock_over(p_study text, p_subject text, p_visit text, p_casebook boolean,
                                  p_strength text)
 RETURNS record_lock LANGUAGE sql STABLE AS $$
@@ -152,9 +153,16 @@ BEGIN
   END IF;
   FOR study IN EXECUTE format('SELECT DISTINCT w.j->>''study_id'' FROM (%s) w ORDER BY 1', written) LOOP
     PERFORM pg_advisory_xact_lock_shared(hashtext('jia-trial record_lock'), hashtext(study));
-    CONTINUE WHEN NOT EXISTS (SELECT 1 FROM record_lock WHERE released_at IS NULL AND study_id = study);
+    CONTINUE WHEN NOT EXISTS (SELECT 1 FROM record_lock WHERE released_at IS NULL AND study_id = study
+                                 AND (strength = 'data' OR kind = 'lock'));
+    -- Set-based: the study's few locks in force joined to the rows, the refused rows' keys made
+    -- only for them (an import of a study with a lock elsewhere in it checks every row once).
     EXECUTE format($q$
-      WITH targets AS (
+      WITH locks AS MATERIALIZED (
+        SELECT l.lock_id, l.scope, l.subject_id, l.visit_id, l.locked_at, l.row_id
+          FROM record_lock l
+         WHERE l.released_at IS NULL AND l.study_id = $1 AND ($4 = 'data' OR l.kind = 'lock')
+      ), targets AS (
         SELECT w.j, coalesce(w.j->>'subject_id',
                              (SELECT v.subject_id FROM visit v
                                WHERE v.study_id = $1 AND v.visit_id = w.j->>'visit_id')) AS subject_id,
@@ -166,13 +174,21 @@ BEGIN
                END AS visit_id
           FROM (%s) w WHERE w.j->>'study_id' = $1
       ), hits AS (
-        SELECT (SELECT string_agg(coalesce(t.j->>c.k, ''), '/' ORDER BY c.n)
-                  FROM unnest($3::text[]) WITH ORDINALITY AS c(k, n)) AS record_key,
-               (record_lock_over($1, t.subject_id, t.visit_id,
-                                 $2 = 'signature' AND t.visit_id IS NULL, $4)).lock_id AS lock_id
-          FROM targets t
+        -- The widest lock first, as record_lock_over names it.
+        SELECT DISTINCT ON (t.j) t.j, l.lock_id
+          FROM targets t JOIN locks l
+            ON l.scope = 'study'
+            OR (l.scope = 'subject' AND l.subject_id = t.subject_id)
+            OR (l.scope = 'visit' AND (l.visit_id = t.visit_id
+                                       OR ($2 = 'signature' AND t.visit_id IS NULL
+                                           AND l.subject_id = t.subject_id)))
+         ORDER BY t.j, CASE l.scope WHEN 'study' THEN 0 WHEN 'subject' THEN 1 ELSE 2 END,
+                  l.locked_at, l.row_id
       ), refused AS (
-        SELECT DISTINCT record_key, lock_id FROM hits WHERE lock_id IS NOT NULL
+        SELECT DISTINCT (SELECT string_agg(coalesce(h.j->>c.k, ''), '/' ORDER BY c.n)
+                           FROM unnest($3::text[]) WITH ORDINALITY AS c(k, n)) AS record_key,
+               h.lock_id
+          FROM hits h
       )
       SELECT (SELECT jsonb_agg(jsonb_build_object('table', $2, 'key', f.record_key, 'lockId', f.lock_id)
                                ORDER BY f.record_key)

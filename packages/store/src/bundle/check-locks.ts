@@ -2,7 +2,7 @@
  * An import refuses to change what a lock covers (docs/data-management.md, "Locking and
  * freezing"): before anything is merged, every staged record that would be inserted or would
  * change a stored one is looked up among the study's locks in force, with the database guard's
- * own question (record_lock_over, migrations/0018_locks.sql), and the import is refused with
+ * own rule (migrations/0018_locks.sql: the widest lock first), and the import is refused with
  * every such record named (file, key, lock), nothing written. A record that the bundle leaves as
  * it is stored is no change, so re-importing an unchanged export of a locked study passes. The
  * guard itself stays the safety net, for a lock placed while the import runs.
@@ -34,19 +34,27 @@ async function lockedIn(client: pg.ClientBase, studyId: string, p: MergePlan, st
   const key = [`$1::text`, ...p.spec.key.map((name) => `coalesce(s.${quote(name)}, '')`)].join(
     ` || '/' || `,
   );
+  // The study's few locks in force joined to the staged records that would be written (a
+  // subject's lock covers its former subject too: a record moved away from it).
   const result = await client.query<{ key: string; lock_id: string; n: string }>(
-    `WITH written AS (
+    `WITH locks AS MATERIALIZED (
+       SELECT l.lock_id, l.scope, l.subject_id, l.visit_id, l.locked_at, l.row_id FROM record_lock l
+        WHERE l.released_at IS NULL AND l.study_id = $1
+     ), written AS (
        SELECT ${key} AS key, ${place.subject} AS subject_id, ${place.visit} AS visit_id,
               ${place.formerSubject} AS former_subject
          FROM ${p.stage} s LEFT JOIN ${p.spec.table} t ON ${p.keyMatch}
         WHERE t.row_id IS NULL OR ${differs(p)}
      ), covered AS (
-       SELECT w.key, coalesce((record_lock_over($1, w.subject_id, w.visit_id, false, 'data')).lock_id,
-                              (record_lock_over($1, w.former_subject, NULL, false, 'data')).lock_id) AS lock_id
-         FROM written w
+       SELECT DISTINCT ON (w.key) w.key, l.lock_id
+         FROM written w JOIN locks l
+           ON l.scope = 'study'
+           OR (l.scope = 'subject' AND l.subject_id IN (w.subject_id, w.former_subject))
+           OR (l.scope = 'visit' AND l.visit_id = w.visit_id)
+        ORDER BY w.key, CASE l.scope WHEN 'study' THEN 0 WHEN 'subject' THEN 1 ELSE 2 END,
+                 l.locked_at, l.row_id
      )
-     SELECT key, lock_id, count(*) OVER () AS n FROM covered WHERE lock_id IS NOT NULL
-      ORDER BY key LIMIT ${LISTED}`,
+     SELECT key, lock_id, count(*) OVER () AS n FROM covered ORDER BY key LIMIT ${LISTED}`,
     [studyId],
   );
   return { count: Number(result.rows[0]?.n ?? 0), rows: result.rows };

@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isJiaError, type JiaError } from '@jia-trial/errors';
+import { alert } from '@jia-trial/protocol';
 import { verifyAudit } from '../audit/verify-audit.js';
 import { createMedication } from '../records/medications.js';
+import { acknowledgeAlert } from '../review/alerts.js';
 import { raiseQuery } from '../review/queries.js';
 import { signRecord } from '../review/signatures.js';
 import { changeAs, openTestDatabase, seedStudy, type TestDatabase } from '../test-support.js';
@@ -237,6 +239,32 @@ describe('a subject locked (database lock)', () => {
   });
 });
 
+test('an alert acknowledgement: taken under a freeze of the casebook, refused under a lock', async () => {
+  const acknowledge = (aeId: string) =>
+    as(signer, null, (tx) =>
+      acknowledgeAlert(tx, {
+        studyId: 'S',
+        subjectId: 'P2',
+        alert: alert(
+          'SAE_REPORT_DUE',
+          'urgent',
+          `serious AE ${aeId}`,
+          { aeId, awarenessDate: '2020-05-10' },
+          { source: 'test' },
+        ),
+        comment: 'PI informed',
+        basedOnVersion: null,
+      }),
+    );
+  const freeze = await lock('subject', 'P2', 'freeze');
+  assert.equal((await acknowledge('AE1')).subjectId, 'P2');
+  await release(freeze.lockId);
+  const locked = await lock('subject', 'P2', 'lock');
+  await refusedBy(acknowledge('AE2'), locked.lockId);
+  await release(locked.lockId);
+  assert.equal((await acknowledge('AE2')).subjectId, 'P2');
+});
+
 describe('the study locked', () => {
   test('refuses a new subject and every record; a freeze of the study takes queries', async () => {
     const studyLock = await lock('study', 'S', 'lock');
@@ -303,7 +331,7 @@ describe('keys and the lock record', () => {
 
   test('listing: in force or released, by scope and by subject (its own, its visits, the study)', async () => {
     const all = await listLocks(db.store.pool, 'S');
-    assert.equal(all.length, 7);
+    assert.equal(all.length, 9);
     assert.equal((await listLocks(db.store.pool, 'S', { inForce: true })).length, 0);
     const p2 = await listLocks(db.store.pool, 'S', { subjectId: 'P2' });
     assert.ok(p2.every((l) => l.scope === 'study' || l.subjectId === 'P2'));
