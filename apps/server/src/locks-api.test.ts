@@ -302,7 +302,7 @@ describe('freeze and lock: the review', () => {
     assert.equal((await ivy.request('POST', `${base}/subjects/D02/signatures`, sign)).status, 201);
   });
 
-  test('the study locked: every subject refused, a new enrolment too; released, accepted', async () => {
+  test('the study locked: a visit of any subject refused; released, accepted', async () => {
     const lock = await placeLock('study', STUDY, 'lock');
     const visit = { subjectId: 'D03', visitDate: '2017-06-01', physicianGlobal: 1 };
     assertLocked(await ivy.request('PUT', `${base}/visits/D03-LOCK`, visit), lock, 'a visit');

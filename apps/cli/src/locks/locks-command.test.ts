@@ -128,7 +128,7 @@ describe('jia-trial lock, unlock, locks; import and ODM import refused while loc
     assert.deepEqual(filesOf(after), filesOf(before));
   });
 
-  test('a lock is refused for a visit the study does not have; unlock needs the lock to be in force', async () => {
+  test('a lock is refused for a visit the study does not have; unlock without a reason is a usage error', async () => {
     const unknown = await runCli(
       'lock',
       '--study',
