@@ -36,6 +36,7 @@ import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { formStatusRoutes } from './routes/form-status.js';
+import { lockRoutes } from './routes/locks.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { qualityRoutes } from './routes/quality.js';
 import { recordRoutes } from './routes/records.js';
@@ -179,6 +180,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
+      await api.register(lockRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
       await api.register(qualityRoutes(context));

@@ -217,6 +217,60 @@ describe('the form status grid', () => {
     const none = (await monitor.request('GET', `${base}/form-status?site=${OTHER_SITE}`)).body;
     assert.deepEqual(none.rows, [], 'not a site of the monitor');
   });
+
+  test("a visit under a freeze reads locked, the subject's other forms do not; released, it reads as before", async () => {
+    const formsOf = async () => {
+      const grid = (await monitor.request('GET', `${base}/form-status?site=${HOME_SITE}`)).body;
+      const row = grid.rows.find((r: { subjectId: string }) => r.subjectId === HOME_SUBJECT);
+      const visit = row.visits.find((v: { visitId: string }) => v.visitId === VISIT);
+      return {
+        visit: visit.forms.map((f: { status: string }) => f.status) as string[],
+        subject: row.subjectForms.map((f: { status: string }) => f.status) as string[],
+      };
+    };
+    const before = await formsOf();
+    assert.ok(!before.visit.includes('locked'));
+    const placed = await dataManager.request('POST', `${base}/locks`, {
+      scope: 'visit',
+      key: VISIT,
+      kind: 'freeze',
+      reason: 'visit cleaned',
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const frozen = await formsOf();
+    assert.ok(
+      frozen.visit.every((s) => s === 'locked'),
+      frozen.visit.join(),
+    );
+    // Verification is review: a freeze allows it (nothing left to mark here: 200, none new).
+    const mark = { scope: 'visit', subjectId: HOME_SUBJECT, visitId: VISIT };
+    assert.equal((await monitor.request('POST', `${base}/sdv`, mark)).status, 200);
+    assert.deepEqual(frozen.subject, before.subject, 'a visit lock leaves the casebook forms');
+    const lockId = placed.body.lockId;
+    const released = await dataManager.request('DELETE', `${base}/locks/${lockId}`, {
+      reason: 'query raised',
+    });
+    assert.ok(released.status < 300, JSON.stringify(released.body));
+    assert.deepEqual(await formsOf(), before);
+    // A database lock stops verification too.
+    const locked = await dataManager.request('POST', `${base}/locks`, {
+      scope: 'visit',
+      key: VISIT,
+      kind: 'lock',
+      reason: 'visit cleaned',
+    });
+    assert.equal(locked.status, 201, JSON.stringify(locked.body));
+    const refused = await monitor.request('POST', `${base}/sdv`, {
+      ...mark,
+      scope: 'field',
+      table: 'visit',
+      recordKey: `${STUDY}/${VISIT}`,
+      field: 'esr',
+    });
+    assert.equal(refused.status, 423, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'RECORD_LOCKED');
+    await dataManager.request('DELETE', `${base}/locks/${locked.body.lockId}`, { reason: 'done' });
+  });
 });
 
 describe('site transfers', () => {

@@ -385,6 +385,21 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     access: study('audit.read'),
     path: `/api/v1/studies/${STUDY}/audit?table=visit&key=${STUDY}/D01-BL`,
   }),
+  // Only the data manager places it (L-1, on a visit no other request writes) and releases it.
+  'POST /api/v1/studies/:studyId/locks': () => ({
+    access: study('lock.manage'),
+    path: `/api/v1/studies/${STUDY}/locks`,
+    body: { scope: 'visit', key: 'D04-Y1', kind: 'freeze', reason: 'matrix' },
+  }),
+  'GET /api/v1/studies/:studyId/locks': () => ({
+    access: study('clinical.read'),
+    path: `/api/v1/studies/${STUDY}/locks?inForce=true`,
+  }),
+  'DELETE /api/v1/studies/:studyId/locks/:lockId': () => ({
+    access: study('lock.manage'),
+    path: `/api/v1/studies/${STUDY}/locks/L-1`,
+    body: { reason: 'matrix' },
+  }),
   'GET /api/v1/studies/:studyId/export': () => ({
     access: study('export'),
     path: `/api/v1/studies/${STUDY}/export`,

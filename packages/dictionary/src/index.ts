@@ -10,6 +10,7 @@ export * from './csv-formula.js';
 export * from './field-rules.js';
 export * from './forms.js';
 export * from './lab-values.js';
+export * from './locks.js';
 export * from './missing-codes.js';
 export * from './pseudonymise.js';
 export * from './quality/index.js';

@@ -61,6 +61,8 @@ export type Permission =
   | 'sdv.read'
   /** Transfer a subject to another site of the study (with a reason). */
   | 'subject.transfer'
+  /** Lock or freeze a visit, a casebook or the study, and release a lock (with a reason). */
+  | 'lock.manage'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage'
   /**
@@ -127,9 +129,10 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'sdv.read',
       'subject.transfer',
       'access.review',
+      'lock.manage',
     ],
     summary:
-      'all sites; raises, closes and reopens queries; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; reviews who has access; no clinical edits',
+      'all sites; raises, closes and reopens queries; locks, freezes and unlocks; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; reviews who has access; no clinical edits',
   },
   {
     role: 'monitor',

@@ -58,9 +58,17 @@ export const ERROR_CODES = {
     status: 409,
     exit: 'failure',
     meaning:
-      'A data query cannot make the change asked from the status it is in (an answer to a closed query, a reopening of an open one; docs/store.md gives the states). Nothing was changed.',
+      'A data query cannot make the change asked from the status it is in (an answer to a closed query, a reopening of an open one; docs/store.md gives the states), or a lock was to be released twice or changed otherwise than by its release. Nothing was changed.',
     action:
       'Load the query again: its status says what can be done next (an open query is answered or closed, an answered one closed or reopened, a closed one reopened).',
+  },
+  RECORD_LOCKED: {
+    status: 423,
+    exit: 'failure',
+    meaning:
+      'The change touches records that a lock in force covers: a frozen visit, casebook or study takes no change of its data; a locked one takes no change at all, no query, signature or acknowledgement either (docs/data-management.md, "Locking and freezing"). `details.lock` names the lock (id, scope, key, kind, who, when, why), `details.records` the records refused (an import lists them as issues). Also: a lock asked for where one is in force already. Nothing was changed.',
+    action:
+      'Ask a data manager to release the lock (with a reason) if the change is needed; then change the record again.',
   },
   SIGNATURE_REFUSED: {
     status: 403,

@@ -1,6 +1,6 @@
 /**
  * The store's refusals as JiaErrors (docs/errors.md), and the database's own error codes mapped
- * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT012, and
+ * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT014, and
  * PostgreSQL's own classes (a constraint, a missing privilege) are named too.
  */
 import { JiaError } from '@jia-trial/errors';
@@ -40,6 +40,10 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
   JT010: 'VERSION_CONFLICT',
   JT011: 'NOT_FOUND',
   JT012: 'NOT_FOUND',
+  // A write to what a lock covers (migration 0018's guard), and a lock changed otherwise than
+  // by its release.
+  JT013: 'RECORD_LOCKED',
+  JT014: 'INVALID_TRANSITION',
   // insufficient_privilege: the runtime role may not do this (docs/store.md, roles).
   '42501': 'PERMISSION_DENIED',
   // The server cannot be reached or will not let us in: refused, unknown host, a wrong password
@@ -83,6 +87,7 @@ export function translateDatabaseError(error: unknown): unknown {
     : DATABASE_ERROR_CODES[(error as { code?: string } | null)?.code ?? ''];
   if (!code) return error;
   const message = (error as Error).message.replace(/^jia-trial: /, '');
+  if (code === 'RECORD_LOCKED') return recordLocked(message, error);
   return new JiaError(
     code,
     lost || LOST_CODES.has((error as { code?: string }).code ?? '')
@@ -90,4 +95,30 @@ export function translateDatabaseError(error: unknown): unknown {
       : message,
     { cause: error },
   );
+}
+
+/**
+ * RECORD_LOCKED from the guard's refusal: its DETAIL is JSON naming the lock and the records
+ * refused (migrations/0023_locks.sql), which become the error's details and issues.
+ */
+function recordLocked(message: string, error: unknown): JiaError {
+  let detail: {
+    lock?: unknown;
+    records?: Array<{ table: string; key: string; lockId: string }>;
+    count?: number;
+  } = {};
+  try {
+    detail = JSON.parse((error as { detail?: string }).detail ?? '{}');
+  } catch {}
+  const records = detail.records ?? [];
+  return new JiaError('RECORD_LOCKED', message, {
+    cause: error,
+    issues: records.map((r) => ({
+      path: `${r.table}/${r.key}`,
+      record: r.key,
+      message: `${r.table} ${r.key} is covered by lock ${r.lockId}`,
+    })),
+    moreIssues: Math.max(0, (detail.count ?? records.length) - records.length),
+    details: { lock: detail.lock ?? null, records },
+  });
 }

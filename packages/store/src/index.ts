@@ -23,6 +23,8 @@ export * from './exchange/read-for-exchange.js';
 export * from './exchange/record-changes.js';
 export * from './forms/form-locks.js';
 export * from './forms/form-status-grid.js';
+export * from './locks/locks.js';
+export * from './locks/sign-and-freeze.js';
 export * from './migrate.js';
 export * from './quality/index.js';
 export * from './records/adverse-events.js';

@@ -60,6 +60,10 @@ export const RUNTIME_FUNCTIONS: readonly string[] = [
   // Who holds the unsealed window open (migration 0017): verify-audit and the health check.
   'audit_horizon_holder()',
   'is_partial_date(text)',
+  // The lock guard's look-ups (migration 0018): the guard runs as the writer, and the import
+  // asks the same question of the records it stages.
+  'record_lock_over(text,text,text,boolean,text)',
+  'record_lock_json(record_lock)',
 ];
 
 /**

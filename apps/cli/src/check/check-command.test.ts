@@ -45,7 +45,10 @@ describe('jia-trial check --study: the data-quality checks on demand', () => {
     const without = await runCli('check', '--study', 'msc-jia-demo', '--as-of', '2017-12-31');
     assert.match(without.stderr, /has no protocol/);
     assert.match(without.stdout, /resolved/);
-    assert.equal((await runCli('check', '--study', 'msc-jia-demo', '--as-of', '2017-13-01')).code, 2);
+    assert.equal(
+      (await runCli('check', '--study', 'msc-jia-demo', '--as-of', '2017-13-01')).code,
+      2,
+    );
     assert.equal((await runCli('check', '--study', 'nope')).code, 1);
   });
 });

@@ -24,6 +24,7 @@ import {
   recordHistory,
   reopenQuery,
   type Store,
+  signAndFreeze,
   signaturesOf,
   signRecord,
   siteOfSubject,
@@ -48,6 +49,7 @@ const ERRORS = {
   ...STUDY_ERRORS,
   409: STUDY_ERRORS[404],
   422: STUDY_ERRORS[404],
+  423: STUDY_ERRORS[404],
   428: STUDY_ERRORS[404],
 };
 
@@ -246,6 +248,12 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
             visitId: RecordId.nullable().describe('The visit; null: the whole casebook'),
             meaning: z.enum(codesOf('signature_meaning') as [string, ...string[]]),
             password: z.string().min(1).max(1024),
+            freeze: z
+              .boolean()
+              .optional()
+              .describe(
+                'Also freeze what is signed (the visit, or the casebook): its data then take no change until a data manager releases the freeze',
+              ),
           }),
           response: { 201: Json, ...ERRORS },
         },
@@ -257,10 +265,14 @@ export function reviewRoutes(context: ServerContext): FastifyPluginAsyncZod {
         // A signature is executed by the signer's own password, entered for it (11.200(a)(1)).
         if (!(await verifyAccountPassword(store, session.user.id, request.body.password)))
           throw new JiaError('SIGNATURE_REFUSED', 'the password is wrong: nothing was signed');
-        const { visitId, meaning } = request.body;
-        const signature = await withTransaction(store, actorOf(request), undefined, (tx) =>
-          signRecord(tx, { studyId, subjectId, visitId, meaning }),
-        );
+        const { visitId, meaning, freeze } = request.body;
+        // Signing may lock: with `freeze`, the signature and the freeze of what it signs are one
+        // change; the answer is the signature with the freeze as `lock`.
+        const signature = await withTransaction(store, actorOf(request), undefined, async (tx) => {
+          if (!freeze) return signRecord(tx, { studyId, subjectId, visitId, meaning });
+          const signed = await signAndFreeze(tx, { studyId, subjectId, visitId, meaning });
+          return { ...signed.signature, lock: signed.lock };
+        });
         return reply.code(201).send(signature as unknown as Record<string, unknown>);
       },
     );

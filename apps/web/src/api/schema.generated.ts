@@ -3957,6 +3957,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4040,6 +4049,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4151,6 +4169,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4252,6 +4279,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4345,6 +4381,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4459,6 +4504,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4554,6 +4608,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4584,6 +4647,8 @@ export interface paths {
                         /** @enum {string} */
                         meaning: "approved" | "reviewed" | "responsible" | "authored";
                         password: string;
+                        /** @description Also freeze what is signed (the visit, or the casebook): its data then take no change until a data manager releases the freeze */
+                        freeze?: boolean;
                     };
                 };
             };
@@ -4637,6 +4702,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4742,6 +4816,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 428: {
                     headers: {
                         [name: string]: unknown;
@@ -4755,6 +4838,297 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The study's locks, newest first: in force and released, by scope or over one subject */
+        get: {
+            parameters: {
+                query?: {
+                    scope?: "visit" | "subject" | "study";
+                    /** @description the locks over the subject's records: its own, its visits' and the study's */
+                    subjectId?: string;
+                    /** @description true: only those in force; false: only released ones */
+                    inForce?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locks: components["schemas"]["Lock"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Lock or freeze a visit, a subject casebook or the whole study, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        scope: "visit" | "subject" | "study";
+                        /** @description visit: the visit id; subject: the subject id; study: the study id */
+                        key: string;
+                        reason: string;
+                        /**
+                         * @description freeze: no data changes, queries and signatures still allowed; lock (default): nothing changes
+                         * @default lock
+                         * @enum {string}
+                         */
+                        kind?: "freeze" | "lock";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lock"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/locks/{lockId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Release a lock, with a reason (kept on the lock and in the audit trail) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    lockId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lock"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -6332,6 +6706,37 @@ export interface components {
                 subjectForms: components["schemas"]["FormCellInput"][];
             }[];
         };
+        LockInput: {
+            studyId: string;
+            lockId: string;
+            /** @enum {string} */
+            scope: "visit" | "subject" | "study";
+            key: string;
+            /** @enum {string} */
+            kind: "freeze" | "lock";
+            subjectId: string | null;
+            visitId: string | null;
+            siteCode: string | null;
+            reason: string;
+            locked: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+            signatureId: string | null;
+            released: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+                reason: string;
+            } | null;
+            inForce: boolean;
+            version: number;
+        };
         DiscrepancyInput: {
             studyId: string;
             discrepancyId: string;
@@ -6796,6 +7201,37 @@ export interface components {
                 }[];
                 subjectForms: components["schemas"]["FormCell"][];
             }[];
+        };
+        Lock: {
+            studyId: string;
+            lockId: string;
+            /** @enum {string} */
+            scope: "visit" | "subject" | "study";
+            key: string;
+            /** @enum {string} */
+            kind: "freeze" | "lock";
+            subjectId: string | null;
+            visitId: string | null;
+            siteCode: string | null;
+            reason: string;
+            locked: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+            signatureId: string | null;
+            released: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+                reason: string;
+            } | null;
+            inForce: boolean;
+            version: number;
         };
         Discrepancy: {
             studyId: string;

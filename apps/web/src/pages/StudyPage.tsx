@@ -11,6 +11,8 @@ import {
 import { DataManagementLinks } from '../components/data-management/DataManagementLinks';
 import { EnrolSubject } from '../components/EnrolSubject';
 import { Problem } from '../components/forms';
+import { LockBanner, LockControls, LockList } from '../components/locks/LockPanel';
+import { lockStateFor, useLocks } from '../components/locks/use-locks';
 import { QualityLink } from '../components/quality/QualityLink';
 import { ReportLink } from '../components/review/ReportLink';
 import { labelOf } from '../components/subject/format';
@@ -29,6 +31,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   // Bumped after an enrolment: the subjects and the dashboard are read again.
   const [reads, setReads] = useState(0);
+  const locks = useLocks(studyId, { all: true });
   useEffect(() => {
     void reads;
     setProblem(null);
@@ -51,6 +54,11 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
     .map((s) => s.code)
     .filter((site) => allows(access, 'enrolment.write', site));
 
+  const studyLock =
+    locks.locks?.find((l) => l.scope === 'study' && l.key === studyId && l.inForce) ?? null;
+  // No subject is '': only the study's own lock covers this target.
+  const studyLockState = lockStateFor(locks.locks, { subjectId: '' });
+
   return (
     <section aria-labelledby="study-title">
       <p>
@@ -61,6 +69,7 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
       <DataManagementLinks studyId={studyId} />
       <QualityLink studyId={studyId} />
       <Problem text={problem} />
+      <LockBanner state={studyLockState} />
       {subjects === null && !problem && <p className="loading">Loading…</p>}
       {dashboard && (
         <>
@@ -118,7 +127,21 @@ export function StudyPage({ studyId }: { readonly studyId: string }) {
           </div>
         </>
       )}
-      {enrolSites.length > 0 && (
+      <section aria-labelledby="locks-title">
+        <h2 id="locks-title">Locks</h2>
+        {locks.locks && <LockList locks={locks.locks} />}
+        <Problem text={locks.problem} />
+        {allows(access, 'lock.manage', null) && (
+          <LockControls
+            studyId={studyId}
+            scope="study"
+            lockKey={studyId}
+            inForce={studyLock}
+            onChanged={locks.reload}
+          />
+        )}
+      </section>
+      {enrolSites.length > 0 && !studyLock && (
         <EnrolSubject
           studyId={studyId}
           sites={enrolSites}

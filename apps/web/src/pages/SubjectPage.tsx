@@ -7,8 +7,11 @@
 import { type FormEvent, useState } from 'react';
 import { TransferSubject } from '../components/data-management/TransferSubject';
 import { Problem } from '../components/forms';
+import { LockBanner, LockControls } from '../components/locks/LockPanel';
+import { useRecordLocks } from '../components/locks/use-locks';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
+import { may, useStudyAccess } from '../components/review/use-study-access';
 import { AlertList } from '../components/subject/AlertList';
 import { EligibilityStatus, RetreatmentStatus } from '../components/subject/StatusPanel';
 import { SubjectHeader } from '../components/subject/SubjectHeader';
@@ -54,6 +57,8 @@ export function SubjectPage({
 }) {
   const [asOf, setAsOf] = useState<string | null>(null);
   const { subject, status, reloadStatus, reload } = useSubjectPage(studyId, subjectId, asOf);
+  const locks = useRecordLocks(studyId, { subjectId });
+  const access = useStudyAccess(studyId);
 
   if (subject.kind !== 'ok')
     return (
@@ -74,14 +79,23 @@ export function SubjectPage({
 
   const { records, abilities } = subject;
   const evaluated = status.kind === 'ok' ? status.value : null;
+  // A lock of the casebook or of the study covers the subject's own records (a visit's lock
+  // shows on the visit's page).
+  const lockState = locks.state;
+  const mayWrite = abilities.clinicalWrite && locks.loaded && lockState.dataEditable;
   return (
     <section aria-labelledby="subject-title" className="subject-page">
-      <SubjectHeader
-        studyId={studyId}
-        facts={records.facts}
-        status={status}
-        mayWrite={abilities.clinicalWrite}
-      />
+      <SubjectHeader studyId={studyId} facts={records.facts} status={status} mayWrite={mayWrite} />
+      <LockBanner state={lockState} />
+      {may(access, 'lock.manage', records.facts.site) ? (
+        <LockControls
+          studyId={studyId}
+          scope="subject"
+          lockKey={subjectId}
+          inForce={locks.own}
+          onChanged={locks.reload}
+        />
+      ) : null}
 
       <section aria-labelledby="status-title">
         <h2 id="status-title">Status{evaluated && ` on ${evaluated.asOf}`}</h2>
@@ -105,7 +119,9 @@ export function SubjectPage({
         )}
       </section>
 
-      <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
+      {lockState.dataEditable ? (
+        <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
+      ) : null}
 
       <section aria-labelledby="trends-title">
         <h2 id="trends-title">Trends</h2>

@@ -10,6 +10,8 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { BodyMap } from '../components/BodyMap';
 import { DraftNotice, Problem } from '../components/forms';
+import { LockBanner, LockControls } from '../components/locks/LockPanel';
+import { useRecordLocks } from '../components/locks/use-locks';
 import { recordKeyOf } from '../components/review/record-keys';
 import { may } from '../components/review/use-study-access';
 import { VisitReview } from '../components/review/VisitReview';
@@ -37,7 +39,7 @@ import {
 } from '../visit/visit-form';
 import { queryableOfVisit, useVisitQueries } from '../visit/visit-queries';
 import '../visit/visit-entry.css';
-import type { VisitRecord } from '@jia-trial/dictionary';
+import type { LockState, VisitRecord } from '@jia-trial/dictionary';
 
 /** What a visit's draft keeps: the form and the versions it was typed against. */
 interface VisitDraft {
@@ -150,6 +152,8 @@ export function VisitEntry({
   const [refusal, setRefusal] = useState<SaveRefusal | null>(null);
   const [saving, setSaving] = useState(false);
   const [savedNote, setSavedNote] = useState<string | null>(null);
+  // The locks over the subject: a lock of the visit, the casebook or the study disables the form.
+  const locks = useRecordLocks(studyId, { subjectId, visitId });
   const review = useVisitQueries(
     studyId,
     subjectId,
@@ -247,7 +251,10 @@ export function VisitEntry({
   const errors = errorsOf(refusal);
   // A role that may not change visits reads them: the fields shown but not editable, and no
   // save (absent, not disabled; the server refuses anyway). Until the roles are read, too.
-  const canWrite = may(review.access, 'clinical.write', loaded.site);
+  const mayWrite = may(review.access, 'clinical.write', loaded.site);
+  // A lock in force disables it too (the server refuses it: 423 RECORD_LOCKED); until the locks
+  // are read, nothing is offered.
+  const canWrite = mayWrite && locks.loaded && locks.state.dataEditable;
   const isStored = stored.visitVersion !== null;
   const otherVisits = loaded.subjectVisits.filter((v) => v.visitId !== values.visitId.trim());
 
@@ -260,6 +267,16 @@ export function VisitEntry({
         {visitId === null ? `New visit of ${subjectId}` : `Visit ${visitId} of ${subjectId}`}
         {isStored ? ` (version ${stored.visitVersion})` : ''}
       </h1>
+      <LockBanner state={locks.state} />
+      {visitId !== null && may(review.access, 'lock.manage', loaded.site) ? (
+        <LockControls
+          studyId={studyId}
+          scope="visit"
+          lockKey={visitId}
+          inForce={locks.own}
+          onChanged={locks.reload}
+        />
+      ) : null}
       {visitId !== null && (
         <VisitReview
           studyId={studyId}
@@ -358,9 +375,7 @@ export function VisitEntry({
               onReason={(v) => change({ ...values, reason: v })}
             />
           ) : (
-            <p className="notice">
-              Read only: your role does not change visits at site {loaded.site}.
-            </p>
+            <p className="notice">{readOnlyText(mayWrite, locks.state, loaded.site)}</p>
           )}
           <Problem text={refusalText(refusal, errors)} />
           {savedNote ? (
@@ -378,6 +393,13 @@ export function VisitEntry({
       </div>
     </section>
   );
+}
+
+/** Why the visit is shown read only: a lock over it, or the user's role at the site. */
+function readOnlyText(mayWrite: boolean, state: LockState, site: string): string {
+  return mayWrite && !state.dataEditable
+    ? `Read only: the visit is ${state.kind === 'freeze' ? 'frozen' : 'locked'}.`
+    : `Read only: your role does not change visits at site ${site}.`;
 }
 
 /** A stored visit's reason for the change, and the save. */

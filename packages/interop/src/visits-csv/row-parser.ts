@@ -8,10 +8,10 @@
 import {
   booleanTextProblem,
   ID_MAX_LENGTH,
-  restoreCell,
-  restoredStart,
   MISSING_CODE_LABELS,
   MISSING_CODES,
+  restoreCell,
+  restoredStart,
   standardUnit,
   standardValue,
   VISIT_DATE_YEARS,

@@ -30,5 +30,6 @@ export const AUDITED_TABLES = [
   // Source data verification and site transfers (migration 0020_sdv).
   'sdv_verification',
   'subject_transfer',
+  'record_lock',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

@@ -7,7 +7,9 @@
  *   import is refused and the changed records are listed);
  * - records already stored with the same values are left alone, so a re-import changes nothing;
  * - records in the database but absent from the bundle are kept and counted (an import never
- *   deletes clinical data).
+ *   deletes clinical data);
+ * - records a lock in force covers are never inserted or changed: the import is refused with
+ *   every such record named (check-locks.ts).
  * Columns absent from a file's header are not compared or changed. The audit triggers record
  * every insert and update in the same transaction, one audit batch, which the import records as
  * its batch (import-batches.ts) so that it can be listed and reverted (revert-batch.ts).
@@ -22,6 +24,7 @@ import { BUNDLE_FILES, type BundleFileName } from '@jia-trial/dictionary';
 import { type Issue, JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import type { Transaction } from '../transaction.js';
+import { refuseLockedRecords } from './check-locks.js';
 import { refuseRuleBreaches } from './check-rules.js';
 import { recordImportBatch } from './import-batches.js';
 import { type ImportPlan, newSubjects, planFiles, type SubjectPlan } from './import-plan.js';
@@ -251,6 +254,8 @@ async function meetRefusals(
   const { studyId } = importPlan;
   const merges = plans.map(({ plan: p }) => p);
   await refuseOrCollect(refusals, () => refuseRuleBreaches(client, studyId, merges));
+  // A record under a lock in force is never written, by any path (ADR 0036).
+  await refuseOrCollect(refusals, () => refuseLockedRecords(client, studyId, merges));
   if (!options.replace)
     await refuseOrCollect(refusals, () => refuseConflicts(client, studyId, plans, tx.actor));
   // A study that holds subjects takes new ones only when asked: another trial's bundle (or a

@@ -1,24 +1,24 @@
 /**
  * Whether a form is locked: the one place the form statuses learn it (docs/data-management.md,
- * "Form status").
- *
- * MERGE POINT: locking and freezing are built on the branch `locks` (a lock of a visit, a
- * subject's casebook or the study). Until it is merged no record can be locked, so every form
- * reads as unlocked here. At merge, make loadFormLocks read the study's locks in the same
- * snapshot and answer isLocked(subjectId, visitId) true when a lock covers the visit (visitId),
- * the subject's casebook, or the study; nothing else needs to change (formStatus already puts
- * "locked" above every other status, form-status.test.ts pins it).
+ * "Form status"). A form is locked when a lock or freeze in force covers its visit, the
+ * subject's casebook or the study (docs/data-management.md, "Locking and freezing"; ADR 0036),
+ * decided by the same `lockStateOf` the browser uses; formStatus puts "locked" above every other
+ * status.
  */
+import { lockStateOf } from '@jia-trial/dictionary';
 import type pg from 'pg';
+import { listLocks } from '../locks/locks.js';
 
 export interface FormLocks {
   /** Whether the forms of a visit (visitId) or the subject's own forms (null) are locked. */
   isLocked(subjectId: string, visitId: string | null): boolean;
 }
 
+/** The study's locks in force, read in the caller's snapshot (the grid's own). */
 export async function loadFormLocks(
-  _db: Pick<pg.ClientBase, 'query'>,
-  _studyId: string,
+  db: Pick<pg.ClientBase, 'query'>,
+  studyId: string,
 ): Promise<FormLocks> {
-  return { isLocked: () => false };
+  const locks = await listLocks(db, studyId, { inForce: true });
+  return { isLocked: (subjectId, visitId) => lockStateOf(locks, { subjectId, visitId }).locked };
 }

@@ -45,6 +45,7 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   import_batch: ['study_id', 'batch_id'],
   sdv_verification: ['study_id', 'table_name', 'record_row_id', 'field'],
   subject_transfer: ['study_id', 'subject_id', 'transfer_no'],
+  record_lock: ['study_id', 'lock_id'],
 };
 
 /**
