@@ -15,6 +15,8 @@
  * bundle import and concurrent saves on the embedded PostgreSQL, against their floor and
  * ceiling); its options are listed there and in bench/README.md. `npm run bench -- report`
  * runs the report benchmark (bench/report.bench.ts: jia-trial report on registry-sized bundles).
+ * `npm run bench -- verify-audit` times jia-trial verify-audit on a generated study
+ * (bench/verify-audit.bench.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -483,6 +485,9 @@ if (command === 'store') {
 } else if (command === 'report') {
   const { runReportBench } = await import('./report.bench.js');
   process.exitCode = await runReportBench(rest);
+} else if (command === 'verify-audit') {
+  const { runVerifyAuditBench } = await import('./verify-audit.bench.js');
+  process.exitCode = await runVerifyAuditBench(rest);
 } else if (command === 'startup') {
   const { runStartupBench } = await import('./startup.bench.js');
   process.exitCode = await runStartupBench(rest);

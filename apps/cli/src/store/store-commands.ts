@@ -31,6 +31,7 @@ import {
   unsealedAlert,
   unsealedAlertSecondsFromEnv,
   unsealedWindow,
+  type VerifyOptions,
   verifyAudit,
   withTransaction,
 } from '@jia-trial/store';
@@ -103,16 +104,28 @@ function catchInterruption(io: Pick<StoreIo, 'note'>): Interruption {
   };
 }
 
+export interface WithStoreOptions {
+  /** What became of the work when a signal stops it (INTERRUPTED's message). */
+  readonly interrupted?: string;
+  /**
+   * The command reports the unsealed window itself (verify-audit, restore: the report's `ALERT
+   * unsealed` line), so the alert every other command notes when it opens the store is not
+   * printed: once is enough.
+   */
+  readonly reportsUnsealed?: boolean;
+}
+
 /**
  * Opens the store from the environment, runs `work`, and closes it (noting its notices). A
- * command interrupted by SIGINT or SIGTERM ends with INTERRUPTED, `interrupted` saying what
- * became of its work.
+ * command interrupted by SIGINT or SIGTERM ends with INTERRUPTED, `options.interrupted` saying
+ * what became of its work.
  */
 export async function withStore<T>(
   io: Pick<StoreIo, 'env' | 'note'>,
   work: (store: Store) => Promise<T>,
-  interrupted = 'the command stopped before it finished',
+  options: WithStoreOptions = {},
 ): Promise<T> {
+  const interrupted = options.interrupted ?? 'the command stopped before it finished';
   const interruption = catchInterruption(io);
   const stopped = (signal: NodeJS.Signals) =>
     new JiaError(
@@ -131,12 +144,14 @@ export async function withStore<T>(
       interruption.onSignal(() => {
         store.cancelRunning().catch(() => {});
       });
-      // The unsealed window past its limit (docs/audit-trail.md): said by every command.
-      const alert = unsealedAlert(
-        await unsealedWindow(store.pool),
-        unsealedAlertSecondsFromEnv(io.env),
-      );
-      if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
+      // The unsealed window past its limit (docs/audit-trail.md): said by every command, once.
+      if (!options.reportsUnsealed) {
+        const alert = unsealedAlert(
+          await unsealedWindow(store.pool),
+          unsealedAlertSecondsFromEnv(io.env),
+        );
+        if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
+      }
       return await work(store);
     } catch (error) {
       const signal = interruption.signal();
@@ -193,7 +208,7 @@ export async function runImport(io: StoreIo, dir: string, options: ImportOptions
       ).catch((error: unknown) => {
         throw lostDuringImport(error);
       }),
-    'nothing was imported',
+    { interrupted: 'nothing was imported' },
   );
   if (options.json) {
     io.out(`${JSON.stringify(result)}\n`);
@@ -270,6 +285,14 @@ function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
   );
 }
 
+/** With JIA_TRIAL_TIMING=1, each phase of verify-audit and its duration on standard error. */
+function phaseTiming(io: StoreIo): Pick<VerifyOptions, 'onPhase'> {
+  if (io.env.JIA_TRIAL_TIMING !== '1') return {};
+  return {
+    onPhase: (phase, ms) => io.note(`jia-trial: verify-audit ${phase} ${(ms / 1000).toFixed(3)} s`),
+  };
+}
+
 /** `--expect-head SEQ:HASH`: a block number and its 64 hex digits. */
 export function parseExpectedHead(text: string): ExpectedHead {
   const match = /^(\d{1,15}):([0-9a-fA-F]{64})$/.exec(text.trim());
@@ -301,11 +324,15 @@ export async function runVerifyAudit(io: StoreIo, options: VerifyAuditOptions): 
     expectHeads.push(...checked.heads);
     anchorProblems.push(...checked.problems.map((p) => ({ ...p, path: `${file}: ${p.path}` })));
   }
-  const verified = await withStore(io, (store) =>
-    verifyAudit(store.pool, {
-      expectHeads,
-      unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
-    }),
+  const verified = await withStore(
+    io,
+    (store) =>
+      verifyAudit(store.pool, {
+        expectHeads,
+        unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
+        ...phaseTiming(io),
+      }),
+    { reportsUnsealed: true },
   );
   // An anchor that does not verify is a problem of the check as a whole.
   const report: AuditReport =
@@ -346,8 +373,14 @@ export async function runBackup(io: StoreIo, out: string, json: boolean): Promis
 
 export async function runRestore(io: StoreIo, dir: string, json: boolean): Promise<void> {
   // Restore suspends the audit triggers and loads the audit tables: the owner's work.
-  const result = await withStore(io, (store) =>
-    restoreDatabase(store.ownerPool(), dir, { keyDir: anchorKeyDir(io.env) }),
+  const result = await withStore(
+    io,
+    (store) =>
+      restoreDatabase(store.ownerPool(), dir, {
+        keyDir: anchorKeyDir(io.env),
+        unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
+      }),
+    { reportsUnsealed: true },
   );
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);
