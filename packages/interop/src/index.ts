@@ -4,6 +4,8 @@
  * validated and scored at speed (`jia-trial score`); study bundles read, validated and turned
  * into the protocol engine's subject timelines (docs/bundle-format.md).
  */
+
+export * from './audit/audit-trail-file.js';
 export * from './bundle/bundle-file.js';
 export * from './bundle/bundle-problems.js';
 export * from './bundle/bundle-timelines.js';
@@ -11,6 +13,7 @@ export * from './bundle/read-bundle.js';
 export * from './bundle/validate-file.js';
 export * from './csv/csv-reader.js';
 export * from './csv/csv-writer.js';
+export * from './csv/formula-cells.js';
 export * from './exchange/bundle-records.js';
 export * from './exchange/standards-files.js';
 export * from './exchange/study-data.js';

@@ -21,9 +21,10 @@ export const RUNTIME_ROLE = 'jia_trial_runtime';
 /**
  * Only read and added to by the application: electronic signatures, which are never changed or
  * deleted (21 CFR 11.70: a signature cannot be excised or transferred; migration 0011 also
- * refuses it by trigger). Audited like the clinical tables.
+ * refuses it by trigger). Audited like the clinical tables. And the security events (sign-ins,
+ * exports: migration 0018_audit), the trail's own record of who came and what left.
  */
-export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature'];
+export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature', 'security_event'];
 
 /** Read and written by the application: the audited tables (their triggers audit each change). */
 export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [

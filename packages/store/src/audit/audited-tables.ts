@@ -20,5 +20,7 @@ export const AUDITED_TABLES = [
   'data_query',
   'eligibility_assessment',
   'signature',
+  // Sign-ins, exports and the like (migration 0018_audit): account-level, no study's record.
+  'security_event',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
