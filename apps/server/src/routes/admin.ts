@@ -13,6 +13,7 @@ import {
   grantsOf,
   membersOf,
   oneTimePassword,
+  recordSecurityEvent,
   revokeRole,
   setPassword,
   USERNAME_PATTERN,
@@ -23,6 +24,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { requestEvent } from '../security-log.js';
 import { RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
 const Role = z.enum(codesOf('role') as [string, ...string[]]);
@@ -177,9 +179,14 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
         notSelf(request, username);
         await adminOfEveryStudyOf(request, username);
         const password = oneTimePassword();
-        await withTransaction(store, actorOf(request), request.body.reason, (tx) =>
-          setPassword(tx, username, password, { mustChangePassword: true }),
-        );
+        await withTransaction(store, actorOf(request), request.body.reason, async (tx) => {
+          await setPassword(tx, username, password, { mustChangePassword: true });
+          // The account reset, not the administrator (the actor): never the password.
+          await recordSecurityEvent(
+            tx.client,
+            requestEvent(request, { kind: 'password_reset', username }),
+          );
+        });
         return { username, oneTimePassword: password };
       },
     );

@@ -11,6 +11,7 @@ import { exportBundle } from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent } from '../security-log.js';
 import { STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
 export function exportRoutes(context: ServerContext): FastifyPluginAsyncZod {
@@ -29,6 +30,7 @@ export function exportRoutes(context: ServerContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { studyId } = request.params;
+        await logRequestEvent(store, request, { kind: 'export', studyId, detail: 'bundle, zip' });
         const dir = await mkdtemp(join(tmpdir(), 'jia-export-'));
         try {
           const result = await exportBundle(store.pool, studyId, dir);

@@ -5,6 +5,7 @@ import {
   endSession,
   type NewSession,
   openSession,
+  recordSecurityEvent,
   setPassword,
   signIn,
   verifyAccountPassword,
@@ -15,6 +16,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent, requestEvent } from '../security-log.js';
 import { clearedSessionCookie, sessionCookie } from '../session-cookie.js';
 import { ErrorResponse, SessionUser } from './shared-schemas.js';
 
@@ -99,6 +101,7 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        await logRequestEvent(store, request, { kind: 'sign_out' });
         if (request.sessionToken) await endSession(store, request.sessionToken);
         void reply.header('set-cookie', clearedSessionCookie(cookieOptions));
         return reply.code(204).send(null);
@@ -138,6 +141,10 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
             await setPassword(tx, session.user.username, newPassword, {
               mustChangePassword: false,
             });
+            await recordSecurityEvent(
+              tx.client,
+              requestEvent(request, { kind: 'password_changed' }),
+            );
             return openSession(
               tx.client,
               { ...session.user, mustChangePassword: false },
