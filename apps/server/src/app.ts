@@ -29,6 +29,7 @@ import type { ServerContext } from './context.js';
 import { apiDocsPage } from './docs-page.js';
 import { registerErrorHandling, sendError } from './http-errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { auditReviewRoutes } from './routes/audit-review.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
@@ -156,6 +157,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(recordRoutes(context));
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
+      await api.register(auditReviewRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
       api.get(

@@ -45,6 +45,11 @@ export type Permission =
   | 'query.reopen'
   /** Read the audit trail of a record. */
   | 'audit.read'
+  /**
+   * Review the study's whole audit trail, filtered, and export it for an inspector: other
+   * users' sign-ins and addresses included (ADR 0030). Data managers, monitors, administrators.
+   */
+  | 'audit.review'
   /** Read the study's analysis report (aggregate results). */
   | 'report.read'
   /** Export the study as a bundle. */
@@ -65,7 +70,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'admin',
     scope: 'study',
-    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage'],
+    permissions: ['study.read', 'clinical.read', 'audit.read', 'audit.review', 'admin.manage'],
     summary: 'sets the study up (users, roles, sites); reads clinical data, never changes it',
   },
   {
@@ -102,6 +107,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'query.close',
       'query.reopen',
       'audit.read',
+      'audit.review',
       'report.read',
       'export',
     ],
@@ -110,7 +116,14 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'monitor',
     scope: 'site',
-    permissions: ['study.read', 'clinical.read', 'query.raise', 'query.close', 'audit.read'],
+    permissions: [
+      'study.read',
+      'clinical.read',
+      'query.raise',
+      'query.close',
+      'audit.read',
+      'audit.review',
+    ],
     summary: 'assigned sites (or all); raises and closes queries; no clinical edits',
   },
   {
