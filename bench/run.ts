@@ -16,7 +16,8 @@
  * ceiling); its options are listed there and in bench/README.md. `npm run bench -- report`
  * runs the report benchmark (bench/report.bench.ts: jia-trial report on registry-sized bundles),
  * `npm run bench -- export` the export benchmark (bench/export.bench.ts: the CSV bundle, ODM and
- * FHIR exports of the benchmark study).
+ * FHIR exports of the benchmark study), `npm run bench -- verify-audit` jia-trial verify-audit on a
+ * generated study (bench/verify-audit.bench.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -488,6 +489,9 @@ if (command === 'store') {
 } else if (command === 'export') {
   const { runExportBench } = await import('./export.bench.js');
   process.exitCode = await runExportBench(rest);
+} else if (command === 'verify-audit') {
+  const { runVerifyAuditBench } = await import('./verify-audit.bench.js');
+  process.exitCode = await runVerifyAuditBench(rest);
 } else if (command === 'startup') {
   const { runStartupBench } = await import('./startup.bench.js');
   process.exitCode = await runStartupBench(rest);

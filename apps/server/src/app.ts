@@ -33,6 +33,7 @@ import { registerErrorHandling, sendError } from './http-errors.js';
 import { QualityQueue } from './quality-after-save.js';
 import { accessRoutes } from './routes/access.js';
 import { adminRoutes } from './routes/admin.js';
+import { auditReviewRoutes } from './routes/audit-review.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { formStatusRoutes } from './routes/form-status.js';
@@ -181,6 +182,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
       await api.register(lockRoutes(context));
+      await api.register(auditReviewRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));
       await api.register(qualityRoutes(context));

@@ -400,6 +400,14 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     path: `/api/v1/studies/${STUDY}/locks/L-1`,
     body: { reason: 'matrix' },
   }),
+  'GET /api/v1/studies/:studyId/audit/events': () => ({
+    access: study('audit.review'),
+    path: `/api/v1/studies/${STUDY}/audit/events?table=visit&limit=5`,
+  }),
+  'GET /api/v1/studies/:studyId/audit/export': () => ({
+    access: study('audit.review'),
+    path: `/api/v1/studies/${STUDY}/audit/export?format=json&table=site`,
+  }),
   'GET /api/v1/studies/:studyId/export': () => ({
     access: study('export'),
     path: `/api/v1/studies/${STUDY}/export`,

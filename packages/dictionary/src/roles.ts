@@ -45,6 +45,11 @@ export type Permission =
   | 'query.reopen'
   /** Read the audit trail of a record. */
   | 'audit.read'
+  /**
+   * Review the study's whole audit trail, filtered, and export it for an inspector: other
+   * users' sign-ins and addresses included (ADR 0030). Data managers, monitors, administrators.
+   */
+  | 'audit.review'
   /** Read the study's analysis report (aggregate results). */
   | 'report.read'
   /** Export the study as a bundle. */
@@ -84,7 +89,14 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'admin',
     scope: 'study',
-    permissions: ['study.read', 'clinical.read', 'audit.read', 'admin.manage', 'access.review'],
+    permissions: [
+      'study.read',
+      'clinical.read',
+      'audit.read',
+      'audit.review',
+      'admin.manage',
+      'access.review',
+    ],
     summary: 'sets the study up (users, roles, sites); reads clinical data, never changes it',
   },
   {
@@ -121,6 +133,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'query.close',
       'query.reopen',
       'audit.read',
+      'audit.review',
       'report.read',
       'export',
       'quality.check',
@@ -147,9 +160,10 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'quality.exclude',
       'sdv.write',
       'sdv.read',
+      'audit.review',
     ],
     summary:
-      'assigned sites (or all); raises and closes queries; runs data-quality checks; verifies data against the source (SDV); no clinical edits',
+      'assigned sites (or all); raises and closes queries; reviews and exports the trail of their sites; runs data-quality checks; verifies data against the source (SDV); no clinical edits',
   },
   {
     role: 'statistician',

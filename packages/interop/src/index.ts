@@ -4,6 +4,8 @@
  * validated and scored at speed (`jia-trial score`); study bundles read, validated and turned
  * into the protocol engine's subject timelines (docs/bundle-format.md).
  */
+
+export * from './audit/audit-trail-file.js';
 export * from './bundle/bundle-file.js';
 export * from './bundle/bundle-problems.js';
 export * from './bundle/bundle-timelines.js';

@@ -30,7 +30,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { type AuditAnchor, checkAnchors, type KeyOptions, signAnchor } from './audit/anchor.js';
 import { AUDITED_TABLES } from './audit/audited-tables.js';
 import { sealNow, sealPending } from './audit/sealer.js';
-import { type AuditReport, inspectAudit } from './audit/verify-audit.js';
+import { type AuditReport, inspectAudit, type VerifyOptions } from './audit/verify-audit.js';
 import { translateDatabaseError } from './errors.js';
 import { listMigrations } from './migrate.js';
 import { withSnapshot } from './transaction.js';
@@ -237,7 +237,7 @@ export async function checkBackup(dir: string, options: KeyOptions = {}): Promis
 export async function restoreDatabase(
   pool: pg.Pool,
   backup: string | CheckedBackup,
-  options: KeyOptions = {},
+  options: KeyOptions & Pick<VerifyOptions, 'unsealedAlertSeconds'> = {},
 ): Promise<RestoreResult> {
   const { dir, manifest } =
     typeof backup === 'string' ? await checkBackup(backup, options) : backup;
@@ -275,7 +275,11 @@ export async function restoreDatabase(
       );
     // Work that was committed but not sealed when the backup was taken is sealed now.
     await sealPending(client);
-    const audit = await inspectAudit(client);
+    const audit = await inspectAudit(client, {
+      ...(options.unsealedAlertSeconds === undefined
+        ? {}
+        : { unsealedAlertSeconds: options.unsealedAlertSeconds }),
+    });
     if (!audit.ok) {
       await client.query('ROLLBACK');
       return { restored: false, rows: 0, audit };

@@ -39,6 +39,7 @@ export * from './records/site-scope.js';
 export * from './records/subject-reads.js';
 export * from './records/subjects.js';
 export * from './review/alerts.js';
+export * from './review/audit-review.js';
 export {
   type AuditEntry,
   recordHistory,
@@ -53,6 +54,7 @@ export {
   STUDY_TABLES,
   type StudyTable,
 } from './review/records.js';
+export * from './review/security-events.js';
 export * from './review/signatures.js';
 export * from './runtime-role.js';
 export * from './sdv/sdv-items.js';

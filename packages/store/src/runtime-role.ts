@@ -21,10 +21,15 @@ export const RUNTIME_ROLE = 'jia_trial_runtime';
 /**
  * Only read and added to by the application: electronic signatures, which are never changed or
  * deleted (21 CFR 11.70: a signature cannot be excised or transferred; migration 0011 also
- * refuses it by trigger), and site transfers, facts of a subject's history (migration 0020_sdv
- * refuses a change by trigger too). Audited like the clinical tables.
+ * refuses it by trigger), site transfers, facts of a subject's history (migration 0020_sdv
+ * refuses a change by trigger too), and the security events (sign-ins, exports: migration
+ * 0024_audit), the trail's own record of who came and what left. Audited like the clinical tables.
  */
-export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = ['signature', 'subject_transfer'];
+export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = [
+  'signature',
+  'subject_transfer',
+  'security_event',
+];
 
 /** Read and written by the application: the audited tables (their triggers audit each change). */
 export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [

@@ -4,6 +4,7 @@ import type { StoreIo } from '../store/store-commands.js';
 
 // Loaded when the command runs, so that every other command starts without it (start-up time).
 const commands = () => import('./audit-show-command.js');
+const exportCommand = () => import('./audit-export-command.js');
 
 export function registerAuditShowCommand(
   program: Command,
@@ -12,7 +13,7 @@ export function registerAuditShowCommand(
 ): void {
   const audit = program.commands.find((c) => c.name() === 'audit') ?? program.command('audit');
   audit.summary(
-    "read a record's audit trail (show), anchor the trail outside the database (anchor)",
+    "read a record's audit trail (show), export a study's (export), anchor the trail outside the database (anchor)",
   );
   audit
     .command('show')
@@ -34,5 +35,26 @@ export function registerAuditShowCommand(
     .action(
       (opts: { study: string; table?: string; key?: string; subject?: string; json?: boolean }) =>
         run(async () => (await commands()).runAuditShow(io, { ...opts, json: opts.json === true })),
+    );
+  audit
+    .command('export')
+    .summary("write a study's whole audit trail to a file, for an inspector")
+    .description(
+      "Writes every audit event of the study (its records' changes, and its accounts' sign-ins, " +
+        'failed sign-ins, sign-outs and account changes) oldest first, as CSV (one event a row; ' +
+        'values as JSON; cells that a spreadsheet would run as a formula prefixed with a quote) or ' +
+        'JSON (an array of events as the API gives them), into a new private file (mode 0600; an ' +
+        'existing file is refused). The export is recorded in the trail.',
+    )
+    .requiredOption('--study <id>', 'the study')
+    .requiredOption('--out <file>', 'the new file to write')
+    .option('--format <format>', 'csv or json', 'csv')
+    .option('--actor <name>', 'who is exporting, for the audit trail (default: os:<login>)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      (opts: { study: string; out: string; format: string; actor?: string; json?: boolean }) =>
+        run(async () =>
+          (await exportCommand()).runAuditExport(io, { ...opts, json: opts.json === true }),
+        ),
     );
 }

@@ -29,6 +29,7 @@ import {
   unsealedAlert,
   unsealedAlertSecondsFromEnv,
   unsealedWindow,
+  type VerifyOptions,
   verifyAudit,
 } from '@jia-trial/store';
 import { dataDirToCreate, holdsNothing, removeCreatedDataDir } from './fresh-data-dir.js';
@@ -101,29 +102,41 @@ function catchInterruption(io: Pick<StoreIo, 'note'>): Interruption {
   };
 }
 
+export interface WithStoreOptions {
+  /** What became of the work when a signal stops it (INTERRUPTED's message). */
+  readonly interrupted?: string;
+  /**
+   * The command reports the unsealed window itself (verify-audit, restore: the report's `ALERT
+   * unsealed` line), so the alert every other command notes when it opens the store is not
+   * printed: once is enough.
+   */
+  readonly reportsUnsealed?: boolean;
+}
+
 /**
  * Opens the store from the environment, runs `work`, and closes it (noting its notices). A
- * command interrupted by SIGINT or SIGTERM ends with INTERRUPTED, `interrupted` saying what
- * became of its work.
+ * command interrupted by SIGINT or SIGTERM ends with INTERRUPTED, `options.interrupted` saying
+ * what became of its work.
  */
 export async function withStore<T>(
   io: Pick<StoreIo, 'env' | 'note'>,
   work: (store: Store) => Promise<T>,
-  interrupted = 'the command stopped before it finished',
+  options: WithStoreOptions = {},
 ): Promise<T> {
+  const interrupted = options.interrupted ?? 'the command stopped before it finished';
   const interruption = catchInterruption(io);
   const stopped = (signal: NodeJS.Signals) =>
     new JiaError(
       'INTERRUPTED',
       `interrupted by ${signal}: the running statement was cancelled and the transaction rolled back; ${interrupted}`,
     );
-  const options = storeOptionsFromEnv(io.env);
+  const storeOptions = storeOptionsFromEnv(io.env);
   // A data directory this command creates is removed again if it fails having stored nothing.
-  const created = dataDirToCreate(options);
+  const created = dataDirToCreate(storeOptions);
   let leaveEmpty = false;
   try {
     // A server that cannot be reached is DATABASE_UNAVAILABLE, not a fault of jia-trial.
-    const store = await openStore(options).catch((error: unknown) => {
+    const store = await openStore(storeOptions).catch((error: unknown) => {
       leaveEmpty = true;
       throw translateDatabaseError(error);
     });
@@ -134,12 +147,14 @@ export async function withStore<T>(
       interruption.onSignal(() => {
         store.cancelRunning().catch(() => {});
       });
-      // The unsealed window past its limit (docs/audit-trail.md): said by every command.
-      const alert = unsealedAlert(
-        await unsealedWindow(store.pool),
-        unsealedAlertSecondsFromEnv(io.env),
-      );
-      if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
+      // The unsealed window past its limit (docs/audit-trail.md): said by every command, once.
+      if (!options.reportsUnsealed) {
+        const alert = unsealedAlert(
+          await unsealedWindow(store.pool),
+          unsealedAlertSecondsFromEnv(io.env),
+        );
+        if (alert) io.note(`jia-trial: ALERT ${alert.message}`);
+      }
       return await work(store);
     } catch (error) {
       if (created) leaveEmpty = await holdsNothing(store).catch(() => false);
@@ -237,6 +252,14 @@ function printAudit(io: StoreIo, report: AuditReport, json: boolean): void {
   );
 }
 
+/** With JIA_TRIAL_TIMING=1, each phase of verify-audit and its duration on standard error. */
+function phaseTiming(io: StoreIo): Pick<VerifyOptions, 'onPhase'> {
+  if (io.env.JIA_TRIAL_TIMING !== '1') return {};
+  return {
+    onPhase: (phase, ms) => io.note(`jia-trial: verify-audit ${phase} ${(ms / 1000).toFixed(3)} s`),
+  };
+}
+
 /** `--expect-head SEQ:HASH`: a block number and its 64 hex digits. */
 export function parseExpectedHead(text: string): ExpectedHead {
   const match = /^(\d{1,15}):([0-9a-fA-F]{64})$/.exec(text.trim());
@@ -268,11 +291,15 @@ export async function runVerifyAudit(io: StoreIo, options: VerifyAuditOptions): 
     expectHeads.push(...checked.heads);
     anchorProblems.push(...checked.problems.map((p) => ({ ...p, path: `${file}: ${p.path}` })));
   }
-  const verified = await withStore(io, (store) =>
-    verifyAudit(store.pool, {
-      expectHeads,
-      unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
-    }),
+  const verified = await withStore(
+    io,
+    (store) =>
+      verifyAudit(store.pool, {
+        expectHeads,
+        unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
+        ...phaseTiming(io),
+      }),
+    { reportsUnsealed: true },
   );
   // An anchor that does not verify is a problem of the check as a whole.
   const report: AuditReport =
@@ -316,8 +343,14 @@ export async function runRestore(io: StoreIo, dir: string, json: boolean): Promi
   // a backup that cannot be restored opens no database, so creates no data directory.
   const backup = await checkBackup(dir, { keyDir: anchorKeyDir(io.env) });
   // Restore suspends the audit triggers and loads the audit tables: the owner's work.
-  const result = await withStore(io, (store) =>
-    restoreDatabase(store.ownerPool(), backup, { keyDir: anchorKeyDir(io.env) }),
+  const result = await withStore(
+    io,
+    (store) =>
+      restoreDatabase(store.ownerPool(), backup, {
+        keyDir: anchorKeyDir(io.env),
+        unsealedAlertSeconds: unsealedAlertSecondsFromEnv(io.env),
+      }),
+    { reportsUnsealed: true },
   );
   if (!json && result.restored) io.out(`restored ${result.rows} rows from ${dir}\n`);
   printAudit(io, result.audit, json);

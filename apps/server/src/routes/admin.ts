@@ -10,6 +10,7 @@ import {
   grantRole,
   membersOf,
   oneTimePassword,
+  recordSecurityEvent,
   revokeRole,
   setPassword,
   USERNAME_PATTERN,
@@ -19,6 +20,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { requestEvent } from '../security-log.js';
 import { adminOfEveryStudyOf, memberOrNotFound, notSelf } from './account-scope.js';
 import { Day, RecordId, STUDY_ERRORS, StudyId } from './shared-schemas.js';
 
@@ -193,9 +195,14 @@ export function adminRoutes(context: ServerContext): FastifyPluginAsyncZod {
         notSelf(request, username);
         await adminOfEveryStudyOf(store, request, username);
         const password = oneTimePassword();
-        await withTransaction(store, actorOf(request), request.body.reason, (tx) =>
-          setPassword(tx, username, password, { mustChangePassword: true }),
-        );
+        await withTransaction(store, actorOf(request), request.body.reason, async (tx) => {
+          await setPassword(tx, username, password, { mustChangePassword: true });
+          // The account reset, not the administrator (the actor): never the password.
+          await recordSecurityEvent(
+            tx.client,
+            requestEvent(request, { kind: 'password_reset', username }),
+          );
+        });
         return { username, oneTimePassword: password };
       },
     );

@@ -14,6 +14,7 @@ import { exportBundle } from '@jia-trial/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent } from '../security-log.js';
 import { sendExchangeExport } from './exchange-stream.js';
 import { ErrorResponse, STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
@@ -58,6 +59,14 @@ export function exportRoutes(context: ServerContext): FastifyPluginAsyncZod {
             issues: [{ path: 'transactional', message: 'applies to format=odm only' }],
           });
         request.log.info({ studyId, format, transactional }, 'study exported');
+        // Every export is a security event (who took the data out, in which form).
+        const detail =
+          format === 'bundle'
+            ? 'bundle, zip'
+            : transactional === 'true'
+              ? 'odm, transactional'
+              : format;
+        await logRequestEvent(store, request, { kind: 'export', studyId, detail });
         if (format !== 'bundle')
           return sendExchangeExport(store, request, reply, {
             studyId,

@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent } from '../security-log.js';
 import { STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
 type Values = Readonly<Record<string, unknown>>;
@@ -33,6 +34,11 @@ export function pseudonymisedRoutes(context: ServerContext): FastifyPluginAsyncZ
       },
       async (request) => {
         const { studyId } = request.params;
+        await logRequestEvent(store, request, {
+          kind: 'export',
+          studyId,
+          detail: 'pseudonymised records',
+        });
         const sites = sitesFor(request, 'clinical.read_pseudonymised');
         const subjects = [];
         for (const summary of await listSubjects(store, studyId, sites)) {

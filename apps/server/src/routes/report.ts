@@ -24,6 +24,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sitesFor } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent } from '../security-log.js';
 import { STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
 /** The server's version, written into the report's provenance as the CLI writes its own. */
@@ -85,6 +86,11 @@ export function reportRoutes(context: ServerContext): FastifyPluginAsyncZod {
           holdsWherever(request.studyAccess, 'clinical.read', 'report.read');
         // Through report.json's own text, so that the content is exactly the command's. The
         // day ones come from the subjects as stored, as in the pseudonymised records.
+        await logRequestEvent(store, request, {
+          kind: 'report_download',
+          studyId,
+          detail: identified ? 'report.json, identified' : 'report.json, pseudonymised',
+        });
         const text = identified ? reportJson(study) : pseudonymisedReportJson(study, timelines);
         return JSON.parse(text) as Record<string, unknown>;
       },

@@ -4,6 +4,7 @@ import {
   endSession,
   type NewSession,
   openSession,
+  recordSecurityEvent,
   renewSession,
   type Session,
   sessionOf,
@@ -17,6 +18,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../access.js';
 import type { ServerContext } from '../context.js';
+import { logRequestEvent, requestEvent } from '../security-log.js';
 import { clearedSessionCookie, sessionCookie } from '../session-cookie.js';
 import { ErrorResponse, SessionUser } from './shared-schemas.js';
 
@@ -148,6 +150,7 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        await logRequestEvent(store, request, { kind: 'sign_out' });
         if (request.sessionToken) await endSession(store, request.sessionToken);
         request.session = null;
         void reply.header('set-cookie', clearedSessionCookie(cookieOptions));
@@ -211,6 +214,10 @@ export function sessionRoutes(context: ServerContext): FastifyPluginAsyncZod {
               policy: context.access.password,
               path: 'newPassword',
             });
+            await recordSecurityEvent(
+              tx.client,
+              requestEvent(request, { kind: 'password_changed' }),
+            );
             return openSession(
               tx.client,
               { ...session.user, mustChangePassword: false },

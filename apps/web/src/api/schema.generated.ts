@@ -5134,6 +5134,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies/{studyId}/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The study's audit trail, filtered, oldest first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A username, or an actor id as the trail writes it (user:12) */
+                    user?: string;
+                    site?: string;
+                    subject?: string;
+                    table?: string;
+                    /** @description A record key as the trail writes it (study/key) */
+                    key?: string;
+                    operation?: "insert" | "update" | "delete";
+                    /** @description ISO 8601 date or date-time: from then on */
+                    from?: string;
+                    /** @description ISO 8601 date or date-time: before then */
+                    to?: string;
+                    /** @description The previous page's nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["AuditEvent"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The study's whole audit trail as one CSV or JSON file, streamed, for an inspector */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A username, or an actor id as the trail writes it (user:12) */
+                    user?: string;
+                    site?: string;
+                    subject?: string;
+                    table?: string;
+                    /** @description A record key as the trail writes it (study/key) */
+                    key?: string;
+                    operation?: "insert" | "update" | "delete";
+                    /** @description ISO 8601 date or date-time: from then on */
+                    from?: string;
+                    /** @description ISO 8601 date or date-time: before then */
+                    to?: string;
+                    format?: "csv" | "json";
+                };
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv or application/json */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/studies/{studyId}/export": {
         parameters: {
             query?: never;
@@ -6610,6 +6791,29 @@ export interface components {
                 validUntil: string | null;
             }[];
         };
+        AuditEventInput: {
+            eventId: string;
+            at: string;
+            actor: {
+                id: string | null;
+                name: string;
+            };
+            studyId: string | null;
+            siteCode: string | null;
+            table: string;
+            recordKey: string;
+            rowId: string;
+            /** @enum {string} */
+            operation: "insert" | "update" | "delete";
+            reason: string | null;
+            oldValues: {
+                [key: string]: unknown;
+            } | null;
+            newValues: {
+                [key: string]: unknown;
+            } | null;
+            eventHash: string;
+        };
         DashboardInput: {
             asOf: string;
             protocol: {
@@ -7105,6 +7309,29 @@ export interface components {
                 site: string | null;
                 validUntil: string | null;
             }[];
+        };
+        AuditEvent: {
+            eventId: string;
+            at: string;
+            actor: {
+                id: string | null;
+                name: string;
+            };
+            studyId: string | null;
+            siteCode: string | null;
+            table: string;
+            recordKey: string;
+            rowId: string;
+            /** @enum {string} */
+            operation: "insert" | "update" | "delete";
+            reason: string | null;
+            oldValues: {
+                [key: string]: unknown;
+            } | null;
+            newValues: {
+                [key: string]: unknown;
+            } | null;
+            eventHash: string;
         };
         Dashboard: {
             asOf: string;

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Role, RoleGrant } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
+import { requestSeal } from '../audit/sealer.js';
 import { prepared } from '../prepared.js';
 import { type PoolHolder, poolOf } from '../transaction.js';
 import { throttleNetwork } from './networks.js';
@@ -257,6 +258,8 @@ export async function signIn(
     await serialise(client, attempt);
     const session = await checkAndOpen(client, attempt, policy);
     await client.query('COMMIT');
+    // The attempt's security event (migration 0024_audit's trigger) into the chain.
+    requestSeal(poolOf(store));
     if (session instanceof JiaError) throw session;
     return session;
   } catch (error) {

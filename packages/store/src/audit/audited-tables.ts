@@ -31,5 +31,7 @@ export const AUDITED_TABLES = [
   'sdv_verification',
   'subject_transfer',
   'record_lock',
+  // Sign-ins, exports and the like (migration 0024_audit): account-level, no study's record.
+  'security_event',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];

@@ -15,11 +15,14 @@ import {
 import type pg from 'pg';
 import { AUDITED_TABLES, type AuditedTable } from '../audit/audited-tables.js';
 
-/** The audited tables whose rows belong to a study (every one but app_user). */
-export type StudyTable = Exclude<AuditedTable, 'app_user'>;
+/** The audited tables of accounts, not of a study's records (their events are keyed by username). */
+const ACCOUNT_TABLES = ['app_user', 'security_event'] as const;
+
+/** The audited tables whose rows belong to a study (every one but the accounts'). */
+export type StudyTable = Exclude<AuditedTable, (typeof ACCOUNT_TABLES)[number]>;
 
 export const STUDY_TABLES: readonly StudyTable[] = AUDITED_TABLES.filter(
-  (table): table is StudyTable => table !== 'app_user',
+  (table): table is StudyTable => !(ACCOUNT_TABLES as readonly string[]).includes(table),
 );
 
 const keyOfRecordType = (record: RecordType) => [
