@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
 import {
   type Actor,
