@@ -16,7 +16,13 @@
  * 3x of the CSV bundle's time, peak memory under 300 MB. Writes bench/out/export-bench.md.
  *
  *   node --conditions=source --import tsx bench/run.ts export [--subjects 10000]
- *     [--visits-per-subject 20] [--reps 3] [--seed 1] [--keep]
+ *     [--visits-per-subject 20] [--reps 3] [--seed 1] [--keep] [--reuse DIR]
+ *     [--cases csv,odm-snapshot,odm-transactional,fhir]
+ *
+ * `--cases` runs only the exports named (the CSV bundle always runs: the ratios are to it, in the
+ * same run). `--keep` keeps the work folder (the generated bundle and the database); `--reuse DIR`
+ * exports from such a folder without generating and importing the study again (its shape options
+ * must be those it was made with: they are only reported).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -45,6 +51,8 @@ const RATIO_TARGET = 3;
 const RSS_TARGET_MB = 300;
 
 interface Case {
+  /** The name --cases selects it by. */
+  readonly id: string;
   readonly name: string;
   readonly args: (out: string) => string[];
   readonly out: (work: string) => string;
@@ -52,21 +60,25 @@ interface Case {
 
 const CASES: readonly Case[] = [
   {
+    id: 'csv',
     name: 'CSV bundle (`export`)',
     args: (out) => ['export', '--study', STUDY, '--out', out],
     out: (work) => join(work, 'out-bundle'),
   },
   {
+    id: 'odm-snapshot',
     name: 'ODM Snapshot',
     args: (out) => ['export', '--format', 'odm', '--study', STUDY, '--out', out],
     out: (work) => join(work, 'out.xml'),
   },
   {
+    id: 'odm-transactional',
     name: 'ODM Transactional',
     args: (out) => ['export', '--format', 'odm', '--transactional', '--study', STUDY, '--out', out],
     out: (work) => join(work, 'out-history.xml'),
   },
   {
+    id: 'fhir',
     name: 'FHIR Bundle',
     args: (out) => ['export', '--format', 'fhir', '--study', STUDY, '--out', out],
     out: (work) => join(work, 'out.json'),
@@ -140,8 +152,17 @@ export async function runExportBench(args: readonly string[]): Promise<number> {
       reps: { type: 'string', default: '3' },
       seed: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
+      reuse: { type: 'string' },
+      cases: { type: 'string', default: CASES.map((c) => c.id).join(',') },
     },
   });
+  const wanted = new Set(['csv', ...values.cases.split(',').map((c) => c.trim())]);
+  const unknown = [...wanted].filter((id) => !CASES.some((c) => c.id === id));
+  if (unknown.length > 0)
+    throw new Error(
+      `--cases: no export ${unknown.join(', ')} (${CASES.map((c) => c.id).join(', ')})`,
+    );
+  const cases = CASES.filter((c) => wanted.has(c.id));
   const shape = {
     subjects: Number(values.subjects),
     visitsPerSubject: Number(values['visits-per-subject']),
@@ -150,29 +171,33 @@ export async function runExportBench(args: readonly string[]): Promise<number> {
   const reps = Number(values.reps);
   if (!existsSync(join(root, 'apps', 'cli', 'dist', 'main.js')))
     throw new Error('build first: npm run build (the benchmark runs the built jia-trial)');
-  const work = await mkdtemp(join(os.tmpdir(), 'jia-export-bench-'));
+  const work = values.reuse ?? (await mkdtemp(join(os.tmpdir(), 'jia-export-bench-')));
   // As root, the embedded server runs as the postgres user, which must reach its data directory.
   await chmod(work, 0o711);
-  const runs = CASES.map(() => [] as Run[]);
+  const runs = cases.map(() => [] as Run[]);
   let setup = '';
   try {
     const bundle = join(work, 'bundle');
-    await writeStoreBundle(bundle, shape);
+    if (!values.reuse) await writeStoreBundle(bundle, shape);
     const store = await openStore({ dataDir: join(work, 'data'), poolSize: 2 });
     try {
       const started = performance.now();
-      const reading = readBundle(bundle, 100);
-      if (reading.problems.total > 0) throw new Error('the synthetic bundle is invalid');
-      const bench = { id: 'system:bench', name: 'bench' };
-      await withTransaction(store.pool, bench, undefined, (tx) =>
-        importBundle(tx, STUDY, reading.files),
-      );
-      await withTransaction(store.pool, bench, 'the benchmark study runs under msc-jia', (tx) =>
-        setStudyProtocol(tx, STUDY, 'msc-jia'),
-      );
-      await sealNow(store.pool);
+      if (!values.reuse) {
+        const reading = readBundle(bundle, 100);
+        if (reading.problems.total > 0) throw new Error('the synthetic bundle is invalid');
+        const bench = { id: 'system:bench', name: 'bench' };
+        await withTransaction(store.pool, bench, undefined, (tx) =>
+          importBundle(tx, STUDY, reading.files),
+        );
+        await withTransaction(store.pool, bench, 'the benchmark study runs under msc-jia', (tx) =>
+          setStudyProtocol(tx, STUDY, 'msc-jia'),
+        );
+        await sealNow(store.pool);
+      }
       const events = await store.pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_event');
-      setup = `imported in ${fixed((performance.now() - started) / 1000, 1)} s (${events.rows[0]?.n} audit events)`;
+      setup = values.reuse
+        ? `reused ${work} (${events.rows[0]?.n} audit events)`
+        : `imported in ${fixed((performance.now() - started) / 1000, 1)} s (${events.rows[0]?.n} audit events)`;
       console.log(setup);
       const { JIA_DATA_DIR: _, ...inherited } = process.env;
       const env = {
@@ -181,7 +206,7 @@ export async function runExportBench(args: readonly string[]): Promise<number> {
         JIA_OWNER_DATABASE_URL: url(store.ownerConnectionConfig),
       };
       for (let rep = 0; rep < reps; rep++)
-        for (const [i, c] of CASES.entries()) {
+        for (const [i, c] of cases.entries()) {
           const out = c.out(work);
           const run = await timeExport(c.args(out), out, env, join(work, 'time.txt'));
           runs[i]?.push(run);
@@ -193,11 +218,11 @@ export async function runExportBench(args: readonly string[]): Promise<number> {
       await store.close();
     }
   } finally {
-    if (values.keep) console.log(`kept ${work}`);
+    if (values.keep || values.reuse) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
   const csv = median((runs[0] ?? []).map((r) => r.seconds));
-  const rows = CASES.map((c, i) => {
+  const rows = cases.map((c, i) => {
     const mine = runs[i] ?? [];
     const seconds = mine.map((r) => r.seconds);
     const rss = mine.map((r) => r.maxRssKiB).filter((v): v is number => v !== null);

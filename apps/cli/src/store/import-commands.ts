@@ -117,7 +117,7 @@ export async function importStaged(
       }).catch((error: unknown) => {
         throw lostDuringImport(error);
       }),
-    'nothing was imported',
+    { interrupted: 'nothing was imported' },
   );
   printImport(io, result, staged, options.json);
   return result;
@@ -180,7 +180,7 @@ export async function runRevert(io: StoreIo, batch: number, options: RevertOptio
       withTransaction(store, cliActor(options.actor), options.reason, (tx) =>
         revertImportBatch(tx, batch, { studyId: options.study }),
       ),
-    'nothing was reverted',
+    { interrupted: 'nothing was reverted' },
   );
   printRevert(io, result, options.json);
 }

@@ -44,6 +44,18 @@ export interface SubjectRecords {
   readonly signatures: readonly SignatureStamp[];
 }
 
+/**
+ * What a reading of a study's subjects holds (the store's readStudyForExchange takes it): by
+ * default every record with its last change, and the signatures. A writer that needs less (the
+ * Transactional export's first pass, which places the visits in the schedule) says so.
+ */
+export interface SubjectReadOptions {
+  /** Only the records of these types (a type without subject_id needs `visit` with it). */
+  readonly types?: readonly RecordTypeId[];
+  /** False: no last change per record and no signatures. */
+  readonly trail?: boolean;
+}
+
 /** Someone or something that changed or signed the study's records. */
 export interface ExchangeActor {
   readonly id: string;

@@ -16,8 +16,21 @@ function hasForbidden(text: string): boolean {
   return false;
 }
 
+/** Whether escapeXml has anything to replace or refuse in `text`. */
+function needsWork(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // < > & " ' and every C0 control (tab, LF, CR escaped, the others refused), U+FFFE, U+FFFF.
+    if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x22 || c === 0x27) return true;
+    if (c >= 0xfffe) return true;
+  }
+  return false;
+}
+
 /** Text as XML character data or an attribute value (quotes and line ends escaped too). */
 export function escapeXml(text: string): string {
+  // Most values (numbers, dates, codes, OIDs) need nothing: one scan, no copy.
+  if (!needsWork(text)) return text;
   if (hasForbidden(text))
     throw new RangeError(`a control character cannot be written to XML: ${JSON.stringify(text)}`);
   return text.replace(/[<>&"'\t\n\r]/g, (c) => ENTITIES[c] as string);
@@ -39,8 +52,10 @@ export type Attributes = Readonly<Record<string, string | number | undefined | n
 
 function attributes(attrs: Attributes): string {
   let out = '';
-  for (const [name, value] of Object.entries(attrs))
+  for (const name in attrs) {
+    const value = attrs[name];
     if (value !== undefined && value !== null) out += ` ${name}="${escapeXml(String(value))}"`;
+  }
   return out;
 }
 

@@ -1,11 +1,14 @@
 /**
  * A stored study as ODM, from what the store reads (readStudyForExchange): the Snapshot of its
  * subjects, or with `transactional` its whole audit trail, each visit in the event it fulfils
- * now (the subjects are read first for that: visit ids only are kept).
+ * now. For that the subjects are read first, only the records that place a visit in the schedule
+ * (VISIT_EVENT_RECORD_TYPES, without their trail), and each visit's event kept compactly
+ * (VisitEventIndex: an integer per visit id).
  */
 import type { ProtocolDefinition } from '@jia-trial/protocol';
-import type { ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
-import { type VisitEvent, visitEvents } from './odm-events.js';
+import type { ExchangeStudy, SubjectReadOptions, SubjectRecords } from '../exchange/study-data.js';
+import { VISIT_EVENT_RECORD_TYPES, visitEvents } from './odm-events.js';
+import { VisitEventIndex } from './visit-event-index.js';
 import {
   type OdmFileOptions,
   type TrailEvent,
@@ -17,7 +20,8 @@ import {
 export interface OdmExportInput {
   readonly study: Omit<ExchangeStudy, 'protocol'>;
   readonly protocol: ProtocolDefinition | null;
-  readonly subjects: () => AsyncIterable<SubjectRecords>;
+  /** The subjects with all their records, or with what `options` asks for. */
+  readonly subjects: (options?: SubjectReadOptions) => AsyncIterable<SubjectRecords>;
   readonly changes: () => AsyncIterable<TrailEvent>;
 }
 
@@ -35,18 +39,17 @@ export async function exportOdm(
     const { subjects } = await writeOdmSnapshot(write, study, input.subjects(), options);
     return { subjects, changes: null, signatures: null };
   }
-  const events = new Map<string, VisitEvent>();
+  const events = new VisitEventIndex();
   let subjects = 0;
-  for await (const subject of input.subjects()) {
+  for await (const subject of input.subjects({ types: VISIT_EVENT_RECORD_TYPES, trail: false })) {
     subjects++;
-    for (const [visitId, event] of visitEvents(input.protocol, subject))
-      events.set(`${subject.subjectId}\u0000${visitId}`, event);
+    events.add(subject.subjectId, visitEvents(input.protocol, subject));
   }
   const { changes, signatures } = await writeOdmTransactional(
     write,
     study,
     input.changes(),
-    (subjectId, visitId) => events.get(`${subjectId}\u0000${visitId}`),
+    (subjectId, visitId) => events.get(subjectId, visitId),
     options,
   );
   return { subjects, changes, signatures };

@@ -6,6 +6,7 @@
 import {
   RECORD_TYPES,
   type RecordTexts,
+  type RecordTypeId,
   subjectTimelines,
   visitObservationOf,
 } from '@jia-trial/dictionary';
@@ -32,6 +33,16 @@ export function scheduledEventOid(visit: Pick<ScheduledVisitDefinition, 'name'>)
 export function isRepeatingVisit(visit: ScheduledVisitDefinition): boolean {
   return visit.anchor === 'each_infusion';
 }
+
+/** The record types visitEvents reads (a subject read with only these places its visits). */
+export const VISIT_EVENT_RECORD_TYPES: readonly RecordTypeId[] = [
+  'subject',
+  'visit',
+  'medication',
+  'infusion',
+  'adverse_event',
+  'eligibility_assessment',
+];
 
 const texts = (subject: SubjectRecords, type: Parameters<typeof recordsOf>[1]): RecordTexts[] =>
   recordsOf(subject, type).map((r) => r.texts);

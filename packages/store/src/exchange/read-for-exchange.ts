@@ -16,7 +16,7 @@ import {
 import type pg from 'pg';
 import { escapeIdentifier } from 'pg';
 import { notFound } from '../errors.js';
-import { textColumns, textsOf } from '../records/record-texts.js';
+import { textColumns, textsOfColumns } from '../records/record-texts.js';
 import { utcText } from '../review/timestamps.js';
 import { type PoolHolder, withSnapshot } from '../transaction.js';
 import { type ExchangeTrailEvent, recordChanges } from './record-changes.js';
@@ -53,6 +53,17 @@ export interface ExchangeStudyInfo {
   readonly protocolId: string | null;
   readonly sites: ReadonlyArray<{ readonly code: string; readonly name: string | null }>;
   readonly actors: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+}
+
+/**
+ * What a reading of the subjects holds (the same shape as @jia-trial/interop's
+ * SubjectReadOptions): by default every record with its last change, and the signatures.
+ */
+export interface ExchangeReadOptions {
+  /** Only the records of these types (a type without subject_id needs `visit` with it). */
+  readonly types?: readonly RecordTypeId[];
+  /** False: no last change per record and no signatures (what the trail would add). */
+  readonly trail?: boolean;
 }
 
 /** Subjects read per batch. */
@@ -108,11 +119,13 @@ async function batchRecords(
   const order = file.key
     .map((name) => escapeIdentifier(file.columns.find((c) => c.name === name)?.dbColumn ?? name))
     .join(', ');
-  const result = await client.query<Record<string, string | null>>(
-    `SELECT ${textColumns(file)} FROM ${file.table} WHERE ${where} ORDER BY ${order}`,
-    [studyId, subjectIds],
-  );
-  return result.rows.map(textsOf);
+  const result = await client.query<Array<string | null>>({
+    text: `SELECT ${textColumns(file)} FROM ${file.table} WHERE ${where} ORDER BY ${order}`,
+    values: [studyId, subjectIds],
+    rowMode: 'array',
+  });
+  const names = result.fields.map((f) => f.name);
+  return result.rows.map((row) => textsOfColumns(names, row));
 }
 
 /** The last audit event of each of these rows of a table (through audit_event_record). */
@@ -151,21 +164,36 @@ type SubjectBuild = {
   signatures: Array<ExchangeSubject['signatures'][number]>;
 };
 
-/** Reads every file's records of a batch of subjects into `subjects`. */
+/** The files read: every file, or those of `types` (in the bundle's order: visits first). */
+function filesRead(types: readonly RecordTypeId[] | undefined): readonly BundleFile[] {
+  if (types === undefined) return BUNDLE_FILES;
+  const files = BUNDLE_FILES.filter((f) => types.includes(f.table));
+  const byVisit = files.find((f) => !f.columns.some((c) => c.name === 'subject_id'));
+  // Without the visits, the records of a visit could not be given to their subject.
+  if (byVisit && !types.includes('visit'))
+    throw new RangeError(`reading ${byVisit.table} needs the visits read with it`);
+  return files;
+}
+
+/** Reads the files' records of a batch of subjects into `subjects`. */
 async function readBatch(
   client: pg.ClientBase,
   studyId: string,
   batch: readonly string[],
   subjects: Map<string, SubjectBuild>,
+  files: readonly BundleFile[],
+  trail: boolean,
 ): Promise<void> {
   const visitSubject = new Map<string, string>();
-  for (const file of BUNDLE_FILES) {
+  for (const file of files) {
     const rows = await batchRecords(client, studyId, file, batch);
-    const changes = await lastChanges(
-      client,
-      file.table,
-      rows.map((r) => r.get('row_id') ?? '0'),
-    );
+    const changes = trail
+      ? await lastChanges(
+          client,
+          file.table,
+          rows.map((r) => r.get('row_id') ?? '0'),
+        )
+      : new Map<string, ExchangeAuditStamp>();
     for (const texts of rows) {
       const visitId = texts.get('visit_id') ?? '';
       const subjectId = texts.get('subject_id') ?? visitSubject.get(visitId) ?? '';
@@ -178,6 +206,7 @@ async function readBatch(
       list.push(lastChange ? { texts, lastChange } : { texts });
     }
   }
+  if (!trail) return;
   for (const { subjectId, ...signature } of await batchSignatures(client, studyId, batch))
     subjects.get(subjectId)?.signatures.push(signature);
 }
@@ -186,7 +215,10 @@ async function* subjectsOf(
   client: pg.ClientBase,
   studyId: string,
   batchSize: number,
+  options: ExchangeReadOptions,
 ): AsyncGenerator<ExchangeSubject> {
+  const files = filesRead(options.types);
+  const trail = options.trail ?? true;
   const ids = (
     await client.query<{ subject_id: string }>(
       'SELECT subject_id FROM subject WHERE study_id = $1 ORDER BY subject_id',
@@ -198,14 +230,14 @@ async function* subjectsOf(
     const subjects = new Map<string, SubjectBuild>(
       batch.map((id) => [id, { records: new Map(), signatures: [] }]),
     );
-    await readBatch(client, studyId, batch, subjects);
+    await readBatch(client, studyId, batch, subjects, files, trail);
     for (const [subjectId, subject] of subjects) yield { subjectId, ...subject };
   }
 }
 
 /**
  * Reads study `studyId` in one snapshot and hands `use` its description, its subjects (read in
- * batches while `use` consumes them) and, on demand, the changes of its audit trail (read
+ * batches while `use` consumes them; all their records, or what `options` asks for) and, on demand, the changes of its audit trail (read
  * and its signatures, through a cursor). NOT_FOUND when there is no study.
  */
 export async function readStudyForExchange<T>(
@@ -213,7 +245,7 @@ export async function readStudyForExchange<T>(
   studyId: string,
   use: (
     study: ExchangeStudyInfo,
-    subjects: () => AsyncIterable<ExchangeSubject>,
+    subjects: (options?: ExchangeReadOptions) => AsyncIterable<ExchangeSubject>,
     changes: () => AsyncIterable<ExchangeTrailEvent>,
   ) => Promise<T>,
   batchSize = EXCHANGE_BATCH_SUBJECTS,
@@ -221,7 +253,7 @@ export async function readStudyForExchange<T>(
   return withSnapshot(db, async (client) =>
     use(
       await studyInfo(client, studyId),
-      () => subjectsOf(client, studyId, batchSize),
+      (options = {}) => subjectsOf(client, studyId, batchSize, options),
       () => recordChanges(client, studyId),
     ),
   );

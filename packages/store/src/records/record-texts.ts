@@ -45,9 +45,28 @@ export function textColumns(file: BundleFile): string {
 
 /** A row of textColumns as cell texts (NULL absent). */
 export function textsOf(row: Readonly<Record<string, string | null>>): RecordTexts {
-  return new Map(
-    Object.entries(row).filter((entry): entry is [string, string] => entry[1] !== null),
-  );
+  const texts = new Map<string, string>();
+  for (const name in row) {
+    const text = row[name];
+    if (text !== null && text !== undefined) texts.set(name, text);
+  }
+  return texts;
+}
+
+/**
+ * A row of textColumns read as an array (pg's rowMode 'array': no object per row, the export's
+ * hot path) as cell texts, `names` the result's field names in order (NULL absent).
+ */
+export function textsOfColumns(
+  names: readonly string[],
+  row: ReadonlyArray<string | null>,
+): RecordTexts {
+  const texts = new Map<string, string>();
+  for (let i = 0; i < names.length; i++) {
+    const text = row[i];
+    if (text !== null && text !== undefined) texts.set(names[i] as string, text);
+  }
+  return texts;
 }
 
 /** A row of textColumns as a typed stored record. */
