@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEFAULT_RULE_SET, DEVIATION_ALERTS } from '@jia-trial/dictionary';
+import { DEFAULT_RULE_SET, DEVIATION_ALERTS } from '@jia-trial/dictionary/quality';
 import {
   type ApiClient,
   HOME_SUBJECT,

@@ -13,7 +13,6 @@ export * from './lab-values.js';
 export * from './locks.js';
 export * from './missing-codes.js';
 export * from './pseudonymise.js';
-export * from './quality/index.js';
 export * from './record-rules.js';
 export * from './records.js';
 export * from './roles.js';

@@ -22,7 +22,10 @@ CREATE TABLE security_event (
   user_id    bigint,
   address    text CHECK (length(address) <= 100),
   study_id   text,
-  outcome    text CHECK (outcome IN ('invalid', 'locked', 'throttled', 'disabled', 'expired')),
+  -- The sign-in log's failed outcomes (0021_access adds an expired account and the second
+  -- factor's: a code still to give, a wrong or replayed one).
+  outcome    text CHECK (outcome IN ('invalid', 'locked', 'throttled', 'disabled', 'expired',
+                                     'account_expired', 'code_required', 'code_invalid')),
   detail     text CHECK (length(detail) <= 500),
   version    integer NOT NULL DEFAULT 1 CHECK (version >= 1),
   CHECK ((kind = 'sign_in_failed') = (outcome IS NOT NULL))

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { RECORD_TYPES } from '@jia-trial/dictionary';
+import { RECORD_TYPES, STUDY_FILE } from '@jia-trial/dictionary';
 import { type EmbeddedServer, openEmbeddedServer } from '@jia-trial/store';
 import pg from 'pg';
 import { runCli, scratchDir } from '../test-support.js';
@@ -75,7 +75,10 @@ test('on an external PostgreSQL: migrate, import, verify, export, backup and res
 
   const out = join(scratchDir(), 'export');
   assert.equal((await runCli('export', '--out', out)).code, 0);
-  assert.deepEqual(readdirSync(out).sort(), RECORD_TYPES.map((r) => r.file).sort());
+  assert.deepEqual(
+    readdirSync(out).sort(),
+    [...RECORD_TYPES.map((r) => r.file), STUDY_FILE].sort(),
+  );
   const backup = join(scratchDir(), 'backup');
   assert.equal((await runCli('backup', backup)).code, 0);
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { BUNDLE_FILES } from '@jia-trial/dictionary';
+import { BUNDLE_FILES, STUDY_FILE } from '@jia-trial/dictionary';
 import { runCli, scratchDir, useTestDatabase } from '../test-support.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../../../examples/msc-pilot');
@@ -71,6 +71,9 @@ describe('bundle export: formula injection neutralised, reversed exactly on impo
         for (const cell of line.split(','))
           assert.doesNotMatch(cell, /^"?[=+@\t\r]/, `a cell a spreadsheet would run: ${cell}`);
 
+    // The copy goes into another study: its study file says so (issue 16: a mismatch is refused).
+    const studyFile = readFileSync(join(a, STUDY_FILE), 'utf8');
+    writeFileSync(join(a, STUDY_FILE), studyFile.replace(/^formulas,/m, 'formulas-copy,'));
     await ok('import', a, '--study', 'formulas-copy');
     const copied = await store.pool.query<{ term: string }>(
       "SELECT term FROM adverse_event WHERE study_id = 'formulas-copy' AND ae_id = 'AE-001'",

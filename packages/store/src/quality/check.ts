@@ -13,14 +13,16 @@
  * Every change is audited, with the transaction's actor and reason.
  */
 import {
-  type QualityFinding,
   RECORD_TYPES,
   type RecordTypeId,
   recordFromTexts,
-  runQualityRules,
-  type SubjectData,
   type TypedRecord,
 } from '@jia-trial/dictionary';
+import {
+  type QualityFinding,
+  runQualityRules,
+  type SubjectData,
+} from '@jia-trial/dictionary/quality';
 import { evaluate, type ProtocolDefinition } from '@jia-trial/protocol';
 import { nextId } from '../review/next-id.js';
 import { readStudyTexts, timelinesOfTexts } from '../timelines.js';

@@ -11,7 +11,8 @@
  *   resolved   -          -           -
  * Anything else is INVALID_TRANSITION; a discrepancy that has a query already gets no second.
  */
-import type { QualityRuleKind, RecordTypeId } from '@jia-trial/dictionary';
+import type { RecordTypeId } from '@jia-trial/dictionary';
+import type { QualityRuleKind } from '@jia-trial/dictionary/quality';
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { notFound, versionConflict } from '../errors.js';

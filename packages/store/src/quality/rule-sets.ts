@@ -4,7 +4,7 @@
  * database (each change a new version, audited with its reason). A study without one is checked
  * against DEFAULT_RULE_SET, reported as version 0.
  */
-import { DEFAULT_RULE_SET, parseRuleSet, type QualityRuleSet } from '@jia-trial/dictionary';
+import { DEFAULT_RULE_SET, parseRuleSet, type QualityRuleSet } from '@jia-trial/dictionary/quality';
 import type pg from 'pg';
 import { notFound, versionConflict } from '../errors.js';
 import type { Transaction } from '../transaction.js';
