@@ -27,11 +27,12 @@ export const GENERATOR_VERSION = 4;
 
 /**
  * The input columns of docs/score-command.md, in the documented order (the CLI's own list),
- * without the optional laboratory unit columns (the generated values are in the standard units)
- * and the optional record version (the generated visits were never stored).
+ * without the optional laboratory unit columns (the generated values are in the standard units),
+ * the optional missing-data codes (a generated blank is a plain blank) and the optional record
+ * version (the generated visits were never stored).
  */
 export const VISIT_COLUMNS = VISIT_COLUMN_DEFS.filter(
-  (column) => column.kind !== 'unit' && column.kind !== 'version',
+  (column) => column.kind !== 'unit' && column.kind !== 'missing_code' && column.kind !== 'version',
 ).map((column) => column.name);
 
 export interface GenerateOptions {

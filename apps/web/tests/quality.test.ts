@@ -95,6 +95,12 @@ describe('data quality', () => {
     const totals = page.getByRole('region', { name: 'Totals for this filter' });
     // The totals read Open, Excluded, Resolved, Listed, in that order.
     const openCount = async () => Number(await totals.locator('dd').first().textContent());
+    // The totals are read again after a step's status shows: wait for them (at most 10 s).
+    const openCountBecomes = async (expected: number) => {
+      for (let tries = 0; tries < 100 && (await openCount()) !== expected; tries++)
+        await page.waitForTimeout(100);
+      assert.equal(await openCount(), expected);
+    };
     const before = await openCount();
     assert.ok(before >= 2, `at least the two empty values are open, not ${before}`);
 
@@ -109,7 +115,7 @@ describe('data quality', () => {
       .waitFor();
     await parent.getByText(/Excluded by Test dana on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
     assert.match((await parent.textContent()) ?? '', /Parent absent at the visit/);
-    assert.equal(await openCount(), before - 1);
+    await openCountBecomes(before - 1);
     assert.equal(await parent.getByRole('button', { name: /^Raise a query/ }).count(), 0);
 
     // Taken back with a reason: open again; then excluded again.
@@ -120,7 +126,7 @@ describe('data quality', () => {
       .getByRole('status')
       .getByText(/^DQ-\d+ open again\.$/)
       .waitFor();
-    assert.equal(await openCount(), before);
+    await openCountBecomes(before);
     await parent.getByRole('button', { name: /^Exclude on DQ-/ }).click();
     await form.getByLabel('Reason (why it needs no correction)').fill('Parent absent at the visit');
     await form.getByRole('button', { name: /^Exclude DQ-/ }).click();

@@ -149,7 +149,8 @@ describe('visit entry', () => {
       .getByRole('heading', { name: 'Someone else changed this visit meanwhile' })
       .waitFor();
     const conflict = page.getByRole('table', { name: /Stored version 2/ });
-    const row = conflict.getByRole('row', { name: /physicianGlobal/ });
+    // Its own row, not that of its missing-data code (physicianGlobalMissing).
+    const row = conflict.getByRole('row', { name: /^physicianGlobal / });
     assert.match((await row.textContent()) ?? '', /physicianGlobal \(differs\)\s*9\s*4/);
     assert.equal(await page.getByLabel(/^Physician's global assessment/).inputValue(), '4');
     const stillStored = (await api.request('GET', `/api/v1/studies/${STUDY}/subjects/${SUBJECT}`))

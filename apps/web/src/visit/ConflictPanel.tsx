@@ -27,8 +27,13 @@ export function ConflictPanel({
   readonly onTakeStored: () => void;
 }) {
   const current = conflict.current;
+  // A missing-data code (`<key>Missing`, ADR 0040) that neither side gave says nothing: left out.
+  const unsetCode = (k: string) =>
+    k.endsWith('Missing') && shown(current?.[k]) === 'empty' && shown(typed[k]) === 'empty';
   const keys = current
-    ? Object.keys(current).filter((k) => !['visitId', 'subjectId', 'jointCode', 'item'].includes(k))
+    ? Object.keys(current).filter(
+        (k) => !['visitId', 'subjectId', 'jointCode', 'item'].includes(k) && !unsetCode(k),
+      )
     : [];
   const differs = (k: string) => shown(current?.[k]) !== shown(typed[k]);
   const name = conflict.record === 'visit' ? 'this visit' : conflict.record;
