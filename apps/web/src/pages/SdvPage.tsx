@@ -4,14 +4,26 @@
  * the monitor's controls to mark a value, a visit or the whole casebook verified (`sdv.write`
  * at the subject's site: the server refuses anyone else, the page only hides the controls).
  */
+import { type RecordTypeId, recordType } from '@jia-trial/dictionary';
 import { useEffect, useState } from 'react';
 import { api, messageOf, type Study, type SubjectSummary } from '../api/client';
 import type { components } from '../api/schema.generated';
 import '../components/data-management/data-management.css';
 import { Problem } from '../components/forms';
 import { may, useStudyAccess } from '../components/review/use-study-access';
+import { labelOf } from '../components/subject/format';
 import { ColumnHeads, ScrollBox } from '../components/table';
 import { hrefOf } from '../routes';
+
+/** A record's key as a monitor reads it: without the study it is in, its parts spaced. */
+const recordText = (studyId: string, key: string) =>
+  (key.startsWith(`${studyId}/`) ? key.slice(studyId.length + 1) : key).replaceAll('/', ' · ');
+
+/** A coded value in words (the field dictionary's label), any other value as stored. */
+function valueText(table: string, field: string, value: string): string {
+  const list = recordType(table as RecordTypeId).fields.find((f) => f.name === field)?.codeList;
+  return list ? labelOf(list, value) : value;
+}
 
 type Progress = components['schemas']['SdvProgress'];
 type Item = components['schemas']['SdvItem'];
@@ -212,9 +224,9 @@ export function SdvPage({
                       </a>
                     </td>
                     <td>{i.visitId ?? '—'}</td>
-                    <td>{i.recordKey}</td>
+                    <td>{recordText(studyId, i.recordKey)}</td>
                     <td>
-                      {i.label}: {i.value}
+                      {i.label}: {valueText(i.table, i.field, i.value)}
                     </td>
                     <td>{i.verification?.clearedBecause ?? 'not verified yet'}</td>
                   </tr>
@@ -261,9 +273,9 @@ export function SdvPage({
                     <tbody>
                       {group.map((i) => (
                         <tr key={`${i.table}:${i.rowId}:${i.field}`}>
-                          <td>{i.recordKey}</td>
+                          <td>{recordText(studyId, i.recordKey)}</td>
                           <td>{i.label}</td>
-                          <td>{i.value}</td>
+                          <td>{valueText(i.table, i.field, i.value)}</td>
                           <td>
                             {i.state === 'verified'
                               ? `verified by ${i.verification?.verifiedBy.name} ${i.verification?.verifiedAt.slice(0, 10)}`

@@ -3,9 +3,17 @@
  * record that won (details.current) beside what was typed, and nothing overwritten until the
  * user chooses to keep their values (saved over the version shown) or to take the stored ones.
  */
+import { recordType } from '@jia-trial/dictionary';
 import type { SaveRefusal } from './save-visit';
 
 type Conflict = Extract<SaveRefusal, { kind: 'conflict' }>;
+
+/** The visit's missing-data code fields (`esrMissing`, ADR 0040), as the dictionary names them. */
+const CODE_KEYS = new Set(
+  recordType('visit')
+    .fields.filter((f) => f.missingFor !== undefined)
+    .map((f) => f.key),
+);
 
 const shown = (value: unknown) =>
   value === null || value === undefined || value === ''
@@ -27,9 +35,9 @@ export function ConflictPanel({
   readonly onTakeStored: () => void;
 }) {
   const current = conflict.current;
-  // A missing-data code (`<key>Missing`, ADR 0040) that neither side gave says nothing: left out.
+  // A missing-data code that neither side gave says nothing: left out.
   const unsetCode = (k: string) =>
-    k.endsWith('Missing') && shown(current?.[k]) === 'empty' && shown(typed[k]) === 'empty';
+    CODE_KEYS.has(k) && shown(current?.[k]) === 'empty' && shown(typed[k]) === 'empty';
   const keys = current
     ? Object.keys(current).filter(
         (k) => !['visitId', 'subjectId', 'jointCode', 'item'].includes(k) && !unsetCode(k),
