@@ -9,6 +9,9 @@ import { JiaError } from '@jia-trial/errors';
 import {
   checkPasswordPolicy,
   DEFAULT_PASSWORD_POLICY,
+  MAX_MIN_PASSWORD_LENGTH,
+  MAX_PASSWORD_HISTORY,
+  NIST_MIN_PASSWORD_LENGTH,
   type PasswordPolicy,
 } from './password-policy.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
@@ -28,35 +31,68 @@ export const DEFAULT_ACCESS_SETTINGS: AccessSettings = {
   signOutWarningSeconds: DEFAULT_SIGN_OUT_WARNING_SECONDS,
 };
 
-/** The variables, with the setting each sets (docs/server.md lists them). */
-export const ACCESS_SETTING_VARIABLES = {
-  JIA_PASSWORD_MIN_LENGTH: 'the shortest password accepted (characters; 8 to 64; default 15)',
-  JIA_PASSWORD_HISTORY:
-    'how many of an account’s latest passwords a new one may not repeat (0 to 24; default 4)',
-  JIA_LOCKOUT_AFTER_FAILURES:
-    'failed sign-ins in a row that lock the account (1 to 100; default 10)',
-  JIA_LOCKOUT_MINUTES: 'how long a locked account stays locked (1 to 1440; default 30)',
-  JIA_SESSION_IDLE_MINUTES: 'a session unused this long ends (1 to 720; default 30)',
-  JIA_SIGN_OUT_WARNING_SECONDS:
-    'the browser warns this long before the idle sign-out (5 to less than the idle time; default 120)',
+/**
+ * Each variable: what it sets, its range and its default, stated once (the check and its message
+ * are made from them; docs/server.md lists them). The sign-out warning's range depends on
+ * the idle time, so it is checked against it (accessSettingsFromEnv).
+ */
+const SETTINGS = {
+  JIA_PASSWORD_MIN_LENGTH: {
+    what: 'the shortest password accepted (characters)',
+    min: NIST_MIN_PASSWORD_LENGTH,
+    max: MAX_MIN_PASSWORD_LENGTH,
+    fallback: DEFAULT_PASSWORD_POLICY.minLength,
+  },
+  JIA_PASSWORD_HISTORY: {
+    what: 'how many of an account’s latest passwords a new one may not repeat',
+    min: 0,
+    max: MAX_PASSWORD_HISTORY,
+    fallback: DEFAULT_PASSWORD_POLICY.historyCount,
+  },
+  JIA_LOCKOUT_AFTER_FAILURES: {
+    what: 'failed sign-ins in a row that lock the account',
+    min: 1,
+    max: 100,
+    fallback: DEFAULT_SESSION_POLICY.lockAfterFailures,
+  },
+  JIA_LOCKOUT_MINUTES: {
+    what: 'how long a locked account stays locked (minutes)',
+    min: 1,
+    max: 1440,
+    fallback: DEFAULT_SESSION_POLICY.lockMinutes,
+  },
+  JIA_SESSION_IDLE_MINUTES: {
+    what: 'a session unused this long ends (minutes)',
+    min: 1,
+    max: 720,
+    fallback: DEFAULT_SESSION_POLICY.idleMinutes,
+  },
+  JIA_SIGN_OUT_WARNING_SECONDS: {
+    what: 'the browser warns this long before the idle sign-out (seconds; less than the idle time)',
+    min: 5,
+    max: null,
+    fallback: DEFAULT_SIGN_OUT_WARNING_SECONDS,
+  },
 } as const;
 
-type Variable = keyof typeof ACCESS_SETTING_VARIABLES;
+type Variable = keyof typeof SETTINGS;
 
+/** The variable's whole number, within its range (`max` given where it depends on another). */
 function wholeNumber(
   env: Readonly<Record<string, string | undefined>>,
   name: Variable,
-  fallback: number,
-  min: number,
-  max: number,
+  limits: { readonly fallback?: number; readonly max?: number } = {},
 ): number {
+  const setting = SETTINGS[name];
+  const min = setting.min;
+  const max = limits.max ?? setting.max ?? Number.MAX_SAFE_INTEGER;
   const text = env[name];
-  if (text === undefined || text.trim() === '') return fallback;
+  if (text === undefined || text.trim() === '') return limits.fallback ?? setting.fallback;
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || value < min || value > max)
     throw new JiaError(
       'USAGE_ERROR',
-      `${name}=${JSON.stringify(text)}: ${ACCESS_SETTING_VARIABLES[name]}; a whole number from ${min} to ${max} is needed`,
+      `${name}=${JSON.stringify(text)}: ${setting.what}; a whole number from ${min} to ${max} is needed`,
     );
   return value;
 }
@@ -66,52 +102,19 @@ export function accessSettingsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): AccessSettings {
   const password = checkPasswordPolicy({
-    minLength: wholeNumber(
-      env,
-      'JIA_PASSWORD_MIN_LENGTH',
-      DEFAULT_PASSWORD_POLICY.minLength,
-      8,
-      64,
-    ),
-    historyCount: wholeNumber(
-      env,
-      'JIA_PASSWORD_HISTORY',
-      DEFAULT_PASSWORD_POLICY.historyCount,
-      0,
-      24,
-    ),
+    minLength: wholeNumber(env, 'JIA_PASSWORD_MIN_LENGTH'),
+    historyCount: wholeNumber(env, 'JIA_PASSWORD_HISTORY'),
   });
-  const idleMinutes = wholeNumber(
-    env,
-    'JIA_SESSION_IDLE_MINUTES',
-    DEFAULT_SESSION_POLICY.idleMinutes,
-    1,
-    720,
-  );
+  const idleMinutes = wholeNumber(env, 'JIA_SESSION_IDLE_MINUTES');
   const session: SessionPolicy = {
     ...DEFAULT_SESSION_POLICY,
     idleMinutes,
-    lockAfterFailures: wholeNumber(
-      env,
-      'JIA_LOCKOUT_AFTER_FAILURES',
-      DEFAULT_SESSION_POLICY.lockAfterFailures,
-      1,
-      100,
-    ),
-    lockMinutes: wholeNumber(
-      env,
-      'JIA_LOCKOUT_MINUTES',
-      DEFAULT_SESSION_POLICY.lockMinutes,
-      1,
-      1440,
-    ),
+    lockAfterFailures: wholeNumber(env, 'JIA_LOCKOUT_AFTER_FAILURES'),
+    lockMinutes: wholeNumber(env, 'JIA_LOCKOUT_MINUTES'),
   };
-  const signOutWarningSeconds = wholeNumber(
-    env,
-    'JIA_SIGN_OUT_WARNING_SECONDS',
-    Math.min(DEFAULT_SIGN_OUT_WARNING_SECONDS, idleMinutes * 60 - 10),
-    5,
-    idleMinutes * 60 - 1,
-  );
+  const signOutWarningSeconds = wholeNumber(env, 'JIA_SIGN_OUT_WARNING_SECONDS', {
+    fallback: Math.min(DEFAULT_SIGN_OUT_WARNING_SECONDS, idleMinutes * 60 - 10),
+    max: idleMinutes * 60 - 1,
+  });
   return { password, session, signOutWarningSeconds };
 }

@@ -33,6 +33,8 @@ export const NIST_MIN_PASSWORD_LENGTH = 8;
 export const SINGLE_FACTOR_MIN_PASSWORD_LENGTH = 15;
 /** Long enough for any passphrase, short enough that hashing it costs nothing extra. */
 export const MAX_PASSWORD_LENGTH = 256;
+/** The highest minimum length a policy may set (JIA_PASSWORD_MIN_LENGTH). */
+export const MAX_MIN_PASSWORD_LENGTH = 64;
 /** PCI DSS v4.0.1 Requirement 8.3.7: not the same as any of the last four. */
 export const DEFAULT_PASSWORD_HISTORY = 4;
 /** The most passwords the history setting may ask to remember (each costs one argon2 check). */
@@ -111,11 +113,11 @@ export function checkPasswordPolicy(policy: PasswordPolicy): PasswordPolicy {
   if (
     !Number.isInteger(policy.minLength) ||
     policy.minLength < NIST_MIN_PASSWORD_LENGTH ||
-    policy.minLength > 64
+    policy.minLength > MAX_MIN_PASSWORD_LENGTH
   )
     throw new JiaError(
       'USAGE_ERROR',
-      `the shortest password (${policy.minLength}) must be a whole number from ${NIST_MIN_PASSWORD_LENGTH} (NIST SP 800-63B) to 64`,
+      `the shortest password (${policy.minLength}) must be a whole number from ${NIST_MIN_PASSWORD_LENGTH} (NIST SP 800-63B) to ${MAX_MIN_PASSWORD_LENGTH}`,
     );
   if (
     !Number.isInteger(policy.historyCount) ||
