@@ -102,6 +102,10 @@ test('the trail filtered by user, table, operation, site and time, paged; a nurs
       (e: { table: string; operation: string }) => e.table === 'visit' && e.operation === 'insert',
     ),
   );
+  // The total counts every page: more than this page of two.
+  const allVisits = await trail(dm, 'table=visit&operation=insert&limit=500');
+  assert.equal(visits.body.total, allVisits.body.events.length);
+  assert.ok(visits.body.total > 2, `${visits.body.total} visits inserted`);
   const next = await trail(
     dm,
     `table=visit&operation=insert&limit=2&cursor=${visits.body.nextCursor}`,
@@ -113,6 +117,14 @@ test('the trail filtered by user, table, operation, site and time, paged; a nurs
   assert.ok(
     mine.body.events.some((e: { newValues: { kind: string } }) => e.newValues.kind === 'sign_in'),
   );
+  // One kind of security event: the failed sign-ins only (the first test's, of dora).
+  const failures = await trail(dm, 'kind=sign_in_failed');
+  assert.equal(failures.status, 200, JSON.stringify(failures.body));
+  assert.ok(failures.body.events.length >= 1);
+  assert.equal(failures.body.total, failures.body.events.length);
+  for (const e of failures.body.events as Array<{ table: string; newValues: { kind: string } }>)
+    assert.deepEqual([e.table, e.newValues.kind], ['security_event', 'sign_in_failed']);
+  assert.equal((await trail(dm, 'kind=signed_in')).status, 422, 'an unknown kind is refused');
   const other = await trail(dm, 'site=OTHER&table=subject');
   assert.deepEqual(
     other.body.events.map((e: { recordKey: string }) => e.recordKey),

@@ -12,8 +12,10 @@ import {
   AUDIT_OPERATIONS,
   type AuditScope,
   auditEvents,
+  countAuditEvents,
   eachAuditEvent,
   MAX_AUDIT_PAGE,
+  SECURITY_EVENT_KINDS,
   withSnapshot,
 } from '@jia-trial/store';
 import type { FastifyRequest } from 'fastify';
@@ -32,6 +34,10 @@ const Filter = {
   table: z.string().min(1).max(64).optional(),
   key: Text.optional().describe('A record key as the trail writes it (study/key)'),
   operation: z.enum(AUDIT_OPERATIONS).optional(),
+  kind: z
+    .enum(SECURITY_EVENT_KINDS)
+    .optional()
+    .describe('One kind of security event (sign_in, sign_in_failed, export...)'),
   from: z.string().max(40).optional().describe('ISO 8601 date or date-time: from then on'),
   to: z.string().max(40).optional().describe('ISO 8601 date or date-time: before then'),
 };
@@ -84,7 +90,11 @@ export function auditReviewRoutes(context: ServerContext): FastifyPluginAsyncZod
             limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(100),
           }),
           response: {
-            200: z.object({ events: z.array(ReviewedEvent), nextCursor: z.string().nullable() }),
+            200: z.object({
+              events: z.array(ReviewedEvent),
+              nextCursor: z.string().nullable(),
+              total: z.number().int().describe('How many events the filter keeps, in all pages'),
+            }),
             ...ERRORS,
           },
         },
@@ -92,15 +102,17 @@ export function auditReviewRoutes(context: ServerContext): FastifyPluginAsyncZod
       async (request) => {
         const { studyId } = request.params;
         const { cursor, limit } = request.query;
-        const page = await withSnapshot(store, (client) =>
-          auditEvents(client, studyId, filterOf(request.query), scopeOf(request), {
-            cursor: cursor ?? null,
-            limit,
-          }),
-        );
+        const filter = filterOf(request.query);
+        const scope = scopeOf(request);
+        // One snapshot: the total counts the trail the page was read from.
+        const page = await withSnapshot(store, async (client) => ({
+          ...(await auditEvents(client, studyId, filter, scope, { cursor: cursor ?? null, limit })),
+          total: await countAuditEvents(client, studyId, filter, scope),
+        }));
         return page as unknown as {
           events: z.infer<typeof ReviewedEvent>[];
           nextCursor: string | null;
+          total: number;
         };
       },
     );

@@ -5153,6 +5153,8 @@ export interface paths {
                     /** @description A record key as the trail writes it (study/key) */
                     key?: string;
                     operation?: "insert" | "update" | "delete";
+                    /** @description One kind of security event (sign_in, sign_in_failed, export...) */
+                    kind?: "sign_in" | "sign_in_failed" | "sign_out" | "password_changed" | "password_reset" | "export" | "report_download" | "audit_export";
                     /** @description ISO 8601 date or date-time: from then on */
                     from?: string;
                     /** @description ISO 8601 date or date-time: before then */
@@ -5178,6 +5180,8 @@ export interface paths {
                         "application/json": {
                             events: components["schemas"]["AuditEvent"][];
                             nextCursor: string | null;
+                            /** @description How many events the filter keeps, in all pages */
+                            total: number;
                         };
                     };
                 };
@@ -5246,6 +5250,8 @@ export interface paths {
                     /** @description A record key as the trail writes it (study/key) */
                     key?: string;
                     operation?: "insert" | "update" | "delete";
+                    /** @description One kind of security event (sign_in, sign_in_failed, export...) */
+                    kind?: "sign_in" | "sign_in_failed" | "sign_out" | "password_changed" | "password_reset" | "export" | "report_download" | "audit_export";
                     /** @description ISO 8601 date or date-time: from then on */
                     from?: string;
                     /** @description ISO 8601 date or date-time: before then */

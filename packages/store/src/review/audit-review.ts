@@ -16,6 +16,7 @@
  */
 import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
+import type { SecurityEventKind } from './security-events.js';
 import { utcText } from './timestamps.js';
 
 export const AUDIT_OPERATIONS = ['insert', 'update', 'delete'] as const;
@@ -30,6 +31,8 @@ export interface AuditFilter {
   /** A record key as the trail writes it (`msc-pilot/P01-V3`); with or without `table`. */
   readonly key?: string;
   readonly operation?: AuditOperation;
+  /** One kind of security event (a sign-in, a failed one, an export...): security_event rows. */
+  readonly kind?: SecurityEventKind;
   /** From this instant on (ISO 8601; a date is its midnight UTC). */
   readonly from?: string;
   /** Before this instant (a date: before its midnight UTC, so `to` is exclusive). */
@@ -122,6 +125,10 @@ function filterConditions(q: Query, studyId: string, filter: AuditFilter): void 
   if (filter.table !== undefined) q.where.push(`e.table_name = ${param(q, filter.table)}`);
   if (filter.key !== undefined) q.where.push(`e.record_key = ${param(q, filter.key)}`);
   if (filter.operation !== undefined) q.where.push(`e.operation = ${param(q, filter.operation)}`);
+  if (filter.kind !== undefined)
+    q.where.push(
+      `(e.table_name = 'security_event' AND e.new_values ->> 'kind' = ${param(q, filter.kind)})`,
+    );
   if (filter.from !== undefined)
     q.where.push(`e.occurred_at >= ${param(q, instant('from', filter.from))}::timestamptz`);
   if (filter.to !== undefined)
@@ -184,6 +191,26 @@ export async function auditEvents(
   const more = rows.length > page.limit;
   const events = (more ? rows.slice(0, page.limit) : rows).map(reviewed);
   return { events, nextCursor: more ? (events.at(-1)?.eventId ?? null) : null };
+}
+
+/**
+ * How many events of the study's trail `filter` keeps for a reader covering `scope` (the total a
+ * page of auditEvents is one part of). Run it in the pages' snapshot so that the two agree.
+ */
+export async function countAuditEvents(
+  db: Pick<pg.ClientBase, 'query'>,
+  studyId: string,
+  filter: AuditFilter,
+  scope: AuditScope,
+): Promise<number> {
+  const q: Query = { where: [], params: [] };
+  q.where.push(studyEvents(q, studyId, scope));
+  filterConditions(q, studyId, filter);
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM audit_event e WHERE ${q.where.join(' AND ')}`,
+    q.params,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**
