@@ -9,6 +9,7 @@ import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { SessionTimeout } from './components/SessionTimeout';
 import {
   accessPageModule,
+  auditPageModule,
   formStatusPageModule,
   prefetchPages,
   qualityPageModule,
@@ -107,7 +108,9 @@ export function App() {
         ) : routeOf(hash).page === 'account' ? (
           <AccountPage session={session} onSession={signedIn} />
         ) : (
-          <PageErrorBoundary key={hash}>
+          // A page is drawn anew on another path; a change of its own query (the audit trail's
+          // filter) keeps it, and the focus on its form.
+          <PageErrorBoundary key={hash.split('?')[0]}>
             <Suspense fallback={<p className="loading">Loading…</p>}>
               <Page route={routeOf(hash)} />
             </Suspense>
@@ -144,6 +147,10 @@ function Page({ route }: { readonly route: Route }) {
     case 'quality': {
       const { QualityPage } = use(qualityPageModule());
       return <QualityPage studyId={route.studyId} />;
+    }
+    case 'audit': {
+      const { AuditPage } = use(auditPageModule());
+      return <AuditPage studyId={route.studyId} query={route.query} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

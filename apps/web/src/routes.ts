@@ -3,7 +3,8 @@
  * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report,
  * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification,
  * `#/studies/{s}/quality` its data-quality checks, `#/studies/{s}/access` the study's accounts
- * and access review, `#/studies/{s}/subjects/{p}` a
+ * and access review, `#/studies/{s}/audit[?filter]` its audit trail (the filter in the location:
+ * components/audit/audit-trail.ts), `#/studies/{s}/subjects/{p}` a
  * subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit),
  * `#/account` one's own account.
  */
@@ -18,6 +19,8 @@ export type Route =
   /** Source data verification: progress and what is left, or one subject's values (issue 18). */
   | { readonly page: 'sdv'; readonly studyId: string; readonly subjectId: string | null }
   | { readonly page: 'quality'; readonly studyId: string }
+  /** The audit trail; `query` its filter as the location writes it ('' for none; issue 18). */
+  | { readonly page: 'audit'; readonly studyId: string; readonly query: string }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -28,8 +31,9 @@ export type Route =
     };
 
 export function routeOf(hash: string): Route {
-  const parts = hash
-    .replace(/^#\/?/, '')
+  // A page's own query (the audit trail's filter) follows the path, after `?`.
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split(/\?(.*)/s);
+  const parts = path
     .split('/')
     .filter((p) => p !== '')
     .map(decodeURIComponent);
@@ -41,6 +45,7 @@ export function routeOf(hash: string): Route {
   if (subjects === 'sdv') return { page: 'sdv', studyId, subjectId: subjectId ?? null };
   if (subjects === 'access') return { page: 'access', studyId };
   if (subjects === 'quality') return { page: 'quality', studyId };
+  if (subjects === 'audit') return { page: 'audit', studyId, query };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -66,6 +71,8 @@ export function hrefOf(route: Route): string {
       return `#/studies/${e(route.studyId)}/sdv${route.subjectId === null ? '' : `/${e(route.subjectId)}`}`;
     case 'quality':
       return `#/studies/${e(route.studyId)}/quality`;
+    case 'audit':
+      return `#/studies/${e(route.studyId)}/audit${route.query === '' ? '' : `?${route.query}`}`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':
