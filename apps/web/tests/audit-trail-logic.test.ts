@@ -118,7 +118,10 @@ describe('an event in words', () => {
 
   test("a visit names its subject; the subject record's key is the subject", () => {
     assert.equal(
-      subjectOf('demo', event({ table: 'visit', recordKey: 'demo/D02-BL', newValues: { subject_id: 'D02' } })),
+      subjectOf(
+        'demo',
+        event({ table: 'visit', recordKey: 'demo/D02-BL', newValues: { subject_id: 'D02' } }),
+      ),
       'D02',
     );
     assert.equal(subjectOf('demo', event({ recordKey: 'demo/D07' })), 'D07');

@@ -63,7 +63,13 @@ function Exports({ studyId, filter }: { readonly studyId: string; readonly filte
   );
 }
 
-export function AuditPage({ studyId, query }: { readonly studyId: string; readonly query: string }) {
+export function AuditPage({
+  studyId,
+  query,
+}: {
+  readonly studyId: string;
+  readonly query: string;
+}) {
   const filter = filterOf(query);
   const [study, setStudy] = useState<Study | null>(null);
   const [subjects, setSubjects] = useState<readonly string[]>([]);
@@ -129,8 +135,8 @@ export function AuditPage({ studyId, query }: { readonly studyId: string; readon
       </p>
       <h1 id="audit-title">Audit trail of study {studyId}</h1>
       <p>
-        Every change to the study's records, who made it, when and why, and its accounts'
-        sign-ins, failed sign-ins, exports and report downloads. Times are UTC.
+        Every change to the study's records, who made it, when and why, and its accounts' sign-ins,
+        failed sign-ins, exports and report downloads. Times are UTC.
       </p>
       <AuditFilters
         filter={filter}

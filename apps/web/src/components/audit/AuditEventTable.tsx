@@ -5,14 +5,7 @@
  */
 import { utcText } from '../subject/format';
 import { ColumnHeads, ScrollBox } from '../table';
-import {
-  changesOf,
-  keyText,
-  subjectOf,
-  type TrailEvent,
-  tableText,
-  whatText,
-} from './audit-trail';
+import { changesOf, keyText, subjectOf, type TrailEvent, tableText, whatText } from './audit-trail';
 
 export function AuditEventTable({
   studyId,

@@ -9,8 +9,8 @@ import {
   filterOf,
   NO_FILTER,
   OPERATIONS,
-  SECURITY_KIND_TEXT,
   queryOf,
+  SECURITY_KIND_TEXT,
   TABLES,
   type TrailFilter,
 } from './audit-trail';
@@ -151,12 +151,7 @@ export function AuditFilters({
           </optgroup>
         </select>
       </div>
-      <Text
-        label="From (UTC)"
-        type="date"
-        value={draft.from}
-        onValue={(from) => set({ from })}
-      />
+      <Text label="From (UTC)" type="date" value={draft.from} onValue={(from) => set({ from })} />
       <Text
         label="Until (UTC, included)"
         type="date"

@@ -148,7 +148,8 @@ export function apiQueryOf(filter: TrailFilter): EventsQuery {
     if (isKind(filter.what)) query.kind = filter.what;
     else query.operation = filter.what;
   }
-  if (filter.until !== '') query.to = DATE.test(filter.until) ? nextDay(filter.until) : filter.until;
+  if (filter.until !== '')
+    query.to = DATE.test(filter.until) ? nextDay(filter.until) : filter.until;
   return query as EventsQuery;
 }
 
