@@ -25,6 +25,7 @@ import { registerDoseCommand } from './dose/register-dose-command.js';
 import { registerLockCommands } from './locks/register-locks.js';
 import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
+import { registerSdvCommands } from './sdv/register-sdv-commands.js';
 import { registerServeCommand } from './serve/register-serve-command.js';
 import { registerStatusCommand } from './status/register-status-command.js';
 import { registerStoreCommands } from './store/register-store-commands.js';
@@ -239,6 +240,16 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
     run,
   );
   registerLockCommands(
+    program,
+    {
+      env: io.env ?? process.env,
+      out: (text) => io.stdout.write(text),
+      note: (text) => io.stderr.write(`${text}\n`),
+      progressTty: false,
+    },
+    run,
+  );
+  registerSdvCommands(
     program,
     {
       env: io.env ?? process.env,
