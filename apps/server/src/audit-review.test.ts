@@ -141,6 +141,12 @@ test('the trail filtered by user, table, operation, site and time, paged; a nurs
   assert.equal(seen.status, 200);
   assert.ok(seen.body.events.length > 0);
   assert.ok(seen.body.events.every((e: { siteCode: string }) => e.siteCode === 'OTHER'));
+  assert.equal(
+    seen.body.total,
+    seen.body.events.length,
+    "the total counts the monitor's sites only",
+  );
+  assert.equal((await trail(mona, 'kind=sign_in_failed')).body.total, 0, 'no account events');
 
   // A nurse reads a record's history (audit.read) but not the trail (audit.review).
   const nell = await server.client('nell');
