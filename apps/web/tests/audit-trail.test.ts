@@ -96,6 +96,13 @@ test('the data manager filters the trail by subject and operation; the back butt
   await page.setViewportSize({ width: 768, height: 900 });
   assert.ok(((await page.evaluate('document.documentElement.scrollWidth')) as number) <= 768);
   await page.setViewportSize({ width: 1280, height: 900 });
+  // The API's pages, 50 events each, forward by its cursor and back.
+  const pages = page.getByRole('navigation', { name: 'Pages of the audit trail' });
+  await pages.getByRole('button', { name: 'Next page' }).click();
+  await page.getByRole('heading', { name: new RegExp(`^Events 51–\\d+ of ${all},`) }).waitFor();
+  assert.match((await pages.textContent()) ?? '', new RegExp(`Page 2 of ${Math.ceil(all / 50)}`));
+  await pages.getByRole('button', { name: 'Previous page' }).click();
+  await page.getByRole('heading', { name: `Events 1–50 of ${all}, oldest first` }).waitFor();
 
   await page.getByLabel('Subject').fill(HOME_SUBJECT);
   await page.getByLabel('What happened').selectOption({ label: 'Changed (update)' });
