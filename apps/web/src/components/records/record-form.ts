@@ -8,6 +8,8 @@
 import {
   CODE_LISTS,
   type FieldDefinition,
+  isFilled,
+  missingFieldKey,
   parseFieldText,
   type RecordTypeId,
   recordType,
@@ -81,8 +83,20 @@ export function bodyOfValues(
 ): { readonly body: Record<string, unknown>; readonly problems: readonly Issue[] } {
   const body: Record<string, unknown> = { subjectId };
   const problems: Issue[] = [];
-  for (const field of formFields(type)) {
+  const fields = formFields(type);
+  const textOf = (key: string) => {
+    const value = values[key];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  for (const field of fields) {
     const value = values[field.key];
+    // A missing-data code (ADR 0040) says why its field is empty: a value typed since wins and
+    // the code is dropped, as on the visit form (visit-form.ts).
+    const coded = fields.find((f) => f.name === field.missingFor);
+    if (coded && textOf(coded.key) !== '') {
+      body[field.key] = null;
+      continue;
+    }
     if (field.type === 'codes') {
       const codes = Array.isArray(value) ? value : [];
       body[field.key] = codes.length > 0 ? codes : null;
@@ -90,7 +104,10 @@ export function bodyOfValues(
     }
     const text = typeof value === 'string' ? value.trim() : '';
     if (text === '') {
-      if (field.required) problems.push({ path: field.key, message: 'is required' });
+      // A required field that accepts a code may give the code instead (isFilled).
+      const code = field.missingField ? textOf(missingFieldKey(field.key)) : '';
+      if (field.required && !isFilled(text, code))
+        problems.push({ path: field.key, message: 'is required' });
       else body[field.key] = null;
       continue;
     }
