@@ -440,7 +440,11 @@ const DAMAGE_ITEM: RecordType = {
  * taken); never a field a safety count or the dose check must have (an AE's grade, seriousness
  * and relatedness; an infusion's dose, weight, lot and reaction): the ADR says why for each.
  */
-export const MEDICATION_FIELDS_ACCEPTING_MISSING_CODES = ['dose_mg', 'route', 'stop_reason'] as const;
+export const MEDICATION_FIELDS_ACCEPTING_MISSING_CODES = [
+  'dose_mg',
+  'route',
+  'stop_reason',
+] as const;
 export const INFUSION_FIELDS_ACCEPTING_MISSING_CODES = [
   'volume_ml',
   'viability_pct',
@@ -510,10 +514,17 @@ const INFUSION: RecordType = {
       subjectRef(),
       field('infusion_date', 'infusionDate', 'Day of the infusion', 'date', true),
       // With an AE's onset time it decides an AE on the infusion day (ADR 0020).
-      field('infusion_time', 'infusionTime', 'Start of the infusion (HH:MM, local)', 'text', false, {
-        maxLength: 5,
-        pattern: TIME_OF_DAY,
-      }),
+      field(
+        'infusion_time',
+        'infusionTime',
+        'Start of the infusion (HH:MM, local)',
+        'text',
+        false,
+        {
+          maxLength: 5,
+          pattern: TIME_OF_DAY,
+        },
+      ),
       field('weight_kg', 'weightKg', 'Body weight used for the dose', 'decimal', true, {
         range: { min: 0, max: BODY_WEIGHT_KG_MAX, minExclusive: true },
         unit: { symbol: 'kg', ucum: 'kg' },
@@ -665,7 +676,8 @@ const ELIGIBILITY_ASSESSMENT: RecordType = {
       field('criterion_id', 'criterionId', "The criterion's id in the protocol", 'id', true, {
         pattern: {
           regex: /^[a-z][a-z0-9_]*$/,
-          description: 'a criterion id (lower-case letters, digits and _, as the protocol names it)',
+          description:
+            'a criterion id (lower-case letters, digits and _, as the protocol names it)',
         },
       }),
       field(

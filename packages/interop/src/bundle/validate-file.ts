@@ -29,6 +29,28 @@ import type { ProblemList } from './bundle-problems.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
 
+/**
+ * The required columns left empty that are refused, each with why: all but those whose
+ * missing-data code in the row stands for the value (ADR 0040: a required field that accepts a
+ * code).
+ */
+function requiredEmptyProblems(
+  empty: readonly BundleColumn[],
+  values: ReadonlyMap<string, string>,
+): Array<[column: string, problem: string]> {
+  const out: Array<[string, string]> = [];
+  for (const column of empty) {
+    const companion = column.field.missingField;
+    if (companion === undefined) out.push([column.name, 'required value is empty']);
+    else if (!isMissingCode(values.get(companion)))
+      out.push([
+        column.name,
+        `required value is empty: give it, or in ${companion} why it is empty (${MISSING_CODES.join(', ')})`,
+      ]);
+  }
+  return out;
+}
+
 /** A validated file: its header, its number of records, and (when kept) each row's values. */
 export interface ValidatedFile {
   readonly spec: BundleFile;
@@ -148,17 +170,9 @@ export function validateFile(
       } else typed.set(column.name, cell.value);
       values.set(column.name, text);
     }
-    for (const column of empty) {
-      const companion = column.field.missingField;
-      if (companion !== undefined && isMissingCode(values.get(companion))) continue;
-      report(
-        record.line,
-        column.name,
-        companion === undefined
-          ? 'required value is empty'
-          : `required value is empty: give it, or in ${companion} why it is empty (${MISSING_CODES.join(', ')})`,
-      );
-      invalid.add(column.name);
+    for (const [column, problem] of requiredEmptyProblems(empty, values)) {
+      report(record.line, column, problem);
+      invalid.add(column);
     }
     // An invalid value is unknown to the rules between columns (record-rules.ts).
     for (const rule of checkRecordRules(spec.table, typed, (name) => !invalid.has(name)))

@@ -136,7 +136,10 @@ describe('codes on the other record types in a bundle (CSV)', () => {
     assert.equal(problems.length, 1, JSON.stringify(problems));
     assert.equal(problems[0]?.file, 'eligibility.csv');
     assert.equal(problems[0]?.column, 'value');
-    assert.match(problems[0]?.message ?? '', /required value is empty: give it, or in value_missing/);
+    assert.match(
+      problems[0]?.message ?? '',
+      /required value is empty: give it, or in value_missing/,
+    );
   });
 
   test('a value beside its code is refused, at the code', () => {

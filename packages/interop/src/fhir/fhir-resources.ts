@@ -522,7 +522,13 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       ['medication', t.get('drug') ?? '', t.get('start_date') ?? ''],
       // A stop reason is the statement's statusReason; one given as a missing-data code has no
       // code there, so it is an Observation with its dataAbsentReason, as a dose or a route.
-      new Set(['drug', 'drug_class', 'start_date', 'stop_date', ...(t.get('stop_reason') ? ['stop_reason'] : [])]),
+      new Set([
+        'drug',
+        'drug_class',
+        'start_date',
+        'stop_date',
+        ...(t.get('stop_reason') ? ['stop_reason'] : []),
+      ]),
       { focus: [{ reference: url }] },
       t.get('start_date'),
     );

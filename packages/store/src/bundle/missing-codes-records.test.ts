@@ -18,7 +18,7 @@ before(async () => {
 after(() => db.close());
 
 const encoder = new TextEncoder();
-const file = (name: string, columns: string[], row: string): StagedFile => ({
+const file = (name: StagedFile['file'], columns: string[], row: string): StagedFile => ({
   file: name,
   columns,
   records: () => [encoder.encode(`${row},1\n`)],
@@ -29,9 +29,7 @@ const subjects = file(
   'P1,A,F,2010-04,systemic,2015-01-01',
 );
 const importing = (files: StagedFile[]) =>
-  withTransaction(db.store.pool, testActor('dm'), undefined, (tx) =>
-    importBundle(tx, 'S', files),
-  );
+  withTransaction(db.store.pool, testActor('dm'), undefined, (tx) => importBundle(tx, 'S', files));
 const one = async (sql: string) => (await db.store.pool.query(sql)).rows[0];
 
 test('codes on an infusion, a medication and an eligibility answer are stored in their columns', async () => {
@@ -82,7 +80,9 @@ async function refusedBy(sql: string): Promise<string | undefined> {
   const client = await db.store.pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query("SELECT set_config('jia.actor', 'test', true), set_config('jia.reason', 'test', true)");
+    await client.query(
+      "SELECT set_config('jia.actor', 'test', true), set_config('jia.reason', 'test', true)",
+    );
     await client.query(sql);
     return undefined;
   } catch (error) {

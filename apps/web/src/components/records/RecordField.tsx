@@ -34,13 +34,17 @@ export interface RecordFieldProps {
  */
 function WhyEmpty({
   field,
-  code,
+  blank,
+  code = '',
   onCode,
 }: {
   readonly field: FieldDefinition;
-  readonly code: string;
-  readonly onCode: (code: string) => void;
+  /** Only a blank field is offered the choice. */
+  readonly blank: boolean;
+  readonly code?: string | undefined;
+  readonly onCode?: ((code: string) => void) | undefined;
 }) {
+  if (!field.missingField || !onCode || !blank) return null;
   return (
     <select
       className={code ? 'why-empty why-empty-set' : 'why-empty'}
@@ -83,10 +87,9 @@ export function RecordField({
     ...(errors?.length ? { 'aria-invalid': true } : {}),
   };
   const text = typeof value === 'string' ? value : '';
-  const whyEmpty =
-    field.missingField && onMissingCode && text === '' ? (
-      <WhyEmpty field={field} code={missingCode ?? ''} onCode={onMissingCode} />
-    ) : null;
+  const whyEmpty = (
+    <WhyEmpty field={field} blank={text === ''} code={missingCode} onCode={onMissingCode} />
+  );
   const under = (
     <>
       {hint && (
