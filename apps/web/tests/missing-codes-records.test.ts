@@ -3,7 +3,8 @@
  * Chromium against a real server: an investigator records an infusion with its volume "not
  * done" (the "why empty?" choice beside the blank field), picks "unknown" for the viability and
  * then types the value, which drops that code; the infusion is saved and read back through the
- * API with the one code.
+ * API with the one code. A medication's dose "asked but unknown" is saved and shown so in the
+ * table of stored medications.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -70,6 +71,37 @@ describe('missing-data codes on the infusion form', () => {
     assert.equal(stored?.volumeMlMissing, 'ND');
     assert.equal(stored?.viabilityPct, 85);
     assert.equal(stored?.viabilityPctMissing, null, 'the typed value dropped the code');
+    await page.close();
+  });
+
+  test('a medication\'s dose "asked but unknown": saved, and shown so among the stored ones', async () => {
+    const page = await env.browser.newPage();
+    await signIn(page, env.server, 'ivo', PASSWORD);
+    await page.getByRole('heading', { name: 'Your studies' }).waitFor();
+    await page.goto(`${env.server.url}/#/studies/${STUDY}/subjects/${HOME_SUBJECT}`);
+    const form = page.getByRole('form', { name: 'Record a medication' });
+    await form.getByLabel('Drug (generic name recommended)').fill('mefenamic acid');
+    await form.getByLabel('Drug class').selectOption({ label: 'NSAID' });
+    await form.getByLabel(/^First day/).fill('2016-05-01');
+    await form
+      .getByLabel('Why Dose per administration is empty')
+      .selectOption({ label: 'asked but unknown' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Record a medication: saved/)
+      .waitFor();
+    await page
+      .getByRole('row', { name: /mefenamic acid/ })
+      .getByText('— (asked but unknown)')
+      .waitFor();
+    const ivo = await env.server.client('ivo');
+    const subject = await ivo.request('GET', `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}`);
+    const stored = subject.body.medications.find(
+      (m: { record: { drug: string } }) => m.record.drug === 'mefenamic acid',
+    )?.record;
+    assert.equal(stored?.doseMg, null);
+    assert.equal(stored?.doseMgMissing, 'ASKU');
     await page.close();
   });
 });
