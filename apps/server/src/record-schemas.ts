@@ -76,9 +76,13 @@ export function recordSchema(id: RecordTypeId, omit: readonly string[] = []) {
   for (const field of recordType(id).fields) {
     if (omit.includes(field.name)) continue;
     const value = fieldSchema(field);
-    // A field with a default from another (defaultFrom) is filled in by the store when absent.
+    // A field with a default from another (defaultFrom) is filled in by the store when absent;
+    // a required field that accepts a missing-data code may give its code instead (ADR 0040),
+    // which the dictionary's validation (isRequiredAndEmpty) and a CHECK then insist on.
     shape[field.key] =
-      field.required && field.defaultFrom === undefined ? value : value.nullable().optional();
+      field.required && field.defaultFrom === undefined && field.missingField === undefined
+        ? value
+        : value.nullable().optional();
   }
   return z.strictObject(shape);
 }

@@ -291,7 +291,7 @@ describe('record entry on the subject page', () => {
     await form.getByLabel('Drug class').selectOption({ label: 'Corticosteroid' });
     assert.equal(await form.getByRole('group', { name: /^Joints injected/ }).count(), 0);
     await form
-      .getByLabel('Route of administration')
+      .getByLabel('Route of administration', { exact: true })
       .selectOption({ label: 'Intra-articular injection' });
     const joints = form.getByRole('group', { name: /^Joints injected/ });
     await joints.getByLabel('Knee (left)').check();

@@ -432,6 +432,42 @@ const DAMAGE_ITEM: RecordType = {
   ],
 };
 
+/**
+ * The fields of the other record types that accept a missing-data code (ADR 0040, "Which fields";
+ * docs/data-management.md, "Missing-data codes"): the values measured or assessed that a trial
+ * team may genuinely be unable to give. Never a key, an id, or a date or time that places the
+ * record; never a field whose own code list already says "unknown" (an AE's outcome, the action
+ * taken); never a field a safety count or the dose check must have (an AE's grade, seriousness
+ * and relatedness; an infusion's dose, weight, lot and reaction): the ADR says why for each.
+ */
+export const MEDICATION_FIELDS_ACCEPTING_MISSING_CODES = [
+  'dose_mg',
+  'route',
+  'stop_reason',
+] as const;
+export const INFUSION_FIELDS_ACCEPTING_MISSING_CODES = [
+  'volume_ml',
+  'viability_pct',
+  'passage',
+  'product_state',
+  'pre_heart_rate',
+  'pre_systolic_bp',
+  'pre_diastolic_bp',
+  'pre_temperature_c',
+  'pre_spo2',
+  'post_heart_rate',
+  'post_systolic_bp',
+  'post_diastolic_bp',
+  'post_temperature_c',
+  'post_spo2',
+] as const;
+/**
+ * The one required field that accepts a code: an eligibility answer the investigator could not
+ * give (not done, unknown). The protocol engine then has no answer for the criterion, which
+ * leaves it unknown, as an unanswered one (timelines.ts; eligibility.ts).
+ */
+export const ELIGIBILITY_FIELDS_ACCEPTING_MISSING_CODES = ['value'] as const;
+
 const MEDICATION: RecordType = {
   id: 'medication',
   label: 'Medication',
@@ -439,28 +475,31 @@ const MEDICATION: RecordType = {
   optionalFile: false,
   key: ['subject_id', 'drug', 'start_date'],
   references: [{ fields: ['subject_id'], to: 'subject' }],
-  fields: [
-    subjectRef(),
-    field('drug', 'drug', 'Drug (generic name recommended)', 'text', true),
-    field('drug_class', 'drugClass', 'Drug class', 'code', true, { codeList: 'drug_class' }),
-    field('start_date', 'startDate', 'First day', 'date', true),
-    field('stop_date', 'stopDate', 'Last day (empty: ongoing)', 'date', false),
-    field('stop_reason', 'stopReason', 'Why it was stopped', 'code', false, {
-      codeList: 'stop_reason',
-    }),
-    // Intercurrent events (ICH E9(R1), ADR 0023): a corticosteroid's dose, and an
-    // intra-articular injection (route intra_articular, its joints; start = stop = the day).
-    field('dose_mg', 'doseMg', 'Dose per administration', 'decimal', false, {
-      range: { min: 0, max: 10000, minExclusive: true },
-      unit: { symbol: 'mg', ucum: 'mg' },
-    }),
-    field('route', 'route', 'Route of administration', 'code', false, {
-      codeList: 'medication_route',
-    }),
-    field('joint_codes', 'jointCodes', 'Joints injected (intra-articular)', 'codes', false, {
-      codeList: 'joint',
-    }),
-  ],
+  fields: withMissingCodes(
+    [
+      subjectRef(),
+      field('drug', 'drug', 'Drug (generic name recommended)', 'text', true),
+      field('drug_class', 'drugClass', 'Drug class', 'code', true, { codeList: 'drug_class' }),
+      field('start_date', 'startDate', 'First day', 'date', true),
+      field('stop_date', 'stopDate', 'Last day (empty: ongoing)', 'date', false),
+      field('stop_reason', 'stopReason', 'Why it was stopped', 'code', false, {
+        codeList: 'stop_reason',
+      }),
+      // Intercurrent events (ICH E9(R1), ADR 0023): a corticosteroid's dose, and an
+      // intra-articular injection (route intra_articular, its joints; start = stop = the day).
+      field('dose_mg', 'doseMg', 'Dose per administration', 'decimal', false, {
+        range: { min: 0, max: 10000, minExclusive: true },
+        unit: { symbol: 'mg', ucum: 'mg' },
+      }),
+      field('route', 'route', 'Route of administration', 'code', false, {
+        codeList: 'medication_route',
+      }),
+      field('joint_codes', 'jointCodes', 'Joints injected (intra-articular)', 'codes', false, {
+        codeList: 'joint',
+      }),
+    ],
+    MEDICATION_FIELDS_ACCEPTING_MISSING_CODES,
+  ),
 };
 
 const INFUSION: RecordType = {
@@ -470,55 +509,65 @@ const INFUSION: RecordType = {
   optionalFile: false,
   key: ['subject_id', 'infusion_date'],
   references: [{ fields: ['subject_id'], to: 'subject' }],
-  fields: [
-    subjectRef(),
-    field('infusion_date', 'infusionDate', 'Day of the infusion', 'date', true),
-    // With an AE's onset time it decides an AE on the infusion day (ADR 0020).
-    field('infusion_time', 'infusionTime', 'Start of the infusion (HH:MM, local)', 'text', false, {
-      maxLength: 5,
-      pattern: TIME_OF_DAY,
-    }),
-    field('weight_kg', 'weightKg', 'Body weight used for the dose', 'decimal', true, {
-      range: { min: 0, max: BODY_WEIGHT_KG_MAX, minExclusive: true },
-      unit: { symbol: 'kg', ucum: 'kg' },
-      standardCode: loinc('29463-7', 'Body weight'),
-    }),
-    field('cells_per_kg', 'cellsPerKg', 'Dose, cells per kg', 'decimal', true, {
-      range: { min: 0, max: 1e12, minExclusive: true },
-      unit: { symbol: 'cells/kg', ucum: '{cells}/kg' },
-    }),
-    field('total_cells', 'totalCells', 'Cells infused', 'decimal', true, {
-      range: { min: 0, max: 1e15, minExclusive: true },
-      unit: { symbol: 'cells', ucum: '{cells}' },
-    }),
-    field('product_lot', 'productLot', 'Product lot number', 'id', true),
-    field(
-      'infusion_reaction',
-      'infusionReaction',
-      'An infusion reaction occurred',
-      'boolean',
-      true,
-    ),
-    field('donor_code', 'donorCode', 'Donor code', 'id', false),
-    field('volume_ml', 'volumeMl', 'Infused volume', 'decimal', false, {
-      range: { min: 0, max: 5000, minExclusive: true },
-      unit: { symbol: 'mL', ucum: 'mL' },
-    }),
-    // The product as given (issue 14, section 6; the seed paper's product details were not
-    // found, definitions.md 12.2): viable fraction, culture passage, fresh or thawed.
-    field('viability_pct', 'viabilityPct', 'Viable cells in the product', 'decimal', false, {
-      range: { min: 0, max: 100 },
-      unit: { symbol: '%', ucum: '%' },
-    }),
-    field('passage', 'passage', 'Culture passage of the cells', 'integer', false, {
-      range: { min: 0, max: 50 },
-    }),
-    field('product_state', 'productState', 'Fresh or cryopreserved', 'code', false, {
-      codeList: 'product_state',
-    }),
-    ...vitals('pre'),
-    ...vitals('post'),
-  ],
+  fields: withMissingCodes(
+    [
+      subjectRef(),
+      field('infusion_date', 'infusionDate', 'Day of the infusion', 'date', true),
+      // With an AE's onset time it decides an AE on the infusion day (ADR 0020).
+      field(
+        'infusion_time',
+        'infusionTime',
+        'Start of the infusion (HH:MM, local)',
+        'text',
+        false,
+        {
+          maxLength: 5,
+          pattern: TIME_OF_DAY,
+        },
+      ),
+      field('weight_kg', 'weightKg', 'Body weight used for the dose', 'decimal', true, {
+        range: { min: 0, max: BODY_WEIGHT_KG_MAX, minExclusive: true },
+        unit: { symbol: 'kg', ucum: 'kg' },
+        standardCode: loinc('29463-7', 'Body weight'),
+      }),
+      field('cells_per_kg', 'cellsPerKg', 'Dose, cells per kg', 'decimal', true, {
+        range: { min: 0, max: 1e12, minExclusive: true },
+        unit: { symbol: 'cells/kg', ucum: '{cells}/kg' },
+      }),
+      field('total_cells', 'totalCells', 'Cells infused', 'decimal', true, {
+        range: { min: 0, max: 1e15, minExclusive: true },
+        unit: { symbol: 'cells', ucum: '{cells}' },
+      }),
+      field('product_lot', 'productLot', 'Product lot number', 'id', true),
+      field(
+        'infusion_reaction',
+        'infusionReaction',
+        'An infusion reaction occurred',
+        'boolean',
+        true,
+      ),
+      field('donor_code', 'donorCode', 'Donor code', 'id', false),
+      field('volume_ml', 'volumeMl', 'Infused volume', 'decimal', false, {
+        range: { min: 0, max: 5000, minExclusive: true },
+        unit: { symbol: 'mL', ucum: 'mL' },
+      }),
+      // The product as given (issue 14, section 6; the seed paper's product details were not
+      // found, definitions.md 12.2): viable fraction, culture passage, fresh or thawed.
+      field('viability_pct', 'viabilityPct', 'Viable cells in the product', 'decimal', false, {
+        range: { min: 0, max: 100 },
+        unit: { symbol: '%', ucum: '%' },
+      }),
+      field('passage', 'passage', 'Culture passage of the cells', 'integer', false, {
+        range: { min: 0, max: 50 },
+      }),
+      field('product_state', 'productState', 'Fresh or cryopreserved', 'code', false, {
+        codeList: 'product_state',
+      }),
+      ...vitals('pre'),
+      ...vitals('post'),
+    ],
+    INFUSION_FIELDS_ACCEPTING_MISSING_CODES,
+  ),
 };
 
 const ADVERSE_EVENT: RecordType = {
@@ -621,24 +670,28 @@ const ELIGIBILITY_ASSESSMENT: RecordType = {
   optionalFile: true,
   key: ['subject_id', 'criterion_id'],
   references: [{ fields: ['subject_id'], to: 'subject' }],
-  fields: [
-    subjectRef(),
-    field('criterion_id', 'criterionId', "The criterion's id in the protocol", 'id', true, {
-      pattern: {
-        regex: /^[a-z][a-z0-9_]*$/,
-        description: 'a criterion id (lower-case letters, digits and _, as the protocol names it)',
-      },
-    }),
-    field(
-      'value',
-      'value',
-      "Whether the criterion's statement is true for the subject",
-      'boolean',
-      true,
-    ),
-    field('assessed_date', 'assessedDate', 'The day it was assessed', 'date', true),
-    field('assessed_by', 'assessedBy', 'Who assessed it', 'id', false),
-  ],
+  fields: withMissingCodes(
+    [
+      subjectRef(),
+      field('criterion_id', 'criterionId', "The criterion's id in the protocol", 'id', true, {
+        pattern: {
+          regex: /^[a-z][a-z0-9_]*$/,
+          description:
+            'a criterion id (lower-case letters, digits and _, as the protocol names it)',
+        },
+      }),
+      field(
+        'value',
+        'value',
+        "Whether the criterion's statement is true for the subject",
+        'boolean',
+        true,
+      ),
+      field('assessed_date', 'assessedDate', 'The day it was assessed', 'date', true),
+      field('assessed_by', 'assessedBy', 'Who assessed it', 'id', false),
+    ],
+    ELIGIBILITY_FIELDS_ACCEPTING_MISSING_CODES,
+  ),
 };
 
 /**

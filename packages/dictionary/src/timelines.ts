@@ -164,14 +164,18 @@ export function subjectTimelines(records: StudyRecordTexts): SubjectTimeline[] {
       },
     ]),
   );
+  // An answer given as a missing-data code (not done, unknown: ADR 0040) is no answer: the
+  // criterion stays unknown to the engine, as one never answered (eligibility.ts).
   const confirmations = groupBy(
-    records.eligibility.map((r): [string, [string, { value: boolean; date: string }]] => [
-      text(r, 'subject_id'),
-      [
-        text(r, 'criterion_id'),
-        { value: text(r, 'value') === 'true', date: text(r, 'assessed_date') },
-      ],
-    ]),
+    records.eligibility
+      .filter((r) => r.has('value'))
+      .map((r): [string, [string, { value: boolean; date: string }]] => [
+        text(r, 'subject_id'),
+        [
+          text(r, 'criterion_id'),
+          { value: text(r, 'value') === 'true', date: text(r, 'assessed_date') },
+        ],
+      ]),
   );
   const damage = new Map<string, Record<string, number>>();
   for (const r of records.damage ?? []) {

@@ -178,9 +178,11 @@ describe('the database schema agrees with the field dictionary', () => {
         const column = stored.find((c) => c.column_name === columnOf(field));
         assert.equal(column?.data_type, field.storage, `${record.id}.${field.name} type`);
         // A field with a default from another is never empty once stored; a CHAQ answer `na`
-        // is stored as NULL.
+        // is stored as NULL; a required field that accepts a missing-data code is NULL beside
+        // its code (a CHECK asks for one of the two, tested in missing-codes.test.ts).
         const notNull =
-          (field.required && field.type !== 'chaq_score') || field.defaultFrom !== undefined;
+          (field.required && field.type !== 'chaq_score' && field.missingField === undefined) ||
+          field.defaultFrom !== undefined;
         assert.equal(column?.is_nullable, notNull ? 'NO' : 'YES', `${record.id}.${field.name}`);
       }
     });

@@ -2136,14 +2136,14 @@ export interface paths {
                         subjectId: string;
                         /** @description The criterion's id in the protocol */
                         criterionId: string;
-                        /** @description Whether the criterion's statement is true for the subject */
-                        value: boolean;
+                        value?: boolean | null;
                         /**
                          * Format: date
                          * @description The day it was assessed
                          */
                         assessedDate: string;
                         assessedBy?: string | null;
+                        valueMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2237,14 +2237,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Whether the criterion's statement is true for the subject */
-                        value: boolean;
+                        value?: boolean | null;
                         /**
                          * Format: date
                          * @description The day it was assessed
                          */
                         assessedDate: string;
                         assessedBy?: string | null;
+                        valueMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2364,6 +2364,9 @@ export interface paths {
                         doseMg?: number | null;
                         route?: ("oral" | "intravenous" | "subcutaneous" | "intramuscular" | "intra_articular" | "topical" | "other") | null;
                         jointCodes?: ("temporomandibular_l" | "temporomandibular_r" | "cervical_spine" | "sternoclavicular_l" | "sternoclavicular_r" | "acromioclavicular_l" | "acromioclavicular_r" | "shoulder_l" | "shoulder_r" | "elbow_l" | "elbow_r" | "wrist_l" | "wrist_r" | "mcp1_l" | "mcp1_r" | "mcp2_l" | "mcp2_r" | "mcp3_l" | "mcp3_r" | "mcp4_l" | "mcp4_r" | "mcp5_l" | "mcp5_r" | "pip1_l" | "pip1_r" | "pip2_l" | "pip2_r" | "pip3_l" | "pip3_r" | "pip4_l" | "pip4_r" | "pip5_l" | "pip5_r" | "dip2_l" | "dip2_r" | "dip3_l" | "dip3_r" | "dip4_l" | "dip4_r" | "dip5_l" | "dip5_r" | "hip_l" | "hip_r" | "knee_l" | "knee_r" | "ankle_l" | "ankle_r" | "subtalar_l" | "subtalar_r" | "midtarsal_l" | "midtarsal_r" | "mtp1_l" | "mtp1_r" | "mtp2_l" | "mtp2_r" | "mtp3_l" | "mtp3_r" | "mtp4_l" | "mtp4_r" | "mtp5_l" | "mtp5_r" | "toe_ip1_l" | "toe_ip1_r" | "toe_ip2_l" | "toe_ip2_r" | "toe_ip3_l" | "toe_ip3_r" | "toe_ip4_l" | "toe_ip4_r" | "toe_ip5_l" | "toe_ip5_r")[] | null;
+                        doseMgMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        routeMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        stopReasonMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2475,6 +2478,9 @@ export interface paths {
                         doseMg?: number | null;
                         route?: ("oral" | "intravenous" | "subcutaneous" | "intramuscular" | "intra_articular" | "topical" | "other") | null;
                         jointCodes?: ("temporomandibular_l" | "temporomandibular_r" | "cervical_spine" | "sternoclavicular_l" | "sternoclavicular_r" | "acromioclavicular_l" | "acromioclavicular_r" | "shoulder_l" | "shoulder_r" | "elbow_l" | "elbow_r" | "wrist_l" | "wrist_r" | "mcp1_l" | "mcp1_r" | "mcp2_l" | "mcp2_r" | "mcp3_l" | "mcp3_r" | "mcp4_l" | "mcp4_r" | "mcp5_l" | "mcp5_r" | "pip1_l" | "pip1_r" | "pip2_l" | "pip2_r" | "pip3_l" | "pip3_r" | "pip4_l" | "pip4_r" | "pip5_l" | "pip5_r" | "dip2_l" | "dip2_r" | "dip3_l" | "dip3_r" | "dip4_l" | "dip4_r" | "dip5_l" | "dip5_r" | "hip_l" | "hip_r" | "knee_l" | "knee_r" | "ankle_l" | "ankle_r" | "subtalar_l" | "subtalar_r" | "midtarsal_l" | "midtarsal_r" | "mtp1_l" | "mtp1_r" | "mtp2_l" | "mtp2_r" | "mtp3_l" | "mtp3_r" | "mtp4_l" | "mtp4_r" | "mtp5_l" | "mtp5_r" | "toe_ip1_l" | "toe_ip1_r" | "toe_ip2_l" | "toe_ip2_r" | "toe_ip3_l" | "toe_ip3_r" | "toe_ip4_l" | "toe_ip4_r" | "toe_ip5_l" | "toe_ip5_r")[] | null;
+                        doseMgMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        routeMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        stopReasonMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2608,6 +2614,20 @@ export interface paths {
                         postDiastolicBp?: number | null;
                         postTemperatureC?: number | null;
                         postSpo2?: number | null;
+                        volumeMlMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        viabilityPctMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        passageMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        productStateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preHeartRateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preSystolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preDiastolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preTemperatureCMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preSpo2Missing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postHeartRateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postSystolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postDiastolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postTemperatureCMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postSpo2Missing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };
@@ -2733,6 +2753,20 @@ export interface paths {
                         postDiastolicBp?: number | null;
                         postTemperatureC?: number | null;
                         postSpo2?: number | null;
+                        volumeMlMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        viabilityPctMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        passageMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        productStateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preHeartRateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preSystolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preDiastolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preTemperatureCMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        preSpo2Missing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postHeartRateMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postSystolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postDiastolicBpMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postTemperatureCMissing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
+                        postSpo2Missing?: ("ND" | "NA" | "UNK" | "ASKU") | null;
                         /** @description Why a stored record is changed (required to correct one) */
                         reason?: string;
                     };

@@ -16,7 +16,9 @@ import {
   checkFieldValue,
   checkRecordRules,
   type FieldValue,
+  isMissingCode,
   isNeutralisedField,
+  MISSING_CODES,
   type ParsedText,
   parseFieldText,
   restoreCell,
@@ -26,6 +28,28 @@ import { semicolonSeparatedHeader, unknownColumn } from '../csv/header-hints.js'
 import type { ProblemList } from './bundle-problems.js';
 
 const READ_CHUNK_BYTES = 1 << 22;
+
+/**
+ * The required columns left empty that are refused, each with why: all but those whose
+ * missing-data code in the row stands for the value (ADR 0040: a required field that accepts a
+ * code).
+ */
+function requiredEmptyProblems(
+  empty: readonly BundleColumn[],
+  values: ReadonlyMap<string, string>,
+): Array<[column: string, problem: string]> {
+  const out: Array<[string, string]> = [];
+  for (const column of empty) {
+    const companion = column.field.missingField;
+    if (companion === undefined) out.push([column.name, 'required value is empty']);
+    else if (!isMissingCode(values.get(companion)))
+      out.push([
+        column.name,
+        `required value is empty: give it, or in ${companion} why it is empty (${MISSING_CODES.join(', ')})`,
+      ]);
+  }
+  return out;
+}
 
 /** A validated file: its header, its number of records, and (when kept) each row's values. */
 export interface ValidatedFile {
@@ -128,15 +152,15 @@ export function validateFile(
     const values = new Map<string, string>();
     const typed = new Map<string, FieldValue>();
     const invalid = new Set<string>();
+    // Required columns left empty, each with the column of its missing-data code if it has one:
+    // a code there stands for the value (ADR 0040), so the companion is read first.
+    const empty: BundleColumn[] = [];
     for (let i = 0; i < header.length; i++) {
       const column = header[i] as BundleColumn;
       // A text cell written neutralised (`'=x`, csv-formula.ts) holds the text `=x`.
       const text = isNeutralisedField(column.field) ? restoreCell(record.text(i)) : record.text(i);
       if (text === '') {
-        if (column.required) {
-          report(record.line, column.name, 'required value is empty');
-          invalid.add(column.name);
-        }
+        if (column.required) empty.push(column);
         continue;
       }
       const cell = readCell(column, text);
@@ -145,6 +169,10 @@ export function validateFile(
         invalid.add(column.name);
       } else typed.set(column.name, cell.value);
       values.set(column.name, text);
+    }
+    for (const [column, problem] of requiredEmptyProblems(empty, values)) {
+      report(record.line, column, problem);
+      invalid.add(column);
     }
     // An invalid value is unknown to the rules between columns (record-rules.ts).
     for (const rule of checkRecordRules(spec.table, typed, (name) => !invalid.has(name)))

@@ -298,7 +298,16 @@ class SubjectResources {
     for (const field of record.fields) {
       if (structural.has(field.name) || field.missingFor) continue;
       const text = texts.get(field.name);
-      if (text === undefined) continue;
+      if (text === undefined) {
+        // An empty field with a missing-data code: a component with its dataAbsentReason.
+        const absent = absentReason(field, texts);
+        if (absent)
+          component.push({
+            code: { coding: [fieldCoding(record, field)], text: field.label },
+            ...absent,
+          } as ObservationComponent);
+        continue;
+      }
       if (field.codeList === 'joint' && field.type === 'code') {
         bodySite = {
           coding: [
@@ -511,7 +520,15 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       record,
       t,
       ['medication', t.get('drug') ?? '', t.get('start_date') ?? ''],
-      new Set(['drug', 'drug_class', 'start_date', 'stop_date', 'stop_reason']),
+      // A stop reason is the statement's statusReason; one given as a missing-data code has no
+      // code there, so it is an Observation with its dataAbsentReason, as a dose or a route.
+      new Set([
+        'drug',
+        'drug_class',
+        'start_date',
+        'stop_date',
+        ...(t.get('stop_reason') ? ['stop_reason'] : []),
+      ]),
       { focus: [{ reference: url }] },
       t.get('start_date'),
     );

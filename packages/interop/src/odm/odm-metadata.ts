@@ -219,7 +219,8 @@ function writeGroupDefs(xml: XmlText, forms: readonly OdmForm[]): void {
       xml.leaf('ItemRef', {
         ItemOID: item.oid,
         OrderNumber: i + 1,
-        Mandatory: yesNo(item.field.required),
+        // A required field that accepts a missing-data code may give its companion instead (ADR 0040).
+        Mandatory: yesNo(item.field.required && item.field.missingField === undefined),
         KeySequence: group.repeating && keyAt >= 0 ? keyAt + 1 : undefined,
       });
     }

@@ -3,6 +3,7 @@
  * infection"): one per subject and criterion of the protocol (migration 0005), read by the
  * protocol engine's eligibility check.
  */
+import type { MissingCode } from '@jia-trial/dictionary';
 import type { Transaction } from '../transaction.js';
 import { correctRecord, createRecord } from './record-service.js';
 import type { StoredRecord } from './record-texts.js';
@@ -13,8 +14,12 @@ export interface EligibilityAssessmentRecord {
   readonly subjectId: string;
   /** The criterion's id in the protocol. */
   readonly criterionId: string;
-  /** Whether the criterion's statement is true for the subject. */
-  readonly value: boolean;
+  /**
+   * Whether the criterion's statement is true for the subject; null when `valueMissing` says why
+   * the investigator could not answer (ADR 0040: the criterion then stays unknown).
+   */
+  readonly value: boolean | null;
+  readonly valueMissing?: MissingCode | null;
   readonly assessedDate: string;
   readonly assessedBy?: string | null;
 }

@@ -11,6 +11,7 @@
  * An infusion's natural key (subject, day) holds the day, which a correction may need to change:
  * a correction names the record by its row id, as a medication's does (medications.ts).
  */
+import type { MissingCode } from '@jia-trial/dictionary';
 import { JiaError } from '@jia-trial/errors';
 import { assessDose, type ProtocolDefinition } from '@jia-trial/protocol';
 import type { Transaction } from '../transaction.js';
@@ -39,6 +40,11 @@ export interface InfusionRecord {
   readonly postDiastolicBp?: number | null;
   readonly postTemperatureC?: number | null;
   readonly postSpo2?: number | null;
+  /**
+   * Why a vital sign or a product detail is empty (ADR 0040): `preHeartRateMissing`,
+   * `volumeMlMissing`, ... one per field of INFUSION_FIELDS_ACCEPTING_MISSING_CODES.
+   */
+  readonly [missingCode: `${string}Missing`]: MissingCode | null | undefined;
 }
 
 /** What an infusion's dose is checked against: a protocol's id and its intervention. */

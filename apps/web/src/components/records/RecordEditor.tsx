@@ -6,7 +6,7 @@
  * kept in the tab (drafts.ts), so that a form opened again after an expired session or a reload
  * has it back, saying so.
  */
-import type { RecordTypeId } from '@jia-trial/dictionary';
+import { missingFieldKey, type RecordTypeId } from '@jia-trial/dictionary';
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { draftOf } from '../../drafts';
 import { DraftNotice, Problem } from '../forms';
@@ -99,7 +99,8 @@ export function RecordEditor(props: RecordEditorProps) {
     setRestored(false);
   };
   const visible = keys.filter((k) => props.shownWhen?.[k]?.(values) ?? true);
-  const placed = placeIssues(issues, [...visible, 'reason']);
+  // A missing-data code's issue is shown under its field (the code has no control of its own).
+  const placed = placeIssues(issues, [...visible, ...visible.map(missingFieldKey), 'reason']);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -188,17 +189,28 @@ export function RecordEditor(props: RecordEditorProps) {
       )}
       <div className={props.aside ? 'record-layout' : undefined}>
         <div className="record-fields">
-          {visible.map((key) => (
-            <RecordField
-              key={key}
-              formId={formId}
-              field={fieldOfKey(type, key)}
-              value={values[key] ?? ''}
-              errors={placed.byField[key]}
-              onValue={(value) => set({ [key]: value })}
-              hint={props.hints?.[key]}
-            />
-          ))}
+          {visible.map((key) => {
+            const field = fieldOfKey(type, key);
+            const codeKey = missingFieldKey(key);
+            const code = values[codeKey];
+            return (
+              <RecordField
+                key={key}
+                formId={formId}
+                field={field}
+                value={values[key] ?? ''}
+                errors={placed.byField[key] ?? placed.byField[codeKey]}
+                onValue={(value) => set({ [key]: value })}
+                hint={props.hints?.[key]}
+                {...(field.missingField
+                  ? {
+                      missingCode: typeof code === 'string' ? code : '',
+                      onMissingCode: (c: string) => set({ [codeKey]: c }),
+                    }
+                  : {})}
+              />
+            );
+          })}
           {target && (
             <div className="record-field">
               <label htmlFor={`${formId}-reason`}>Reason for the change (audit trail)</label>

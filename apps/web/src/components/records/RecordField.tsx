@@ -4,7 +4,12 @@
  * codes) and, right under it, what was said about it (the server's issues or the form's own),
  * tied to the control by aria-describedby so a screen reader reads it with the field.
  */
-import type { FieldDefinition } from '@jia-trial/dictionary';
+import {
+  type FieldDefinition,
+  MISSING_CODE_LABELS,
+  MISSING_CODES,
+  missingFieldKey,
+} from '@jia-trial/dictionary';
 import type { ReactNode } from 'react';
 import { optionsOf } from './record-form';
 
@@ -17,12 +22,60 @@ export interface RecordFieldProps {
   readonly onValue: (value: string | readonly string[]) => void;
   /** Words under the label (how a value is computed, what an empty field means). */
   readonly hint?: ReactNode;
+  /** The field's missing-data code (ADR 0040), for a field that accepts one. */
+  readonly missingCode?: string;
+  readonly onMissingCode?: (code: string) => void;
+}
+
+/**
+ * The compact "why empty?" choice beside a blank field that accepts a missing-data code (ADR
+ * 0040), as on the visit form (visit/VisitFields.tsx): not done, not applicable, unknown, asked
+ * but unknown. A value typed later wins and the code is dropped (bodyOfValues).
+ */
+function WhyEmpty({
+  field,
+  blank,
+  code = '',
+  onCode,
+}: {
+  readonly field: FieldDefinition;
+  /** Only a blank field is offered the choice. */
+  readonly blank: boolean;
+  readonly code?: string | undefined;
+  readonly onCode?: ((code: string) => void) | undefined;
+}) {
+  if (!field.missingField || !onCode || !blank) return null;
+  return (
+    <select
+      className={code ? 'why-empty why-empty-set' : 'why-empty'}
+      aria-label={`Why ${field.label} is empty`}
+      data-why-empty={missingFieldKey(field.key)}
+      value={code}
+      onChange={(e) => onCode(e.target.value)}
+    >
+      <option value="">why empty?</option>
+      {MISSING_CODES.map((c) => (
+        <option key={c} value={c}>
+          {MISSING_CODE_LABELS[c]}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 const labelOf = (field: FieldDefinition) =>
   field.unit ? `${field.label} (${field.unit.symbol})` : field.label;
 
-export function RecordField({ formId, field, value, errors, onValue, hint }: RecordFieldProps) {
+export function RecordField({
+  formId,
+  field,
+  value,
+  errors,
+  onValue,
+  hint,
+  missingCode,
+  onMissingCode,
+}: RecordFieldProps) {
   const id = `${formId}-${field.key}`;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -34,6 +87,9 @@ export function RecordField({ formId, field, value, errors, onValue, hint }: Rec
     ...(errors?.length ? { 'aria-invalid': true } : {}),
   };
   const text = typeof value === 'string' ? value : '';
+  const whyEmpty = (
+    <WhyEmpty field={field} blank={text === ''} code={missingCode} onCode={onMissingCode} />
+  );
   const under = (
     <>
       {hint && (
@@ -90,6 +146,7 @@ export function RecordField({ formId, field, value, errors, onValue, hint }: Rec
                 {c.label}
               </label>
             ))}
+        {whyEmpty}
         {under}
       </fieldset>
     );
@@ -128,6 +185,7 @@ export function RecordField({ formId, field, value, errors, onValue, hint }: Rec
           {...aria}
         />
       )}
+      {whyEmpty}
       {under}
     </div>
   );

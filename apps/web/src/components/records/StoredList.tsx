@@ -2,12 +2,28 @@
  * The stored records of one type as a table, each value in words (a code by its dictionary
  * label, yes/no), each row with the button that opens its correction.
  */
-import type { FieldDefinition, RecordTypeId } from '@jia-trial/dictionary';
+import {
+  type FieldDefinition,
+  isMissingCode,
+  MISSING_CODE_LABELS,
+  missingFieldKey,
+  type RecordTypeId,
+} from '@jia-trial/dictionary';
 import { codeLabel, fieldOfKey } from './record-form';
 import type { StoredRow } from './use-stored-records';
 
-export function cellText(type: RecordTypeId, key: string, value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
+/**
+ * A stored value in words; an empty one with a missing-data code (ADR 0040, `missingCode`) says
+ * why: "— (unknown)".
+ */
+export function cellText(
+  type: RecordTypeId,
+  key: string,
+  value: unknown,
+  missingCode?: unknown,
+): string {
+  if (value === null || value === undefined || value === '')
+    return isMissingCode(missingCode) ? `— (${MISSING_CODE_LABELS[missingCode]})` : '—';
   const field = fieldOfKey(type, key);
   if (field.type === 'boolean') return value === true ? 'Yes' : 'No';
   if (Array.isArray(value)) return value.map((v) => codeLabel(field, String(v))).join(', ') || '—';
@@ -60,7 +76,7 @@ export function StoredList({
                   key={key}
                   className={fieldOfKey(type, key).type === 'date' ? 'nowrap' : undefined}
                 >
-                  {cellText(type, key, row.record[key])}
+                  {cellText(type, key, row.record[key], row.record[missingFieldKey(key)])}
                 </td>
               ))}
               <td>

@@ -8,6 +8,8 @@
 import {
   CODE_LISTS,
   type FieldDefinition,
+  isFilled,
+  missingFieldKey,
   parseFieldText,
   type RecordTypeId,
   recordType,
@@ -69,6 +71,31 @@ export function valuesOfRecord(
   );
 }
 
+const textOf = (values: FormValues, key: string): string => {
+  const value = values[key];
+  return typeof value === 'string' ? value.trim() : '';
+};
+
+/**
+ * Whether `field` is a missing-data code (ADR 0040) whose field has a value typed since: the
+ * value wins and the code is dropped, as on the visit form (visit-form.ts).
+ */
+function codeOverridden(
+  fields: readonly FieldDefinition[],
+  field: FieldDefinition,
+  values: FormValues,
+): boolean {
+  const coded = fields.find((f) => f.name === field.missingFor);
+  return coded !== undefined && textOf(values, coded.key) !== '';
+}
+
+/** Required and blank, with no missing-data code to stand for the value (isFilled). */
+function isRequiredAndEmpty(field: FieldDefinition, values: FormValues): boolean {
+  if (!field.required) return false;
+  const code = field.missingField ? textOf(values, missingFieldKey(field.key)) : '';
+  return !isFilled(textOf(values, field.key), code);
+}
+
 /**
  * The request body for the form's values, or the problems that keep it from being sent (each
  * at its field's key, as the server's issues are). Empty optional fields are sent as null (the
@@ -81,16 +108,22 @@ export function bodyOfValues(
 ): { readonly body: Record<string, unknown>; readonly problems: readonly Issue[] } {
   const body: Record<string, unknown> = { subjectId };
   const problems: Issue[] = [];
-  for (const field of formFields(type)) {
+  const fields = formFields(type);
+  for (const field of fields) {
     const value = values[field.key];
+    if (codeOverridden(fields, field, values)) {
+      body[field.key] = null;
+      continue;
+    }
     if (field.type === 'codes') {
       const codes = Array.isArray(value) ? value : [];
       body[field.key] = codes.length > 0 ? codes : null;
       continue;
     }
-    const text = typeof value === 'string' ? value.trim() : '';
+    const text = textOf(values, field.key);
     if (text === '') {
-      if (field.required) problems.push({ path: field.key, message: 'is required' });
+      if (isRequiredAndEmpty(field, values))
+        problems.push({ path: field.key, message: 'is required' });
       else body[field.key] = null;
       continue;
     }
