@@ -11,7 +11,10 @@ test('the shipped protocols pass their own schema and cross-checks, and are foun
     assert.deepEqual(defineProtocol(JSON.parse(JSON.stringify(protocol))), protocol);
   }
   assert.equal(protocolById('msc-jia'), MSC_JIA);
-  assert.throws(() => protocolById('msc'), /unknown protocol "msc" \(known: msc-jia, jia-cohort\)/);
+  assert.throws(
+    () => protocolById('msc'),
+    /unknown protocol "msc" \(known: msc-jia, jia-cohort, jia-withdrawal\)/,
+  );
 });
 
 test('PROTOCOL_IDS, which the help lists without loading the protocols, are the keys of PROTOCOLS', () => {
