@@ -12,6 +12,12 @@ import { readStudyForExchange } from '@jia-trial/store';
 import { chosenStudy, streamWriter, writeAtomically } from './exchange-commands.js';
 import { type StoreIo, withStore } from './store-commands.js';
 
+/**
+ * What the FHIR Bundle reads: the records without their trail (no resource carries who changed a
+ * record or its signatures), the next batch read while one is written.
+ */
+const FHIR_READ = { trail: false, readAhead: true } as const;
+
 export interface FhirExportOptions {
   readonly out?: string | undefined;
   readonly ndjson?: string | undefined;
@@ -58,8 +64,8 @@ export async function runExportFhir(io: StoreIo, options: FhirExportOptions): Pr
     const result = await readStudyForExchange(store, studyId, async (info, subjects) => {
       const protocol = findProtocol(info.protocolId);
       const study = { ...info, protocol };
-      const run = (write: (text: string) => Promise<void>) =>
-        writeFhirBundle(write, study, subjects(), {
+      const run = (write: (chunk: Uint8Array) => Promise<void>) =>
+        writeFhirBundle(write, study, subjects(FHIR_READ), {
           timestamp,
           rules,
           ...(ndjson ? { ndjson } : {}),

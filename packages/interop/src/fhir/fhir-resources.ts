@@ -10,14 +10,8 @@
  * resource does not hold becomes an Observation about that resource (`focus`): nothing stored is
  * left out. Every reference is the `urn:uuid:` of a resource of the same Bundle.
  */
-import { createHash } from 'node:crypto';
 import {
   CODE_LISTS,
-  DATA_ABSENT_REASON_SYSTEM,
-  DATA_ABSENT_REASONS,
-  type FieldDefinition,
-  isMissingCode,
-  MISSING_CODE_LABELS,
   RECORD_TYPES,
   type RecordTexts,
   type RecordType,
@@ -29,44 +23,35 @@ import {
 } from '@jia-trial/dictionary';
 import type {
   AdverseEvent,
-  CodeableConcept,
-  Encounter,
   FhirResource,
   MedicationStatement,
-  Observation,
-  ObservationComponent,
   Patient,
   Procedure,
-  Reference,
   ResearchSubject,
 } from 'fhir/r4.js';
-import { recordsOf, type SubjectRecords } from '../exchange/study-data.js';
-import { structuralFields } from '../odm/odm-layout.js';
+import { type ExchangeRecord, recordsOf, type SubjectRecords } from '../exchange/study-data.js';
 import {
   CTCAE_GRADE_EXTENSION,
   codeListSystem,
-  fieldCoding,
   recordCoding,
   SCORES,
   type ScoreKey,
   SUBJECT_IDENTIFIER_SYSTEM,
-  scoreCoding,
-  UCUM,
 } from './fhir-codes.js';
+import { urnOf, uuidFor } from './fhir-ids.js';
+import { jsonString } from './fhir-json.js';
+import {
+  bodySiteOf,
+  membersOf,
+  observedFields,
+  recordObservationText,
+  SCORE_HEADS,
+} from './fhir-observations.js';
 
-/** A deterministic UUID (RFC 4122 layout, name-based on SHA-1) for a resource of the export. */
-export function uuidFor(name: string): string {
-  const h = createHash('sha1').update(name).digest('hex');
-  const variant = ((Number.parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { urnOf, uuidFor } from './fhir-ids.js';
 
-export const urnOf = (uuid: string) => `urn:uuid:${uuid}`;
-
-export interface FhirEntry {
-  readonly fullUrl: string;
-  readonly resource: FhirResource;
-}
+/** Receives each resource of a subject, in order, as its JSON text (its id the last member). */
+export type ResourceSink = (resourceType: string, uuid: string, json: string) => void;
 
 export interface DateRules {
   /** Days added to every date (de-identified sharing); 0: none. */
@@ -84,10 +69,10 @@ export function shiftDate(date: string, days: number): string {
   return partial ? iso.slice(0, 7) : iso;
 }
 
-/** A record's texts with every date shifted. */
-function shifted(record: RecordType, texts: RecordTexts, rules: DateRules): Map<string, string> {
+/** A record's texts with every date shifted (the texts themselves when there is no shift). */
+function shifted(record: RecordType, texts: RecordTexts, rules: DateRules): RecordTexts {
+  if (rules.shiftDays === 0) return texts;
   const out = new Map(texts);
-  if (rules.shiftDays === 0) return out;
   for (const field of record.fields)
     if ((field.type === 'date' || field.type === 'partial_date') && out.has(field.name))
       out.set(field.name, shiftDate(out.get(field.name) as string, rules.shiftDays));
@@ -100,142 +85,59 @@ function recordDate(record: RecordType, texts: RecordTexts): string | null {
   return field ? (texts.get(field.name) ?? null) : null;
 }
 
-const decimal = (text: string) => Number(text);
-
-/** A number as a Quantity in the unit it was entered in (its unit field) or its standard unit. */
-function quantityOf(
-  record: RecordType,
-  field: FieldDefinition,
-  texts: RecordTexts,
-  text: string,
-): Partial<Observation> {
-  if (field.codeList)
-    return {
-      valueCodeableConcept: { coding: [{ system: codeListSystem(field.codeList), code: text }] },
-    };
-  const unitCode = field.unitField ? texts.get(field.unitField) : undefined;
-  const unitList = record.fields.find((f) => f.name === field.unitField)?.codeList;
-  const unit =
-    unitCode && unitList ? CODE_LISTS[unitList].codes.find((c) => c.code === unitCode) : undefined;
-  const symbol = unit ? unit.code : field.unit?.symbol;
-  const ucum = unit ? (unit.ucum ?? unit.code) : field.unit?.ucum;
-  return {
-    valueQuantity: {
-      value: decimal(text),
-      ...(symbol ? { unit: symbol } : {}),
-      ...(ucum ? { system: UCUM, code: ucum } : {}),
-    },
-  };
-}
-
-/**
- * An empty field's missing-data code (ADR 0040) as the Observation's dataAbsentReason, the FHIR
- * R4 element for "why the value is missing" (the code list's mapping, missing-codes.ts); null
- * for a plain blank, which has no Observation.
- */
-function absentReason(field: FieldDefinition, texts: RecordTexts): Partial<Observation> | null {
-  const code = field.missingField ? texts.get(field.missingField) : undefined;
-  if (!isMissingCode(code)) return null;
-  const reason = DATA_ABSENT_REASONS[code];
-  return {
-    dataAbsentReason: {
-      coding: [{ system: DATA_ABSENT_REASON_SYSTEM, code: reason.code, display: reason.display }],
-      text: MISSING_CODE_LABELS[code],
-    },
-  };
-}
-
-/** A field's value as an Observation's or a component's value[x]. */
-function fieldValue(
-  record: RecordType,
-  field: FieldDefinition,
-  texts: RecordTexts,
-): Partial<Observation> | null {
-  const text = texts.get(field.name);
-  if (text === undefined) return absentReason(field, texts);
-  switch (field.type) {
-    case 'boolean':
-      return { valueBoolean: text === 'true' };
-    case 'integer':
-    case 'decimal':
-      return quantityOf(record, field, texts, text);
-    case 'chaq_score':
-      return text === 'na'
-        ? {
-            dataAbsentReason: {
-              coding: [
-                {
-                  system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
-                  code: 'not-applicable',
-                },
-              ],
-            },
-          }
-        : { valueInteger: Number(text) };
-    case 'code':
-      return field.codeList
-        ? {
-            valueCodeableConcept: {
-              coding: [
-                {
-                  system: codeListSystem(field.codeList),
-                  code: text,
-                  display:
-                    CODE_LISTS[field.codeList].codes.find((c) => c.code === text)?.label ?? text,
-                },
-              ],
-            },
-          }
-        : { valueString: text };
-    case 'codes':
-      return field.codeList
-        ? {
-            valueCodeableConcept: {
-              coding: text.split(';').map((code) => ({
-                system: codeListSystem(field.codeList as NonNullable<typeof field.codeList>),
-                code,
-              })),
-            },
-          }
-        : { valueString: text };
-    case 'date':
-      return { valueDateTime: text };
-    default:
-      return { valueString: text };
-  }
-}
-
 export interface SubjectContext {
   readonly studyId: string;
   readonly researchStudy: string;
   readonly rules: DateRules;
 }
 
-/** Builds the resources; `fields` consumed by a resource are not repeated as Observations. */
+const OBSERVATION = '{"resourceType":"Observation","status":"final",';
+
+/**
+ * Writes a subject's resources to a sink. The Observations, which are nearly all of the export
+ * (about 17 a visit), are written as text from their fields' constant parts
+ * (fhir-observations.ts); the other resources, one or a few a subject or visit, as objects.
+ */
 class SubjectResources {
-  readonly entries: FhirEntry[] = [];
+  /** The Patient's `urn:uuid:`. */
   readonly patient: string;
+  /** `"subject":{"reference":"<Patient>"}`. */
+  private readonly subjectMember: string;
+  /** The names of the subject's resources start with this (fhir-ids.ts). */
+  private readonly namePrefix: string;
 
   constructor(
-    private readonly subject: SubjectRecords,
-    private readonly context: SubjectContext,
+    subject: SubjectRecords,
+    context: SubjectContext,
+    private readonly sink: ResourceSink,
   ) {
     this.patient = urnOf(uuidFor(`${context.studyId}/Patient/${subject.subjectId}`));
+    this.subjectMember = `"subject":{"reference":${JSON.stringify(this.patient)}}`;
+    this.namePrefix = `${context.studyId}/${subject.subjectId}/`;
+  }
+
+  /** The uuid of a resource of the subject named by `parts`. */
+  uuid(...parts: string[]): string {
+    return uuidFor(this.namePrefix + parts.join('/'));
   }
 
   key(...parts: string[]): string {
-    return urnOf(uuidFor([this.context.studyId, this.subject.subjectId, ...parts].join('/')));
+    return urnOf(this.uuid(...parts));
   }
 
+  /** A resource built as an object (the id is added as its last member). */
   add(fullUrl: string, resource: FhirResource): void {
-    this.entries.push({
-      fullUrl,
-      resource: { ...resource, id: fullUrl.slice('urn:uuid:'.length) } as FhirResource,
-    });
+    const uuid = fullUrl.slice('urn:uuid:'.length);
+    this.sink(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
   }
 
-  get subjectRef(): Reference {
-    return { reference: this.patient };
+  /**
+   * The members an Observation has after its code: the subject, the date it is about (when
+   * there is one) and its link to the resource it is about (`"encounter":...`, `"focus":...`).
+   */
+  context(effective: string | undefined, link: object): string {
+    const linked = membersOf(link);
+    return `${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${linked === '' ? '' : `,${linked}`}`;
   }
 
   /** Observations for the fields of a record that its resource does not hold. */
@@ -243,44 +145,21 @@ class SubjectResources {
     record: RecordType,
     texts: RecordTexts,
     keyParts: string[],
-    consumed: ReadonlySet<string>,
-    link: Partial<Observation>,
+    consumed: readonly string[],
+    link: object,
     effective: string | undefined,
   ): void {
-    const structural = structuralFields(record);
-    const unitFields = new Set(record.fields.flatMap((f) => (f.unitField ? [f.unitField] : [])));
-    for (const field of record.fields) {
-      // A missing-data code is its field's dataAbsentReason, not an Observation of its own.
-      if (
-        structural.has(field.name) ||
-        consumed.has(field.name) ||
-        unitFields.has(field.name) ||
-        field.missingFor
-      )
-        continue;
-      const value = fieldValue(record, field, texts);
+    const context = this.context(effective, link);
+    const prefix = `${this.namePrefix}${keyParts.join('/')}/`;
+    for (const field of observedFields(record, consumed)) {
+      const value = field.value(texts);
       if (value === null) continue;
-      const lab = field.standardCode !== undefined || field.standardCodeByUnit !== undefined;
-      const unit = field.unitField ? texts.get(field.unitField) : undefined;
-      this.add(this.key(...keyParts, field.name), {
-        resourceType: 'Observation',
-        status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: lab ? 'laboratory' : 'exam',
-              },
-            ],
-          },
-        ],
-        code: { coding: [fieldCoding(record, field, unit)], text: field.label },
-        subject: this.subjectRef,
-        ...(effective ? { effectiveDateTime: effective } : {}),
-        ...link,
-        ...value,
-      } as Observation);
+      const uuid = uuidFor(prefix + field.field.name);
+      this.sink(
+        'Observation',
+        uuid,
+        `${OBSERVATION}${field.observationHead(field.unitOf(texts))},${context},${value},"id":"${uuid}"}`,
+      );
     }
   }
 
@@ -289,45 +168,52 @@ class SubjectResources {
     record: RecordType,
     texts: RecordTexts,
     keyParts: string[],
-    link: Partial<Observation>,
+    link: object,
     effective: string | undefined,
   ): void {
-    const structural = structuralFields(record);
-    const component: ObservationComponent[] = [];
-    let bodySite: CodeableConcept | undefined;
-    for (const field of record.fields) {
-      if (structural.has(field.name) || field.missingFor) continue;
-      const text = texts.get(field.name);
+    const plan = recordObservationText(record);
+    let component = '';
+    let bodySite = '';
+    for (const { text: field, bodySite: isSite } of plan.fields) {
+      const text = texts.get(field.field.name);
       if (text === undefined) continue;
-      if (field.codeList === 'joint' && field.type === 'code') {
-        bodySite = {
-          coding: [
-            {
-              system: codeListSystem('joint'),
-              code: text,
-              display: CODE_LISTS.joint.codes.find((c) => c.code === text)?.label ?? text,
-            },
-          ],
-        };
-        continue;
-      }
-      const value = fieldValue(record, field, texts);
-      if (value)
-        component.push({
-          code: { coding: [fieldCoding(record, field)], text: field.label },
-          ...value,
-        } as ObservationComponent);
+      if (isSite) bodySite = bodySiteOf(text);
+      else
+        component += `${component === '' ? '' : ','}${field.componentHead}${field.valueOf(text, texts)}}`;
     }
-    this.add(this.key(...keyParts), {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [recordCoding(record)], text: record.label },
-      subject: this.subjectRef,
-      ...(effective ? { effectiveDateTime: effective } : {}),
-      ...(bodySite ? { bodySite } : {}),
-      ...link,
-      component,
-    } as Observation);
+    const linked = membersOf(link);
+    const uuid = this.uuid(...keyParts);
+    this.sink(
+      'Observation',
+      uuid,
+      `${OBSERVATION}${plan.code},${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${bodySite === '' ? '' : `,"bodySite":${bodySite}`}${linked === '' ? '' : `,${linked}`},"component":[${component}],"id":"${uuid}"}`,
+    );
+  }
+
+  /** A visit's Encounter. */
+  encounter(encounterUuid: string, visitId: string, date: string, identifierSystem: string): void {
+    const d = jsonString(date);
+    this.sink(
+      'Encounter',
+      encounterUuid,
+      `{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB","display":"ambulatory"},"identifier":[{"system":${identifierSystem},"value":${jsonString(visitId)}}],${this.subjectMember},"period":{"start":${d},"end":${d}},"id":"${encounterUuid}"}`,
+    );
+  }
+
+  /** A score of a visit. */
+  score(key: ScoreKey, value: number | boolean, visitId: string, encounter: string, date: string) {
+    const valuePart =
+      typeof value === 'boolean'
+        ? `"valueBoolean":${value}`
+        : key === 'acrPedi'
+          ? `"valueInteger":${JSON.stringify(value)}`
+          : `"valueQuantity":{"value":${JSON.stringify(value)}}`;
+    const uuid = this.uuid('visit', visitId, 'score', key);
+    this.sink(
+      'Observation',
+      uuid,
+      `${OBSERVATION}${SCORE_HEADS[key]},${this.subjectMember},"encounter":{"reference":${JSON.stringify(encounter)}},"effectiveDateTime":${jsonString(date)},${valuePart},"id":"${uuid}"}`,
+    );
   }
 }
 
@@ -342,7 +228,7 @@ function addPatient(
   b: SubjectResources,
   ctx: SubjectContext,
   subject: SubjectRecords,
-): Map<string, string> | null {
+): RecordTexts | null {
   const record = typeOf('subject');
   const own = recordsOf(subject, 'subject')[0];
   if (!own) return null;
@@ -364,7 +250,7 @@ function addPatient(
     resourceType: 'ResearchSubject',
     status: withdrawn ? 'withdrawn' : enrolled ? 'on-study' : 'candidate',
     study: { reference: ctx.researchStudy },
-    individual: b.subjectRef,
+    individual: { reference: b.patient },
     identifier: [{ system: SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId), value: subject.subjectId }],
     ...(enrolled ? { period: { start: enrolled, ...(withdrawn ? { end: withdrawn } : {}) } } : {}),
   } satisfies ResearchSubject);
@@ -372,104 +258,101 @@ function addPatient(
     record,
     texts,
     ['subject'],
-    new Set(['sex', 'birth_date', 'enrolment_date', 'withdrawal_date']),
+    ['sex', 'birth_date', 'enrolment_date', 'withdrawal_date'],
     { focus: [{ reference: researchSubject }] },
     undefined,
   );
   return texts;
 }
 
+/**
+ * The scores of each visit, as the server scores them: against the visit's reference among all
+ * the subject's visits in (date, id) order (referenceVisitOf). The visits are read as records
+ * once a subject, not once a visit.
+ */
+class VisitScoring {
+  private inOrder: VisitRecord[] | null = null;
+  private readonly records = new Map<RecordTexts, VisitRecord>();
+
+  constructor(private readonly visits: readonly RecordTexts[]) {}
+
+  scores(visit: RecordTexts) {
+    if (this.inOrder === null) {
+      for (const texts of this.visits)
+        this.records.set(texts, recordFromTexts('visit', texts) as unknown as VisitRecord);
+      this.inOrder = [...this.records.values()].sort(
+        (a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId),
+      );
+    }
+    const current = this.records.get(visit) as VisitRecord;
+    return {
+      visit: current,
+      scores: scoreAgainstReference(current, referenceVisitOf(current, this.inOrder)),
+    };
+  }
+}
+
+const SCORE_KEYS = Object.keys(SCORES) as ScoreKey[];
+
 function addScores(
   b: SubjectResources,
+  scoring: VisitScoring,
   visit: RecordTexts,
-  visits: readonly RecordTexts[],
   encounter: string,
   date: string,
 ): void {
-  const asRecord = (t: RecordTexts) => recordFromTexts('visit', t) as unknown as VisitRecord;
-  const all = visits
-    .map(asRecord)
-    .sort((a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId));
-  const current = asRecord(visit);
-  const scores = scoreAgainstReference(current, referenceVisitOf(current, all));
-  for (const key of Object.keys(SCORES) as ScoreKey[]) {
+  const { visit: current, scores } = scoring.scores(visit);
+  for (const key of SCORE_KEYS) {
     const value = scores[key];
     if (value === null || value === undefined) continue;
-    const valuePart: Partial<Observation> =
-      typeof value === 'boolean'
-        ? { valueBoolean: value }
-        : key === 'acrPedi'
-          ? { valueInteger: value }
-          : { valueQuantity: { value } };
-    b.add(b.key('visit', current.visitId, 'score', key), {
-      resourceType: 'Observation',
-      status: 'final',
-      category: [
-        {
-          coding: [
-            {
-              system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-              code: 'survey',
-            },
-          ],
-        },
-      ],
-      code: { coding: [scoreCoding(key)], text: SCORES[key].display },
-      subject: b.subjectRef,
-      encounter: { reference: encounter },
-      effectiveDateTime: date,
-      ...valuePart,
-    } as Observation);
+    b.score(key, value, current.visitId, encounter, date);
   }
+}
+
+/** Record types whose records belong to a visit (joint findings, CHAQ answers). */
+const OF_VISIT = RECORD_TYPES.filter(
+  (r) => r.id !== 'visit' && r.references.some((x) => x.to === 'visit'),
+);
+
+/** The records of a type of a subject by their visit, in their order. */
+function byVisit(records: readonly ExchangeRecord[]): Map<string, ExchangeRecord[]> {
+  const out = new Map<string, ExchangeRecord[]>();
+  for (const row of records) {
+    const visitId = row.texts.get('visit_id');
+    if (visitId === undefined) continue;
+    const list = out.get(visitId);
+    if (list) list.push(row);
+    else out.set(visitId, [row]);
+  }
+  return out;
 }
 
 function addVisits(b: SubjectResources, ctx: SubjectContext, subject: SubjectRecords): void {
   const record = typeOf('visit');
-  const keptForVisit = RECORD_TYPES.filter(
-    (r) => r.id !== 'visit' && r.references.some((x) => x.to === 'visit'),
-  );
   const visits = recordsOf(subject, 'visit').map((v) => shifted(record, v.texts, ctx.rules));
   const kept = visits.filter(
     (v) => !ctx.rules.dropBefore || (v.get('visit_date') ?? '') >= (ctx.rules.dropBefore as string),
   );
+  const scoring = new VisitScoring(visits);
+  const children = OF_VISIT.map((child) => ({
+    child,
+    rows: byVisit(recordsOf(subject, child.id)),
+  }));
+  const identifierSystem = JSON.stringify(`${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/visit`);
   for (const texts of kept) {
     const visitId = texts.get('visit_id') ?? '';
     const date = texts.get('visit_date') ?? '';
-    const encounter = b.key('visit', visitId);
-    b.add(encounter, {
-      resourceType: 'Encounter',
-      status: 'finished',
-      class: {
-        system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-        code: 'AMB',
-        display: 'ambulatory',
-      },
-      identifier: [{ system: `${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/visit`, value: visitId }],
-      subject: b.subjectRef,
-      period: { start: date, end: date },
-    } satisfies Encounter);
-    b.fieldObservations(
-      record,
-      texts,
-      ['visit', visitId],
-      new Set(['visit_id', 'visit_date']),
-      { encounter: { reference: encounter } },
-      date,
-    );
-    addScores(b, texts, visits, encounter, date);
-    for (const child of keptForVisit)
-      for (const row of recordsOf(subject, child.id).filter(
-        (r) => r.texts.get('visit_id') === visitId,
-      )) {
+    const encounterUuid = b.uuid('visit', visitId);
+    const encounter = urnOf(encounterUuid);
+    b.encounter(encounterUuid, visitId, date, identifierSystem);
+    const link = { encounter: { reference: encounter } };
+    b.fieldObservations(record, texts, ['visit', visitId], ['visit_id', 'visit_date'], link, date);
+    addScores(b, scoring, texts, encounter, date);
+    for (const { child, rows } of children)
+      for (const row of rows.get(visitId) ?? []) {
         const rowTexts = shifted(child, row.texts, ctx.rules);
         const key = child.key.map((k) => rowTexts.get(k) ?? '');
-        b.recordObservation(
-          child,
-          rowTexts,
-          [child.id, ...key],
-          { encounter: { reference: encounter } },
-          date,
-        );
+        b.recordObservation(child, rowTexts, [child.id, ...key], link, date);
       }
   }
 }
@@ -493,7 +376,7 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       category: {
         coding: [{ system: codeListSystem('drug_class'), code: t.get('drug_class') ?? 'other' }],
       },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       effectivePeriod: { start: t.get('start_date') ?? '', ...(stop ? { end: stop } : {}) },
       ...(t.get('stop_reason')
         ? {
@@ -511,7 +394,7 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       record,
       t,
       ['medication', t.get('drug') ?? '', t.get('start_date') ?? ''],
-      new Set(['drug', 'drug_class', 'start_date', 'stop_date', 'stop_reason']),
+      ['drug', 'drug_class', 'start_date', 'stop_date', 'stop_reason'],
       { focus: [{ reference: url }] },
       t.get('start_date'),
     );
@@ -529,7 +412,7 @@ function addInfusions(b: SubjectResources, ctx: SubjectContext, subject: Subject
       resourceType: 'Procedure',
       status: 'completed',
       code: { coding: [recordCoding(record)], text: 'Mesenchymal stromal cell infusion' },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       performedDateTime: date,
     } satisfies Procedure);
     // Dose, weight, lot, vital signs: Observations part of the infusion.
@@ -537,7 +420,7 @@ function addInfusions(b: SubjectResources, ctx: SubjectContext, subject: Subject
       record,
       t,
       ['infusion', date],
-      new Set(['infusion_date']),
+      ['infusion_date'],
       { partOf: [{ reference: url }] },
       date,
     );
@@ -559,7 +442,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
         system: `${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/adverse-event`,
         value: t.get('ae_id') ?? '',
       },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       event: {
         text: t.get('term') ?? '',
         ...(t.get('meddra_code')
@@ -613,7 +496,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
       record,
       t,
       ['adverse_event', t.get('ae_id') ?? ''],
-      new Set([
+      [
         'ae_id',
         'term',
         'onset_date',
@@ -623,7 +506,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
         'outcome',
         'grade',
         'meddra_code',
-      ]),
+      ],
       { focus: [{ reference: url }] },
       t.get('onset_date'),
     );
@@ -639,11 +522,16 @@ const OWN: ReadonlySet<string> = new Set([
   'adverse_event',
 ]);
 
+/**
+ * Writes the resources of one subject to `sink`, in the Bundle's order; gives the Patient's
+ * `urn:uuid:` and whether the subject is enrolled (a member of the Bundle's Group).
+ */
 export function subjectResources(
   subject: SubjectRecords,
   ctx: SubjectContext,
-): { entries: FhirEntry[]; patient: string; enrolled: boolean } {
-  const b = new SubjectResources(subject, ctx);
+  sink: ResourceSink,
+): { patient: string; enrolled: boolean } {
+  const b = new SubjectResources(subject, ctx, sink);
   const own = addPatient(b, ctx, subject);
   addVisits(b, ctx, subject);
   addMedications(b, ctx, subject);
@@ -663,5 +551,5 @@ export function subjectResources(
       );
     }
   }
-  return { entries: b.entries, patient: b.patient, enrolled: own?.has('enrolment_date') === true };
+  return { patient: b.patient, enrolled: own?.has('enrolment_date') === true };
 }
