@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { uuidFor } from './fhir-ids.js';
+import { hashName, lastUuid, uuidFor, writeUuid } from './fhir-ids.js';
 
 /** The ids as the export made them with node:crypto before fhir-ids.ts (the reference). */
 function referenceUuid(name: string): string {
@@ -44,5 +44,22 @@ test('uuidFor agrees with node:crypto on random names, and has the UUID v5 layou
     const uuid = uuidFor(name);
     assert.equal(uuid, referenceUuid(name));
     assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }
+});
+
+test('hashName and writeUuid give the UUID of the name made of both parts', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const out = new Uint8Array(40);
+  for (const [prefix, suffix] of [
+    ['pilot/P01/visit/P01-V0/', 'physician_global'],
+    ['', ''],
+    ['x'.repeat(70), 'y'.repeat(70)],
+    ['études/é/', 'ß'],
+  ] as const) {
+    hashName(encode(prefix), encode(suffix));
+    writeUuid(out, 2);
+    const written = new TextDecoder().decode(out.subarray(2, 38));
+    assert.equal(written, referenceUuid(prefix + suffix));
+    assert.equal(lastUuid(), written);
   }
 });

@@ -16,24 +16,39 @@
 /** Bytes of the padded message; grown for a longer name. */
 let message = new Uint8Array(256);
 const schedule = new Int32Array(80);
+/** The digest of the last name hashed (its first four words: the UUID's 128 bits). */
+const digest = new Int32Array(5);
 const encoder = new TextEncoder();
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
 );
+/** The ASCII codes of each byte's two hex digits. */
+const HEX_CODES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  HEX_CODES[2 * i] = (HEX[i] as string).charCodeAt(0);
+  HEX_CODES[2 * i + 1] = (HEX[i] as string).charCodeAt(1);
+}
 
-/** `name`'s UTF-8 bytes into `message`, padded (FIPS 180-4 §5.1.1); the padded length. */
-function pad(name: string): number {
-  let n = 0;
+/** Room in `message` for `bytes` of name and the padding. */
+function reserve(bytes: number): void {
+  if (message.length < bytes + 72) message = new Uint8Array(bytes + 72);
+}
+
+/** `name`'s UTF-8 bytes into `message` from `at`; the index after them. */
+function put(name: string, at: number): number {
   const length = name.length;
-  if (message.length < length * 3 + 72) message = new Uint8Array(length * 3 + 72);
-  for (; n < length; n++) {
-    const c = name.charCodeAt(n);
-    if (c >= 0x80) {
-      n = encoder.encodeInto(name, message).written;
-      break;
-    }
-    message[n] = c;
+  reserve(at + length * 3);
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) return at + encoder.encodeInto(name, message.subarray(at)).written;
+    message[at + i] = c;
   }
+  return at + length;
+}
+
+/** Pads the message of `length` bytes (FIPS 180-4 §5.1.1); the padded length. */
+function pad(length: number): number {
+  let n = length;
   const bits = n * 8;
   message[n++] = 0x80;
   while ((n & 63) !== 56) message[n++] = 0;
@@ -49,9 +64,9 @@ function pad(name: string): number {
   return n;
 }
 
-/** A deterministic UUID (RFC 4122 layout, name-based on SHA-1) for a resource of the export. */
-export function uuidFor(name: string): string {
-  const end = pad(name);
+/** SHA-1 of the first `length` bytes of `message` into `digest`. */
+function hashMessage(length: number): void {
+  const end = pad(length);
   const w = schedule;
   const m = message;
   let h0 = 0x67452301;
@@ -124,8 +139,58 @@ export function uuidFor(name: string): string {
     h3 = (h3 + d) | 0;
     h4 = (h4 + e) | 0;
   }
-  // The first 16 bytes of the digest, the version (5) in byte 6's high nibble and the variant
-  // (10xx) in byte 8's two high bits (RFC 4122 §4.1.3, §4.1.1).
+  digest[0] = h0;
+  digest[1] = h1;
+  digest[2] = h2;
+  digest[3] = h3;
+  digest[4] = h4;
+}
+
+/** The name's UTF-8 bytes, to hash the names of many resources from parts (nameBytes). */
+export const nameBytes = (name: string): Uint8Array => encoder.encode(name);
+
+/**
+ * Hashes the name made of `prefix` then `suffix` (UTF-8 bytes), for writeUuid: the same UUID as
+ * uuidFor(prefix + suffix), without the string.
+ */
+export function hashName(prefix: Uint8Array, suffix: Uint8Array): void {
+  reserve(prefix.length + suffix.length);
+  message.set(prefix, 0);
+  message.set(suffix, prefix.length);
+  hashMessage(prefix.length + suffix.length);
+}
+
+/**
+ * Writes the UUID of the name last hashed (hashName) as its 36 ASCII characters into `out` at
+ * `at`: the first 16 bytes of the digest, the version (5) in byte 6's high nibble and the variant
+ * (10xx) in byte 8's two high bits (RFC 4122 §4.1.3, §4.1.1).
+ */
+export function writeUuid(out: Uint8Array, at: number): void {
+  let o = at;
+  for (let i = 0; i < 16; i++) {
+    const word = digest[i >> 2] as number;
+    let byte = (word >>> (24 - 8 * (i & 3))) & 0xff;
+    if (i === 6) byte = 0x50 | (byte & 0x0f);
+    else if (i === 8) byte = 0x80 | (byte & 0x3f);
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d;
+    out[o++] = HEX_CODES[2 * byte] as number;
+    out[o++] = HEX_CODES[2 * byte + 1] as number;
+  }
+}
+
+/** A deterministic UUID (RFC 4122 layout, name-based on SHA-1) for a resource of the export. */
+export function uuidFor(name: string): string {
+  hashMessage(put(name, 0));
+  return lastUuid();
+}
+
+/** The UUID of the name last hashed (hashName), as a string. */
+export function lastUuid(): string {
+  const h0 = digest[0] as number;
+  const h1 = digest[1] as number;
+  const h2 = digest[2] as number;
+  const h3 = digest[3] as number;
+  // The version (5) in byte 6's high nibble and the variant (10xx) in byte 8's two high bits.
   return `${HEX[h0 >>> 24]}${HEX[(h0 >>> 16) & 0xff]}${HEX[(h0 >>> 8) & 0xff]}${HEX[h0 & 0xff]}-${HEX[h1 >>> 24]}${HEX[(h1 >>> 16) & 0xff]}-${HEX[0x50 | ((h1 >>> 8) & 0x0f)]}${HEX[h1 & 0xff]}-${HEX[0x80 | ((h2 >>> 24) & 0x3f)]}${HEX[(h2 >>> 16) & 0xff]}-${HEX[(h2 >>> 8) & 0xff]}${HEX[h2 & 0xff]}${HEX[h3 >>> 24]}${HEX[(h3 >>> 16) & 0xff]}${HEX[(h3 >>> 8) & 0xff]}${HEX[h3 & 0xff]}`;
 }
 

@@ -24,6 +24,7 @@ import {
   type RecordType,
 } from '@jia-trial/dictionary';
 import { structuralFields } from '../odm/odm-layout.js';
+import { type BundleBytes, utf8 } from './fhir-bytes.js';
 import {
   codeListSystem,
   fieldCoding,
@@ -34,6 +35,9 @@ import {
   UCUM,
 } from './fhir-codes.js';
 import { jsonNumber, jsonString } from './fhir-json.js';
+
+/** The start of every Observation, up to its category or code. */
+export const OBSERVATION = '{"resourceType":"Observation","status":"final",';
 
 /** The members of an object as JSON.stringify writes them, without the braces. */
 export const membersOf = (value: object): string => JSON.stringify(value).slice(1, -1);
@@ -66,6 +70,15 @@ const NOT_APPLICABLE = membersOf({
   dataAbsentReason: { coding: [{ system: DATA_ABSENT_REASON_SYSTEM, code: 'not-applicable' }] },
 });
 
+const ABSENT_BYTES: ReadonlyMap<string, Uint8Array> = new Map(
+  [...ABSENT].map(([code, text]) => [code, utf8(text)]),
+);
+const TRUE = utf8('"valueBoolean":true');
+const FALSE = utf8('"valueBoolean":false');
+const QUANTITY = utf8('"valueQuantity":{"value":');
+const DATE_TIME = utf8('"valueDateTime":');
+const STRING = utf8('"valueString":');
+
 /** How a field's value is written, and the constant parts of its Observation and component. */
 export class FieldText {
   /** `"category":[...],"code":{...}` of its Observation, by the unit entered ('' none). */
@@ -81,6 +94,13 @@ export class FieldText {
   /** The field naming why this one is empty, and the field holding its unit. */
   private readonly missingField: string | undefined;
   private readonly unitField: string | undefined;
+  /** The field's name in UTF-8: the end of its Observations' names (fhir-ids.ts). */
+  readonly nameBytes: Uint8Array;
+  /** observationHead as bytes, with the Observation's start before and a comma after. */
+  private readonly headBytes = new Map<string, Uint8Array>();
+  private readonly codingBytes = new Map<string, Uint8Array>();
+  private readonly quantityEndBytes = new Map<string, Uint8Array>();
+  private readonly defaultQuantityEndBytes: Uint8Array;
 
   constructor(
     readonly record: RecordType,
@@ -90,6 +110,7 @@ export class FieldText {
     this.system = field.codeList ? codeListSystem(field.codeList) : undefined;
     this.missingField = field.missingField;
     this.unitField = field.unitField;
+    this.nameBytes = utf8(field.name);
     if (field.codeList && field.type === 'code')
       for (const c of CODE_LISTS[field.codeList].codes)
         if (!this.codings.has(c.code)) this.codings.set(c.code, this.coding(c.code, c.label));
@@ -99,6 +120,9 @@ export class FieldText {
       for (const unit of CODE_LISTS[unitList].codes)
         if (!this.quantityEnds.has(unit.code))
           this.quantityEnds.set(unit.code, quantityEnd(unit.code, unit.ucum ?? unit.code));
+    for (const [code, text] of this.codings) this.codingBytes.set(code, utf8(text));
+    for (const [code, text] of this.quantityEnds) this.quantityEndBytes.set(code, utf8(text));
+    this.defaultQuantityEndBytes = utf8(this.defaultQuantityEnd);
   }
 
   private coding(code: string, display: string): string {
@@ -121,6 +145,59 @@ export class FieldText {
       this.heads.set(key, head);
     }
     return head;
+  }
+
+  /** The Observation's start, observationHead and a comma, as bytes. */
+  observationHeadBytes(unit: string | undefined): Uint8Array {
+    const key = unit ?? '';
+    let head = this.headBytes.get(key);
+    if (head === undefined) {
+      head = utf8(`${OBSERVATION}${this.observationHead(unit)},`);
+      this.headBytes.set(key, head);
+    }
+    return head;
+  }
+
+  /** The dataAbsentReason of the field when empty (value(texts) as bytes), null: none. */
+  absentBytes(texts: RecordTexts): Uint8Array | null {
+    const code = this.missingField === undefined ? undefined : texts.get(this.missingField);
+    return code === undefined ? null : (ABSENT_BYTES.get(code) ?? null);
+  }
+
+  /** Writes valueOf(text, texts) into `out`, the common kinds from bytes made once. */
+  writeValue(out: BundleBytes, text: string, texts: RecordTexts): void {
+    const field = this.field;
+    switch (field.type) {
+      case 'boolean':
+        out.bytes(text === 'true' ? TRUE : FALSE);
+        return;
+      case 'integer':
+      case 'decimal': {
+        if (this.system !== undefined) break;
+        const unit = this.unitField === undefined ? undefined : texts.get(this.unitField);
+        out.bytes(QUANTITY);
+        out.text(jsonNumber(text));
+        out.bytes((unit && this.quantityEndBytes.get(unit)) || this.defaultQuantityEndBytes);
+        return;
+      }
+      case 'code': {
+        const coding = this.codingBytes.get(text);
+        if (coding === undefined) break;
+        out.bytes(coding);
+        return;
+      }
+      case 'date':
+        out.bytes(DATE_TIME);
+        out.json(text);
+        return;
+      case 'text':
+      case 'id':
+      case 'partial_date':
+        out.bytes(STRING);
+        out.json(text);
+        return;
+    }
+    out.text(this.valueOf(text, texts));
   }
 
   /** The unit entered for the field, when it has a unit field. */
@@ -279,3 +356,16 @@ export const SCORE_HEADS: Readonly<Record<ScoreKey, string>> = Object.fromEntrie
     }),
   ]),
 ) as Record<ScoreKey, string>;
+
+/** The start of each score's Observation up to its subject: SCORE_HEADS and a comma, as bytes. */
+export const SCORE_HEAD_BYTES: Readonly<Record<ScoreKey, Uint8Array>> = Object.fromEntries(
+  (Object.keys(SCORES) as ScoreKey[]).map((key) => [
+    key,
+    utf8(`${OBSERVATION}${SCORE_HEADS[key]},`),
+  ]),
+) as Record<ScoreKey, Uint8Array>;
+
+/** The end of a score's name (`score/<key>`), as bytes. */
+export const SCORE_NAMES: Readonly<Record<ScoreKey, Uint8Array>> = Object.fromEntries(
+  (Object.keys(SCORES) as ScoreKey[]).map((key) => [key, utf8(`score/${key}`)]),
+) as Record<ScoreKey, Uint8Array>;

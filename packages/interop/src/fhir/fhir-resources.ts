@@ -30,6 +30,7 @@ import type {
   ResearchSubject,
 } from 'fhir/r4.js';
 import { type ExchangeRecord, recordsOf, type SubjectRecords } from '../exchange/study-data.js';
+import { type BundleBytes, utf8 } from './fhir-bytes.js';
 import {
   CTCAE_GRADE_EXTENSION,
   codeListSystem,
@@ -38,20 +39,19 @@ import {
   type ScoreKey,
   SUBJECT_IDENTIFIER_SYSTEM,
 } from './fhir-codes.js';
-import { urnOf, uuidFor } from './fhir-ids.js';
+import { hashName, lastUuid, urnOf, uuidFor } from './fhir-ids.js';
 import { jsonString } from './fhir-json.js';
 import {
   bodySiteOf,
   membersOf,
+  OBSERVATION,
   observedFields,
   recordObservationText,
-  SCORE_HEADS,
+  SCORE_HEAD_BYTES,
+  SCORE_NAMES,
 } from './fhir-observations.js';
 
 export { urnOf, uuidFor } from './fhir-ids.js';
-
-/** Receives each resource of a subject, in order, as its JSON text (its id the last member). */
-export type ResourceSink = (resourceType: string, uuid: string, json: string) => void;
 
 export interface DateRules {
   /** Days added to every date (de-identified sharing); 0: none. */
@@ -91,12 +91,11 @@ export interface SubjectContext {
   readonly rules: DateRules;
 }
 
-const OBSERVATION = '{"resourceType":"Observation","status":"final",';
-
 /**
- * Writes a subject's resources to a sink. The Observations, which are nearly all of the export
- * (about 17 a visit), are written as text from their fields' constant parts
- * (fhir-observations.ts); the other resources, one or a few a subject or visit, as objects.
+ * Writes a subject's resources into the Bundle's bytes. The Observations and Encounters, which
+ * are nearly all of the export (about 18 a visit), are written from their fields' constant parts
+ * (fhir-observations.ts) and their ids' digests (fhir-ids.ts); the other resources, one or a few
+ * a subject, are built as objects.
  */
 class SubjectResources {
   /** The Patient's `urn:uuid:`. */
@@ -109,7 +108,7 @@ class SubjectResources {
   constructor(
     subject: SubjectRecords,
     context: SubjectContext,
-    private readonly sink: ResourceSink,
+    readonly out: BundleBytes,
   ) {
     this.patient = urnOf(uuidFor(`${context.studyId}/Patient/${subject.subjectId}`));
     this.subjectMember = `"subject":{"reference":${JSON.stringify(this.patient)}}`;
@@ -125,41 +124,54 @@ class SubjectResources {
     return urnOf(this.uuid(...parts));
   }
 
+  /** The name's start of the resources of a record: the subject's, then `parts`, then '/'. */
+  namesOf(parts: readonly string[]): Uint8Array {
+    return utf8(`${this.namePrefix}${parts.join('/')}/`);
+  }
+
   /** A resource built as an object (the id is added as its last member). */
   add(fullUrl: string, resource: FhirResource): void {
     const uuid = fullUrl.slice('urn:uuid:'.length);
-    this.sink(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
+    this.out.entry(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
   }
 
   /**
-   * The members an Observation has after its code: the subject, the date it is about (when
-   * there is one) and its link to the resource it is about (`"encounter":...`, `"focus":...`).
+   * The members an Observation has after its code, and a comma: the subject, the date it is
+   * about (when there is one) and its link to the resource it is about (`"encounter":...`).
    */
-  context(effective: string | undefined, link: object): string {
+  context(effective: string | undefined, link: object): Uint8Array {
     const linked = membersOf(link);
-    return `${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${linked === '' ? '' : `,${linked}`}`;
+    return utf8(
+      `${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${linked === '' ? '' : `,${linked}`},`,
+    );
   }
 
   /** Observations for the fields of a record that its resource does not hold. */
   fieldObservations(
     record: RecordType,
     texts: RecordTexts,
-    keyParts: string[],
+    keyParts: readonly string[],
     consumed: readonly string[],
     link: object,
     effective: string | undefined,
   ): void {
+    const out = this.out;
+    const names = this.namesOf(keyParts);
     const context = this.context(effective, link);
-    const prefix = `${this.namePrefix}${keyParts.join('/')}/`;
     for (const field of observedFields(record, consumed)) {
-      const value = field.value(texts);
-      if (value === null) continue;
-      const uuid = uuidFor(prefix + field.field.name);
-      this.sink(
-        'Observation',
-        uuid,
-        `${OBSERVATION}${field.observationHead(field.unitOf(texts))},${context},${value},"id":"${uuid}"}`,
-      );
+      const text = texts.get(field.field.name);
+      let absent: Uint8Array | null = null;
+      if (text === undefined) {
+        absent = field.absentBytes(texts);
+        if (absent === null) continue;
+      }
+      hashName(names, field.nameBytes);
+      out.startEntry();
+      out.bytes(field.observationHeadBytes(field.unitOf(texts)));
+      out.bytes(context);
+      if (absent !== null) out.bytes(absent);
+      else field.writeValue(out, text as string, texts);
+      out.endEntry('Observation');
     }
   }
 
@@ -183,39 +195,53 @@ class SubjectResources {
     }
     const linked = membersOf(link);
     const uuid = this.uuid(...keyParts);
-    this.sink(
+    this.out.entry(
       'Observation',
       uuid,
       `${OBSERVATION}${plan.code},${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${bodySite === '' ? '' : `,"bodySite":${bodySite}`}${linked === '' ? '' : `,${linked}`},"component":[${component}],"id":"${uuid}"}`,
     );
   }
 
-  /** A visit's Encounter. */
-  encounter(encounterUuid: string, visitId: string, date: string, identifierSystem: string): void {
-    const d = jsonString(date);
-    this.sink(
-      'Encounter',
-      encounterUuid,
-      `{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB","display":"ambulatory"},"identifier":[{"system":${identifierSystem},"value":${jsonString(visitId)}}],${this.subjectMember},"period":{"start":${d},"end":${d}},"id":"${encounterUuid}"}`,
+  /** A visit's Encounter, named `names` without its last '/'; its `urn:uuid:`. */
+  encounter(names: Uint8Array, visitId: string, date: string, identifierSystem: string): string {
+    hashName(names.subarray(0, names.length - 1), NO_BYTES);
+    const out = this.out;
+    out.startEntry();
+    out.text(
+      `{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB","display":"ambulatory"},"identifier":[{"system":${identifierSystem},"value":`,
     );
+    out.json(visitId);
+    out.text(`}],${this.subjectMember},"period":{"start":`);
+    out.json(date);
+    out.text(',"end":');
+    out.json(date);
+    out.text('}');
+    out.endEntry('Encounter');
+    return urnOf(lastUuid());
   }
 
-  /** A score of a visit. */
-  score(key: ScoreKey, value: number | boolean, visitId: string, encounter: string, date: string) {
-    const valuePart =
-      typeof value === 'boolean'
-        ? `"valueBoolean":${value}`
-        : key === 'acrPedi'
-          ? `"valueInteger":${JSON.stringify(value)}`
-          : `"valueQuantity":{"value":${JSON.stringify(value)}}`;
-    const uuid = this.uuid('visit', visitId, 'score', key);
-    this.sink(
-      'Observation',
-      uuid,
-      `${OBSERVATION}${SCORE_HEADS[key]},${this.subjectMember},"encounter":{"reference":${JSON.stringify(encounter)}},"effectiveDateTime":${jsonString(date)},${valuePart},"id":"${uuid}"}`,
+  /** A score of a visit (`context`: its subject, encounter and date, and a comma). */
+  score(key: ScoreKey, value: number | boolean, names: Uint8Array, context: Uint8Array): void {
+    hashName(names, SCORE_NAMES[key]);
+    const out = this.out;
+    out.startEntry();
+    out.bytes(SCORE_HEAD_BYTES[key]);
+    out.bytes(context);
+    if (typeof value === 'boolean') out.text(`"valueBoolean":${value}`);
+    else if (key === 'acrPedi') out.text(`"valueInteger":${JSON.stringify(value)}`);
+    else out.text(`"valueQuantity":{"value":${JSON.stringify(value)}}`);
+    out.endEntry('Observation');
+  }
+
+  /** What a visit's scores have after their code: subject, encounter and date, and a comma. */
+  scoreContext(encounter: string, date: string): Uint8Array {
+    return utf8(
+      `${this.subjectMember},"encounter":{"reference":${JSON.stringify(encounter)}},"effectiveDateTime":${jsonString(date)},`,
     );
   }
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 const typeOf = (id: RecordTypeId) => RECORD_TYPES.find((r) => r.id === id) as RecordType;
 const PATIENT_GENDER: Readonly<Record<string, Patient['gender']>> = {
@@ -302,10 +328,12 @@ function addScores(
   date: string,
 ): void {
   const { visit: current, scores } = scoring.scores(visit);
+  const names = b.namesOf(['visit', current.visitId]);
+  const context = b.scoreContext(encounter, date);
   for (const key of SCORE_KEYS) {
     const value = scores[key];
     if (value === null || value === undefined) continue;
-    b.score(key, value, current.visitId, encounter, date);
+    b.score(key, value, names, context);
   }
 }
 
@@ -342,9 +370,7 @@ function addVisits(b: SubjectResources, ctx: SubjectContext, subject: SubjectRec
   for (const texts of kept) {
     const visitId = texts.get('visit_id') ?? '';
     const date = texts.get('visit_date') ?? '';
-    const encounterUuid = b.uuid('visit', visitId);
-    const encounter = urnOf(encounterUuid);
-    b.encounter(encounterUuid, visitId, date, identifierSystem);
+    const encounter = b.encounter(b.namesOf(['visit', visitId]), visitId, date, identifierSystem);
     const link = { encounter: { reference: encounter } };
     b.fieldObservations(record, texts, ['visit', visitId], ['visit_id', 'visit_date'], link, date);
     addScores(b, scoring, texts, encounter, date);
@@ -523,15 +549,15 @@ const OWN: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Writes the resources of one subject to `sink`, in the Bundle's order; gives the Patient's
+ * Writes the resources of one subject into `out`, in the Bundle's order; gives the Patient's
  * `urn:uuid:` and whether the subject is enrolled (a member of the Bundle's Group).
  */
 export function subjectResources(
   subject: SubjectRecords,
   ctx: SubjectContext,
-  sink: ResourceSink,
+  out: BundleBytes,
 ): { patient: string; enrolled: boolean } {
-  const b = new SubjectResources(subject, ctx, sink);
+  const b = new SubjectResources(subject, ctx, out);
   const own = addPatient(b, ctx, subject);
   addVisits(b, ctx, subject);
   addMedications(b, ctx, subject);

@@ -6,9 +6,10 @@
  */
 import type { CodeSystem, Group, ResearchStudy } from 'fhir/r4.js';
 import type { ExchangeStudy, SubjectRecords } from '../exchange/study-data.js';
+import { BundleBytes } from './fhir-bytes.js';
 import { codeListSystems, measuresCodeSystem, STUDY_IDENTIFIER_SYSTEM } from './fhir-codes.js';
 import { urnOf, uuidFor } from './fhir-ids.js';
-import { type DateRules, type ResourceSink, subjectResources } from './fhir-resources.js';
+import { type DateRules, subjectResources } from './fhir-resources.js';
 
 export interface FhirFileOptions {
   /** ISO 8601 date-time of the export (Bundle.timestamp). */
@@ -17,16 +18,6 @@ export interface FhirFileOptions {
   /** Also each resource as an NDJSON line of its type. */
   readonly ndjson?: (resourceType: string, line: string) => void | Promise<void>;
 }
-
-/** Bytes handed to the writer at a time. */
-const BYTES_CHUNK = 1 << 20;
-/**
- * Characters encoded at a time. The resources' text is joined in small pieces, which V8 keeps
- * as a tree of strings; encoding 32 Ki characters of it into a Buffer runs at GB/s, where
- * Buffer.from of a string of 1 Mi characters (or a stream's own encoding) ran at a tenth of
- * that (docs/performance.md).
- */
-const TEXT_CHUNK = 1 << 15;
 
 /** Receives the Bundle's bytes (UTF-8), in order; each chunk is the receiver's to keep. */
 export type WriteBytes = (chunk: Uint8Array) => void | Promise<void>;
@@ -39,59 +30,30 @@ export async function writeFhirBundle(
 ): Promise<{ subjects: number; resources: number }> {
   const researchStudy = urnOf(uuidFor(`${study.studyId}/ResearchStudy`));
   const bundleId = uuidFor(`${study.studyId}/Bundle/${options.timestamp}`);
-  let text = `{"resourceType":"Bundle","id":"${bundleId}","type":"collection","timestamp":${JSON.stringify(options.timestamp)},"entry":[\n`;
-  let bytes = Buffer.allocUnsafeSlow(BYTES_CHUNK + 3 * TEXT_CHUNK);
-  let used = 0;
-  const ready: Uint8Array[] = [];
-  const encode = () => {
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (used + 3 * text.length > bytes.length) {
-      if (used > 0) ready.push(bytes.subarray(0, used));
-      bytes = Buffer.allocUnsafeSlow(Math.max(BYTES_CHUNK + 3 * TEXT_CHUNK, 3 * text.length));
-      used = 0;
-    }
-    used += bytes.write(text, used, 'utf8');
-    text = '';
-    if (used >= BYTES_CHUNK) {
-      ready.push(bytes.subarray(0, used));
-      bytes = Buffer.allocUnsafeSlow(BYTES_CHUNK + 3 * TEXT_CHUNK);
-      used = 0;
-    }
-  };
-  let first = true;
-  let resources = 0;
-  const lines: string[] = [];
-  const sink: ResourceSink = (resourceType, uuid, json) => {
-    text += `${first ? '' : ',\n'}{"fullUrl":"urn:uuid:${uuid}","resource":${json}}`;
-    first = false;
-    resources++;
-    if (options.ndjson) lines.push(resourceType, json);
-    if (text.length >= TEXT_CHUNK) encode();
-  };
+  const out = new BundleBytes(options.ndjson !== undefined);
+  out.text(
+    `{"resourceType":"Bundle","id":"${bundleId}","type":"collection","timestamp":${JSON.stringify(options.timestamp)},"entry":[\n`,
+  );
   // The write in progress: the next chunk is made while the last one is written (the writer is
   // never called again before its last write is done). Its failure is seen when it is awaited.
   let writing: Promise<void> = Promise.resolve();
-  const flush = async (all: boolean) => {
-    if (options.ndjson) {
+  const flush = async () => {
+    const lines = out.lines;
+    if (options.ndjson && lines) {
       for (let i = 0; i < lines.length; i += 2)
         await options.ndjson(lines[i] as string, lines[i + 1] as string);
       lines.length = 0;
     }
-    if (all) {
-      encode();
-      if (used > 0) ready.push(bytes.subarray(0, used));
-      used = 0;
-    }
-    for (const chunk of ready) {
+    for (const chunk of out.ready) {
       await writing;
       writing = Promise.resolve(write(chunk));
       writing.catch(() => {});
     }
-    ready.length = 0;
+    out.ready.length = 0;
   };
   const add = (fullUrl: string, resource: ResearchStudy | CodeSystem | Group) => {
     const uuid = fullUrl.slice('urn:uuid:'.length);
-    sink(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
+    out.entry(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
   };
   add(researchStudy, {
     resourceType: 'ResearchStudy',
@@ -104,7 +66,7 @@ export async function writeFhirBundle(
   });
   for (const system of [measuresCodeSystem(), ...codeListSystems()])
     add(urnOf(uuidFor(`CodeSystem/${system.url}`)), system);
-  await flush(false);
+  await flush();
   const enrolled: string[] = [];
   let count = 0;
   for await (const subject of subjects) {
@@ -112,10 +74,10 @@ export async function writeFhirBundle(
     const built = subjectResources(
       subject,
       { studyId: study.studyId, researchStudy, rules: options.rules },
-      sink,
+      out,
     );
     if (built.enrolled) enrolled.push(built.patient);
-    await flush(false);
+    await flush();
   }
   add(urnOf(uuidFor(`${study.studyId}/Group/enrolled`)), {
     resourceType: 'Group',
@@ -125,8 +87,9 @@ export async function writeFhirBundle(
     quantity: enrolled.length,
     member: enrolled.map((reference) => ({ entity: { reference } })),
   });
-  text += '\n]}\n';
-  await flush(true);
+  out.text('\n]}\n');
+  out.finish();
+  await flush();
   await writing;
-  return { subjects: count, resources };
+  return { subjects: count, resources: out.count };
 }
