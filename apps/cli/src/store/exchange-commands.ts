@@ -44,8 +44,13 @@ export async function chosenStudy(store: Store, study: string | undefined): Prom
 export async function streamWriter(path: string) {
   const stream = (await createExclusively(path)).createWriteStream();
   return {
+    /** Bytes: resolves once they are written out, so that their memory may be filled again. */
     write: async (chunk: string | Uint8Array) => {
-      if (!stream.write(chunk)) await once(stream, 'drain');
+      if (typeof chunk !== 'string')
+        await new Promise<void>((resolve, reject) =>
+          stream.write(chunk, (error) => (error ? reject(error) : resolve())),
+        );
+      else if (!stream.write(chunk)) await once(stream, 'drain');
     },
     close: async () => {
       stream.end();

@@ -27,7 +27,9 @@ const ID_START = utf8(',"id":"');
 const ENTRY_END = utf8('"}}');
 
 export class BundleBytes {
-  private buffer = Buffer.allocUnsafeSlow(BYTES_CHUNK + SLACK);
+  /** Buffers written and given back (recycle), to be filled again. */
+  private readonly free: Buffer[] = [];
+  private buffer = this.fresh();
   private position = 0;
   /** Chunks complete, waiting to be written. */
   readonly ready: Uint8Array[] = [];
@@ -38,6 +40,20 @@ export class BundleBytes {
 
   constructor(ndjson: boolean) {
     this.lines = ndjson ? [] : null;
+  }
+
+  /** A Buffer for the next chunk: one given back, else a new one. */
+  private fresh(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(BYTES_CHUNK + SLACK);
+  }
+
+  /**
+   * Gives back a chunk of `ready` once written, when its writer is done with it: its memory is
+   * filled again (new memory costs a page fault a page, and its release a collection).
+   */
+  recycle(chunk: Uint8Array): void {
+    const buffer = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength);
+    if (buffer.length === BYTES_CHUNK + SLACK && this.free.length < 2) this.free.push(buffer);
   }
 
   /** Entries written. */
@@ -119,7 +135,7 @@ export class BundleBytes {
   startEntry(): void {
     if (this.position >= BYTES_CHUNK) {
       this.ready.push(this.buffer.subarray(0, this.position));
-      this.buffer = Buffer.allocUnsafeSlow(BYTES_CHUNK + SLACK);
+      this.buffer = this.fresh();
       this.position = 0;
     }
     if (this.entries > 0) this.bytes(ENTRY_SEPARATOR);
@@ -148,7 +164,7 @@ export class BundleBytes {
   entry(resourceType: string, uuid: string, json: string): void {
     if (this.position >= BYTES_CHUNK) {
       this.ready.push(this.buffer.subarray(0, this.position));
-      this.buffer = Buffer.allocUnsafeSlow(BYTES_CHUNK + SLACK);
+      this.buffer = this.fresh();
       this.position = 0;
     }
     this.text(`${this.entries > 0 ? ',\n' : ''}{"fullUrl":"urn:uuid:${uuid}","resource":${json}}`);

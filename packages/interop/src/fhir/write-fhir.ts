@@ -17,6 +17,12 @@ export interface FhirFileOptions {
   readonly rules: DateRules;
   /** Also each resource as an NDJSON line of its type. */
   readonly ndjson?: (resourceType: string, line: string) => void | Promise<void>;
+  /**
+   * True: the writer is done with a chunk once the promise of its write resolves (it was written
+   * out, not kept), so that its memory is filled again; else each chunk is new memory, the
+   * writer's to keep.
+   */
+  readonly recycle?: boolean;
 }
 
 /** Receives the Bundle's bytes (UTF-8), in order; each chunk is the receiver's to keep. */
@@ -46,7 +52,8 @@ export async function writeFhirBundle(
     }
     for (const chunk of out.ready) {
       await writing;
-      writing = Promise.resolve(write(chunk));
+      const written = Promise.resolve(write(chunk));
+      writing = options.recycle ? written.then(() => out.recycle(chunk)) : written;
       writing.catch(() => {});
     }
     out.ready.length = 0;
