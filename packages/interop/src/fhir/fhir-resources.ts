@@ -188,7 +188,13 @@ class SubjectResources {
     let bodySite = '';
     for (const { text: field, bodySite: isSite } of plan.fields) {
       const text = texts.get(field.field.name);
-      if (text === undefined) continue;
+      if (text === undefined) {
+        // An empty field with a missing-data code: a component with its dataAbsentReason.
+        const absent = field.value(texts);
+        if (absent !== null)
+          component += `${component === '' ? '' : ','}${field.componentHead}${absent}}`;
+        continue;
+      }
       if (isSite) bodySite = bodySiteOf(text);
       else
         component += `${component === '' ? '' : ','}${field.componentHead}${field.valueOf(text, texts)}}`;
@@ -420,7 +426,15 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       record,
       t,
       ['medication', t.get('drug') ?? '', t.get('start_date') ?? ''],
-      ['drug', 'drug_class', 'start_date', 'stop_date', 'stop_reason'],
+      // A stop reason is the statement's statusReason; one given as a missing-data code has no
+      // code there, so it is an Observation with its dataAbsentReason, as a dose or a route.
+      [
+        'drug',
+        'drug_class',
+        'start_date',
+        'stop_date',
+        ...(t.get('stop_reason') ? ['stop_reason'] : []),
+      ],
       { focus: [{ reference: url }] },
       t.get('start_date'),
     );
