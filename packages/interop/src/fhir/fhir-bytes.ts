@@ -13,9 +13,12 @@ const BYTES_CHUNK = 1 << 20;
 /** Room beyond a chunk for its last entry; an entry larger than this grows the Buffer. */
 const SLACK = 1 << 16;
 
-const encoder = new TextEncoder();
-/** A text's UTF-8 bytes (the constant parts of resources). */
-export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+/**
+ * A text's UTF-8 bytes (the constant parts of resources, a visit's). Buffer.from, not
+ * TextEncoder: a short text's bytes come from Buffer's pool, not an ArrayBuffer of their own
+ * (1 µs, a million times a study).
+ */
+export const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 const ENTRY_START = utf8('{"fullUrl":"urn:uuid:');
 const ENTRY_SEPARATOR = utf8(',\n');

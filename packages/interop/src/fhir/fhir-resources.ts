@@ -140,7 +140,11 @@ class SubjectResources {
    * about (when there is one) and its link to the resource it is about (`"encounter":...`).
    */
   context(effective: string | undefined, link: object): Uint8Array {
-    const linked = membersOf(link);
+    return this.contextOf(effective, membersOf(link));
+  }
+
+  /** context(), its link given as JSON members (`"encounter":{...}`, '' none). */
+  contextOf(effective: string | undefined, linked: string): Uint8Array {
     return utf8(
       `${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${linked === '' ? '' : `,${linked}`},`,
     );
@@ -155,9 +159,18 @@ class SubjectResources {
     link: object,
     effective: string | undefined,
   ): void {
+    this.observe(record, texts, this.namesOf(keyParts), consumed, this.context(effective, link));
+  }
+
+  /** fieldObservations, the names' start (namesOf) and the context (context()) made. */
+  observe(
+    record: RecordType,
+    texts: RecordTexts,
+    names: Uint8Array,
+    consumed: readonly string[],
+    context: Uint8Array,
+  ): void {
     const out = this.out;
-    const names = this.namesOf(keyParts);
-    const context = this.context(effective, link);
     for (const field of observedFields(record, consumed)) {
       const text = texts.get(field.field.name);
       let absent: Uint8Array | null = null;
@@ -330,11 +343,11 @@ function addScores(
   b: SubjectResources,
   scoring: VisitScoring,
   visit: RecordTexts,
+  names: Uint8Array,
   encounter: string,
   date: string,
 ): void {
-  const { visit: current, scores } = scoring.scores(visit);
-  const names = b.namesOf(['visit', current.visitId]);
+  const { scores } = scoring.scores(visit);
   const context = b.scoreContext(encounter, date);
   for (const key of SCORE_KEYS) {
     const value = scores[key];
@@ -342,6 +355,9 @@ function addScores(
     b.score(key, value, names, context);
   }
 }
+
+/** The fields of a visit its Encounter holds. */
+const VISIT_CONSUMED = ['visit_id', 'visit_date'];
 
 /** Record types whose records belong to a visit (joint findings, CHAQ answers). */
 const OF_VISIT = RECORD_TYPES.filter(
@@ -376,10 +392,13 @@ function addVisits(b: SubjectResources, ctx: SubjectContext, subject: SubjectRec
   for (const texts of kept) {
     const visitId = texts.get('visit_id') ?? '';
     const date = texts.get('visit_date') ?? '';
-    const encounter = b.encounter(b.namesOf(['visit', visitId]), visitId, date, identifierSystem);
+    // The names of the visit's resources start `<study>/<subject>/visit/<visit id>/`.
+    const names = b.namesOf(['visit', visitId]);
+    const encounter = b.encounter(names, visitId, date, identifierSystem);
+    const linked = `"encounter":{"reference":${JSON.stringify(encounter)}}`;
+    b.observe(record, texts, names, VISIT_CONSUMED, b.contextOf(date, linked));
+    addScores(b, scoring, texts, names, encounter, date);
     const link = { encounter: { reference: encounter } };
-    b.fieldObservations(record, texts, ['visit', visitId], ['visit_id', 'visit_date'], link, date);
-    addScores(b, scoring, texts, encounter, date);
     for (const { child, rows } of children)
       for (const row of rows.get(visitId) ?? []) {
         const rowTexts = shifted(child, row.texts, ctx.rules);
