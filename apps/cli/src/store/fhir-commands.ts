@@ -14,11 +14,11 @@ import { type StoreIo, withStore } from './store-commands.js';
 
 /**
  * What the FHIR Bundle reads: the records without their trail (no resource carries who changed a
- * record or its signatures), the next batch read while one is written; batches of half the
- * usual size, so that the two in memory hold what one did (docs/performance.md).
+ * record or its signatures), the next batch read while one is written; batches of at most 250
+ * subjects, so that the two in memory hold no more than one of 500 did (docs/performance.md).
  */
 const FHIR_READ = { trail: false, readAhead: true } as const;
-const FHIR_BATCH_SUBJECTS = EXCHANGE_BATCH_SUBJECTS / 2;
+const FHIR_BATCH_SUBJECTS = Math.min(EXCHANGE_BATCH_SUBJECTS, 250);
 
 export interface FhirExportOptions {
   readonly out?: string | undefined;
