@@ -38,14 +38,19 @@ export async function chosenStudy(store: Store, study: string | undefined): Prom
 }
 
 /**
- * A text sink on a new file (created exclusively and private, as every export file: a planted
+ * A sink of text or bytes on a new file (created exclusively and private, as every export file: a planted
  * link or a file left behind is refused) that waits when the stream's buffer is full.
  */
 export async function streamWriter(path: string) {
   const stream = (await createExclusively(path)).createWriteStream();
   return {
-    write: async (text: string) => {
-      if (!stream.write(text)) await once(stream, 'drain');
+    /** Bytes: resolves once they are written out, so that their memory may be filled again. */
+    write: async (chunk: string | Uint8Array) => {
+      if (typeof chunk !== 'string')
+        await new Promise<void>((resolve, reject) =>
+          stream.write(chunk, (error) => (error ? reject(error) : resolve())),
+        );
+      else if (!stream.write(chunk)) await once(stream, 'drain');
     },
     close: async () => {
       stream.end();
@@ -58,7 +63,7 @@ export async function streamWriter(path: string) {
 /** Writes `path` through `work`: to `<path>.partial`, renamed when complete, removed on failure. */
 export async function writeAtomically<T>(
   path: string,
-  work: (write: (text: string) => Promise<void>) => Promise<T>,
+  work: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const partial = `${path}.partial`;
   const file = await streamWriter(partial);

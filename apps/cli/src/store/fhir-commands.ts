@@ -8,9 +8,17 @@ import { join } from 'node:path';
 import { JiaError } from '@jia-trial/errors';
 import { writeFhirBundle } from '@jia-trial/interop';
 import { findProtocol } from '@jia-trial/protocols';
-import { readStudyForExchange } from '@jia-trial/store';
+import { EXCHANGE_BATCH_SUBJECTS, readStudyForExchange } from '@jia-trial/store';
 import { chosenStudy, streamWriter, writeAtomically } from './exchange-commands.js';
 import { type StoreIo, withStore } from './store-commands.js';
+
+/**
+ * What the FHIR Bundle reads: the records without their trail (no resource carries who changed a
+ * record or its signatures), the next batch read while one is written; batches of at most 250
+ * subjects, so that the two in memory hold no more than one of 500 did (docs/performance.md).
+ */
+const FHIR_READ = { trail: false, readAhead: true } as const;
+const FHIR_BATCH_SUBJECTS = Math.min(EXCHANGE_BATCH_SUBJECTS, 250);
 
 export interface FhirExportOptions {
   readonly out?: string | undefined;
@@ -55,21 +63,28 @@ export async function runExportFhir(io: StoreIo, options: FhirExportOptions): Pr
           await file.write(`${line}\n`);
         }
       : undefined;
-    const result = await readStudyForExchange(store, studyId, async (info, subjects) => {
-      const protocol = findProtocol(info.protocolId);
-      const study = { ...info, protocol };
-      const run = (write: (text: string) => Promise<void>) =>
-        writeFhirBundle(write, study, subjects(), {
-          timestamp,
-          rules,
-          ...(ndjson ? { ndjson } : {}),
-        });
-      try {
-        return options.out ? await writeAtomically(options.out, run) : await run(async () => {});
-      } finally {
-        for (const file of files.values()) await file.close();
-      }
-    });
+    const result = await readStudyForExchange(
+      store,
+      studyId,
+      async (info, subjects) => {
+        const protocol = findProtocol(info.protocolId);
+        const study = { ...info, protocol };
+        const run = (write: (chunk: Uint8Array) => Promise<void>) =>
+          writeFhirBundle(write, study, subjects(FHIR_READ), {
+            timestamp,
+            rules,
+            // The file's writer resolves once a chunk is written out (exchange-commands.ts).
+            recycle: options.out !== undefined,
+            ...(ndjson ? { ndjson } : {}),
+          });
+        try {
+          return options.out ? await writeAtomically(options.out, run) : await run(async () => {});
+        } finally {
+          for (const file of files.values()) await file.close();
+        }
+      },
+      FHIR_BATCH_SUBJECTS,
+    );
     const summary = {
       studyId,
       format: 'fhir',

@@ -25,16 +25,22 @@ const SERVER_VERSION = (
 /** The client went away: the export stops. */
 class ClientGone extends Error {}
 
-/** A text sink on `stream` that waits while its buffer is full, and fails once it is closed. */
-function sinkOf(stream: PassThrough, onFirst: () => void): (text: string) => Promise<void> {
+/**
+ * A sink of text (ODM) or bytes (FHIR) on `stream` that waits while its buffer is full, and fails
+ * once it is closed.
+ */
+function sinkOf(
+  stream: PassThrough,
+  onFirst: () => void,
+): (chunk: string | Uint8Array) => Promise<void> {
   let first = true;
-  return async (text) => {
+  return async (chunk) => {
     if (stream.destroyed) throw new ClientGone('the client closed the connection');
     if (first) {
       first = false;
       onFirst();
     }
-    if (stream.write(text)) return;
+    if (stream.write(chunk)) return;
     await new Promise<void>((resolve, reject) => {
       const done = () => {
         stream.off('drain', done);
@@ -61,16 +67,22 @@ export interface ExchangeRequest {
 function writeExport(
   store: Store,
   what: ExchangeRequest,
-  write: (text: string) => Promise<void>,
+  write: (chunk: string | Uint8Array) => Promise<void>,
 ): Promise<unknown> {
   const now = new Date().toISOString();
   return readStudyForExchange<unknown>(store, what.studyId, (info, subjects, changes) => {
     const protocol = findProtocol(info.protocolId);
     if (what.format === 'fhir')
-      return writeFhirBundle(write, { ...info, protocol }, subjects(), {
-        timestamp: now,
-        rules: { shiftDays: 0, dropBefore: null },
-      });
+      // No trail: no FHIR resource carries who changed a record, nor its signatures.
+      return writeFhirBundle(
+        write,
+        { ...info, protocol },
+        subjects({ trail: false, readAhead: true }),
+        {
+          timestamp: now,
+          rules: { shiftDays: 0, dropBefore: null },
+        },
+      );
     return exportOdm(
       write,
       { study: info, protocol, subjects, changes },

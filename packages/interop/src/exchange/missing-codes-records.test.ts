@@ -209,12 +209,12 @@ describe('codes on the other record types in ODM 1.3.2', () => {
 const fhir = standardFiles('fhir-r4');
 
 async function fhirOf(subjects: SubjectRecords[]): Promise<Bundle> {
-  const parts: string[] = [];
+  const parts: Uint8Array[] = [];
   await writeFhirBundle((t) => void parts.push(t), { ...STUDY, sites: [] }, subjects, {
     timestamp: '2026-12-03T10:00:00Z',
     rules: { shiftDays: 0, dropBefore: null },
   });
-  return JSON.parse(parts.join('')) as Bundle;
+  return JSON.parse(Buffer.concat(parts).toString('utf8')) as Bundle;
 }
 
 const observations = (b: Bundle) =>

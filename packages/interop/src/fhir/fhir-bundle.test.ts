@@ -24,7 +24,7 @@ async function bundleOf(
   bundle: string,
   options: Partial<FhirFileOptions> = {},
 ): Promise<{ bundle: Bundle; ndjson: Map<string, string[]> }> {
-  const parts: string[] = [];
+  const parts: Uint8Array[] = [];
   const ndjson = new Map<string, string[]>();
   await writeFhirBundle(
     (t) => {
@@ -41,7 +41,7 @@ async function bundleOf(
       ...options,
     },
   );
-  return { bundle: JSON.parse(parts.join('')) as Bundle, ndjson };
+  return { bundle: JSON.parse(Buffer.concat(parts).toString('utf8')) as Bundle, ndjson };
 }
 
 const resources = (b: Bundle, type: string) =>

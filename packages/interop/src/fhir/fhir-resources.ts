@@ -10,14 +10,8 @@
  * resource does not hold becomes an Observation about that resource (`focus`): nothing stored is
  * left out. Every reference is the `urn:uuid:` of a resource of the same Bundle.
  */
-import { createHash } from 'node:crypto';
 import {
   CODE_LISTS,
-  DATA_ABSENT_REASON_SYSTEM,
-  DATA_ABSENT_REASONS,
-  type FieldDefinition,
-  isMissingCode,
-  MISSING_CODE_LABELS,
   RECORD_TYPES,
   type RecordTexts,
   type RecordType,
@@ -29,44 +23,35 @@ import {
 } from '@jia-trial/dictionary';
 import type {
   AdverseEvent,
-  CodeableConcept,
-  Encounter,
   FhirResource,
   MedicationStatement,
-  Observation,
-  ObservationComponent,
   Patient,
   Procedure,
-  Reference,
   ResearchSubject,
 } from 'fhir/r4.js';
-import { recordsOf, type SubjectRecords } from '../exchange/study-data.js';
-import { structuralFields } from '../odm/odm-layout.js';
+import { type ExchangeRecord, recordsOf, type SubjectRecords } from '../exchange/study-data.js';
+import { type BundleBytes, utf8 } from './fhir-bytes.js';
 import {
   CTCAE_GRADE_EXTENSION,
   codeListSystem,
-  fieldCoding,
   recordCoding,
   SCORES,
   type ScoreKey,
   SUBJECT_IDENTIFIER_SYSTEM,
-  scoreCoding,
-  UCUM,
 } from './fhir-codes.js';
+import { hashName, lastUuid, urnOf, uuidFor } from './fhir-ids.js';
+import { jsonString } from './fhir-json.js';
+import {
+  bodySiteOf,
+  membersOf,
+  OBSERVATION,
+  observedFields,
+  recordObservationText,
+  SCORE_HEAD_BYTES,
+  SCORE_NAMES,
+} from './fhir-observations.js';
 
-/** A deterministic UUID (RFC 4122 layout, name-based on SHA-1) for a resource of the export. */
-export function uuidFor(name: string): string {
-  const h = createHash('sha1').update(name).digest('hex');
-  const variant = ((Number.parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-export const urnOf = (uuid: string) => `urn:uuid:${uuid}`;
-
-export interface FhirEntry {
-  readonly fullUrl: string;
-  readonly resource: FhirResource;
-}
+export { urnOf, uuidFor } from './fhir-ids.js';
 
 export interface DateRules {
   /** Days added to every date (de-identified sharing); 0: none. */
@@ -84,10 +69,10 @@ export function shiftDate(date: string, days: number): string {
   return partial ? iso.slice(0, 7) : iso;
 }
 
-/** A record's texts with every date shifted. */
-function shifted(record: RecordType, texts: RecordTexts, rules: DateRules): Map<string, string> {
+/** A record's texts with every date shifted (the texts themselves when there is no shift). */
+function shifted(record: RecordType, texts: RecordTexts, rules: DateRules): RecordTexts {
+  if (rules.shiftDays === 0) return texts;
   const out = new Map(texts);
-  if (rules.shiftDays === 0) return out;
   for (const field of record.fields)
     if ((field.type === 'date' || field.type === 'partial_date') && out.has(field.name))
       out.set(field.name, shiftDate(out.get(field.name) as string, rules.shiftDays));
@@ -100,187 +85,106 @@ function recordDate(record: RecordType, texts: RecordTexts): string | null {
   return field ? (texts.get(field.name) ?? null) : null;
 }
 
-const decimal = (text: string) => Number(text);
-
-/** A number as a Quantity in the unit it was entered in (its unit field) or its standard unit. */
-function quantityOf(
-  record: RecordType,
-  field: FieldDefinition,
-  texts: RecordTexts,
-  text: string,
-): Partial<Observation> {
-  if (field.codeList)
-    return {
-      valueCodeableConcept: { coding: [{ system: codeListSystem(field.codeList), code: text }] },
-    };
-  const unitCode = field.unitField ? texts.get(field.unitField) : undefined;
-  const unitList = record.fields.find((f) => f.name === field.unitField)?.codeList;
-  const unit =
-    unitCode && unitList ? CODE_LISTS[unitList].codes.find((c) => c.code === unitCode) : undefined;
-  const symbol = unit ? unit.code : field.unit?.symbol;
-  const ucum = unit ? (unit.ucum ?? unit.code) : field.unit?.ucum;
-  return {
-    valueQuantity: {
-      value: decimal(text),
-      ...(symbol ? { unit: symbol } : {}),
-      ...(ucum ? { system: UCUM, code: ucum } : {}),
-    },
-  };
-}
-
-/**
- * An empty field's missing-data code (ADR 0040) as the Observation's dataAbsentReason, the FHIR
- * R4 element for "why the value is missing" (the code list's mapping, missing-codes.ts); null
- * for a plain blank, which has no Observation.
- */
-function absentReason(field: FieldDefinition, texts: RecordTexts): Partial<Observation> | null {
-  const code = field.missingField ? texts.get(field.missingField) : undefined;
-  if (!isMissingCode(code)) return null;
-  const reason = DATA_ABSENT_REASONS[code];
-  return {
-    dataAbsentReason: {
-      coding: [{ system: DATA_ABSENT_REASON_SYSTEM, code: reason.code, display: reason.display }],
-      text: MISSING_CODE_LABELS[code],
-    },
-  };
-}
-
-/** A field's value as an Observation's or a component's value[x]. */
-function fieldValue(
-  record: RecordType,
-  field: FieldDefinition,
-  texts: RecordTexts,
-): Partial<Observation> | null {
-  const text = texts.get(field.name);
-  if (text === undefined) return absentReason(field, texts);
-  switch (field.type) {
-    case 'boolean':
-      return { valueBoolean: text === 'true' };
-    case 'integer':
-    case 'decimal':
-      return quantityOf(record, field, texts, text);
-    case 'chaq_score':
-      return text === 'na'
-        ? {
-            dataAbsentReason: {
-              coding: [
-                {
-                  system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
-                  code: 'not-applicable',
-                },
-              ],
-            },
-          }
-        : { valueInteger: Number(text) };
-    case 'code':
-      return field.codeList
-        ? {
-            valueCodeableConcept: {
-              coding: [
-                {
-                  system: codeListSystem(field.codeList),
-                  code: text,
-                  display:
-                    CODE_LISTS[field.codeList].codes.find((c) => c.code === text)?.label ?? text,
-                },
-              ],
-            },
-          }
-        : { valueString: text };
-    case 'codes':
-      return field.codeList
-        ? {
-            valueCodeableConcept: {
-              coding: text.split(';').map((code) => ({
-                system: codeListSystem(field.codeList as NonNullable<typeof field.codeList>),
-                code,
-              })),
-            },
-          }
-        : { valueString: text };
-    case 'date':
-      return { valueDateTime: text };
-    default:
-      return { valueString: text };
-  }
-}
-
 export interface SubjectContext {
   readonly studyId: string;
   readonly researchStudy: string;
   readonly rules: DateRules;
 }
 
-/** Builds the resources; `fields` consumed by a resource are not repeated as Observations. */
+/**
+ * Writes a subject's resources into the Bundle's bytes. The Observations and Encounters, which
+ * are nearly all of the export (about 18 a visit), are written from their fields' constant parts
+ * (fhir-observations.ts) and their ids' digests (fhir-ids.ts); the other resources, one or a few
+ * a subject, are built as objects.
+ */
 class SubjectResources {
-  readonly entries: FhirEntry[] = [];
+  /** The Patient's `urn:uuid:`. */
   readonly patient: string;
+  /** `"subject":{"reference":"<Patient>"}`. */
+  private readonly subjectMember: string;
+  /** The names of the subject's resources start with this (fhir-ids.ts). */
+  private readonly namePrefix: string;
 
   constructor(
-    private readonly subject: SubjectRecords,
-    private readonly context: SubjectContext,
+    subject: SubjectRecords,
+    context: SubjectContext,
+    readonly out: BundleBytes,
   ) {
     this.patient = urnOf(uuidFor(`${context.studyId}/Patient/${subject.subjectId}`));
+    this.subjectMember = `"subject":{"reference":${JSON.stringify(this.patient)}}`;
+    this.namePrefix = `${context.studyId}/${subject.subjectId}/`;
+  }
+
+  /** The uuid of a resource of the subject named by `parts`. */
+  uuid(...parts: string[]): string {
+    return uuidFor(this.namePrefix + parts.join('/'));
   }
 
   key(...parts: string[]): string {
-    return urnOf(uuidFor([this.context.studyId, this.subject.subjectId, ...parts].join('/')));
+    return urnOf(this.uuid(...parts));
   }
 
+  /** The name's start of the resources of a record: the subject's, then `parts`, then '/'. */
+  namesOf(parts: readonly string[]): Uint8Array {
+    return utf8(`${this.namePrefix}${parts.join('/')}/`);
+  }
+
+  /** A resource built as an object (the id is added as its last member). */
   add(fullUrl: string, resource: FhirResource): void {
-    this.entries.push({
-      fullUrl,
-      resource: { ...resource, id: fullUrl.slice('urn:uuid:'.length) } as FhirResource,
-    });
+    const uuid = fullUrl.slice('urn:uuid:'.length);
+    this.out.entry(resource.resourceType, uuid, JSON.stringify({ ...resource, id: uuid }));
   }
 
-  get subjectRef(): Reference {
-    return { reference: this.patient };
+  /**
+   * The members an Observation has after its code, and a comma: the subject, the date it is
+   * about (when there is one) and its link to the resource it is about (`"encounter":...`).
+   */
+  context(effective: string | undefined, link: object): Uint8Array {
+    return this.contextOf(effective, membersOf(link));
+  }
+
+  /** context(), its link given as JSON members (`"encounter":{...}`, '' none). */
+  contextOf(effective: string | undefined, linked: string): Uint8Array {
+    return utf8(
+      `${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${linked === '' ? '' : `,${linked}`},`,
+    );
   }
 
   /** Observations for the fields of a record that its resource does not hold. */
   fieldObservations(
     record: RecordType,
     texts: RecordTexts,
-    keyParts: string[],
-    consumed: ReadonlySet<string>,
-    link: Partial<Observation>,
+    keyParts: readonly string[],
+    consumed: readonly string[],
+    link: object,
     effective: string | undefined,
   ): void {
-    const structural = structuralFields(record);
-    const unitFields = new Set(record.fields.flatMap((f) => (f.unitField ? [f.unitField] : [])));
-    for (const field of record.fields) {
-      // A missing-data code is its field's dataAbsentReason, not an Observation of its own.
-      if (
-        structural.has(field.name) ||
-        consumed.has(field.name) ||
-        unitFields.has(field.name) ||
-        field.missingFor
-      )
-        continue;
-      const value = fieldValue(record, field, texts);
-      if (value === null) continue;
-      const lab = field.standardCode !== undefined || field.standardCodeByUnit !== undefined;
-      const unit = field.unitField ? texts.get(field.unitField) : undefined;
-      this.add(this.key(...keyParts, field.name), {
-        resourceType: 'Observation',
-        status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: lab ? 'laboratory' : 'exam',
-              },
-            ],
-          },
-        ],
-        code: { coding: [fieldCoding(record, field, unit)], text: field.label },
-        subject: this.subjectRef,
-        ...(effective ? { effectiveDateTime: effective } : {}),
-        ...link,
-        ...value,
-      } as Observation);
+    this.observe(record, texts, this.namesOf(keyParts), consumed, this.context(effective, link));
+  }
+
+  /** fieldObservations, the names' start (namesOf) and the context (context()) made. */
+  observe(
+    record: RecordType,
+    texts: RecordTexts,
+    names: Uint8Array,
+    consumed: readonly string[],
+    context: Uint8Array,
+  ): void {
+    const out = this.out;
+    for (const field of observedFields(record, consumed)) {
+      const text = texts.get(field.field.name);
+      let absent: Uint8Array | null = null;
+      if (text === undefined) {
+        absent = field.absentBytes(texts);
+        if (absent === null) continue;
+      }
+      hashName(names, field.nameBytes);
+      out.startEntry();
+      out.bytes(field.observationHeadBytes(field.unitOf(texts)));
+      out.bytes(context);
+      if (absent !== null) out.bytes(absent);
+      else field.writeValue(out, text as string, texts);
+      out.endEntry('Observation');
     }
   }
 
@@ -289,56 +193,74 @@ class SubjectResources {
     record: RecordType,
     texts: RecordTexts,
     keyParts: string[],
-    link: Partial<Observation>,
+    link: object,
     effective: string | undefined,
   ): void {
-    const structural = structuralFields(record);
-    const component: ObservationComponent[] = [];
-    let bodySite: CodeableConcept | undefined;
-    for (const field of record.fields) {
-      if (structural.has(field.name) || field.missingFor) continue;
-      const text = texts.get(field.name);
+    const plan = recordObservationText(record);
+    let component = '';
+    let bodySite = '';
+    for (const { text: field, bodySite: isSite } of plan.fields) {
+      const text = texts.get(field.field.name);
       if (text === undefined) {
         // An empty field with a missing-data code: a component with its dataAbsentReason.
-        const absent = absentReason(field, texts);
-        if (absent)
-          component.push({
-            code: { coding: [fieldCoding(record, field)], text: field.label },
-            ...absent,
-          } as ObservationComponent);
+        const absent = field.value(texts);
+        if (absent !== null)
+          component += `${component === '' ? '' : ','}${field.componentHead}${absent}}`;
         continue;
       }
-      if (field.codeList === 'joint' && field.type === 'code') {
-        bodySite = {
-          coding: [
-            {
-              system: codeListSystem('joint'),
-              code: text,
-              display: CODE_LISTS.joint.codes.find((c) => c.code === text)?.label ?? text,
-            },
-          ],
-        };
-        continue;
-      }
-      const value = fieldValue(record, field, texts);
-      if (value)
-        component.push({
-          code: { coding: [fieldCoding(record, field)], text: field.label },
-          ...value,
-        } as ObservationComponent);
+      if (isSite) bodySite = bodySiteOf(text);
+      else
+        component += `${component === '' ? '' : ','}${field.componentHead}${field.valueOf(text, texts)}}`;
     }
-    this.add(this.key(...keyParts), {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [recordCoding(record)], text: record.label },
-      subject: this.subjectRef,
-      ...(effective ? { effectiveDateTime: effective } : {}),
-      ...(bodySite ? { bodySite } : {}),
-      ...link,
-      component,
-    } as Observation);
+    const linked = membersOf(link);
+    const uuid = this.uuid(...keyParts);
+    this.out.entry(
+      'Observation',
+      uuid,
+      `${OBSERVATION}${plan.code},${this.subjectMember}${effective ? `,"effectiveDateTime":${jsonString(effective)}` : ''}${bodySite === '' ? '' : `,"bodySite":${bodySite}`}${linked === '' ? '' : `,${linked}`},"component":[${component}],"id":"${uuid}"}`,
+    );
+  }
+
+  /** A visit's Encounter, named `names` without its last '/'; its `urn:uuid:`. */
+  encounter(names: Uint8Array, visitId: string, date: string, identifierSystem: string): string {
+    hashName(names.subarray(0, names.length - 1), NO_BYTES);
+    const out = this.out;
+    out.startEntry();
+    out.text(
+      `{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB","display":"ambulatory"},"identifier":[{"system":${identifierSystem},"value":`,
+    );
+    out.json(visitId);
+    out.text(`}],${this.subjectMember},"period":{"start":`);
+    out.json(date);
+    out.text(',"end":');
+    out.json(date);
+    out.text('}');
+    out.endEntry('Encounter');
+    return urnOf(lastUuid());
+  }
+
+  /** A score of a visit (`context`: its subject, encounter and date, and a comma). */
+  score(key: ScoreKey, value: number | boolean, names: Uint8Array, context: Uint8Array): void {
+    hashName(names, SCORE_NAMES[key]);
+    const out = this.out;
+    out.startEntry();
+    out.bytes(SCORE_HEAD_BYTES[key]);
+    out.bytes(context);
+    if (typeof value === 'boolean') out.text(`"valueBoolean":${value}`);
+    else if (key === 'acrPedi') out.text(`"valueInteger":${JSON.stringify(value)}`);
+    else out.text(`"valueQuantity":{"value":${JSON.stringify(value)}}`);
+    out.endEntry('Observation');
+  }
+
+  /** What a visit's scores have after their code: subject, encounter and date, and a comma. */
+  scoreContext(encounter: string, date: string): Uint8Array {
+    return utf8(
+      `${this.subjectMember},"encounter":{"reference":${JSON.stringify(encounter)}},"effectiveDateTime":${jsonString(date)},`,
+    );
   }
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 const typeOf = (id: RecordTypeId) => RECORD_TYPES.find((r) => r.id === id) as RecordType;
 const PATIENT_GENDER: Readonly<Record<string, Patient['gender']>> = {
@@ -351,7 +273,7 @@ function addPatient(
   b: SubjectResources,
   ctx: SubjectContext,
   subject: SubjectRecords,
-): Map<string, string> | null {
+): RecordTexts | null {
   const record = typeOf('subject');
   const own = recordsOf(subject, 'subject')[0];
   if (!own) return null;
@@ -373,7 +295,7 @@ function addPatient(
     resourceType: 'ResearchSubject',
     status: withdrawn ? 'withdrawn' : enrolled ? 'on-study' : 'candidate',
     study: { reference: ctx.researchStudy },
-    individual: b.subjectRef,
+    individual: { reference: b.patient },
     identifier: [{ system: SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId), value: subject.subjectId }],
     ...(enrolled ? { period: { start: enrolled, ...(withdrawn ? { end: withdrawn } : {}) } } : {}),
   } satisfies ResearchSubject);
@@ -381,104 +303,107 @@ function addPatient(
     record,
     texts,
     ['subject'],
-    new Set(['sex', 'birth_date', 'enrolment_date', 'withdrawal_date']),
+    ['sex', 'birth_date', 'enrolment_date', 'withdrawal_date'],
     { focus: [{ reference: researchSubject }] },
     undefined,
   );
   return texts;
 }
 
+/**
+ * The scores of each visit, as the server scores them: against the visit's reference among all
+ * the subject's visits in (date, id) order (referenceVisitOf). The visits are read as records
+ * once a subject, not once a visit.
+ */
+class VisitScoring {
+  private inOrder: VisitRecord[] | null = null;
+  private readonly records = new Map<RecordTexts, VisitRecord>();
+
+  constructor(private readonly visits: readonly RecordTexts[]) {}
+
+  scores(visit: RecordTexts) {
+    if (this.inOrder === null) {
+      for (const texts of this.visits)
+        this.records.set(texts, recordFromTexts('visit', texts) as unknown as VisitRecord);
+      this.inOrder = [...this.records.values()].sort(
+        (a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId),
+      );
+    }
+    const current = this.records.get(visit) as VisitRecord;
+    return {
+      visit: current,
+      scores: scoreAgainstReference(current, referenceVisitOf(current, this.inOrder)),
+    };
+  }
+}
+
+const SCORE_KEYS = Object.keys(SCORES) as ScoreKey[];
+
 function addScores(
   b: SubjectResources,
+  scoring: VisitScoring,
   visit: RecordTexts,
-  visits: readonly RecordTexts[],
+  names: Uint8Array,
   encounter: string,
   date: string,
 ): void {
-  const asRecord = (t: RecordTexts) => recordFromTexts('visit', t) as unknown as VisitRecord;
-  const all = visits
-    .map(asRecord)
-    .sort((a, b) => a.visitDate.localeCompare(b.visitDate) || a.visitId.localeCompare(b.visitId));
-  const current = asRecord(visit);
-  const scores = scoreAgainstReference(current, referenceVisitOf(current, all));
-  for (const key of Object.keys(SCORES) as ScoreKey[]) {
+  const { scores } = scoring.scores(visit);
+  const context = b.scoreContext(encounter, date);
+  for (const key of SCORE_KEYS) {
     const value = scores[key];
     if (value === null || value === undefined) continue;
-    const valuePart: Partial<Observation> =
-      typeof value === 'boolean'
-        ? { valueBoolean: value }
-        : key === 'acrPedi'
-          ? { valueInteger: value }
-          : { valueQuantity: { value } };
-    b.add(b.key('visit', current.visitId, 'score', key), {
-      resourceType: 'Observation',
-      status: 'final',
-      category: [
-        {
-          coding: [
-            {
-              system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-              code: 'survey',
-            },
-          ],
-        },
-      ],
-      code: { coding: [scoreCoding(key)], text: SCORES[key].display },
-      subject: b.subjectRef,
-      encounter: { reference: encounter },
-      effectiveDateTime: date,
-      ...valuePart,
-    } as Observation);
+    b.score(key, value, names, context);
   }
+}
+
+/** The fields of a visit its Encounter holds. */
+const VISIT_CONSUMED = ['visit_id', 'visit_date'];
+
+/** Record types whose records belong to a visit (joint findings, CHAQ answers). */
+const OF_VISIT = RECORD_TYPES.filter(
+  (r) => r.id !== 'visit' && r.references.some((x) => x.to === 'visit'),
+);
+
+/** The records of a type of a subject by their visit, in their order. */
+function byVisit(records: readonly ExchangeRecord[]): Map<string, ExchangeRecord[]> {
+  const out = new Map<string, ExchangeRecord[]>();
+  for (const row of records) {
+    const visitId = row.texts.get('visit_id');
+    if (visitId === undefined) continue;
+    const list = out.get(visitId);
+    if (list) list.push(row);
+    else out.set(visitId, [row]);
+  }
+  return out;
 }
 
 function addVisits(b: SubjectResources, ctx: SubjectContext, subject: SubjectRecords): void {
   const record = typeOf('visit');
-  const keptForVisit = RECORD_TYPES.filter(
-    (r) => r.id !== 'visit' && r.references.some((x) => x.to === 'visit'),
-  );
   const visits = recordsOf(subject, 'visit').map((v) => shifted(record, v.texts, ctx.rules));
   const kept = visits.filter(
     (v) => !ctx.rules.dropBefore || (v.get('visit_date') ?? '') >= (ctx.rules.dropBefore as string),
   );
+  const scoring = new VisitScoring(visits);
+  const children = OF_VISIT.map((child) => ({
+    child,
+    rows: byVisit(recordsOf(subject, child.id)),
+  }));
+  const identifierSystem = JSON.stringify(`${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/visit`);
   for (const texts of kept) {
     const visitId = texts.get('visit_id') ?? '';
     const date = texts.get('visit_date') ?? '';
-    const encounter = b.key('visit', visitId);
-    b.add(encounter, {
-      resourceType: 'Encounter',
-      status: 'finished',
-      class: {
-        system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-        code: 'AMB',
-        display: 'ambulatory',
-      },
-      identifier: [{ system: `${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/visit`, value: visitId }],
-      subject: b.subjectRef,
-      period: { start: date, end: date },
-    } satisfies Encounter);
-    b.fieldObservations(
-      record,
-      texts,
-      ['visit', visitId],
-      new Set(['visit_id', 'visit_date']),
-      { encounter: { reference: encounter } },
-      date,
-    );
-    addScores(b, texts, visits, encounter, date);
-    for (const child of keptForVisit)
-      for (const row of recordsOf(subject, child.id).filter(
-        (r) => r.texts.get('visit_id') === visitId,
-      )) {
+    // The names of the visit's resources start `<study>/<subject>/visit/<visit id>/`.
+    const names = b.namesOf(['visit', visitId]);
+    const encounter = b.encounter(names, visitId, date, identifierSystem);
+    const linked = `"encounter":{"reference":${JSON.stringify(encounter)}}`;
+    b.observe(record, texts, names, VISIT_CONSUMED, b.contextOf(date, linked));
+    addScores(b, scoring, texts, names, encounter, date);
+    const link = { encounter: { reference: encounter } };
+    for (const { child, rows } of children)
+      for (const row of rows.get(visitId) ?? []) {
         const rowTexts = shifted(child, row.texts, ctx.rules);
         const key = child.key.map((k) => rowTexts.get(k) ?? '');
-        b.recordObservation(
-          child,
-          rowTexts,
-          [child.id, ...key],
-          { encounter: { reference: encounter } },
-          date,
-        );
+        b.recordObservation(child, rowTexts, [child.id, ...key], link, date);
       }
   }
 }
@@ -502,7 +427,7 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       category: {
         coding: [{ system: codeListSystem('drug_class'), code: t.get('drug_class') ?? 'other' }],
       },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       effectivePeriod: { start: t.get('start_date') ?? '', ...(stop ? { end: stop } : {}) },
       ...(t.get('stop_reason')
         ? {
@@ -522,13 +447,13 @@ function addMedications(b: SubjectResources, ctx: SubjectContext, subject: Subje
       ['medication', t.get('drug') ?? '', t.get('start_date') ?? ''],
       // A stop reason is the statement's statusReason; one given as a missing-data code has no
       // code there, so it is an Observation with its dataAbsentReason, as a dose or a route.
-      new Set([
+      [
         'drug',
         'drug_class',
         'start_date',
         'stop_date',
         ...(t.get('stop_reason') ? ['stop_reason'] : []),
-      ]),
+      ],
       { focus: [{ reference: url }] },
       t.get('start_date'),
     );
@@ -546,7 +471,7 @@ function addInfusions(b: SubjectResources, ctx: SubjectContext, subject: Subject
       resourceType: 'Procedure',
       status: 'completed',
       code: { coding: [recordCoding(record)], text: 'Mesenchymal stromal cell infusion' },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       performedDateTime: date,
     } satisfies Procedure);
     // Dose, weight, lot, vital signs: Observations part of the infusion.
@@ -554,7 +479,7 @@ function addInfusions(b: SubjectResources, ctx: SubjectContext, subject: Subject
       record,
       t,
       ['infusion', date],
-      new Set(['infusion_date']),
+      ['infusion_date'],
       { partOf: [{ reference: url }] },
       date,
     );
@@ -576,7 +501,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
         system: `${SUBJECT_IDENTIFIER_SYSTEM(ctx.studyId)}/adverse-event`,
         value: t.get('ae_id') ?? '',
       },
-      subject: b.subjectRef,
+      subject: { reference: b.patient },
       event: {
         text: t.get('term') ?? '',
         ...(t.get('meddra_code')
@@ -630,7 +555,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
       record,
       t,
       ['adverse_event', t.get('ae_id') ?? ''],
-      new Set([
+      [
         'ae_id',
         'term',
         'onset_date',
@@ -640,7 +565,7 @@ function addAdverseEvents(b: SubjectResources, ctx: SubjectContext, subject: Sub
         'outcome',
         'grade',
         'meddra_code',
-      ]),
+      ],
       { focus: [{ reference: url }] },
       t.get('onset_date'),
     );
@@ -656,11 +581,16 @@ const OWN: ReadonlySet<string> = new Set([
   'adverse_event',
 ]);
 
+/**
+ * Writes the resources of one subject into `out`, in the Bundle's order; gives the Patient's
+ * `urn:uuid:` and whether the subject is enrolled (a member of the Bundle's Group).
+ */
 export function subjectResources(
   subject: SubjectRecords,
   ctx: SubjectContext,
-): { entries: FhirEntry[]; patient: string; enrolled: boolean } {
-  const b = new SubjectResources(subject, ctx);
+  out: BundleBytes,
+): { patient: string; enrolled: boolean } {
+  const b = new SubjectResources(subject, ctx, out);
   const own = addPatient(b, ctx, subject);
   addVisits(b, ctx, subject);
   addMedications(b, ctx, subject);
@@ -680,5 +610,5 @@ export function subjectResources(
       );
     }
   }
-  return { entries: b.entries, patient: b.patient, enrolled: own?.has('enrolment_date') === true };
+  return { patient: b.patient, enrolled: own?.has('enrolment_date') === true };
 }

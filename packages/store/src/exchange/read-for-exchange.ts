@@ -64,6 +64,11 @@ export interface ExchangeReadOptions {
   readonly types?: readonly RecordTypeId[];
   /** False: no last change per record and no signatures (what the trail would add). */
   readonly trail?: boolean;
+  /**
+   * True: the next batch of subjects is read while the current one is consumed, so that the
+   * database and the consumer work at the same time (two batches in memory instead of one).
+   */
+  readonly readAhead?: boolean;
 }
 
 /** Subjects read per batch. */
@@ -225,13 +230,29 @@ async function* subjectsOf(
       [studyId],
     )
   ).rows.map((r) => r.subject_id);
-  for (let start = 0; start < ids.length; start += batchSize) {
+  const read = async (start: number) => {
     const batch = ids.slice(start, start + batchSize);
     const subjects = new Map<string, SubjectBuild>(
       batch.map((id) => [id, { records: new Map(), signatures: [] }]),
     );
     await readBatch(client, studyId, batch, subjects, files, trail);
-    for (const [subjectId, subject] of subjects) yield { subjectId, ...subject };
+    return subjects;
+  };
+  let next: Promise<Map<string, SubjectBuild>> | null = null;
+  try {
+    for (let start = 0; start < ids.length; start += batchSize) {
+      const subjects = await (next ?? read(start));
+      next = null;
+      if (options.readAhead && start + batchSize < ids.length) {
+        next = read(start + batchSize);
+        // Its failure is seen when it is awaited (or below, when the reading stops early).
+        next.catch(() => {});
+      }
+      for (const [subjectId, subject] of subjects) yield { subjectId, ...subject };
+    }
+  } finally {
+    // Stopped early: the batch being read must end before the snapshot's client is released.
+    if (next) await next.catch(() => {});
   }
 }
 
