@@ -54,6 +54,8 @@ export {
   STUDY_TABLES,
   type StudyTable,
 } from './review/records.js';
+export * from './randomisation/randomisation.js';
+export * from './randomisation/verify-list.js';
 export * from './review/security-events.js';
 export * from './review/signatures.js';
 export * from './runtime-role.js';

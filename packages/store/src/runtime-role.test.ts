@@ -22,6 +22,7 @@ import {
   OWNER_FUNCTIONS,
   RUNTIME_APPEND_ONLY_TABLES,
   RUNTIME_FUNCTIONS,
+  OWNER_ONLY_TABLES,
   RUNTIME_READ_ONLY_TABLES,
   RUNTIME_READ_WRITE_TABLES,
   RUNTIME_ROLE,
@@ -289,6 +290,7 @@ describe("the runtime role's privileges", () => {
         ...RUNTIME_READ_WRITE_TABLES,
         ...RUNTIME_APPEND_ONLY_TABLES,
         ...RUNTIME_READ_ONLY_TABLES,
+        ...OWNER_ONLY_TABLES,
       ].sort(),
       'every table is classified, and every classified table exists',
     );
