@@ -1,7 +1,7 @@
 /**
  * Every code list of a study's records, each declared once. Lists that the clinical rules reason
  * on stay in the package that reasons on them and are taken from there: ILAR categories, joints,
- * CHAQ items and laboratory units from @jia-trial/outcomes, drug classes and stop reasons from
+ * CHAQ items and laboratory units from @jia-trial/outcomes, drug classes, stop reasons and sex from
  * the protocol engine. The rest are declared here. The database's CHECK constraints repeat some
  * of them; packages/store/src/dictionary-schema.test.ts checks that the two agree.
  */
@@ -15,7 +15,7 @@ import {
   LAB_ANALYTES,
   type LabAnalyte,
 } from '@jia-trial/outcomes';
-import { DRUG_CLASSES, STOP_REASONS } from '@jia-trial/protocol/timeline';
+import { DRUG_CLASSES, SEXES, STOP_REASONS } from '@jia-trial/protocol/timeline';
 import { MISSING_REASON_CODES, MISSING_REASON_SOURCE } from './missing-codes.js';
 import type { Code, CodeList, CodeListId } from './types.js';
 
@@ -57,12 +57,9 @@ const LISTS: readonly CodeList[] = [
   {
     id: 'sex',
     label: 'Sex',
-    codes: [
-      { code: 'F', label: 'Female' },
-      { code: 'M', label: 'Male' },
-      { code: 'U', label: 'Unknown' },
-    ],
-    source: 'CDISC SDTM controlled terminology, codelist SEX (C66731)',
+    codes: codes(SEXES, { F: 'Female', M: 'Male', U: 'Unknown' }),
+    source:
+      'CDISC SDTM controlled terminology, codelist SEX (C66731); @jia-trial/protocol SEXES (the randomisation stratifies by it)',
   },
   {
     id: 'ilar_category',

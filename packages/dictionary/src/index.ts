@@ -13,6 +13,7 @@ export * from './lab-values.js';
 export * from './locks.js';
 export * from './missing-codes.js';
 export * from './pseudonymise.js';
+export * from './randomisation-check.js';
 export * from './record-rules.js';
 export * from './records.js';
 export * from './roles.js';

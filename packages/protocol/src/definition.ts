@@ -13,6 +13,7 @@ import {
   SYSTEMIC_JIA_ACR_RULES,
 } from '@jia-trial/outcomes';
 import { z } from 'zod';
+import { randomisationProblems, randomisationSchema } from './randomisation-schema.js';
 import { DRUG_CLASSES, STOP_REASONS } from './timeline.js';
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: registration dates are often known only to the month. */
@@ -386,6 +387,11 @@ export const protocolSchema = z.strictObject({
   systemicJiaAcr: z.enum(SYSTEMIC_JIA_ACR_RULES).optional(),
   /** The source of the systemicJiaAcr choice. */
   systemicJiaAcrSource: id.optional(),
+  /**
+   * Randomisation of a controlled trial (randomisation-schema.ts, ADR 0046): arms, blocks,
+   * strata, the step at which a subject is randomised, who is blinded; absent: not randomised.
+   */
+  randomisation: randomisationSchema.optional(),
 });
 
 export type ProtocolDefinition = z.infer<typeof protocolSchema>;
@@ -506,6 +512,10 @@ function crossReferenceProblems(p: ProtocolDefinition): Issue[] {
     refer(`safety.${i}`, rule.source);
     if (rule.kind === 'mas_watch') refer(`safety.${i}.labTrend`, rule.labTrend?.source);
   });
+  if (p.randomisation !== undefined) {
+    problems.push(...randomisationProblems(p.randomisation, p.schedule.visits));
+    refer('randomisation', p.randomisation.source);
+  }
   const kinds = new Set<string>();
   p.safety.forEach((rule, i) => {
     if (kinds.has(rule.kind))

@@ -8,6 +8,9 @@ export const DRUG_CLASSES = ['biologic', 'csdmard', 'corticosteroid', 'nsaid', '
 export type DrugClass = (typeof DRUG_CLASSES)[number];
 export const STOP_REASONS = ['inefficacy', 'intolerance', 'other'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
+/** The subject's sex (CDISC SDTM codelist SEX, C66731); the dictionary's `sex` code list takes them from here. */
+export const SEXES = ['F', 'M', 'U'] as const;
+export type Sex = (typeof SEXES)[number];
 
 export interface TimelineVisit {
   readonly visitId: string;
@@ -91,7 +94,7 @@ export interface TimelineAdverseEvent {
 
 export interface SubjectTimeline {
   readonly subjectId: string;
-  readonly sex: 'F' | 'M' | 'U';
+  readonly sex: Sex;
   /** `YYYY-MM` or `YYYY-MM-DD`. */
   readonly birthDate: string;
   readonly ilarCategory: IlarCategory;
