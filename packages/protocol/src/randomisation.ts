@@ -51,7 +51,14 @@ export const SEED_PATTERN = /^(?:[0-9a-f]{2}){16,}$/;
 
 const TWO_32 = 2 ** 32;
 
-/** The stratum's stream of unbiased integer draws (steps 1 and 2 of the header). */
+/**
+ * The stratum's stream of unbiased integer draws under the seed (steps 1 and 2 of the header):
+ * each call draws from [0, n). Exported for checking the stream itself.
+ */
+export function allocationDraws(seed: string, stratum: string): (n: number) => number {
+  return drawsOf(checkedSeed(seed), stratum);
+}
+
 function drawsOf(key: Uint8Array, stratum: string): (n: number) => number {
   let counter = 0;
   const word = () => {
@@ -162,11 +169,13 @@ export function stratumOf(
     const level = levelOf(factor, value);
     if (level === null) {
       const levels = factor.groups
-        ? Object.entries(factor.groups).map(([g, codes]) => `${g}: ${codes.join(', ')}`)
-        : levelsOf(factor);
+        ? Object.entries(factor.groups)
+            .map(([g, codes]) => `${g}: ${codes.join(', ')}`)
+            .join('; ')
+        : levelsOf(factor).join(', ');
       issues.push({
         path: factor.field,
-        message: `${JSON.stringify(value)} fits no stratum level (${levels.join('; ')})`,
+        message: `${JSON.stringify(value)} fits no stratum level (${levels})`,
       });
       continue;
     }
