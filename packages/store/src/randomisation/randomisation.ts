@@ -53,7 +53,7 @@ export interface AllocationListHeader {
   readonly listDigest: string;
   readonly entryCount: number;
   readonly generated: RandomisationStep;
-  readonly strata: readonly StratumCount[];
+  readonly strata: StratumCount[];
 }
 
 /** A subject's allocation, without its arm (the arm comes separately, for those who may see it). */
