@@ -23,6 +23,7 @@ import { positiveInteger } from './cli-args.js';
 import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
 import { registerLockCommands } from './locks/register-locks.js';
+import { registerRandomisationCommands } from './randomisation/register-randomisation.js';
 import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { registerServeCommand } from './serve/register-serve-command.js';
@@ -239,6 +240,16 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
     run,
   );
   registerLockCommands(
+    program,
+    {
+      env: io.env ?? process.env,
+      out: (text) => io.stdout.write(text),
+      note: (text) => io.stderr.write(`${text}\n`),
+      progressTty: false,
+    },
+    run,
+  );
+  registerRandomisationCommands(
     program,
     {
       env: io.env ?? process.env,

@@ -152,6 +152,14 @@ export const ERROR_CODES = {
     action:
       'Tell the trial statistician: the list is sealed and cannot be extended here; the protocol sets each stratum\'s list length.',
   },
+  ALLOCATION_LIST_BROKEN: {
+    status: 500,
+    exit: 'failure',
+    meaning:
+      "The study's sealed allocation list does not verify: its entries' digest is not the one recorded when it was sealed, its seed's digest differs, or the list regenerated from the seed under the protocol is another (the issues name which, never an arm).",
+    action:
+      'Stop randomising; tell the trial statistician and the sponsor. The audit trail names who generated the list and when; a backup taken before restores the original.',
+  },
   NOT_RANDOMISED: {
     status: 409,
     exit: 'failure',
