@@ -12,6 +12,7 @@ import {
   formStatusPageModule,
   prefetchPages,
   qualityPageModule,
+  randomisationPageModule,
   reportPageModule,
   sdvPageModule,
   subjectPageModule,
@@ -144,6 +145,10 @@ function Page({ route }: { readonly route: Route }) {
     case 'quality': {
       const { QualityPage } = use(qualityPageModule());
       return <QualityPage studyId={route.studyId} />;
+    }
+    case 'randomisation': {
+      const { RandomisationPage } = use(randomisationPageModule());
+      return <RandomisationPage studyId={route.studyId} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

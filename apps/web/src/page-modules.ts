@@ -43,6 +43,7 @@ export const formStatusPageModule = once(() => import('./pages/FormStatusPage'))
 export const sdvPageModule = once(() => import('./pages/SdvPage'));
 export const accessPageModule = once(() => import('./pages/AccessPage'));
 export const qualityPageModule = once(() => import('./pages/QualityPage'));
+export const randomisationPageModule = once(() => import('./pages/RandomisationPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {
@@ -55,6 +56,7 @@ export function prefetchPages(): void {
       formStatusPageModule,
       sdvPageModule,
       qualityPageModule,
+      randomisationPageModule,
     ])
       load().catch(() => {});
   }, 300);

@@ -2,7 +2,7 @@
  * The application's pages as locations (the hash, so that a page can be reloaded and linked
  * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report,
  * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification,
- * `#/studies/{s}/quality` its data-quality checks, `#/studies/{s}/access` the study's accounts
+ * `#/studies/{s}/quality` its data-quality checks, `#/studies/{s}/randomisation` its randomisation, `#/studies/{s}/access` the study's accounts
  * and access review, `#/studies/{s}/subjects/{p}` a
  * subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit),
  * `#/account` one's own account.
@@ -18,6 +18,8 @@ export type Route =
   /** Source data verification: progress and what is left, or one subject's values (issue 18). */
   | { readonly page: 'sdv'; readonly studyId: string; readonly subjectId: string | null }
   | { readonly page: 'quality'; readonly studyId: string }
+  /** The study's randomisation: the sealed list's header and counts (issue 18). */
+  | { readonly page: 'randomisation'; readonly studyId: string }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -41,6 +43,7 @@ export function routeOf(hash: string): Route {
   if (subjects === 'sdv') return { page: 'sdv', studyId, subjectId: subjectId ?? null };
   if (subjects === 'access') return { page: 'access', studyId };
   if (subjects === 'quality') return { page: 'quality', studyId };
+  if (subjects === 'randomisation') return { page: 'randomisation', studyId };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -66,6 +69,8 @@ export function hrefOf(route: Route): string {
       return `#/studies/${e(route.studyId)}/sdv${route.subjectId === null ? '' : `/${e(route.subjectId)}`}`;
     case 'quality':
       return `#/studies/${e(route.studyId)}/quality`;
+    case 'randomisation':
+      return `#/studies/${e(route.studyId)}/randomisation`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':

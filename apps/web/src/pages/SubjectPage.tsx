@@ -8,6 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { TransferSubject } from '../components/data-management/TransferSubject';
 import { Problem } from '../components/forms';
 import { LockBanner, LockControls } from '../components/locks/LockPanel';
+import { RandomisationPanel } from '../components/randomisation/RandomisationPanel';
 import { useRecordLocks } from '../components/locks/use-locks';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
@@ -118,6 +119,8 @@ export function SubjectPage({
           </>
         )}
       </section>
+
+      <RandomisationPanel studyId={studyId} subjectId={subjectId} />
 
       {lockState.dataEditable ? (
         <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />
