@@ -3,4 +3,4 @@
  * themselves on load): the command line's help lists them at start-up. PROTOCOLS (index.ts) has
  * exactly these keys, in this order (protocols.test.ts).
  */
-export const PROTOCOL_IDS = ['msc-jia', 'jia-cohort'] as const;
+export const PROTOCOL_IDS = ['msc-jia', 'jia-cohort', 'jia-withdrawal'] as const;

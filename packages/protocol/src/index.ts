@@ -14,6 +14,7 @@ export * from './evaluate.js';
 export * from './findings.js';
 export * from './medicines.js';
 export * from './randomisation.js';
+export * from './randomisation-endpoint.js';
 export * from './randomisation-schema.js';
 export * from './randomisation-step.js';
 export * from './retreatment.js';

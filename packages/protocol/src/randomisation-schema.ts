@@ -13,7 +13,7 @@
  * depends on it); every shipped protocol passes that check when protocols/ loads.
  */
 import type { Issue } from '@jia-trial/errors';
-import { ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
+import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
 import { z } from 'zod';
 import { SEXES } from './timeline.js';
 
@@ -69,6 +69,18 @@ export const randomisationRequirementSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * The primary end point of the randomised period (randomisation-endpoint.ts): the time from the
+ * randomisation visit to the first visit with a flare (the engine's flare definitions, against
+ * the randomisation visit's values), censored at the last visit that showed none.
+ */
+export const randomisationEndpointSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('time_to_flare'),
+    flareDefinition: z.enum(FLARE_DEFINITIONS),
+  }),
+]);
+
 export const randomisationSchema = z.strictObject({
   /** At least two arms, ids unique. */
   arms: z.array(randomisationArmSchema).min(2),
@@ -88,6 +100,8 @@ export const randomisationSchema = z.strictObject({
   blindedRoles: z.array(id),
   /** Roles that may unblind a subject in an emergency, each time with a reason (audited, alerted). */
   unblindingRoles: z.array(id),
+  /** The randomised period's primary end point, when the engine computes it. */
+  endpoint: randomisationEndpointSchema.optional(),
   source: id.optional(),
 });
 
@@ -95,6 +109,7 @@ export type RandomisationSpec = z.infer<typeof randomisationSchema>;
 export type RandomisationArm = z.infer<typeof randomisationArmSchema>;
 export type StratumFactor = z.infer<typeof stratumFactorSchema>;
 export type RandomisationRequirement = z.infer<typeof randomisationRequirementSchema>;
+export type RandomisationEndpoint = z.infer<typeof randomisationEndpointSchema>;
 
 /** The levels of a stratification factor: its group names, or the field's codes. */
 export function levelsOf(factor: StratumFactor): readonly string[] {

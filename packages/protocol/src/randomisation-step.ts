@@ -47,21 +47,51 @@ export function randomisationDue(
   evaluation: SubjectEvaluation,
   timeline: SubjectTimeline,
 ): RandomisationDue {
-  if (evaluation.protocol.id !== protocol.id || evaluation.subjectId !== timeline.subjectId)
-    throw new JiaError(
-      'INTERNAL_ERROR',
-      `randomisationDue: the evaluation (${evaluation.protocol.id}, ${evaluation.subjectId}) is not of this protocol and subject (${protocol.id}, ${timeline.subjectId})`,
-    );
-  const no = (code: RandomisationDueCode, reason: string, more: Partial<RandomisationDue> = {}) =>
-    ({ due: false, code, reason, visitId: null, missing: [], ...more }) as RandomisationDue;
-  const spec = protocol.randomisation;
-  if (spec === undefined) return no('no_randomisation', 'the protocol has no randomisation');
+  checkSameSubject(protocol, evaluation, timeline);
+  if (protocol.randomisation === undefined)
+    return no('no_randomisation', 'the protocol has no randomisation');
   if (evaluation.state === 'withdrawn') return no('withdrawn', evaluation.stateReason);
   if (evaluation.eligibility.status !== 'eligible')
     return no(
       'not_eligible',
       `eligibility is ${evaluation.eligibility.status.replace('_', ' ')}: only an eligible subject is randomised`,
     );
+  return randomisationStepReached(protocol, evaluation, timeline);
+}
+
+function checkSameSubject(
+  protocol: ProtocolDefinition,
+  evaluation: SubjectEvaluation,
+  timeline: SubjectTimeline,
+): void {
+  if (evaluation.protocol.id !== protocol.id || evaluation.subjectId !== timeline.subjectId)
+    throw new JiaError(
+      'INTERNAL_ERROR',
+      `the evaluation (${evaluation.protocol.id}, ${evaluation.subjectId}) is not of this protocol and subject (${protocol.id}, ${timeline.subjectId})`,
+    );
+}
+
+function no(
+  code: RandomisationDueCode,
+  reason: string,
+  more: Partial<RandomisationDue> = {},
+): RandomisationDue {
+  return { due: false, code, reason, visitId: null, missing: [], ...more };
+}
+
+/**
+ * The step alone, whatever became of the subject since (withdrawn later, say): the step's
+ * visit done and its requirement met. randomisationDue adds the subject's standing; the end
+ * point (randomisation-endpoint.ts) starts from the visit this finds.
+ */
+export function randomisationStepReached(
+  protocol: ProtocolDefinition,
+  evaluation: SubjectEvaluation,
+  timeline: SubjectTimeline,
+): RandomisationDue {
+  checkSameSubject(protocol, evaluation, timeline);
+  const spec = protocol.randomisation;
+  if (spec === undefined) return no('no_randomisation', 'the protocol has no randomisation');
   const step = scheduled(evaluation, spec.step.visit);
   if (!step) return no('visit_not_done', `visit ${spec.step.visit} is not scheduled yet`);
   if (step.status === 'missed')

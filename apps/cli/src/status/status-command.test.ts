@@ -209,7 +209,10 @@ S-LOST,2016-01-12,30,2000000,60000000,LOT-1,false
     assert.match(badDate.stderr, /--as-of must be a date \(YYYY-MM-DD\), got "2016-02-30"/);
     const badProtocol = await runCli('status', dir, '--protocol', 'nope');
     assert.equal(badProtocol.code, 2);
-    assert.match(badProtocol.stderr, /unknown protocol "nope" \(known: msc-jia, jia-cohort\)/);
+    assert.match(
+      badProtocol.stderr,
+      /unknown protocol "nope" \(known: msc-jia, jia-cohort, jia-withdrawal\)/,
+    );
     const badSubject = await runCli('status', dir, '--subject', 'S-X');
     assert.equal(badSubject.code, 2);
     const broken = bundle({
