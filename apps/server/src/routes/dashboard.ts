@@ -6,7 +6,7 @@
  * part comes from the service the subject's own routes use (the protocol engine, the queries,
  * the signatures), so the dashboard and the subject pages cannot disagree. An emergency
  * unblinding of a randomised trial (docs/data-management.md, "Randomisation") is an urgent alert
- * for UNBLINDING_ALERT_DAYS from its day: who, in which role, why; never the arm.
+ * from its day until UNBLINDING_ALERT_DAYS after it: who, in which role, why; never the arm.
  */
 import { JiaError } from '@jia-trial/errors';
 import { type Alert, evaluate } from '@jia-trial/protocol';
@@ -37,7 +37,7 @@ const FIRST_CODES: readonly string[] = [
 /** How long an emergency unblinding stays on the dashboard: the days from its day (ADR 0047). */
 export const UNBLINDING_ALERT_DAYS = 30;
 
-/** The study's emergency unblindings of the subjects shown, from asOf's last 30 days, as alerts. */
+/** The study's emergency unblindings of the subjects shown, since 30 days before asOf, as alerts. */
 async function unblindingAlerts(
   store: ServerContext['store'],
   studyId: string,
@@ -50,7 +50,9 @@ async function unblindingAlerts(
   return (await listUnblindings(store.pool, studyId)).flatMap((u) => {
     const site = siteOf.get(u.subjectId);
     const day = u.unblinded.at.slice(0, 10);
-    if (site === undefined || day > asOf || day <= from) return [];
+    // From the dashboard's day less 30 days on, later ones too: an unblinding happens in real time,
+    // and a dashboard of a past day must not hide one that happened since.
+    if (site === undefined || day <= from) return [];
     return [
       {
         subjectId: u.subjectId,
