@@ -212,13 +212,19 @@ async function copySealed(
     writeFileSync(path, '', { mode: 0o600 });
     return 0;
   }
-  if (!owner)
-    throw new JiaError(
+  const denied = () =>
+    new JiaError(
       'PERMISSION_DENIED',
-      `the database holds sealed allocation lists (${studies.join(', ')}), which this connection may not read: a backup needs the owner's connection for them (jia-trial backup gives it; ADR 0047)`,
+      `the database holds sealed allocation lists (${studies.join(', ')}), which the application's connection may not read: a backup needs the owner's connection for them (on an external server, set JIA_OWNER_DATABASE_URL; ADR 0047)`,
     );
+  if (!owner) throw denied();
   const client = await owner.connect();
   try {
+    const readable = await client.query<{ yes: boolean }>(
+      "SELECT has_table_privilege($1, 'SELECT') AS yes",
+      [table],
+    );
+    if (readable.rows[0]?.yes !== true) throw denied();
     const list = studies.map((s) => client.escapeLiteral(s)).join(', ');
     return await copyTable(
       client,

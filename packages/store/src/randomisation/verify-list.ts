@@ -13,6 +13,7 @@ import {
   generateAllocationList,
   type ProtocolDefinition,
 } from '@jia-trial/protocol';
+import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { notFound } from '../errors.js';
 import { type AllocationListHeader, randomisationOf, readAllocationList } from './randomisation.js';
@@ -37,6 +38,14 @@ export async function verifyAllocationList(
 ): Promise<ListVerification> {
   const header = await readAllocationList(owner, studyId);
   if (!header) throw notFound(`study ${studyId} has no allocation list`);
+  const readable = await owner.query<{ yes: boolean }>(
+    "SELECT has_table_privilege('randomisation_entry', 'SELECT') AND has_table_privilege('randomisation_seed', 'SELECT') AS yes",
+  );
+  if (readable.rows[0]?.yes !== true)
+    throw new JiaError(
+      'PERMISSION_DENIED',
+      "the sealed allocation list is readable only by the database's owner, and this connection is the application's: on an external server, set JIA_OWNER_DATABASE_URL to the owner's connection (docs/store.md, \"Roles\"; ADR 0047)",
+    );
   const stored = await owner.query<{
     stratum: string;
     sequence: number;
