@@ -27,7 +27,10 @@ const SEED = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const SPEC = protocolById('jia-withdrawal').randomisation;
 const ARM_TEXTS = (SPEC?.arms ?? []).flatMap((a) => [a.id, a.label]);
 /** The protocol's own words (its title names the arms: "randomised to continue or placebo"). */
-const PROTOCOL_TEXTS = [protocolById('jia-withdrawal').title, protocolById('jia-withdrawal').design];
+const PROTOCOL_TEXTS = [
+  protocolById('jia-withdrawal').title,
+  protocolById('jia-withdrawal').design,
+];
 
 let server: TestServer;
 let dm: ApiClient;
@@ -117,7 +120,9 @@ describe('randomisation through the API', () => {
     assert.ok(!JSON.stringify(made.body).includes(SEED), 'the seed is not answered');
     assertNoArm('the generated list header', made);
     assert.equal(made.body.generated.by.name, 'Test rand-dm');
-    assert.ok(made.body.strata.every((s: { remaining: number; size: number }) => s.remaining === s.size));
+    assert.ok(
+      made.body.strata.every((s: { remaining: number; size: number }) => s.remaining === s.size),
+    );
     refused(
       await dm.request('POST', `${base}/randomisation/list`, {}),
       409,
@@ -179,7 +184,11 @@ describe('randomisation through the API', () => {
       ['nurse: subject', nurse, `${base}/subjects/W02`],
       ['nurse: status', nurse, `${base}/subjects/W02/status`],
       ['nurse: dashboard', nurse, `${base}/dashboard`],
-      ['investigator: record audit', investigator, `${base}/audit?table=randomisation_allocation&key=${W}/W02`],
+      [
+        'investigator: record audit',
+        investigator,
+        `${base}/audit?table=randomisation_allocation&key=${W}/W02`,
+      ],
       ['data manager: dashboard', dm, `${base}/dashboard`],
       ['data manager: ODM export', dm, `${base}/export?format=odm`],
       ['data manager: ODM history', dm, `${base}/export?format=odm&transactional=true`],
@@ -187,7 +196,11 @@ describe('randomisation through the API', () => {
       ['data manager: audit events', dm, `${base}/audit/events?limit=500&table=randomisation_list`],
       ['data manager: audit export CSV', dm, `${base}/audit/export?format=csv`],
       ['data manager: audit export JSON', dm, `${base}/audit/export?format=json`],
-      ['monitor: allocation events', monitor, `${base}/audit/events?table=randomisation_allocation`],
+      [
+        'monitor: allocation events',
+        monitor,
+        `${base}/audit/events?table=randomisation_allocation`,
+      ],
       ['statistician: pseudonymised', statistician, `${base}/pseudonymised`],
       // No report: jia-withdrawal has no analysis plan (the report route refuses it, 422).
     ];
@@ -207,7 +220,11 @@ describe('randomisation through the API', () => {
   });
 
   test('emergency unblinding: the protocol role only, with a reason; audited, alerted', async () => {
-    refused(await nurse.request('POST', `${subject('W02')}/unblind`, { reason: 'x' }), 403, 'FORBIDDEN');
+    refused(
+      await nurse.request('POST', `${subject('W02')}/unblind`, { reason: 'x' }),
+      403,
+      'FORBIDDEN',
+    );
     const dmRefused = await dm.request('POST', `${subject('W02')}/unblind`, { reason: 'x' });
     refused(dmRefused, 403, 'FORBIDDEN');
     assert.match(dmRefused.body.error.message, /only investigator/);

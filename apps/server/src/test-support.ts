@@ -173,8 +173,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           password: PASSWORD,
           mustChangePassword: false,
         });
-        for (const [role, site] of roles)
-          await grantRole(tx, { username, studyId, role, site });
+        for (const [role, site] of roles) await grantRole(tx, { username, studyId, role, site });
       });
     },
     async close() {

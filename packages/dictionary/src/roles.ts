@@ -133,7 +133,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'randomisation.unblind',
     ],
     summary:
-      "everything clinical of own sites; signs; answers queries; randomises; unblinds in an emergency where the protocol names the role",
+      'everything clinical of own sites; signs; answers queries; randomises; unblinds in an emergency where the protocol names the role',
   },
   {
     role: 'nurse',

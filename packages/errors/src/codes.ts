@@ -128,7 +128,8 @@ export const ERROR_CODES = {
     exit: 'failure',
     meaning:
       'The subject was randomised already (the message says by whom and when). An allocation is never repeated or changed.',
-    action: "Read the subject's randomisation instead; an unblinding role may unblind it in an emergency.",
+    action:
+      "Read the subject's randomisation instead; an unblinding role may unblind it in an emergency.",
   },
   ALLOCATION_LIST_EXISTS: {
     status: 409,
@@ -150,7 +151,7 @@ export const ERROR_CODES = {
     meaning:
       "The subject's stratum has no unused entry left in the allocation list (or the list has no such stratum). Nothing was allocated.",
     action:
-      'Tell the trial statistician: the list is sealed and cannot be extended here; the protocol sets each stratum\'s list length.',
+      "Tell the trial statistician: the list is sealed and cannot be extended here; the protocol sets each stratum's list length.",
   },
   ALLOCATION_LIST_BROKEN: {
     status: 500,

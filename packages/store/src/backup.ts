@@ -146,10 +146,9 @@ export async function backupDatabase(
       const readable =
         !sealed ||
         (
-          await client.query<{ yes: boolean }>(
-            "SELECT has_table_privilege($1, 'SELECT') AS yes",
-            [table],
-          )
+          await client.query<{ yes: boolean }>("SELECT has_table_privilege($1, 'SELECT') AS yes", [
+            table,
+          ])
         ).rows[0]?.yes === true;
       const rows = readable
         ? await copyTable(client, `COPY ${table} TO STDOUT`, hash, join(partial, file))

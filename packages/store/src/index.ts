@@ -27,6 +27,8 @@ export * from './locks/locks.js';
 export * from './locks/sign-and-freeze.js';
 export * from './migrate.js';
 export * from './quality/index.js';
+export * from './randomisation/randomisation.js';
+export * from './randomisation/verify-list.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';
 export * from './records/damage-items.js';
@@ -54,8 +56,6 @@ export {
   STUDY_TABLES,
   type StudyTable,
 } from './review/records.js';
-export * from './randomisation/randomisation.js';
-export * from './randomisation/verify-list.js';
 export * from './review/security-events.js';
 export * from './review/signatures.js';
 export * from './runtime-role.js';

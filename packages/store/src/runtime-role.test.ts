@@ -20,9 +20,9 @@ import { listMigrations } from './migrate.js';
 import {
   grantRuntimePrivileges,
   OWNER_FUNCTIONS,
+  OWNER_ONLY_TABLES,
   RUNTIME_APPEND_ONLY_TABLES,
   RUNTIME_FUNCTIONS,
-  OWNER_ONLY_TABLES,
   RUNTIME_READ_ONLY_TABLES,
   RUNTIME_READ_WRITE_TABLES,
   RUNTIME_ROLE,

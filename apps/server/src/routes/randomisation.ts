@@ -144,7 +144,8 @@ async function subjectView(
     const allocation = await readSubjectAllocation(client, studyId, subjectId);
     const unblindings = await listUnblindings(client, studyId, subjectId);
     const mine = unblindings.some((u) => u.unblinded.by.id === userId);
-    const arms = allocation && (!blinded || mine) ? await readArms(client, studyId, subjectId) : null;
+    const arms =
+      allocation && (!blinded || mine) ? await readArms(client, studyId, subjectId) : null;
     const due = await subjectRandomisationDue(
       { client: client as never },
       { studyId, subjectId, protocol: study.protocol, asOf },
@@ -306,9 +307,16 @@ export function randomisationRoutes(context: ServerContext): FastifyPluginAsyncZ
         );
         const study = await randomisationOfStudy(store, studyId);
         await withTransaction(store, actorOf(request), null, (tx) =>
-          allocateSubject(tx, { studyId, subjectId, protocol: study.protocol, asOf: context.today() }),
+          allocateSubject(tx, {
+            studyId,
+            subjectId,
+            protocol: study.protocol,
+            asOf: context.today(),
+          }),
         );
-        return reply.code(201).send(await subjectView(context, request, study, { studyId, subjectId, site }));
+        return reply
+          .code(201)
+          .send(await subjectView(context, request, study, { studyId, subjectId, site }));
       },
     );
 
@@ -318,7 +326,7 @@ export function randomisationRoutes(context: ServerContext): FastifyPluginAsyncZ
         config: { access: { kind: 'study', permission: 'randomisation.unblind' } },
         schema: {
           summary:
-            "Emergency unblinding of one subject, with a reason: the arm, to this user; recorded, audited and alerted",
+            'Emergency unblinding of one subject, with a reason: the arm, to this user; recorded, audited and alerted',
           tags: ['randomisation'],
           params: SubjectParams,
           body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),

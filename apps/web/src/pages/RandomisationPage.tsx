@@ -83,8 +83,7 @@ export function RandomisationPage({ studyId }: { readonly studyId: string }) {
               <dl className="randomisation-header">
                 <dt>Generated</dt>
                 <dd>
-                  {list.generated.at.slice(0, 16).replace('T', ' ')} UTC by{' '}
-                  {list.generated.by.name}
+                  {list.generated.at.slice(0, 16).replace('T', ' ')} UTC by {list.generated.by.name}
                 </dd>
                 <dt>List digest (SHA-256)</dt>
                 <dd>

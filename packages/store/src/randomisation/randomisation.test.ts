@@ -159,7 +159,10 @@ describe('randomisation in the store', () => {
       ),
       code('ALLOCATION_LIST_MISSING'),
     );
-    await assert.rejects(allocate('P03', 'ilar_category=enthesitis'), code('ALLOCATION_LIST_EXHAUSTED'));
+    await assert.rejects(
+      allocate('P03', 'ilar_category=enthesitis'),
+      code('ALLOCATION_LIST_EXHAUSTED'),
+    );
     await allocate('P03', 'ilar_category=systemic');
     await allocate('P04', 'ilar_category=systemic');
     await assert.rejects(
@@ -219,10 +222,11 @@ describe('randomisation in the store', () => {
       `SELECT table_name, coalesce(new_values::text, '') || coalesce(old_values::text, '') AS text
          FROM audit_event WHERE table_name LIKE 'randomisation%' ORDER BY event_id`,
     );
-    assert.deepEqual(
-      [...new Set(events.rows.map((e) => e.table_name))].sort(),
-      ['randomisation_allocation', 'randomisation_list', 'randomisation_unblinding'],
-    );
+    assert.deepEqual([...new Set(events.rows.map((e) => e.table_name))].sort(), [
+      'randomisation_allocation',
+      'randomisation_list',
+      'randomisation_unblinding',
+    ]);
     assert.equal(events.rows.filter((e) => e.table_name === 'randomisation_allocation').length, 4);
     for (const event of events.rows)
       for (const arm of SPEC.arms) {
@@ -243,7 +247,9 @@ describe('randomisation in the store', () => {
     const client = await owner.connect();
     try {
       await client.query('BEGIN');
-      await client.query('ALTER TABLE randomisation_entry DISABLE TRIGGER randomisation_never_changes');
+      await client.query(
+        'ALTER TABLE randomisation_entry DISABLE TRIGGER randomisation_never_changes',
+      );
       await client.query(
         "UPDATE randomisation_entry SET arm = CASE arm WHEN 'continue' THEN 'withdraw' ELSE 'continue' END WHERE sequence = 4",
       );

@@ -302,7 +302,12 @@ export async function allocateSubject(tx: Transaction, input: AllocateInput): Pr
     );
   const due = await subjectRandomisationDue(
     { client: tx.client },
-    { studyId: input.studyId, subjectId: input.subjectId, protocol: input.protocol, asOf: input.asOf },
+    {
+      studyId: input.studyId,
+      subjectId: input.subjectId,
+      protocol: input.protocol,
+      asOf: input.asOf,
+    },
   );
   if (!due.due)
     throw new JiaError(

@@ -7,13 +7,14 @@
  *    (the same digest), so that a list is shown to follow from its recorded seed.
  * It never prints an entry or an arm: a problem names a stratum and a sequence only.
  */
+
+import { JiaError } from '@jia-trial/errors';
 import {
   type AllocationEntry,
   allocationListDigest,
   generateAllocationList,
   type ProtocolDefinition,
 } from '@jia-trial/protocol';
-import { JiaError } from '@jia-trial/errors';
 import type pg from 'pg';
 import { notFound } from '../errors.js';
 import { type AllocationListHeader, randomisationOf, readAllocationList } from './randomisation.js';

@@ -122,7 +122,8 @@ export function RandomisationPanel({
                 </button>
               )}
               {confirming && (
-                <div className="randomisation-confirm" role="group" aria-label="Confirm">
+                <fieldset className="randomisation-confirm">
+                  <legend>Confirm</legend>
                   <p>
                     Randomise subject {subjectId} now? The next entry of its stratum is taken; an
                     allocation is never undone.
@@ -133,7 +134,7 @@ export function RandomisationPanel({
                   <button type="button" onClick={() => setConfirming(false)}>
                     Cancel
                   </button>
-                </div>
+                </fieldset>
               )}
               {r.unblindings.length > 0 && (
                 <>
@@ -141,8 +142,8 @@ export function RandomisationPanel({
                   <ul>
                     {r.unblindings.map((u) => (
                       <li key={u.unblindingId}>
-                        {u.unblinded.at.slice(0, 16).replace('T', ' ')} UTC: {u.unblinded.by.name}{' '}
-                        ({u.role}): {u.reason}
+                        {u.unblinded.at.slice(0, 16).replace('T', ' ')} UTC: {u.unblinded.by.name} (
+                        {u.role}): {u.reason}
                       </li>
                     ))}
                   </ul>
