@@ -81,9 +81,15 @@ before(async () => {
     ['rand-monitor', [['monitor', null]]],
   ];
   for (const [name, roles] of users) await server.addUser(name, roles, W);
-  [dm, nurse, investigator, otherInvestigator, statistician, monitor] = await Promise.all(
-    users.map(([name]) => server.client(name)),
-  );
+  const signed = await Promise.all(users.map(([name]) => server.client(name)));
+  [dm, nurse, investigator, otherInvestigator, statistician, monitor] = signed as [
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+  ];
 });
 after(() => server?.close());
 
