@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkRandomisationAgainstDictionary } from '@jia-trial/dictionary';
 import { defineProtocol, evaluate } from '@jia-trial/protocol';
 import { infusion, medication, subject, visit } from '@jia-trial/protocol/testing';
 import { PROTOCOL_IDS } from './ids.js';
@@ -16,11 +15,6 @@ test('the shipped protocols pass their own schema and cross-checks, and are foun
     () => protocolById('msc'),
     /unknown protocol "msc" \(known: msc-jia, jia-cohort, jia-withdrawal\)/,
   );
-});
-
-test("every shipped protocol's randomisation fits the dictionary: its roles exist, its strata are subject fields", () => {
-  for (const protocol of Object.values(PROTOCOLS)) checkRandomisationAgainstDictionary(protocol);
-  assert.ok(Object.values(PROTOCOLS).some((p) => p.randomisation !== undefined));
 });
 
 test('PROTOCOL_IDS, which the help lists without loading the protocols, are the keys of PROTOCOLS', () => {

@@ -162,7 +162,7 @@ export const JIA_WITHDRAWAL = defineProtocol({
       requires: { kind: 'jia_acr_response', level: 30, baselineVisit: 'week_0' },
     },
     listLengthPerStratum: 100,
-    blindedRoles: ['investigator', 'nurse', 'monitor', 'data_manager', 'statistician'],
+    blindedRoles: ['admin', 'investigator', 'nurse', 'monitor', 'data_manager', 'statistician'],
     unblindingRoles: ['investigator'],
     endpoint: { kind: 'time_to_flare', flareDefinition: 'withdrawal_trial' },
     source: 'ruperto2008',

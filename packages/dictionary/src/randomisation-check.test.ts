@@ -6,6 +6,7 @@ import {
   type ProtocolDefinition,
   STRATIFICATION_FIELDS,
 } from '@jia-trial/protocol';
+import { PROTOCOLS } from '@jia-trial/protocols';
 import { codesOf } from './code-lists.js';
 import {
   checkRandomisationAgainstDictionary,
@@ -93,4 +94,9 @@ test('roles of the role table pass; an unknown role is named with its path and t
 test('a protocol without a randomisation has nothing to check', () => {
   const { randomisation: _, ...plain } = protocolWith([], []);
   assert.deepEqual(randomisationDictionaryProblems(plain), []);
+});
+
+test("every shipped protocol's randomisation fits the dictionary: its roles exist, its strata are subject fields", () => {
+  for (const protocol of Object.values(PROTOCOLS)) checkRandomisationAgainstDictionary(protocol);
+  assert.ok(Object.values(PROTOCOLS).some((p) => p.randomisation !== undefined));
 });

@@ -3,8 +3,8 @@
  * cannot import (this package depends on it): the blinded and unblinding roles are roles of the
  * role table (roles.ts), and each stratification field is a coded field of the subject record
  * whose code list is exactly the codes the engine stratifies by (STRATIFICATION_FIELDS). A
- * misspelt role would otherwise blind nobody. protocols/ runs this on every shipped protocol
- * when it loads; defineProtocol has checked everything else.
+ * misspelt role would otherwise blind nobody. The tests run this on every shipped protocol
+ * (randomisation-check.test.ts); defineProtocol has checked everything else.
  */
 import { type Issue, JiaError } from '@jia-trial/errors';
 import { type ProtocolDefinition, STRATIFICATION_FIELDS } from '@jia-trial/protocol';

@@ -10,7 +10,7 @@
  * exist, the step's visits are scheduled visits of the same protocol, the role lists make sense.
  * That the roles exist is checked against the role table of @jia-trial/dictionary
  * (`randomisationDictionaryProblems` there), which this package cannot import (the dictionary
- * depends on it); every shipped protocol passes that check when protocols/ loads.
+ * depends on it); a dictionary test runs it on every shipped protocol.
  */
 import type { Issue } from '@jia-trial/errors';
 import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';

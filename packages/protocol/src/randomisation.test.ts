@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isJiaError } from '@jia-trial/errors';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   type AllocationEntry,
   allocationDraws,
@@ -275,6 +278,22 @@ describe('strata', () => {
 });
 
 describe('the random stream', () => {
+  test('the HMAC-SHA256 it uses (@noble/hashes) gives RFC 4231 test case 2 and agrees with node:crypto', () => {
+    const rfc4231 = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
+    const key = utf8ToBytes('Jefe');
+    const data = utf8ToBytes('what do ya want for nothing?');
+    assert.equal(bytesToHex(hmac(sha256, key, data)), rfc4231);
+    assert.equal(
+      createHmac('sha256', 'Jefe').update('what do ya want for nothing?').digest('hex'),
+      rfc4231,
+    );
+    for (let i = 0; i < 200; i += 1) {
+      const k = randomBytes(i % 80);
+      const m = randomBytes(i);
+      assert.equal(bytesToHex(hmac(sha256, k, m)), createHmac('sha256', k).update(m).digest('hex'));
+    }
+  });
+
   test('its words are HMAC-SHA256(seed bytes, "stratum\\ncounter"), first 4 bytes big-endian', () => {
     const draw = allocationDraws(SEED, 'all');
     const key = Buffer.from(SEED, 'hex');

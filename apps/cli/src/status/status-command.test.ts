@@ -194,6 +194,33 @@ S-LOST,2016-01-12,30,2000000,60000000,LOT-1,false
     );
   });
 
+  test('the randomised withdrawal protocol runs on its example bundle (examples/jia-withdrawal)', async () => {
+    const example = join(import.meta.dirname, '../../../../examples/jia-withdrawal');
+    const result = await status(example, '--as-of', '2024-12-16', '--protocol', 'jia-withdrawal');
+    assert.deepEqual(
+      result.subjects.map((s) => [s.subjectId, s.state, s.eligibility.status, s.alerts.length]),
+      [
+        ['W01', 'withdrawn', 'eligible', 0],
+        ['W02', 'completed', 'eligible', 0],
+        ['W03', 'withdrawn', 'eligible', 0],
+        ['W04', 'withdrawn', 'eligible', 0],
+        ['W05', 'in_follow_up', 'eligible', 0],
+        ['W06', 'not_eligible', 'not_eligible', 0],
+        ['W07', 'in_follow_up', 'eligible', 0],
+      ],
+    );
+    const text = await runCli(
+      'status',
+      example,
+      '--as-of',
+      '2024-12-16',
+      '--protocol',
+      'jia-withdrawal',
+    );
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Randomised placebo-controlled withdrawal trial in JIA/);
+  });
+
   test('the observational cohort protocol reads the same bundle', async () => {
     const result = await status(bundle(), '--as-of', '2016-03-02', '--protocol', 'jia-cohort');
     assert.equal(
