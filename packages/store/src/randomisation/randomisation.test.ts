@@ -172,6 +172,27 @@ describe('randomisation in the store', () => {
     );
   });
 
+  test('allocations at the same time take consecutive entries, none twice', async () => {
+    await seedStudy(db.store.pool, 'C', ['C1', 'C2', 'C3', 'C4', 'C5']);
+    await as(manager, null, (tx) =>
+      generateAllocationListOf(tx, { studyId: 'C', protocol: PROTOCOL, seed: SEED }),
+    );
+    const at = (subject: string) =>
+      as(investigator, null, async (tx) => {
+        const found = await tx.client.query<{ sequence: number }>(
+          "SELECT sequence FROM randomisation_allocate('C', $1, 'ilar_category=systemic')",
+          [subject],
+        );
+        return found.rows[0]?.sequence;
+      });
+    const taken = await Promise.allSettled(['C1', 'C2', 'C3', 'C4', 'C5'].map(at));
+    const sequences = taken.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+    assert.deepEqual([...sequences].sort(), [1, 2, 3, 4]);
+    const refusedOne = taken.filter((t) => t.status === 'rejected');
+    assert.equal(refusedOne.length, 1, 'the fifth finds the stratum used up');
+    code('ALLOCATION_LIST_EXHAUSTED')((refusedOne[0] as PromiseRejectedResult).reason);
+  });
+
   test('a lock in force over the subject refuses its allocation (RECORD_LOCKED)', async () => {
     await as(manager, 'hold', (tx) =>
       placeLock(tx, { studyId: 'S', scope: 'subject', key: 'P05', kind: 'freeze', reason: 'hold' }),
@@ -218,8 +239,12 @@ describe('randomisation in the store', () => {
   });
 
   test('the audit trail records generation, allocation and unblinding, never an arm', async () => {
-    const events = await db.store.pool.query<{ table_name: string; text: string }>(
-      `SELECT table_name, coalesce(new_values::text, '') || coalesce(old_values::text, '') AS text
+    const events = await db.store.pool.query<{
+      table_name: string;
+      study_id: string;
+      text: string;
+    }>(
+      `SELECT table_name, study_id, coalesce(new_values::text, '') || coalesce(old_values::text, '') AS text
          FROM audit_event WHERE table_name LIKE 'randomisation%' ORDER BY event_id`,
     );
     assert.deepEqual([...new Set(events.rows.map((e) => e.table_name))].sort(), [
@@ -227,7 +252,11 @@ describe('randomisation in the store', () => {
       'randomisation_list',
       'randomisation_unblinding',
     ]);
-    assert.equal(events.rows.filter((e) => e.table_name === 'randomisation_allocation').length, 4);
+    assert.equal(
+      events.rows.filter((e) => e.table_name === 'randomisation_allocation' && e.study_id === 'S')
+        .length,
+      4,
+    );
     for (const event of events.rows)
       for (const arm of SPEC.arms) {
         assert.ok(!event.text.includes(`"${arm.id}"`), `${event.table_name}: ${event.text}`);
