@@ -147,7 +147,7 @@ async function subjectView(
     const arms =
       allocation && (!blinded || mine) ? await readArms(client, studyId, subjectId) : null;
     const due = await subjectRandomisationDue(
-      { client: client as never },
+      { client },
       { studyId, subjectId, protocol: study.protocol, asOf },
     );
     return { allocation, unblindings, arm: arms?.get(subjectId), due };

@@ -245,7 +245,7 @@ export async function readArms(
  * (@jia-trial/protocol randomisationDue, from the engine's evaluation of its stored data).
  */
 export async function subjectRandomisationDue(
-  db: Db | { readonly client: pg.PoolClient } | pg.Pool,
+  db: Parameters<typeof loadSubjectTimeline>[0],
   input: {
     readonly studyId: string;
     readonly subjectId: string;
@@ -253,11 +253,7 @@ export async function subjectRandomisationDue(
     readonly asOf: string;
   },
 ): Promise<RandomisationDue> {
-  const timeline = await loadSubjectTimeline(
-    db as Parameters<typeof loadSubjectTimeline>[0],
-    input.studyId,
-    input.subjectId,
-  );
+  const timeline = await loadSubjectTimeline(db, input.studyId, input.subjectId);
   if (!timeline)
     throw notFound(`subject ${input.subjectId} is not a subject of study ${input.studyId}`);
   return randomisationDue(input.protocol, evaluate(input.protocol, timeline, input.asOf), timeline);
