@@ -23,6 +23,7 @@ import { positiveInteger } from './cli-args.js';
 import { reportError } from './cli-errors.js';
 import { registerDoseCommand } from './dose/register-dose-command.js';
 import { registerLockCommands } from './locks/register-locks.js';
+import { registerRandomisationCommands } from './randomisation/register-randomisation.js';
 import { registerReportCommands } from './report/register-report-commands.js';
 import { PARALLEL_MIN_BYTES, runScore, type ScoreCommandOptions } from './score/score-command.js';
 import { registerSdvCommands } from './sdv/register-sdv-commands.js';
@@ -229,36 +230,17 @@ export function buildProgram(io: CliIo, run: (action: () => Promise<void>) => vo
       );
     });
   registerStoreCommands(program, io, run);
-  registerAuditShowCommand(
-    program,
-    {
-      env: io.env ?? process.env,
-      out: (text) => io.stdout.write(text),
-      note: (text) => io.stderr.write(`${text}\n`),
-      progressTty: false,
-    },
-    run,
-  );
-  registerLockCommands(
-    program,
-    {
-      env: io.env ?? process.env,
-      out: (text) => io.stdout.write(text),
-      note: (text) => io.stderr.write(`${text}\n`),
-      progressTty: false,
-    },
-    run,
-  );
-  registerSdvCommands(
-    program,
-    {
-      env: io.env ?? process.env,
-      out: (text) => io.stdout.write(text),
-      note: (text) => io.stderr.write(`${text}\n`),
-      progressTty: false,
-    },
-    run,
-  );
+  // The store commands that act as a named actor share one set of outputs.
+  const storeCommandIo = {
+    env: io.env ?? process.env,
+    out: (text: string) => io.stdout.write(text),
+    note: (text: string) => io.stderr.write(`${text}\n`),
+    progressTty: false,
+  };
+  registerAuditShowCommand(program, storeCommandIo, run);
+  registerLockCommands(program, storeCommandIo, run);
+  registerSdvCommands(program, storeCommandIo, run);
+  registerRandomisationCommands(program, storeCommandIo, run);
   registerDoseCommand(program, (text) => io.stdout.write(text), run);
   const commandIo = {
     out: (text: string) => io.stdout.write(text),

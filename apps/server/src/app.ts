@@ -40,6 +40,7 @@ import { formStatusRoutes } from './routes/form-status.js';
 import { lockRoutes } from './routes/locks.js';
 import { pseudonymisedRoutes } from './routes/pseudonymised.js';
 import { qualityRoutes } from './routes/quality.js';
+import { randomisationRoutes } from './routes/randomisation.js';
 import { recordRoutes } from './routes/records.js';
 import { reportRoutes } from './routes/report.js';
 import { reviewRoutes } from './routes/review.js';
@@ -182,6 +183,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(reportRoutes(context));
       await api.register(reviewRoutes(context));
       await api.register(lockRoutes(context));
+      await api.register(randomisationRoutes(context));
       await api.register(auditReviewRoutes(context));
       await api.register(exportRoutes(context));
       await api.register(pseudonymisedRoutes(context));

@@ -493,6 +493,30 @@ const REQUESTS: Readonly<Record<string, (who: Principal) => Call>> = {
     body: { toSite: 'OTHER', reason: 'matrix' },
     headers: { 'if-match': '999' },
   }),
+  // The matrix's study has a protocol without randomisation: an allowed call is refused as
+  // RANDOMISATION_NOT_DUE (422) and changes nothing; randomisation-api.test.ts does the rest.
+  'POST /api/v1/studies/:studyId/randomisation/list': () => ({
+    access: study('randomisation.generate'),
+    path: `/api/v1/studies/${STUDY}/randomisation/list`,
+    body: {},
+  }),
+  'GET /api/v1/studies/:studyId/randomisation': () => ({
+    access: study('randomisation.read'),
+    path: `/api/v1/studies/${STUDY}/randomisation`,
+  }),
+  'GET /api/v1/studies/:studyId/subjects/:subjectId/randomisation': () => ({
+    access: study('randomisation.read'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/randomisation`,
+  }),
+  'POST /api/v1/studies/:studyId/subjects/:subjectId/randomisation': () => ({
+    access: study('randomisation.allocate'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/randomisation`,
+  }),
+  'POST /api/v1/studies/:studyId/subjects/:subjectId/randomisation/unblind': () => ({
+    access: study('randomisation.unblind'),
+    path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/randomisation/unblind`,
+    body: { reason: 'matrix' },
+  }),
   'GET /api/v1/studies/:studyId/subjects/:subjectId/transfers': () => ({
     access: study('clinical.read'),
     path: `/api/v1/studies/${STUDY}/subjects/${HOME_SUBJECT}/transfers`,

@@ -94,15 +94,31 @@ export interface TestServer {
   readonly app: FastifyInstance;
   /** A new client signed in as `username` (made by addUser). */
   client(username?: string): Promise<ApiClient>;
-  /** An account with these roles in the study ([role, site or null]). */
-  addUser(username: string, roles: ReadonlyArray<readonly [Role, string | null]>): Promise<void>;
+  /** An account with these roles in the study (default: the demo study) ([role, site or null]). */
+  addUser(
+    username: string,
+    roles: ReadonlyArray<readonly [Role, string | null]>,
+    studyId?: string,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface TestServerOptions {
   /** The access settings (default: the defaults, whatever the environment says). */
   readonly accessSettings?: AccessSettings;
+  /** The server's today (default: TODAY, the demo's data cut). */
+  readonly today?: string;
+  /** More studies, each an example bundle under a protocol (e.g. examples/jia-withdrawal). */
+  readonly studies?: ReadonlyArray<{
+    readonly studyId: string;
+    readonly bundle: string;
+    readonly protocol: string;
+  }>;
 }
+
+/** An example bundle of the repository (examples/<name>). */
+export const exampleBundle = (name: string): string =>
+  fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = await openTestDatabase();
@@ -121,9 +137,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       [STUDY, OTHER_SUBJECT, OTHER_SITE],
     );
   });
+  // Each in a transaction of its own (an import stages its rows in temporary tables of its own).
+  for (const study of options.studies ?? [])
+    await withTransaction(db.store, SETUP, 'test setup', async (tx) => {
+      const more = readValidBundle(study.bundle, 20);
+      await importBundle(tx, study.studyId, more.files, { study: more.study ?? undefined });
+      await setStudyProtocol(tx, study.studyId, study.protocol);
+    });
   const app = await buildServer({
     store: db.store,
-    today: () => TODAY,
+    today: () => options.today ?? TODAY,
     accessSettings: options.accessSettings ?? DEFAULT_ACCESS_SETTINGS,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -142,7 +165,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       return client;
     },
-    async addUser(username, roles) {
+    async addUser(username, roles, studyId = STUDY) {
       await withTransaction(db.store, SETUP, 'test setup', async (tx) => {
         await createUser(tx, {
           username,
@@ -150,8 +173,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           password: PASSWORD,
           mustChangePassword: false,
         });
-        for (const [role, site] of roles)
-          await grantRole(tx, { username, studyId: STUDY, role, site });
+        for (const [role, site] of roles) await grantRole(tx, { username, studyId, role, site });
       });
     },
     async close() {

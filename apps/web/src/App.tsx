@@ -13,6 +13,7 @@ import {
   formStatusPageModule,
   prefetchPages,
   qualityPageModule,
+  randomisationPageModule,
   reportPageModule,
   sdvPageModule,
   subjectPageModule,
@@ -151,6 +152,10 @@ function Page({ route }: { readonly route: Route }) {
     case 'audit': {
       const { AuditPage } = use(auditPageModule());
       return <AuditPage studyId={route.studyId} query={route.query} />;
+    }
+    case 'randomisation': {
+      const { RandomisationPage } = use(randomisationPageModule());
+      return <RandomisationPage studyId={route.studyId} />;
     }
     case 'subject': {
       const { SubjectPage } = use(subjectPageModule());

@@ -44,6 +44,7 @@ export const sdvPageModule = once(() => import('./pages/SdvPage'));
 export const accessPageModule = once(() => import('./pages/AccessPage'));
 export const qualityPageModule = once(() => import('./pages/QualityPage'));
 export const auditPageModule = once(() => import('./pages/AuditPage'));
+export const randomisationPageModule = once(() => import('./pages/RandomisationPage'));
 
 /** Fetches the other pages' code once the first page has drawn: opening them then waits for none. */
 export function prefetchPages(): void {
@@ -57,6 +58,7 @@ export function prefetchPages(): void {
       sdvPageModule,
       qualityPageModule,
       auditPageModule,
+      randomisationPageModule,
     ])
       load().catch(() => {});
   }, 300);

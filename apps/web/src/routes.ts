@@ -2,8 +2,9 @@
  * The application's pages as locations (the hash, so that a page can be reloaded and linked
  * without a server route): `#/studies/{s}` the study's dashboard, `#/studies/{s}/report` its report,
  * `#/studies/{s}/forms` its form status grid, `#/studies/{s}/sdv[/{p}]` source data verification,
- * `#/studies/{s}/quality` its data-quality checks, `#/studies/{s}/access` the study's accounts
- * and access review, `#/studies/{s}/audit[?filter]` its audit trail (the filter in the location:
+ * `#/studies/{s}/quality` its data-quality checks, `#/studies/{s}/randomisation` its
+ * randomisation, `#/studies/{s}/access` the study's accounts and access review,
+ * `#/studies/{s}/audit[?filter]` its audit trail (the filter in the location:
  * components/audit/audit-trail.ts), `#/studies/{s}/subjects/{p}` a
  * subject, `#/studies/{s}/subjects/{p}/visits/{v}` a visit's entry (`new`: a new visit),
  * `#/account` one's own account.
@@ -21,6 +22,8 @@ export type Route =
   | { readonly page: 'quality'; readonly studyId: string }
   /** The audit trail; `query` its filter as the location writes it ('' for none; issue 18). */
   | { readonly page: 'audit'; readonly studyId: string; readonly query: string }
+  /** The study's randomisation: the sealed list's header and counts (issue 18). */
+  | { readonly page: 'randomisation'; readonly studyId: string }
   | { readonly page: 'subject'; readonly studyId: string; readonly subjectId: string }
   | {
       readonly page: 'visit';
@@ -46,6 +49,7 @@ export function routeOf(hash: string): Route {
   if (subjects === 'access') return { page: 'access', studyId };
   if (subjects === 'quality') return { page: 'quality', studyId };
   if (subjects === 'audit') return { page: 'audit', studyId, query };
+  if (subjects === 'randomisation') return { page: 'randomisation', studyId };
   if (subjects !== 'subjects' || !subjectId) return { page: 'study', studyId };
   if (visits !== 'visits' || !visitId) return { page: 'subject', studyId, subjectId };
   return { page: 'visit', studyId, subjectId, visitId: visitId === 'new' ? null : visitId };
@@ -73,6 +77,8 @@ export function hrefOf(route: Route): string {
       return `#/studies/${e(route.studyId)}/quality`;
     case 'audit':
       return `#/studies/${e(route.studyId)}/audit${route.query === '' ? '' : `?${route.query}`}`;
+    case 'randomisation':
+      return `#/studies/${e(route.studyId)}/randomisation`;
     case 'subject':
       return `#/studies/${e(route.studyId)}/subjects/${e(route.subjectId)}`;
     case 'visit':

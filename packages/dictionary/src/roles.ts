@@ -68,6 +68,21 @@ export type Permission =
   | 'subject.transfer'
   /** Lock or freeze a visit, a casebook or the study, and release a lock (with a reason). */
   | 'lock.manage'
+  /**
+   * See a study's randomisation: its allocation list's header (digests, strata counts) and
+   * whether a subject of a covered site is due or allocated. Never an arm for a role the
+   * protocol blinds (its `blindedRoles`; docs/data-management.md, "Randomisation").
+   */
+  | 'randomisation.read'
+  /** Generate the study's allocation list from a seed (once; it is sealed). */
+  | 'randomisation.generate'
+  /** Randomise a subject of a covered site when the protocol's step is reached. */
+  | 'randomisation.allocate'
+  /**
+   * Unblind one subject of a covered site in an emergency, with a reason (audited, alerted).
+   * Held only where the role is also one of the protocol's `unblindingRoles`.
+   */
+  | 'randomisation.unblind'
   /** Manage users, their roles and the study's sites. Never clinical data. */
   | 'admin.manage'
   /**
@@ -113,15 +128,27 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'query.answer',
       'audit.read',
       'report.read',
+      'randomisation.read',
+      'randomisation.allocate',
+      'randomisation.unblind',
     ],
-    summary: 'everything clinical of own sites; signs; answers queries',
+    summary:
+      'everything clinical of own sites; signs; answers queries; randomises; unblinds in an emergency where the protocol names the role',
   },
   {
     role: 'nurse',
     scope: 'site',
-    permissions: ['study.read', 'clinical.read', 'clinical.write', 'query.answer', 'audit.read'],
+    permissions: [
+      'study.read',
+      'clinical.read',
+      'clinical.write',
+      'query.answer',
+      'audit.read',
+      'randomisation.read',
+      'randomisation.allocate',
+    ],
     summary:
-      'visits, joints, CHAQ, labs, medications and adverse events of own sites; answers queries; no infusions, no signing',
+      'visits, joints, CHAQ, labs, medications and adverse events of own sites; answers queries; randomises; no infusions, no signing',
   },
   {
     role: 'data_manager',
@@ -143,9 +170,12 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'subject.transfer',
       'access.review',
       'lock.manage',
+      'randomisation.read',
+      'randomisation.generate',
+      'randomisation.unblind',
     ],
     summary:
-      'all sites; raises, closes and reopens queries; locks, freezes and unlocks; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; reviews who has access; no clinical edits',
+      'all sites; raises, closes and reopens queries; locks, freezes and unlocks; exports; data-quality checks and rules; reads SDV progress; transfers subjects between sites; reviews who has access; generates the allocation list; unblinds in an emergency where the protocol names the role; no clinical edits',
   },
   {
     role: 'monitor',
@@ -161,6 +191,7 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
       'sdv.write',
       'sdv.read',
       'audit.review',
+      'randomisation.read',
     ],
     summary:
       'assigned sites (or all); raises and closes queries; reviews and exports the trail of their sites; runs data-quality checks; verifies data against the source (SDV); no clinical edits',
@@ -168,8 +199,9 @@ export const ROLE_POLICIES: readonly RolePolicy[] = [
   {
     role: 'statistician',
     scope: 'study',
-    permissions: ['study.read', 'clinical.read_pseudonymised', 'report.read'],
-    summary: 'pseudonymised data of all sites and the report; changes nothing',
+    permissions: ['study.read', 'clinical.read_pseudonymised', 'report.read', 'randomisation.read'],
+    summary:
+      'pseudonymised data of all sites, the report and the randomisation (arms only when the protocol does not blind the role); changes nothing',
   },
   {
     role: 'dsmb',

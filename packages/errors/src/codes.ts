@@ -115,6 +115,58 @@ export const ERROR_CODES = {
       "A dose was refused: the body weight is not plausible, the requested or recorded dose is outside the protocol's tolerance (the issues name the values), or the protocol has no intervention to dose.",
     action: "Check the weight and the dose against the protocol's dosing rule (`jia-trial dose`).",
   },
+  RANDOMISATION_NOT_DUE: {
+    status: 422,
+    exit: 'failure',
+    meaning:
+      "A subject was to be randomised before the protocol's randomisation step: not eligible, withdrawn, the step's visit not done or its requirement not met (`details.due` says which and why), or the protocol has no randomisation. Nothing was allocated.",
+    action:
+      "Record what the step needs (the message names the visit and values) and randomise again; the subject's Randomisation panel shows when it is due.",
+  },
+  ALREADY_RANDOMISED: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'The subject was randomised already (the message says by whom and when). An allocation is never repeated or changed.',
+    action:
+      "Read the subject's randomisation instead; an unblinding role may unblind it in an emergency.",
+  },
+  ALLOCATION_LIST_EXISTS: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      'The study has an allocation list already: a list is generated once and sealed, never replaced (the message names who generated it, when, and its digest).',
+    action: '`jia-trial randomisation list --study ID` shows it; `verify` checks it.',
+  },
+  ALLOCATION_LIST_MISSING: {
+    status: 409,
+    exit: 'failure',
+    meaning: 'The study has no allocation list yet, so no subject can be randomised.',
+    action:
+      'A data manager generates it (the Randomisation page, `POST /api/v1/studies/{studyId}/randomisation/list` or `jia-trial randomisation generate`).',
+  },
+  ALLOCATION_LIST_EXHAUSTED: {
+    status: 409,
+    exit: 'failure',
+    meaning:
+      "The subject's stratum has no unused entry left in the allocation list (or the list has no such stratum). Nothing was allocated.",
+    action:
+      "Tell the trial statistician: the list is sealed and cannot be extended here; the protocol sets each stratum's list length.",
+  },
+  ALLOCATION_LIST_BROKEN: {
+    status: 500,
+    exit: 'failure',
+    meaning:
+      "The study's sealed allocation list does not verify: its entries' digest is not the one recorded when it was sealed, its seed's digest differs, or the list regenerated from the seed under the protocol is another (the issues name which, never an arm).",
+    action:
+      'Stop randomising; tell the trial statistician and the sponsor. The audit trail names who generated the list and when; a backup taken before restores the original.',
+  },
+  NOT_RANDOMISED: {
+    status: 409,
+    exit: 'failure',
+    meaning: 'The subject has not been randomised: there is no arm to reveal.',
+    action: 'Randomise the subject first, when it is due.',
+  },
   PROTOCOL_INVALID: {
     status: 422,
     exit: 'failure',

@@ -35,9 +35,18 @@ import { translateDatabaseError } from './errors.js';
 import { listMigrations } from './migrate.js';
 import { withSnapshot } from './transaction.js';
 
+/**
+ * The sealed randomisation tables (migration 0026_random; ADR 0047), which the runtime role
+ * cannot read: a backup copies them with the owner's pool (BackupOptions.sealed). They follow the
+ * list's header and come before the allocations that refer to their entries.
+ */
+export const SEALED_TABLES = ['randomisation_seed', 'randomisation_entry'] as const;
+
 /** Every table, parents before children (the load order). */
 export const BACKUP_TABLES = [
-  ...AUDITED_TABLES,
+  ...AUDITED_TABLES.flatMap((table) =>
+    table === 'randomisation_list' ? [table, ...SEALED_TABLES] : [table],
+  ),
   'user_credential',
   'password_history',
   'audit_event',
@@ -83,6 +92,14 @@ function hashing(hash: ReturnType<typeof createHash>) {
 export interface BackupOptions {
   /** Sign the head with the anchor key of this key directory; `database` names the source. */
   readonly sign?: KeyOptions & { readonly database: string };
+  /**
+   * The owner's pool (Store.ownerPool()), to copy the sealed randomisation tables when `pool`
+   * (the runtime role) may not read them. Their rows never change once written, and are written
+   * in the transaction that writes their list's header: copying those of the headers in the
+   * snapshot, after it, gives the snapshot's own. Without it, a database holding an allocation
+   * list is refused (PERMISSION_DENIED), not backed up without its list.
+   */
+  readonly sealed?: pg.Pool;
 }
 
 export async function backupDatabase(
@@ -118,12 +135,25 @@ export async function backupDatabase(
               (SELECT coalesce(sum(event_count), 0) FROM audit_block) AS events FROM audit_head`,
     );
     const tables: Array<BackupManifest['tables'][number]> = [];
+    const lists = await client.query<{ study_id: string }>(
+      'SELECT study_id FROM randomisation_list ORDER BY study_id',
+    );
+    const studies = lists.rows.map((r) => r.study_id);
     for (const table of BACKUP_TABLES) {
       const file = `${table}.copy`;
       const hash = createHash('sha256');
-      const copy = client.query(copyTo(`COPY ${table} TO STDOUT`));
-      await pipeline(copy, hashing(hash), createWriteStream(join(partial, file), { mode: 0o600 }));
-      tables.push({ table, file, rows: copy.rowCount, sha256: hash.digest('hex') });
+      const sealed = (SEALED_TABLES as readonly string[]).includes(table);
+      const readable =
+        !sealed ||
+        (
+          await client.query<{ yes: boolean }>("SELECT has_table_privilege($1, 'SELECT') AS yes", [
+            table,
+          ])
+        ).rows[0]?.yes === true;
+      const rows = readable
+        ? await copyTable(client, `COPY ${table} TO STDOUT`, hash, join(partial, file))
+        : await copySealed(options.sealed, table, studies, hash, join(partial, file));
+      tables.push({ table, file, rows, sha256: hash.digest('hex') });
     }
     return {
       format: FORMAT,
@@ -156,6 +186,54 @@ export async function backupDatabase(
     rows: manifest.tables.reduce((sum, t) => sum + t.rows, 0),
     auditHead: manifest.auditHead,
   };
+}
+
+async function copyTable(
+  client: pg.ClientBase,
+  statement: string,
+  hash: ReturnType<typeof createHash>,
+  path: string,
+): Promise<number> {
+  const copy = client.query(copyTo(statement));
+  await pipeline(copy, hashing(hash), createWriteStream(path, { mode: 0o600 }));
+  return copy.rowCount;
+}
+
+/** A sealed table's rows of the snapshot's lists, copied as the owner (BackupOptions.sealed). */
+async function copySealed(
+  owner: pg.Pool | undefined,
+  table: string,
+  studies: readonly string[],
+  hash: ReturnType<typeof createHash>,
+  path: string,
+): Promise<number> {
+  if (studies.length === 0) {
+    writeFileSync(path, '', { mode: 0o600 });
+    return 0;
+  }
+  const denied = () =>
+    new JiaError(
+      'PERMISSION_DENIED',
+      `the database holds sealed allocation lists (${studies.join(', ')}), which the application's connection may not read: a backup needs the owner's connection for them (on an external server, set JIA_OWNER_DATABASE_URL; ADR 0047)`,
+    );
+  if (!owner) throw denied();
+  const client = await owner.connect();
+  try {
+    const readable = await client.query<{ yes: boolean }>(
+      "SELECT has_table_privilege($1, 'SELECT') AS yes",
+      [table],
+    );
+    if (readable.rows[0]?.yes !== true) throw denied();
+    const list = studies.map((s) => client.escapeLiteral(s)).join(', ');
+    return await copyTable(
+      client,
+      `COPY (SELECT * FROM ${table} WHERE study_id IN (${list}) ORDER BY 1, 2) TO STDOUT`,
+      hash,
+      path,
+    );
+  } finally {
+    client.release();
+  }
 }
 
 export interface RestoreResult {

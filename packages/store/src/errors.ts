@@ -1,6 +1,6 @@
 /**
  * The store's refusals as JiaErrors (docs/errors.md), and the database's own error codes mapped
- * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT014, and
+ * onto them: the triggers and functions of migrations/ raise SQLSTATEs JT001-JT019, and
  * PostgreSQL's own classes (a constraint, a missing privilege) are named too.
  */
 import { JiaError } from '@jia-trial/errors';
@@ -44,6 +44,13 @@ export const DATABASE_ERROR_CODES: Readonly<Record<string, JiaError['code']>> = 
   // by its release.
   JT013: 'RECORD_LOCKED',
   JT014: 'INVALID_TRANSITION',
+  // Randomisation (migration 0026_random): no list, an allocation repeated, a stratum used up,
+  // a second list, an unblinding of a subject never randomised.
+  JT015: 'ALLOCATION_LIST_MISSING',
+  JT016: 'ALREADY_RANDOMISED',
+  JT017: 'ALLOCATION_LIST_EXHAUSTED',
+  JT018: 'ALLOCATION_LIST_EXISTS',
+  JT019: 'NOT_RANDOMISED',
   // insufficient_privilege: the runtime role may not do this (docs/store.md, roles).
   '42501': 'PERMISSION_DENIED',
   // The server cannot be reached or will not let us in: refused, unknown host, a wrong password

@@ -27,6 +27,8 @@ export * from './locks/locks.js';
 export * from './locks/sign-and-freeze.js';
 export * from './migrate.js';
 export * from './quality/index.js';
+export * from './randomisation/randomisation.js';
+export * from './randomisation/verify-list.js';
 export * from './records/adverse-events.js';
 export * from './records/chaq-answers.js';
 export * from './records/damage-items.js';

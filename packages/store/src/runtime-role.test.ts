@@ -20,6 +20,7 @@ import { listMigrations } from './migrate.js';
 import {
   grantRuntimePrivileges,
   OWNER_FUNCTIONS,
+  OWNER_ONLY_TABLES,
   RUNTIME_APPEND_ONLY_TABLES,
   RUNTIME_FUNCTIONS,
   RUNTIME_READ_ONLY_TABLES,
@@ -289,6 +290,7 @@ describe("the runtime role's privileges", () => {
         ...RUNTIME_READ_WRITE_TABLES,
         ...RUNTIME_APPEND_ONLY_TABLES,
         ...RUNTIME_READ_ONLY_TABLES,
+        ...OWNER_ONLY_TABLES,
       ].sort(),
       'every table is classified, and every classified table exists',
     );

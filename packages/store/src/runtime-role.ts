@@ -31,9 +31,31 @@ export const RUNTIME_APPEND_ONLY_TABLES: readonly string[] = [
   'security_event',
 ];
 
+/**
+ * Audited tables only read by the application: a randomisation's header, allocations and
+ * unblindings are written by the owner's SECURITY DEFINER functions (migration 0026_random),
+ * which take the sealed list's next entry; the application never writes them itself.
+ */
+export const RUNTIME_READ_ONLY_AUDITED_TABLES: readonly string[] = [
+  'randomisation_list',
+  'randomisation_allocation',
+  'randomisation_unblinding',
+];
+
+/**
+ * Sealed: the application holds no privilege at all on them (ADR 0047). A randomisation's seed
+ * and its list's entries: the server cannot read a future allocation, only the owner's functions
+ * (randomisation_allocate and the like) and the owner (verify, backup, restore) can.
+ */
+export const OWNER_ONLY_TABLES: readonly string[] = ['randomisation_seed', 'randomisation_entry'];
+
 /** Read and written by the application: the audited tables (their triggers audit each change). */
 export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [
-  ...AUDITED_TABLES.filter((table) => !RUNTIME_APPEND_ONLY_TABLES.includes(table)),
+  ...AUDITED_TABLES.filter(
+    (table) =>
+      !RUNTIME_APPEND_ONLY_TABLES.includes(table) &&
+      !RUNTIME_READ_ONLY_AUDITED_TABLES.includes(table),
+  ),
   // Sign-in state, sessions and the sign-in log (migration 0010): the server's own bookkeeping.
   'user_credential',
   'user_session',
@@ -47,6 +69,7 @@ export const RUNTIME_READ_WRITE_TABLES: readonly string[] = [
  * read by verify-audit, backup and the import (who changed a record last), and the migrations.
  */
 export const RUNTIME_READ_ONLY_TABLES: readonly string[] = [
+  ...RUNTIME_READ_ONLY_AUDITED_TABLES,
   'audit_event',
   'audit_block',
   'audit_head',
@@ -69,6 +92,11 @@ export const RUNTIME_FUNCTIONS: readonly string[] = [
   // asks the same question of the records it stages.
   'record_lock_over(text,text,text,boolean,text)',
   'record_lock_json(record_lock)',
+  // Randomisation (migration 0026_random): the only ways to the sealed list (ADR 0047).
+  'randomisation_seal(text,text,text,text,text,jsonb)',
+  'randomisation_allocate(text,text,text)',
+  'randomisation_arms(text,text)',
+  'randomisation_unblind(text,text,text,text)',
 ];
 
 /**
@@ -84,6 +112,8 @@ export const OWNER_FUNCTIONS: readonly string[] = [
   'audit_continue_batches()',
   'audit_event_content(bigint,text,text,text,text,bigint,text,text,json,json,text,text,text)',
   'audit_batch_bytes(bigint[])',
+  // The randomisation functions' reading of the transaction's actor (migration 0026_random).
+  'randomisation_actor()',
 ];
 
 interface Relation {
@@ -158,8 +188,9 @@ export async function grantRuntimePrivileges(client: pg.ClientBase): Promise<voi
   const readWrite = new Set(RUNTIME_READ_WRITE_TABLES);
   const appendOnly = new Set(RUNTIME_APPEND_ONLY_TABLES);
   const readOnly = new Set(RUNTIME_READ_ONLY_TABLES);
+  const ownerOnly = new Set(OWNER_ONLY_TABLES);
   const classified = (name: string) =>
-    readWrite.has(name) || appendOnly.has(name) || readOnly.has(name);
+    readWrite.has(name) || appendOnly.has(name) || readOnly.has(name) || ownerOnly.has(name);
   const tables = relations.filter((r) => r.kind !== 'S');
   const sequences = relations.filter((r) => r.kind === 'S');
   const runtimeFunctions = new Set(RUNTIME_FUNCTIONS);

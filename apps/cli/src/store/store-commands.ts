@@ -329,7 +329,11 @@ export async function runAuditAnchor(io: StoreIo): Promise<void> {
 export async function runBackup(io: StoreIo, out: string, json: boolean): Promise<void> {
   const keyDir = anchorKeyDir(io.env);
   const result = await withStore(io, (store) =>
-    backupDatabase(store.pool, out, { sign: { keyDir, database: store.location } }),
+    backupDatabase(store.pool, out, {
+      sign: { keyDir, database: store.location },
+      // The sealed randomisation lists, which the runtime role may not read (ADR 0047).
+      sealed: store.ownerPool(),
+    }),
   );
   if (json) io.out(`${JSON.stringify(result)}\n`);
   else

@@ -4,7 +4,9 @@
  * first (MAS_CRITERIA_MET, SAE_REPORT_DUE, then by severity); the visits due and overdue by the
  * protocol's schedule; the data queries by status; the visits no valid signature covers. Each
  * part comes from the service the subject's own routes use (the protocol engine, the queries,
- * the signatures), so the dashboard and the subject pages cannot disagree.
+ * the signatures), so the dashboard and the subject pages cannot disagree. An emergency
+ * unblinding of a randomised trial (docs/data-management.md, "Randomisation") is an urgent alert
+ * from its day until UNBLINDING_ALERT_DAYS after it: who, in which role, why; never the arm.
  */
 import { JiaError } from '@jia-trial/errors';
 import { type Alert, evaluate } from '@jia-trial/protocol';
@@ -13,6 +15,7 @@ import {
   alertAcknowledgements,
   listQueries,
   listSubjects,
+  listUnblindings,
   loadStudyTimelines,
   protocolOfStudy,
   signaturesOf,
@@ -25,7 +28,44 @@ import type { ServerContext } from '../context.js';
 import { STUDY_ERRORS, StudyParams } from './shared-schemas.js';
 
 /** Safety first: the alerts a trial team must act on today, then by severity. */
-const FIRST_CODES: readonly string[] = ['MAS_CRITERIA_MET', 'SAE_REPORT_DUE'];
+const FIRST_CODES: readonly string[] = [
+  'MAS_CRITERIA_MET',
+  'SAE_REPORT_DUE',
+  'EMERGENCY_UNBLINDING',
+];
+
+/** How long an emergency unblinding stays on the dashboard: the days from its day (ADR 0047). */
+export const UNBLINDING_ALERT_DAYS = 30;
+
+/** The study's emergency unblindings of the subjects shown, since 30 days before asOf, as alerts. */
+async function unblindingAlerts(
+  store: ServerContext['store'],
+  studyId: string,
+  siteOf: ReadonlyMap<string, string>,
+  asOf: string,
+): Promise<DashboardBody['alerts']> {
+  const from = new Date(Date.parse(`${asOf}T00:00:00Z`) - UNBLINDING_ALERT_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return (await listUnblindings(store.pool, studyId)).flatMap((u) => {
+    const site = siteOf.get(u.subjectId);
+    const day = u.unblinded.at.slice(0, 10);
+    // From the dashboard's day less 30 days on, later ones too: an unblinding happens in real time,
+    // and a dashboard of a past day must not hide one that happened since.
+    if (site === undefined || day <= from) return [];
+    return [
+      {
+        subjectId: u.subjectId,
+        site,
+        alertId: `${u.subjectId}/EMERGENCY_UNBLINDING/${u.unblindingId}`,
+        code: 'EMERGENCY_UNBLINDING',
+        severity: 'urgent' as const,
+        message: `Emergency unblinding ${u.unblindingId} on ${day} by ${u.unblinded.by.name} (${u.role}): ${u.reason}`,
+        acknowledged: false,
+      },
+    ];
+  });
+}
 const SEVERITY_ORDER: Readonly<Record<Alert['severity'], number>> = {
   urgent: 0,
   warning: 1,
@@ -200,6 +240,7 @@ export function dashboardRoutes(context: ServerContext): FastifyPluginAsyncZod {
           visits.push(...found.visits);
           unsignedVisits.push(...(await unsignedVisitsOf(store, studyId, timeline, site)));
         }
+        alerts.push(...(await unblindingAlerts(store, studyId, siteOf, asOf)));
         alerts.sort((a, b) => {
           const [x, y] = [alertRank(a), alertRank(b)];
           return x[0] - y[0] || x[1] - y[1] || a.subjectId.localeCompare(b.subjectId);

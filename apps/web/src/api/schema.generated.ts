@@ -5168,6 +5168,492 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies/{studyId}/randomisation/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate the study's allocation list from a seed and seal it (once); the answer is its header, never an entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the seed (hex); left out: 32 random bytes. It is kept sealed. */
+                        seed?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AllocationList"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/randomisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The study's randomisation: the protocol's rule, the list's header with each stratum's allocated and remaining entries, the unblindings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            protocol: {
+                                id: string;
+                                version: string;
+                            };
+                            arms: {
+                                id: string;
+                                label: string;
+                                ratio: number;
+                            }[];
+                            blockSizes: number[];
+                            /** @description the stratification fields */
+                            strata: string[];
+                            stepVisit: string;
+                            blindedRoles: string[];
+                            unblindingRoles: string[];
+                            /** @description whether the signed-in user is blinded */
+                            blinded: boolean;
+                            list: components["schemas"]["AllocationList"] | null;
+                            unblindings: components["schemas"]["Unblinding"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/subjects/{subjectId}/randomisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subject's randomisation: due or not yet and why, the allocation (its arm only for an unblinded user), the unblindings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    subjectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubjectRandomisation"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Randomise a subject that has reached the protocol's step: the next entry of its stratum */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    subjectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubjectRandomisation"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{studyId}/subjects/{subjectId}/randomisation/unblind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Emergency unblinding of one subject, with a reason: the arm, to this user; recorded, audited and alerted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studyId: string;
+                    subjectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unblinding: components["schemas"]["Unblinding"];
+                            arm: {
+                                id: string;
+                                label: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                423: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/studies/{studyId}/audit/events": {
         parameters: {
             query?: never;
@@ -7039,6 +7525,81 @@ export interface components {
             version: number;
             isDefault: boolean;
         };
+        AllocationListInput: {
+            studyId: string;
+            protocol: {
+                id: string;
+                version: string;
+            };
+            /** @description SHA-256 (hex) of the seed; the seed itself stays sealed */
+            seedDigest: string;
+            /** @description SHA-256 (hex) of the canonical list, recorded at sealing */
+            listDigest: string;
+            entryCount: number;
+            generated: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+            strata: {
+                stratum: string;
+                size: number;
+                allocated: number;
+                remaining: number;
+            }[];
+        };
+        UnblindingInput: {
+            studyId: string;
+            unblindingId: string;
+            subjectId: string;
+            siteCode: string;
+            role: string;
+            reason: string;
+            unblinded: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+        };
+        SubjectRandomisationInput: {
+            studyId: string;
+            subjectId: string;
+            asOf: string;
+            /** @description whether the protocol's randomisation step is reached on asOf, and why (not) */
+            due: {
+                due: boolean;
+                code: string;
+                reason: string;
+                visitId: string | null;
+                missing: string[];
+            };
+            allocation: {
+                stratum: string;
+                sequence: number;
+                allocated: {
+                    by: {
+                        id: string;
+                        name: string;
+                    };
+                    at: string;
+                };
+            } | null;
+            /** @description true: the user holds a blinded role and sees no arm (allocated, blinded) */
+            blinded: boolean;
+            /** @description null when not allocated, or when the user is blinded */
+            arm: {
+                id: string;
+                label: string;
+            } | null;
+            unblindings: components["schemas"]["UnblindingInput"][];
+            mayAllocate: boolean;
+            /** @description the role in which the user may unblind this subject in an emergency, if any */
+            unblindingRole: string | null;
+        };
         StoredRecordInput: {
             record: {
                 [key: string]: unknown;
@@ -7557,6 +8118,81 @@ export interface components {
             };
             version: number;
             isDefault: boolean;
+        };
+        AllocationList: {
+            studyId: string;
+            protocol: {
+                id: string;
+                version: string;
+            };
+            /** @description SHA-256 (hex) of the seed; the seed itself stays sealed */
+            seedDigest: string;
+            /** @description SHA-256 (hex) of the canonical list, recorded at sealing */
+            listDigest: string;
+            entryCount: number;
+            generated: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+            strata: {
+                stratum: string;
+                size: number;
+                allocated: number;
+                remaining: number;
+            }[];
+        };
+        Unblinding: {
+            studyId: string;
+            unblindingId: string;
+            subjectId: string;
+            siteCode: string;
+            role: string;
+            reason: string;
+            unblinded: {
+                by: {
+                    id: string;
+                    name: string;
+                };
+                at: string;
+            };
+        };
+        SubjectRandomisation: {
+            studyId: string;
+            subjectId: string;
+            asOf: string;
+            /** @description whether the protocol's randomisation step is reached on asOf, and why (not) */
+            due: {
+                due: boolean;
+                code: string;
+                reason: string;
+                visitId: string | null;
+                missing: string[];
+            };
+            allocation: {
+                stratum: string;
+                sequence: number;
+                allocated: {
+                    by: {
+                        id: string;
+                        name: string;
+                    };
+                    at: string;
+                };
+            } | null;
+            /** @description true: the user holds a blinded role and sees no arm (allocated, blinded) */
+            blinded: boolean;
+            /** @description null when not allocated, or when the user is blinded */
+            arm: {
+                id: string;
+                label: string;
+            } | null;
+            unblindings: components["schemas"]["Unblinding"][];
+            mayAllocate: boolean;
+            /** @description the role in which the user may unblind this subject in an emergency, if any */
+            unblindingRole: string | null;
         };
         StoredRecord: {
             record: {

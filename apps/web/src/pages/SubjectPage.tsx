@@ -9,6 +9,7 @@ import { TransferSubject } from '../components/data-management/TransferSubject';
 import { Problem } from '../components/forms';
 import { LockBanner, LockControls } from '../components/locks/LockPanel';
 import { useRecordLocks } from '../components/locks/use-locks';
+import { RandomisationPanel } from '../components/randomisation/RandomisationPanel';
 import { RecordEntry } from '../components/records/RecordEntry';
 import { SubjectReview } from '../components/review/SubjectReview';
 import { may, useStudyAccess } from '../components/review/use-study-access';
@@ -118,6 +119,8 @@ export function SubjectPage({
           </>
         )}
       </section>
+
+      <RandomisationPanel studyId={studyId} subjectId={subjectId} />
 
       {lockState.dataEditable ? (
         <RecordEntry studyId={studyId} subjectId={subjectId} onSaved={reload} />

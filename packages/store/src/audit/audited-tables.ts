@@ -31,6 +31,11 @@ export const AUDITED_TABLES = [
   'sdv_verification',
   'subject_transfer',
   'record_lock',
+  // Randomisation (migration 0026_random): the list's header, allocations and emergency
+  // unblindings, none of which holds an arm (the sealed entries are not audited: ADR 0047).
+  'randomisation_list',
+  'randomisation_allocation',
+  'randomisation_unblinding',
   // Sign-ins, exports and the like (migration 0024_audit): account-level, no study's record.
   'security_event',
 ] as const;

@@ -49,6 +49,10 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
   sdv_verification: ['study_id', 'table_name', 'record_row_id', 'field'],
   subject_transfer: ['study_id', 'subject_id', 'transfer_no'],
   record_lock: ['study_id', 'lock_id'],
+  // Randomisation (migration 0026_random): none of them holds an arm (ADR 0047).
+  randomisation_list: ['study_id'],
+  randomisation_allocation: ['study_id', 'subject_id'],
+  randomisation_unblinding: ['study_id', 'unblinding_id'],
 };
 
 /**
@@ -58,6 +62,8 @@ export const KEY_COLUMNS: Readonly<Record<StudyTable, readonly string[]>> = {
 const OWN_SUBJECT_TABLES: ReadonlySet<StudyTable> = new Set([
   'sdv_verification',
   'subject_transfer',
+  'randomisation_allocation',
+  'randomisation_unblinding',
 ]);
 
 export function isStudyTable(table: string): table is StudyTable {

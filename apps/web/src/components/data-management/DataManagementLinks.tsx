@@ -1,7 +1,8 @@
 /**
  * The study page's links to the data manager's and monitor's views (issue 18): the form status
  * grid for anyone who reads the clinical data, source data verification for those holding
- * `sdv.read`, the audit trail for those holding `audit.review` (docs/roles.md).
+ * `sdv.read`, the audit trail for those holding `audit.review`, the randomisation for those holding
+ * `randomisation.read` (docs/roles.md).
  */
 import { hrefOf } from '../../routes';
 import { may, useStudyAccess } from '../review/use-study-access';
@@ -11,7 +12,9 @@ export function DataManagementLinks({ studyId }: { readonly studyId: string }) {
   const forms = may(access, 'clinical.read', null);
   const sdv = may(access, 'sdv.read', null);
   const audit = may(access, 'audit.review', null);
-  if (!forms && !sdv && !audit) return null;
+  // Shown where the protocol randomises: the page says so otherwise.
+  const randomisation = may(access, 'randomisation.read', null);
+  if (!forms && !sdv && !audit && !randomisation) return null;
   return (
     <p className="data-management-links">
       {forms && <a href={hrefOf({ page: 'forms', studyId })}>Form status by subject and visit</a>}
@@ -19,6 +22,7 @@ export function DataManagementLinks({ studyId }: { readonly studyId: string }) {
         <a href={hrefOf({ page: 'sdv', studyId, subjectId: null })}>Source data verification</a>
       )}
       {audit && <a href={hrefOf({ page: 'audit', studyId, query: '' })}>Audit trail</a>}
+      {randomisation && <a href={hrefOf({ page: 'randomisation', studyId })}>Randomisation</a>}
     </p>
   );
 }
