@@ -7,7 +7,8 @@
  * (randomisation-check.test.ts); defineProtocol has checked everything else.
  */
 import { type Issue, JiaError } from '@jia-trial/errors';
-import { type ProtocolDefinition, STRATIFICATION_FIELDS } from '@jia-trial/protocol';
+import type { ProtocolDefinition } from '@jia-trial/protocol';
+import { STRATIFICATION_FIELDS } from '@jia-trial/protocol/stratification';
 import { codesOf } from './code-lists.js';
 import { recordType } from './records.js';
 import { ROLE_POLICIES } from './roles.js';

@@ -21,5 +21,6 @@ export * from './retreatment.js';
 export * from './safety.js';
 export * from './schedule.js';
 export * from './status-json.js';
+export * from './stratification.js';
 export * from './timeline.js';
 export * from './vacuous-pass.js';

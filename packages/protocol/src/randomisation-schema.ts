@@ -13,26 +13,12 @@
  * depends on it); a dictionary test runs it on every shipped protocol.
  */
 import type { Issue } from '@jia-trial/errors';
-import { FLARE_DEFINITIONS, ILAR_CATEGORY_CODES, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
+import { FLARE_DEFINITIONS, JIA_ACR_LEVELS } from '@jia-trial/outcomes';
 import { z } from 'zod';
-import { SEXES } from './timeline.js';
+import { STRATIFICATION_FIELDS, type StratificationField } from './stratification.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const text = z.string().min(1);
-
-/**
- * The subject fields a protocol may stratify by, with their codes (the levels a stratum takes
- * when the protocol does not group them). Field names are those of the field dictionary's
- * subject record (subjects.csv); the codes are the very lists the dictionary's code lists take
- * (ILAR categories from @jia-trial/outcomes, sex from this package); a test of
- * @jia-trial/dictionary checks that each is a coded field of the subject record with exactly
- * these codes. The site is not here: sites are the study's, not the protocol's.
- */
-export const STRATIFICATION_FIELDS = {
-  ilar_category: ILAR_CATEGORY_CODES,
-  sex: SEXES,
-} as const satisfies Readonly<Record<string, readonly string[]>>;
-export type StratificationField = keyof typeof STRATIFICATION_FIELDS;
 
 /** The stratum of the whole population when the protocol has no strata. */
 export const SINGLE_STRATUM = 'all';
