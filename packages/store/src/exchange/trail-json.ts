@@ -146,7 +146,9 @@ const LOWER_F = 0x66;
 
 /** A character of a JSON number: digits, sign, point, exponent. */
 function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+  return (
+    (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45
+  );
 }
 
 function skipSpace(json: string, at: number): number {
