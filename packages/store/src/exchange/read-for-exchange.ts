@@ -16,10 +16,11 @@ import {
 import type pg from 'pg';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import { notFound } from '../errors.js';
-import { textColumns, textsOfColumns } from '../records/record-texts.js';
+import { textColumns } from '../records/record-texts.js';
 import { utcText } from '../review/timestamps.js';
 import { type PoolHolder, withSnapshot } from '../transaction.js';
 import { type ExchangeTrailEvent, recordChanges } from './record-changes.js';
+import { RowTexts, TextColumns } from './row-texts.js';
 
 export interface ExchangeAuditStamp {
   readonly actorId: string;
@@ -149,11 +150,11 @@ async function batchRecords(
     rowMode: 'array',
   });
   const names = result.fields.map((f) => f.name);
-  if (!trail) return result.rows.map((row) => ({ texts: textsOfColumns(names, row) }));
-  const count = names.length - LAST_CHANGE_COUNT;
-  const textNames = names.slice(0, count);
+  const columns = new TextColumns(trail ? names.slice(0, -LAST_CHANGE_COUNT) : names);
+  if (!trail) return result.rows.map((row) => ({ texts: new RowTexts(columns, row) }));
+  const count = columns.names.length;
   return result.rows.map((row) => {
-    const texts = textsOfColumns(textNames, row);
+    const texts = new RowTexts(columns, row);
     const eventId = row[count + 4];
     if (eventId === null || eventId === undefined) return { texts };
     const lastChange: ExchangeAuditStamp = {
