@@ -68,10 +68,11 @@ export interface ExchangeReadOptions {
 }
 
 /**
- * Subjects read per batch. The next batch is read while one is written, so two are held: 250
- * keep that to what one batch of 500 held before (docs/performance.md).
+ * Subjects read per batch. The next batch is read while one is written, so two are held; small
+ * batches die young (the garbage collector's cheap generation) where batches of 500 outlived it
+ * and were most of its work; smaller still costs PostgreSQL more queries (docs/performance.md).
  */
-export const EXCHANGE_BATCH_SUBJECTS = 250;
+export const EXCHANGE_BATCH_SUBJECTS = 100;
 
 async function studyInfo(client: pg.ClientBase, studyId: string): Promise<ExchangeStudyInfo> {
   const study = await client.query<{ title: string | null; protocol_id: string | null }>(
