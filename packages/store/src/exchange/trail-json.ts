@@ -103,43 +103,49 @@ export class TrailRowReader {
   /** Reads the value at `i` into `texts` (when its column is read); the index after it. */
   #value(json: string, i: number, column: TrailColumn | undefined, texts: Map<string, string>) {
     const c = json.charCodeAt(i);
-    let text: string | null;
-    let end: number;
     if (c === QUOTE) {
-      let escaped = false;
-      end = i + 1;
-      for (;;) {
-        const d = json.charCodeAt(end);
-        if (d === QUOTE) break;
-        if (Number.isNaN(d)) throw notRow(json, i);
-        if (d === BACKSLASH) {
-          escaped = true;
-          end++;
-        }
-        end++;
+      const end = stringEnd(json, i);
+      if (column !== undefined) {
+        const text = stringText(json, i, end, column.kind);
+        if (text !== null) texts.set(column.name, text);
       }
-      end++;
-      if (column === undefined) return end;
-      text = escaped ? (JSON.parse(json.slice(i, end)) as string) : json.slice(i + 1, end - 1);
-      if (column.kind === 'date') text = dateText(text);
-      else if (column.kind === 'id') text = ownCopy(text);
-    } else if (c === LOWER_N && json.startsWith('null', i)) {
-      return i + 4;
-    } else if (c === LOWER_T && json.startsWith('true', i)) {
-      end = i + 4;
-      text = 'true';
-    } else if (c === LOWER_F && json.startsWith('false', i)) {
-      end = i + 5;
-      text = 'false';
-    } else {
-      end = i;
+      return end;
+    }
+    if (c === LOWER_N && json.startsWith('null', i)) return i + 4;
+    const literal =
+      c === LOWER_T && json.startsWith('true', i)
+        ? 'true'
+        : c === LOWER_F && json.startsWith('false', i)
+          ? 'false'
+          : null;
+    let end = i + (literal?.length ?? 0);
+    if (literal === null) {
       while (isNumberChar(json.charCodeAt(end))) end++;
       if (end === i) throw notRow(json, i);
-      text = column === undefined ? null : json.slice(i, end);
     }
-    if (column !== undefined && text !== null) texts.set(column.name, text);
+    if (column !== undefined) texts.set(column.name, literal ?? json.slice(i, end));
     return end;
   }
+}
+
+/** The index after the JSON string that starts at `start` (its opening quote). */
+function stringEnd(json: string, start: number): number {
+  let end = start + 1;
+  for (;;) {
+    const d = json.charCodeAt(end);
+    if (d === QUOTE) return end + 1;
+    if (Number.isNaN(d)) throw notRow(json, start);
+    // An escaped character is skipped with its backslash (an escaped quote does not end it).
+    end += d === BACKSLASH ? 2 : 1;
+  }
+}
+
+/** The text of the JSON string json[start, end) as its column reads it (null: none). */
+function stringText(json: string, start: number, end: number, kind: Kind): string | null {
+  const raw = json.slice(start + 1, end - 1);
+  const text = raw.includes('\\') ? (JSON.parse(json.slice(start, end)) as string) : raw;
+  if (kind === 'date') return dateText(text);
+  return kind === 'id' ? ownCopy(text) : text;
 }
 
 const QUOTE = 0x22;
