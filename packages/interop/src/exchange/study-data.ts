@@ -54,6 +54,8 @@ export interface SubjectReadOptions {
   readonly types?: readonly RecordTypeId[];
   /** False: no last change per record and no signatures. */
   readonly trail?: boolean;
+  /** True: the next batch of subjects is read while the current one is written. */
+  readonly readAhead?: boolean;
 }
 
 /** Someone or something that changed or signed the study's records. */

@@ -66,11 +66,16 @@ export interface ExchangeReadOptions {
   readonly types?: readonly RecordTypeId[];
   /** False: no last change per record and no signatures (what the trail would add). */
   readonly trail?: boolean;
+  /**
+   * True: the next batch of subjects is read while the current one is consumed, so that the
+   * database and the consumer work at the same time (two batches in memory instead of one).
+   */
+  readonly readAhead?: boolean;
 }
 
 /**
- * Subjects read per batch. The next batch is read while one is written, so two are held: 100
- * hold less than one batch of 500 did before. Batches of 25 cost PostgreSQL a third more CPU
+ * Subjects read per batch. With readAhead the next batch is read while one is written, so two
+ * are held: 100 hold less than one batch of 500 did before. Batches of 25 cost PostgreSQL a third more CPU
  * (more queries) for no gain in the command (docs/performance.md).
  */
 export const EXCHANGE_BATCH_SUBJECTS = 100;
@@ -256,12 +261,13 @@ async function* subjectsOf(
   try {
     for (let start = 0; next; start += batchSize) {
       const subjects = await next;
-      // The next batch is read while this one is written: its queries follow one another as each
-      // answer arrives, while the writer waits for the file (PostgreSQL and the command work at
-      // the same time on two cores).
-      next = read(start + batchSize);
+      // With readAhead, the next batch is read while this one is written: its queries follow one
+      // another as each answer arrives, while the writer waits for the file (PostgreSQL and the
+      // command work at the same time on two cores).
+      next = options.readAhead ? read(start + batchSize) : null;
       next?.catch(() => {});
       for (const [subjectId, subject] of subjects) yield { subjectId, ...subject };
+      next ??= read(start + batchSize);
     }
   } finally {
     // A batch asked for ahead is read to its end before the connection is used again.
