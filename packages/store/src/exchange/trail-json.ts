@@ -18,9 +18,11 @@
  *   era suffix (` BC`, which to_char leaves out) and `infinity`/`-infinity` (to_char: NULL);
  * - a CHAQ answer's NULL (or a column the event predates) is `na`, as `coalesce(x::text, 'na')`;
  * - NULL, or a column the event predates, is absent (as `json_populate_record` gives NULL).
+ * The texts are a RowTexts (row-texts.ts) over an array in the columns' order: no Map per event.
  * record-changes.test.ts compares this reading with PostgreSQL's own for every kind of value.
  */
 import type { BundleFile, RecordTexts } from '@jia-trial/dictionary';
+import { RowTexts, TextColumns } from './row-texts.js';
 
 /** `id`: an identifier, which a reader may keep (a visit's subject) and so is copied out. */
 type Kind = 'plain' | 'date' | 'chaq' | 'id';
@@ -29,12 +31,15 @@ interface TrailColumn {
   /** The bundle column's name (the text's key). */
   readonly name: string;
   readonly kind: Kind;
+  /** Its place in the record's texts (RowTexts). */
+  readonly index: number;
 }
 
 /** How the trail's rows of one table are read: its columns by database column name. */
 export class TrailRowReader {
   readonly #byKey = new Map<string, TrailColumn>();
-  readonly #chaq: readonly string[];
+  readonly #columns: TextColumns;
+  readonly #chaq: readonly number[];
   /**
    * The keys of the last row read, in order (`"name"`), with their columns: `to_json` writes a
    * table's columns in the same order every time, so a key is matched where it is expected
@@ -44,9 +49,10 @@ export class TrailRowReader {
   readonly #expectedColumn: Array<TrailColumn | undefined> = [];
 
   constructor(file: BundleFile) {
-    for (const column of file.columns) {
-      // The record's version is not a value of its own (the trail's texts never carry it).
-      if (column.name === 'version') continue;
+    // The record's version is not a value of its own (the trail's texts never carry it).
+    const read = file.columns.filter((c) => c.name !== 'version');
+    this.#columns = new TextColumns(read.map((c) => c.name));
+    for (const [index, column] of read.entries()) {
       const kind: Kind =
         column.type === 'chaq_score'
           ? 'chaq'
@@ -55,15 +61,16 @@ export class TrailRowReader {
             : column.field.type === 'id'
               ? 'id'
               : 'plain';
-      this.#byKey.set(column.dbColumn, { name: column.name, kind });
+      this.#byKey.set(column.dbColumn, { name: column.name, kind, index });
     }
-    this.#chaq = file.columns.filter((c) => c.type === 'chaq_score').map((c) => c.name);
+    this.#chaq = read.flatMap((c, i) => (c.type === 'chaq_score' ? [i] : []));
   }
 
   /** The bundle texts of `json` (an object: a row as to_json wrote it); null for null. */
   texts(json: string | null): RecordTexts | null {
     if (json === null) return null;
-    const texts = new Map<string, string>();
+    // The texts in the columns' order, read through RowTexts: no Map per event.
+    const texts: Array<string | null> = new Array(this.#columns.names.length).fill(null);
     let i = skipSpace(json, 0);
     if (json.charCodeAt(i) !== LBRACE) throw notRow(json, i);
     i = skipSpace(json, i + 1);
@@ -96,18 +103,18 @@ export class TrailRowReader {
       if (c !== COMMA) throw notRow(json, i);
       i = skipSpace(json, i + 1);
     }
-    for (const name of this.#chaq) if (!texts.has(name)) texts.set(name, 'na');
-    return texts;
+    for (const i of this.#chaq) texts[i] ??= 'na';
+    return new RowTexts(this.#columns, texts);
   }
 
   /** Reads the value at `i` into `texts` (when its column is read); the index after it. */
-  #value(json: string, i: number, column: TrailColumn | undefined, texts: Map<string, string>) {
+  #value(json: string, i: number, column: TrailColumn | undefined, texts: Array<string | null>) {
     const c = json.charCodeAt(i);
     if (c === QUOTE) {
       const end = stringEnd(json, i);
       if (column !== undefined) {
         const text = stringText(json, i, end, column.kind);
-        if (text !== null) texts.set(column.name, text);
+        if (text !== null) texts[column.index] = text;
       }
       return end;
     }
@@ -123,7 +130,7 @@ export class TrailRowReader {
       while (isNumberChar(json.charCodeAt(end))) end++;
       if (end === i) throw notRow(json, i);
     }
-    if (column !== undefined) texts.set(column.name, literal ?? json.slice(i, end));
+    if (column !== undefined) texts[column.index] = literal ?? json.slice(i, end);
     return end;
   }
 }
