@@ -59,6 +59,10 @@ function attributes(attrs: Attributes): string {
   return out;
 }
 
+/** Two spaces a level, made once (an export writes millions of lines). */
+const INDENTS = Array.from({ length: 16 }, (_, depth) => '  '.repeat(depth));
+const indentOf = (depth: number): string => INDENTS[depth] ?? '  '.repeat(depth);
+
 /** An XML fragment built by appending; `take()` hands the text so far to the caller. */
 export class XmlText {
   private parts: string[] = [];
@@ -72,7 +76,7 @@ export class XmlText {
 
   /** Opens an element that children follow. */
   start(name: string, attrs: Attributes = {}): this {
-    this.push(`${'  '.repeat(this.open.length)}<${name}${attributes(attrs)}>\n`);
+    this.push(`${indentOf(this.open.length)}<${name}${attributes(attrs)}>\n`);
     this.open.push(name);
     return this;
   }
@@ -80,13 +84,23 @@ export class XmlText {
   end(): this {
     const name = this.open.pop();
     if (name === undefined) throw new RangeError('no element is open');
-    this.push(`${'  '.repeat(this.open.length)}</${name}>\n`);
+    this.push(`${indentOf(this.open.length)}</${name}>\n`);
+    return this;
+  }
+
+  /**
+   * A line of markup made by the caller, at the current depth: `markup` must be well formed, its
+   * values escaped (escapeXml). For fragments made once and written many times (an ItemData's
+   * element and ItemOID before its value).
+   */
+  line(markup: string): this {
+    this.push(`${indentOf(this.open.length)}${markup}\n`);
     return this;
   }
 
   /** An element without children, or with text content. */
   leaf(name: string, attrs: Attributes = {}, text?: string): this {
-    const indent = '  '.repeat(this.open.length);
+    const indent = indentOf(this.open.length);
     this.push(
       text === undefined
         ? `${indent}<${name}${attributes(attrs)}/>\n`

@@ -36,12 +36,18 @@ export async function exportOdm(
 }> {
   const study: ExchangeStudy = { ...input.study, protocol: input.protocol };
   if (!options.transactional) {
-    const { subjects } = await writeOdmSnapshot(write, study, input.subjects(), options);
+    const { subjects } = await writeOdmSnapshot(
+      write,
+      study,
+      input.subjects({ readAhead: true }),
+      options,
+    );
     return { subjects, changes: null, signatures: null };
   }
   const events = new VisitEventIndex();
   let subjects = 0;
-  for await (const subject of input.subjects({ types: VISIT_EVENT_RECORD_TYPES, trail: false })) {
+  const first = { types: VISIT_EVENT_RECORD_TYPES, trail: false, readAhead: true };
+  for await (const subject of input.subjects(first)) {
     subjects++;
     events.add(subject.subjectId, visitEvents(input.protocol, subject));
   }

@@ -16,10 +16,16 @@ import {
   type SignatureStamp,
   type SubjectRecords,
 } from '../exchange/study-data.js';
-import type { XmlText } from '../exchange/xml-text.js';
+import { escapeXml, type XmlText } from '../exchange/xml-text.js';
 import { locationOid, signatureDefOid, userOid } from './odm-admin.js';
 import type { VisitEvent } from './odm-events.js';
-import { type OdmForm, type OdmGroup, repeatKeyOf, SUBJECT_EVENT_OID } from './odm-layout.js';
+import {
+  type OdmForm,
+  type OdmGroup,
+  type OdmItem,
+  repeatKeyOf,
+  SUBJECT_EVENT_OID,
+} from './odm-layout.js';
 
 export function writeAuditRecord(xml: XmlText, stamp: AuditStamp, site: string | null): void {
   xml.start('AuditRecord');
@@ -40,15 +46,40 @@ export function writeSignature(xml: XmlText, signature: SignatureStamp, site: st
   xml.end();
 }
 
+/** An item's ItemData before its value, and as an explicit null: made once per item. */
+interface ItemMarkup {
+  readonly value: string;
+  readonly isNull: string;
+}
+
+const itemMarkup = new WeakMap<OdmItem, ItemMarkup>();
+
+function markupOf(item: OdmItem): ItemMarkup {
+  let markup = itemMarkup.get(item);
+  if (markup === undefined) {
+    const oid = escapeXml(item.oid);
+    markup = {
+      value: `<ItemData ItemOID="${oid}" Value="`,
+      isNull: `<ItemData ItemOID="${oid}" IsNull="Yes"/>`,
+    };
+    itemMarkup.set(item, markup);
+  }
+  return markup;
+}
+
+/** An item's explicit null (an update that empties a field, a CHAQ answer not applicable). */
+export function writeNullItem(xml: XmlText, item: OdmItem): void {
+  xml.line(markupOf(item).isNull);
+}
+
 /** The item values of a record in a group: one ItemData per non-empty field. */
 export function writeItems(xml: XmlText, group: OdmGroup, record: ExchangeRecord): void {
   for (const item of group.items) {
     const value = record.texts.get(item.field.name);
     if (value === undefined) continue;
     // A CHAQ answer "not applicable" is stored as NULL: in ODM an explicit null.
-    if (item.field.type === 'chaq_score' && value === 'na')
-      xml.leaf('ItemData', { ItemOID: item.oid, IsNull: 'Yes' });
-    else xml.leaf('ItemData', { ItemOID: item.oid, Value: value });
+    if (item.field.type === 'chaq_score' && value === 'na') writeNullItem(xml, item);
+    else xml.line(`${markupOf(item).value}${escapeXml(value)}"/>`);
   }
 }
 

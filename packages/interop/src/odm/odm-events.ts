@@ -66,7 +66,12 @@ export function visitEvents(
         {
           visitId: row.get('visit_id') ?? '',
           date: row.get('visit_date') ?? '',
-          observation: visitObservationOf(row),
+          // Read only if asked for: the schedule places a visit by its date (buildSchedule), and
+          // reading the observations of every visit was most of a Transactional export's first
+          // pass (docs/performance.md).
+          get observation() {
+            return visitObservationOf(row);
+          },
         },
       ]),
     });

@@ -4,27 +4,21 @@
  * odm/write-odm.ts). Read through a cursor in the caller's snapshot, so that memory holds one page
  * of events.
  *
- * A change's values are the row as the trail holds it (`to_jsonb` of the row, migration 0001),
- * turned back into a row of its table (`json_populate_record`) and read through the one reading
- * of a stored record (records/record-texts.ts, bundleTextExpression): a value of the trail is
- * written exactly as the same value of the Snapshot (a decimal entered as 1.50 is 1.50 in both,
- * where JSON numbers would give 1.5 in one and 1.50 in the other).
+ * A change's values are the row as the trail holds it (the text `to_json` made of the row,
+ * migration 0004), sent as that text and read here as the record's bundle texts (trail-json.ts):
+ * a value of the trail is written exactly as the same value of the Snapshot, which reads the
+ * table through records/record-texts.ts (a decimal entered as 1.50 is 1.50 in both, where JSON
+ * numbers would give 1.5 in one and 1.50 in the other).
  *
  * A signature is an insert into `signature` (audited, never changed: migration 0011); it is read
  * from the signature table, as the Snapshot reads it. Events written before migration 0007 carry
  * no study and are not read here (docs/interop.md says so).
  */
-import {
-  BUNDLE_FILES,
-  type BundleFile,
-  type RecordTexts,
-  type RecordTypeId,
-} from '@jia-trial/dictionary';
+import { BUNDLE_FILES, type RecordTexts, type RecordTypeId } from '@jia-trial/dictionary';
 import type pg from 'pg';
-import { escapeIdentifier, escapeLiteral } from 'pg';
-import { textColumns } from '../records/record-texts.js';
 import { utcText } from '../review/timestamps.js';
 import type { ExchangeAuditStamp, ExchangeSignature } from './read-for-exchange.js';
+import { TrailRowReader } from './trail-json.js';
 
 export interface ExchangeRecordChange {
   readonly type: RecordTypeId;
@@ -47,8 +41,9 @@ export type ExchangeTrailEvent = ExchangeRecordChange | ExchangeSignatureEvent;
 interface EventRow {
   table_name: string;
   operation: 'insert' | 'update' | 'delete';
-  old_texts: Record<string, string | null> | null;
-  new_texts: Record<string, string | null> | null;
+  /** The row before and after the change, as to_json wrote it (null: none). */
+  old_json: string | null;
+  new_json: string | null;
   actor_id: string;
   at: string;
   reason: string | null;
@@ -63,32 +58,13 @@ interface EventRow {
 }
 
 /**
- * Events fetched at a time. Each holds two rows of the trail parsed from JSON (some 40 fields a
- * visit): 1,000 keep the page to a few MB where 5,000 held tens of MB at the Transactional
- * export's peak; the extra round trips (210 for 210,000 events) cost little beside the rows.
+ * Events fetched at a time. Each holds the text of one or two rows of the trail (some 1.3 KB a
+ * visit); the next page is asked for before this one is read, so that PostgreSQL and the command
+ * work at the same time. 250 rather than 1,000: a page then mostly dies before the garbage
+ * collector would move it to the old generation (the Transactional export of the benchmark study:
+ * 14.1 s of CPU with pages of 1,000, 11.4 s with 250; docs/performance.md).
  */
-const PAGE = 1000;
-
-/** The trail's values of a row (`values`: old_values or new_values) as the record's texts. */
-function textsSql(files: readonly BundleFile[], values: 'old_values' | 'new_values'): string {
-  const branches = files.map(
-    (file) =>
-      `WHEN ${escapeLiteral(file.table)} THEN (SELECT to_jsonb(x) FROM (SELECT ${textColumns(file)}
-         FROM json_populate_record(NULL::${escapeIdentifier(file.table)}, e.${values}) t) x)`,
-  );
-  return `CASE WHEN e.${values} IS NULL THEN NULL ELSE CASE e.table_name ${branches.join('\n')} END END`;
-}
-
-/** A row of the texts (NULL: an empty field) as cell texts, without row_id and version. */
-function textsOf(row: Record<string, string | null> | null): Map<string, string> {
-  const texts = new Map<string, string>();
-  for (const name in row) {
-    const text = row[name];
-    if (text !== null && text !== undefined && name !== 'row_id' && name !== 'version')
-      texts.set(name, text);
-  }
-  return texts;
-}
+const PAGE = 250;
 
 function stampOf(row: EventRow): ExchangeAuditStamp {
   return {
@@ -132,20 +108,21 @@ function changedFields(before: RecordTexts, after: RecordTexts): Set<string> {
 }
 
 function changeOf(
-  file: BundleFile,
+  type: RecordTypeId,
+  reader: TrailRowReader,
   row: EventRow,
   visitSubject: VisitSubjects,
 ): ExchangeRecordChange {
-  const texts = textsOf(row.operation === 'delete' ? row.old_texts : row.new_texts);
-  if (file.table === 'visit')
+  const texts =
+    reader.texts(row.operation === 'delete' ? row.old_json : row.new_json) ??
+    new Map<string, string>();
+  if (type === 'visit')
     visitSubject.set(texts.get('visit_id') ?? '', texts.get('subject_id') ?? '');
   const subjectId = texts.get('subject_id') ?? visitSubject.get(texts.get('visit_id') ?? '') ?? '';
-  const changed =
-    row.operation === 'update' && row.old_texts
-      ? changedFields(textsOf(row.old_texts), texts)
-      : null;
+  const before = row.operation === 'update' ? reader.texts(row.old_json) : null;
+  const changed = before ? changedFields(before, texts) : null;
   return {
-    type: file.table,
+    type,
     operation: row.operation,
     subjectId,
     texts,
@@ -178,13 +155,14 @@ export async function* recordChanges(
   client: pg.ClientBase,
   studyId: string,
 ): AsyncGenerator<ExchangeTrailEvent> {
-  const files = new Map(BUNDLE_FILES.map((f) => [f.table as string, f]));
+  const readers = new Map(
+    BUNDLE_FILES.map((f) => [f.table as string, { type: f.table, reader: new TrailRowReader(f) }]),
+  );
   const visitSubject = new VisitSubjects();
   await client.query(
     `DECLARE jia_exchange_changes NO SCROLL CURSOR FOR
-       SELECT e.table_name, e.operation,
-              ${textsSql(BUNDLE_FILES, 'old_values')} AS old_texts,
-              ${textsSql(BUNDLE_FILES, 'new_values')} AS new_texts,
+       SELECT e.table_name, e.operation, e.old_values::text AS old_json,
+              e.new_values::text AS new_json,
               coalesce(e.actor_id, e.actor) AS actor_id, ${utcText('e.occurred_at')} AS at,
               e.reason, e.site_code AS site, e.event_id::text AS event_id,
               s.subject_id AS sig_subject, s.signature_id AS sig_id, s.visit_id AS sig_visit,
@@ -194,23 +172,30 @@ export async function* recordChanges(
          LEFT JOIN signature s ON e.table_name = 'signature' AND s.study_id = e.study_id
                               AND s.signature_id = e.new_values ->> 'signature_id'
         WHERE e.study_id = $1 AND e.table_name = ANY ($2) ORDER BY e.event_id`,
-    [studyId, [...files.keys(), 'signature']],
+    [studyId, [...readers.keys(), 'signature']],
   );
+  const fetch = () => client.query<EventRow>(`FETCH ${PAGE} FROM jia_exchange_changes`);
+  let next: Promise<pg.QueryResult<EventRow>> | null = fetch();
   try {
-    for (;;) {
-      const page = await client.query<EventRow>(`FETCH ${PAGE} FROM jia_exchange_changes`);
+    while (next) {
+      const page: pg.QueryResult<EventRow> = await next;
+      // The next page is produced while this one is read and written.
+      next = page.rows.length < PAGE ? null : fetch();
+      // A rejection of the page asked for ahead is seen when it is awaited (or dropped below).
+      next?.catch(() => {});
       for (const row of page.rows) {
         if (row.table_name === 'signature') {
           const signature = signatureOf(row);
           if (signature) yield signature;
           continue;
         }
-        const file = files.get(row.table_name);
-        if (file) yield changeOf(file, row, visitSubject);
+        const table = readers.get(row.table_name);
+        if (table) yield changeOf(table.type, table.reader, row, visitSubject);
       }
-      if (page.rows.length < PAGE) break;
     }
   } finally {
+    // A page asked for ahead must be read before the cursor is closed (the connection is shared).
+    await next?.catch(() => {});
     await client.query('CLOSE jia_exchange_changes').catch(() => {});
   }
 }
