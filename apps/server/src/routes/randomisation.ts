@@ -226,7 +226,12 @@ export function randomisationRoutes(context: ServerContext): FastifyPluginAsyncZ
             200: z.object({
               protocol: z.object({ id: z.string(), version: z.string() }),
               arms: z.array(z.object({ id: z.string(), label: z.string(), ratio: z.number() })),
-              blockSizes: z.array(z.number().int()),
+              blockSizes: z
+                .array(z.number().int())
+                .nullable()
+                .describe(
+                  'the permuted block sizes; null for a blinded user (ICH E9, on randomisation: investigators should generally be blind to the block length)',
+                ),
               strata: z.array(z.string()).describe('the stratification fields'),
               stepVisit: z.string(),
               blindedRoles: z.array(z.string()),
@@ -246,15 +251,17 @@ export function randomisationRoutes(context: ServerContext): FastifyPluginAsyncZ
           list: await readAllocationList(client, studyId),
           unblindings: await listUnblindings(client, studyId),
         }));
+        const blinded = isBlinded(spec, grantsOf(request, studyId));
         return {
           protocol: { id: protocol.id, version: protocol.version },
           arms: spec.arms.map((a) => ({ id: a.id, label: a.label, ratio: a.ratio })),
-          blockSizes: [...spec.blockSizes],
+          // Knowing the block sizes lets a blinded team guess the last allocations of a block.
+          blockSizes: blinded ? null : [...spec.blockSizes],
           strata: spec.strata.map((s) => s.field),
           stepVisit: spec.step.visit,
           blindedRoles: [...spec.blindedRoles],
           unblindingRoles: [...spec.unblindingRoles],
-          blinded: isBlinded(spec, grantsOf(request, studyId)),
+          blinded,
           list,
           // Who unblinded whom and why (no arm): of the subjects at the user's sites.
           unblindings: unblindings.filter((u) =>

@@ -5302,7 +5302,8 @@ export interface paths {
                                 label: string;
                                 ratio: number;
                             }[];
-                            blockSizes: number[];
+                            /** @description the permuted block sizes; null for a blinded user (ICH E9, on randomisation: investigators should generally be blind to the block length) */
+                            blockSizes: number[] | null;
                             /** @description the stratification fields */
                             strata: string[];
                             stepVisit: string;

@@ -65,7 +65,7 @@ export function RandomisationPage({ studyId }: { readonly studyId: string }) {
             <dt>Arms (ratio)</dt>
             <dd>{read.arms.map((a) => `${a.label} (${a.ratio})`).join(', ')}</dd>
             <dt>Block sizes</dt>
-            <dd>{read.blockSizes.join(', ')}</dd>
+            <dd>{read.blockSizes?.join(', ') ?? 'withheld from blinded roles'}</dd>
             <dt>Strata by</dt>
             <dd>{read.strata.length > 0 ? read.strata.join(', ') : 'none (one stratum)'}</dd>
             <dt>Randomised at</dt>
