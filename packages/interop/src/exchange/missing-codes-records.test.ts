@@ -18,27 +18,21 @@ import {
   type RecordTexts,
   type RecordTypeId,
 } from '@jia-trial/dictionary';
-import { MSC_JIA } from '@jia-trial/protocols';
-import type { Bundle, Observation } from 'fhir/r4.js';
 import { readBundle } from '../bundle/read-bundle.js';
 import { type FhirValidator, fhirValidator } from '../fhir/validate-fhir.test-support.js';
-import { writeFhirBundle } from '../fhir/write-fhir.js';
 import { readOdmSnapshot } from '../odm/read-odm.js';
 import { validateOdmFile } from '../odm/validate-odm.test-support.js';
-import { writeOdmSnapshot } from '../odm/write-odm.js';
 import { scratchDir } from '../test-support.js';
 import { readBundleSubjects, readBundleTexts, writeBundleFolder } from './bundle-records.js';
+import {
+  byType,
+  EXAMPLES,
+  fhirOf,
+  observations,
+  snapshotOf,
+  sorted,
+} from './missing-codes.test-support.js';
 import { schemaDirOf, skipWithout, standardFiles } from './standards-files.js';
-import type { ExchangeStudy, SubjectRecords } from './study-data.js';
-
-const EXAMPLES = join(import.meta.dirname, '../../../../examples');
-const STUDY: ExchangeStudy = {
-  studyId: 'pilot',
-  title: null,
-  protocol: MSC_JIA,
-  sites: [{ code: 'S1', name: null }],
-  actors: [],
-};
 
 /** The record of each type that gets a code on every field of its list, and the fields. */
 const CODED: ReadonlyArray<{
@@ -92,15 +86,6 @@ function codedSubjects(edit: (type: RecordTypeId, texts: Map<string, string>) =>
   return subjects;
 }
 
-function byType(subjects: readonly SubjectRecords[]): Map<RecordTypeId, RecordTexts[]> {
-  const out = new Map<RecordTypeId, RecordTexts[]>();
-  for (const subject of subjects)
-    for (const [type, records] of subject.records)
-      out.set(type, [...(out.get(type) ?? []), ...records.map((r) => r.texts)]);
-  return out;
-}
-
-const sorted = (row: RecordTexts | undefined) => [...(row ?? [])].sort();
 const FILES: Readonly<Record<string, string>> = {
   infusion: 'infusions.csv',
   medication: 'medications.csv',
@@ -159,16 +144,6 @@ describe('codes on the other record types in a bundle (CSV)', () => {
   });
 });
 
-async function snapshotOf(subjects: SubjectRecords[]): Promise<string> {
-  const parts: string[] = [];
-  await writeOdmSnapshot((t) => void parts.push(t), STUDY, subjects, {
-    fileOid: 'F.test',
-    creationDateTime: '2026-12-03T10:00:00Z',
-    sourceSystemVersion: 'test',
-  });
-  return parts.join('');
-}
-
 const odm = standardFiles('odm-1.3.2');
 
 describe('codes on the other record types in ODM 1.3.2', () => {
@@ -207,20 +182,6 @@ describe('codes on the other record types in ODM 1.3.2', () => {
 });
 
 const fhir = standardFiles('fhir-r4');
-
-async function fhirOf(subjects: SubjectRecords[]): Promise<Bundle> {
-  const parts: Uint8Array[] = [];
-  await writeFhirBundle((t) => void parts.push(t), { ...STUDY, sites: [] }, subjects, {
-    timestamp: '2026-12-03T10:00:00Z',
-    rules: { shiftDays: 0, dropBefore: null },
-  });
-  return JSON.parse(Buffer.concat(parts).toString('utf8')) as Bundle;
-}
-
-const observations = (b: Bundle) =>
-  (b.entry ?? [])
-    .map((e) => e.resource)
-    .filter((r): r is Observation => r?.resourceType === 'Observation');
 
 describe('codes on the other record types in FHIR R4', () => {
   test('a vital sign, a dose, a stop reason: Observations with their dataAbsentReason', async () => {

@@ -7,28 +7,25 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { RecordTexts, RecordTypeId } from '@jia-trial/dictionary';
-import { MSC_JIA } from '@jia-trial/protocols';
-import type { Bundle, Observation } from 'fhir/r4.js';
+import type { RecordTexts } from '@jia-trial/dictionary';
+import type { Observation } from 'fhir/r4.js';
 import { readBundle } from '../bundle/read-bundle.js';
 import { type FhirValidator, fhirValidator } from '../fhir/validate-fhir.test-support.js';
-import { writeFhirBundle } from '../fhir/write-fhir.js';
 import { readOdmSnapshot } from '../odm/read-odm.js';
 import { validateOdmFile } from '../odm/validate-odm.test-support.js';
-import { writeOdmSnapshot } from '../odm/write-odm.js';
 import { scratchDir } from '../test-support.js';
 import { readBundleSubjects, readBundleTexts, writeBundleFolder } from './bundle-records.js';
+import {
+  byType,
+  EXAMPLES,
+  fhirOf,
+  observations,
+  snapshotOf,
+  sorted,
+} from './missing-codes.test-support.js';
 import { schemaDirOf, skipWithout, standardFiles } from './standards-files.js';
-import type { ExchangeStudy, SubjectRecords } from './study-data.js';
+import type { SubjectRecords } from './study-data.js';
 
-const EXAMPLES = join(import.meta.dirname, '../../../../examples');
-const STUDY: ExchangeStudy = {
-  studyId: 'pilot',
-  title: null,
-  protocol: MSC_JIA,
-  sites: [{ code: 'S1', name: null }],
-  actors: [],
-};
 const CODED_VISIT = 'P01-V1';
 
 /** msc-pilot with visit P01-V1's ESR not done, its fever asked but unknown, its ferritin n/a. */
@@ -54,17 +51,8 @@ function codedSubjects(): SubjectRecords[] {
   });
 }
 
-function byType(subjects: readonly SubjectRecords[]): Map<RecordTypeId, RecordTexts[]> {
-  const out = new Map<RecordTypeId, RecordTexts[]>();
-  for (const subject of subjects)
-    for (const [type, records] of subject.records)
-      out.set(type, [...(out.get(type) ?? []), ...records.map((r) => r.texts)]);
-  return out;
-}
-
 const codedVisit = (rows: readonly RecordTexts[]) =>
   rows.find((r) => r.get('visit_id') === CODED_VISIT);
-const sorted = (row: RecordTexts | undefined) => [...(row ?? [])].sort();
 
 describe('missing-data codes in a bundle (CSV)', () => {
   test('are written in their own columns and read back as written; the bundle validates', () => {
@@ -96,16 +84,6 @@ describe('missing-data codes in a bundle (CSV)', () => {
     assert.match(problem?.message ?? '', /"NOTDONE" is not a missing-data code/);
   });
 });
-
-async function snapshotOf(subjects: SubjectRecords[]): Promise<string> {
-  const parts: string[] = [];
-  await writeOdmSnapshot((t) => void parts.push(t), STUDY, subjects, {
-    fileOid: 'F.test',
-    creationDateTime: '2026-12-03T10:00:00Z',
-    sourceSystemVersion: 'test',
-  });
-  return parts.join('');
-}
 
 const odm = standardFiles('odm-1.3.2');
 
@@ -163,20 +141,6 @@ describe('missing-data codes in ODM 1.3.2: a companion item', () => {
 });
 
 const fhir = standardFiles('fhir-r4');
-
-async function fhirOf(subjects: SubjectRecords[]): Promise<Bundle> {
-  const parts: Uint8Array[] = [];
-  await writeFhirBundle((t) => void parts.push(t), { ...STUDY, sites: [] }, subjects, {
-    timestamp: '2026-12-03T10:00:00Z',
-    rules: { shiftDays: 0, dropBefore: null },
-  });
-  return JSON.parse(Buffer.concat(parts).toString('utf8')) as Bundle;
-}
-
-const observations = (b: Bundle) =>
-  (b.entry ?? [])
-    .map((e) => e.resource)
-    .filter((r): r is Observation => r?.resourceType === 'Observation');
 
 describe('missing-data codes in FHIR R4: dataAbsentReason', () => {
   test('a coded field is an Observation with its dataAbsentReason and no value', async () => {
