@@ -14,6 +14,7 @@ import {
   type SdvProgress,
   type SdvTarget,
   type SiteItemState,
+  sdvItemView,
   sdvProgress,
   withSnapshot,
   withTransaction,
@@ -97,21 +98,6 @@ export async function runSdvProgress(io: StoreIo, options: SdvProgressOptions): 
   else io.out(progressText(progress, options.subject !== undefined));
 }
 
-/** A value as the list shows it (the values a verification watches stay inside). */
-function itemJson({ watched: _, verification, ...item }: SiteItemState) {
-  return {
-    ...item,
-    verification: verification && {
-      status: verification.status,
-      verifiedVersion: verification.verifiedVersion,
-      verifiedBy: verification.verifiedBy,
-      verifiedAt: verification.verifiedAt,
-      clearedAt: verification.clearedAt,
-      clearedBecause: verification.clearedBecause,
-    },
-  };
-}
-
 /** One value in one line: subject, visit, record, field = value, and its state. */
 export function itemLine(item: SiteItemState): string {
   const state =
@@ -143,7 +129,7 @@ export async function runSdvList(io: StoreIo, options: SdvListOptions): Promise<
     );
     return options.state === 'all' ? all.items : all.items.filter((i) => i.state === options.state);
   });
-  if (options.json) io.out(`${JSON.stringify(items.map(itemJson), null, 2)}\n`);
+  if (options.json) io.out(`${JSON.stringify(items.map(sdvItemView), null, 2)}\n`);
   else if (items.length === 0)
     io.note(options.state === 'pending' ? 'nothing left to verify' : 'no values');
   else io.out(`${items.map(itemLine).join('\n')}\n`);

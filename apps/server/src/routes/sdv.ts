@@ -9,8 +9,8 @@ import { RECORD_TYPES, type RecordTypeId } from '@jia-trial/dictionary';
 import {
   filteredItems,
   markVerified,
-  type SdvItemState,
   type SdvTarget,
+  sdvItemView,
   sdvProgress,
   withSnapshot,
   withTransaction,
@@ -113,22 +113,6 @@ function sitesAsked(request: FastifyRequest, site: string | undefined) {
   return { sites: coversSite(request, 'sdv.read', site) ? [site] : [], site };
 }
 
-/** An item as the API shows it (the columns a verification watches stay inside). */
-function itemBody(item: SdvItemState & { site?: string }) {
-  const { watched: _, verification, ...rest } = item;
-  return {
-    ...rest,
-    verification: verification && {
-      status: verification.status,
-      verifiedVersion: verification.verifiedVersion,
-      verifiedBy: verification.verifiedBy,
-      verifiedAt: verification.verifiedAt,
-      clearedAt: verification.clearedAt,
-      clearedBecause: verification.clearedBecause,
-    },
-  };
-}
-
 export function sdvRoutes(context: ServerContext): FastifyPluginAsyncZod {
   const { store } = context;
   return async (app) => {
@@ -159,7 +143,7 @@ export function sdvRoutes(context: ServerContext): FastifyPluginAsyncZod {
         );
         return {
           verified: result.verified.map((i) =>
-            itemBody({ ...i, state: 'verified', verification: null }),
+            sdvItemView({ ...i, state: 'verified', verification: null }),
           ),
           alreadyVerified: result.alreadyVerified,
         };
@@ -218,7 +202,7 @@ export function sdvRoutes(context: ServerContext): FastifyPluginAsyncZod {
           const all = (await filteredItems(client, studyId, filter)).items;
           return state === 'all' ? all : all.filter((i) => i.state === state);
         });
-        return { items: items.map(itemBody) };
+        return { items: items.map(sdvItemView) };
       },
     );
   };

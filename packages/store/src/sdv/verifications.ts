@@ -293,3 +293,23 @@ export async function subjectSdvItems(
   const records = await readCasebookRecords(db as pg.ClientBase, studyId, { subjectId });
   return withStates(itemsOf(records), await readVerifications(db, studyId, subjectId));
 }
+
+/**
+ * An item as the API and the command line show it: the values a verification watches stay
+ * inside (they are the record's columns, which the caller may not be allowed to read), and of
+ * the verification what it says, not which record fields it matched (`current`, `field`).
+ */
+export function sdvItemView<T extends SdvItemState>(item: T) {
+  const { watched: _, verification, ...rest } = item;
+  return {
+    ...rest,
+    verification: verification && {
+      status: verification.status,
+      verifiedVersion: verification.verifiedVersion,
+      verifiedBy: verification.verifiedBy,
+      verifiedAt: verification.verifiedAt,
+      clearedAt: verification.clearedAt,
+      clearedBecause: verification.clearedBecause,
+    },
+  };
+}
