@@ -89,6 +89,9 @@ export const OTHER_TABLE_TEXT: Readonly<Record<string, string>> = {
   sdv_verification: 'Source data verification',
   subject_transfer: 'Site transfer',
   record_lock: 'Lock',
+  randomisation_list: 'Allocation list (header)',
+  randomisation_allocation: 'Randomisation',
+  randomisation_unblinding: 'Emergency unblinding',
   security_event: 'Security event',
 };
 
