@@ -47,7 +47,7 @@ export async function chosenStudy(store: Store, study: string | undefined): Prom
  * the next; with some chunks queued it makes the next while the file is written
  * (docs/performance.md).
  */
-const QUEUED_BYTES = 1 << 20;
+const QUEUED_BYTES = 1 << 18;
 
 export async function streamWriter(path: string) {
   const stream = (await createExclusively(path)).createWriteStream({
