@@ -41,8 +41,18 @@ export async function chosenStudy(store: Store, study: string | undefined): Prom
  * A sink of text or bytes on a new file (created exclusively and private, as every export file: a planted
  * link or a file left behind is refused) that waits when the stream's buffer is full.
  */
+/**
+ * Text queued for the file before a writer waits (bytes). With the stream's default (16 KiB) a
+ * writer of 32 Ki-character chunks (ODM) waited for every chunk's write to finish before making
+ * the next; with some chunks queued it makes the next while the file is written
+ * (docs/performance.md).
+ */
+const QUEUED_BYTES = 1 << 18;
+
 export async function streamWriter(path: string) {
-  const stream = (await createExclusively(path)).createWriteStream();
+  const stream = (await createExclusively(path)).createWriteStream({
+    highWaterMark: QUEUED_BYTES,
+  });
   return {
     /** Bytes: resolves once they are written out, so that their memory may be filled again. */
     write: async (chunk: string | Uint8Array) => {

@@ -56,6 +56,8 @@ export interface SubjectReadOptions {
   readonly trail?: boolean;
   /** True: the next batch of subjects is read while the current one is written. */
   readonly readAhead?: boolean;
+  /** Only these columns of these record types (a type not named: every column). */
+  readonly columns?: Readonly<Partial<Record<RecordTypeId, readonly string[]>>>;
 }
 
 /** Someone or something that changed or signed the study's records. */

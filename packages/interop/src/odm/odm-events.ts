@@ -44,6 +44,16 @@ export const VISIT_EVENT_RECORD_TYPES: readonly RecordTypeId[] = [
   'eligibility_assessment',
 ];
 
+/**
+ * The columns of a visit visitEvents reads (a visit read with only these is placed by its date:
+ * its observations, which the schedule does not read, are not in it).
+ */
+export const VISIT_EVENT_VISIT_COLUMNS: readonly string[] = [
+  'visit_id',
+  'subject_id',
+  'visit_date',
+];
+
 const texts = (subject: SubjectRecords, type: Parameters<typeof recordsOf>[1]): RecordTexts[] =>
   recordsOf(subject, type).map((r) => r.texts);
 

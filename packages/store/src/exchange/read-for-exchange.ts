@@ -71,6 +71,12 @@ export interface ExchangeReadOptions {
    * database and the consumer work at the same time (two batches in memory instead of one).
    */
   readonly readAhead?: boolean;
+  /**
+   * Only these columns of these record types (their row_id always; a type not named: every
+   * column). A reading that needs a few values of a wide record (the Transactional export's
+   * first pass needs a visit's id, subject and date, not its 45 columns) asks for those.
+   */
+  readonly columns?: Readonly<Partial<Record<RecordTypeId, readonly string[]>>>;
 }
 
 /**
@@ -92,16 +98,22 @@ async function studyInfo(client: pg.ClientBase, studyId: string): Promise<Exchan
     [studyId],
   );
   // Every actor of the study's trail (an event before migration 0007 has no actor id: its name
-  // is its id) and every signer. The latest name of an actor id is kept: its last event found
-  // by a hashed aggregate, then read by its key (sorting every event of a 200,000-visit trail
-  // took seconds).
+  // is its id) and every signer, with the latest name of each actor id. The trail's actors are
+  // read by skipping through the index of migration 0027 (study, actor, newest event first): one
+  // probe an actor, each finding the actor's newest event (a scan of the whole trail took 0.5 s
+  // of a 200,000-visit study before anything could be written: docs/performance.md).
   const actors = await client.query<{ id: string; name: string }>(
-    `WITH last AS (
-       SELECT coalesce(actor_id, actor) AS id, max(event_id) AS n FROM audit_event
-        WHERE study_id = $1 GROUP BY 1
+    `WITH RECURSIVE last AS (
+       (SELECT coalesce(actor_id, actor) AS id, actor AS name FROM audit_event
+         WHERE study_id = $1 ORDER BY coalesce(actor_id, actor), event_id DESC LIMIT 1)
+       UNION ALL
+       SELECT next.id, next.name FROM last CROSS JOIN LATERAL (
+         SELECT coalesce(e.actor_id, e.actor) AS id, e.actor AS name FROM audit_event e
+          WHERE e.study_id = $1 AND coalesce(e.actor_id, e.actor) > last.id
+          ORDER BY coalesce(e.actor_id, e.actor), e.event_id DESC LIMIT 1) next
      )
      SELECT DISTINCT ON (id) id, name FROM (
-       SELECT last.id, e.actor AS name, 1 AS rank FROM last JOIN audit_event e ON e.event_id = last.n
+       SELECT id, name, 1 AS rank FROM last
        UNION ALL
        SELECT 'user:' || signer_username, signer_name, 2 FROM signature WHERE study_id = $1
      ) a ORDER BY id, rank`,
@@ -140,6 +152,7 @@ async function batchRecords(
   file: BundleFile,
   subjectIds: readonly string[],
   trail: boolean,
+  only: readonly string[] | undefined,
 ): Promise<ExchangeRecordRead[]> {
   const bySubject = file.columns.some((c) => c.name === 'subject_id');
   const where = bySubject
@@ -148,9 +161,10 @@ async function batchRecords(
   const order = file.key
     .map((name) => escapeIdentifier(file.columns.find((c) => c.name === name)?.dbColumn ?? name))
     .join(', ');
+  const select = textColumns(file, only);
   const text = trail
-    ? `SELECT ${textColumns(file)}, le.* FROM ${file.table} ${LAST_CHANGE_JOIN(file.table)} WHERE ${where} ORDER BY ${order}`
-    : `SELECT ${textColumns(file)} FROM ${file.table} WHERE ${where} ORDER BY ${order}`;
+    ? `SELECT ${select}, le.* FROM ${file.table} ${LAST_CHANGE_JOIN(file.table)} WHERE ${where} ORDER BY ${order}`
+    : `SELECT ${select} FROM ${file.table} WHERE ${where} ORDER BY ${order}`;
   // Named, so planned once per connection (the visits' query alone is some 45 expressions).
   const result = await client.query<Array<string | null>>({
     ...prepared(text, [studyId, subjectIds]),
@@ -214,6 +228,7 @@ async function readBatch(
   batch: readonly string[],
   files: readonly BundleFile[],
   trail: boolean,
+  columns: ExchangeReadOptions['columns'],
 ): Promise<Map<string, SubjectBuild>> {
   const subjects = new Map<string, SubjectBuild>(
     batch.map((id) => [id, { records: new Map(), signatures: [] }]),
@@ -221,7 +236,8 @@ async function readBatch(
   const visitSubject = new Map<string, string>();
   // One query at a time: pg refuses to queue another on a busy connection (deprecated in pg 8).
   for (const file of files) {
-    for (const record of await batchRecords(client, studyId, file, batch, trail)) {
+    const only = columns?.[file.table];
+    for (const record of await batchRecords(client, studyId, file, batch, trail, only)) {
       const { texts } = record;
       const visitId = texts.get('visit_id') ?? '';
       const subjectId = texts.get('subject_id') ?? visitSubject.get(visitId) ?? '';
@@ -255,7 +271,14 @@ async function* subjectsOf(
   ).rows.map((r) => r.subject_id);
   const read = (start: number) =>
     start < ids.length
-      ? readBatch(client, studyId, ids.slice(start, start + batchSize), files, trail)
+      ? readBatch(
+          client,
+          studyId,
+          ids.slice(start, start + batchSize),
+          files,
+          trail,
+          options.columns,
+        )
       : null;
   let next = read(0);
   try {

@@ -35,10 +35,18 @@ export function fileOf(type: RecordTypeId): BundleFile {
   return bundleFile(recordType(type).file);
 }
 
-/** The select list of a record type's texts: its bundle columns, and row_id. */
-export function textColumns(file: BundleFile): string {
+/**
+ * The select list of a record type's texts: its bundle columns (or those named in `only`), and
+ * row_id. A name of `only` that is no column of the file is refused (a reading would otherwise
+ * miss it silently).
+ */
+export function textColumns(file: BundleFile, only?: readonly string[]): string {
+  const unknown = only?.filter((name) => !file.columns.some((c) => c.name === name)) ?? [];
+  if (unknown.length > 0)
+    throw new RangeError(`${file.table} has no column ${unknown.join(', ')} to read`);
+  const columns = only ? file.columns.filter((c) => only.includes(c.name)) : file.columns;
   return [
-    ...file.columns.map((c) => `${bundleTextExpression(file, c)} AS ${escapeIdentifier(c.name)}`),
+    ...columns.map((c) => `${bundleTextExpression(file, c)} AS ${escapeIdentifier(c.name)}`),
     'row_id::text AS row_id',
   ].join(', ');
 }
