@@ -2,6 +2,8 @@
  * What the missing-data code tests of the visit (missing-codes.test.ts) and of the other record
  * types (missing-codes-records.test.ts) share: the example study, its records by type, and the
  * ODM Snapshot and FHIR Bundle written in memory with fixed time stamps.
+ * Not built (tsconfig.build.json): it reads the example protocol, which this package does not
+ * depend on.
  */
 import { join } from 'node:path';
 import type { RecordTexts, RecordTypeId } from '@jia-trial/dictionary';
