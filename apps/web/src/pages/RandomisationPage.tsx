@@ -11,6 +11,7 @@ import { api, messageOf } from '../api/client';
 import type { paths } from '../api/schema.generated';
 import { Problem } from '../components/forms';
 import '../components/randomisation/randomisation.css';
+import { stratumText } from '../components/randomisation/stratum-text';
 import { may, useStudyAccess } from '../components/review/use-study-access';
 import { hrefOf } from '../routes';
 
@@ -108,7 +109,7 @@ export function RandomisationPage({ studyId }: { readonly studyId: string }) {
                 <tbody>
                   {list.strata.map((s) => (
                     <tr key={s.stratum}>
-                      <th scope="row">{s.stratum}</th>
+                      <th scope="row">{stratumText(s.stratum)}</th>
                       <td>{s.allocated}</td>
                       <td>{s.remaining}</td>
                       <td>{s.size}</td>

@@ -10,6 +10,7 @@ import { api, messageOf } from '../../api/client';
 import type { components } from '../../api/schema.generated';
 import { Problem } from '../forms';
 import './randomisation.css';
+import { stratumText } from './stratum-text';
 
 type SubjectRandomisation = components['schemas']['SubjectRandomisation'];
 
@@ -100,8 +101,8 @@ export function RandomisationPanel({
               {r.allocation ? (
                 <p className="randomisation-allocated">
                   Allocated on {r.allocation.allocated.at.slice(0, 10)} by{' '}
-                  {r.allocation.allocated.by.name} (stratum {r.allocation.stratum}, number{' '}
-                  {r.allocation.sequence}):{' '}
+                  {r.allocation.allocated.by.name} (stratum {stratumText(r.allocation.stratum)},
+                  number {r.allocation.sequence}):{' '}
                   {r.arm ? (
                     <strong data-testid="randomisation-arm">{r.arm.label}</strong>
                   ) : (
