@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stratumText } from '../src/components/randomisation/stratum-text';
+import { stratumText } from '../src/components/randomisation/stratum-text.js';
 
 test('a stratum names its fields and codes in words, a group by its name', () => {
   assert.equal(
