@@ -5,7 +5,7 @@
  * code's label; a level that names a group of codes (the protocol's `groups`) is shown as named.
  */
 import { recordType } from '@jia-trial/dictionary';
-import { labelOf } from '../subject/format';
+import { labelOf } from '../subject/format.js';
 
 export function stratumText(stratum: string): string {
   if (stratum === 'all') return 'all subjects (one stratum)';
